@@ -1,0 +1,74 @@
+//! The closed vocabularies of the API. Stored as text (no native enums), so both databases agree.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored and serialized form.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            /// Parses the stored form.
+            pub fn parse(value: &str) -> Option<Self> {
+                match value {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// Reads a stored value; an unknown one falls back to the first variant (and is logged),
+            /// since rows are only ever written through `as_str`.
+            pub fn from_db(value: &str) -> Self {
+                Self::parse(value).unwrap_or_else(|| {
+                    tracing::error!(value, kind = stringify!($name), "unknown stored value");
+                    Self::ALL[0]
+                })
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// What a user may do across the whole service.
+    Role { Member => "member", Admin => "admin" }
+);
+
+text_enum!(
+    /// Recorded for gender-split reports.
+    Gender { Female => "female", Male => "male" }
+);
+
+text_enum!(
+    /// The language of a person's emails and, absent `Accept-Language`, of nothing else.
+    Locale { Ar => "ar", En => "en" }
+);
+
+text_enum!(
+    /// The legal kind of a local authority.
+    AuthorityKind {
+        Municipality => "municipality",
+        VillageCouncil => "village_council",
+        JointServicesCouncil => "joint_services_council",
+        UnionOfMunicipalities => "union_of_municipalities",
+    }
+);
+
+text_enum!(
+    /// Where an authority is: north, center or south of the West Bank, or Gaza.
+    Region { North => "north", Center => "center", South => "south", Gaza => "gaza" }
+);

@@ -1,0 +1,26 @@
+//! Validated values and rules that need no HTTP.
+
+pub mod enums;
+pub mod search;
+pub mod text;
+
+pub use enums::*;
+pub use text::Bilingual;
+
+/// The shortest password accepted anywhere.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Emails compare case-insensitively: they are stored trimmed and lower-cased.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// For PATCH fields that can be cleared: absent → `None`, `null` → `Some(None)`.
+pub fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    use serde::Deserialize;
+    Option::<T>::deserialize(de).map(Some)
+}

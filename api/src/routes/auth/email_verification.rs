@@ -1,0 +1,63 @@
+use actix_web::{HttpResponse, post, web};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
+
+use super::action::{
+    EMAIL_VERIFICATION_TTL, TokenRequest, consume_action_token, issue_action_token,
+    send_action_email,
+};
+use crate::auth::AuthUser;
+use crate::email::ActionEmail;
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// Emails the caller a link that confirms their address (valid three days).
+#[utoipa::path(
+    tag = "auth",
+    responses((status = 202, description = "A link was mailed (nothing is sent when already verified)"))
+)]
+#[post("/auth/email-verification")]
+pub async fn request_email_verification(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    if auth.user.email_verified_at.is_none() {
+        let token = issue_action_token(
+            &state.db,
+            auth.id(),
+            ActionEmail::EmailVerification,
+            EMAIL_VERIFICATION_TTL,
+        )
+        .await?;
+        send_action_email(&state, &auth.user, ActionEmail::EmailVerification, &token);
+    }
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Confirms an email address with the emailed token.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = TokenRequest,
+    responses((status = 204, description = "Email verified"))
+)]
+#[post("/auth/email-verification/confirm")]
+pub async fn confirm_email_verification(
+    state: web::Data<AppState>,
+    body: ValidatedJson<TokenRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let txn = state.db.begin().await?;
+    let u = consume_action_token(
+        &txn,
+        &body.into_inner().token,
+        ActionEmail::EmailVerification,
+    )
+    .await?;
+    let mut model = u.into_active_model();
+    let now = chrono::Utc::now();
+    model.email_verified_at = Set(Some(now));
+    model.updated_at = Set(now);
+    model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,38 @@
+use actix_web::{post, web};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
+
+use super::action::{TokenPasswordRequest, consume_action_token};
+use super::session::{self, TokenResponse};
+use crate::auth::password;
+use crate::email::ActionEmail;
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// Accepts an invitation: sets the password, confirms the email (the link proved it) and signs in.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = TokenPasswordRequest,
+    responses((status = 200, body = TokenResponse))
+)]
+#[post("/auth/invitations/accept")]
+pub async fn accept_invitation(
+    state: web::Data<AppState>,
+    body: ValidatedJson<TokenPasswordRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    let body = body.into_inner();
+    let hash = password::hash(body.password).await?;
+    let txn = state.db.begin().await?;
+    let u = consume_action_token(&txn, &body.token, ActionEmail::Invitation).await?;
+    let id = u.id;
+    let now = chrono::Utc::now();
+    let mut model = u.into_active_model();
+    model.password_hash = Set(Some(hash));
+    model.email_verified_at = Set(Some(now));
+    model.updated_at = Set(now);
+    model.update(&txn).await?;
+    let tokens = session::issue(&txn, &state, id, None).await?;
+    txn.commit().await?;
+    Ok(web::Json(tokens))
+}

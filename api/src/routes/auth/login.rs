@@ -1,0 +1,84 @@
+use actix_web::{HttpRequest, post, web};
+use entity::user;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::session::{self, TokenResponse};
+use crate::auth::password;
+use crate::domain;
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::state::AppState;
+
+/// Credentials.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[validate(length(min = 3, max = 254))]
+    #[schema(example = "admin@example.org")]
+    pub email: String,
+    #[validate(length(min = 1, max = 1024))]
+    pub password: String,
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::Unauthorized(Text::new(
+        "The email or password is wrong.",
+        "البريد الإلكتروني أو كلمة المرور غير صحيحة.",
+    ))
+}
+
+/// Exchanges email and password for tokens. Repeated failures for one account or from one
+/// address are refused with 429 and `Retry-After` for a while.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "Wrong email or password, or an inactive account", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts; see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: ValidatedJson<LoginRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    let body = body.into_inner();
+    let email = domain::normalize_email(&body.email);
+    let ip = req
+        .peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
+    if let Some(retry_after_secs) = state.throttle.retry_after(&email, &ip) {
+        return Err(ApiError::TooManyRequests { retry_after_secs });
+    }
+    let found = user::Entity::find()
+        .filter(user::Column::Email.eq(&email))
+        .one(&state.db)
+        .await?;
+    let hash = found
+        .as_ref()
+        .filter(|u| u.is_active)
+        .and_then(|u| u.password_hash.clone());
+    let ok = password::verify(body.password, hash, state.dummy_hash.clone()).await?;
+    let user = match (ok, found) {
+        (true, Some(u)) => u,
+        _ => {
+            state.throttle.record_failure(&email, &ip);
+            tracing::info!(ip, "login failed");
+            return Err(invalid_credentials());
+        }
+    };
+    state.throttle.record_success(&email);
+    let txn = state.db.begin().await?;
+    let tokens = session::issue(&txn, &state, user.id, None).await?;
+    txn.commit().await?;
+    tracing::info!(user_id = user.id, "login succeeded");
+    Ok(web::Json(tokens))
+}

@@ -1,0 +1,34 @@
+use actix_web::{HttpResponse, post, web};
+use entity::refresh_token;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::refresh::revoke_family;
+use super::session::RefreshTokenRequest;
+use crate::auth::tokens;
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// Ends the session the refresh token belongs to (its whole family). Idempotent: an unknown
+/// token is answered the same way.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = RefreshTokenRequest,
+    responses((status = 204, description = "Signed out"))
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    body: ValidatedJson<RefreshTokenRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let hash = tokens::hash(&body.into_inner().refresh_token);
+    if let Some(t) = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(&hash))
+        .one(&state.db)
+        .await?
+    {
+        revoke_family(&state.db, &t.family).await?;
+    }
+    Ok(HttpResponse::NoContent().finish())
+}

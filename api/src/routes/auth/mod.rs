@@ -1,0 +1,23 @@
+//! Login, refresh, logout, password reset, email verification and invitations.
+
+pub mod action;
+mod email_verification;
+mod invitation;
+mod login;
+mod logout;
+mod password_reset;
+mod refresh;
+pub mod session;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(login::login)
+        .service(refresh::refresh)
+        .service(logout::logout)
+        .service(password_reset::request_password_reset)
+        .service(password_reset::confirm_password_reset)
+        .service(email_verification::request_email_verification)
+        .service(email_verification::confirm_email_verification)
+        .service(invitation::accept_invitation);
+}

@@ -1,0 +1,86 @@
+use actix_web::{HttpResponse, post, web};
+use entity::user;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::action::{
+    PASSWORD_RESET_TTL, TokenPasswordRequest, consume_action_token, issue_action_token,
+    send_action_email,
+};
+use crate::auth::password;
+use crate::domain;
+use crate::email::ActionEmail;
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::routes::users::revoke_sessions;
+use crate::state::AppState;
+
+/// The account to reset.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    #[validate(email, length(max = 254))]
+    pub email: String,
+}
+
+/// Emails a single-use reset link (valid one hour) when the account exists. Always 202, so the
+/// answer does not reveal which emails have accounts.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = PasswordResetRequest,
+    responses((status = 202, description = "If the account exists, a link was mailed"))
+)]
+#[post("/auth/password-reset")]
+pub async fn request_password_reset(
+    state: web::Data<AppState>,
+    body: ValidatedJson<PasswordResetRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let email = domain::normalize_email(&body.into_inner().email);
+    let found = user::Entity::find()
+        .filter(user::Column::Email.eq(&email))
+        .filter(user::Column::IsActive.eq(true))
+        .one(&state.db)
+        .await?;
+    if let Some(u) = found {
+        let token = issue_action_token(
+            &state.db,
+            u.id,
+            ActionEmail::PasswordReset,
+            PASSWORD_RESET_TTL,
+        )
+        .await?;
+        send_action_email(&state, &u, ActionEmail::PasswordReset, &token);
+    }
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Sets a new password with the emailed token, and ends every session of the account.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = TokenPasswordRequest,
+    responses((status = 204, description = "Password changed"))
+)]
+#[post("/auth/password-reset/confirm")]
+pub async fn confirm_password_reset(
+    state: web::Data<AppState>,
+    body: ValidatedJson<TokenPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let hash = password::hash(body.password).await?;
+    let txn = state.db.begin().await?;
+    let u = consume_action_token(&txn, &body.token, ActionEmail::PasswordReset).await?;
+    let id = u.id;
+    let mut model = u.into_active_model();
+    model.password_hash = Set(Some(hash));
+    model.updated_at = Set(chrono::Utc::now());
+    model.update(&txn).await?;
+    revoke_sessions(&txn, id).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,66 @@
+use actix_web::{HttpResponse, post, web};
+use entity::local_authority;
+use sea_orm::{ActiveModelTrait, Set};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{LocalAuthorityResponse, search_text};
+use crate::auth::AuthUser;
+use crate::domain::{AuthorityKind, Bilingual, Region};
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// A new local authority.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CreateLocalAuthorityRequest {
+    #[validate(nested)]
+    pub name: Bilingual,
+    pub kind: AuthorityKind,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(example = "الخليل")]
+    pub governorate: String,
+    pub region: Region,
+}
+
+/// Creates a local authority (admins). The Arabic name is unique.
+#[utoipa::path(
+    tag = "local-authorities",
+    request_body = CreateLocalAuthorityRequest,
+    responses(
+        (status = 201, body = LocalAuthorityResponse),
+        (status = 409, description = "An authority with this Arabic name exists", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/local-authorities")]
+pub async fn create_local_authority(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    body: ValidatedJson<CreateLocalAuthorityRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let req = body.into_inner();
+    let name = req.name.trimmed();
+    let now = chrono::Utc::now();
+    let model = local_authority::ActiveModel {
+        search_text: Set(search_text(&name, req.governorate.trim())),
+        name_ar: Set(name.ar),
+        name_en: Set(name.en),
+        kind: Set(req.kind.as_str().to_owned()),
+        governorate: Set(req.governorate.trim().to_owned()),
+        region: Set(req.region.as_str().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/local-authorities/{}", model.id),
+        ))
+        .json(LocalAuthorityResponse::from(model)))
+}

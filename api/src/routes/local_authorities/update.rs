@@ -1,0 +1,72 @@
+use actix_web::{patch, web};
+use entity::local_authority;
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{LocalAuthorityResponse, search_text};
+use crate::auth::AuthUser;
+use crate::domain::{AuthorityKind, Bilingual, Region};
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// Fields to change; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateLocalAuthorityRequest {
+    #[validate(nested)]
+    pub name: Option<Bilingual>,
+    pub kind: Option<AuthorityKind>,
+    #[validate(length(min = 1, max = 100))]
+    pub governorate: Option<String>,
+    pub region: Option<Region>,
+}
+
+/// Changes a local authority (admins).
+#[utoipa::path(
+    tag = "local-authorities",
+    params(("id" = i64, Path, description = "Local authority id")),
+    request_body = UpdateLocalAuthorityRequest,
+    responses(
+        (status = 200, body = LocalAuthorityResponse),
+        (status = 409, description = "Another authority has this Arabic name", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/local-authorities/{id}")]
+pub async fn update_local_authority(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<UpdateLocalAuthorityRequest>,
+) -> Result<web::Json<LocalAuthorityResponse>, ApiError> {
+    auth.require_admin()?;
+    let req = body.into_inner();
+    let current = local_authority::Entity::find_by_id(id.into_inner())
+        .one(&state.db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let name = req.name.map(Bilingual::trimmed).unwrap_or(Bilingual {
+        ar: current.name_ar.clone(),
+        en: current.name_en.clone(),
+    });
+    let governorate = req
+        .governorate
+        .map(|g| g.trim().to_owned())
+        .unwrap_or_else(|| current.governorate.clone());
+    let mut model = current.into_active_model();
+    model.search_text = Set(search_text(&name, &governorate));
+    model.name_ar = Set(name.ar);
+    model.name_en = Set(name.en);
+    model.governorate = Set(governorate);
+    if let Some(kind) = req.kind {
+        model.kind = Set(kind.as_str().to_owned());
+    }
+    if let Some(region) = req.region {
+        model.region = Set(region.as_str().to_owned());
+    }
+    model.updated_at = Set(chrono::Utc::now());
+    let updated = model.update(&state.db).await?;
+    Ok(web::Json(updated.into()))
+}

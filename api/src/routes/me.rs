@@ -1,0 +1,134 @@
+//! The caller's own account.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
+
+use crate::auth::{AuthUser, password};
+use crate::domain::{Bilingual, Gender, Locale};
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::routes::users::{
+    UserResponse, check_authority, find_with_authority, revoke_sessions, search_text,
+};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_me)
+        .service(update_me)
+        .service(change_password);
+}
+
+/// The caller's own profile.
+#[utoipa::path(tag = "me", responses((status = 200, body = UserResponse)))]
+#[get("/me")]
+pub async fn get_me(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+) -> Result<web::Json<UserResponse>, ApiError> {
+    Ok(web::Json(find_with_authority(&state.db, auth.id()).await?))
+}
+
+/// Profile fields the caller may change; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeRequest {
+    #[validate(nested)]
+    pub name: Option<Bilingual>,
+    pub gender: Option<Gender>,
+    pub local_authority_id: Option<i64>,
+    #[validate(length(min = 1, max = 200))]
+    pub job_title: Option<String>,
+    pub locale: Option<Locale>,
+}
+
+/// Changes the caller's own profile (not their role or email).
+#[utoipa::path(tag = "me", request_body = UpdateMeRequest, responses((status = 200, body = UserResponse)))]
+#[patch("/me")]
+pub async fn update_me(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    body: ValidatedJson<UpdateMeRequest>,
+) -> Result<web::Json<UserResponse>, ApiError> {
+    let req = body.into_inner();
+    let txn = state.db.begin().await?;
+    check_authority(&txn, req.local_authority_id).await?;
+    let id = auth.id();
+    let email = auth.user.email.clone();
+    let mut model = auth.user.into_active_model();
+    if let Some(name) = req.name.map(Bilingual::trimmed) {
+        model.search_text = Set(search_text(&email, &name));
+        model.name_ar = Set(name.ar);
+        model.name_en = Set(name.en);
+    }
+    if let Some(g) = req.gender {
+        model.gender = Set(g.as_str().to_owned());
+    }
+    if let Some(a) = req.local_authority_id {
+        model.local_authority_id = Set(Some(a));
+    }
+    if let Some(t) = req.job_title {
+        model.job_title = Set(Some(t.trim().to_owned()));
+    }
+    if let Some(l) = req.locale {
+        model.locale = Set(l.as_str().to_owned());
+    }
+    model.updated_at = Set(chrono::Utc::now());
+    model.update(&txn).await?;
+    let response = find_with_authority(&txn, id).await?;
+    txn.commit().await?;
+    Ok(web::Json(response))
+}
+
+/// The current password and the new one.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    #[validate(length(min = 1, max = 1024))]
+    pub current_password: String,
+    /// At least 10 characters.
+    #[validate(length(min = 10, max = 1024))]
+    pub new_password: String,
+}
+
+/// Changes the caller's password and ends all their sessions (sign in again).
+#[utoipa::path(
+    tag = "me",
+    request_body = ChangePasswordRequest,
+    responses((status = 204, description = "Password changed"))
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    body: ValidatedJson<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let req = body.into_inner();
+    let ok = password::verify(
+        req.current_password,
+        auth.user.password_hash.clone(),
+        state.dummy_hash.clone(),
+    )
+    .await?;
+    if !ok {
+        return Err(ApiError::field(
+            "/current_password",
+            "wrong_password",
+            Text::new("is not your current password", "ليست كلمة المرور الحالية"),
+        ));
+    }
+    let hash = password::hash(req.new_password).await?;
+    let id = auth.id();
+    let txn = state.db.begin().await?;
+    let mut model = auth.user.into_active_model();
+    model.password_hash = Set(Some(hash));
+    model.updated_at = Set(chrono::Utc::now());
+    model.update(&txn).await?;
+    revoke_sessions(&txn, id).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}

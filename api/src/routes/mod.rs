@@ -1,0 +1,22 @@
+//! Every route, one module per resource and one file per action.
+
+pub mod auth;
+pub mod fallback;
+pub mod health;
+pub mod local_authorities;
+pub mod me;
+pub mod users;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every documented route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::live).service(health::ready).service(
+        scope::scope("/api/v1")
+            .configure(auth::configure)
+            .configure(me::configure)
+            .configure(users::configure)
+            .configure(local_authorities::configure),
+    );
+}

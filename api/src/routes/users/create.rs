@@ -1,0 +1,89 @@
+use actix_web::{HttpResponse, post, web};
+use entity::user;
+use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{UserResponse, check_authority, find_with_authority, search_text};
+use crate::auth::AuthUser;
+use crate::domain::{self, Bilingual, Gender, Locale, Role};
+use crate::email::ActionEmail;
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::routes::auth::action::{INVITATION_TTL, issue_action_token, send_action_email};
+use crate::state::AppState;
+
+/// A person to invite. They receive an email with a link to choose their password.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    #[validate(email, length(max = 254))]
+    #[schema(example = "rana@hebron.ps")]
+    pub email: String,
+    #[validate(nested)]
+    pub name: Bilingual,
+    pub gender: Gender,
+    pub local_authority_id: Option<i64>,
+    #[validate(length(min = 1, max = 200))]
+    pub job_title: Option<String>,
+    /// Language of their emails (default `ar`).
+    pub locale: Option<Locale>,
+    /// Default `member`.
+    pub role: Option<Role>,
+}
+
+/// Invites a user (admins): creates the account without a password and emails an invitation.
+#[utoipa::path(
+    tag = "users",
+    request_body = CreateUserRequest,
+    responses(
+        (status = 201, body = UserResponse),
+        (status = 409, description = "The email is already in use", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users")]
+pub async fn create_user(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    body: ValidatedJson<CreateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let req = body.into_inner();
+    let email = domain::normalize_email(&req.email);
+    let name = req.name.trimmed();
+    let locale = req.locale.unwrap_or(Locale::Ar);
+    let now = chrono::Utc::now();
+    let txn = state.db.begin().await?;
+    check_authority(&txn, req.local_authority_id).await?;
+    let created = user::ActiveModel {
+        search_text: Set(search_text(&email, &name)),
+        email: Set(email),
+        name_ar: Set(name.ar),
+        name_en: Set(name.en),
+        gender: Set(req.gender.as_str().to_owned()),
+        local_authority_id: Set(req.local_authority_id),
+        job_title: Set(req.job_title.map(|t| t.trim().to_owned())),
+        locale: Set(locale.as_str().to_owned()),
+        role: Set(req.role.unwrap_or(Role::Member).as_str().to_owned()),
+        is_active: Set(true),
+        email_verified_at: Set(None),
+        password_hash: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let token =
+        issue_action_token(&txn, created.id, ActionEmail::Invitation, INVITATION_TTL).await?;
+    let response = find_with_authority(&txn, created.id).await?;
+    txn.commit().await?;
+    send_action_email(&state, &created, ActionEmail::Invitation, &token);
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/users/{}", created.id),
+        ))
+        .json(response))
+}

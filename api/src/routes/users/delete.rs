@@ -1,0 +1,50 @@
+use actix_web::{HttpResponse, delete, web};
+use entity::user;
+use sea_orm::{EntityTrait, TransactionTrait};
+
+use super::ensure_other_admin;
+use crate::auth::AuthUser;
+use crate::domain::Role;
+use crate::error::ApiError;
+use crate::i18n::Text;
+use crate::state::AppState;
+
+/// Deletes a user (admins). Administrators cannot delete themselves; records that refer to the
+/// user (409) keep it, and deactivation (`PATCH is_active=false`) is the alternative.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = i64, Path, description = "User id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, description = "Self-deletion, the last administrator, or still referenced", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/users/{id}")]
+pub async fn delete_user(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let id = id.into_inner();
+    if id == auth.id() {
+        return Err(ApiError::Conflict(Text::new(
+            "You cannot delete your own account.",
+            "لا يمكنك حذف حسابك.",
+        )));
+    }
+    let txn = state.db.begin().await?;
+    let target = user::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if target.is_active && target.role == Role::Admin.as_str() {
+        ensure_other_admin(&txn, id).await?;
+    }
+    user::Entity::delete_by_id(id)
+        .exec(&txn)
+        .await
+        .map_err(ApiError::from_delete)?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,103 @@
+use actix_web::{patch, web};
+use entity::user;
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{
+    UserResponse, check_authority, ensure_other_admin, find_with_authority, revoke_sessions,
+    search_text,
+};
+use crate::auth::AuthUser;
+use crate::domain::{Bilingual, Gender, Locale, Role};
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// Fields to change; absent fields stay as they are. `local_authority_id: null` detaches.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    #[validate(nested)]
+    pub name: Option<Bilingual>,
+    pub gender: Option<Gender>,
+    #[serde(default, deserialize_with = "crate::domain::double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub local_authority_id: Option<Option<i64>>,
+    #[validate(length(min = 1, max = 200))]
+    pub job_title: Option<String>,
+    pub locale: Option<Locale>,
+    pub role: Option<Role>,
+    /// `false` deactivates the account and ends its sessions.
+    pub is_active: Option<bool>,
+}
+
+/// Changes a user (admins). The last active administrator cannot be demoted or deactivated.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = i64, Path, description = "User id")),
+    request_body = UpdateUserRequest,
+    responses(
+        (status = 200, body = UserResponse),
+        (status = 409, description = "Would leave no active administrator", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/users/{id}")]
+pub async fn update_user(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<UpdateUserRequest>,
+) -> Result<web::Json<UserResponse>, ApiError> {
+    auth.require_admin()?;
+    let req = body.into_inner();
+    let txn = state.db.begin().await?;
+    let current = user::Entity::find_by_id(id.into_inner())
+        .one(&txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let was_active_admin = current.is_active && current.role == Role::Admin.as_str();
+    let stays_admin = req.role.is_none_or(|r| r == Role::Admin) && req.is_active != Some(false);
+    if was_active_admin && !stays_admin {
+        ensure_other_admin(&txn, current.id).await?;
+    }
+    if let Some(authority) = req.local_authority_id {
+        check_authority(&txn, authority).await?;
+    }
+    let deactivating = current.is_active && req.is_active == Some(false);
+    let user_id = current.id;
+    let email = current.email.clone();
+    let mut model = current.into_active_model();
+    if let Some(name) = req.name.map(Bilingual::trimmed) {
+        model.search_text = Set(search_text(&email, &name));
+        model.name_ar = Set(name.ar);
+        model.name_en = Set(name.en);
+    }
+    if let Some(g) = req.gender {
+        model.gender = Set(g.as_str().to_owned());
+    }
+    if let Some(a) = req.local_authority_id {
+        model.local_authority_id = Set(a);
+    }
+    if let Some(t) = req.job_title {
+        model.job_title = Set(Some(t.trim().to_owned()));
+    }
+    if let Some(l) = req.locale {
+        model.locale = Set(l.as_str().to_owned());
+    }
+    if let Some(r) = req.role {
+        model.role = Set(r.as_str().to_owned());
+    }
+    if let Some(active) = req.is_active {
+        model.is_active = Set(active);
+    }
+    model.updated_at = Set(chrono::Utc::now());
+    model.update(&txn).await?;
+    if deactivating {
+        revoke_sessions(&txn, user_id).await?;
+    }
+    let response = find_with_authority(&txn, user_id).await?;
+    txn.commit().await?;
+    Ok(web::Json(response))
+}

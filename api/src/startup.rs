@@ -1,0 +1,233 @@
+//! Building and running the server: database, migrations, first admin, routes, middleware.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use entity::user;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectOptions, Database, DatabaseConnection, EntityTrait,
+    QueryFilter, Set,
+};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password;
+use crate::auth::throttle::LoginThrottle;
+use crate::config::Config;
+use crate::domain::{self, Gender, Locale, Role};
+use crate::email::Mailer;
+use crate::error::{path_error, query_error};
+use crate::state::AppState;
+use crate::{middleware, openapi, routes};
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("mail: {0}")]
+    Mail(String),
+    #[error("first admin: {0}")]
+    Admin(String),
+}
+
+/// A built server, bound and ready to run.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+/// Opens the pool; a SQLite file is created when missing.
+pub async fn connect(config: &Config) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    let mut url = config.database_url.clone();
+    if url.starts_with("sqlite:") && !url.contains("mode=") && !url.contains(":memory:") {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str("mode=rwc");
+    }
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(config.database_max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    Database::connect(options).await
+}
+
+/// Creates the configured admin when the database has no admin yet.
+async fn ensure_first_admin(db: &DatabaseConnection, config: &Config) -> Result<(), StartupError> {
+    let (Some(email), Some(pw)) = (&config.admin_email, &config.admin_password) else {
+        return Ok(());
+    };
+    let has_admin = user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .one(db)
+        .await?
+        .is_some();
+    if has_admin {
+        return Ok(());
+    }
+    let email = domain::normalize_email(email);
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(&email))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(StartupError::Admin(format!(
+            "{email} exists and is not an admin; promote it or choose another ADMIN_EMAIL"
+        )));
+    }
+    let hash = password::hash(pw.clone())
+        .await
+        .map_err(|e| StartupError::Admin(e.to_string()))?;
+    let now = chrono::Utc::now();
+    user::ActiveModel {
+        search_text: Set(domain::search::fold_all([email.as_str(), "Administrator"])),
+        email: Set(email.clone()),
+        name_ar: Set("مسؤول النظام".to_owned()),
+        name_en: Set("Administrator".to_owned()),
+        gender: Set(Gender::Female.as_str().to_owned()),
+        local_authority_id: Set(None),
+        job_title: Set(None),
+        locale: Set(Locale::Ar.as_str().to_owned()),
+        role: Set(Role::Admin.as_str().to_owned()),
+        is_active: Set(true),
+        email_verified_at: Set(Some(now)),
+        password_hash: Set(Some(hash)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    tracing::info!(email, "first admin created");
+    Ok(())
+}
+
+impl Application {
+    /// Connects, migrates, bootstraps and binds; does not serve until `run_until_stopped`.
+    pub async fn build(config: Config) -> Result<Application, StartupError> {
+        if config.generated_jwt_secret {
+            tracing::warn!(
+                "JWT_SECRET is not set: using a random secret; tokens will not survive a restart"
+            );
+        }
+        let db = connect(&config).await?;
+        Migrator::up(&db, None).await?;
+        ensure_first_admin(&db, &config).await?;
+        let mailer = Arc::new(Mailer::new(&config).map_err(StartupError::Mail)?);
+        let listener =
+            TcpListener::bind(config.bind_addr).map_err(|source| StartupError::Bind {
+                addr: config.bind_addr.to_string(),
+                source,
+            })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind {
+                addr: config.bind_addr.to_string(),
+                source,
+            })?
+            .port();
+        let state = web::Data::new(AppState {
+            db,
+            jwt: JwtKeys::new(&config),
+            throttle: LoginThrottle::new(
+                config.login_max_failures_per_account,
+                config.login_max_failures_per_ip,
+                config.login_failure_window,
+            ),
+            mailer,
+            dummy_hash: password::dummy_hash(),
+            config: Arc::new(config),
+        });
+        let server = server(state.clone(), listener)?;
+        tracing::info!(port, "listening");
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state, for tests that inspect side effects.
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests (up to 30 s).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            actix_web::http::header::AUTHORIZATION,
+            actix_web::http::header::CONTENT_TYPE,
+            actix_web::http::header::ACCEPT,
+            actix_web::http::header::ACCEPT_LANGUAGE,
+            actix_web::http::header::IF_MATCH,
+            middleware::REQUEST_ID,
+        ])
+        .expose_headers([
+            middleware::REQUEST_ID,
+            actix_web::http::header::ETAG,
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::LOCATION,
+        ])
+        .max_age(3600);
+    if origins.iter().any(|o| o == "*") {
+        return cors.allow_any_origin();
+    }
+    origins.iter().fold(cors, |c, o| c.allowed_origin(o))
+}
+
+fn server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, StartupError> {
+    let document = web::Data::new(openapi::document());
+    let routes = web::Data::new(openapi::RouteTable::from_document(&document));
+    let workers = state.config.workers;
+    let server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .app_data(state.clone())
+            .app_data(routes.clone())
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .configure(routes::configure)
+            .split_for_parts();
+        app.wrap(cors(&state.config.cors_origins))
+            .wrap(from_fn(middleware::request_context))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (**document).clone()))
+            .service(web::redirect("/docs", "/docs/"))
+            .default_service(web::to(routes::fallback::not_found_or_method))
+    })
+    .workers(workers)
+    .shutdown_timeout(30)
+    .listen(listener)
+    .map_err(|source| StartupError::Bind {
+        addr: "listener".to_owned(),
+        source,
+    })?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,35 @@
+//! A local authority (هيئة محلية): municipality, village council, joint-services council or union.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "local_authorities")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub name_ar: String,
+    pub name_en: String,
+    /// Both names folded for search (no diacritics, unified letter variants, lower case).
+    pub search_text: String,
+    /// `municipality` | `village_council` | `joint_services_council` | `union_of_municipalities`.
+    pub kind: String,
+    pub governorate: String,
+    /// `north` | `center` | `south` | `gaza`.
+    pub region: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::user::Entity")]
+    User,
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

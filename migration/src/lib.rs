@@ -1,0 +1,15 @@
+//! Schema migrations, the same for SQLite and PostgreSQL: no native enums, one change per
+//! `ALTER`, foreign keys only inside `create_table`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_identity;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_identity::Migration)]
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    print!("{}", api::openapi::document_json());
+}
