@@ -170,10 +170,10 @@ impl Config {
             (None, None) => {}
         }
         let smtp_url = src.get("SMTP_URL");
-        if let Some(url) = &smtp_url {
-            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
-                return Err(bad("SMTP_URL", "expected an smtp:// or smtps:// URL"));
-            }
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(bad("SMTP_URL", "expected an smtp:// or smtps:// URL"));
         }
         let public_base_url = src
             .get("PUBLIC_BASE_URL")
@@ -260,5 +260,53 @@ impl Config {
             .max(1),
             database_max_connections: parse_num(src, "DATABASE_MAX_CONNECTIONS", 16)?.max(2),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let env: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::load(&env)
+    }
+
+    #[test]
+    fn development_defaults_to_sqlite_on_loopback_with_a_random_secret() {
+        let c = load(&[]).expect("defaults");
+        assert!(c.database_url.starts_with("sqlite://"));
+        assert_eq!(c.bind_addr.to_string(), "127.0.0.1:8080");
+        assert!(c.generated_jwt_secret && c.jwt_secret.len() >= 32);
+        assert!(c.smtp_url.is_none());
+    }
+
+    #[test]
+    fn production_needs_a_real_secret() {
+        let e = load(&[("APP_ENV", "production")]).expect_err("no secret");
+        assert_eq!(e.name, "JWT_SECRET");
+        let c = load(&[("APP_ENV", "production"), ("JWT_SECRET", &"s".repeat(40))]).expect("ok");
+        assert_eq!(c.mode, Mode::Production);
+        assert!(!c.generated_jwt_secret);
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (name, value) in [
+            ("BIND_ADDR", "nowhere"),
+            ("DATABASE_URL", "mysql://x"),
+            ("LOGIN_MAX_FAILURES_PER_IP", "many"),
+            ("MAIL_FROM", "not a mailbox"),
+            ("PUBLIC_BASE_URL", "ftp://x"),
+            ("LOG_FORMAT", "xml"),
+        ] {
+            let e = load(&[(name, value)]).expect_err(name);
+            assert_eq!(e.name, name);
+        }
     }
 }

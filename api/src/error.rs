@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -68,26 +68,49 @@ impl From<DbErr> for ApiError {
     /// Constraint violations are the caller's doing and answer alike on both databases; anything
     /// else is ours.
     fn from(err: DbErr) -> Self {
-        match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Conflict(Text::new(
+        if is_foreign_key_violation(&err) {
+            return ApiError::field(
+                "",
+                "reference",
+                Text::new(
+                    "The request refers to a record that does not exist.",
+                    "يشير الطلب إلى سجل غير موجود.",
+                ),
+            );
+        }
+        match (err.sql_err(), err) {
+            (Some(SqlErr::UniqueConstraintViolation(_)), _) => ApiError::Conflict(Text::new(
                 "A record with the same unique value already exists.",
                 "يوجد سجل آخر بالقيمة الفريدة نفسها.",
             )),
-            Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
-                ApiError::Validation(vec![FieldError::new(
-                    "",
-                    "reference",
-                    Text::new(
-                        "The request refers to a record that does not exist.",
-                        "يشير الطلب إلى سجل غير موجود.",
-                    ),
-                )])
-            }
-            _ => match err {
-                DbErr::RecordNotFound(_) => ApiError::not_found(),
-                other => ApiError::Db(other),
-            },
+            (_, DbErr::RecordNotFound(_)) => ApiError::not_found(),
+            (_, other) => ApiError::Db(other),
         }
+    }
+}
+
+/// A foreign-key violation on either backend. SQLite reports a parent row deleted under its
+/// children as `SQLITE_CONSTRAINT_TRIGGER` (extended code 1811), which `sql_err()` leaves
+/// unclassified; the code (not the message text) identifies it.
+pub fn is_foreign_key_violation(err: &DbErr) -> bool {
+    if matches!(
+        err.sql_err(),
+        Some(SqlErr::ForeignKeyConstraintViolation(_))
+    ) {
+        return true;
+    }
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                sea_orm::sqlx::Error::Database(db) => {
+                    db.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+                        .is_some()
+                        && db.code().as_deref() == Some("1811")
+                }
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 
@@ -161,13 +184,13 @@ impl ApiError {
 
     /// Maps a foreign-key violation on delete ("still referenced") to 409; anything else as usual.
     pub fn from_delete(err: DbErr) -> ApiError {
-        match err.sql_err() {
-            Some(SqlErr::ForeignKeyConstraintViolation(_)) => ApiError::Conflict(Text::new(
+        if is_foreign_key_violation(&err) {
+            return ApiError::Conflict(Text::new(
                 "The record is still referenced by other records.",
                 "السجل ما زال مرتبطًا بسجلات أخرى.",
-            )),
-            _ => ApiError::from(err),
+            ));
         }
+        ApiError::from(err)
     }
 
     fn slug_and_title(&self) -> (&'static str, Text) {

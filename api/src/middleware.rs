@@ -103,10 +103,10 @@ fn problem_for(
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
     }
-    if status.is_server_error() {
-        if let Some(err) = res.response().error() {
-            tracing::error!(error = %err, "request failed");
-        }
+    if status.is_server_error()
+        && let Some(err) = res.response().error()
+    {
+        tracing::error!(error = %err, "request failed");
     }
     let api_error = res
         .response()

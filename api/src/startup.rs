@@ -41,6 +41,8 @@ pub enum StartupError {
     Mail(String),
     #[error("first admin: {0}")]
     Admin(String),
+    #[error("password hashing: {0}")]
+    Hashing(String),
 }
 
 /// A built server, bound and ready to run.
@@ -151,7 +153,9 @@ impl Application {
                 config.login_failure_window,
             ),
             mailer,
-            dummy_hash: password::dummy_hash(),
+            dummy_hash: password::dummy_hash()
+                .await
+                .map_err(|e| StartupError::Hashing(e.to_string()))?,
             config: Arc::new(config),
         });
         let server = server(state.clone(), listener)?;

@@ -1,1 +1,354 @@
+//! Test harness: each test gets the real server on a random port with its own fresh database
+//! (a SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL` is set), removed after.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use api::config::Config;
+use api::startup::Application;
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::{Value, json};
+
+pub const ADMIN_EMAIL: &str = "admin@example.org";
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+pub const JWT_SECRET: &str = "test-secret-that-is-long-enough-0123456789";
+pub const MEMBER_PASSWORD: &str = "member password 42";
+
+/// A database that exists for one test only.
+pub struct TestDatabase {
+    pub url: String,
+    admin_url: Option<String>,
+    name: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDatabase {
+    pub async fn create() -> TestDatabase {
+        match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            Some(admin_url) if admin_url.starts_with("postgres") => {
+                let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+                let conn = sea_orm::Database::connect(&admin_url)
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
+                sea_orm::ConnectionTrait::execute_unprepared(
+                    &conn,
+                    &format!("CREATE DATABASE \"{name}\""),
+                )
+                .await
+                .expect("create test database");
+                let _ = conn.close().await;
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_owned())
+                    .expect("database URL has a path");
+                TestDatabase {
+                    url: format!("{base}/{name}"),
+                    admin_url: Some(admin_url),
+                    name,
+                    _dir: None,
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("test.db");
+                TestDatabase {
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    admin_url: None,
+                    name: String::new(),
+                    _dir: Some(dir),
+                }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.admin_url.is_some()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(admin_url) = self.admin_url.clone() else {
+            return;
+        };
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime; a separate thread gets a runtime of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                if let Ok(conn) = sea_orm::Database::connect(&admin_url).await {
+                    let _ = sea_orm::ConnectionTrait::execute_unprepared(
+                        &conn,
+                        &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+                    )
+                    .await;
+                    let _ = conn.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A running server and what a test needs to talk to it and inspect its effects.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: sea_orm::DatabaseConnection,
+    pub mail_dir: PathBuf,
+    pub database: TestDatabase,
+    _mail: tempfile::TempDir,
+}
+
+/// One email as the recipient would read it.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Starts the server with the default test configuration.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Starts the server with some variables changed.
+pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    let database = TestDatabase::create().await;
+    let mail = tempfile::tempdir().expect("mail dir");
+    let mut env: HashMap<String, String> = [
+        ("DATABASE_URL", database.url.as_str()),
+        ("BIND_ADDR", "127.0.0.1:0"),
+        ("JWT_SECRET", JWT_SECRET),
+        ("ADMIN_EMAIL", ADMIN_EMAIL),
+        ("ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ("MAIL_DIR", &mail.path().display().to_string()),
+        ("PUBLIC_BASE_URL", "https://platforms.example.org"),
+        ("WORKERS", "2"),
+        ("DATABASE_MAX_CONNECTIONS", "8"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    for (k, v) in overrides {
+        env.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let config = Config::load(&env).expect("test configuration");
+    let app = Application::build(config).await.expect("server builds");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    let db = sea_orm::Database::connect(&database.url)
+        .await
+        .expect("test connection");
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        db,
+        mail_dir: mail.path().to_path_buf(),
+        database,
+        _mail: mail,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let rb = self.client.request(method, self.url(path));
+        match token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> Response {
+        self.request(method, path, token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.send_json(Method::POST, path, token, body).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.send_json(Method::PATCH, path, token, body).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::DELETE, path, token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Logs in and returns the whole token response.
+    pub async fn login(&self, email: &str, password: &str) -> Value {
+        let res = self
+            .post(
+                "/api/v1/auth/login",
+                None,
+                &json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "login of {email} failed");
+        res.json().await.expect("token json")
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_owned()
+    }
+
+    /// Creates a local authority as the admin and returns its id.
+    pub async fn create_authority(&self, admin: &str, ar: &str, en: &str) -> i64 {
+        let res = self
+            .post(
+                "/api/v1/local-authorities",
+                Some(admin),
+                &json!({"name": {"ar": ar, "en": en}, "kind": "municipality",
+                        "governorate": "الخليل", "region": "south"}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        let body: Value = res.json().await.expect("json");
+        body["id"].as_i64().expect("id")
+    }
+
+    /// Invites a member, accepts the invitation from the email, and returns (id, access token).
+    pub async fn create_member(
+        &self,
+        admin: &str,
+        email: &str,
+        authority: Option<i64>,
+    ) -> (i64, String) {
+        let before = self.mails().len();
+        let res = self
+            .post(
+                "/api/v1/users",
+                Some(admin),
+                &json!({"email": email, "name": {"ar": "عضو تجريبي", "en": "Test Member"},
+                        "gender": "female", "local_authority_id": authority, "locale": "en"}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        let user: Value = res.json().await.expect("json");
+        let mail = self
+            .wait_for_mails(before + 1)
+            .await
+            .pop()
+            .expect("invitation");
+        let token = link_token(&mail.text, "accept-invitation");
+        let res = self
+            .post(
+                "/api/v1/auth/invitations/accept",
+                None,
+                &json!({"token": token, "password": MEMBER_PASSWORD}),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let tokens: Value = res.json().await.expect("json");
+        (
+            user["id"].as_i64().expect("id"),
+            tokens["access_token"].as_str().expect("token").to_owned(),
+        )
+    }
+
+    /// Every email written so far, oldest first.
+    pub fn mails(&self) -> Vec<Mail> {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&self.mail_dir)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        paths.sort();
+        paths
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .filter_map(|p| std::fs::read(p).ok())
+            .filter_map(|raw| {
+                let msg = mail_parser::MessageParser::default().parse(&raw)?;
+                Some(Mail {
+                    to: msg
+                        .to()
+                        .and_then(|a| a.first())
+                        .and_then(|a| a.address())
+                        .unwrap_or_default()
+                        .to_owned(),
+                    subject: msg.subject().unwrap_or_default().to_owned(),
+                    text: msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+                    html: msg.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// Waits (up to 10 s) until at least `n` emails exist, since mail is sent after commit.
+    pub async fn wait_for_mails(&self, n: usize) -> Vec<Mail> {
+        for _ in 0..200 {
+            let mails = self.mails();
+            if mails.len() >= n {
+                return mails;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("expected {n} emails, found {}", self.mails().len());
+    }
+}
+
+/// The `token` query parameter of the first link to `path` in a text.
+pub fn link_token(text: &str, path: &str) -> String {
+    let marker = format!("/{path}?token=");
+    let start = text.find(&marker).expect("link in mail") + marker.len();
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// Asserts a problem+json answer with the given status and returns its body.
+pub async fn assert_problem(res: Response, status: u16) -> Value {
+    assert_eq!(res.status().as_u16(), status, "unexpected status");
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(ct, "application/problem+json");
+    let body: Value = res.json().await.expect("problem json");
+    assert_eq!(body["status"].as_u64(), Some(u64::from(status)));
+    for field in ["type", "title", "detail", "instance"] {
+        assert!(body[field].is_string(), "problem lacks {field}: {body}");
+    }
+    body
+}

@@ -1,0 +1,88 @@
+use serde_json::Value;
+use tests::spawn_app;
+
+const COMMITTED: &str = include_str!("../../../openapi/openapi.json");
+
+#[tokio::test]
+async fn the_served_document_is_the_committed_one() {
+    let app = spawn_app().await;
+    let served: Value = app
+        .get("/openapi.json", None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let committed: Value = serde_json::from_str(COMMITTED).expect("committed json");
+    assert!(
+        served == committed,
+        "openapi/openapi.json is stale: run `cargo run -p openapi > openapi/openapi.json`"
+    );
+    assert_eq!(served["openapi"], "3.1.0");
+}
+
+#[tokio::test]
+async fn every_operation_is_tagged_summarized_and_has_error_responses() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .get("/openapi.json", None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 15, "{} paths", paths.len());
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("item") {
+            let name = format!("{method} {path}");
+            assert!(
+                op["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                "{name} has no tag"
+            );
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{name} has no summary"
+            );
+            let responses = op["responses"].as_object().expect("responses");
+            assert!(responses.contains_key("500"), "{name} lacks 500");
+            let public = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().all(|r| r == &serde_json::json!({})));
+            if !public {
+                assert!(responses.contains_key("401"), "{name} lacks 401");
+            }
+        }
+    }
+    // Public routes are marked public; everything else needs the bearer scheme.
+    assert_eq!(
+        paths["/api/v1/auth/login"]["post"]["security"],
+        serde_json::json!([{}])
+    );
+    assert_eq!(doc["security"], serde_json::json!([{"bearer": []}]));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+}
+
+#[tokio::test]
+async fn swagger_ui_is_served_without_the_internet() {
+    let app = spawn_app().await;
+    let res = app.get("/docs/", None).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.expect("html");
+    assert!(html.contains("swagger-ui"));
+    let res = app.get("/docs/swagger-ui-bundle.js", None).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.text().await.expect("js").len() > 100_000,
+        "the bundle is vendored"
+    );
+    let init = app
+        .get("/docs/swagger-initializer.js", None)
+        .await
+        .text()
+        .await
+        .expect("js");
+    assert!(init.contains("/openapi.json"));
+}
