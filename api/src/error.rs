@@ -50,6 +50,8 @@ pub enum ApiError {
     Conflict(Text),
     #[error("precondition failed: {}", .0.en)]
     PreconditionFailed(Text),
+    #[error("precondition required: {}", .0.en)]
+    PreconditionRequired(Text),
     #[error("payload too large")]
     PayloadTooLarge(usize),
     #[error("unsupported media type")]
@@ -215,6 +217,10 @@ impl ApiError {
                 "precondition-failed",
                 Text::new("Precondition failed", "فشل الشرط المسبق"),
             ),
+            ApiError::PreconditionRequired(_) => (
+                "precondition-required",
+                Text::new("Precondition required", "الشرط المسبق مطلوب"),
+            ),
             ApiError::PayloadTooLarge(_) => (
                 "payload-too-large",
                 Text::new("Payload too large", "حجم الطلب كبير جدًا"),
@@ -246,6 +252,7 @@ impl ApiError {
             | ApiError::NotFound(t)
             | ApiError::Conflict(t)
             | ApiError::PreconditionFailed(t)
+            | ApiError::PreconditionRequired(t)
             | ApiError::Unavailable(t) => t.clone(),
             ApiError::Validation(errors) => Text::new(
                 format!("The request has {} invalid field(s).", errors.len()),
@@ -362,6 +369,7 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

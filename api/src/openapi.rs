@@ -29,6 +29,12 @@ use crate::error::{PROBLEM_JSON, Problem, ProblemField};
         (name = "me", description = "The caller's own account"),
         (name = "users", description = "Accounts (administrators)"),
         (name = "local-authorities", description = "Municipalities, village councils, joint-services councils and unions"),
+        (name = "platforms", description = "Platforms, their members and coordinators"),
+        (name = "elections", description = "Coordinator elections: nominations, secret ballots, results, certification"),
+        (name = "work-plans", description = "Work plans, axes and ranked topics"),
+        (name = "topics", description = "Topics and their working groups"),
+        (name = "task-forces", description = "Specialised task forces and their members"),
+        (name = "search", description = "Search across platforms, topics, working groups and task forces"),
         (name = "operations", description = "Liveness and readiness"),
     )
 )]
@@ -118,6 +124,16 @@ fn complete_operation(path: &str, method: &str, op: &mut Operation) {
     }
     if method != "get" && path.starts_with("/api/") {
         add_response(op, "ValidationFailed");
+    }
+    let conditional = op.parameters.as_ref().is_some_and(|ps| {
+        ps.iter().any(|p| match p {
+            RefOr::T(p) => p.name == "If-Match",
+            RefOr::Ref(_) => false,
+        })
+    });
+    if conditional {
+        add_response(op, "PreconditionFailed");
+        add_response(op, "PreconditionRequired");
     }
     add_response(op, "InternalError");
 }

@@ -20,6 +20,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password;
 use crate::auth::throttle::LoginThrottle;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::{self, Gender, Locale, Role};
 use crate::email::Mailer;
@@ -131,6 +132,7 @@ impl Application {
         let db = connect(&config).await?;
         Migrator::up(&db, None).await?;
         ensure_first_admin(&db, &config).await?;
+        crate::seed::load(&db).await?;
         let mailer = Arc::new(Mailer::new(&config).map_err(StartupError::Mail)?);
         let listener =
             TcpListener::bind(config.bind_addr).map_err(|source| StartupError::Bind {
@@ -156,6 +158,7 @@ impl Application {
             dummy_hash: password::dummy_hash()
                 .await
                 .map_err(|e| StartupError::Hashing(e.to_string()))?,
+            clock: Clock::default(),
             config: Arc::new(config),
         });
         let server = server(state.clone(), listener)?;

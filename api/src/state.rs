@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::email::Mailer;
 
@@ -18,4 +19,5 @@ pub struct AppState {
     pub throttle: LoginThrottle,
     /// Spent on unknown accounts so that login takes as long as for known ones.
     pub dummy_hash: String,
+    pub clock: Clock,
 }

@@ -72,3 +72,33 @@ text_enum!(
     /// Where an authority is: north, center or south of the West Bank, or Gaza.
     Region { North => "north", Center => "center", South => "south", Gaza => "gaza" }
 );
+
+text_enum!(
+    /// Thematic platforms stand alone; regional ones are sub-platforms of a parent.
+    PlatformKind { Thematic => "thematic", Regional => "regional" }
+);
+
+text_enum!(
+    /// Where a platform is in its life.
+    PlatformStatus { Active => "active", Planned => "planned", Suspended => "suspended", Closed => "closed" }
+);
+
+text_enum!(
+    /// A membership's state: requested, then approved (active) or rejected; active members may leave.
+    MembershipStatus { Pending => "pending", Active => "active", Rejected => "rejected", Left => "left" }
+);
+
+text_enum!(
+    /// The two elected seats of a platform.
+    Seat { Coordinator => "coordinator", Deputy => "deputy" }
+);
+
+text_enum!(
+    /// A work plan is drafted, then approved.
+    WorkPlanStatus { Draft => "draft", Approved => "approved" }
+);
+
+text_enum!(
+    /// Whether a task force is working.
+    TaskForceStatus { Active => "active", Closed => "closed" }
+);

@@ -5,7 +5,7 @@ pub mod search;
 pub mod text;
 
 pub use enums::*;
-pub use text::Bilingual;
+pub use text::{Bilingual, BilingualText};
 
 /// The shortest password accepted anywhere.
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -23,4 +23,19 @@ where
 {
     use serde::Deserialize;
     Option::<T>::deserialize(de).map(Some)
+}
+
+/// Slugs: lower-case ASCII letters, digits and single dashes.
+pub fn validate_slug(slug: &str) -> Result<(), validator::ValidationError> {
+    let ok = slug
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--");
+    if ok {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("slug"))
+    }
 }

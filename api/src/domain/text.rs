@@ -27,3 +27,23 @@ impl Bilingual {
         }
     }
 }
+
+/// A longer text (descriptions, mandates) in Arabic and English; either may be empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
+pub struct BilingualText {
+    #[validate(length(max = 5000))]
+    #[serde(default)]
+    pub ar: String,
+    #[validate(length(max = 5000))]
+    #[serde(default)]
+    pub en: String,
+}
+
+impl BilingualText {
+    pub fn new(ar: impl Into<String>, en: impl Into<String>) -> BilingualText {
+        BilingualText {
+            ar: ar.into(),
+            en: en.into(),
+        }
+    }
+}

@@ -1,10 +1,12 @@
 //! Every route, one module per resource and one file per action.
 
 pub mod auth;
+pub mod elections;
 pub mod fallback;
 pub mod health;
 pub mod local_authorities;
 pub mod me;
+pub mod platforms;
 pub mod users;
 
 use utoipa_actix_web::scope;
@@ -17,6 +19,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(auth::configure)
             .configure(me::configure)
             .configure(users::configure)
-            .configure(local_authorities::configure),
+            .configure(local_authorities::configure)
+            .configure(platforms::configure)
+            .configure(elections::configure),
     );
 }

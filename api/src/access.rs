@@ -1,0 +1,87 @@
+//! Who may do what on a platform. An admin may do everything; a coordinator or deputy (an open
+//! term) manages their own platform only; an active member takes part.
+
+use entity::{coordinator_term, membership, platform};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::auth::AuthUser;
+use crate::domain::MembershipStatus;
+use crate::error::ApiError;
+use crate::i18n::Text;
+
+/// Loads a platform or answers 404.
+pub async fn platform_or_404(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<platform::Model, ApiError> {
+    platform::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Whether the user holds an open coordinator or deputy term on the platform.
+pub async fn is_coordinator(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    platform_id: i64,
+) -> Result<bool, ApiError> {
+    Ok(coordinator_term::Entity::find()
+        .filter(coordinator_term::Column::PlatformId.eq(platform_id))
+        .filter(coordinator_term::Column::UserId.eq(user_id))
+        .filter(coordinator_term::Column::EndedAt.is_null())
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// Whether the user is an active member of the platform.
+pub async fn is_active_member(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    platform_id: i64,
+) -> Result<bool, ApiError> {
+    Ok(membership::Entity::find()
+        .filter(membership::Column::PlatformId.eq(platform_id))
+        .filter(membership::Column::UserId.eq(user_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active.as_str()))
+        .count(db)
+        .await?
+        > 0)
+}
+
+fn not_manager() -> ApiError {
+    ApiError::Forbidden(Text::new(
+        "Only this platform's coordinator, its deputy or an administrator may do this.",
+        "هذا الإجراء مقصور على منسق المنصة أو نائبه أو المسؤولين.",
+    ))
+}
+
+/// 403 unless the caller is an admin or a coordinator/deputy of this platform.
+pub async fn require_manager(
+    db: &impl ConnectionTrait,
+    auth: &AuthUser,
+    platform_id: i64,
+) -> Result<(), ApiError> {
+    if auth.is_admin() || is_coordinator(db, auth.id(), platform_id).await? {
+        Ok(())
+    } else {
+        Err(not_manager())
+    }
+}
+
+/// 403 unless the caller is an admin or an active member of this platform.
+pub async fn require_member_or_admin(
+    db: &impl ConnectionTrait,
+    auth: &AuthUser,
+    platform_id: i64,
+) -> Result<(), ApiError> {
+    if auth.is_admin() || is_active_member(db, auth.id(), platform_id).await? {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(Text::new(
+            "Only active members of this platform may do this.",
+            "هذا الإجراء مقصور على الأعضاء الفاعلين في المنصة.",
+        )))
+    }
+}

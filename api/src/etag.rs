@@ -1,0 +1,45 @@
+//! Optimistic concurrency: a versioned resource answers with `ETag: "<version>"`, and every
+//! change must send it back in `If-Match`. A stale one is 412, a missing one 428.
+
+use actix_web::HttpRequest;
+use actix_web::http::header::{ETAG, HeaderValue, IF_MATCH};
+
+use crate::error::ApiError;
+use crate::i18n::Text;
+
+/// The ETag of a version.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// The header pair to answer with.
+pub fn header(version: i32) -> (actix_web::http::header::HeaderName, HeaderValue) {
+    (
+        ETAG,
+        HeaderValue::from_str(&etag(version)).unwrap_or(HeaderValue::from_static("\"0\"")),
+    )
+}
+
+/// The version the caller last saw, from `If-Match`.
+pub fn expected_version(req: &HttpRequest) -> Result<i32, ApiError> {
+    let Some(value) = req.headers().get(IF_MATCH) else {
+        return Err(ApiError::PreconditionRequired(Text::new(
+            "Send the ETag you last read in If-Match, so that concurrent edits are not lost.",
+            "أرسل قيمة ETag التي قرأتها آخر مرة في الترويسة If-Match حتى لا تضيع التعديلات المتزامنة.",
+        )));
+    };
+    value
+        .to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(stale)
+}
+
+/// 412: someone else changed the resource since the caller read it.
+pub fn stale() -> ApiError {
+    ApiError::PreconditionFailed(Text::new(
+        "The resource changed since you read it. Read it again and reapply your change.",
+        "تغير المورد منذ قراءتك له. اقرأه مجددًا ثم أعد تطبيق تعديلك.",
+    ))
+}

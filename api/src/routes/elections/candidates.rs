@@ -1,0 +1,125 @@
+use actix_web::{HttpResponse, post, web};
+use entity::election_candidate;
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{ElectionResponse, Phase, election_or_404, election_response, phase, window_closed};
+use crate::access::is_active_member;
+use crate::auth::AuthUser;
+use crate::domain::Seat;
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::state::AppState;
+
+/// A nomination: the caller nominates themself (no `user_id`) or another active member.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct NominateRequest {
+    pub seat: Seat,
+    /// The nominee; default the caller.
+    pub user_id: Option<i64>,
+}
+
+/// Nominates a candidate during the nomination window. Nominator and nominee must be active
+/// members of the platform. A self-nomination is accepted at once; anyone else must accept.
+#[utoipa::path(
+    tag = "elections",
+    params(("id" = i64, Path, description = "Election id")),
+    request_body = NominateRequest,
+    responses(
+        (status = 201, body = ElectionResponse),
+        (status = 409, description = "The nomination window is closed, or the nomination exists", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/elections/{id}/candidates")]
+pub async fn nominate(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<NominateRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let req = body.into_inner();
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let e = election_or_404(&txn, id.into_inner()).await?;
+    if !is_active_member(&txn, auth.id(), e.platform_id).await? {
+        return Err(ApiError::Forbidden(Text::new(
+            "Only active members of the platform may nominate.",
+            "يحق للأعضاء الفاعلين في المنصة فقط الترشيح.",
+        )));
+    }
+    let nominee = req.user_id.unwrap_or(auth.id());
+    if !is_active_member(&txn, nominee, e.platform_id).await? {
+        return Err(ApiError::field(
+            "/user_id",
+            "not_a_member",
+            Text::new(
+                "the nominee is not an active member of the platform",
+                "المرشح ليس عضوًا فاعلًا في المنصة",
+            ),
+        ));
+    }
+    if phase(&e, now) != Phase::Nomination {
+        return Err(window_closed("nomination", "الترشح"));
+    }
+    election_candidate::ActiveModel {
+        election_id: Set(e.id),
+        seat: Set(req.seat.as_str().to_owned()),
+        user_id: Set(nominee),
+        nominated_by: Set(auth.id()),
+        accepted_at: Set((nominee == auth.id()).then_some(now)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let body = election_response(&txn, e, now).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(body))
+}
+
+/// Accepts one's own nomination during the nomination window.
+#[utoipa::path(
+    tag = "elections",
+    params(("id" = i64, Path, description = "Election id"), ("candidate_id" = i64, Path, description = "Candidate id")),
+    responses(
+        (status = 200, body = ElectionResponse),
+        (status = 409, description = "The nomination window is closed", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/elections/{id}/candidates/{candidate_id}/accept")]
+pub async fn accept_nomination(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<web::Json<ElectionResponse>, ApiError> {
+    let (election_id, candidate_id) = path.into_inner();
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let e = election_or_404(&txn, election_id).await?;
+    let c = election_candidate::Entity::find_by_id(candidate_id)
+        .one(&txn)
+        .await?
+        .filter(|c| c.election_id == e.id)
+        .ok_or_else(ApiError::not_found)?;
+    if c.user_id != auth.id() {
+        return Err(ApiError::Forbidden(Text::new(
+            "Only the nominee may accept a nomination.",
+            "يقبل الترشيح المرشح نفسه فقط.",
+        )));
+    }
+    if phase(&e, now) != Phase::Nomination {
+        return Err(window_closed("nomination", "الترشح"));
+    }
+    if c.accepted_at.is_none() {
+        let mut am = c.into_active_model();
+        am.accepted_at = Set(Some(now));
+        am.update(&txn).await?;
+    }
+    let body = election_response(&txn, e, now).await?;
+    txn.commit().await?;
+    Ok(web::Json(body))
+}

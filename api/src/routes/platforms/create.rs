@@ -1,0 +1,160 @@
+use actix_web::{HttpResponse, post, web};
+use entity::platform;
+use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{PlatformResponse, response};
+use crate::access::platform_or_404;
+use crate::auth::AuthUser;
+use crate::domain::{Bilingual, BilingualText, PlatformKind, PlatformStatus};
+use crate::error::ApiError;
+use crate::etag;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::seed::platform_search_text;
+use crate::state::AppState;
+
+/// A new platform. A regional platform names its parent.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePlatformRequest {
+    #[validate(nested)]
+    pub name: Bilingual,
+    /// Lower-case letters, digits and dashes; unique.
+    #[validate(
+        length(min = 2, max = 80),
+        custom(function = "crate::domain::validate_slug")
+    )]
+    #[schema(example = "water-and-energy")]
+    pub slug: String,
+    pub kind: PlatformKind,
+    pub parent_id: Option<i64>,
+    #[validate(nested)]
+    #[serde(default)]
+    pub description: BilingualText,
+    #[validate(nested)]
+    #[serde(default)]
+    pub target_audience: BilingualText,
+    pub launched_on: Option<chrono::NaiveDate>,
+    #[validate(nested)]
+    pub launch_city: Option<Bilingual>,
+    #[validate(range(min = 0, max = 100000))]
+    pub launch_attendance: Option<i32>,
+    #[validate(range(min = 0, max = 10000))]
+    pub launch_authority_count: Option<i32>,
+    /// Default `active`.
+    pub status: Option<PlatformStatus>,
+}
+
+/// Checks the kind/parent pairing: regional platforms have a thematic parent, thematic ones none.
+pub async fn check_parent(
+    db: &impl sea_orm::ConnectionTrait,
+    kind: PlatformKind,
+    parent_id: Option<i64>,
+    own_id: Option<i64>,
+) -> Result<(), ApiError> {
+    match (kind, parent_id) {
+        (PlatformKind::Thematic, None) => Ok(()),
+        (PlatformKind::Thematic, Some(_)) => Err(ApiError::field(
+            "/parent_id",
+            "not_allowed",
+            Text::new(
+                "only regional platforms have a parent",
+                "المنصات الإقليمية فقط لها منصة أم",
+            ),
+        )),
+        (PlatformKind::Regional, None) => Err(ApiError::field(
+            "/parent_id",
+            "required",
+            Text::new(
+                "a regional platform needs a parent",
+                "المنصة الإقليمية تحتاج إلى منصة أم",
+            ),
+        )),
+        (PlatformKind::Regional, Some(pid)) => {
+            let parent = platform_or_404(db, pid).await.map_err(|_| {
+                ApiError::field(
+                    "/parent_id",
+                    "not_found",
+                    Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
+                )
+            })?;
+            if Some(pid) == own_id || parent.kind != PlatformKind::Thematic.as_str() {
+                return Err(ApiError::field(
+                    "/parent_id",
+                    "invalid_parent",
+                    Text::new(
+                        "the parent must be another, thematic platform",
+                        "يجب أن تكون المنصة الأم منصة موضوعية أخرى",
+                    ),
+                ));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Creates a platform (admins).
+#[utoipa::path(
+    tag = "platforms",
+    request_body = CreatePlatformRequest,
+    responses(
+        (status = 201, body = PlatformResponse, headers(("ETag" = String, description = "The version, for If-Match"))),
+        (status = 409, description = "The slug is taken", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/platforms")]
+pub async fn create_platform(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    body: ValidatedJson<CreatePlatformRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let req = body.into_inner();
+    let name = req.name.trimmed();
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    check_parent(&txn, req.kind, req.parent_id, None).await?;
+    let created = platform::ActiveModel {
+        slug: Set(req.slug),
+        search_text: Set(platform_search_text(
+            (&name.ar, &name.en),
+            (&req.description.ar, &req.description.en),
+        )),
+        name_ar: Set(name.ar),
+        name_en: Set(name.en),
+        kind: Set(req.kind.as_str().to_owned()),
+        parent_id: Set(req.parent_id),
+        description_ar: Set(req.description.ar),
+        description_en: Set(req.description.en),
+        audience_ar: Set(req.target_audience.ar),
+        audience_en: Set(req.target_audience.en),
+        launched_on: Set(req.launched_on),
+        launch_city_ar: Set(req.launch_city.as_ref().map(|c| c.ar.clone())),
+        launch_city_en: Set(req.launch_city.map(|c| c.en)),
+        launch_attendance: Set(req.launch_attendance),
+        launch_authority_count: Set(req.launch_authority_count),
+        status: Set(req
+            .status
+            .unwrap_or(PlatformStatus::Active)
+            .as_str()
+            .to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let body = response(&txn, created).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created()
+        .insert_header(etag::header(body.version))
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/platforms/{}", body.id),
+        ))
+        .json(body))
+}

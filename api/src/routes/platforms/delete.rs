@@ -1,0 +1,33 @@
+use actix_web::{HttpResponse, delete, web};
+use entity::platform;
+use sea_orm::EntityTrait;
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Deletes a platform (admins); 409 while members, plans, elections or sub-platforms refer to it.
+#[utoipa::path(
+    tag = "platforms",
+    params(("id" = i64, Path, description = "Platform id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, description = "Still referenced", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/platforms/{id}")]
+pub async fn delete_platform(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let result = platform::Entity::delete_by_id(id.into_inner())
+        .exec(&state.db)
+        .await
+        .map_err(ApiError::from_delete)?;
+    if result.rows_affected == 0 {
+        return Err(ApiError::not_found());
+    }
+    Ok(HttpResponse::NoContent().finish())
+}

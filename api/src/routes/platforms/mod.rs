@@ -1,0 +1,146 @@
+//! Platforms: public reads, admin writes (with `If-Match`), memberships and coordinators.
+
+mod coordinators;
+mod create;
+mod delete;
+mod list;
+mod members;
+mod read;
+mod update;
+
+use std::collections::HashMap;
+
+use entity::{membership, platform, user};
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::domain::{Bilingual, BilingualText, MembershipStatus, PlatformKind, PlatformStatus};
+use crate::error::ApiError;
+
+pub use members::member_counts;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list::list_platforms)
+        .service(create::create_platform)
+        .service(read::get_platform)
+        .service(update::update_platform)
+        .service(delete::delete_platform)
+        .service(members::list_members)
+        .service(members::request_membership)
+        .service(members::approve_membership)
+        .service(members::reject_membership)
+        .service(members::remove_membership)
+        .service(coordinators::list_coordinators);
+}
+
+/// A platform as the API shows it. Its `version` is also its `ETag`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlatformResponse {
+    pub id: i64,
+    #[schema(example = "financial-management")]
+    pub slug: String,
+    pub name: Bilingual,
+    pub kind: PlatformKind,
+    /// The parent of a regional sub-platform.
+    pub parent_id: Option<i64>,
+    pub description: BilingualText,
+    pub target_audience: BilingualText,
+    pub launched_on: Option<chrono::NaiveDate>,
+    pub launch_city: Option<Bilingual>,
+    pub launch_attendance: Option<i32>,
+    /// Local authorities taking part at the launch, where the sources give it.
+    pub launch_authority_count: Option<i32>,
+    pub status: PlatformStatus,
+    /// Active members.
+    pub member_count: i64,
+    /// Distinct local authorities of the active members.
+    pub authority_count: i64,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl PlatformResponse {
+    pub fn new(p: platform::Model, counts: (i64, i64)) -> PlatformResponse {
+        let launch_city = match (p.launch_city_ar, p.launch_city_en) {
+            (Some(ar), en) => Some(Bilingual {
+                ar,
+                en: en.unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        PlatformResponse {
+            id: p.id,
+            slug: p.slug,
+            name: Bilingual {
+                ar: p.name_ar,
+                en: p.name_en,
+            },
+            kind: PlatformKind::from_db(&p.kind),
+            parent_id: p.parent_id,
+            description: BilingualText::new(p.description_ar, p.description_en),
+            target_audience: BilingualText::new(p.audience_ar, p.audience_en),
+            launched_on: p.launched_on,
+            launch_city,
+            launch_attendance: p.launch_attendance,
+            launch_authority_count: p.launch_authority_count,
+            status: PlatformStatus::from_db(&p.status),
+            member_count: counts.0,
+            authority_count: counts.1,
+            version: p.version,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// A page of platforms.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlatformList {
+    pub items: Vec<PlatformResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// Active members and distinct authorities of several platforms, in one query.
+pub async fn stats(
+    db: &impl ConnectionTrait,
+    platform_ids: &[i64],
+) -> Result<HashMap<i64, (i64, i64)>, ApiError> {
+    if platform_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let members: Expr = Func::count(Expr::col((membership::Entity, membership::Column::Id))).into();
+    let authorities: Expr =
+        Func::count_distinct(Expr::col((user::Entity, user::Column::LocalAuthorityId))).into();
+    let rows: Vec<(i64, i64, i64)> = membership::Entity::find()
+        .select_only()
+        .column(membership::Column::PlatformId)
+        .column_as(members, "members")
+        .column_as(authorities, "authorities")
+        .join(JoinType::InnerJoin, membership::Relation::User.def())
+        .filter(membership::Column::Status.eq(MembershipStatus::Active.as_str()))
+        .filter(membership::Column::PlatformId.is_in(platform_ids.iter().copied()))
+        .group_by(membership::Column::PlatformId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, m, a)| (id, (m, a))).collect())
+}
+
+/// One platform with its counts.
+pub async fn response(
+    db: &impl ConnectionTrait,
+    p: platform::Model,
+) -> Result<PlatformResponse, ApiError> {
+    let counts = stats(db, &[p.id])
+        .await?
+        .get(&p.id)
+        .copied()
+        .unwrap_or((0, 0));
+    Ok(PlatformResponse::new(p, counts))
+}

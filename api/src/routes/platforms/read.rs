@@ -1,0 +1,26 @@
+use actix_web::{HttpResponse, get, web};
+
+use super::response;
+use crate::access::platform_or_404;
+use crate::error::ApiError;
+use crate::etag;
+use crate::state::AppState;
+
+/// One platform with its member and authority counts (public). `ETag` carries its version.
+#[utoipa::path(
+    tag = "platforms",
+    security(()),
+    params(("id" = i64, Path, description = "Platform id")),
+    responses((status = 200, body = super::PlatformResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
+)]
+#[get("/platforms/{id}")]
+pub async fn get_platform(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let p = platform_or_404(&state.db, id.into_inner()).await?;
+    let body = response(&state.db, p).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}

@@ -1,0 +1,143 @@
+use actix_web::{HttpRequest, HttpResponse, patch, web};
+use entity::platform;
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::create::check_parent;
+use super::response;
+use crate::access::platform_or_404;
+use crate::auth::AuthUser;
+use crate::domain::{Bilingual, BilingualText, PlatformKind, PlatformStatus};
+use crate::error::ApiError;
+use crate::etag;
+use crate::extract::ValidatedJson;
+use crate::seed::platform_search_text;
+use crate::state::AppState;
+
+/// Fields to change; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePlatformRequest {
+    #[validate(nested)]
+    pub name: Option<Bilingual>,
+    #[validate(
+        length(min = 2, max = 80),
+        custom(function = "crate::domain::validate_slug")
+    )]
+    pub slug: Option<String>,
+    pub kind: Option<PlatformKind>,
+    #[serde(default, deserialize_with = "crate::domain::double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub parent_id: Option<Option<i64>>,
+    #[validate(nested)]
+    pub description: Option<BilingualText>,
+    #[validate(nested)]
+    pub target_audience: Option<BilingualText>,
+    pub launched_on: Option<chrono::NaiveDate>,
+    #[validate(nested)]
+    pub launch_city: Option<Bilingual>,
+    #[validate(range(min = 0, max = 100000))]
+    pub launch_attendance: Option<i32>,
+    #[validate(range(min = 0, max = 10000))]
+    pub launch_authority_count: Option<i32>,
+    pub status: Option<PlatformStatus>,
+}
+
+/// Changes a platform (admins). Send the `ETag` you read in `If-Match`: a stale one is 412, so
+/// concurrent edits never overwrite each other silently.
+#[utoipa::path(
+    tag = "platforms",
+    params(
+        ("id" = i64, Path, description = "Platform id"),
+        ("If-Match" = String, Header, description = "The ETag last read"),
+    ),
+    request_body = UpdatePlatformRequest,
+    responses(
+        (status = 200, body = super::PlatformResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "The slug is taken", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/platforms/{id}")]
+pub async fn update_platform(
+    req: HttpRequest,
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<UpdatePlatformRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let expected = etag::expected_version(&req)?;
+    let body = body.into_inner();
+    let txn = state.db.begin().await?;
+    let current = platform_or_404(&txn, id.into_inner()).await?;
+    if current.version != expected {
+        return Err(etag::stale());
+    }
+    let kind = body.kind.unwrap_or(PlatformKind::from_db(&current.kind));
+    let parent_id = body.parent_id.unwrap_or(current.parent_id);
+    check_parent(&txn, kind, parent_id, Some(current.id)).await?;
+    let platform_id = current.id;
+    let mut m = current.clone().into_active_model();
+    let name = body.name.map(Bilingual::trimmed).unwrap_or(Bilingual {
+        ar: current.name_ar.clone(),
+        en: current.name_en.clone(),
+    });
+    let description = body.description.unwrap_or(BilingualText::new(
+        current.description_ar.clone(),
+        current.description_en.clone(),
+    ));
+    m.search_text = Set(platform_search_text(
+        (&name.ar, &name.en),
+        (&description.ar, &description.en),
+    ));
+    m.name_ar = Set(name.ar);
+    m.name_en = Set(name.en);
+    m.description_ar = Set(description.ar);
+    m.description_en = Set(description.en);
+    m.kind = Set(kind.as_str().to_owned());
+    m.parent_id = Set(parent_id);
+    if let Some(slug) = body.slug {
+        m.slug = Set(slug);
+    }
+    if let Some(a) = body.target_audience {
+        m.audience_ar = Set(a.ar);
+        m.audience_en = Set(a.en);
+    }
+    if let Some(d) = body.launched_on {
+        m.launched_on = Set(Some(d));
+    }
+    if let Some(c) = body.launch_city {
+        m.launch_city_ar = Set(Some(c.ar));
+        m.launch_city_en = Set(Some(c.en));
+    }
+    if let Some(n) = body.launch_attendance {
+        m.launch_attendance = Set(Some(n));
+    }
+    if let Some(n) = body.launch_authority_count {
+        m.launch_authority_count = Set(Some(n));
+    }
+    if let Some(s) = body.status {
+        m.status = Set(s.as_str().to_owned());
+    }
+    m.version = Set(expected + 1);
+    m.updated_at = Set(state.clock.now());
+    // The version check and the write are one statement: a concurrent writer makes it miss.
+    let written = platform::Entity::update_many()
+        .set(m)
+        .filter(platform::Column::Id.eq(platform_id))
+        .filter(platform::Column::Version.eq(expected))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if written != 1 {
+        return Err(etag::stale());
+    }
+    let updated = platform_or_404(&txn, platform_id).await?;
+    let body = response(&txn, updated).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}

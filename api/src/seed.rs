@@ -1,0 +1,613 @@
+//! The programme's reference data, from `shared/seeds/` (001, 003, 004): the eight platforms with
+//! their launches and ranked priority topics, the Gaza platform's four axes, the innovation
+//! platform's open-source GIS topics, and the four task forces. Loaded once, in one
+//! transaction, on the first start; a marker row in `seed_runs` keeps later starts from loading
+//! it again, so edits made through the API are never overwritten.
+//!
+//! Arabic is as written in the sources, including their spelling (e.g. "الاستراتجيات",
+//! "بالأراض", "بيت الهيئات"); English is our translation.
+//!
+//! Village councils: the PDF layout of `003` scrambles the regional sections. Its headings
+//! stand apart from the blocks they title ("منطقة الجنوب" sits after the Ramallah block,
+//! "منطقة الوسط" above the Nablus block, "منطقة الشمال" at the end with no block). We assign each
+//! block by the city that launched it, which the text gives unambiguously: Nablus (21 Sep 2019)
+//! is the north, Ramallah (29 Jan 2020) the center, Hebron (26 Feb 2020) the south. This also
+//! agrees with `001`, whose village-council topics (September 2019) are the Nablus block's.
+//!
+//! Work-plan periods are not in the sources: we label each plan by its launch year and the
+//! next (`2019-2020` for the 2019 launches, `2020` for the 2020 regional launches,
+//! `2020-2021` for innovation, `2020` for Gaza, whose guide is from 2020).
+//!
+//! Task forces: `004` gives 6 members from 6 authorities (financial experts) and 13 from 13
+//! (inclusion and gender), i.e. one member per authority; we record that as their maximum per
+//! authority. The SDG task force (15 from 13) and the international partnerships one (14
+//! authorities, no member count) have no such limit.
+
+use chrono::NaiveDate;
+use entity::{platform, seed_run, task_force, topic, work_plan, work_plan_axis};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, Set, TransactionTrait};
+
+use crate::domain::search;
+
+/// The name of this data set in `seed_runs`.
+pub const PROGRAMME_SEED: &str = "programme-2026-01";
+
+struct Launch {
+    on: (i32, u32, u32),
+    city_ar: &'static str,
+    city_en: &'static str,
+    attendance: Option<i32>,
+}
+
+struct PlatformSeed {
+    slug: &'static str,
+    parent: Option<&'static str>,
+    name: (&'static str, &'static str),
+    description: (&'static str, &'static str),
+    audience: (&'static str, &'static str),
+    launch: Option<Launch>,
+    launch_authorities: Option<i32>,
+    period: &'static str,
+    axes: &'static [(&'static str, &'static str)],
+    topics: &'static [(&'static str, &'static str)],
+}
+
+const PLATFORMS: &[PlatformSeed] = &[
+    PlatformSeed {
+        slug: "public-relations",
+        parent: None,
+        name: ("منصة العلاقات العامة", "Public Relations Platform"),
+        description: (
+            "يعمل مدراء العلاقات العامة في الهيئات المحلية الأعضاء في المنصة على تبادل الخبرات حول عدة مواضيع متخصصة هدفها بناء قدرات العاملين في مجال العلاقات العامة، وتعزيز وسائل التواصل والتشبيك، وأهمية وسبل الاتصال والتواصل الاستراتيجي إضافة إلى الخطط الاستراتيجية في مجال الإعلام.",
+            "Public relations managers of member local authorities exchange experience on specialised topics: building the capacity of PR staff, strengthening communication and networking, strategic communication, and media strategies.",
+        ),
+        audience: (
+            "مسؤولي الاتصال والعلاقات العامة في هيئات الحكم المحلي",
+            "Communication and public relations officers of local government units",
+        ),
+        launch: Some(Launch {
+            on: (2019, 9, 18),
+            city_ar: "رام الله",
+            city_en: "Ramallah",
+            attendance: Some(55),
+        }),
+        launch_authorities: None,
+        period: "2019-2020",
+        axes: &[],
+        topics: &[
+            (
+                "بناء القدرات: تشمل البروتوكولات وكتابة المقترحات والخطاب العام ووسائل التواصل الاجتماعي والمحتويات الرقمية ومراجعة وسائط المشاريع وإدارة الأحداث.",
+                "Capacity building: protocols, proposal writing, public speaking, social media and digital content, project media review and event management.",
+            ),
+            (
+                "التشبيك: تسويق المدينة والبلدة ؛ التواصل مع هيئات الحكم المحلي الأخرى ؛ التواصل مع المانحين والمنظمات الداعمة.",
+                "Networking: city and town marketing; outreach to other local government units; outreach to donors and supporting organisations.",
+            ),
+            (
+                "الاتصال والتواصل بين الهيئات المحلية والمواطنين",
+                "Communication between local authorities and citizens",
+            ),
+            (
+                "التواصل والاستراتجيات العامة",
+                "Communication and general strategies",
+            ),
+            (
+                "الإعلام وأهداف التنمية المستدامة",
+                "Media and the Sustainable Development Goals",
+            ),
+        ],
+    },
+    PlatformSeed {
+        slug: "financial-management",
+        parent: None,
+        name: ("منصة الإدارة المالية", "Financial Management Platform"),
+        description: (
+            "يتركز عمل منصة المدراء الماليين حول تطوير موازنات الهيئات المحلية والرقابة عليها وتعزيز آليتها، البحث عن مصادر للإيرادات، والتحليل المالي ودراسة التكاليف، وتفعيل المشاريع الاستثمارية بالشراكة مع القطاع الخاص.",
+            "The financial managers' platform works on developing and controlling local authority budgets, finding revenue sources, financial analysis and cost studies, and investment projects in partnership with the private sector.",
+        ),
+        audience: (
+            "المدراء الماليين في البلديات",
+            "Financial managers of municipalities",
+        ),
+        launch: Some(Launch {
+            on: (2019, 10, 15),
+            city_ar: "رام الله",
+            city_en: "Ramallah",
+            attendance: Some(40),
+        }),
+        launch_authorities: None,
+        period: "2019-2020",
+        axes: &[],
+        topics: &[
+            (
+                "البحث عن مصادر إيرادات جديدة",
+                "Finding new revenue sources",
+            ),
+            (
+                "التحليل المالي ودراسة التكاليف حسب مركز التكلفة",
+                "Financial analysis and cost study by cost centre",
+            ),
+            (
+                "الموازنات: إعدادها والرقابة عليها وزيادة فعاليتها وتطوير آلية المصادقة عليها",
+                "Budgets: preparation, control, effectiveness and a better approval process",
+            ),
+            (
+                "تعزيز إجراءات مكافحة الفساد وتوعية الهيئات المحلية بهذا الموضوع",
+                "Strengthening anti-corruption procedures and raising local authorities' awareness of them",
+            ),
+            (
+                "تفعيل المشاريع الاستثمارية من خلال الشراكة مع القطاع الخاص",
+                "Activating investment projects through partnership with the private sector",
+            ),
+        ],
+    },
+    PlatformSeed {
+        slug: "engineering-planning",
+        parent: None,
+        name: ("منصة الهندسة والتخطيط", "Engineering and Planning Platform"),
+        description: (
+            "تهدف المنصة لرفع قدرات أعضاءها وتعزيز أدائهم في مواضيع هندسية وتخطيطية من خلال عرض تجارب وخبرات محلية",
+            "Raises its members' capacity and performance in engineering and planning by presenting local experience.",
+        ),
+        audience: (
+            "المهندسين والمخططين في الهيئات المحلية",
+            "Engineers and planners of local authorities",
+        ),
+        launch: Some(Launch {
+            on: (2019, 9, 16),
+            city_ar: "رام الله",
+            city_en: "Ramallah",
+            attendance: None,
+        }),
+        launch_authorities: None,
+        period: "2019-2020",
+        axes: &[],
+        topics: &[
+            ("إدارة المشاريع", "Project management"),
+            (
+                "نظم المعلومات الجغرافية : يتمثل بنشاط مشترك مع منصة الابتكار",
+                "Geographic information systems: a joint activity with the innovation platform",
+            ),
+            (
+                "التخطيط الحضري ومشاريع إعادة تقسيم الأراضي في المناطق المسماة “ج”",
+                "Urban planning and land readjustment projects in so-called Area C",
+            ),
+            ("قانون التنظيم والبناء", "The planning and building law"),
+            (
+                "أهداف التنمية المستدامة، الهدف 11 – المدن المستدامة",
+                "Sustainable Development Goals, goal 11 – sustainable cities",
+            ),
+        ],
+    },
+    PlatformSeed {
+        slug: "village-councils",
+        parent: None,
+        name: ("منصة المجالس القروية", "Village Councils Platform"),
+        description: (
+            "تستهدف هذه المنصة بشكل رئيسي المجالس القروية من جميع أنحاء الضفة الغربية من أجل دعمها وبناء قدراتها وتقوية أدائها وتعزيز علاقتها بالمواطنين.",
+            "Targets village councils across the West Bank to support them, build their capacity, strengthen their performance and their relations with citizens. It works by region (north, center, south).",
+        ),
+        audience: ("رؤساء المجالس القروية", "Heads of village councils"),
+        launch: None,
+        launch_authorities: None,
+        period: "",
+        axes: &[],
+        topics: &[],
+    },
+    PlatformSeed {
+        slug: "village-councils-north",
+        parent: Some("village-councils"),
+        name: (
+            "منصة المجالس القروية – منطقة الشمال",
+            "Village Councils Platform – North",
+        ),
+        description: (
+            "المجالس القروية في شمال الضفة الغربية.",
+            "Village councils of the northern West Bank.",
+        ),
+        audience: ("رؤساء المجالس القروية", "Heads of village councils"),
+        launch: Some(Launch {
+            on: (2019, 9, 21),
+            city_ar: "نابلس",
+            city_en: "Nablus",
+            attendance: None,
+        }),
+        launch_authorities: None,
+        period: "2019-2020",
+        axes: &[],
+        topics: &[
+            (
+                "تحسين الإيرادات المالية للمجالس القروية",
+                "Improving village councils' revenues",
+            ),
+            (
+                "تحسين العلاقات مع المواطنين",
+                "Improving relations with citizens",
+            ),
+            (
+                "تقييم ودراسة الجدوى الاقتصادية",
+                "Economic feasibility assessment and studies",
+            ),
+            (
+                "التحديات والأنظمة الخاصة بالأراض",
+                "Land challenges and regulations",
+            ),
+            ("النفايات الصلبة", "Solid waste"),
+        ],
+    },
+    PlatformSeed {
+        slug: "village-councils-center",
+        parent: Some("village-councils"),
+        name: (
+            "منصة المجالس القروية – منطقة الوسط",
+            "Village Councils Platform – Center",
+        ),
+        description: (
+            "المجالس القروية في وسط الضفة الغربية.",
+            "Village councils of the central West Bank.",
+        ),
+        audience: ("رؤساء المجالس القروية", "Heads of village councils"),
+        launch: Some(Launch {
+            on: (2020, 1, 29),
+            city_ar: "رام الله",
+            city_en: "Ramallah",
+            attendance: None,
+        }),
+        launch_authorities: None,
+        period: "2020",
+        axes: &[],
+        topics: &[
+            (
+                "تحسين القدرة المالية في المجالس القروية",
+                "Improving village councils' financial capacity",
+            ),
+            (
+                "تحسين العلاقات مع المواطنين",
+                "Improving relations with citizens",
+            ),
+            (
+                "تحديات البناء والتخطيط الرئيسي",
+                "Building and master-planning challenges",
+            ),
+            (
+                "العمل في المناطق المسماة “ج”",
+                "Working in so-called Area C",
+            ),
+            ("إدارة النفايات الصلبة", "Solid waste management"),
+        ],
+    },
+    PlatformSeed {
+        slug: "village-councils-south",
+        parent: Some("village-councils"),
+        name: (
+            "منصة المجالس القروية – منطقة الجنوب",
+            "Village Councils Platform – South",
+        ),
+        description: (
+            "المجالس القروية في جنوب الضفة الغربية.",
+            "Village councils of the southern West Bank.",
+        ),
+        audience: ("رؤساء المجالس القروية", "Heads of village councils"),
+        launch: Some(Launch {
+            on: (2020, 2, 26),
+            city_ar: "الخليل",
+            city_en: "Hebron",
+            attendance: None,
+        }),
+        launch_authorities: None,
+        period: "2020",
+        axes: &[],
+        topics: &[
+            (
+                "تحسين العلاقات مع المواطنين وتوعية مجتمعية",
+                "Improving relations with citizens and community awareness",
+            ),
+            ("ميزانيات مقروءة", "Readable budgets"),
+            (
+                "تحسين القدرة المالية في المجالس القروية",
+                "Improving village councils' financial capacity",
+            ),
+            (
+                "تحديد وتطوير العلاقة بين المجالس القروية",
+                "Defining and developing relations between village councils",
+            ),
+            (
+                "التوعية بسياسات الاتحاد الفلسطيني للهيئات المحلية",
+                "Awareness of the Association of Palestinian Local Authorities' policies",
+            ),
+            (
+                "العمل في المناطق المسماة “ج”",
+                "Working in so-called Area C",
+            ),
+        ],
+    },
+    PlatformSeed {
+        slug: "innovation",
+        parent: None,
+        name: ("منصة الإبداع والابتكار", "Creativity and Innovation Platform"),
+        description: (
+            "تم تصميم هذه المنصة لمشاركة الأفكار والمشاريع المبتكرة التي تنفذها الهيئات المحلية بهدف تعميم الفائدة وتبادل الخبرات حولها، وذلك من خلال إدخال أدوات وطرق وأساليب جديدة تزيد من كفاءة عمل الهيئات المحلية.",
+            "Shares the innovative ideas and projects of local authorities by introducing new tools, methods and approaches that make them more efficient. Its first idea is open-source geographic information systems.",
+        ),
+        audience: ("هيئات الحكم المحلي", "Local government units"),
+        launch: Some(Launch {
+            on: (2020, 10, 29),
+            city_ar: "الخليل",
+            city_en: "Hebron",
+            attendance: None,
+        }),
+        launch_authorities: None,
+        period: "2020-2021",
+        axes: &[],
+        topics: &[
+            (
+                "إدارة البيانات الكادسترائية في قواعد البيانات المكانية",
+                "Managing cadastral data in spatial databases",
+            ),
+            (
+                "استغلال نظم المعلومات الجغرافية في تطبيقات الشؤون البلدية",
+                "Using GIS in municipal applications",
+            ),
+            (
+                "كيفية إنشاء نظام المعلومات الجغرافية في البلديات",
+                "How to set up a GIS in a municipality",
+            ),
+        ],
+    },
+    PlatformSeed {
+        slug: "gaza",
+        parent: None,
+        name: ("منصة قطاع غزة", "Gaza Strip Platform"),
+        description: (
+            "تهدف هذه المنصة لتعزيز تبادل الخبرات والمعرفة بيت الهيئات المحلية في قطاع غزة في المواضيع التقنية المستجدة والتي تحتاج إلى مشورة ونقاش وبالتالي تحسين استجابتها وأدائها وخدماتها المقدمة للمواطنين.",
+            "Strengthens the exchange of experience among the local authorities of the Gaza Strip on new technical topics, improving their responsiveness and services. It works in four axes.",
+        ),
+        audience: (
+            "الهيئات المحلية في قطاع غزة",
+            "Local authorities of the Gaza Strip",
+        ),
+        launch: None,
+        launch_authorities: Some(25),
+        period: "2020",
+        axes: &[
+            ("العلاقات العامة", "Public relations"),
+            ("منصة الهندسة والتخطيط", "Engineering and planning"),
+            ("الإدارة المالية", "Financial management"),
+            ("الإبداع والإبتكار", "Creativity and innovation"),
+        ],
+        topics: &[],
+    },
+    PlatformSeed {
+        slug: "sdgs",
+        parent: None,
+        name: (
+            "منصة أهداف التنمية المستدامة",
+            "Sustainable Development Goals Platform",
+        ),
+        description: (
+            "منصة لتبادل الخبرات حول توطين أهداف التنمية المستدامة في الهيئات المحلية.",
+            "Exchange of experience on localising the Sustainable Development Goals in local authorities.",
+        ),
+        audience: ("موظفو الهيئات المحلية", "Local authority staff"),
+        launch: None,
+        launch_authorities: None,
+        period: "",
+        axes: &[],
+        topics: &[],
+    },
+    PlatformSeed {
+        slug: "inclusion",
+        parent: None,
+        name: ("منصة الإدماج والشمول", "Inclusion Platform"),
+        description: (
+            "منصة لتبادل الخبرات حول الإدماج والشمول في عمل الهيئات المحلية.",
+            "Exchange of experience on inclusion in the work of local authorities.",
+        ),
+        audience: ("موظفو الهيئات المحلية", "Local authority staff"),
+        launch: None,
+        launch_authorities: None,
+        period: "",
+        axes: &[],
+        topics: &[],
+    },
+];
+
+struct TaskForceSeed {
+    slug: &'static str,
+    name: (&'static str, &'static str),
+    mandate: (&'static str, &'static str),
+    members: Option<i32>,
+    authorities: Option<i32>,
+    max_per_authority: Option<i32>,
+}
+
+const TASK_FORCES: &[TaskForceSeed] = &[
+    TaskForceSeed {
+        slug: "financial-experts",
+        name: ("فريق عمل الخبراء الماليين", "Financial Experts Task Force"),
+        mandate: (
+            "يعمل على تقديم حلول واقعية لتحسين الإدارة المالية.",
+            "Offers practical solutions to improve financial management.",
+        ),
+        members: Some(6),
+        authorities: Some(6),
+        max_per_authority: Some(1),
+    },
+    TaskForceSeed {
+        slug: "inclusion-gender",
+        name: (
+            "فريق عمل الشمول والنوع الاجتماعي",
+            "Inclusion and Gender Task Force",
+        ),
+        mandate: (
+            "يركز على إدماج مبادئ الشمول والمساواة في السياسات المحلية.",
+            "Mainstreams inclusion and equality principles in local policies.",
+        ),
+        members: Some(13),
+        authorities: Some(13),
+        max_per_authority: Some(1),
+    },
+    TaskForceSeed {
+        slug: "sdg-localization",
+        name: (
+            "فريق عمل توطين أهداف التنمية المستدامة",
+            "SDG Localization Task Force",
+        ),
+        mandate: (
+            "يقود جهود دمج أهداف التنمية المستدامة في الخطط المحلية.",
+            "Leads the integration of the Sustainable Development Goals into local plans.",
+        ),
+        members: Some(15),
+        authorities: Some(13),
+        max_per_authority: None,
+    },
+    TaskForceSeed {
+        slug: "international-partnerships",
+        name: (
+            "فريق عمل الشراكات الدولية والتعاون اللامركزي",
+            "International Partnerships and Decentralized Cooperation Task Force",
+        ),
+        mandate: (
+            "الفريق المساند للاتحاد في تنفيذ برنامجه لمأسسة التوأمة وتعزيز الحضور الدولي للبلديات",
+            "Supports the union's programme to institutionalise twinning and strengthen municipalities' international presence.",
+        ),
+        members: None,
+        authorities: Some(14),
+        max_per_authority: None,
+    },
+];
+
+/// The folded search text of a platform.
+pub fn platform_search_text(name: (&str, &str), description: (&str, &str)) -> String {
+    search::fold_all([name.0, name.1, description.0, description.1])
+}
+
+/// Loads the programme's data unless it was loaded before.
+pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if seed_run::Entity::find_by_id(PROGRAMME_SEED.to_owned())
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    let now = chrono::Utc::now();
+    let mut ids: Vec<(&str, i64)> = Vec::new();
+    for p in PLATFORMS {
+        let parent_id = p
+            .parent
+            .and_then(|slug| ids.iter().find(|(s, _)| *s == slug).map(|(_, id)| *id));
+        let launched_on = p
+            .launch
+            .as_ref()
+            .and_then(|l| NaiveDate::from_ymd_opt(l.on.0, l.on.1, l.on.2));
+        let created = platform::ActiveModel {
+            slug: Set(p.slug.to_owned()),
+            name_ar: Set(p.name.0.to_owned()),
+            name_en: Set(p.name.1.to_owned()),
+            kind: Set(if p.parent.is_some() {
+                "regional"
+            } else {
+                "thematic"
+            }
+            .to_owned()),
+            parent_id: Set(parent_id),
+            description_ar: Set(p.description.0.to_owned()),
+            description_en: Set(p.description.1.to_owned()),
+            audience_ar: Set(p.audience.0.to_owned()),
+            audience_en: Set(p.audience.1.to_owned()),
+            launched_on: Set(launched_on),
+            launch_city_ar: Set(p.launch.as_ref().map(|l| l.city_ar.to_owned())),
+            launch_city_en: Set(p.launch.as_ref().map(|l| l.city_en.to_owned())),
+            launch_attendance: Set(p.launch.as_ref().and_then(|l| l.attendance)),
+            launch_authority_count: Set(p.launch_authorities),
+            status: Set("active".to_owned()),
+            search_text: Set(platform_search_text(p.name, p.description)),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        ids.push((p.slug, created.id));
+        if p.period.is_empty() {
+            continue;
+        }
+        let plan = work_plan::ActiveModel {
+            platform_id: Set(created.id),
+            period: Set(p.period.to_owned()),
+            title_ar: Set(format!("خطة عمل {}", p.name.0)),
+            title_en: Set(format!("{} work plan", p.name.1)),
+            status: Set("approved".to_owned()),
+            approved_at: Set(Some(now)),
+            approved_by: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for (rank, (ar, en)) in p.axes.iter().enumerate() {
+            work_plan_axis::ActiveModel {
+                work_plan_id: Set(plan.id),
+                rank: Set(rank as i32 + 1),
+                name_ar: Set((*ar).to_owned()),
+                name_en: Set((*en).to_owned()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        for (rank, (ar, en)) in p.topics.iter().enumerate() {
+            topic::ActiveModel {
+                work_plan_id: Set(plan.id),
+                platform_id: Set(created.id),
+                axis_id: Set(None),
+                rank: Set(rank as i32 + 1),
+                title_ar: Set((*ar).to_owned()),
+                title_en: Set((*en).to_owned()),
+                search_text: Set(search::fold_all([*ar, *en])),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    for t in TASK_FORCES {
+        task_force::ActiveModel {
+            slug: Set(t.slug.to_owned()),
+            name_ar: Set(t.name.0.to_owned()),
+            name_en: Set(t.name.1.to_owned()),
+            mandate_ar: Set(t.mandate.0.to_owned()),
+            mandate_en: Set(t.mandate.1.to_owned()),
+            target_members: Set(t.members),
+            target_authorities: Set(t.authorities),
+            max_members_per_authority: Set(t.max_per_authority),
+            status: Set("active".to_owned()),
+            search_text: Set(search::fold_all([
+                t.name.0,
+                t.name.1,
+                t.mandate.0,
+                t.mandate.1,
+            ])),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    seed_run::ActiveModel {
+        name: Set(PROGRAMME_SEED.to_owned()),
+        applied_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await
+}

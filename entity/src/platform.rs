@@ -1,0 +1,40 @@
+//! A thematic or regional exchange platform (منصة).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "platforms")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub name_ar: String,
+    pub name_en: String,
+    /// `thematic` | `regional`.
+    pub kind: String,
+    /// The parent of a regional sub-platform.
+    pub parent_id: Option<i64>,
+    pub description_ar: String,
+    pub description_en: String,
+    pub audience_ar: String,
+    pub audience_en: String,
+    pub launched_on: Option<Date>,
+    pub launch_city_ar: Option<String>,
+    pub launch_city_en: Option<String>,
+    pub launch_attendance: Option<i32>,
+    /// Authorities taking part at the launch (Gaza: 25).
+    pub launch_authority_count: Option<i32>,
+    /// `planned` | `active` | `suspended` | `closed`.
+    pub status: String,
+    pub search_text: String,
+    /// Bumped on every update: the ETag.
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
