@@ -7,7 +7,11 @@ pub mod health;
 pub mod local_authorities;
 pub mod me;
 pub mod platforms;
+pub mod search;
+pub mod task_forces;
+pub mod topics;
 pub mod users;
+pub mod work_plans;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -21,6 +25,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(users::configure)
             .configure(local_authorities::configure)
             .configure(platforms::configure)
-            .configure(elections::configure),
+            .configure(elections::configure)
+            .configure(work_plans::configure)
+            .configure(topics::configure)
+            .configure(task_forces::configure)
+            .configure(search::configure),
     );
 }

@@ -1,0 +1,238 @@
+//! One search box over platforms, topics, working groups and task forces. Text is folded the
+//! same way when stored and when searched (Arabic diacritics dropped, letter variants unified,
+//! Latin lower-cased), so a plain `LIKE` finds it on SQLite and PostgreSQL alike.
+
+use actix_web::{get, web};
+use base64::Engine as _;
+use entity::{platform, task_force, topic, working_group};
+use sea_orm::sea_query::LikeExpr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::domain::{Bilingual, search};
+use crate::error::ApiError;
+use crate::i18n::Text;
+use crate::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(search_all);
+}
+
+/// What a hit is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HitKind {
+    Platform,
+    Topic,
+    WorkingGroup,
+    TaskForce,
+}
+
+const ORDER: [HitKind; 4] = [
+    HitKind::Platform,
+    HitKind::Topic,
+    HitKind::WorkingGroup,
+    HitKind::TaskForce,
+];
+
+/// One search hit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHit {
+    pub kind: HitKind,
+    pub id: i64,
+    pub title: Bilingual,
+    /// The platform it belongs to (topics and working groups), or the platform itself.
+    pub platform_id: Option<i64>,
+    /// Where to read it.
+    #[schema(example = "/api/v1/platforms/2")]
+    pub href: String,
+}
+
+/// Hits by kind (platforms, topics, working groups, task forces), then by id.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResults {
+    pub items: Vec<SearchHit>,
+    pub next_cursor: Option<String>,
+}
+
+/// The query and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Words to find, in Arabic or English.
+    #[param(example = "الاداره الماليه")]
+    pub q: String,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+fn bad_cursor() -> ApiError {
+    ApiError::BadRequest(Text::new(
+        "The cursor is not one this API issued.",
+        "قيمة cursor ليست صادرة عن هذه الواجهة.",
+    ))
+}
+
+fn encode(kind: usize, id: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("s:{kind}:{id}"))
+}
+
+fn decode(cursor: &str) -> Result<(usize, i64), ApiError> {
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(bad_cursor)?;
+    let mut parts = raw.strip_prefix("s:").ok_or_else(bad_cursor)?.split(':');
+    let kind = parts
+        .next()
+        .and_then(|k| k.parse::<usize>().ok())
+        .filter(|k| *k < ORDER.len());
+    let id = parts.next().and_then(|i| i.parse::<i64>().ok());
+    match (kind, id) {
+        (Some(k), Some(i)) => Ok((k, i)),
+        _ => Err(bad_cursor()),
+    }
+}
+
+async fn find(
+    db: &impl ConnectionTrait,
+    kind: HitKind,
+    pattern: &str,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<SearchHit>, ApiError> {
+    let like = || LikeExpr::new(pattern).escape('\\');
+    let hits = match kind {
+        HitKind::Platform => platform::Entity::find()
+            .filter(platform::Column::SearchText.like(like()))
+            .filter(platform::Column::Id.gt(after))
+            .order_by_asc(platform::Column::Id)
+            .limit(limit)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| SearchHit {
+                kind,
+                id: p.id,
+                title: Bilingual {
+                    ar: p.name_ar,
+                    en: p.name_en,
+                },
+                platform_id: Some(p.id),
+                href: format!("/api/v1/platforms/{}", p.id),
+            })
+            .collect(),
+        HitKind::Topic => topic::Entity::find()
+            .filter(topic::Column::SearchText.like(like()))
+            .filter(topic::Column::Id.gt(after))
+            .order_by_asc(topic::Column::Id)
+            .limit(limit)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| SearchHit {
+                kind,
+                id: t.id,
+                title: Bilingual {
+                    ar: t.title_ar,
+                    en: t.title_en,
+                },
+                platform_id: Some(t.platform_id),
+                href: format!("/api/v1/topics/{}", t.id),
+            })
+            .collect(),
+        HitKind::WorkingGroup => working_group::Entity::find()
+            .filter(working_group::Column::SearchText.like(like()))
+            .filter(working_group::Column::Id.gt(after))
+            .order_by_asc(working_group::Column::Id)
+            .limit(limit)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|g| SearchHit {
+                kind,
+                id: g.id,
+                title: Bilingual {
+                    ar: g.name_ar,
+                    en: g.name_en,
+                },
+                platform_id: Some(g.platform_id),
+                href: format!("/api/v1/topics/{}/working-group", g.topic_id),
+            })
+            .collect(),
+        HitKind::TaskForce => task_force::Entity::find()
+            .filter(task_force::Column::SearchText.like(like()))
+            .filter(task_force::Column::Id.gt(after))
+            .order_by_asc(task_force::Column::Id)
+            .limit(limit)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| SearchHit {
+                kind,
+                id: t.id,
+                title: Bilingual {
+                    ar: t.name_ar,
+                    en: t.name_en,
+                },
+                platform_id: None,
+                href: format!("/api/v1/task-forces/{}", t.id),
+            })
+            .collect(),
+    };
+    Ok(hits)
+}
+
+/// Searches platforms, topics, working groups and task forces (public), ignoring Arabic
+/// diacritics and letter variants (أ/إ/آ/ا, ى/ي, ة/ه) and English case.
+#[utoipa::path(tag = "search", security(()), params(SearchQuery), responses((status = 200, body = SearchResults)))]
+#[get("/search")]
+pub async fn search_all(
+    state: web::Data<AppState>,
+    query: web::Query<SearchQuery>,
+) -> Result<web::Json<SearchResults>, ApiError> {
+    let q = query.into_inner();
+    if search::fold(&q.q).is_empty() || q.q.chars().count() > 200 {
+        return Err(ApiError::BadRequest(Text::new(
+            "q must have between 1 and 200 characters of text.",
+            "يجب أن يحتوي q على نص بين 1 و200 حرف.",
+        )));
+    }
+    let limit = match q.limit {
+        None => DEFAULT_LIMIT,
+        Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => n as u64,
+        Some(n) => {
+            return Err(ApiError::BadRequest(Text::new(
+                format!("limit must be between 1 and {MAX_LIMIT}, got {n}."),
+                format!("يجب أن تكون قيمة limit بين 1 و{MAX_LIMIT}، والقيمة المرسلة {n}."),
+            )));
+        }
+    };
+    let (start_kind, start_after) = match q.cursor.as_deref() {
+        Some(c) => decode(c)?,
+        None => (0, 0),
+    };
+    let pattern = search::like_pattern(&q.q);
+    let mut items: Vec<SearchHit> = Vec::new();
+    let mut next_cursor = None;
+    for (k, kind) in ORDER.iter().enumerate().skip(start_kind) {
+        let after = if k == start_kind { start_after } else { 0 };
+        let wanted = limit + 1 - items.len() as u64;
+        let mut hits = find(&state.db, *kind, &pattern, after, wanted).await?;
+        items.append(&mut hits);
+        if items.len() as u64 > limit {
+            items.truncate(limit as usize);
+            // The page may end on the previous kind when this one gave just the extra row.
+            next_cursor = items.last().map(|h| {
+                let kind_index = ORDER.iter().position(|o| *o == h.kind).unwrap_or(k);
+                encode(kind_index, h.id)
+            });
+            break;
+        }
+    }
+    Ok(web::Json(SearchResults { items, next_cursor }))
+}

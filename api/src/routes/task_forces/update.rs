@@ -1,0 +1,141 @@
+use actix_web::{HttpRequest, HttpResponse, delete, patch, web};
+use entity::task_force;
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{response, search_text, task_force_or_404};
+use crate::auth::AuthUser;
+use crate::domain::{Bilingual, BilingualText, TaskForceStatus};
+use crate::error::ApiError;
+use crate::etag;
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// Fields to change; absent fields stay as they are, `null` clears a target or limit.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTaskForceRequest {
+    #[validate(nested)]
+    pub name: Option<Bilingual>,
+    #[validate(nested)]
+    pub mandate: Option<BilingualText>,
+    #[serde(default, deserialize_with = "crate::domain::double_option")]
+    #[schema(value_type = Option<i32>)]
+    pub target_members: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "crate::domain::double_option")]
+    #[schema(value_type = Option<i32>)]
+    pub target_authorities: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "crate::domain::double_option")]
+    #[schema(value_type = Option<i32>)]
+    pub max_members_per_authority: Option<Option<i32>>,
+    pub status: Option<TaskForceStatus>,
+}
+
+/// Changes a task force (admins), with `If-Match`.
+#[utoipa::path(
+    tag = "task-forces",
+    params(
+        ("id" = i64, Path, description = "Task force id"),
+        ("If-Match" = String, Header, description = "The ETag last read"),
+    ),
+    request_body = UpdateTaskForceRequest,
+    responses((status = 200, body = super::TaskForceResponse, headers(("ETag" = String, description = "The new version"))))
+)]
+#[patch("/task-forces/{id}")]
+pub async fn update_task_force(
+    req: HttpRequest,
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<UpdateTaskForceRequest>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let expected = etag::expected_version(&req)?;
+    let body = body.into_inner();
+    let positive = [
+        ("/target_members", body.target_members.flatten()),
+        ("/target_authorities", body.target_authorities.flatten()),
+        (
+            "/max_members_per_authority",
+            body.max_members_per_authority.flatten(),
+        ),
+    ];
+    if let Some((pointer, _)) = positive.iter().find(|(_, v)| v.is_some_and(|n| n < 1)) {
+        return Err(ApiError::field(
+            pointer,
+            "range",
+            crate::i18n::Text::new("must be at least 1", "يجب ألا يقل عن 1"),
+        ));
+    }
+    let txn = state.db.begin().await?;
+    let current = task_force_or_404(&txn, id.into_inner()).await?;
+    let task_force_id = current.id;
+    let name = body.name.map(Bilingual::trimmed).unwrap_or(Bilingual {
+        ar: current.name_ar.clone(),
+        en: current.name_en.clone(),
+    });
+    let mandate = body.mandate.unwrap_or(BilingualText::new(
+        current.mandate_ar.clone(),
+        current.mandate_en.clone(),
+    ));
+    let mut m = current.into_active_model();
+    m.search_text = Set(search_text(&name, &mandate));
+    m.name_ar = Set(name.ar);
+    m.name_en = Set(name.en);
+    m.mandate_ar = Set(mandate.ar);
+    m.mandate_en = Set(mandate.en);
+    if let Some(v) = body.target_members {
+        m.target_members = Set(v);
+    }
+    if let Some(v) = body.target_authorities {
+        m.target_authorities = Set(v);
+    }
+    if let Some(v) = body.max_members_per_authority {
+        m.max_members_per_authority = Set(v);
+    }
+    if let Some(s) = body.status {
+        m.status = Set(s.as_str().to_owned());
+    }
+    m.version = Set(expected + 1);
+    m.updated_at = Set(state.clock.now());
+    let written = task_force::Entity::update_many()
+        .set(m)
+        .filter(task_force::Column::Id.eq(task_force_id))
+        .filter(task_force::Column::Version.eq(expected))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if written != 1 {
+        return Err(etag::stale());
+    }
+    let body = response(&txn, task_force_or_404(&txn, task_force_id).await?).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}
+
+/// Deletes a task force and its memberships (admins).
+#[utoipa::path(
+    tag = "task-forces",
+    params(("id" = i64, Path, description = "Task force id")),
+    responses((status = 204, description = "Deleted"))
+)]
+#[delete("/task-forces/{id}")]
+pub async fn delete_task_force(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
+    let result = task_force::Entity::delete_by_id(id.into_inner())
+        .exec(&state.db)
+        .await
+        .map_err(ApiError::from_delete)?;
+    if result.rows_affected == 0 {
+        return Err(ApiError::not_found());
+    }
+    Ok(HttpResponse::NoContent().finish())
+}

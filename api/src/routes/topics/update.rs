@@ -1,0 +1,101 @@
+use actix_web::{HttpResponse, delete, patch, web};
+use entity::topic;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::topic_or_404;
+use crate::access::require_manager;
+use crate::auth::AuthUser;
+use crate::domain::{Bilingual, search};
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::routes::work_plans::{TopicResponse, bump_version, renumber};
+use crate::state::AppState;
+
+/// Fields to change; absent fields stay as they are. Use the plan's reorder to change ranks.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTopicRequest {
+    #[validate(nested)]
+    pub title: Option<Bilingual>,
+    #[serde(default, deserialize_with = "crate::domain::double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub axis_id: Option<Option<i64>>,
+}
+
+/// Changes a topic's title or axis (the platform's managers).
+#[utoipa::path(
+    tag = "topics",
+    params(("id" = i64, Path, description = "Topic id")),
+    request_body = UpdateTopicRequest,
+    responses((status = 200, body = TopicResponse))
+)]
+#[patch("/topics/{id}")]
+pub async fn update_topic(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<UpdateTopicRequest>,
+) -> Result<web::Json<TopicResponse>, ApiError> {
+    let req = body.into_inner();
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let t = topic_or_404(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, t.platform_id).await?;
+    if let Some(axis) = req.axis_id {
+        crate::routes::work_plans::check_axis(&txn, t.work_plan_id, axis).await?;
+    }
+    bump_version(&txn, t.work_plan_id, None, now).await?;
+    let mut m = t.into_active_model();
+    if let Some(title) = req.title.map(Bilingual::trimmed) {
+        m.search_text = Set(search::fold_all([title.ar.as_str(), title.en.as_str()]));
+        m.title_ar = Set(title.ar);
+        m.title_en = Set(title.en);
+    }
+    if let Some(axis) = req.axis_id {
+        m.axis_id = Set(axis);
+    }
+    m.updated_at = Set(now);
+    let saved = m.update(&txn).await?;
+    txn.commit().await?;
+    Ok(web::Json(saved.into()))
+}
+
+/// Deletes a topic and its working group; the remaining topics close ranks (the platform's managers).
+#[utoipa::path(
+    tag = "topics",
+    params(("id" = i64, Path, description = "Topic id")),
+    responses((status = 204, description = "Deleted"))
+)]
+#[delete("/topics/{id}")]
+pub async fn delete_topic(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let t = topic_or_404(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, t.platform_id).await?;
+    bump_version(&txn, t.work_plan_id, None, now).await?;
+    topic::Entity::delete_by_id(t.id)
+        .exec(&txn)
+        .await
+        .map_err(ApiError::from_delete)?;
+    let rest: Vec<i64> = topic::Entity::find()
+        .select_only()
+        .column(topic::Column::Id)
+        .filter(topic::Column::WorkPlanId.eq(t.work_plan_id))
+        .order_by_asc(topic::Column::Rank)
+        .into_tuple::<i64>()
+        .all(&txn)
+        .await?;
+    renumber(&txn, t.work_plan_id, &rest).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,66 @@
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use entity::work_plan;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+
+use super::{plan_or_404, response};
+use crate::access::require_manager;
+use crate::auth::AuthUser;
+use crate::domain::WorkPlanStatus;
+use crate::error::ApiError;
+use crate::etag;
+use crate::i18n::Text;
+use crate::state::AppState;
+
+/// Approves a draft work plan (the platform's managers), with `If-Match`.
+#[utoipa::path(
+    tag = "work-plans",
+    params(
+        ("id" = i64, Path, description = "Work plan id"),
+        ("If-Match" = String, Header, description = "The ETag last read"),
+    ),
+    responses(
+        (status = 200, body = super::WorkPlanResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Already approved", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/work-plans/{id}/approve")]
+pub async fn approve_work_plan(
+    req: HttpRequest,
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let plan = plan_or_404(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, plan.platform_id).await?;
+    let expected = etag::expected_version(&req)?;
+    if plan.status != WorkPlanStatus::Draft.as_str() {
+        return Err(ApiError::Conflict(Text::new(
+            "Only a draft work plan can be approved.",
+            "يمكن اعتماد خطة العمل في مرحلة المسودة فقط.",
+        )));
+    }
+    let written = work_plan::Entity::update_many()
+        .set(work_plan::ActiveModel {
+            status: Set(WorkPlanStatus::Approved.as_str().to_owned()),
+            approved_at: Set(Some(now)),
+            approved_by: Set(Some(auth.id())),
+            version: Set(expected + 1),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .filter(work_plan::Column::Id.eq(plan.id))
+        .filter(work_plan::Column::Version.eq(expected))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if written != 1 {
+        return Err(etag::stale());
+    }
+    let body = response(&txn, plan_or_404(&txn, plan.id).await?).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}

@@ -1,0 +1,71 @@
+use actix_web::{HttpResponse, post, web};
+use entity::work_plan_axis;
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{bump_version, plan_or_404, response};
+use crate::access::require_manager;
+use crate::auth::AuthUser;
+use crate::domain::Bilingual;
+use crate::error::ApiError;
+use crate::etag;
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// A new axis, appended after the existing ones.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct AddAxisRequest {
+    #[validate(nested)]
+    pub name: Bilingual,
+}
+
+/// Adds an axis (محور) to a work plan (the platform's managers).
+#[utoipa::path(
+    tag = "work-plans",
+    params(("id" = i64, Path, description = "Work plan id")),
+    request_body = AddAxisRequest,
+    responses((status = 201, body = super::WorkPlanResponse, headers(("ETag" = String, description = "The new version"))))
+)]
+#[post("/work-plans/{id}/axes")]
+pub async fn add_axis(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<AddAxisRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let name = body.into_inner().name.trimmed();
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let plan = plan_or_404(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, plan.platform_id).await?;
+    bump_version(&txn, plan.id, None, now).await?;
+    let max: Expr = Func::max(Expr::col(work_plan_axis::Column::Rank)).into();
+    let top: Option<i32> = work_plan_axis::Entity::find()
+        .select_only()
+        .column_as(max, "max_rank")
+        .filter(work_plan_axis::Column::WorkPlanId.eq(plan.id))
+        .into_tuple::<Option<i32>>()
+        .one(&txn)
+        .await?
+        .flatten();
+    work_plan_axis::ActiveModel {
+        work_plan_id: Set(plan.id),
+        rank: Set(top.unwrap_or(0) + 1),
+        name_ar: Set(name.ar),
+        name_en: Set(name.en),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let body = response(&txn, plan_or_404(&txn, plan.id).await?).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}

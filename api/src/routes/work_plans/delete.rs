@@ -1,0 +1,43 @@
+use actix_web::{HttpResponse, delete, web};
+use entity::work_plan;
+use sea_orm::{EntityTrait, TransactionTrait};
+
+use super::plan_or_404;
+use crate::access::require_manager;
+use crate::auth::AuthUser;
+use crate::domain::WorkPlanStatus;
+use crate::error::ApiError;
+use crate::i18n::Text;
+use crate::state::AppState;
+
+/// Deletes a draft work plan with its axes, topics and working groups (the platform's managers).
+#[utoipa::path(
+    tag = "work-plans",
+    params(("id" = i64, Path, description = "Work plan id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, description = "Approved plans are kept", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/work-plans/{id}")]
+pub async fn delete_work_plan(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let txn = state.db.begin().await?;
+    let plan = plan_or_404(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, plan.platform_id).await?;
+    if plan.status != WorkPlanStatus::Draft.as_str() {
+        return Err(ApiError::Conflict(Text::new(
+            "An approved work plan cannot be deleted.",
+            "لا يمكن حذف خطة عمل معتمدة.",
+        )));
+    }
+    work_plan::Entity::delete_by_id(plan.id)
+        .exec(&txn)
+        .await
+        .map_err(ApiError::from_delete)?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,211 @@
+//! Work plans: per platform and period, draft → approved, with axes and ranked topics. A plan
+//! with fewer than 4 or more than 5 topics answers with a warning, never an error (the sources
+//! show 3 and 6 too).
+
+mod approve;
+mod axes;
+mod create;
+mod delete;
+mod list;
+mod read;
+mod topics;
+mod update;
+
+use entity::{topic, work_plan, work_plan_axis};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::domain::{Bilingual, WorkPlanStatus};
+use crate::error::ApiError;
+
+pub use topics::{check_axis, renumber};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create::create_work_plan)
+        .service(list::list_work_plans)
+        .service(read::get_work_plan)
+        .service(update::update_work_plan)
+        .service(approve::approve_work_plan)
+        .service(delete::delete_work_plan)
+        .service(axes::add_axis)
+        .service(topics::add_topic)
+        .service(topics::reorder_topics);
+}
+
+/// A non-blocking remark about a plan.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Warning {
+    #[schema(example = "topic_count")]
+    pub code: &'static str,
+    pub message: Bilingual,
+}
+
+/// An axis (محور) grouping topics.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AxisResponse {
+    pub id: i64,
+    pub rank: i32,
+    pub name: Bilingual,
+}
+
+/// A ranked topic.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicResponse {
+    pub id: i64,
+    pub work_plan_id: i64,
+    pub platform_id: i64,
+    /// 1 is the highest priority; unique within the plan.
+    pub rank: i32,
+    pub axis_id: Option<i64>,
+    pub title: Bilingual,
+}
+
+impl From<topic::Model> for TopicResponse {
+    fn from(t: topic::Model) -> Self {
+        TopicResponse {
+            id: t.id,
+            work_plan_id: t.work_plan_id,
+            platform_id: t.platform_id,
+            rank: t.rank,
+            axis_id: t.axis_id,
+            title: Bilingual {
+                ar: t.title_ar,
+                en: t.title_en,
+            },
+        }
+    }
+}
+
+/// A work plan with its axes, ranked topics and warnings. `version` is its `ETag`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkPlanResponse {
+    pub id: i64,
+    pub platform_id: i64,
+    #[schema(example = "2019-2020")]
+    pub period: String,
+    pub title: Bilingual,
+    pub status: WorkPlanStatus,
+    pub approved_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub axes: Vec<AxisResponse>,
+    pub topics: Vec<TopicResponse>,
+    pub warnings: Vec<Warning>,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The 4–5 topics guide.
+pub fn warnings(topic_count: usize) -> Vec<Warning> {
+    if (4..=5).contains(&topic_count) {
+        return Vec::new();
+    }
+    vec![Warning {
+        code: "topic_count",
+        message: Bilingual {
+            ar: format!(
+                "تتألف خطة العمل عادة من 4 إلى 5 مواضيع رئيسية، وفي هذه الخطة {topic_count}."
+            ),
+            en: format!("A work plan usually has 4 to 5 main topics; this one has {topic_count}."),
+        },
+    }]
+}
+
+pub async fn plan_or_404(db: &impl ConnectionTrait, id: i64) -> Result<work_plan::Model, ApiError> {
+    work_plan::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Plans with their axes and topics, in two queries for the whole set.
+pub async fn responses(
+    db: &impl ConnectionTrait,
+    plans: Vec<work_plan::Model>,
+) -> Result<Vec<WorkPlanResponse>, ApiError> {
+    let ids: Vec<i64> = plans.iter().map(|p| p.id).collect();
+    let axes = work_plan_axis::Entity::find()
+        .filter(work_plan_axis::Column::WorkPlanId.is_in(ids.clone()))
+        .order_by_asc(work_plan_axis::Column::Rank)
+        .all(db)
+        .await?;
+    let topics = topic::Entity::find()
+        .filter(topic::Column::WorkPlanId.is_in(ids))
+        .order_by_asc(topic::Column::Rank)
+        .all(db)
+        .await?;
+    Ok(plans
+        .into_iter()
+        .map(|p| {
+            let plan_topics: Vec<TopicResponse> = topics
+                .iter()
+                .filter(|t| t.work_plan_id == p.id)
+                .cloned()
+                .map(TopicResponse::from)
+                .collect();
+            WorkPlanResponse {
+                id: p.id,
+                platform_id: p.platform_id,
+                period: p.period,
+                title: Bilingual {
+                    ar: p.title_ar,
+                    en: p.title_en,
+                },
+                status: WorkPlanStatus::from_db(&p.status),
+                approved_at: p.approved_at,
+                axes: axes
+                    .iter()
+                    .filter(|a| a.work_plan_id == p.id)
+                    .map(|a| AxisResponse {
+                        id: a.id,
+                        rank: a.rank,
+                        name: Bilingual {
+                            ar: a.name_ar.clone(),
+                            en: a.name_en.clone(),
+                        },
+                    })
+                    .collect(),
+                warnings: warnings(plan_topics.len()),
+                topics: plan_topics,
+                version: p.version,
+                created_at: p.created_at,
+                updated_at: p.updated_at,
+            }
+        })
+        .collect())
+}
+
+pub async fn response(
+    db: &impl ConnectionTrait,
+    plan: work_plan::Model,
+) -> Result<WorkPlanResponse, ApiError> {
+    responses(db, vec![plan])
+        .await?
+        .pop()
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Bumps a plan's version if it is still `expected` (or unconditionally when `None`); a miss is 412.
+pub async fn bump_version(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+    expected: Option<i32>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let mut update = work_plan::Entity::update_many()
+        .col_expr(
+            work_plan::Column::Version,
+            Expr::col(work_plan::Column::Version).add(1),
+        )
+        .col_expr(work_plan::Column::UpdatedAt, Expr::value(now))
+        .filter(work_plan::Column::Id.eq(plan_id));
+    if let Some(v) = expected {
+        update = update.filter(work_plan::Column::Version.eq(v));
+    }
+    if update.exec(db).await?.rows_affected != 1 {
+        return Err(crate::etag::stale());
+    }
+    Ok(())
+}

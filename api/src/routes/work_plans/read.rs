@@ -1,0 +1,25 @@
+use actix_web::{HttpResponse, get, web};
+
+use super::{plan_or_404, response};
+use crate::error::ApiError;
+use crate::etag;
+use crate::state::AppState;
+
+/// One work plan with its axes, ranked topics and warnings (public).
+#[utoipa::path(
+    tag = "work-plans",
+    security(()),
+    params(("id" = i64, Path, description = "Work plan id")),
+    responses((status = 200, body = super::WorkPlanResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
+)]
+#[get("/work-plans/{id}")]
+pub async fn get_work_plan(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let plan = plan_or_404(&state.db, id.into_inner()).await?;
+    let body = response(&state.db, plan).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}

@@ -1,0 +1,198 @@
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use entity::{topic, work_plan_axis};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{bump_version, plan_or_404, response};
+use crate::access::require_manager;
+use crate::auth::AuthUser;
+use crate::domain::{Bilingual, search};
+use crate::error::ApiError;
+use crate::etag;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::state::AppState;
+
+/// A new topic, appended as the lowest priority (reorder to move it).
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct AddTopicRequest {
+    #[validate(nested)]
+    pub title: Bilingual,
+    /// An axis of the same plan.
+    pub axis_id: Option<i64>,
+}
+
+/// 422 unless the axis belongs to the plan.
+pub async fn check_axis(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+    axis_id: Option<i64>,
+) -> Result<(), ApiError> {
+    let Some(axis_id) = axis_id else {
+        return Ok(());
+    };
+    let found = work_plan_axis::Entity::find_by_id(axis_id)
+        .one(db)
+        .await?
+        .is_some_and(|a| a.work_plan_id == plan_id);
+    if found {
+        Ok(())
+    } else {
+        Err(ApiError::field(
+            "/axis_id",
+            "unknown_axis",
+            Text::new(
+                "not an axis of this work plan",
+                "ليس محورًا في خطة العمل هذه",
+            ),
+        ))
+    }
+}
+
+/// Adds a topic to a work plan (the platform's managers). More than 5 topics is a warning.
+#[utoipa::path(
+    tag = "work-plans",
+    params(("id" = i64, Path, description = "Work plan id")),
+    request_body = AddTopicRequest,
+    responses((status = 201, body = super::WorkPlanResponse, headers(("ETag" = String, description = "The new version"))))
+)]
+#[post("/work-plans/{id}/topics")]
+pub async fn add_topic(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<AddTopicRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let req = body.into_inner();
+    let title = req.title.trimmed();
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let plan = plan_or_404(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, plan.platform_id).await?;
+    check_axis(&txn, plan.id, req.axis_id).await?;
+    // Taking the plan's row first serializes concurrent additions to the same plan.
+    bump_version(&txn, plan.id, None, now).await?;
+    let max: Expr = Func::max(Expr::col(topic::Column::Rank)).into();
+    let top: Option<i32> = topic::Entity::find()
+        .select_only()
+        .column_as(max, "max_rank")
+        .filter(topic::Column::WorkPlanId.eq(plan.id))
+        .into_tuple::<Option<i32>>()
+        .one(&txn)
+        .await?
+        .flatten();
+    topic::ActiveModel {
+        work_plan_id: Set(plan.id),
+        platform_id: Set(plan.platform_id),
+        axis_id: Set(req.axis_id),
+        rank: Set(top.unwrap_or(0) + 1),
+        search_text: Set(search::fold_all([title.ar.as_str(), title.en.as_str()])),
+        title_ar: Set(title.ar),
+        title_en: Set(title.en),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let body = response(&txn, plan_or_404(&txn, plan.id).await?).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}
+
+/// The plan's topics in their new order, highest priority first.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ReorderTopicsRequest {
+    /// Every topic id of the plan, exactly once.
+    #[validate(length(min = 1, max = 100))]
+    pub topic_ids: Vec<i64>,
+}
+
+/// Gives topics the ranks 1..n in the order of `ids`. Ranks are unique per plan, so they are
+/// first moved out of the way, then set.
+pub async fn renumber(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+    ids: &[i64],
+) -> Result<(), ApiError> {
+    topic::Entity::update_many()
+        .col_expr(
+            topic::Column::Rank,
+            Expr::col(topic::Column::Rank).add(100_000),
+        )
+        .filter(topic::Column::WorkPlanId.eq(plan_id))
+        .exec(db)
+        .await?;
+    for (i, id) in ids.iter().enumerate() {
+        topic::Entity::update_many()
+            .col_expr(topic::Column::Rank, Expr::value(i as i32 + 1))
+            .filter(topic::Column::Id.eq(*id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Reorders a plan's topics (the platform's managers), with `If-Match`.
+#[utoipa::path(
+    tag = "work-plans",
+    params(
+        ("id" = i64, Path, description = "Work plan id"),
+        ("If-Match" = String, Header, description = "The ETag last read"),
+    ),
+    request_body = ReorderTopicsRequest,
+    responses((status = 200, body = super::WorkPlanResponse, headers(("ETag" = String, description = "The new version"))))
+)]
+#[post("/work-plans/{id}/topics/reorder")]
+pub async fn reorder_topics(
+    req: HttpRequest,
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<ReorderTopicsRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ids = body.into_inner().topic_ids;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let plan = plan_or_404(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, plan.platform_id).await?;
+    let expected = etag::expected_version(&req)?;
+    let mut current: Vec<i64> = topic::Entity::find()
+        .select_only()
+        .column(topic::Column::Id)
+        .filter(topic::Column::WorkPlanId.eq(plan.id))
+        .order_by_asc(topic::Column::Id)
+        .into_tuple::<i64>()
+        .all(&txn)
+        .await?;
+    let mut given = ids.clone();
+    given.sort_unstable();
+    current.sort_unstable();
+    if given != current {
+        return Err(ApiError::field(
+            "/topic_ids",
+            "not_a_permutation",
+            Text::new(
+                "must list every topic of this plan exactly once",
+                "يجب أن تتضمن كل مواضيع الخطة مرة واحدة لكل منها",
+            ),
+        ));
+    }
+    bump_version(&txn, plan.id, Some(expected), now).await?;
+    renumber(&txn, plan.id, &ids).await?;
+    let body = response(&txn, plan_or_404(&txn, plan.id).await?).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}

@@ -1,0 +1,81 @@
+use actix_web::{HttpRequest, HttpResponse, patch, web};
+use entity::work_plan;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{plan_or_404, response};
+use crate::access::require_manager;
+use crate::auth::AuthUser;
+use crate::domain::Bilingual;
+use crate::error::ApiError;
+use crate::etag;
+use crate::extract::ValidatedJson;
+use crate::state::AppState;
+
+/// Fields to change; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWorkPlanRequest {
+    #[validate(length(min = 1, max = 50))]
+    pub period: Option<String>,
+    #[validate(nested)]
+    pub title: Option<Bilingual>,
+}
+
+/// Changes a work plan's period or title (the platform's managers), with `If-Match`.
+#[utoipa::path(
+    tag = "work-plans",
+    params(
+        ("id" = i64, Path, description = "Work plan id"),
+        ("If-Match" = String, Header, description = "The ETag last read"),
+    ),
+    request_body = UpdateWorkPlanRequest,
+    responses(
+        (status = 200, body = super::WorkPlanResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "The platform has a plan for this period", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/work-plans/{id}")]
+pub async fn update_work_plan(
+    req: HttpRequest,
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<UpdateWorkPlanRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let plan = plan_or_404(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, plan.platform_id).await?;
+    let expected = etag::expected_version(&req)?;
+    let mut m = work_plan::ActiveModel {
+        version: Set(expected + 1),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    if let Some(p) = body.period {
+        m.period = Set(p.trim().to_owned());
+    }
+    if let Some(t) = body.title.map(Bilingual::trimmed) {
+        m.title_ar = Set(t.ar);
+        m.title_en = Set(t.en);
+    }
+    let written = work_plan::Entity::update_many()
+        .set(m)
+        .filter(work_plan::Column::Id.eq(plan.id))
+        .filter(work_plan::Column::Version.eq(expected))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if written != 1 {
+        return Err(etag::stale());
+    }
+    let body = response(&txn, plan_or_404(&txn, plan.id).await?).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}
