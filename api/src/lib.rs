@@ -4,6 +4,7 @@ pub mod access;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod db;
 pub mod domain;
 pub mod email;
 pub mod error;

@@ -100,6 +100,9 @@ impl Drop for TestDatabase {
 /// A running server and what a test needs to talk to it and inspect its effects.
 pub struct TestApp {
     pub address: String,
+    /// The server's shared state, to move its clock.
+    pub state: actix_web::web::Data<api::state::AppState>,
+    config: Config,
     pub client: reqwest::Client,
     pub db: sea_orm::DatabaseConnection,
     pub mail_dir: PathBuf,
@@ -143,14 +146,19 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         env.insert((*k).to_owned(), (*v).to_owned());
     }
     let config = Config::load(&env).expect("test configuration");
-    let app = Application::build(config).await.expect("server builds");
+    let app = Application::build(config.clone())
+        .await
+        .expect("server builds");
     let port = app.port();
+    let state = app.state();
     tokio::spawn(app.run_until_stopped());
     let db = sea_orm::Database::connect(&database.url)
         .await
         .expect("test connection");
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
+        state,
+        config,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -163,6 +171,97 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
 }
 
 impl TestApp {
+    /// Starts a second server on the same database (as a restart would) and returns its address.
+    pub async fn restart(&self) -> String {
+        let app = Application::build(self.config.clone())
+            .await
+            .expect("server rebuilds");
+        let port = app.port();
+        tokio::spawn(app.run_until_stopped());
+        format!("http://127.0.0.1:{port}")
+    }
+
+    /// Moves the server's clock forward.
+    pub fn advance_clock(&self, by: chrono::Duration) {
+        self.state.clock.advance(by);
+    }
+
+    /// The id of a platform by its slug.
+    pub async fn platform_id(&self, slug: &str) -> i64 {
+        let page: Value = self
+            .get("/api/v1/platforms?limit=100", None)
+            .await
+            .json()
+            .await
+            .expect("json");
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|p| p["slug"] == slug)
+            .and_then(|p| p["id"].as_i64())
+            .unwrap_or_else(|| panic!("no platform {slug}"))
+    }
+
+    /// GET and parse JSON, asserting 200.
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> Value {
+        let res = self.get(path, token).await;
+        assert_eq!(res.status(), 200, "GET {path}");
+        res.json().await.expect("json")
+    }
+
+    /// Makes a user an active member of a platform directly in the database (test set-up).
+    pub async fn make_member(&self, platform_id: i64, user_id: i64) {
+        use sea_orm::{ActiveModelTrait, Set};
+        let now = chrono::Utc::now();
+        entity::membership::ActiveModel {
+            platform_id: Set(platform_id),
+            user_id: Set(user_id),
+            status: Set("active".to_owned()),
+            requested_at: Set(now),
+            decided_at: Set(Some(now)),
+            decided_by: Set(None),
+            left_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("membership");
+    }
+
+    /// Makes a user the sitting coordinator (or deputy) of a platform directly in the database.
+    pub async fn make_coordinator(&self, platform_id: i64, user_id: i64, seat: &str) {
+        use sea_orm::{ActiveModelTrait, Set};
+        self.make_member(platform_id, user_id).await;
+        entity::coordinator_term::ActiveModel {
+            platform_id: Set(platform_id),
+            user_id: Set(user_id),
+            seat: Set(seat.to_owned()),
+            election_id: Set(None),
+            started_at: Set(chrono::Utc::now()),
+            ended_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("term");
+    }
+
+    /// Creates a thematic platform as the admin and returns its id.
+    pub async fn create_platform(&self, admin: &str, slug: &str) -> i64 {
+        let res = self
+            .post(
+                "/api/v1/platforms",
+                Some(admin),
+                &json!({"name": {"ar": format!("منصة {slug}"), "en": format!("Platform {slug}")},
+                        "slug": slug, "kind": "thematic"}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "create platform {slug}");
+        let body: Value = res.json().await.expect("json");
+        body["id"].as_i64().expect("id")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

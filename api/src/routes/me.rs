@@ -1,7 +1,7 @@
 //! The caller's own account.
 
 use actix_web::{HttpResponse, get, patch, post, web};
-use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -55,7 +55,7 @@ pub async fn update_me(
     body: ValidatedJson<UpdateMeRequest>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
     let req = body.into_inner();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     check_authority(&txn, req.local_authority_id).await?;
     let id = auth.id();
     let email = auth.user.email.clone();
@@ -123,7 +123,7 @@ pub async fn change_password(
     }
     let hash = password::hash(req.new_password).await?;
     let id = auth.id();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let mut model = auth.user.into_active_model();
     model.password_hash = Set(Some(hash));
     model.updated_at = Set(chrono::Utc::now());

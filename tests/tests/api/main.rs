@@ -1,8 +1,13 @@
 //! The integration suite: every test drives the real server over HTTP.
 
 mod auth;
+mod elections;
 mod errors;
 mod health;
 mod local_authorities;
 mod openapi;
+mod platforms;
+mod search;
+mod task_forces;
 mod users;
+mod work_plans;

@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post, web};
-use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 
 use super::action::{
     EMAIL_VERIFICATION_TTL, TokenRequest, consume_action_token, issue_action_token,
@@ -46,7 +46,7 @@ pub async fn confirm_email_verification(
     state: web::Data<AppState>,
     body: ValidatedJson<TokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let u = consume_action_token(
         &txn,
         &body.into_inner().token,

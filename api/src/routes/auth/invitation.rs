@@ -1,5 +1,5 @@
 use actix_web::{post, web};
-use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 
 use super::action::{TokenPasswordRequest, consume_action_token};
 use super::session::{self, TokenResponse};
@@ -23,7 +23,7 @@ pub async fn accept_invitation(
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let body = body.into_inner();
     let hash = password::hash(body.password).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let u = consume_action_token(&txn, &body.token, ActionEmail::Invitation).await?;
     let id = u.id;
     let now = chrono::Utc::now();

@@ -1,6 +1,6 @@
 use actix_web::{HttpRequest, post, web};
 use entity::user;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -76,7 +76,7 @@ pub async fn login(
         }
     };
     state.throttle.record_success(&email);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let tokens = session::issue(&txn, &state, user.id, None).await?;
     txn.commit().await?;
     tracing::info!(user_id = user.id, "login succeeded");

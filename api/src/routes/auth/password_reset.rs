@@ -1,8 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use entity::user;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -73,7 +71,7 @@ pub async fn confirm_password_reset(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let hash = password::hash(body.password).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let u = consume_action_token(&txn, &body.token, ActionEmail::PasswordReset).await?;
     let id = u.id;
     let mut model = u.into_active_model();

@@ -1,6 +1,6 @@
 use actix_web::{post, web};
 use entity::{refresh_token, user};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::session::{self, RefreshTokenRequest, TokenResponse};
 use crate::auth::tokens;
@@ -48,7 +48,7 @@ pub async fn refresh(
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let hash = tokens::hash(&body.into_inner().refresh_token);
     let now = chrono::Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let Some(current) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(&hash))
         .one(&txn)

@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use entity::{election_ballot, election_candidate, election_voter};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -52,7 +52,7 @@ pub async fn cast_ballot(
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let e = election_or_404(&txn, id.into_inner()).await?;
     if !is_active_member(&txn, auth.id(), e.platform_id).await? {
         return Err(ApiError::Forbidden(Text::new(

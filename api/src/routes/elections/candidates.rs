@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use entity::election_candidate;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -43,7 +43,7 @@ pub async fn nominate(
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let e = election_or_404(&txn, id.into_inner()).await?;
     if !is_active_member(&txn, auth.id(), e.platform_id).await? {
         return Err(ApiError::Forbidden(Text::new(
@@ -98,7 +98,7 @@ pub async fn accept_nomination(
 ) -> Result<web::Json<ElectionResponse>, ApiError> {
     let (election_id, candidate_id) = path.into_inner();
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let e = election_or_404(&txn, election_id).await?;
     let c = election_candidate::Entity::find_by_id(candidate_id)
         .one(&txn)

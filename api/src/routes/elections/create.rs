@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use entity::election;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -94,7 +94,7 @@ pub async fn create_election(
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let platform = platform_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, platform.id).await?;
     check_windows(&req, now)?;

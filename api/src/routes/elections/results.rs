@@ -6,7 +6,6 @@ use entity::{coordinator_term, election, election_ballot, election_voter};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -209,7 +208,7 @@ pub async fn certify(
 ) -> Result<web::Json<ElectionResults>, ApiError> {
     auth.require_admin()?;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let e = election_or_404(&txn, id.into_inner()).await?;
     if phase(&e, now) != Phase::Closed {
         return Err(ApiError::Conflict(Text::new(

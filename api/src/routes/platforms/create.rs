@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use entity::platform;
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -115,7 +115,7 @@ pub async fn create_platform(
     let req = body.into_inner();
     let name = req.name.trimmed();
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     check_parent(&txn, req.kind, req.parent_id, None).await?;
     let created = platform::ActiveModel {
         slug: Set(req.slug),

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, delete, get, post, web};
 use entity::{coordinator_term, local_authority, membership, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -189,7 +189,7 @@ pub async fn request_membership(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let platform = platform_or_404(&txn, id.into_inner()).await?;
     let saved = match load(&txn, platform.id, auth.id()).await? {
         Some(m)
@@ -237,7 +237,7 @@ async fn decide(
     user_id: i64,
     to: MembershipStatus,
 ) -> Result<MemberResponse, ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let platform = platform_or_404(&txn, platform_id).await?;
     require_manager(&txn, auth, platform.id).await?;
     let m = load(&txn, platform.id, user_id)
@@ -333,7 +333,7 @@ pub async fn remove_membership(
 ) -> Result<HttpResponse, ApiError> {
     let (platform_id, user_id) = path.into_inner();
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let platform = platform_or_404(&txn, platform_id).await?;
     if user_id != auth.id() {
         require_manager(&txn, &auth, platform.id).await?;

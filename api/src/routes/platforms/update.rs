@@ -1,6 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use entity::platform;
-use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -70,7 +70,7 @@ pub async fn update_platform(
     auth.require_admin()?;
     let expected = etag::expected_version(&req)?;
     let body = body.into_inner();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = platform_or_404(&txn, id.into_inner()).await?;
     if current.version != expected {
         return Err(etag::stale());

@@ -3,7 +3,7 @@ use entity::{local_authority, task_force, task_force_member, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -130,7 +130,7 @@ pub async fn add_task_force_member(
     auth.require_admin()?;
     let user_id = body.into_inner().user_id;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let tf_id = id.into_inner();
     // Writing the task force's row first serializes additions to it on both databases, so the
     // per-authority count below cannot be raced past its limit.

@@ -1,6 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, delete, patch, web};
 use entity::task_force;
-use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -69,7 +69,7 @@ pub async fn update_task_force(
             crate::i18n::Text::new("must be at least 1", "يجب ألا يقل عن 1"),
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = task_force_or_404(&txn, id.into_inner()).await?;
     let task_force_id = current.id;
     let name = body.name.map(Bilingual::trimmed).unwrap_or(Bilingual {

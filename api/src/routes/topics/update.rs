@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, delete, patch, web};
 use entity::topic;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -44,7 +44,7 @@ pub async fn update_topic(
 ) -> Result<web::Json<TopicResponse>, ApiError> {
     let req = body.into_inner();
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let t = topic_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, t.platform_id).await?;
     if let Some(axis) = req.axis_id {
@@ -79,7 +79,7 @@ pub async fn delete_topic(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let t = topic_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, t.platform_id).await?;
     bump_version(&txn, t.work_plan_id, None, now).await?;

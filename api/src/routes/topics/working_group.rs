@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use entity::{local_authority, topic, user, working_group, working_group_member};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -199,7 +199,7 @@ pub async fn put_working_group(
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let t: topic::Model = topic_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, t.platform_id).await?;
     if let Some(lead) = req.lead_user_id {
@@ -275,7 +275,7 @@ pub async fn add_working_group_member(
 ) -> Result<HttpResponse, ApiError> {
     let user_id = body.into_inner().user_id;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let t = topic_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, t.platform_id).await?;
     let g = group_of(&txn, t.id)
@@ -309,7 +309,7 @@ pub async fn remove_working_group_member(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (topic_id, user_id) = path.into_inner();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let t = topic_or_404(&txn, topic_id).await?;
     if user_id != auth.id() {
         require_manager(&txn, &auth, t.platform_id).await?;

@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use entity::user;
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -54,7 +54,7 @@ pub async fn create_user(
     let name = req.name.trimmed();
     let locale = req.locale.unwrap_or(Locale::Ar);
     let now = chrono::Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     check_authority(&txn, req.local_authority_id).await?;
     let created = user::ActiveModel {
         search_text: Set(search_text(&email, &name)),

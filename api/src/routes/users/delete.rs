@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, delete, web};
 use entity::user;
-use sea_orm::{EntityTrait, TransactionTrait};
+use sea_orm::EntityTrait;
 
 use super::ensure_other_admin;
 use crate::auth::AuthUser;
@@ -33,7 +33,7 @@ pub async fn delete_user(
             "لا يمكنك حذف حسابك.",
         )));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let target = user::Entity::find_by_id(id)
         .one(&txn)
         .await?

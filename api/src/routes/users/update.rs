@@ -1,6 +1,6 @@
 use actix_web::{patch, web};
 use entity::user;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -52,7 +52,7 @@ pub async fn update_user(
 ) -> Result<web::Json<UserResponse>, ApiError> {
     auth.require_admin()?;
     let req = body.into_inner();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = user::Entity::find_by_id(id.into_inner())
         .one(&txn)
         .await?

@@ -1,6 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use entity::work_plan;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::{plan_or_404, response};
 use crate::access::require_manager;
@@ -31,7 +31,7 @@ pub async fn approve_work_plan(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let plan = plan_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
     let expected = etag::expected_version(&req)?;

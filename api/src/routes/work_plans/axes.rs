@@ -1,9 +1,7 @@
 use actix_web::{HttpResponse, post, web};
 use entity::work_plan_axis;
 use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -41,7 +39,7 @@ pub async fn add_axis(
 ) -> Result<HttpResponse, ApiError> {
     let name = body.into_inner().name.trimmed();
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let plan = plan_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
     bump_version(&txn, plan.id, None, now).await?;

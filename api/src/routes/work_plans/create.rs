@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use entity::{topic, work_plan, work_plan_axis};
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, Set};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -62,7 +62,7 @@ pub async fn create_work_plan(
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let platform = platform_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, platform.id).await?;
     if let Some((i, _)) = req

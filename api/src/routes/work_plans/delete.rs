@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, delete, web};
 use entity::work_plan;
-use sea_orm::{EntityTrait, TransactionTrait};
+use sea_orm::EntityTrait;
 
 use super::plan_or_404;
 use crate::access::require_manager;
@@ -25,7 +25,7 @@ pub async fn delete_work_plan(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let plan = plan_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
     if plan.status != WorkPlanStatus::Draft.as_str() {

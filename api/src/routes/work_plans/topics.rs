@@ -3,7 +3,7 @@ use entity::{topic, work_plan_axis};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -73,7 +73,7 @@ pub async fn add_topic(
     let req = body.into_inner();
     let title = req.title.trimmed();
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let plan = plan_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
     check_axis(&txn, plan.id, req.axis_id).await?;
@@ -163,7 +163,7 @@ pub async fn reorder_topics(
 ) -> Result<HttpResponse, ApiError> {
     let ids = body.into_inner().topic_ids;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let plan = plan_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
     let expected = etag::expected_version(&req)?;

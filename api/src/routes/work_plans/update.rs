@@ -1,6 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use entity::work_plan;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -47,7 +47,7 @@ pub async fn update_work_plan(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let plan = plan_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
     let expected = etag::expected_version(&req)?;
