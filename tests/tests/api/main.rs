@@ -5,6 +5,7 @@ mod elections;
 mod errors;
 mod health;
 mod local_authorities;
+mod matrix;
 mod openapi;
 mod platforms;
 mod search;

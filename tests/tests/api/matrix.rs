@@ -1,0 +1,521 @@
+//! Who may write what: every write route of the governance core × {admin, coordinator of this
+//! platform, coordinator of another platform, member, anonymous}, each cell on fresh objects.
+
+use chrono::{Duration, Utc};
+use reqwest::Method;
+use sea_orm::{ActiveModelTrait, Set};
+use serde_json::{Value, json};
+use tests::{TestApp, spawn_app};
+
+#[derive(Clone, Copy, Debug)]
+enum Route {
+    CreatePlatform,
+    UpdatePlatform,
+    DeletePlatform,
+    RequestMembership,
+    ApproveMembership,
+    RejectMembership,
+    RemoveMember,
+    CreateElection,
+    Nominate,
+    AcceptNomination,
+    CastBallot,
+    Certify,
+    CreateWorkPlan,
+    UpdateWorkPlan,
+    ApproveWorkPlan,
+    DeleteWorkPlan,
+    AddAxis,
+    AddTopic,
+    ReorderTopics,
+    UpdateTopic,
+    DeleteTopic,
+    PutWorkingGroup,
+    AddGroupMember,
+    RemoveGroupMember,
+    CreateTaskForce,
+    UpdateTaskForce,
+    DeleteTaskForce,
+    AddTaskForceMember,
+    RemoveTaskForceMember,
+}
+
+/// Expected status for [admin, coordinator here, coordinator elsewhere, member, anonymous].
+fn expected(route: Route) -> [u16; 5] {
+    use Route::*;
+    match route {
+        CreatePlatform | CreateTaskForce | AddTaskForceMember => [201, 403, 403, 403, 401],
+        UpdatePlatform | UpdateTaskForce | Certify => [200, 403, 403, 403, 401],
+        DeletePlatform | DeleteTaskForce | RemoveTaskForceMember => [204, 403, 403, 403, 401],
+        // Joining is self-service: the coordinator and the member already belong.
+        RequestMembership => [201, 409, 201, 409, 401],
+        ApproveMembership | RejectMembership | UpdateWorkPlan | ApproveWorkPlan | ReorderTopics
+        | UpdateTopic => [200, 200, 403, 403, 401],
+        RemoveMember | DeleteWorkPlan | DeleteTopic | RemoveGroupMember => {
+            [204, 204, 403, 403, 401]
+        }
+        CreateElection | CreateWorkPlan | AddAxis | AddTopic | PutWorkingGroup | AddGroupMember => {
+            [201, 201, 403, 403, 401]
+        }
+        // Only active members nominate and vote; the admin is not a member of the platform.
+        Nominate | CastBallot => [403, 201, 403, 201, 401],
+        // Only the nominee (the member) accepts.
+        AcceptNomination => [403, 403, 403, 200, 401],
+    }
+}
+
+const ROUTES: [Route; 29] = {
+    use Route::*;
+    [
+        CreatePlatform,
+        UpdatePlatform,
+        DeletePlatform,
+        RequestMembership,
+        ApproveMembership,
+        RejectMembership,
+        RemoveMember,
+        CreateElection,
+        Nominate,
+        AcceptNomination,
+        CastBallot,
+        Certify,
+        CreateWorkPlan,
+        UpdateWorkPlan,
+        ApproveWorkPlan,
+        DeleteWorkPlan,
+        AddAxis,
+        AddTopic,
+        ReorderTopics,
+        UpdateTopic,
+        DeleteTopic,
+        PutWorkingGroup,
+        AddGroupMember,
+        RemoveGroupMember,
+        CreateTaskForce,
+        UpdateTaskForce,
+        DeleteTaskForce,
+        AddTaskForceMember,
+        RemoveTaskForceMember,
+    ]
+};
+
+struct Fixture {
+    admin: String,
+    coord_id: i64,
+    member_id: i64,
+    /// A member of the authority, used as applicant, removable member and task-force member.
+    other_id: i64,
+    tokens: [Option<String>; 5],
+    counter: std::cell::Cell<u32>,
+}
+
+struct Request {
+    method: Method,
+    path: String,
+    body: Value,
+    if_match: bool,
+}
+
+impl Fixture {
+    fn unique(&self, prefix: &str) -> String {
+        self.counter.set(self.counter.get() + 1);
+        format!("{prefix}-{}", self.counter.get())
+    }
+}
+
+async fn admin_post(app: &TestApp, fx: &Fixture, path: &str, body: Value) -> Value {
+    let res = app.post(path, Some(&fx.admin), &body).await;
+    assert!(res.status().is_success(), "set-up {path}: {}", res.status());
+    res.json().await.expect("json")
+}
+
+async fn election(app: &TestApp, platform: i64, offsets: [i64; 4]) -> i64 {
+    let now = Utc::now();
+    let at = |h: i64| now + Duration::hours(h);
+    let admin_id: i64 = 1;
+    let e = entity::election::ActiveModel {
+        platform_id: Set(platform),
+        nomination_starts_at: Set(at(offsets[0])),
+        nomination_ends_at: Set(at(offsets[1])),
+        voting_starts_at: Set(at(offsets[2])),
+        voting_ends_at: Set(at(offsets[3])),
+        created_by: Set(admin_id),
+        certified_at: Set(None),
+        certified_by: Set(None),
+        cancelled_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("election");
+    e.id
+}
+
+async fn candidate(app: &TestApp, election: i64, user: i64, by: i64, accepted: bool) -> i64 {
+    entity::election_candidate::ActiveModel {
+        election_id: Set(election),
+        seat: Set("coordinator".to_owned()),
+        user_id: Set(user),
+        nominated_by: Set(by),
+        accepted_at: Set(accepted.then(Utc::now)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("candidate")
+    .id
+}
+
+async fn membership(app: &TestApp, platform: i64, user: i64, status: &str) {
+    entity::membership::ActiveModel {
+        platform_id: Set(platform),
+        user_id: Set(user),
+        status: Set(status.to_owned()),
+        requested_at: Set(Utc::now()),
+        decided_at: Set(None),
+        decided_by: Set(None),
+        left_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("membership");
+}
+
+async fn plan(app: &TestApp, fx: &Fixture, platform: i64) -> Value {
+    admin_post(
+        app,
+        fx,
+        &format!("/api/v1/platforms/{platform}/work-plans"),
+        json!({"period": fx.unique("p"), "topics": [{"title": {"ar": "أول"}}, {"title": {"ar": "ثان"}}]}),
+    )
+    .await
+}
+
+/// Builds the objects one cell needs, on a platform `p` where the coordinator sits and the
+/// member belongs, and returns the request to try.
+async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
+    use Route::*;
+    let p = app.create_platform(&fx.admin, &fx.unique("m")).await;
+    app.make_coordinator(p, fx.coord_id, "coordinator").await;
+    app.make_member(p, fx.member_id).await;
+    let req = |method: Method, path: String, body: Value| Request {
+        method,
+        path,
+        body,
+        if_match: false,
+    };
+    match route {
+        CreatePlatform => req(
+            Method::POST,
+            "/api/v1/platforms".into(),
+            json!({"name": {"ar": "منصة جديدة"}, "slug": fx.unique("new"), "kind": "thematic"}),
+        ),
+        UpdatePlatform => Request {
+            if_match: true,
+            ..req(
+                Method::PATCH,
+                format!("/api/v1/platforms/{p}"),
+                json!({"status": "suspended"}),
+            )
+        },
+        DeletePlatform => {
+            // A platform nothing refers to yet (deleting is for admins alone).
+            let q = app.create_platform(&fx.admin, &fx.unique("gone")).await;
+            req(
+                Method::DELETE,
+                format!("/api/v1/platforms/{q}"),
+                Value::Null,
+            )
+        }
+        RequestMembership => req(
+            Method::POST,
+            format!("/api/v1/platforms/{p}/members"),
+            json!({}),
+        ),
+        ApproveMembership | RejectMembership => {
+            membership(app, p, fx.other_id, "pending").await;
+            let verb = if matches!(route, ApproveMembership) {
+                "approve"
+            } else {
+                "reject"
+            };
+            req(
+                Method::POST,
+                format!("/api/v1/platforms/{p}/members/{}/{verb}", fx.other_id),
+                json!({}),
+            )
+        }
+        RemoveMember => {
+            membership(app, p, fx.other_id, "active").await;
+            req(
+                Method::DELETE,
+                format!("/api/v1/platforms/{p}/members/{}", fx.other_id),
+                Value::Null,
+            )
+        }
+        CreateElection => {
+            let now = Utc::now();
+            req(
+                Method::POST,
+                format!("/api/v1/platforms/{p}/elections"),
+                json!({"nomination_starts_at": now + Duration::hours(1), "nomination_ends_at": now + Duration::hours(2),
+                       "voting_starts_at": now + Duration::hours(3), "voting_ends_at": now + Duration::hours(4)}),
+            )
+        }
+        Nominate => {
+            let e = election(app, p, [-1, 1, 2, 3]).await;
+            req(
+                Method::POST,
+                format!("/api/v1/elections/{e}/candidates"),
+                json!({"seat": "coordinator"}),
+            )
+        }
+        AcceptNomination => {
+            let e = election(app, p, [-1, 1, 2, 3]).await;
+            let c = candidate(app, e, fx.member_id, fx.coord_id, false).await;
+            req(
+                Method::POST,
+                format!("/api/v1/elections/{e}/candidates/{c}/accept"),
+                json!({}),
+            )
+        }
+        CastBallot => {
+            let e = election(app, p, [-4, -3, -1, 1]).await;
+            let c = candidate(app, e, fx.coord_id, fx.coord_id, true).await;
+            req(
+                Method::POST,
+                format!("/api/v1/elections/{e}/ballots"),
+                json!({"seat": "coordinator", "candidate_id": c}),
+            )
+        }
+        Certify => {
+            let e = election(app, p, [-4, -3, -2, -1]).await;
+            candidate(app, e, fx.coord_id, fx.coord_id, true).await;
+            req(
+                Method::POST,
+                format!("/api/v1/elections/{e}/certify"),
+                json!({}),
+            )
+        }
+        CreateWorkPlan => req(
+            Method::POST,
+            format!("/api/v1/platforms/{p}/work-plans"),
+            json!({"period": "2030"}),
+        ),
+        UpdateWorkPlan | ApproveWorkPlan | DeleteWorkPlan | AddAxis | AddTopic | ReorderTopics => {
+            let w = plan(app, fx, p).await;
+            let id = w["id"].as_i64().expect("id");
+            let topics: Vec<i64> = w["topics"]
+                .as_array()
+                .expect("t")
+                .iter()
+                .map(|t| t["id"].as_i64().expect("id"))
+                .collect();
+            match route {
+                UpdateWorkPlan => Request {
+                    if_match: true,
+                    ..req(
+                        Method::PATCH,
+                        format!("/api/v1/work-plans/{id}"),
+                        json!({"title": {"ar": "عنوان"}}),
+                    )
+                },
+                ApproveWorkPlan => Request {
+                    if_match: true,
+                    ..req(
+                        Method::POST,
+                        format!("/api/v1/work-plans/{id}/approve"),
+                        json!({}),
+                    )
+                },
+                DeleteWorkPlan => req(
+                    Method::DELETE,
+                    format!("/api/v1/work-plans/{id}"),
+                    Value::Null,
+                ),
+                AddAxis => req(
+                    Method::POST,
+                    format!("/api/v1/work-plans/{id}/axes"),
+                    json!({"name": {"ar": "محور"}}),
+                ),
+                AddTopic => req(
+                    Method::POST,
+                    format!("/api/v1/work-plans/{id}/topics"),
+                    json!({"title": {"ar": "موضوع"}}),
+                ),
+                _ => Request {
+                    if_match: true,
+                    ..req(
+                        Method::POST,
+                        format!("/api/v1/work-plans/{id}/topics/reorder"),
+                        json!({"topic_ids": [topics[1], topics[0]]}),
+                    )
+                },
+            }
+        }
+        UpdateTopic | DeleteTopic | PutWorkingGroup | AddGroupMember | RemoveGroupMember => {
+            let w = plan(app, fx, p).await;
+            let t = w["topics"][0]["id"].as_i64().expect("topic");
+            match route {
+                UpdateTopic => req(
+                    Method::PATCH,
+                    format!("/api/v1/topics/{t}"),
+                    json!({"title": {"ar": "معدل"}}),
+                ),
+                DeleteTopic => req(Method::DELETE, format!("/api/v1/topics/{t}"), Value::Null),
+                PutWorkingGroup => req(
+                    Method::PUT,
+                    format!("/api/v1/topics/{t}/working-group"),
+                    json!({}),
+                ),
+                _ => {
+                    membership(app, p, fx.other_id, "active").await;
+                    let res = app
+                        .request(
+                            Method::PUT,
+                            &format!("/api/v1/topics/{t}/working-group"),
+                            Some(&fx.admin),
+                        )
+                        .json(&json!({"lead_user_id": fx.other_id}))
+                        .send()
+                        .await
+                        .expect("group");
+                    assert_eq!(res.status(), 201);
+                    if matches!(route, AddGroupMember) {
+                        req(
+                            Method::POST,
+                            format!("/api/v1/topics/{t}/working-group/members"),
+                            json!({"user_id": fx.member_id}),
+                        )
+                    } else {
+                        req(
+                            Method::DELETE,
+                            format!("/api/v1/topics/{t}/working-group/members/{}", fx.other_id),
+                            Value::Null,
+                        )
+                    }
+                }
+            }
+        }
+        CreateTaskForce => req(
+            Method::POST,
+            "/api/v1/task-forces".into(),
+            json!({"name": {"ar": "فريق"}, "slug": fx.unique("tf")}),
+        ),
+        UpdateTaskForce | DeleteTaskForce | AddTaskForceMember | RemoveTaskForceMember => {
+            let tf = admin_post(
+                app,
+                fx,
+                "/api/v1/task-forces",
+                json!({"name": {"ar": "فريق"}, "slug": fx.unique("tf")}),
+            )
+            .await;
+            let id = tf["id"].as_i64().expect("id");
+            match route {
+                UpdateTaskForce => Request {
+                    if_match: true,
+                    ..req(
+                        Method::PATCH,
+                        format!("/api/v1/task-forces/{id}"),
+                        json!({"target_members": 3}),
+                    )
+                },
+                DeleteTaskForce => req(
+                    Method::DELETE,
+                    format!("/api/v1/task-forces/{id}"),
+                    Value::Null,
+                ),
+                AddTaskForceMember => req(
+                    Method::POST,
+                    format!("/api/v1/task-forces/{id}/members"),
+                    json!({"user_id": fx.other_id}),
+                ),
+                _ => {
+                    admin_post(
+                        app,
+                        fx,
+                        &format!("/api/v1/task-forces/{id}/members"),
+                        json!({"user_id": fx.other_id}),
+                    )
+                    .await;
+                    req(
+                        Method::DELETE,
+                        format!("/api/v1/task-forces/{id}/members/{}", fx.other_id),
+                        Value::Null,
+                    )
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn rights_stop_at_the_platform_for_every_write_route() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let authority = app
+        .create_authority(&admin, "بلدية قلقيلية", "Qalqilya")
+        .await;
+    let (coord_id, coord) = app
+        .create_member(&admin, "coord-here@example.org", Some(authority))
+        .await;
+    let (coord_b_id, coord_b) = app
+        .create_member(&admin, "coord-there@example.org", Some(authority))
+        .await;
+    let (member_id, member) = app
+        .create_member(&admin, "member@example.org", Some(authority))
+        .await;
+    let (other_id, _) = app
+        .create_member(&admin, "other@example.org", Some(authority))
+        .await;
+    let elsewhere = app.platform_id("public-relations").await;
+    app.make_coordinator(elsewhere, coord_b_id, "coordinator")
+        .await;
+    let fx = Fixture {
+        admin: admin.clone(),
+        coord_id,
+        member_id,
+        other_id,
+        tokens: [Some(admin), Some(coord), Some(coord_b), Some(member), None],
+        counter: std::cell::Cell::new(0),
+    };
+    let roles = [
+        "admin",
+        "coordinator here",
+        "coordinator elsewhere",
+        "member",
+        "anonymous",
+    ];
+    let mut failures = Vec::new();
+    for route in ROUTES {
+        let want = expected(route);
+        for (i, token) in fx.tokens.iter().enumerate() {
+            let r = prepare(&app, &fx, route).await;
+            let mut rb = app.request(r.method.clone(), &r.path, token.as_deref());
+            if r.if_match {
+                rb = rb.header("If-Match", "\"1\"");
+            }
+            if !r.body.is_null() {
+                rb = rb.json(&r.body);
+            }
+            let res = rb.send().await.expect("request");
+            let got = res.status().as_u16();
+            if got != want[i] {
+                let body = res.text().await.unwrap_or_default();
+                failures.push(format!(
+                    "{route:?} as {}: got {got}, want {} ({body})",
+                    roles[i], want[i]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
