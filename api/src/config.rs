@@ -40,6 +40,12 @@ pub struct Config {
     /// HTTP worker threads (default: one per core).
     pub workers: usize,
     pub database_max_connections: u32,
+    /// How often the outbox worker looks for due mail and reminders.
+    pub outbox_poll_ms: u64,
+    /// The longest wait between two delivery attempts of one message.
+    pub outbox_max_backoff_secs: u64,
+    /// Hours before a workshop that its reminder goes out.
+    pub reminder_hours: i64,
 }
 
 /// `json` in production and by default; `pretty` for a human at a terminal.
@@ -259,6 +265,9 @@ impl Config {
             )?
             .max(1),
             database_max_connections: parse_num(src, "DATABASE_MAX_CONNECTIONS", 16)?.max(2),
+            outbox_poll_ms: parse_num(src, "OUTBOX_POLL_MS", 1000)?,
+            outbox_max_backoff_secs: parse_num(src, "OUTBOX_MAX_BACKOFF_SECS", 300)?,
+            reminder_hours: parse_num(src, "REMINDER_HOURS", 24)?,
         })
     }
 }

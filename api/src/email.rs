@@ -2,9 +2,9 @@
 //! Every message has a plain-text part and an HTML part that renders right-to-left in Arabic.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Config;
@@ -27,6 +27,8 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// An iCalendar attachment; its `METHOD` line says REQUEST or CANCEL.
+    pub ics: Option<String>,
 }
 
 impl Mailer {
@@ -51,11 +53,29 @@ impl Mailer {
     }
 
     fn build(&self, email: Email) -> Result<Message, String> {
+        let body = MultiPart::alternative_plain_html(email.text, email.html);
+        let body = match email.ics {
+            None => body,
+            Some(ics) => {
+                let method = ics
+                    .lines()
+                    .find_map(|l| l.strip_prefix("METHOD:"))
+                    .unwrap_or("PUBLISH")
+                    .trim()
+                    .to_owned();
+                let content_type =
+                    ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+                        .map_err(|e| e.to_string())?;
+                MultiPart::mixed()
+                    .multipart(body)
+                    .singlepart(Attachment::new("invite.ics".to_owned()).body(ics, content_type))
+            }
+        };
         Message::builder()
             .from(self.from.clone())
             .to(email.to)
             .subject(email.subject)
-            .multipart(MultiPart::alternative_plain_html(email.text, email.html))
+            .multipart(body)
             .map_err(|e| e.to_string())
     }
 
@@ -84,16 +104,6 @@ impl Mailer {
             }
         }
     }
-
-    /// Sends in the background; a failure is logged, never shown to the caller.
-    pub fn send_later(self: &Arc<Self>, email: Email) {
-        let mailer = Arc::clone(self);
-        tokio::spawn(async move {
-            if let Err(error) = mailer.send(email).await {
-                tracing::error!(error, "mail could not be sent");
-            }
-        });
-    }
 }
 
 fn escape(text: &str) -> String {
@@ -112,6 +122,28 @@ pub fn action_email(
     link: &str,
 ) -> Email {
     let (subject, intro, button, outro) = kind.texts(locale);
+    layout(
+        to,
+        locale,
+        subject,
+        name,
+        &[intro],
+        Some((button, link)),
+        outro,
+    )
+}
+
+/// The one layout of every message: a greeting, paragraphs, an optional button, a closing
+/// line; plain text and HTML that renders right-to-left for Arabic.
+pub fn layout(
+    to: Mailbox,
+    locale: Locale,
+    subject: &str,
+    name: &str,
+    paragraphs: &[&str],
+    action: Option<(&str, &str)>,
+    outro: &str,
+) -> Email {
     let (lang, dir, align) = match locale {
         Locale::Ar => ("ar", "rtl", "right"),
         Locale::En => ("en", "ltr", "left"),
@@ -120,22 +152,37 @@ pub fn action_email(
         Locale::Ar => format!("مرحبًا {name}،"),
         Locale::En => format!("Hello {name},"),
     };
-    let text = format!("{greeting}\n\n{intro}\n\n{link}\n\n{outro}\n");
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head><meta charset=\"utf-8\"><title>{title}</title></head>\n\
-         <body dir=\"{dir}\" style=\"direction:{dir};text-align:{align};font-family:Tahoma,Arial,sans-serif\">\n\
-         <p>{greeting_html}</p>\n<p>{intro}</p>\n\
-         <p><a href=\"{link_html}\" style=\"display:inline-block;padding:10px 16px;background:#0b5d3b;color:#fff;text-decoration:none\">{button}</a></p>\n\
-         <p dir=\"ltr\" style=\"font-size:12px\">{link_html}</p>\n<p>{outro}</p>\n</body>\n</html>\n",
-        title = escape(subject),
-        greeting_html = escape(&greeting),
-        link_html = escape(link),
+    let mut text = format!("{greeting}\n\n");
+    let mut html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head><meta charset=\"utf-8\"><title>{}</title></head>\n\
+         <body dir=\"{dir}\" style=\"direction:{dir};text-align:{align};font-family:Tahoma,Arial,sans-serif\">\n<p>{}</p>\n",
+        escape(subject),
+        escape(&greeting),
     );
+    for p in paragraphs {
+        text.push_str(p);
+        text.push_str("\n\n");
+        html.push_str(&format!("<p>{}</p>\n", escape(p).replace('\n', "<br>")));
+    }
+    if let Some((button, link)) = action {
+        text.push_str(link);
+        text.push_str("\n\n");
+        html.push_str(&format!(
+            "<p><a href=\"{l}\" style=\"display:inline-block;padding:10px 16px;background:#0b5d3b;color:#fff;text-decoration:none\">{b}</a></p>\n\
+             <p dir=\"ltr\" style=\"font-size:12px\">{l}</p>\n",
+            l = escape(link),
+            b = escape(button),
+        ));
+    }
+    text.push_str(outro);
+    text.push('\n');
+    html.push_str(&format!("<p>{}</p>\n</body>\n</html>\n", escape(outro)));
     Email {
         to,
         subject: subject.to_owned(),
         text,
         html,
+        ics: None,
     }
 }
 

@@ -34,6 +34,9 @@ use crate::error::{PROBLEM_JSON, Problem, ProblemField};
         (name = "work-plans", description = "Work plans, axes and ranked topics"),
         (name = "topics", description = "Topics and their working groups"),
         (name = "task-forces", description = "Specialised task forces and their members"),
+        (name = "workshops", description = "Workshops: scheduling, registrations and waiting lists, attendance, minutes"),
+        (name = "calendars", description = "iCalendar feeds: a workshop, a platform, a person's private feed"),
+        (name = "activities", description = "Activities of working groups with risks and budgets"),
         (name = "search", description = "Search across platforms, topics, working groups and task forces"),
         (name = "operations", description = "Liveness and readiness"),
     )

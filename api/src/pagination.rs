@@ -52,6 +52,43 @@ impl PageRequest {
     }
 }
 
+/// A cursor over (instant, id) keys, for lists ordered by time.
+pub fn encode_instant(at: chrono::DateTime<chrono::Utc>, id: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(format!("t:{}:{id}", at.timestamp_micros()))
+}
+
+/// Reads a cursor made by `encode_instant`.
+pub fn decode_instant(cursor: &str) -> Result<(chrono::DateTime<chrono::Utc>, i64), ApiError> {
+    let bad = || {
+        ApiError::BadRequest(Text::new(
+            "The cursor is not one this API issued.",
+            "قيمة cursor ليست صادرة عن هذه الواجهة.",
+        ))
+    };
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(bad)?;
+    let mut parts = raw.strip_prefix("t:").ok_or_else(bad)?.split(':');
+    let micros = parts
+        .next()
+        .and_then(|p| p.parse::<i64>().ok())
+        .ok_or_else(bad)?;
+    let id = parts
+        .next()
+        .and_then(|p| p.parse::<i64>().ok())
+        .ok_or_else(bad)?;
+    let at = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
+    Ok((at, id))
+}
+
+/// Checks `limit` alone (1–100, default 20).
+pub fn limit(limit: Option<i64>) -> Result<u64, ApiError> {
+    Ok(PageRequest::new(limit, None)?.limit)
+}
+
 fn encode(id: i64) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("id:{id}"))
 }

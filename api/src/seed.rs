@@ -611,3 +611,90 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
     .await?;
     txn.commit().await
 }
+
+/// The name of the launch-meetings data set in `seed_runs`.
+pub const LAUNCH_WORKSHOPS_SEED: &str = "launch-workshops-2026-01";
+
+/// Records each platform's launch meeting (from the sources) as a completed workshop, once.
+/// The sources give dates, cities and attendance but no hours: we record 10:00–13:00 in the
+/// city's zone (Asia/Hebron) and say so in the description.
+pub async fn load_launch_workshops(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use entity::{workshop, workshop_platform};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    if seed_run::Entity::find_by_id(LAUNCH_WORKSHOPS_SEED.to_owned())
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    let now = chrono::Utc::now();
+    let launched = platform::Entity::find()
+        .filter(platform::Column::LaunchedOn.is_not_null())
+        .all(&txn)
+        .await?;
+    for p in launched {
+        let Some(day) = p.launched_on else { continue };
+        let tz = chrono_tz::Asia::Hebron;
+        let at = |h: u32| {
+            day.and_hms_opt(h, 0, 0)
+                .and_then(|t| chrono::TimeZone::from_local_datetime(&tz, &t).single())
+                .map(|t| t.with_timezone(&chrono::Utc))
+        };
+        let (Some(starts), Some(ends)) = (at(10), at(13)) else {
+            continue;
+        };
+        let saved = workshop::ActiveModel {
+            platform_id: Set(p.id),
+            topic_id: Set(None),
+            activity_id: Set(None),
+            kind: Set("specialized_workshop".to_owned()),
+            title_ar: Set(format!("ورشة إطلاق {}", p.name_ar)),
+            title_en: Set(format!("Launch workshop of the {}", p.name_en)),
+            description_ar: Set("ورشة العمل التحضيرية التي أُطلقت فيها المنصة وأُعدت خطة عملها. الساعة غير مذكورة في المصادر.".to_owned()),
+            description_en: Set("The preparatory workshop that launched the platform and drafted its work plan. The sources do not give the hour.".to_owned()),
+            starts_at: Set(starts),
+            ends_at: Set(ends),
+            time_zone: Set(tz.name().to_owned()),
+            venue_city: Set(p.launch_city_ar.clone()),
+            venue_address: Set(Some(String::new())),
+            online_url: Set(None),
+            capacity: Set(None),
+            registered_count: Set(0),
+            registration_opens_at: Set(None),
+            registration_closes_at: Set(None),
+            status: Set("completed".to_owned()),
+            is_public: Set(true),
+            check_in_code: Set("LAUNCH".to_owned()),
+            sequence: Set(0),
+            reported_attendance: Set(p.launch_attendance),
+            minutes_ar: Set(String::new()),
+            minutes_en: Set(String::new()),
+            outcomes_ar: Set("تحديد المواضيع ذات الأولوية وإعداد خطة عمل المنصة.".to_owned()),
+            outcomes_en: Set("Priority topics agreed and the platform's work plan drafted.".to_owned()),
+            reminder_sent_at: Set(None),
+            created_by: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        workshop_platform::ActiveModel {
+            workshop_id: Set(saved.id),
+            platform_id: Set(p.id),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    seed_run::ActiveModel {
+        name: Set(LAUNCH_WORKSHOPS_SEED.to_owned()),
+        applied_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await
+}

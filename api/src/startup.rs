@@ -133,6 +133,7 @@ impl Application {
         Migrator::up(&db, None).await?;
         ensure_first_admin(&db, &config).await?;
         crate::seed::load(&db).await?;
+        crate::seed::load_launch_workshops(&db).await?;
         let mailer = Arc::new(Mailer::new(&config).map_err(StartupError::Mail)?);
         let listener =
             TcpListener::bind(config.bind_addr).map_err(|source| StartupError::Bind {
@@ -161,6 +162,7 @@ impl Application {
             clock: Clock::default(),
             config: Arc::new(config),
         });
+        crate::outbox::spawn_worker(state.clone());
         let server = server(state.clone(), listener)?;
         tracing::info!(port, "listening");
         Ok(Application {

@@ -1,6 +1,12 @@
 //! sea-orm entities: table shapes only. Rules and behaviour live in the `api` crate.
 
 pub mod action_token;
+pub mod activity;
+pub mod activity_platform;
+pub mod activity_risk;
+pub mod agenda_item;
+pub mod budget_line;
+pub mod calendar_token;
 pub mod coordinator_term;
 pub mod election;
 pub mod election_ballot;
@@ -8,8 +14,10 @@ pub mod election_candidate;
 pub mod election_voter;
 pub mod local_authority;
 pub mod membership;
+pub mod outbox;
 pub mod platform;
 pub mod refresh_token;
+pub mod registration;
 pub mod seed_run;
 pub mod task_force;
 pub mod task_force_member;
@@ -19,3 +27,7 @@ pub mod work_plan;
 pub mod work_plan_axis;
 pub mod working_group;
 pub mod working_group_member;
+pub mod workshop;
+pub mod workshop_expert;
+pub mod workshop_material;
+pub mod workshop_platform;

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_identity;
 mod m20261123_000002_governance;
+mod m20261123_000003_activities;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_identity::Migration),
             Box::new(m20261123_000002_governance::Migration),
+            Box::new(m20261123_000003_activities::Migration),
         ]
     }
 }

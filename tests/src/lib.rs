@@ -138,6 +138,8 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         ("PUBLIC_BASE_URL", "https://platforms.example.org"),
         ("WORKERS", "2"),
         ("DATABASE_MAX_CONNECTIONS", "8"),
+        ("OUTBOX_POLL_MS", "50"),
+        ("OUTBOX_MAX_BACKOFF_SECS", "1"),
     ]
     .iter()
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

@@ -102,3 +102,44 @@ text_enum!(
     /// Whether a task force is working.
     TaskForceStatus { Active => "active", Closed => "closed" }
 );
+
+text_enum!(
+    /// The kinds of activity in the programme's work plans.
+    ActivityKind {
+        LearningDay => "learning_day",
+        SpecializedWorkshop => "specialized_workshop",
+        BestPracticeConcept => "best_practice_concept",
+        JointActivity => "joint_activity",
+        PeerExchange => "peer_exchange",
+        Campaign => "campaign",
+        Training => "training",
+    }
+);
+
+text_enum!(
+    /// An activity's progress (as in the transition framework): planned → started → advanced →
+    /// completed, or cancelled.
+    ActivityStatus {
+        Planned => "planned",
+        Started => "started",
+        Advanced => "advanced",
+        Completed => "completed",
+        Cancelled => "cancelled",
+    }
+);
+
+text_enum!(
+    /// A workshop's state: draft → scheduled → completed, or cancelled.
+    WorkshopStatus { Draft => "draft", Scheduled => "scheduled", Completed => "completed", Cancelled => "cancelled" }
+);
+
+text_enum!(
+    /// A person's place at a workshop.
+    RegistrationStatus {
+        Registered => "registered",
+        Waitlisted => "waitlisted",
+        Cancelled => "cancelled",
+        Attended => "attended",
+        NoShow => "no_show",
+    }
+);

@@ -12,6 +12,7 @@ pub mod task_forces;
 pub mod topics;
 pub mod users;
 pub mod work_plans;
+pub mod workshops;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(work_plans::configure)
             .configure(topics::configure)
             .configure(task_forces::configure)
-            .configure(search::configure),
+            .configure(search::configure)
+            .configure(workshops::configure),
     );
 }

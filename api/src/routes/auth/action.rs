@@ -128,17 +128,29 @@ pub async fn consume_action_token(
         .ok_or_else(invalid)
 }
 
-/// Mails the link after the transaction that stored the token has committed.
-pub fn send_action_email(state: &AppState, user: &user::Model, kind: ActionEmail, token: &str) {
-    let Ok(to) = format!(
+/// The mailbox of a user, with their name when it parses.
+pub fn mailbox(user: &user::Model) -> Option<lettre::message::Mailbox> {
+    format!(
         "{} <{}>",
-        user.name_en.replace(['<', '>', '"'], ""),
+        user.name_en.replace(['<', '>', '"', ','], ""),
         user.email
     )
     .parse()
-    .or_else(|_| user.email.parse()) else {
+    .or_else(|_| user.email.parse())
+    .ok()
+}
+
+/// Writes the link's email to the outbox, in the transaction that stored the token.
+pub async fn send_action_email(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    user: &user::Model,
+    kind: ActionEmail,
+    token: &str,
+) -> Result<(), ApiError> {
+    let Some(to) = mailbox(user) else {
         tracing::error!(user_id = user.id, "stored email is not a mailbox");
-        return;
+        return Ok(());
     };
     let locale = Locale::from_db(&user.locale);
     let name = match locale {
@@ -151,7 +163,11 @@ pub fn send_action_email(state: &AppState, user: &user::Model, kind: ActionEmail
         state.config.public_base_url,
         path(kind)
     );
-    state
-        .mailer
-        .send_later(action_email(to, locale, kind, name, &link));
+    crate::outbox::enqueue(
+        db,
+        purpose(kind),
+        action_email(to, locale, kind, name, &link),
+        state.clock.now(),
+    )
+    .await
 }

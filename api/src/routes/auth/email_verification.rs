@@ -22,14 +22,23 @@ pub async fn request_email_verification(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     if auth.user.email_verified_at.is_none() {
+        let txn = crate::db::begin(&state.db).await?;
         let token = issue_action_token(
-            &state.db,
+            &txn,
             auth.id(),
             ActionEmail::EmailVerification,
             EMAIL_VERIFICATION_TTL,
         )
         .await?;
-        send_action_email(&state, &auth.user, ActionEmail::EmailVerification, &token);
+        send_action_email(
+            &txn,
+            &state,
+            &auth.user,
+            ActionEmail::EmailVerification,
+            &token,
+        )
+        .await?;
+        txn.commit().await?;
     }
     Ok(HttpResponse::Accepted().finish())
 }

@@ -45,14 +45,11 @@ pub async fn request_password_reset(
         .one(&state.db)
         .await?;
     if let Some(u) = found {
-        let token = issue_action_token(
-            &state.db,
-            u.id,
-            ActionEmail::PasswordReset,
-            PASSWORD_RESET_TTL,
-        )
-        .await?;
-        send_action_email(&state, &u, ActionEmail::PasswordReset, &token);
+        let txn = crate::db::begin(&state.db).await?;
+        let token =
+            issue_action_token(&txn, u.id, ActionEmail::PasswordReset, PASSWORD_RESET_TTL).await?;
+        send_action_email(&txn, &state, &u, ActionEmail::PasswordReset, &token).await?;
+        txn.commit().await?;
     }
     Ok(HttpResponse::Accepted().finish())
 }

@@ -77,9 +77,9 @@ pub async fn create_user(
     .await?;
     let token =
         issue_action_token(&txn, created.id, ActionEmail::Invitation, INVITATION_TTL).await?;
+    send_action_email(&txn, &state, &created, ActionEmail::Invitation, &token).await?;
     let response = find_with_authority(&txn, created.id).await?;
     txn.commit().await?;
-    send_action_email(&state, &created, ActionEmail::Invitation, &token);
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,

@@ -1,0 +1,60 @@
+//! Exact decimal amounts (never floats) and planning quarters.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+/// Parses a non-negative decimal with at most 4 fractional digits, as sent in JSON strings.
+pub fn parse_amount(text: &str) -> Option<Decimal> {
+    let d = Decimal::from_str(text.trim()).ok()?;
+    (d >= Decimal::ZERO && d.scale() <= 4 && d < Decimal::from(1_000_000_000_000i64)).then_some(d)
+}
+
+/// Validates a `YYYY-Qn` quarter.
+pub fn validate_quarter(q: &str) -> Result<(), validator::ValidationError> {
+    let ok = q.len() == 7
+        && q[..4].bytes().all(|b| b.is_ascii_digit())
+        && &q[4..6] == "-Q"
+        && matches!(&q[6..], "1" | "2" | "3" | "4");
+    if ok {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("quarter"))
+    }
+}
+
+/// Validates an ISO 4217-looking currency code (three capital letters).
+pub fn validate_currency(c: &str) -> Result<(), validator::ValidationError> {
+    if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("currency"))
+    }
+}
+
+/// Validates an amount string.
+pub fn validate_amount(a: &str) -> Result<(), validator::ValidationError> {
+    parse_amount(a)
+        .map(|_| ())
+        .ok_or_else(|| validator::ValidationError::new("amount"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_exact() {
+        let a = parse_amount("0.1").expect("a");
+        let b = parse_amount("0.2").expect("b");
+        assert_eq!((a + b).to_string(), "0.3");
+        assert_eq!(
+            (parse_amount("1250.50").expect("c") * Decimal::from(3)).to_string(),
+            "3751.50"
+        );
+        assert!(parse_amount("-1").is_none());
+        assert!(parse_amount("1.23456").is_none());
+        assert!(validate_quarter("2026-Q3").is_ok());
+        assert!(validate_quarter("2026-Q5").is_err());
+    }
+}

@@ -1,0 +1,294 @@
+use actix_web::{HttpResponse, get, post, web};
+use entity::{local_authority, registration, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::workshop_or_404;
+use crate::access::require_manager;
+use crate::auth::AuthUser;
+use crate::domain::{Bilingual, RegistrationStatus, WorkshopStatus};
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::state::AppState;
+
+/// Attendance by gender.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct ByGender {
+    pub female: i64,
+    pub male: i64,
+}
+
+/// Attendance from one local authority.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ByAuthority {
+    pub local_authority_id: Option<i64>,
+    pub name: Option<Bilingual>,
+    pub attended: i64,
+}
+
+/// Who came.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendanceResponse {
+    pub workshop_id: i64,
+    pub registered: i64,
+    pub waitlisted: i64,
+    pub attended: i64,
+    pub no_show: i64,
+    pub by_gender: ByGender,
+    pub by_authority: Vec<ByAuthority>,
+    /// Attendance counted without registrations, when recorded.
+    pub reported_attendance: Option<i32>,
+}
+
+/// Attendance of a workshop, by gender and by authority (its platform's managers).
+#[utoipa::path(
+    tag = "workshops",
+    params(("id" = i64, Path, description = "Workshop id")),
+    responses((status = 200, body = AttendanceResponse))
+)]
+#[get("/workshops/{id}/attendance")]
+pub async fn get_attendance(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<AttendanceResponse>, ApiError> {
+    let w = workshop_or_404(&state.db, id.into_inner()).await?;
+    require_manager(&state.db, &auth, w.platform_id).await?;
+    Ok(web::Json(attendance_of(&state.db, &w).await?))
+}
+
+async fn attendance_of(
+    db: &impl sea_orm::ConnectionTrait,
+    w: &entity::workshop::Model,
+) -> Result<AttendanceResponse, ApiError> {
+    let rows = registration::Entity::find()
+        .find_also_related(user::Entity)
+        .filter(registration::Column::WorkshopId.eq(w.id))
+        .all(db)
+        .await?;
+    let authority_ids: Vec<i64> = rows
+        .iter()
+        .filter_map(|(_, u)| u.as_ref()?.local_authority_id)
+        .collect();
+    let authorities: std::collections::HashMap<i64, local_authority::Model> =
+        local_authority::Entity::find()
+            .filter(local_authority::Column::Id.is_in(authority_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+    let count =
+        |s: RegistrationStatus| rows.iter().filter(|(r, _)| r.status == s.as_str()).count() as i64;
+    let mut by_gender = ByGender::default();
+    let mut by_authority: Vec<ByAuthority> = Vec::new();
+    for (_, u) in rows
+        .iter()
+        .filter(|(r, _)| r.status == RegistrationStatus::Attended.as_str())
+    {
+        let Some(u) = u else { continue };
+        if u.gender == "female" {
+            by_gender.female += 1
+        } else {
+            by_gender.male += 1
+        }
+        match by_authority
+            .iter_mut()
+            .find(|b| b.local_authority_id == u.local_authority_id)
+        {
+            Some(b) => b.attended += 1,
+            None => by_authority.push(ByAuthority {
+                local_authority_id: u.local_authority_id,
+                name: u
+                    .local_authority_id
+                    .and_then(|id| authorities.get(&id))
+                    .map(|a| Bilingual {
+                        ar: a.name_ar.clone(),
+                        en: a.name_en.clone(),
+                    }),
+                attended: 1,
+            }),
+        }
+    }
+    Ok(AttendanceResponse {
+        workshop_id: w.id,
+        registered: count(RegistrationStatus::Registered),
+        waitlisted: count(RegistrationStatus::Waitlisted),
+        attended: count(RegistrationStatus::Attended),
+        no_show: count(RegistrationStatus::NoShow),
+        by_gender,
+        by_authority,
+        reported_attendance: w.reported_attendance,
+    })
+}
+
+/// One person's attendance.
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct AttendanceEntry {
+    pub user_id: i64,
+    /// `attended` or `no_show`.
+    pub status: RegistrationStatus,
+}
+
+/// Attendance to record.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct RecordAttendanceRequest {
+    #[validate(length(min = 1, max = 1000))]
+    pub entries: Vec<AttendanceEntry>,
+}
+
+/// Marks registered people as attended or no-show once the workshop has started (its
+/// platform's managers).
+#[utoipa::path(
+    tag = "workshops",
+    params(("id" = i64, Path, description = "Workshop id")),
+    request_body = RecordAttendanceRequest,
+    responses(
+        (status = 200, body = AttendanceResponse),
+        (status = 409, description = "The workshop has not started, or is cancelled", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/workshops/{id}/attendance")]
+pub async fn record_attendance(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<RecordAttendanceRequest>,
+) -> Result<web::Json<AttendanceResponse>, ApiError> {
+    let req = body.into_inner();
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let w = workshop_or_404(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, w.platform_id).await?;
+    let open = matches!(
+        WorkshopStatus::from_db(&w.status),
+        WorkshopStatus::Scheduled | WorkshopStatus::Completed
+    );
+    if !open || now < w.starts_at {
+        return Err(ApiError::Conflict(Text::new(
+            "Attendance is recorded once a scheduled workshop has started.",
+            "يُسجل الحضور بعد بدء الورشة المجدولة.",
+        )));
+    }
+    for (i, e) in req.entries.iter().enumerate() {
+        if !matches!(
+            e.status,
+            RegistrationStatus::Attended | RegistrationStatus::NoShow
+        ) {
+            return Err(ApiError::field(
+                &format!("/entries/{i}/status"),
+                "invalid",
+                Text::new(
+                    "must be attended or no_show",
+                    "يجب أن تكون attended أو no_show",
+                ),
+            ));
+        }
+        let r = registration::Entity::find()
+            .filter(registration::Column::WorkshopId.eq(w.id))
+            .filter(registration::Column::UserId.eq(e.user_id))
+            .one(&txn)
+            .await?
+            .filter(|r| {
+                matches!(
+                    RegistrationStatus::from_db(&r.status),
+                    RegistrationStatus::Registered
+                        | RegistrationStatus::Attended
+                        | RegistrationStatus::NoShow
+                )
+            })
+            .ok_or_else(|| {
+                ApiError::field(
+                    &format!("/entries/{i}/user_id"),
+                    "not_registered",
+                    Text::new(
+                        "is not registered for this workshop",
+                        "غير مسجل في هذه الورشة",
+                    ),
+                )
+            })?;
+        let mut am = r.into_active_model();
+        am.status = Set(e.status.as_str().to_owned());
+        am.updated_at = Set(now);
+        am.update(&txn).await?;
+    }
+    let body = attendance_of(&txn, &w).await?;
+    txn.commit().await?;
+    Ok(web::Json(body))
+}
+
+/// The code shown at the venue.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInRequest {
+    #[validate(length(min = 4, max = 16))]
+    pub code: String,
+}
+
+/// Self check-in with the workshop's code, from an hour before the start until the end.
+#[utoipa::path(
+    tag = "workshops",
+    params(("id" = i64, Path, description = "Workshop id")),
+    request_body = CheckInRequest,
+    responses(
+        (status = 204, description = "Checked in"),
+        (status = 409, description = "Outside the check-in time", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/workshops/{id}/check-in")]
+pub async fn check_in(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<CheckInRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let code = body.into_inner().code;
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let w = workshop_or_404(&txn, id.into_inner()).await?;
+    if w.status != WorkshopStatus::Scheduled.as_str()
+        || now < w.starts_at - chrono::Duration::hours(1)
+        || now > w.ends_at
+    {
+        return Err(ApiError::Conflict(Text::new(
+            "Check-in is open from an hour before the workshop until it ends.",
+            "يُفتح تسجيل الحضور قبل ساعة من بدء الورشة حتى نهايتها.",
+        )));
+    }
+    if !code.trim().eq_ignore_ascii_case(&w.check_in_code) {
+        return Err(ApiError::field(
+            "/code",
+            "wrong_code",
+            Text::new("is not this workshop's code", "ليس رمز هذه الورشة"),
+        ));
+    }
+    let r = registration::Entity::find()
+        .filter(registration::Column::WorkshopId.eq(w.id))
+        .filter(registration::Column::UserId.eq(auth.id()))
+        .one(&txn)
+        .await?
+        .filter(|r| {
+            matches!(
+                RegistrationStatus::from_db(&r.status),
+                RegistrationStatus::Registered | RegistrationStatus::Attended
+            )
+        })
+        .ok_or_else(|| {
+            ApiError::Conflict(Text::new(
+                "You are not registered for this workshop.",
+                "أنت غير مسجل في هذه الورشة.",
+            ))
+        })?;
+    let mut am = r.into_active_model();
+    am.status = Set(RegistrationStatus::Attended.as_str().to_owned());
+    am.checked_in_at = Set(Some(now));
+    am.updated_at = Set(now);
+    am.update(&txn).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}

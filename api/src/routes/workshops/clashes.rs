@@ -1,0 +1,144 @@
+//! Scheduling warnings: the same venue at an overlapping time, the same platform twice at
+//! once, and registered people with another overlapping registration. Warnings, not errors.
+
+use chrono::{DateTime, Utc};
+use entity::{registration, workshop, workshop_platform};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::{Bilingual, RegistrationStatus, WorkshopStatus};
+use crate::error::ApiError;
+
+/// A scheduling clash.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Warning {
+    /// `venue_clash` | `platform_clash` | `participant_clash`.
+    #[schema(example = "venue_clash")]
+    pub code: &'static str,
+    pub message: Bilingual,
+    /// The other workshops involved.
+    pub workshop_ids: Vec<i64>,
+}
+
+fn overlapping(starts: DateTime<Utc>, ends: DateTime<Utc>, own: Option<i64>) -> Condition {
+    let mut c = Condition::all()
+        .add(workshop::Column::StartsAt.lt(ends))
+        .add(workshop::Column::EndsAt.gt(starts))
+        .add(workshop::Column::Status.ne(WorkshopStatus::Cancelled.as_str()));
+    if let Some(id) = own {
+        c = c.add(workshop::Column::Id.ne(id));
+    }
+    c
+}
+
+/// Clashes of a workshop at `[starts, ends)` at a venue, hosted by `hosts`.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    own: Option<i64>,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    venue: Option<(&str, &str)>,
+    hosts: &[i64],
+) -> Result<Vec<Warning>, ApiError> {
+    let mut warnings = Vec::new();
+    if let Some((city, address)) = venue {
+        let ids: Vec<i64> = workshop::Entity::find()
+            .select_only()
+            .column(workshop::Column::Id)
+            .filter(overlapping(starts, ends, own))
+            .filter(
+                Expr::expr(Func::lower(Expr::col(workshop::Column::VenueCity)))
+                    .eq(city.trim().to_lowercase()),
+            )
+            .filter(
+                Expr::expr(Func::lower(Expr::col(workshop::Column::VenueAddress)))
+                    .eq(address.trim().to_lowercase()),
+            )
+            .into_tuple()
+            .all(db)
+            .await?;
+        if !ids.is_empty() {
+            warnings.push(Warning {
+                code: "venue_clash",
+                message: Bilingual {
+                    ar: "هناك ورشة أخرى في المكان نفسه في وقت متداخل.".into(),
+                    en: "Another workshop uses the same venue at an overlapping time.".into(),
+                },
+                workshop_ids: ids,
+            });
+        }
+    }
+    if !hosts.is_empty() {
+        let mut ids: Vec<i64> = workshop::Entity::find()
+            .select_only()
+            .column(workshop::Column::Id)
+            .filter(overlapping(starts, ends, own))
+            .filter(
+                workshop::Column::Id.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(workshop_platform::Column::WorkshopId)
+                        .from(workshop_platform::Entity)
+                        .and_where(
+                            workshop_platform::Column::PlatformId.is_in(hosts.iter().copied()),
+                        )
+                        .to_owned(),
+                ),
+            )
+            .into_tuple()
+            .all(db)
+            .await?;
+        ids.dedup();
+        if !ids.is_empty() {
+            warnings.push(Warning {
+                code: "platform_clash",
+                message: Bilingual {
+                    ar: "للمنصة نفسها ورشة أخرى في وقت متداخل.".into(),
+                    en: "The same platform has another workshop at an overlapping time.".into(),
+                },
+                workshop_ids: ids,
+            });
+        }
+    }
+    if let Some(id) = own {
+        // People registered here who hold another overlapping registration.
+        let active = [
+            RegistrationStatus::Registered.as_str(),
+            RegistrationStatus::Waitlisted.as_str(),
+        ];
+        let people = sea_orm::sea_query::Query::select()
+            .column(registration::Column::UserId)
+            .from(registration::Entity)
+            .and_where(registration::Column::WorkshopId.eq(id))
+            .and_where(registration::Column::Status.is_in(active))
+            .to_owned();
+        let others = sea_orm::sea_query::Query::select()
+            .column(workshop::Column::Id)
+            .from(workshop::Entity)
+            .cond_where(overlapping(starts, ends, Some(id)))
+            .to_owned();
+        let mut ids: Vec<i64> = registration::Entity::find()
+            .select_only()
+            .column(registration::Column::WorkshopId)
+            .filter(registration::Column::UserId.in_subquery(people))
+            .filter(registration::Column::WorkshopId.in_subquery(others))
+            .filter(registration::Column::Status.is_in(active))
+            .into_tuple()
+            .all(db)
+            .await?;
+        ids.sort_unstable();
+        ids.dedup();
+        if !ids.is_empty() {
+            warnings.push(Warning {
+                code: "participant_clash",
+                message: Bilingual {
+                    ar: "بعض المسجلين مسجلون في ورشة أخرى في وقت متداخل.".into(),
+                    en: "Some registered people are registered for another workshop at an overlapping time.".into(),
+                },
+                workshop_ids: ids,
+            });
+        }
+    }
+    Ok(warnings)
+}

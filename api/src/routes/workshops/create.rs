@@ -1,0 +1,315 @@
+use actix_web::{HttpResponse, post, web};
+use chrono::{DateTime, Utc};
+use entity::{activity, platform, topic, workshop};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{
+    AgendaItem, Expert, Material, Venue, WorkshopResponse, check_in_code, clashes, parse_zone,
+    response, write_children,
+};
+use crate::access::{platform_or_404, require_manager};
+use crate::auth::AuthUser;
+use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
+use crate::error::{ApiError, FieldError};
+use crate::etag;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::state::AppState;
+
+/// A new workshop. Instants are RFC 3339 (any offset); `time_zone` is how people see them.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWorkshopRequest {
+    /// The organising platform.
+    pub platform_id: i64,
+    /// Other hosting platforms (joint workshops).
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    pub host_platform_ids: Vec<i64>,
+    pub topic_id: Option<i64>,
+    pub activity_id: Option<i64>,
+    pub kind: Option<ActivityKind>,
+    #[validate(nested)]
+    pub title: Bilingual,
+    #[validate(nested)]
+    #[serde(default)]
+    pub description: BilingualText,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// IANA zone, default `Asia/Hebron` (`Asia/Gaza` for Gaza).
+    #[validate(length(max = 64))]
+    pub time_zone: Option<String>,
+    #[validate(nested)]
+    pub venue: Option<Venue>,
+    #[validate(url, length(max = 500))]
+    pub online_url: Option<String>,
+    #[validate(range(min = 1, max = 100000))]
+    pub capacity: Option<i32>,
+    pub registration_opens_at: Option<DateTime<Utc>>,
+    /// Default: the start of the workshop.
+    pub registration_closes_at: Option<DateTime<Utc>>,
+    /// Listed publicly and in platform calendars (default true).
+    pub is_public: Option<bool>,
+    /// `draft` (default) or `scheduled`; an admin may record a past workshop as `completed`.
+    pub status: Option<WorkshopStatus>,
+    #[validate(range(min = 0, max = 100000))]
+    pub reported_attendance: Option<i32>,
+    #[validate(nested, length(max = 100))]
+    #[serde(default)]
+    pub agenda: Vec<AgendaItem>,
+    #[validate(nested, length(max = 50))]
+    #[serde(default)]
+    pub experts: Vec<Expert>,
+    #[validate(nested, length(max = 100))]
+    #[serde(default)]
+    pub materials: Vec<Material>,
+}
+
+/// Checks times, place and registration window; 422 with every problem at once.
+pub fn check_schedule(
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    has_place: bool,
+    opens: Option<DateTime<Utc>>,
+    closes: Option<DateTime<Utc>>,
+    past_allowed: bool,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    if ends <= starts {
+        errors.push(FieldError::new(
+            "/ends_at",
+            "order",
+            Text::new("must be after starts_at", "يجب أن يكون بعد موعد البدء"),
+        ));
+    }
+    if starts < now && !past_allowed {
+        errors.push(FieldError::new(
+            "/starts_at",
+            "past",
+            Text::new("must not be in the past", "يجب ألا يكون في الماضي"),
+        ));
+    }
+    if !has_place {
+        errors.push(FieldError::new(
+            "/venue",
+            "required",
+            Text::new(
+                "give a venue, an online link, or both",
+                "حدد مكانًا أو رابطًا إلكترونيًا أو كليهما",
+            ),
+        ));
+    }
+    if let (Some(o), Some(c)) = (opens, closes) {
+        if c <= o {
+            errors.push(FieldError::new(
+                "/registration_closes_at",
+                "order",
+                Text::new(
+                    "must be after registration_opens_at",
+                    "يجب أن يكون بعد فتح التسجيل",
+                ),
+            ));
+        }
+    }
+    if closes.is_some_and(|c| c > ends) {
+        errors.push(FieldError::new(
+            "/registration_closes_at",
+            "order",
+            Text::new(
+                "must not be after the workshop ends",
+                "يجب ألا يتجاوز نهاية الورشة",
+            ),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// 422 unless every host platform exists.
+pub async fn check_hosts(db: &impl ConnectionTrait, hosts: &[i64]) -> Result<(), ApiError> {
+    let found = platform::Entity::find()
+        .filter(platform::Column::Id.is_in(hosts.iter().copied()))
+        .count(db)
+        .await?;
+    if found as usize == hosts.len() {
+        Ok(())
+    } else {
+        Err(ApiError::field(
+            "/host_platform_ids",
+            "not_found",
+            Text::new(
+                "a host platform does not exist",
+                "إحدى المنصات المستضيفة غير موجودة",
+            ),
+        ))
+    }
+}
+
+/// Creates a workshop (the organising platform's coordinator or deputy, or an admin) and answers
+/// with any scheduling clashes as warnings.
+#[utoipa::path(
+    tag = "workshops",
+    request_body = CreateWorkshopRequest,
+    responses((status = 201, body = WorkshopResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
+)]
+#[post("/workshops")]
+pub async fn create_workshop(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    body: ValidatedJson<CreateWorkshopRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let req = body.into_inner();
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let platform = platform_or_404(&txn, req.platform_id).await.map_err(|_| {
+        ApiError::field(
+            "/platform_id",
+            "not_found",
+            Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
+        )
+    })?;
+    require_manager(&txn, &auth, platform.id).await?;
+    let status = req.status.unwrap_or(WorkshopStatus::Draft);
+    if status == WorkshopStatus::Cancelled
+        || (status == WorkshopStatus::Completed && !auth.is_admin())
+    {
+        return Err(ApiError::field(
+            "/status",
+            "not_allowed",
+            Text::new(
+                "a new workshop is a draft or scheduled; only an admin records a completed one",
+                "الورشة الجديدة مسودة أو مجدولة؛ يسجل المسؤول وحده ورشة منعقدة سابقًا",
+            ),
+        ));
+    }
+    let tz = parse_zone(req.time_zone.as_deref().unwrap_or(super::DEFAULT_TIME_ZONE))?;
+    check_schedule(
+        req.starts_at,
+        req.ends_at,
+        req.venue.is_some() || req.online_url.is_some(),
+        req.registration_opens_at,
+        req.registration_closes_at,
+        status == WorkshopStatus::Completed,
+        now,
+    )?;
+    if let Some(t) = req.topic_id {
+        let ok = topic::Entity::find_by_id(t)
+            .one(&txn)
+            .await?
+            .is_some_and(|t| t.platform_id == platform.id);
+        if !ok {
+            return Err(ApiError::field(
+                "/topic_id",
+                "not_found",
+                Text::new("not a topic of this platform", "ليس موضوعًا في هذه المنصة"),
+            ));
+        }
+    }
+    if let Some(a) = req.activity_id {
+        let ok = activity::Entity::find_by_id(a)
+            .one(&txn)
+            .await?
+            .is_some_and(|a| a.platform_id == platform.id);
+        if !ok {
+            return Err(ApiError::field(
+                "/activity_id",
+                "not_found",
+                Text::new(
+                    "not an activity of this platform",
+                    "ليس نشاطًا في هذه المنصة",
+                ),
+            ));
+        }
+    }
+    let mut hosts = vec![platform.id];
+    hosts.extend(
+        req.host_platform_ids
+            .iter()
+            .copied()
+            .filter(|h| *h != platform.id),
+    );
+    hosts.dedup();
+    check_hosts(&txn, &hosts).await?;
+    let title = req.title.trimmed();
+    let saved = workshop::ActiveModel {
+        platform_id: Set(platform.id),
+        topic_id: Set(req.topic_id),
+        activity_id: Set(req.activity_id),
+        kind: Set(req
+            .kind
+            .unwrap_or(ActivityKind::SpecializedWorkshop)
+            .as_str()
+            .to_owned()),
+        title_ar: Set(title.ar),
+        title_en: Set(title.en),
+        description_ar: Set(req.description.ar),
+        description_en: Set(req.description.en),
+        starts_at: Set(req.starts_at),
+        ends_at: Set(req.ends_at),
+        time_zone: Set(tz.name().to_owned()),
+        venue_city: Set(req.venue.as_ref().map(|v| v.city.trim().to_owned())),
+        venue_address: Set(req.venue.as_ref().map(|v| v.address.trim().to_owned())),
+        online_url: Set(req.online_url),
+        capacity: Set(req.capacity),
+        registered_count: Set(0),
+        registration_opens_at: Set(req.registration_opens_at),
+        registration_closes_at: Set(req.registration_closes_at),
+        status: Set(status.as_str().to_owned()),
+        is_public: Set(req.is_public.unwrap_or(true)),
+        check_in_code: Set(check_in_code()),
+        sequence: Set(0),
+        reported_attendance: Set(req.reported_attendance),
+        minutes_ar: Set(String::new()),
+        minutes_en: Set(String::new()),
+        outcomes_ar: Set(String::new()),
+        outcomes_en: Set(String::new()),
+        reminder_sent_at: Set(None),
+        created_by: Set(Some(auth.id())),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    write_children(
+        &txn,
+        saved.id,
+        Some(&hosts),
+        Some(&req.agenda),
+        Some(&req.experts),
+        Some(&req.materials),
+    )
+    .await?;
+    let venue = saved
+        .venue_city
+        .clone()
+        .map(|c| (c, saved.venue_address.clone().unwrap_or_default()));
+    let warnings = clashes::find(
+        &txn,
+        Some(saved.id),
+        saved.starts_at,
+        saved.ends_at,
+        venue.as_ref().map(|(c, a)| (c.as_str(), a.as_str())),
+        &hosts,
+    )
+    .await?;
+    let body = response(&txn, saved, true, warnings).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created()
+        .insert_header(etag::header(body.version))
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/workshops/{}", body.id),
+        ))
+        .json(body))
+}

@@ -1,0 +1,405 @@
+//! Workshops: scheduling across time zones, registrations with a fair waitlist, attendance,
+//! minutes, calendar feeds and the emails that go with them.
+
+mod attendance;
+pub mod calendar;
+mod clashes;
+mod create;
+mod list;
+mod mail;
+mod read;
+mod registrations;
+pub mod reminders;
+mod transitions;
+mod update;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use entity::{agenda_item, workshop, workshop_expert, workshop_material, workshop_platform};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
+
+use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
+use crate::error::ApiError;
+use crate::i18n::Text;
+
+pub use clashes::Warning;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list::list_workshops)
+        .service(create::create_workshop)
+        .service(read::get_workshop)
+        .service(update::update_workshop)
+        .service(transitions::transition_workshop)
+        .service(transitions::put_minutes)
+        .service(registrations::register)
+        .service(registrations::list_registrations)
+        .service(registrations::cancel_registration)
+        .service(attendance::get_attendance)
+        .service(attendance::record_attendance)
+        .service(attendance::check_in)
+        .service(calendar::workshop_calendar)
+        .service(calendar::platform_calendar)
+        .service(calendar::personal_calendar)
+        .service(calendar::create_calendar_token)
+        .service(calendar::revoke_calendar_token);
+}
+
+/// The default zone of the programme's workshops.
+pub const DEFAULT_TIME_ZONE: &str = "Asia/Hebron";
+
+/// Parses an IANA zone name; 422 on `/time_zone` otherwise.
+pub fn parse_zone(name: &str) -> Result<Tz, ApiError> {
+    name.parse::<Tz>().map_err(|_| {
+        ApiError::field(
+            "/time_zone",
+            "time_zone",
+            Text::new(
+                "not an IANA time zone (e.g. Asia/Hebron)",
+                "ليست منطقة زمنية معروفة (مثل Asia/Hebron)",
+            ),
+        )
+    })
+}
+
+/// A venue.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Venue {
+    #[validate(length(min = 1, max = 100))]
+    #[schema(example = "رام الله")]
+    pub city: String,
+    #[validate(length(max = 300))]
+    #[serde(default)]
+    pub address: String,
+}
+
+/// An agenda item, in order.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaItem {
+    #[validate(length(min = 1, max = 300))]
+    pub title: String,
+    #[validate(length(max = 200))]
+    pub speaker: Option<String>,
+    #[validate(range(min = 1, max = 1440))]
+    pub duration_minutes: Option<i32>,
+}
+
+/// An invited expert, who may come from outside the programme.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Expert {
+    #[validate(length(min = 1, max = 200))]
+    pub name: String,
+    /// Shown to the platform's managers only.
+    #[validate(email)]
+    pub email: Option<String>,
+    #[validate(length(max = 200))]
+    pub organisation: Option<String>,
+}
+
+/// A material (a link).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Material {
+    #[validate(length(min = 1, max = 300))]
+    pub title: String,
+    #[validate(url, length(max = 1000))]
+    pub url: String,
+}
+
+/// Start and end in the workshop's own zone.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LocalTimes {
+    #[schema(example = "2026-03-01T10:00:00+02:00")]
+    pub starts_at: String,
+    #[schema(example = "2026-03-01T13:00:00+02:00")]
+    pub ends_at: String,
+}
+
+/// A workshop as the API shows it. `version` is its `ETag`; `sequence` is its iCalendar SEQUENCE.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkshopResponse {
+    pub id: i64,
+    /// The platform that organises it.
+    pub platform_id: i64,
+    /// Every hosting platform (joint workshops have several), the organiser first.
+    pub host_platform_ids: Vec<i64>,
+    pub topic_id: Option<i64>,
+    pub activity_id: Option<i64>,
+    pub kind: ActivityKind,
+    pub title: Bilingual,
+    pub description: BilingualText,
+    /// UTC.
+    pub starts_at: DateTime<Utc>,
+    /// UTC.
+    pub ends_at: DateTime<Utc>,
+    #[schema(example = "Asia/Hebron")]
+    pub time_zone: String,
+    pub local: LocalTimes,
+    pub venue: Option<Venue>,
+    pub online_url: Option<String>,
+    /// `null`: no limit.
+    pub capacity: Option<i32>,
+    pub registered_count: i32,
+    /// `null` when there is no limit.
+    pub seats_left: Option<i32>,
+    pub registration_opens_at: Option<DateTime<Utc>>,
+    pub registration_closes_at: Option<DateTime<Utc>>,
+    pub status: WorkshopStatus,
+    pub is_public: bool,
+    pub agenda: Vec<AgendaItem>,
+    pub experts: Vec<Expert>,
+    pub materials: Vec<Material>,
+    pub minutes: BilingualText,
+    pub outcomes: BilingualText,
+    /// Attendance recorded without registrations (the launch meetings, for instance).
+    pub reported_attendance: Option<i32>,
+    /// The code for self check-in; shown to the platform's managers only.
+    pub check_in_code: Option<String>,
+    pub sequence: i32,
+    pub version: i32,
+    /// Clashes found when the workshop was created or moved.
+    pub warnings: Vec<Warning>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Local ISO 8601 with offset.
+pub fn local_text(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz)
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// The hosting platforms of several workshops, in one query.
+pub async fn hosts_of(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<i64>>, ApiError> {
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for row in workshop_platform::Entity::find()
+        .filter(workshop_platform::Column::WorkshopId.is_in(ids.iter().copied()))
+        .order_by_asc(workshop_platform::Column::Id)
+        .all(db)
+        .await?
+    {
+        out.entry(row.workshop_id)
+            .or_default()
+            .push(row.platform_id);
+    }
+    Ok(out)
+}
+
+pub async fn workshop_or_404(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<workshop::Model, ApiError> {
+    workshop::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Whether the caller manages the workshop's organising platform.
+pub async fn manages(
+    db: &impl ConnectionTrait,
+    auth: Option<&crate::auth::AuthUser>,
+    w: &workshop::Model,
+) -> Result<bool, ApiError> {
+    match auth {
+        None => Ok(false),
+        Some(a) if a.is_admin() => Ok(true),
+        Some(a) => crate::access::is_coordinator(db, a.id(), w.platform_id).await,
+    }
+}
+
+/// The full response of one workshop.
+pub async fn response(
+    db: &impl ConnectionTrait,
+    w: workshop::Model,
+    manager: bool,
+    warnings: Vec<Warning>,
+) -> Result<WorkshopResponse, ApiError> {
+    let hosts = hosts_of(db, &[w.id])
+        .await?
+        .remove(&w.id)
+        .unwrap_or_default();
+    let agenda = agenda_item::Entity::find()
+        .filter(agenda_item::Column::WorkshopId.eq(w.id))
+        .order_by_asc(agenda_item::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| AgendaItem {
+            title: a.title,
+            speaker: a.speaker,
+            duration_minutes: a.duration_minutes,
+        })
+        .collect();
+    let experts = workshop_expert::Entity::find()
+        .filter(workshop_expert::Column::WorkshopId.eq(w.id))
+        .order_by_asc(workshop_expert::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| Expert {
+            name: e.name,
+            email: e.email.filter(|_| manager),
+            organisation: e.organisation,
+        })
+        .collect();
+    let materials = workshop_material::Entity::find()
+        .filter(workshop_material::Column::WorkshopId.eq(w.id))
+        .order_by_asc(workshop_material::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| Material {
+            title: m.title,
+            url: m.url,
+        })
+        .collect();
+    let tz: Tz = w.time_zone.parse().unwrap_or(chrono_tz::Asia::Hebron);
+    Ok(WorkshopResponse {
+        id: w.id,
+        platform_id: w.platform_id,
+        host_platform_ids: hosts,
+        topic_id: w.topic_id,
+        activity_id: w.activity_id,
+        kind: ActivityKind::from_db(&w.kind),
+        title: Bilingual {
+            ar: w.title_ar,
+            en: w.title_en,
+        },
+        description: BilingualText::new(w.description_ar, w.description_en),
+        local: LocalTimes {
+            starts_at: local_text(w.starts_at, tz),
+            ends_at: local_text(w.ends_at, tz),
+        },
+        starts_at: w.starts_at,
+        ends_at: w.ends_at,
+        time_zone: w.time_zone,
+        venue: w.venue_city.map(|city| Venue {
+            city,
+            address: w.venue_address.unwrap_or_default(),
+        }),
+        online_url: w.online_url,
+        capacity: w.capacity,
+        registered_count: w.registered_count,
+        seats_left: w.capacity.map(|c| (c - w.registered_count).max(0)),
+        registration_opens_at: w.registration_opens_at,
+        registration_closes_at: w.registration_closes_at,
+        status: WorkshopStatus::from_db(&w.status),
+        is_public: w.is_public,
+        agenda,
+        experts,
+        materials,
+        minutes: BilingualText::new(w.minutes_ar, w.minutes_en),
+        outcomes: BilingualText::new(w.outcomes_ar, w.outcomes_en),
+        reported_attendance: w.reported_attendance,
+        check_in_code: manager.then_some(w.check_in_code),
+        sequence: w.sequence,
+        version: w.version,
+        warnings,
+        created_at: w.created_at,
+        updated_at: w.updated_at,
+    })
+}
+
+/// Replaces the hosts, agenda, experts and materials given (absent lists stay).
+pub async fn write_children(
+    db: &impl ConnectionTrait,
+    workshop_id: i64,
+    hosts: Option<&[i64]>,
+    agenda: Option<&[AgendaItem]>,
+    experts: Option<&[Expert]>,
+    materials: Option<&[Material]>,
+) -> Result<(), ApiError> {
+    if let Some(hosts) = hosts {
+        workshop_platform::Entity::delete_many()
+            .filter(workshop_platform::Column::WorkshopId.eq(workshop_id))
+            .exec(db)
+            .await?;
+        for p in hosts {
+            workshop_platform::ActiveModel {
+                workshop_id: Set(workshop_id),
+                platform_id: Set(*p),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    if let Some(agenda) = agenda {
+        agenda_item::Entity::delete_many()
+            .filter(agenda_item::Column::WorkshopId.eq(workshop_id))
+            .exec(db)
+            .await?;
+        for (i, a) in agenda.iter().enumerate() {
+            agenda_item::ActiveModel {
+                workshop_id: Set(workshop_id),
+                position: Set(i as i32 + 1),
+                title: Set(a.title.trim().to_owned()),
+                speaker: Set(a.speaker.clone()),
+                duration_minutes: Set(a.duration_minutes),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    if let Some(experts) = experts {
+        workshop_expert::Entity::delete_many()
+            .filter(workshop_expert::Column::WorkshopId.eq(workshop_id))
+            .exec(db)
+            .await?;
+        for e in experts {
+            workshop_expert::ActiveModel {
+                workshop_id: Set(workshop_id),
+                name: Set(e.name.trim().to_owned()),
+                email: Set(e.email.clone()),
+                organisation: Set(e.organisation.clone()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    if let Some(materials) = materials {
+        workshop_material::Entity::delete_many()
+            .filter(workshop_material::Column::WorkshopId.eq(workshop_id))
+            .exec(db)
+            .await?;
+        for m in materials {
+            workshop_material::ActiveModel {
+                workshop_id: Set(workshop_id),
+                title: Set(m.title.trim().to_owned()),
+                url: Set(m.url.clone()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A random check-in code: 6 characters without look-alikes.
+pub fn check_in_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    (0..6)
+        .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
+        .collect()
+}

@@ -1,0 +1,430 @@
+//! Registrations: registered while seats remain, then waitlisted in order; a cancellation
+//! promotes the first person waiting. The workshop's row is written first in every change, so
+//! concurrent registrations are serialized and capacity is never exceeded.
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use entity::{registration, user, workshop};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{mail, manages, workshop_or_404};
+use crate::access::{is_active_member, require_manager};
+use crate::auth::AuthUser;
+use crate::domain::{Bilingual, RegistrationStatus, WorkshopStatus};
+use crate::error::ApiError;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::pagination::PageRequest;
+use crate::state::AppState;
+
+/// A person's place at a workshop.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationResponse {
+    pub workshop_id: i64,
+    pub user_id: i64,
+    pub name: Bilingual,
+    pub status: RegistrationStatus,
+    /// 1-based place on the waiting list, when waitlisted.
+    pub waitlist_position: Option<u64>,
+    pub queued_at: chrono::DateTime<chrono::Utc>,
+    pub checked_in_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Who to register: the caller by default; a coordinator may register someone else.
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    pub user_id: Option<i64>,
+}
+
+/// Takes the workshop's row for this transaction (a no-op write), then reads it fresh.
+pub async fn lock(db: &impl ConnectionTrait, id: i64) -> Result<workshop::Model, ApiError> {
+    let touched = workshop::Entity::update_many()
+        .col_expr(
+            workshop::Column::RegisteredCount,
+            Expr::col(workshop::Column::RegisteredCount),
+        )
+        .filter(workshop::Column::Id.eq(id))
+        .exec(db)
+        .await?
+        .rows_affected;
+    if touched == 0 {
+        return Err(ApiError::not_found());
+    }
+    workshop_or_404(db, id).await
+}
+
+/// Users registered (and, optionally, waitlisted) for a workshop.
+pub async fn active_registrants(
+    db: &impl ConnectionTrait,
+    workshop_id: i64,
+    with_waitlist: bool,
+) -> Result<Vec<user::Model>, ApiError> {
+    let mut statuses = vec![RegistrationStatus::Registered.as_str()];
+    if with_waitlist {
+        statuses.push(RegistrationStatus::Waitlisted.as_str());
+    }
+    Ok(registration::Entity::find()
+        .find_also_related(user::Entity)
+        .filter(registration::Column::WorkshopId.eq(workshop_id))
+        .filter(registration::Column::Status.is_in(statuses))
+        .order_by_asc(registration::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(_, u)| u)
+        .collect())
+}
+
+async fn set_count(
+    db: &impl ConnectionTrait,
+    w: &mut workshop::Model,
+    delta: i32,
+) -> Result<(), ApiError> {
+    workshop::Entity::update_many()
+        .col_expr(
+            workshop::Column::RegisteredCount,
+            Expr::col(workshop::Column::RegisteredCount).add(delta),
+        )
+        .filter(workshop::Column::Id.eq(w.id))
+        .exec(db)
+        .await?;
+    w.registered_count += delta;
+    Ok(())
+}
+
+/// Fills free seats from the waiting list, first come first served, and mails each promotion.
+pub async fn promote_waitlisted(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    w: &mut workshop::Model,
+) -> Result<(), ApiError> {
+    loop {
+        if w.capacity.is_some_and(|c| w.registered_count >= c) {
+            return Ok(());
+        }
+        let Some((next, person)) = registration::Entity::find()
+            .find_also_related(user::Entity)
+            .filter(registration::Column::WorkshopId.eq(w.id))
+            .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted.as_str()))
+            .order_by_asc(registration::Column::QueuedAt)
+            .order_by_asc(registration::Column::Id)
+            .one(db)
+            .await?
+        else {
+            return Ok(());
+        };
+        let mut am = next.into_active_model();
+        am.status = Set(RegistrationStatus::Registered.as_str().to_owned());
+        am.updated_at = Set(state.clock.now());
+        am.update(db).await?;
+        set_count(db, w, 1).await?;
+        if let Some(p) = person {
+            mail::notify(db, state, mail::Kind::Promotion, w, &[p]).await?;
+        }
+    }
+}
+
+async fn position(
+    db: &impl ConnectionTrait,
+    r: &registration::Model,
+) -> Result<Option<u64>, ApiError> {
+    if r.status != RegistrationStatus::Waitlisted.as_str() {
+        return Ok(None);
+    }
+    let ahead = registration::Entity::find()
+        .filter(registration::Column::WorkshopId.eq(r.workshop_id))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted.as_str()))
+        .filter(
+            sea_orm::Condition::any()
+                .add(registration::Column::QueuedAt.lt(r.queued_at))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(registration::Column::QueuedAt.eq(r.queued_at))
+                        .add(registration::Column::Id.lt(r.id)),
+                ),
+        )
+        .count(db)
+        .await?;
+    Ok(Some(ahead + 1))
+}
+
+use sea_orm::PaginatorTrait;
+
+fn to_response(
+    r: registration::Model,
+    u: &user::Model,
+    position: Option<u64>,
+) -> RegistrationResponse {
+    RegistrationResponse {
+        workshop_id: r.workshop_id,
+        user_id: r.user_id,
+        name: Bilingual {
+            ar: u.name_ar.clone(),
+            en: u.name_en.clone(),
+        },
+        status: RegistrationStatus::from_db(&r.status),
+        waitlist_position: position,
+        queued_at: r.queued_at,
+        checked_in_at: r.checked_in_at,
+    }
+}
+
+fn conflict(en: &'static str, ar: &'static str) -> ApiError {
+    ApiError::Conflict(Text::new(en, ar))
+}
+
+/// Registers the caller (or, for the platform's managers, someone else). When the workshop is
+/// full the person joins the waiting list. Closed registration, a cancelled or unscheduled
+/// workshop, or a second registration → 409.
+#[utoipa::path(
+    tag = "workshops",
+    params(("id" = i64, Path, description = "Workshop id")),
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, body = RegistrationResponse),
+        (status = 409, description = "Registration closed, workshop not open, or already registered", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/workshops/{id}/registrations")]
+pub async fn register(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<RegisterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let target = body.into_inner().user_id.unwrap_or(auth.id());
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let mut w = lock(&txn, id.into_inner()).await?;
+    if target != auth.id() {
+        require_manager(&txn, &auth, w.platform_id).await?;
+    }
+    let person = user::Entity::find_by_id(target)
+        .one(&txn)
+        .await?
+        .filter(|u| u.is_active)
+        .ok_or_else(|| {
+            ApiError::field(
+                "/user_id",
+                "not_found",
+                Text::new(
+                    "no active user has this id",
+                    "لا يوجد مستخدم فاعل بهذا الرقم",
+                ),
+            )
+        })?;
+    if !w.is_public
+        && !manages(&txn, Some(&auth), &w).await?
+        && !is_active_member(&txn, target, w.platform_id).await?
+    {
+        return Err(ApiError::Forbidden(Text::new(
+            "This workshop is for the platform's members.",
+            "هذه الورشة مخصصة لأعضاء المنصة.",
+        )));
+    }
+    match WorkshopStatus::from_db(&w.status) {
+        WorkshopStatus::Scheduled => {}
+        WorkshopStatus::Cancelled => {
+            return Err(conflict("The workshop is cancelled.", "الورشة ملغاة."));
+        }
+        _ => {
+            return Err(conflict(
+                "The workshop is not open for registration.",
+                "الورشة غير مفتوحة للتسجيل.",
+            ));
+        }
+    }
+    let closes = w.registration_closes_at.unwrap_or(w.starts_at);
+    if w.registration_opens_at.is_some_and(|o| now < o) || now >= closes {
+        return Err(conflict(
+            "Registration for this workshop is closed.",
+            "التسجيل في هذه الورشة مغلق.",
+        ));
+    }
+    let existing = registration::Entity::find()
+        .filter(registration::Column::WorkshopId.eq(w.id))
+        .filter(registration::Column::UserId.eq(target))
+        .one(&txn)
+        .await?;
+    let full = w.capacity.is_some_and(|c| w.registered_count >= c);
+    let status = if full {
+        RegistrationStatus::Waitlisted
+    } else {
+        RegistrationStatus::Registered
+    };
+    let saved = match existing {
+        Some(r) if r.status != RegistrationStatus::Cancelled.as_str() => {
+            return Err(conflict(
+                "Already registered for this workshop.",
+                "مسجل في هذه الورشة بالفعل.",
+            ));
+        }
+        Some(r) => {
+            let mut am = r.into_active_model();
+            am.status = Set(status.as_str().to_owned());
+            am.queued_at = Set(now);
+            am.registered_by = Set(Some(auth.id()));
+            am.updated_at = Set(now);
+            am.update(&txn).await?
+        }
+        None => {
+            registration::ActiveModel {
+                workshop_id: Set(w.id),
+                user_id: Set(target),
+                status: Set(status.as_str().to_owned()),
+                queued_at: Set(now),
+                registered_by: Set(Some(auth.id())),
+                checked_in_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    if status == RegistrationStatus::Registered {
+        set_count(&txn, &mut w, 1).await?;
+    }
+    let kind = if full {
+        mail::Kind::Waitlisted
+    } else {
+        mail::Kind::Confirmation
+    };
+    mail::notify(&txn, &state, kind, &w, std::slice::from_ref(&person)).await?;
+    let pos = position(&txn, &saved).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(to_response(saved, &person, pos)))
+}
+
+/// Paging and a status filter for registrations.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListRegistrationsQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub status: Option<RegistrationStatus>,
+}
+
+/// A page of registrations.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationList {
+    pub items: Vec<RegistrationResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// Registrations of a workshop (its platform's managers), in the order they came.
+#[utoipa::path(
+    tag = "workshops",
+    params(("id" = i64, Path, description = "Workshop id"), ListRegistrationsQuery),
+    responses((status = 200, body = RegistrationList))
+)]
+#[get("/workshops/{id}/registrations")]
+pub async fn list_registrations(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<ListRegistrationsQuery>,
+) -> Result<web::Json<RegistrationList>, ApiError> {
+    let w = workshop_or_404(&state.db, id.into_inner()).await?;
+    require_manager(&state.db, &auth, w.platform_id).await?;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let mut select = registration::Entity::find()
+        .find_also_related(user::Entity)
+        .filter(registration::Column::WorkshopId.eq(w.id));
+    if let Some(s) = query.status {
+        select = select.filter(registration::Column::Status.eq(s.as_str()));
+    }
+    if let Some(after) = page.after {
+        select = select.filter(registration::Column::Id.gt(after));
+    }
+    let rows = select
+        .order_by_asc(registration::Column::Id)
+        .limit(page.fetch())
+        .all(&state.db)
+        .await?;
+    let (rows, next_cursor) = page.finish(rows, |(r, _)| r.id);
+    // Waiting-list positions follow queue order; compute them for the page in one pass.
+    let queue: Vec<i64> = registration::Entity::find()
+        .select_only()
+        .column(registration::Column::Id)
+        .filter(registration::Column::WorkshopId.eq(w.id))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted.as_str()))
+        .order_by_asc(registration::Column::QueuedAt)
+        .order_by_asc(registration::Column::Id)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let items = rows
+        .into_iter()
+        .filter_map(|(r, u)| {
+            let u = u?;
+            let pos = queue
+                .iter()
+                .position(|id| *id == r.id)
+                .map(|p| p as u64 + 1);
+            Some(to_response(r, &u, pos))
+        })
+        .collect();
+    Ok(web::Json(RegistrationList { items, next_cursor }))
+}
+
+/// Cancels a registration (the person, or the platform's managers). A freed seat goes to the
+/// first person on the waiting list, who is told by email.
+#[utoipa::path(
+    tag = "workshops",
+    params(("id" = i64, Path, description = "Workshop id"), ("user_id" = i64, Path, description = "The registered person")),
+    responses(
+        (status = 204, description = "Cancelled"),
+        (status = 409, description = "Nothing to cancel", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/workshops/{id}/registrations/{user_id}")]
+pub async fn cancel_registration(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (workshop_id, user_id) = path.into_inner();
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let mut w = lock(&txn, workshop_id).await?;
+    if user_id != auth.id() {
+        require_manager(&txn, &auth, w.platform_id).await?;
+    }
+    let r = registration::Entity::find()
+        .filter(registration::Column::WorkshopId.eq(w.id))
+        .filter(registration::Column::UserId.eq(user_id))
+        .one(&txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let was = RegistrationStatus::from_db(&r.status);
+    if !matches!(
+        was,
+        RegistrationStatus::Registered | RegistrationStatus::Waitlisted
+    ) {
+        return Err(conflict(
+            "There is no active registration to cancel.",
+            "لا يوجد تسجيل فعال لإلغائه.",
+        ));
+    }
+    let mut am = r.into_active_model();
+    am.status = Set(RegistrationStatus::Cancelled.as_str().to_owned());
+    am.updated_at = Set(now);
+    am.update(&txn).await?;
+    if was == RegistrationStatus::Registered {
+        set_count(&txn, &mut w, -1).await?;
+        if w.status == WorkshopStatus::Scheduled.as_str() {
+            promote_waitlisted(&txn, &state, &mut w).await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}

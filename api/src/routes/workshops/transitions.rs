@@ -1,0 +1,163 @@
+use actix_web::{HttpResponse, post, put, web};
+use entity::workshop;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::registrations::{active_registrants, lock, promote_waitlisted};
+use super::{WorkshopResponse, mail, response, workshop_or_404};
+use crate::access::require_manager;
+use crate::auth::AuthUser;
+use crate::domain::{BilingualText, WorkshopStatus};
+use crate::error::ApiError;
+use crate::etag;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::state::AppState;
+
+/// The status to move to.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    pub to: WorkshopStatus,
+}
+
+/// Moves a workshop along draft → scheduled → completed, or to cancelled (its platform's
+/// managers). Completing needs the workshop to have started. Cancelling mails everyone
+/// registered or waiting a METHOD:CANCEL invitation. Other moves → 409.
+#[utoipa::path(
+    tag = "workshops",
+    params(("id" = i64, Path, description = "Workshop id")),
+    request_body = TransitionRequest,
+    responses(
+        (status = 200, body = WorkshopResponse),
+        (status = 409, description = "Not an allowed transition now", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/workshops/{id}/transitions")]
+pub async fn transition_workshop(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<TransitionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    use WorkshopStatus::*;
+    let to = body.into_inner().to;
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let w = lock(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, w.platform_id).await?;
+    let from = WorkshopStatus::from_db(&w.status);
+    let allowed = matches!(
+        (from, to),
+        (Draft, Scheduled) | (Draft, Cancelled) | (Scheduled, Cancelled)
+    ) || (from == Scheduled && to == Completed && now >= w.starts_at);
+    if !allowed {
+        return Err(ApiError::Conflict(Text::new(
+            format!(
+                "A {} workshop cannot become {} now.",
+                from.as_str(),
+                to.as_str()
+            ),
+            format!(
+                "لا يمكن نقل الورشة من {} إلى {} الآن.",
+                from.as_str(),
+                to.as_str()
+            ),
+        )));
+    }
+    workshop::Entity::update_many()
+        .col_expr(workshop::Column::Status, Expr::value(to.as_str()))
+        .col_expr(
+            workshop::Column::Sequence,
+            Expr::col(workshop::Column::Sequence).add(1),
+        )
+        .col_expr(
+            workshop::Column::Version,
+            Expr::col(workshop::Column::Version).add(1),
+        )
+        .col_expr(workshop::Column::UpdatedAt, Expr::value(now))
+        .filter(workshop::Column::Id.eq(w.id))
+        .exec(&txn)
+        .await?;
+    let mut updated = workshop_or_404(&txn, w.id).await?;
+    if to == Cancelled {
+        let people = active_registrants(&txn, updated.id, true).await?;
+        mail::notify(&txn, &state, mail::Kind::Cancellation, &updated, &people).await?;
+    }
+    if to == Scheduled {
+        promote_waitlisted(&txn, &state, &mut updated).await?;
+    }
+    let body = response(&txn, updated, true, Vec::new()).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}
+
+/// Minutes and outcomes of a completed workshop.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct MinutesRequest {
+    #[validate(nested)]
+    pub minutes: BilingualText,
+    #[validate(nested)]
+    #[serde(default)]
+    pub outcomes: BilingualText,
+    /// Attendance counted on paper, when people were not registered.
+    #[validate(range(min = 0, max = 100000))]
+    pub reported_attendance: Option<i32>,
+}
+
+/// Records the minutes and outcomes of a completed workshop (its platform's managers).
+#[utoipa::path(
+    tag = "workshops",
+    params(("id" = i64, Path, description = "Workshop id")),
+    request_body = MinutesRequest,
+    responses(
+        (status = 200, body = WorkshopResponse),
+        (status = 409, description = "The workshop is not completed", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/workshops/{id}/minutes")]
+pub async fn put_minutes(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<MinutesRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let req = body.into_inner();
+    let txn = crate::db::begin(&state.db).await?;
+    let w = workshop_or_404(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, w.platform_id).await?;
+    if w.status != WorkshopStatus::Completed.as_str() {
+        return Err(ApiError::Conflict(Text::new(
+            "Minutes are recorded after the workshop is completed.",
+            "يُسجل المحضر بعد انعقاد الورشة.",
+        )));
+    }
+    let mut m = workshop::ActiveModel {
+        minutes_ar: Set(req.minutes.ar),
+        minutes_en: Set(req.minutes.en),
+        outcomes_ar: Set(req.outcomes.ar),
+        outcomes_en: Set(req.outcomes.en),
+        version: Set(w.version + 1),
+        updated_at: Set(state.clock.now()),
+        ..Default::default()
+    };
+    if let Some(n) = req.reported_attendance {
+        m.reported_attendance = Set(Some(n));
+    }
+    workshop::Entity::update_many()
+        .set(m)
+        .filter(workshop::Column::Id.eq(w.id))
+        .exec(&txn)
+        .await?;
+    let body = response(&txn, workshop_or_404(&txn, w.id).await?, true, Vec::new()).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}

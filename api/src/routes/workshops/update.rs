@@ -1,0 +1,234 @@
+use actix_web::{HttpRequest, HttpResponse, patch, web};
+use chrono::{DateTime, Utc};
+use entity::workshop;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::create::{check_hosts, check_schedule};
+use super::registrations::{active_registrants, promote_waitlisted};
+use super::{
+    AgendaItem, Expert, Material, Venue, WorkshopResponse, clashes, mail, parse_zone, response,
+    workshop_or_404, write_children,
+};
+use crate::access::require_manager;
+use crate::auth::AuthUser;
+use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
+use crate::error::ApiError;
+use crate::etag;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::state::AppState;
+
+/// Fields to change; absent fields stay. Lists given replace the old ones.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWorkshopRequest {
+    #[validate(length(max = 20))]
+    pub host_platform_ids: Option<Vec<i64>>,
+    pub kind: Option<ActivityKind>,
+    #[validate(nested)]
+    pub title: Option<Bilingual>,
+    #[validate(nested)]
+    pub description: Option<BilingualText>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    #[validate(length(max = 64))]
+    pub time_zone: Option<String>,
+    #[validate(nested)]
+    pub venue: Option<Venue>,
+    #[validate(url, length(max = 500))]
+    pub online_url: Option<String>,
+    #[validate(range(min = 1, max = 100000))]
+    pub capacity: Option<i32>,
+    pub registration_opens_at: Option<DateTime<Utc>>,
+    pub registration_closes_at: Option<DateTime<Utc>>,
+    pub is_public: Option<bool>,
+    #[validate(nested, length(max = 100))]
+    pub agenda: Option<Vec<AgendaItem>>,
+    #[validate(nested, length(max = 50))]
+    pub experts: Option<Vec<Expert>>,
+    #[validate(nested, length(max = 100))]
+    pub materials: Option<Vec<Material>>,
+}
+
+/// Changes or moves a workshop (its platform's managers), with `If-Match`. Every change raises
+/// the iCalendar SEQUENCE; a new time or place is mailed to everyone registered. A larger
+/// capacity promotes people from the waiting list. Clashes come back as warnings.
+#[utoipa::path(
+    tag = "workshops",
+    params(("id" = i64, Path, description = "Workshop id"), ("If-Match" = String, Header, description = "The ETag last read")),
+    request_body = UpdateWorkshopRequest,
+    responses(
+        (status = 200, body = WorkshopResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "The workshop is completed or cancelled", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/workshops/{id}")]
+pub async fn update_workshop(
+    req: HttpRequest,
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<UpdateWorkshopRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let w = workshop_or_404(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, w.platform_id).await?;
+    let expected = etag::expected_version(&req)?;
+    if w.version != expected {
+        return Err(etag::stale());
+    }
+    if matches!(
+        WorkshopStatus::from_db(&w.status),
+        WorkshopStatus::Completed | WorkshopStatus::Cancelled
+    ) {
+        return Err(ApiError::Conflict(Text::new(
+            "A completed or cancelled workshop cannot be changed (minutes excepted).",
+            "لا يمكن تعديل ورشة منعقدة أو ملغاة (باستثناء المحضر).",
+        )));
+    }
+    let starts = body.starts_at.unwrap_or(w.starts_at);
+    let ends = body.ends_at.unwrap_or(w.ends_at);
+    let tz = parse_zone(body.time_zone.as_deref().unwrap_or(&w.time_zone))?;
+    let venue = body
+        .venue
+        .clone()
+        .map(|v| (v.city.trim().to_owned(), v.address.trim().to_owned()))
+        .or(w
+            .venue_city
+            .clone()
+            .map(|c| (c, w.venue_address.clone().unwrap_or_default())));
+    let online = body.online_url.clone().or(w.online_url.clone());
+    let opens = body.registration_opens_at.or(w.registration_opens_at);
+    let closes = body.registration_closes_at.or(w.registration_closes_at);
+    let moved = starts != w.starts_at || ends != w.ends_at;
+    check_schedule(
+        starts,
+        ends,
+        venue.is_some() || online.is_some(),
+        opens,
+        closes,
+        !moved,
+        now,
+    )?;
+    if let Some(cap) = body.capacity {
+        if cap < w.registered_count {
+            return Err(ApiError::field(
+                "/capacity",
+                "below_registered",
+                Text::new(
+                    "cannot be below the number already registered",
+                    "لا يمكن أن تقل عن عدد المسجلين حاليًا",
+                ),
+            ));
+        }
+    }
+    let hosts = body.host_platform_ids.as_ref().map(|extra| {
+        let mut h = vec![w.platform_id];
+        h.extend(extra.iter().copied().filter(|x| *x != w.platform_id));
+        h.dedup();
+        h
+    });
+    if let Some(h) = &hosts {
+        check_hosts(&txn, h).await?;
+    }
+    let place_changed = venue
+        != w.venue_city
+            .clone()
+            .map(|c| (c, w.venue_address.clone().unwrap_or_default()))
+        || online != w.online_url;
+    let mut m = workshop::ActiveModel {
+        starts_at: Set(starts),
+        ends_at: Set(ends),
+        time_zone: Set(tz.name().to_owned()),
+        venue_city: Set(venue.as_ref().map(|v| v.0.clone())),
+        venue_address: Set(venue.as_ref().map(|v| v.1.clone())),
+        online_url: Set(online),
+        registration_opens_at: Set(opens),
+        registration_closes_at: Set(closes),
+        version: Set(expected + 1),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    if let Some(k) = body.kind {
+        m.kind = Set(k.as_str().to_owned());
+    }
+    if let Some(t) = body.title.map(Bilingual::trimmed) {
+        m.title_ar = Set(t.ar);
+        m.title_en = Set(t.en);
+    }
+    if let Some(d) = body.description {
+        m.description_ar = Set(d.ar);
+        m.description_en = Set(d.en);
+    }
+    if let Some(c) = body.capacity {
+        m.capacity = Set(Some(c));
+    }
+    if let Some(p) = body.is_public {
+        m.is_public = Set(p);
+    }
+    if moved {
+        m.reminder_sent_at = Set(None);
+    }
+    let written = workshop::Entity::update_many()
+        .set(m)
+        .col_expr(
+            workshop::Column::Sequence,
+            Expr::col(workshop::Column::Sequence).add(1),
+        )
+        .filter(workshop::Column::Id.eq(w.id))
+        .filter(workshop::Column::Version.eq(expected))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if written != 1 {
+        return Err(etag::stale());
+    }
+    write_children(
+        &txn,
+        w.id,
+        hosts.as_deref(),
+        body.agenda.as_deref(),
+        body.experts.as_deref(),
+        body.materials.as_deref(),
+    )
+    .await?;
+    let mut updated = workshop_or_404(&txn, w.id).await?;
+    if body.capacity.is_some() {
+        promote_waitlisted(&txn, &state, &mut updated).await?;
+    }
+    if (moved || place_changed) && updated.status == WorkshopStatus::Scheduled.as_str() {
+        let people = active_registrants(&txn, updated.id, true).await?;
+        mail::notify(&txn, &state, mail::Kind::Update, &updated, &people).await?;
+    }
+    let host_list = match hosts {
+        Some(h) => h,
+        None => super::hosts_of(&txn, &[updated.id])
+            .await?
+            .remove(&updated.id)
+            .unwrap_or_default(),
+    };
+    let place = updated
+        .venue_city
+        .clone()
+        .map(|c| (c, updated.venue_address.clone().unwrap_or_default()));
+    let warnings = clashes::find(
+        &txn,
+        Some(updated.id),
+        updated.starts_at,
+        updated.ends_at,
+        place.as_ref().map(|(c, a)| (c.as_str(), a.as_str())),
+        &host_list,
+    )
+    .await?;
+    let body = response(&txn, updated, true, warnings).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}

@@ -1,0 +1,37 @@
+//! An activity of a working group (learning day, workshop, campaign, …) with its plan and budget.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "activities")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub working_group_id: i64,
+    /// The working group's platform (the first host).
+    pub platform_id: i64,
+    pub kind: String,
+    pub title_ar: String,
+    pub title_en: String,
+    pub rationale_ar: String,
+    pub rationale_en: String,
+    pub expected_outputs_ar: String,
+    pub expected_outputs_en: String,
+    pub responsible_party: String,
+    /// `planned` | `started` | `advanced` | `completed` | `cancelled`.
+    pub status: String,
+    /// `YYYY-Qn`.
+    pub planned_quarter: Option<String>,
+    pub started_on: Option<Date>,
+    pub advanced_on: Option<Date>,
+    pub completed_on: Option<Date>,
+    pub cancelled_on: Option<Date>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,17 @@
+//! A platform hosting a workshop.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "workshop_platforms")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub workshop_id: i64,
+    pub platform_id: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
