@@ -105,17 +105,17 @@ pub fn check_schedule(
             ),
         ));
     }
-    if let (Some(o), Some(c)) = (opens, closes) {
-        if c <= o {
-            errors.push(FieldError::new(
-                "/registration_closes_at",
-                "order",
-                Text::new(
-                    "must be after registration_opens_at",
-                    "يجب أن يكون بعد فتح التسجيل",
-                ),
-            ));
-        }
+    if let (Some(o), Some(c)) = (opens, closes)
+        && c <= o
+    {
+        errors.push(FieldError::new(
+            "/registration_closes_at",
+            "order",
+            Text::new(
+                "must be after registration_opens_at",
+                "يجب أن يكون بعد فتح التسجيل",
+            ),
+        ));
     }
     if closes.is_some_and(|c| c > ends) {
         errors.push(FieldError::new(

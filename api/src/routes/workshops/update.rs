@@ -116,17 +116,17 @@ pub async fn update_workshop(
         !moved,
         now,
     )?;
-    if let Some(cap) = body.capacity {
-        if cap < w.registered_count {
-            return Err(ApiError::field(
-                "/capacity",
-                "below_registered",
-                Text::new(
-                    "cannot be below the number already registered",
-                    "لا يمكن أن تقل عن عدد المسجلين حاليًا",
-                ),
-            ));
-        }
+    if let Some(cap) = body.capacity
+        && cap < w.registered_count
+    {
+        return Err(ApiError::field(
+            "/capacity",
+            "below_registered",
+            Text::new(
+                "cannot be below the number already registered",
+                "لا يمكن أن تقل عن عدد المسجلين حاليًا",
+            ),
+        ));
     }
     let hosts = body.host_platform_ids.as_ref().map(|extra| {
         let mut h = vec![w.platform_id];
