@@ -55,7 +55,7 @@ impl PageRequest {
 /// A cursor over (instant, id) keys, for lists ordered by time.
 pub fn encode_instant(at: chrono::DateTime<chrono::Utc>, id: i64) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(format!("t:{}:{id}", at.timestamp_micros()))
+        .encode(format!("t:{}:{id}", at.timestamp_nanos_opt().unwrap_or(0)))
 }
 
 /// Reads a cursor made by `encode_instant`.
@@ -72,7 +72,7 @@ pub fn decode_instant(cursor: &str) -> Result<(chrono::DateTime<chrono::Utc>, i6
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or_else(bad)?;
     let mut parts = raw.strip_prefix("t:").ok_or_else(bad)?.split(':');
-    let micros = parts
+    let nanos = parts
         .next()
         .and_then(|p| p.parse::<i64>().ok())
         .ok_or_else(bad)?;
@@ -80,7 +80,7 @@ pub fn decode_instant(cursor: &str) -> Result<(chrono::DateTime<chrono::Utc>, i6
         .next()
         .and_then(|p| p.parse::<i64>().ok())
         .ok_or_else(bad)?;
-    let at = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
+    let at = chrono::DateTime::from_timestamp_nanos(nanos);
     Ok((at, id))
 }
 
@@ -124,5 +124,12 @@ mod tests {
         assert!(PageRequest::new(None, Some("nope")).is_err());
         assert!(PageRequest::new(Some(0), None).is_err());
         assert!(PageRequest::new(Some(101), None).is_err());
+    }
+
+    #[test]
+    fn instant_cursors_round_trip_to_the_nanosecond() {
+        let at = chrono::DateTime::from_timestamp(1_795_523_022, 123_456_789).expect("t");
+        assert_eq!(decode_instant(&encode_instant(at, 42)).expect("valid"), (at, 42));
+        assert!(decode_instant("dDp4OjE").is_err());
     }
 }

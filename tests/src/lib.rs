@@ -117,6 +117,8 @@ pub struct Mail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The text/calendar attachment, when there is one.
+    pub ics: Option<String>,
 }
 
 /// Starts the server with the default test configuration.
@@ -148,6 +150,9 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         env.insert((*k).to_owned(), (*v).to_owned());
     }
     let config = Config::load(&env).expect("test configuration");
+    if std::env::var_os("TEST_LOG").is_some() {
+        api::telemetry::init(api::config::LogFormat::Pretty);
+    }
     let app = Application::build(config.clone())
         .await
         .expect("server builds");
@@ -247,6 +252,69 @@ impl TestApp {
         .insert(&self.db)
         .await
         .expect("term");
+    }
+
+    /// Inserts an active user directly and signs an access token for them (fast set-up for
+    /// tests that need many people; the login flow has tests of its own).
+    pub async fn quick_user(
+        &self,
+        email: &str,
+        authority: Option<i64>,
+        gender: &str,
+        locale: &str,
+    ) -> (i64, String) {
+        use sea_orm::{ActiveModelTrait, Set};
+        let now = chrono::Utc::now();
+        let user = entity::user::ActiveModel {
+            email: Set(email.to_owned()),
+            search_text: Set(email.to_owned()),
+            name_ar: Set(format!("مشارك {email}")),
+            name_en: Set(format!("Participant {email}")),
+            gender: Set(gender.to_owned()),
+            local_authority_id: Set(authority),
+            job_title: Set(None),
+            locale: Set(locale.to_owned()),
+            role: Set("member".to_owned()),
+            is_active: Set(true),
+            email_verified_at: Set(Some(now)),
+            password_hash: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("user");
+        let claims = json!({"iss": "exchange-platforms", "aud": "exchange-platforms-api",
+                            "sub": user.id.to_string(), "iat": now.timestamp(),
+                            "exp": now.timestamp() + 3600, "jti": uuid::Uuid::new_v4().to_string()});
+        let token = jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(JWT_SECRET.as_bytes()),
+        )
+        .expect("token");
+        (user.id, token)
+    }
+
+    /// Emails written so far to one recipient.
+    pub fn mails_to(&self, email: &str) -> Vec<Mail> {
+        self.mails().into_iter().filter(|m| m.to == email).collect()
+    }
+
+    /// Waits (up to 10 s) until `email` has at least `n` emails.
+    pub async fn wait_for_mails_to(&self, email: &str, n: usize) -> Vec<Mail> {
+        for _ in 0..200 {
+            let mails = self.mails_to(email);
+            if mails.len() >= n {
+                return mails;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "expected {n} emails to {email}, found {}",
+            self.mails_to(email).len()
+        );
     }
 
     /// Creates a thematic platform as the admin and returns its id.
@@ -408,6 +476,10 @@ impl TestApp {
                     subject: msg.subject().unwrap_or_default().to_owned(),
                     text: msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
                     html: msg.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),
+                    ics: msg
+                        .attachments()
+                        .find(|a| mail_parser::MimeHeaders::is_content_type(*a, "text", "calendar"))
+                        .and_then(|a| a.text_contents().map(str::to_owned)),
                 })
             })
             .collect()

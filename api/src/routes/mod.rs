@@ -1,5 +1,6 @@
 //! Every route, one module per resource and one file per action.
 
+pub mod activities;
 pub mod auth;
 pub mod elections;
 pub mod fallback;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(topics::configure)
             .configure(task_forces::configure)
             .configure(search::configure)
-            .configure(workshops::configure),
+            .configure(workshops::configure)
+            .configure(activities::configure),
     );
 }

@@ -12,3 +12,4 @@ mod search;
 mod task_forces;
 mod users;
 mod work_plans;
+mod workshops;

@@ -10,7 +10,7 @@ use validator::Validate;
 
 use super::{
     AgendaItem, Expert, Material, Venue, WorkshopResponse, check_in_code, clashes, parse_zone,
-    response, write_children,
+    response, whole_seconds, write_children,
 };
 use crate::access::{platform_or_404, require_manager};
 use crate::auth::AuthUser;
@@ -167,7 +167,10 @@ pub async fn create_workshop(
     state: web::Data<AppState>,
     body: ValidatedJson<CreateWorkshopRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
+    let mut req = body.into_inner();
+    // Whole seconds: calendars and keyset cursors compare instants exactly.
+    req.starts_at = whole_seconds(req.starts_at);
+    req.ends_at = whole_seconds(req.ends_at);
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let platform = platform_or_404(&txn, req.platform_id).await.map_err(|_| {

@@ -5,6 +5,7 @@ mod attendance;
 pub mod calendar;
 mod clashes;
 mod create;
+pub mod create_helpers;
 mod list;
 mod mail;
 mod read;
@@ -394,6 +395,11 @@ pub async fn write_children(
         }
     }
     Ok(())
+}
+
+/// Drops sub-second precision.
+pub fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
 
 /// A random check-in code: 6 characters without look-alikes.

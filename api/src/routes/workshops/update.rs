@@ -92,8 +92,11 @@ pub async fn update_workshop(
             "لا يمكن تعديل ورشة منعقدة أو ملغاة (باستثناء المحضر).",
         )));
     }
-    let starts = body.starts_at.unwrap_or(w.starts_at);
-    let ends = body.ends_at.unwrap_or(w.ends_at);
+    let starts = body
+        .starts_at
+        .map(super::whole_seconds)
+        .unwrap_or(w.starts_at);
+    let ends = body.ends_at.map(super::whole_seconds).unwrap_or(w.ends_at);
     let tz = parse_zone(body.time_zone.as_deref().unwrap_or(&w.time_zone))?;
     let venue = body
         .venue

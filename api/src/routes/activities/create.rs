@@ -1,0 +1,131 @@
+use actix_web::{HttpResponse, post, web};
+use entity::{activity, working_group};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{ActivityResponse, BudgetLineInput, Risk, response, write_children};
+use crate::access::require_manager;
+use crate::auth::AuthUser;
+use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
+use crate::error::ApiError;
+use crate::etag;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::routes::workshops::create_helpers::check_hosts;
+use crate::state::AppState;
+
+/// A new activity of a working group.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CreateActivityRequest {
+    pub working_group_id: i64,
+    pub kind: ActivityKind,
+    #[validate(nested)]
+    pub title: Bilingual,
+    #[validate(nested)]
+    #[serde(default)]
+    pub rationale: BilingualText,
+    #[validate(nested)]
+    #[serde(default)]
+    pub expected_outputs: BilingualText,
+    #[validate(length(max = 300))]
+    #[serde(default)]
+    pub responsible_party: String,
+    #[validate(custom(function = "crate::domain::money::validate_quarter"))]
+    #[schema(example = "2026-Q2")]
+    pub planned_quarter: Option<String>,
+    /// Other platforms hosting it (joint activities).
+    #[validate(length(max = 20))]
+    #[serde(default)]
+    pub host_platform_ids: Vec<i64>,
+    #[validate(nested, length(max = 50))]
+    #[serde(default)]
+    pub risks: Vec<Risk>,
+    #[validate(nested, length(max = 200))]
+    #[serde(default)]
+    pub budget_lines: Vec<BudgetLineInput>,
+}
+
+/// Plans an activity for a working group (the platform's coordinator or deputy, or an admin).
+#[utoipa::path(
+    tag = "activities",
+    request_body = CreateActivityRequest,
+    responses((status = 201, body = ActivityResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
+)]
+#[post("/activities")]
+pub async fn create_activity(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    body: ValidatedJson<CreateActivityRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let req = body.into_inner();
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let group = working_group::Entity::find_by_id(req.working_group_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| {
+            ApiError::field(
+                "/working_group_id",
+                "not_found",
+                Text::new(
+                    "no working group has this id",
+                    "لا توجد مجموعة عمل بهذا الرقم",
+                ),
+            )
+        })?;
+    require_manager(&txn, &auth, group.platform_id).await?;
+    let mut hosts = vec![group.platform_id];
+    hosts.extend(
+        req.host_platform_ids
+            .iter()
+            .copied()
+            .filter(|h| *h != group.platform_id),
+    );
+    hosts.dedup();
+    check_hosts(&txn, &hosts).await?;
+    let title = req.title.trimmed();
+    let saved = activity::ActiveModel {
+        working_group_id: Set(group.id),
+        platform_id: Set(group.platform_id),
+        kind: Set(req.kind.as_str().to_owned()),
+        title_ar: Set(title.ar),
+        title_en: Set(title.en),
+        rationale_ar: Set(req.rationale.ar),
+        rationale_en: Set(req.rationale.en),
+        expected_outputs_ar: Set(req.expected_outputs.ar),
+        expected_outputs_en: Set(req.expected_outputs.en),
+        responsible_party: Set(req.responsible_party.trim().to_owned()),
+        status: Set(ActivityStatus::Planned.as_str().to_owned()),
+        planned_quarter: Set(req.planned_quarter),
+        started_on: Set(None),
+        advanced_on: Set(None),
+        completed_on: Set(None),
+        cancelled_on: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    write_children(
+        &txn,
+        saved.id,
+        Some(&hosts),
+        Some(&req.risks),
+        Some(&req.budget_lines),
+    )
+    .await?;
+    let body = response(&txn, saved).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created()
+        .insert_header(etag::header(body.version))
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/activities/{}", body.id),
+        ))
+        .json(body))
+}

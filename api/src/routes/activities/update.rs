@@ -1,0 +1,232 @@
+use actix_web::{HttpRequest, HttpResponse, delete, patch, post, web};
+use entity::activity;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{ActivityResponse, BudgetLineInput, Risk, activity_or_404, response, write_children};
+use crate::access::require_manager;
+use crate::auth::AuthUser;
+use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
+use crate::error::ApiError;
+use crate::etag;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::routes::workshops::create_helpers::check_hosts;
+use crate::state::AppState;
+
+/// Fields to change; lists given replace the old ones.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateActivityRequest {
+    pub kind: Option<ActivityKind>,
+    #[validate(nested)]
+    pub title: Option<Bilingual>,
+    #[validate(nested)]
+    pub rationale: Option<BilingualText>,
+    #[validate(nested)]
+    pub expected_outputs: Option<BilingualText>,
+    #[validate(length(max = 300))]
+    pub responsible_party: Option<String>,
+    #[validate(custom(function = "crate::domain::money::validate_quarter"))]
+    pub planned_quarter: Option<String>,
+    #[validate(length(max = 20))]
+    pub host_platform_ids: Option<Vec<i64>>,
+    #[validate(nested, length(max = 50))]
+    pub risks: Option<Vec<Risk>>,
+    #[validate(nested, length(max = 200))]
+    pub budget_lines: Option<Vec<BudgetLineInput>>,
+}
+
+/// Changes an activity (its platform's managers), with `If-Match`.
+#[utoipa::path(
+    tag = "activities",
+    params(("id" = i64, Path, description = "Activity id"), ("If-Match" = String, Header, description = "The ETag last read")),
+    request_body = UpdateActivityRequest,
+    responses((status = 200, body = ActivityResponse, headers(("ETag" = String, description = "The new version"))))
+)]
+#[patch("/activities/{id}")]
+pub async fn update_activity(
+    req: HttpRequest,
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<UpdateActivityRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let txn = crate::db::begin(&state.db).await?;
+    let a = activity_or_404(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, a.platform_id).await?;
+    let expected = etag::expected_version(&req)?;
+    let hosts = body.host_platform_ids.as_ref().map(|extra| {
+        let mut h = vec![a.platform_id];
+        h.extend(extra.iter().copied().filter(|x| *x != a.platform_id));
+        h.dedup();
+        h
+    });
+    if let Some(h) = &hosts {
+        check_hosts(&txn, h).await?;
+    }
+    let mut m = activity::ActiveModel {
+        version: Set(expected + 1),
+        updated_at: Set(state.clock.now()),
+        ..Default::default()
+    };
+    if let Some(k) = body.kind {
+        m.kind = Set(k.as_str().to_owned());
+    }
+    if let Some(t) = body.title.map(Bilingual::trimmed) {
+        m.title_ar = Set(t.ar);
+        m.title_en = Set(t.en);
+    }
+    if let Some(r) = body.rationale {
+        m.rationale_ar = Set(r.ar);
+        m.rationale_en = Set(r.en);
+    }
+    if let Some(o) = body.expected_outputs {
+        m.expected_outputs_ar = Set(o.ar);
+        m.expected_outputs_en = Set(o.en);
+    }
+    if let Some(p) = body.responsible_party {
+        m.responsible_party = Set(p.trim().to_owned());
+    }
+    if let Some(q) = body.planned_quarter {
+        m.planned_quarter = Set(Some(q));
+    }
+    let written = activity::Entity::update_many()
+        .set(m)
+        .filter(activity::Column::Id.eq(a.id))
+        .filter(activity::Column::Version.eq(expected))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if written != 1 {
+        return Err(etag::stale());
+    }
+    write_children(
+        &txn,
+        a.id,
+        hosts.as_deref(),
+        body.risks.as_deref(),
+        body.budget_lines.as_deref(),
+    )
+    .await?;
+    let body = response(&txn, activity_or_404(&txn, a.id).await?).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}
+
+/// The progress to record.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityStatusRequest {
+    pub status: ActivityStatus,
+    /// The day it happened (default today).
+    pub on: Option<chrono::NaiveDate>,
+}
+
+/// Records progress: planned → started → advanced → completed, or cancelled from any open
+/// state (its platform's managers). Other moves → 409.
+#[utoipa::path(
+    tag = "activities",
+    params(("id" = i64, Path, description = "Activity id")),
+    request_body = ActivityStatusRequest,
+    responses(
+        (status = 200, body = ActivityResponse),
+        (status = 409, description = "Not an allowed step", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/activities/{id}/status")]
+pub async fn change_activity_status(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<ActivityStatusRequest>,
+) -> Result<HttpResponse, ApiError> {
+    use ActivityStatus::*;
+    let req = body.into_inner();
+    let txn = crate::db::begin(&state.db).await?;
+    let a = activity_or_404(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, a.platform_id).await?;
+    let from = ActivityStatus::from_db(&a.status);
+    let ok = matches!(
+        (from, req.status),
+        (Planned, Started)
+            | (Started, Advanced)
+            | (Advanced, Completed)
+            | (Planned | Started | Advanced, Cancelled)
+    );
+    if !ok {
+        return Err(ApiError::Conflict(Text::new(
+            format!(
+                "An activity cannot go from {} to {}.",
+                from.as_str(),
+                req.status.as_str()
+            ),
+            format!(
+                "لا يمكن نقل النشاط من {} إلى {}.",
+                from.as_str(),
+                req.status.as_str()
+            ),
+        )));
+    }
+    let on = req.on.unwrap_or_else(|| state.clock.now().date_naive());
+    let mut m = activity::ActiveModel {
+        status: Set(req.status.as_str().to_owned()),
+        version: Set(a.version + 1),
+        updated_at: Set(state.clock.now()),
+        ..Default::default()
+    };
+    match req.status {
+        Started => m.started_on = Set(Some(on)),
+        Advanced => m.advanced_on = Set(Some(on)),
+        Completed => m.completed_on = Set(Some(on)),
+        Cancelled => m.cancelled_on = Set(Some(on)),
+        Planned => {}
+    }
+    activity::Entity::update_many()
+        .set(m)
+        .filter(activity::Column::Id.eq(a.id))
+        .exec(&txn)
+        .await?;
+    let body = response(&txn, activity_or_404(&txn, a.id).await?).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}
+
+/// Deletes an activity that has not started (its platform's managers).
+#[utoipa::path(
+    tag = "activities",
+    params(("id" = i64, Path, description = "Activity id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, description = "Started activities are kept", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/activities/{id}")]
+pub async fn delete_activity(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let txn = crate::db::begin(&state.db).await?;
+    let a = activity_or_404(&txn, id.into_inner()).await?;
+    require_manager(&txn, &auth, a.platform_id).await?;
+    if a.status != ActivityStatus::Planned.as_str() {
+        return Err(ApiError::Conflict(Text::new(
+            "Only a planned activity can be deleted.",
+            "يمكن حذف النشاط المخطط فقط.",
+        )));
+    }
+    activity::Entity::delete_by_id(a.id)
+        .exec(&txn)
+        .await
+        .map_err(ApiError::from_delete)?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}

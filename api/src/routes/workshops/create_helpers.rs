@@ -1,0 +1,3 @@
+//! Checks shared by workshops and activities.
+
+pub use super::create::check_hosts;

@@ -1,0 +1,700 @@
+use chrono::{Duration, Utc};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tests::{TestApp, assert_problem, spawn_app};
+
+/// A scheduled workshop in `platform`, starting `in_hours` from the server's clock.
+pub async fn scheduled(
+    app: &TestApp,
+    token: &str,
+    platform: i64,
+    in_hours: i64,
+    capacity: Option<i32>,
+    city: &str,
+) -> Value {
+    let now = app.state.clock.now();
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(token),
+            &json!({"platform_id": platform, "title": {"ar": "ورشة نظم المعلومات الجغرافية", "en": "GIS workshop"},
+                    "starts_at": now + Duration::hours(in_hours), "ends_at": now + Duration::hours(in_hours + 3),
+                    "venue": {"city": city, "address": "قاعة البلدية"}, "capacity": capacity, "status": "scheduled",
+                    "agenda": [{"title": "افتتاح", "duration_minutes": 15}, {"title": "عرض تجربة بلدية الخليل", "speaker": "م. سامر"}],
+                    "experts": [{"name": "Dr. Lina Haddad", "email": "lina@example.net", "organisation": "GIZ"}],
+                    "materials": [{"title": "العرض", "url": "https://example.org/slides.pdf"}]}),
+        )
+        .await;
+    let status = res.status();
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(status, 201, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn the_launch_meetings_are_completed_workshops() {
+    let app = spawn_app().await;
+    let page = app
+        .get_json(
+            "/api/v1/workshops?status=completed&from=2019-01-01T00:00:00Z&limit=100",
+            None,
+        )
+        .await;
+    let items = page["items"].as_array().expect("items");
+    assert_eq!(items.len(), 7, "seven launches have dates in the sources");
+    let finance = items
+        .iter()
+        .find(|w| w["title"]["ar"] == "ورشة إطلاق منصة الإدارة المالية")
+        .expect("finance launch");
+    assert_eq!(finance["local"]["starts_at"], "2019-10-15T10:00:00+03:00");
+    assert_eq!(finance["venue"]["city"], "رام الله");
+    let id = finance["id"].as_i64().expect("id");
+    let full = app.get_json(&format!("/api/v1/workshops/{id}"), None).await;
+    assert_eq!(full["reported_attendance"], 40);
+    assert_eq!(full["status"], "completed");
+    assert!(full["check_in_code"].is_null(), "the code is for managers");
+}
+
+#[tokio::test]
+async fn workshops_are_instants_shown_in_their_zone() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let gaza = app.platform_id("gaza").await;
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&admin),
+            &json!({"platform_id": gaza, "title": {"ar": "ورشة غزة"}, "time_zone": "Asia/Gaza",
+                    "starts_at": "2030-01-15T10:00:00+02:00", "ends_at": "2030-01-15T12:30:00+02:00",
+                    "online_url": "https://meet.example.org/gaza"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let w: Value = res.json().await.expect("json");
+    assert_eq!(w["starts_at"], "2030-01-15T08:00:00Z");
+    assert_eq!(w["local"]["starts_at"], "2030-01-15T10:00:00+02:00");
+    assert_eq!(w["time_zone"], "Asia/Gaza");
+    assert_eq!(w["status"], "draft");
+    assert!(w["check_in_code"].is_string());
+    // Drafts are not public.
+    assert_problem(
+        app.get(&format!("/api/v1/workshops/{}", w["id"]), None)
+            .await,
+        404,
+    )
+    .await;
+
+    let bad = |body: Value| {
+        let (app, admin) = (&app, admin.clone());
+        async move { app.post("/api/v1/workshops", Some(&admin), &body).await }
+    };
+    let res = bad(
+        json!({"platform_id": gaza, "title": {"ar": "س"}, "starts_at": "2030-01-15T10:00:00Z",
+                         "ends_at": "2030-01-15T09:00:00Z", "online_url": "https://x.org"}),
+    )
+    .await;
+    assert_eq!(
+        assert_problem(res, 422).await["errors"][0]["pointer"],
+        "/ends_at"
+    );
+    let res = bad(
+        json!({"platform_id": gaza, "title": {"ar": "س"}, "starts_at": "2020-01-15T10:00:00Z",
+                         "ends_at": "2020-01-15T11:00:00Z", "online_url": "https://x.org"}),
+    )
+    .await;
+    assert_eq!(
+        assert_problem(res, 422).await["errors"][0]["pointer"],
+        "/starts_at"
+    );
+    let res = bad(json!({"platform_id": gaza, "title": {"ar": "س"}, "starts_at": "2030-01-15T10:00:00Z",
+                         "ends_at": "2030-01-15T11:00:00Z", "time_zone": "Mars/Olympus", "online_url": "https://x.org"})).await;
+    assert_eq!(
+        assert_problem(res, 422).await["errors"][0]["pointer"],
+        "/time_zone"
+    );
+    let res = bad(json!({"platform_id": gaza, "title": {"ar": "س"}, "starts_at": "2030-01-15T10:00:00Z", "ends_at": "2030-01-15T11:00:00Z"})).await;
+    assert_eq!(
+        assert_problem(res, 422).await["errors"][0]["pointer"],
+        "/venue"
+    );
+    // An admin may record history.
+    let res = bad(json!({"platform_id": gaza, "title": {"ar": "ورشة سابقة"}, "status": "completed", "reported_attendance": 31,
+                         "starts_at": "2021-05-01T08:00:00Z", "ends_at": "2021-05-01T11:00:00Z", "venue": {"city": "غزة"}})).await;
+    assert_eq!(res.status(), 201);
+}
+
+#[tokio::test]
+async fn scheduling_warns_about_clashes() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let eng = app.platform_id("engineering-planning").await;
+    let innovation = app.platform_id("innovation").await;
+    let first = scheduled(&app, &admin, eng, 48, Some(20), "الخليل").await;
+    assert_eq!(first["warnings"], json!([]));
+    // Same venue, overlapping, another platform: a venue clash.
+    let second = scheduled(&app, &admin, innovation, 49, Some(20), "الخليل").await;
+    let codes: Vec<&str> = second["warnings"]
+        .as_array()
+        .expect("w")
+        .iter()
+        .map(|w| w["code"].as_str().expect("c"))
+        .collect();
+    assert_eq!(codes, vec!["venue_clash"]);
+    assert_eq!(second["warnings"][0]["workshop_ids"], json!([first["id"]]));
+    // Same platform, elsewhere, overlapping: a platform clash.
+    let third = scheduled(&app, &admin, eng, 47, None, "نابلس").await;
+    let codes: Vec<&str> = third["warnings"]
+        .as_array()
+        .expect("w")
+        .iter()
+        .map(|w| w["code"].as_str().expect("c"))
+        .collect();
+    assert_eq!(codes, vec!["platform_clash"]);
+
+    // A registered person with an overlapping registration: moving shows it.
+    let (_, person) = app.quick_user("busy@example.org", None, "male", "ar").await;
+    for w in [&first, &third] {
+        let res = app
+            .post(
+                &format!("/api/v1/workshops/{}/registrations", w["id"]),
+                Some(&person),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/workshops/{}", third["id"]),
+            Some(&admin),
+        )
+        .header("If-Match", format!("\"{}\"", third["version"]))
+        .json(&json!({"title": {"ar": "ورشة معدلة"}}))
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.expect("json");
+    let codes: Vec<&str> = body["warnings"]
+        .as_array()
+        .expect("w")
+        .iter()
+        .map(|w| w["code"].as_str().expect("c"))
+        .collect();
+    assert!(codes.contains(&"participant_clash"), "{codes:?}");
+}
+
+#[tokio::test]
+async fn a_full_workshop_waitlists_fairly_and_a_cancellation_promotes() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let pr = app.platform_id("public-relations").await;
+    let w = scheduled(&app, &admin, pr, 72, Some(2), "رام الله").await;
+    let id = w["id"].as_i64().expect("id");
+    let path = format!("/api/v1/workshops/{id}/registrations");
+    let mut people = Vec::new();
+    for i in 0..4 {
+        let locale = if i % 2 == 0 { "ar" } else { "en" };
+        people.push(
+            app.quick_user(&format!("p{i}@example.org"), None, "female", locale)
+                .await,
+        );
+    }
+    let mut statuses = Vec::new();
+    for (_, token) in &people {
+        let res = app.post(&path, Some(token), &json!({})).await;
+        assert_eq!(res.status(), 201);
+        let body: Value = res.json().await.expect("json");
+        statuses.push((
+            body["status"].as_str().expect("s").to_owned(),
+            body["waitlist_position"].clone(),
+        ));
+    }
+    assert_eq!(statuses[0].0, "registered");
+    assert_eq!(statuses[1].0, "registered");
+    assert_eq!(statuses[2], ("waitlisted".to_owned(), json!(1)));
+    assert_eq!(statuses[3], ("waitlisted".to_owned(), json!(2)));
+    assert_problem(app.post(&path, Some(&people[0].1), &json!({})).await, 409).await;
+
+    // Emails: an Arabic confirmation with a REQUEST invitation; a waitlist notice without one.
+    let mail = app.wait_for_mails_to("p0@example.org", 1).await.remove(0);
+    assert_eq!(mail.subject, "تأكيد التسجيل في الورشة");
+    assert!(mail.html.contains("dir=\"rtl\""));
+    assert!(mail.text.contains("الموعد"));
+    assert!(
+        mail.ics
+            .as_deref()
+            .expect("invitation")
+            .contains("METHOD:REQUEST")
+    );
+    let mail = app.wait_for_mails_to("p3@example.org", 1).await.remove(0);
+    assert_eq!(mail.subject, "You are on the waiting list");
+    assert!(mail.ics.is_none());
+
+    // The second registered person cancels: the first waiting is promoted and told.
+    assert_eq!(
+        app.delete(&format!("{path}/{}", people[1].0), Some(&people[1].1))
+            .await
+            .status(),
+        204
+    );
+    let list = app.get_json(&path, Some(&admin)).await;
+    let by_user = |uid: i64| {
+        list["items"]
+            .as_array()
+            .expect("i")
+            .iter()
+            .find(|r| r["user_id"] == uid)
+            .expect("r")
+            .clone()
+    };
+    assert_eq!(by_user(people[2].0)["status"], "registered");
+    assert_eq!(by_user(people[3].0)["waitlist_position"], 1);
+    let mail = app.wait_for_mails_to("p2@example.org", 2).await.remove(1);
+    assert_eq!(mail.subject, "توفر لك مقعد في الورشة");
+    assert!(
+        mail.ics
+            .as_deref()
+            .expect("invitation")
+            .contains("METHOD:REQUEST")
+    );
+    let detail = app.get_json(&format!("/api/v1/workshops/{id}"), None).await;
+    assert_eq!(detail["registered_count"], 2);
+    assert_eq!(detail["seats_left"], 0);
+    // A person may register again after cancelling: at the back of the queue.
+    let res = app.post(&path, Some(&people[1].1), &json!({})).await;
+    assert_eq!(
+        res.json::<Value>().await.expect("json")["waitlist_position"],
+        2
+    );
+}
+
+#[tokio::test]
+async fn fifty_concurrent_registrations_fill_ten_seats_exactly() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let pr = app.platform_id("public-relations").await;
+    let w = scheduled(&app, &admin, pr, 24 * 5, Some(10), "رام الله").await;
+    let path = format!("/api/v1/workshops/{}/registrations", w["id"]);
+    let mut tokens = Vec::new();
+    for i in 0..50 {
+        tokens.push(
+            app.quick_user(&format!("c{i}@example.org"), None, "male", "en")
+                .await
+                .1,
+        );
+    }
+    let empty = json!({});
+    let requests = tokens.iter().map(|t| app.post(&path, Some(t), &empty));
+    let responses = futures_util::future::join_all(requests).await;
+    let mut registered = 0;
+    let mut waitlisted = 0;
+    for res in responses {
+        assert_eq!(res.status(), 201);
+        match res.json::<Value>().await.expect("json")["status"].as_str() {
+            Some("registered") => registered += 1,
+            Some("waitlisted") => waitlisted += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((registered, waitlisted), (10, 40));
+    let detail = app
+        .get_json(&format!("/api/v1/workshops/{}", w["id"]), None)
+        .await;
+    assert_eq!(detail["registered_count"], 10);
+    let list = app
+        .get_json(&format!("{path}?status=waitlisted&limit=100"), Some(&admin))
+        .await;
+    let positions: Vec<i64> = list["items"]
+        .as_array()
+        .expect("i")
+        .iter()
+        .map(|r| r["waitlist_position"].as_i64().expect("p"))
+        .collect();
+    let mut sorted = positions.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (1..=40).collect::<Vec<i64>>());
+}
+
+#[tokio::test]
+async fn registration_is_refused_when_closed_or_cancelled() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let pr = app.platform_id("public-relations").await;
+    let (_, person) = app
+        .quick_user("late@example.org", None, "female", "ar")
+        .await;
+    let now = app.state.clock.now();
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&admin),
+            &json!({"platform_id": pr, "title": {"ar": "ورشة"}, "status": "scheduled", "online_url": "https://meet.example.org/x",
+                    "starts_at": now + Duration::hours(10), "ends_at": now + Duration::hours(12),
+                    "registration_closes_at": now + Duration::hours(2)}),
+        )
+        .await;
+    let w: Value = res.json().await.expect("json");
+    let path = format!("/api/v1/workshops/{}/registrations", w["id"]);
+    app.advance_clock(Duration::hours(3));
+    assert_problem(app.post(&path, Some(&person), &json!({})).await, 409).await;
+
+    let w2 = scheduled(&app, &admin, pr, 30, None, "جنين").await;
+    let res = app
+        .post(
+            &format!("/api/v1/workshops/{}/registrations", w2["id"]),
+            Some(&person),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let res = app
+        .post(
+            &format!("/api/v1/workshops/{}/transitions", w2["id"]),
+            Some(&admin),
+            &json!({"to": "cancelled"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let mail = app
+        .wait_for_mails_to("late@example.org", 2)
+        .await
+        .pop()
+        .expect("mail");
+    assert_eq!(mail.subject, "إلغاء الورشة");
+    let ics = mail.ics.expect("cancel invitation");
+    assert!(ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"));
+    let (_, other) = app
+        .quick_user("other@example.org", None, "male", "en")
+        .await;
+    assert_problem(
+        app.post(
+            &format!("/api/v1/workshops/{}/registrations", w2["id"]),
+            Some(&other),
+            &json!({}),
+        )
+        .await,
+        409,
+    )
+    .await;
+    // Completing a cancelled workshop is not a transition.
+    assert_problem(
+        app.post(
+            &format!("/api/v1/workshops/{}/transitions", w2["id"]),
+            Some(&admin),
+            &json!({"to": "completed"}),
+        )
+        .await,
+        409,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn moving_a_workshop_mails_an_update_and_reminders_go_out_once() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let fin = app.platform_id("financial-management").await;
+    let w = scheduled(&app, &admin, fin, 72, Some(30), "نابلس").await;
+    let id = w["id"].as_i64().expect("id");
+    let (_, person) = app
+        .quick_user("moved@example.org", None, "female", "en")
+        .await;
+    app.post(
+        &format!("/api/v1/workshops/{id}/registrations"),
+        Some(&person),
+        &json!({}),
+    )
+    .await;
+    let first = app
+        .wait_for_mails_to("moved@example.org", 1)
+        .await
+        .remove(0);
+    assert!(first.ics.as_deref().expect("ics").contains("SEQUENCE:0"));
+
+    let new_start = Utc::now() + Duration::hours(96);
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/workshops/{id}"),
+            Some(&admin),
+        )
+        .header("If-Match", format!("\"{}\"", w["version"]))
+        .json(&json!({"starts_at": new_start, "ends_at": new_start + Duration::hours(2)}))
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status(), 200);
+    let updated: Value = res.json().await.expect("json");
+    assert_eq!(updated["sequence"], 1);
+    let update = app
+        .wait_for_mails_to("moved@example.org", 2)
+        .await
+        .remove(1);
+    assert_eq!(update.subject, "Workshop changed");
+    assert!(update.ics.as_deref().expect("ics").contains("SEQUENCE:1"));
+    // A stale ETag is refused.
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/workshops/{id}"),
+            Some(&admin),
+        )
+        .header("If-Match", format!("\"{}\"", w["version"]))
+        .json(&json!({"capacity": 40}))
+        .send()
+        .await
+        .expect("r");
+    assert_problem(res, 412).await;
+
+    // 24 hours before: one reminder, however often the worker looks.
+    app.advance_clock(Duration::hours(73));
+    let mails = app.wait_for_mails_to("moved@example.org", 3).await;
+    assert_eq!(mails[2].subject, "Workshop reminder");
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(app.mails_to("moved@example.org").len(), 3);
+}
+
+#[tokio::test]
+async fn attendance_is_counted_by_gender_and_authority() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let hebron = app.create_authority(&admin, "بلدية الخليل", "Hebron").await;
+    let jenin = app.create_authority(&admin, "بلدية جنين", "Jenin").await;
+    let eng = app.platform_id("engineering-planning").await;
+    let (coord_id, coord) = app
+        .quick_user("coord@example.org", Some(hebron), "male", "ar")
+        .await;
+    app.make_coordinator(eng, coord_id, "coordinator").await;
+    let w = scheduled(&app, &coord, eng, 5, Some(10), "الخليل").await;
+    let id = w["id"].as_i64().expect("id");
+    let code = w["check_in_code"].as_str().expect("code").to_owned();
+    let mut people = Vec::new();
+    for (i, (gender, authority)) in [("female", hebron), ("female", jenin), ("male", jenin)]
+        .iter()
+        .enumerate()
+    {
+        let p = app
+            .quick_user(&format!("a{i}@example.org"), Some(*authority), gender, "ar")
+            .await;
+        app.post(
+            &format!("/api/v1/workshops/{id}/registrations"),
+            Some(&p.1),
+            &json!({}),
+        )
+        .await;
+        people.push(p);
+    }
+    // Too early for check-in or attendance.
+    assert_problem(
+        app.post(
+            &format!("/api/v1/workshops/{id}/check-in"),
+            Some(&people[0].1),
+            &json!({"code": code}),
+        )
+        .await,
+        409,
+    )
+    .await;
+    assert_problem(
+        app.post(
+            &format!("/api/v1/workshops/{id}/attendance"),
+            Some(&coord),
+            &json!({"entries": [{"user_id": people[1].0, "status": "attended"}]}),
+        )
+        .await,
+        409,
+    )
+    .await;
+    app.advance_clock(Duration::hours(5) + Duration::minutes(10));
+    assert_problem(
+        app.post(
+            &format!("/api/v1/workshops/{id}/check-in"),
+            Some(&people[0].1),
+            &json!({"code": "WRONG1"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/workshops/{id}/check-in"),
+            Some(&people[0].1),
+            &json!({"code": code.to_lowercase()})
+        )
+        .await
+        .status(),
+        204
+    );
+    let res = app
+        .post(
+            &format!("/api/v1/workshops/{id}/attendance"),
+            Some(&coord),
+            &json!({"entries": [{"user_id": people[1].0, "status": "attended"}, {"user_id": people[2].0, "status": "no_show"}]}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let a: Value = res.json().await.expect("json");
+    assert_eq!(a["attended"], 2);
+    assert_eq!(a["no_show"], 1);
+    assert_eq!(a["by_gender"], json!({"female": 2, "male": 0}));
+    let mut by_authority: Vec<(String, i64)> = a["by_authority"]
+        .as_array()
+        .expect("a")
+        .iter()
+        .map(|b| {
+            (
+                b["name"]["en"].as_str().expect("n").to_owned(),
+                b["attended"].as_i64().expect("c"),
+            )
+        })
+        .collect();
+    by_authority.sort();
+    assert_eq!(
+        by_authority,
+        vec![("Hebron".to_owned(), 1), ("Jenin".to_owned(), 1)]
+    );
+
+    // Minutes only once completed.
+    let minutes = json!({"minutes": {"ar": "ناقش المشاركون تجربة الخليل", "en": "Hebron's GIS was presented"}, "outcomes": {"ar": "تبادل ثنائي"}});
+    assert_problem(
+        app.request(
+            Method::PUT,
+            &format!("/api/v1/workshops/{id}/minutes"),
+            Some(&coord),
+        )
+        .json(&minutes)
+        .send()
+        .await
+        .expect("r"),
+        409,
+    )
+    .await;
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/workshops/{id}/transitions"),
+            Some(&coord),
+            &json!({"to": "completed"})
+        )
+        .await
+        .status(),
+        200
+    );
+    let res = app
+        .request(
+            Method::PUT,
+            &format!("/api/v1/workshops/{id}/minutes"),
+            Some(&coord),
+        )
+        .json(&minutes)
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.json::<Value>().await.expect("json")["minutes"]["ar"],
+        "ناقش المشاركون تجربة الخليل"
+    );
+}
+
+#[tokio::test]
+async fn the_list_filters_and_pages_by_start_time() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let eng = app.platform_id("engineering-planning").await;
+    let innovation = app.platform_id("innovation").await;
+    let mut ids = Vec::new();
+    for h in [30, 10, 20, 40, 50] {
+        ids.push((
+            h,
+            scheduled(&app, &admin, eng, h, Some(1), "رام الله").await["id"]
+                .as_i64()
+                .expect("id"),
+        ));
+    }
+    // A joint workshop hosted by innovation too.
+    let now = app.state.clock.now();
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&admin),
+            &json!({"platform_id": innovation, "host_platform_ids": [eng], "kind": "joint_activity", "title": {"ar": "نشاط مشترك"},
+                    "starts_at": now + Duration::hours(60), "ends_at": now + Duration::hours(61), "venue": {"city": "الخليل"}, "status": "scheduled"}),
+        )
+        .await;
+    let joint: Value = res.json().await.expect("json");
+    assert_eq!(joint["host_platform_ids"], json!([innovation, eng]));
+    ids.sort();
+    let mut expected: Vec<i64> = ids.iter().map(|(_, id)| *id).collect();
+    expected.push(joint["id"].as_i64().expect("id"));
+
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/workshops?platform_id={eng}&limit=2&cursor={c}"),
+            None => format!("/api/v1/workshops?platform_id={eng}&limit=2"),
+        };
+        let page = app.get_json(&path, None).await;
+        seen.extend(
+            page["items"]
+                .as_array()
+                .expect("i")
+                .iter()
+                .map(|w| w["id"].as_i64().expect("id")),
+        );
+        pages += 1;
+        assert!(pages <= expected.len(), "pages never end: {seen:?} {page}");
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, expected, "soonest first, every one once");
+
+    let page = app
+        .get_json("/api/v1/workshops?kind=joint_activity", None)
+        .await;
+    assert_eq!(page["items"].as_array().expect("i").len(), 1);
+    let city = "%D8%A7%D9%84%D8%AE%D9%84%D9%8A%D9%84";
+    let page = app
+        .get_json(&format!("/api/v1/workshops?city={city}"), None)
+        .await;
+    assert_eq!(page["items"][0]["id"], joint["id"]);
+    // Fill the soonest: it drops out of "seats left".
+    let (_, p) = app
+        .quick_user("filler@example.org", None, "male", "ar")
+        .await;
+    app.post(
+        &format!("/api/v1/workshops/{}/registrations", expected[0]),
+        Some(&p),
+        &json!({}),
+    )
+    .await;
+    let page = app
+        .get_json(
+            &format!("/api/v1/workshops?platform_id={eng}&seats_left=1&limit=100"),
+            None,
+        )
+        .await;
+    let ids_left: Vec<i64> = page["items"]
+        .as_array()
+        .expect("i")
+        .iter()
+        .map(|w| w["id"].as_i64().expect("id"))
+        .collect();
+    assert!(!ids_left.contains(&expected[0]));
+    assert_eq!(ids_left.len(), 5);
+    let to = (now + Duration::hours(25)).to_rfc3339().replace('+', "%2B");
+    let page = app
+        .get_json(
+            &format!("/api/v1/workshops?platform_id={eng}&to={to}"),
+            None,
+        )
+        .await;
+    assert_eq!(page["items"].as_array().expect("i").len(), 2);
+    assert_problem(app.get("/api/v1/workshops?cursor=bogus", None).await, 400).await;
+}
