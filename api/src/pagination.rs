@@ -129,7 +129,10 @@ mod tests {
     #[test]
     fn instant_cursors_round_trip_to_the_nanosecond() {
         let at = chrono::DateTime::from_timestamp(1_795_523_022, 123_456_789).expect("t");
-        assert_eq!(decode_instant(&encode_instant(at, 42)).expect("valid"), (at, 42));
+        assert_eq!(
+            decode_instant(&encode_instant(at, 42)).expect("valid"),
+            (at, 42)
+        );
         assert!(decode_instant("dDp4OjE").is_err());
     }
 }

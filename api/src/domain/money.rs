@@ -6,7 +6,15 @@ use rust_decimal::Decimal;
 
 /// Parses a non-negative decimal with at most 4 fractional digits, as sent in JSON strings.
 pub fn parse_amount(text: &str) -> Option<Decimal> {
-    let d = Decimal::from_str(text.trim()).ok()?;
+    let text = text.trim();
+    // Plain notation only: digits with at most one decimal point (no signs, no exponents).
+    let plain = !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && text.bytes().filter(|b| *b == b'.').count() <= 1;
+    if !plain {
+        return None;
+    }
+    let d = Decimal::from_str(text).ok()?;
     (d >= Decimal::ZERO && d.scale() <= 4 && d < Decimal::from(1_000_000_000_000i64)).then_some(d)
 }
 
@@ -53,6 +61,7 @@ mod tests {
             "3751.50"
         );
         assert!(parse_amount("-1").is_none());
+        assert!(parse_amount("1.5e3").is_none());
         assert!(parse_amount("1.23456").is_none());
         assert!(validate_quarter("2026-Q3").is_ok());
         assert!(validate_quarter("2026-Q5").is_err());

@@ -1,10 +1,13 @@
 //! The integration suite: every test drives the real server over HTTP.
 
+mod activities;
 mod auth;
+mod calendars;
 mod elections;
 mod errors;
 mod health;
 mod local_authorities;
+mod mail_delivery;
 mod matrix;
 mod openapi;
 mod platforms;

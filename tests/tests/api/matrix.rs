@@ -38,6 +38,21 @@ enum Route {
     DeleteTaskForce,
     AddTaskForceMember,
     RemoveTaskForceMember,
+    CreateWorkshop,
+    UpdateWorkshop,
+    TransitionWorkshop,
+    PutMinutes,
+    RegisterSelf,
+    RegisterOther,
+    CancelOthersRegistration,
+    RecordAttendance,
+    CheckIn,
+    CreateCalendarToken,
+    RevokeCalendarToken,
+    CreateActivity,
+    UpdateActivity,
+    ChangeActivityStatus,
+    DeleteActivity,
 }
 
 /// Expected status for [admin, coordinator here, coordinator elsewhere, member, anonymous].
@@ -50,7 +65,15 @@ fn expected(route: Route) -> [u16; 5] {
         // Joining is self-service: the coordinator and the member already belong.
         RequestMembership => [201, 409, 201, 409, 401],
         ApproveMembership | RejectMembership | UpdateWorkPlan | ApproveWorkPlan | ReorderTopics
-        | UpdateTopic => [200, 200, 403, 403, 401],
+        | UpdateTopic | UpdateWorkshop | TransitionWorkshop | PutMinutes | RecordAttendance
+        | UpdateActivity | ChangeActivityStatus => [200, 200, 403, 403, 401],
+        CreateWorkshop | RegisterOther | CreateActivity => [201, 201, 403, 403, 401],
+        CancelOthersRegistration | DeleteActivity => [204, 204, 403, 403, 401],
+        // Self-service: anyone signed in.
+        RegisterSelf | CreateCalendarToken => [201, 201, 201, 201, 401],
+        RevokeCalendarToken => [204, 204, 204, 204, 401],
+        // Nobody in the fixture is registered for the workshop.
+        CheckIn => [409, 409, 409, 409, 401],
         RemoveMember | DeleteWorkPlan | DeleteTopic | RemoveGroupMember => {
             [204, 204, 403, 403, 401]
         }
@@ -64,7 +87,7 @@ fn expected(route: Route) -> [u16; 5] {
     }
 }
 
-const ROUTES: [Route; 29] = {
+const ROUTES: [Route; 44] = {
     use Route::*;
     [
         CreatePlatform,
@@ -96,6 +119,21 @@ const ROUTES: [Route; 29] = {
         DeleteTaskForce,
         AddTaskForceMember,
         RemoveTaskForceMember,
+        CreateWorkshop,
+        UpdateWorkshop,
+        TransitionWorkshop,
+        PutMinutes,
+        RegisterSelf,
+        RegisterOther,
+        CancelOthersRegistration,
+        RecordAttendance,
+        CheckIn,
+        CreateCalendarToken,
+        RevokeCalendarToken,
+        CreateActivity,
+        UpdateActivity,
+        ChangeActivityStatus,
+        DeleteActivity,
     ]
 };
 
@@ -398,6 +436,153 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                         )
                     }
                 }
+            }
+        }
+        CreateWorkshop
+        | UpdateWorkshop
+        | TransitionWorkshop
+        | RegisterSelf
+        | RegisterOther
+        | CancelOthersRegistration
+        | CheckIn => {
+            let now = Utc::now();
+            let body = |status: &str| {
+                json!({"platform_id": p, "title": {"ar": "ورشة"}, "status": status,
+                "starts_at": now + Duration::minutes(30), "ends_at": now + Duration::hours(3), "venue": {"city": "أريحا"}})
+            };
+            if matches!(route, CreateWorkshop) {
+                return req(Method::POST, "/api/v1/workshops".into(), body("draft"));
+            }
+            let status = if matches!(route, UpdateWorkshop | TransitionWorkshop) {
+                "draft"
+            } else {
+                "scheduled"
+            };
+            let w = admin_post(app, fx, "/api/v1/workshops", body(status)).await;
+            let id = w["id"].as_i64().expect("id");
+            match route {
+                UpdateWorkshop => Request {
+                    if_match: true,
+                    ..req(
+                        Method::PATCH,
+                        format!("/api/v1/workshops/{id}"),
+                        json!({"capacity": 5}),
+                    )
+                },
+                TransitionWorkshop => req(
+                    Method::POST,
+                    format!("/api/v1/workshops/{id}/transitions"),
+                    json!({"to": "scheduled"}),
+                ),
+                RegisterSelf => req(
+                    Method::POST,
+                    format!("/api/v1/workshops/{id}/registrations"),
+                    json!({}),
+                ),
+                RegisterOther => req(
+                    Method::POST,
+                    format!("/api/v1/workshops/{id}/registrations"),
+                    json!({"user_id": fx.other_id}),
+                ),
+                CancelOthersRegistration => {
+                    admin_post(
+                        app,
+                        fx,
+                        &format!("/api/v1/workshops/{id}/registrations"),
+                        json!({"user_id": fx.other_id}),
+                    )
+                    .await;
+                    req(
+                        Method::DELETE,
+                        format!("/api/v1/workshops/{id}/registrations/{}", fx.other_id),
+                        Value::Null,
+                    )
+                }
+                _ => req(
+                    Method::POST,
+                    format!("/api/v1/workshops/{id}/check-in"),
+                    json!({"code": w["check_in_code"]}),
+                ),
+            }
+        }
+        PutMinutes | RecordAttendance => {
+            let now = Utc::now();
+            let w = admin_post(app, fx, "/api/v1/workshops", json!({"platform_id": p, "title": {"ar": "ورشة سابقة"}, "status": "completed",
+                "starts_at": now - Duration::hours(5), "ends_at": now - Duration::hours(3), "venue": {"city": "أريحا"}})).await;
+            let id = w["id"].as_i64().expect("id");
+            if matches!(route, PutMinutes) {
+                req(
+                    Method::PUT,
+                    format!("/api/v1/workshops/{id}/minutes"),
+                    json!({"minutes": {"ar": "محضر"}}),
+                )
+            } else {
+                entity::registration::ActiveModel {
+                    workshop_id: Set(id),
+                    user_id: Set(fx.other_id),
+                    status: Set("registered".to_owned()),
+                    queued_at: Set(now),
+                    registered_by: Set(None),
+                    checked_in_at: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&app.db)
+                .await
+                .expect("registration");
+                req(
+                    Method::POST,
+                    format!("/api/v1/workshops/{id}/attendance"),
+                    json!({"entries": [{"user_id": fx.other_id, "status": "attended"}]}),
+                )
+            }
+        }
+        CreateCalendarToken => req(Method::POST, "/api/v1/me/calendar-token".into(), json!({})),
+        RevokeCalendarToken => req(
+            Method::DELETE,
+            "/api/v1/me/calendar-token".into(),
+            Value::Null,
+        ),
+        CreateActivity | UpdateActivity | ChangeActivityStatus | DeleteActivity => {
+            let w = plan(app, fx, p).await;
+            let t = w["topics"][0]["id"].as_i64().expect("topic");
+            let res = app
+                .request(
+                    Method::PUT,
+                    &format!("/api/v1/topics/{t}/working-group"),
+                    Some(&fx.admin),
+                )
+                .json(&json!({}))
+                .send()
+                .await
+                .expect("group");
+            let group: Value = res.json().await.expect("json");
+            let body = json!({"working_group_id": group["id"], "kind": "learning_day", "title": {"ar": "يوم تعليمي"}});
+            if matches!(route, CreateActivity) {
+                return req(Method::POST, "/api/v1/activities".into(), body);
+            }
+            let a = admin_post(app, fx, "/api/v1/activities", body).await;
+            let id = a["id"].as_i64().expect("id");
+            match route {
+                UpdateActivity => Request {
+                    if_match: true,
+                    ..req(
+                        Method::PATCH,
+                        format!("/api/v1/activities/{id}"),
+                        json!({"planned_quarter": "2027-Q1"}),
+                    )
+                },
+                ChangeActivityStatus => req(
+                    Method::POST,
+                    format!("/api/v1/activities/{id}/status"),
+                    json!({"status": "started"}),
+                ),
+                _ => req(
+                    Method::DELETE,
+                    format!("/api/v1/activities/{id}"),
+                    Value::Null,
+                ),
             }
         }
         CreateTaskForce => req(

@@ -291,15 +291,15 @@ pub async fn write_children(
             .exec(db)
             .await?;
         for (i, l) in lines.iter().enumerate() {
-            // Stored normalized, so that "1250.5" and "1250.50" are the same amount.
+            // Stored as parsed, keeping the scale given ("1250.50" stays two decimals).
             let unit_cost = parse_amount(&l.unit_cost).unwrap_or_default();
             let units = parse_amount(&l.units).unwrap_or_default();
             budget_line::ActiveModel {
                 activity_id: Set(activity_id),
                 position: Set(i as i32 + 1),
                 description: Set(l.description.trim().to_owned()),
-                unit_cost: Set(unit_cost.normalize().to_string()),
-                units: Set(units.normalize().to_string()),
+                unit_cost: Set(unit_cost.to_string()),
+                units: Set(units.to_string()),
                 currency: Set(l.currency.clone()),
                 ..Default::default()
             }

@@ -1,0 +1,173 @@
+use reqwest::Method;
+use serde_json::{Value, json};
+use tests::{TestApp, assert_problem, spawn_app};
+
+async fn working_group(app: &TestApp, admin: &str, slug: &str) -> (i64, i64) {
+    let platform = app.platform_id(slug).await;
+    let plan = app
+        .get_json(&format!("/api/v1/platforms/{platform}/work-plans"), None)
+        .await;
+    let topic = plan["items"][0]["topics"][0]["id"].as_i64().expect("topic");
+    let res = app
+        .request(
+            Method::PUT,
+            &format!("/api/v1/topics/{topic}/working-group"),
+            Some(admin),
+        )
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("r");
+    let g: Value = res.json().await.expect("json");
+    (platform, g["id"].as_i64().expect("group"))
+}
+
+#[tokio::test]
+async fn activity_budgets_are_exact_and_totalled_per_platform_and_period() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (eng, group) = working_group(&app, &admin, "engineering-planning").await;
+    let innovation = app.platform_id("innovation").await;
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&admin),
+            &json!({"working_group_id": group, "kind": "joint_activity", "host_platform_ids": [innovation],
+                    "title": {"ar": "يوم تعليمي حول نظم المعلومات الجغرافية", "en": "GIS learning day"},
+                    "rationale": {"ar": "الحاجة إلى توحيد البيانات المكانية"}, "responsible_party": "بلدية الخليل",
+                    "planned_quarter": "2026-Q2",
+                    "risks": [{"risk": "ضعف الاتصال بالإنترنت", "mitigation": "نسخة غير متصلة من المواد"}],
+                    "budget_lines": [
+                        {"description": "قاعة", "unit_cost": "0.1", "units": "1", "currency": "USD"},
+                        {"description": "ضيافة", "unit_cost": "0.2", "units": "1", "currency": "USD"},
+                        {"description": "مدرب", "unit_cost": "1250.50", "units": "3", "currency": "ILS"}
+                    ]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let a: Value = res.json().await.expect("json");
+    assert_eq!(a["host_platform_ids"], json!([eng, innovation]));
+    assert_eq!(a["budget"]["lines"][2]["subtotal"], "3751.50");
+    assert_eq!(
+        a["budget"]["totals"],
+        json!([{"currency": "ILS", "total": "3751.50"}, {"currency": "USD", "total": "0.3"}])
+    );
+    assert_eq!(a["status"], "planned");
+
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&admin),
+            &json!({"working_group_id": group, "kind": "training", "title": {"ar": "تدريب"}, "planned_quarter": "2026-Q3",
+                    "budget_lines": [{"description": "مواد", "unit_cost": "99.99", "units": "10", "currency": "USD"}]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let budget = app
+        .get_json(&format!("/api/v1/platforms/{eng}/budget?period=2026"), None)
+        .await;
+    assert_eq!(
+        budget["totals"],
+        json!([{"currency": "ILS", "total": "3751.50"}, {"currency": "USD", "total": "1000.20"}])
+    );
+    assert_eq!(budget["by_quarter"].as_array().expect("q").len(), 2);
+    let innovation_budget = app
+        .get_json(
+            &format!("/api/v1/platforms/{innovation}/budget?period=2026-Q2"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        innovation_budget["totals"][1]["total"], "0.3",
+        "the joint activity counts for both hosts"
+    );
+    assert_problem(
+        app.get(&format!("/api/v1/platforms/{eng}/budget?period=Q2"), None)
+            .await,
+        400,
+    )
+    .await;
+
+    // Bad amounts and quarters are 422 with their pointers.
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&admin),
+            &json!({"working_group_id": group, "kind": "training", "title": {"ar": "س"}, "planned_quarter": "2026-Q5",
+                    "budget_lines": [{"description": "x", "unit_cost": "1.5e3", "units": "-1", "currency": "usd"}]}),
+        )
+        .await;
+    let body = assert_problem(res, 422).await;
+    let pointers: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("e")
+        .iter()
+        .map(|e| e["pointer"].as_str().expect("p"))
+        .collect();
+    assert_eq!(
+        pointers,
+        vec![
+            "/budget_lines/0/currency",
+            "/budget_lines/0/unit_cost",
+            "/budget_lines/0/units",
+            "/planned_quarter"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn activities_progress_in_order_with_dates() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (_, group) = working_group(&app, &admin, "financial-management").await;
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&admin),
+            &json!({"working_group_id": group, "kind": "campaign", "title": {"ar": "حملة توعية"}}),
+        )
+        .await;
+    let a: Value = res.json().await.expect("json");
+    let path = format!("/api/v1/activities/{}/status", a["id"]);
+    assert_problem(
+        app.post(&path, Some(&admin), &json!({"status": "completed"}))
+            .await,
+        409,
+    )
+    .await;
+    for (status, field) in [
+        ("started", "started_on"),
+        ("advanced", "advanced_on"),
+        ("completed", "completed_on"),
+    ] {
+        let res = app
+            .post(
+                &path,
+                Some(&admin),
+                &json!({"status": status, "on": "2026-04-01"}),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body[field], "2026-04-01");
+    }
+    assert_problem(
+        app.post(&path, Some(&admin), &json!({"status": "cancelled"}))
+            .await,
+        409,
+    )
+    .await;
+    assert_problem(
+        app.delete(&format!("/api/v1/activities/{}", a["id"]), Some(&admin))
+            .await,
+        409,
+    )
+    .await;
+    let list = app
+        .get_json(
+            &format!("/api/v1/activities?working_group_id={group}&status=completed"),
+            None,
+        )
+        .await;
+    assert_eq!(list["items"].as_array().expect("i").len(), 1);
+}

@@ -1,0 +1,203 @@
+use std::io::BufReader;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use tests::{TestApp, assert_problem, spawn_app};
+
+use crate::workshops::scheduled;
+
+/// Fetches a feed, checks RFC 5545 framing, and parses it with a real iCalendar parser.
+async fn feed(app: &TestApp, path: &str) -> ical::parser::ical::component::IcalCalendar {
+    let res = app.get(path, None).await;
+    assert_eq!(res.status(), 200, "{path}");
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .expect("ct")
+            .starts_with("text/calendar")
+    );
+    let text = res.text().await.expect("body");
+    assert!(text.ends_with("\r\n"));
+    for line in text.split("\r\n") {
+        assert!(line.len() <= 75, "line over 75 octets: {line}");
+    }
+    assert!(!text.replace("\r\n", "").contains('\n'), "bare LF");
+    let mut parser = ical::IcalParser::new(BufReader::new(text.as_bytes()));
+    parser.next().expect("a calendar").expect("parses")
+}
+
+fn prop(props: &[ical::property::Property], name: &str) -> Option<String> {
+    props
+        .iter()
+        .find(|p| p.name == name)
+        .and_then(|p| p.value.clone())
+}
+
+#[tokio::test]
+async fn workshop_and_platform_feeds_parse_with_timezones_and_sequences() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let eng = app.platform_id("engineering-planning").await;
+    let w = scheduled(&app, &admin, eng, 30, Some(5), "بيت لحم").await;
+    let id = w["id"].as_i64().expect("id");
+    let cal = feed(&app, &format!("/api/v1/workshops/{id}/calendar.ics")).await;
+    assert_eq!(cal.timezones.len(), 1);
+    assert_eq!(
+        prop(&cal.timezones[0].properties, "TZID").as_deref(),
+        Some("Asia/Hebron")
+    );
+    assert!(!cal.timezones[0].transitions.is_empty());
+    let ev = &cal.events[0];
+    let uid = prop(&ev.properties, "UID").expect("uid");
+    assert!(uid.starts_with(&format!("workshop-{id}@")));
+    assert_eq!(prop(&ev.properties, "SEQUENCE").as_deref(), Some("0"));
+    assert_eq!(prop(&ev.properties, "STATUS").as_deref(), Some("CONFIRMED"));
+    assert!(
+        prop(&ev.properties, "DTSTAMP")
+            .expect("dtstamp")
+            .ends_with('Z')
+    );
+    let dtstart = ev
+        .properties
+        .iter()
+        .find(|p| p.name == "DTSTART")
+        .expect("dtstart");
+    assert_eq!(
+        dtstart.params.as_ref().expect("params")[0].1,
+        vec!["Asia/Hebron".to_owned()]
+    );
+    let local: String =
+        w["local"]["starts_at"].as_str().expect("local")[..19].replace(['-', ':'], "");
+    assert_eq!(dtstart.value.as_deref(), Some(local.as_str()));
+    assert!(
+        prop(&ev.properties, "SUMMARY")
+            .expect("summary")
+            .contains("ورشة نظم المعلومات الجغرافية")
+    );
+
+    // Every change raises the SEQUENCE; the UID stays.
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/workshops/{id}"),
+            Some(&admin),
+        )
+        .header("If-Match", format!("\"{}\"", w["version"]))
+        .json(&json!({"venue": {"city": "بيت لحم", "address": "مركز السلام"}}))
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status(), 200);
+    let cal = feed(&app, &format!("/api/v1/workshops/{id}/calendar.ics")).await;
+    assert_eq!(
+        prop(&cal.events[0].properties, "SEQUENCE").as_deref(),
+        Some("1")
+    );
+    assert_eq!(prop(&cal.events[0].properties, "UID"), Some(uid.clone()));
+    assert!(
+        prop(&cal.events[0].properties, "LOCATION")
+            .expect("loc")
+            .contains("مركز السلام")
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/workshops/{id}/transitions"),
+            Some(&admin),
+            &json!({"to": "cancelled"})
+        )
+        .await
+        .status(),
+        200
+    );
+    let cal = feed(&app, &format!("/api/v1/workshops/{id}/calendar.ics")).await;
+    assert_eq!(
+        prop(&cal.events[0].properties, "STATUS").as_deref(),
+        Some("CANCELLED")
+    );
+    assert_eq!(
+        prop(&cal.events[0].properties, "SEQUENCE").as_deref(),
+        Some("2")
+    );
+
+    // The platform's feed: its public workshops, the launch meeting included.
+    let cal = feed(&app, &format!("/api/v1/platforms/{eng}/calendar.ics")).await;
+    assert_eq!(cal.events.len(), 2);
+    assert!(
+        cal.events
+            .iter()
+            .any(|e| prop(&e.properties, "UID") == Some(uid.clone()))
+    );
+}
+
+#[tokio::test]
+async fn a_personal_feed_lists_registrations_until_its_token_is_revoked() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let pr = app.platform_id("public-relations").await;
+    let gaza = app.platform_id("gaza").await;
+    let a = scheduled(&app, &admin, pr, 20, None, "رام الله").await;
+    let now = app.state.clock.now();
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&admin),
+            &json!({"platform_id": gaza, "title": {"ar": "ورشة غزة"}, "time_zone": "Asia/Gaza", "status": "scheduled",
+                    "starts_at": now + chrono::Duration::hours(40), "ends_at": now + chrono::Duration::hours(42),
+                    "online_url": "https://meet.example.org/gaza"}),
+        )
+        .await;
+    let b: Value = res.json().await.expect("json");
+    let (_, person) = app
+        .quick_user("feed@example.org", None, "female", "ar")
+        .await;
+    for w in [&a, &b] {
+        app.post(
+            &format!("/api/v1/workshops/{}/registrations", w["id"]),
+            Some(&person),
+            &json!({}),
+        )
+        .await;
+    }
+    let res = app
+        .post("/api/v1/me/calendar-token", Some(&person), &json!({}))
+        .await;
+    assert_eq!(res.status(), 201);
+    let token: Value = res.json().await.expect("json");
+    let url = token["url"].as_str().expect("url");
+    assert!(url.starts_with("https://platforms.example.org/api/v1/calendar/"));
+    let path = format!(
+        "/api/v1/calendar/{}.ics",
+        token["token"].as_str().expect("t")
+    );
+    let cal = feed(&app, &path).await;
+    assert_eq!(cal.events.len(), 2);
+    let zones: Vec<String> = cal
+        .timezones
+        .iter()
+        .filter_map(|z| prop(&z.properties, "TZID"))
+        .collect();
+    assert_eq!(
+        zones,
+        vec!["Asia/Gaza".to_owned(), "Asia/Hebron".to_owned()]
+    );
+
+    // A new token revokes the old one; revoking ends the feed.
+    let res = app
+        .post("/api/v1/me/calendar-token", Some(&person), &json!({}))
+        .await;
+    let second: Value = res.json().await.expect("json");
+    assert_problem(app.get(&path, None).await, 404).await;
+    let path2 = format!(
+        "/api/v1/calendar/{}.ics",
+        second["token"].as_str().expect("t")
+    );
+    feed(&app, &path2).await;
+    assert_eq!(
+        app.delete("/api/v1/me/calendar-token", Some(&person))
+            .await
+            .status(),
+        204
+    );
+    assert_problem(app.get(&path2, None).await, 404).await;
+    assert_problem(app.get("/api/v1/calendar/not-a-token.ics", None).await, 404).await;
+}
