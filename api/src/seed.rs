@@ -675,6 +675,7 @@ pub async fn load_launch_workshops(db: &DatabaseConnection) -> Result<(), DbErr>
             outcomes_en: Set("Priority topics agreed and the platform's work plan drafted.".to_owned()),
             reminder_sent_at: Set(None),
             created_by: Set(None),
+            host_ids: Set(p.id.to_string()),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),

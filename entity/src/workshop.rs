@@ -41,6 +41,8 @@ pub struct Model {
     pub outcomes_en: String,
     pub reminder_sent_at: Option<DateTimeUtc>,
     pub created_by: Option<i64>,
+    /// The hosting platforms, comma-separated, organiser first (a copy of `workshop_platforms`).
+    pub host_ids: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_identity;
 mod m20261123_000002_governance;
 mod m20261123_000003_activities;
+mod m20261123_000004_workshop_hosts;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_identity::Migration),
             Box::new(m20261123_000002_governance::Migration),
             Box::new(m20261123_000003_activities::Migration),
+            Box::new(m20261123_000004_workshop_hosts::Migration),
         ]
     }
 }

@@ -93,6 +93,7 @@ async fn run() -> Result<usize, sea_orm::DbErr> {
                     outcomes_en: Set(String::new()),
                     reminder_sent_at: Set(Some(now)),
                     created_by: Set(None),
+                    host_ids: Set(p.to_string()),
                     version: Set(1),
                     created_at: Set(now),
                     updated_at: Set(now),

@@ -40,3 +40,12 @@ pub fn validate_slug(slug: &str) -> Result<(), validator::ValidationError> {
         Err(validator::ValidationError::new("slug"))
     }
 }
+
+/// Serializes an instant as RFC 3339 in UTC to the second (`2026-03-01T08:00:00Z`), without
+/// going through chrono's general formatter.
+pub fn utc_seconds<S: serde::Serializer>(
+    t: &chrono::DateTime<chrono::Utc>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+}

@@ -21,7 +21,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Registers every documented route.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::live).service(health::ready).service(
+        // The busiest lists first: the router tries resources in registration order.
         scope::scope("/api/v1")
+            .configure(workshops::configure)
             .configure(auth::configure)
             .configure(me::configure)
             .configure(users::configure)
@@ -32,7 +34,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(topics::configure)
             .configure(task_forces::configure)
             .configure(search::configure)
-            .configure(workshops::configure)
             .configure(activities::configure),
     );
 }

@@ -277,6 +277,7 @@ pub async fn create_workshop(
         outcomes_en: Set(String::new()),
         reminder_sent_at: Set(None),
         created_by: Set(Some(auth.id())),
+        host_ids: Set(super::host_text(&hosts)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

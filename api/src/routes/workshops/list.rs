@@ -3,11 +3,13 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::{workshop, workshop_platform};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{LocalTimes, Venue, hosts_of, local_text};
+use super::{LocalTimes, Venue, local_text, parse_hosts};
 use crate::domain::{ActivityKind, Bilingual, WorkshopStatus};
 use crate::error::ApiError;
 use crate::pagination::{decode_instant, encode_instant, limit};
@@ -22,7 +24,9 @@ pub struct WorkshopSummary {
     pub topic_id: Option<i64>,
     pub kind: ActivityKind,
     pub title: Bilingual,
+    #[serde(serialize_with = "crate::domain::utc_seconds")]
     pub starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::domain::utc_seconds")]
     pub ends_at: DateTime<Utc>,
     pub time_zone: String,
     pub local: LocalTimes,
@@ -31,6 +35,27 @@ pub struct WorkshopSummary {
     pub capacity: Option<i32>,
     pub seats_left: Option<i32>,
     pub status: WorkshopStatus,
+}
+
+/// The columns a list needs, and no more.
+#[derive(Debug, FromQueryResult)]
+struct Row {
+    id: i64,
+    platform_id: i64,
+    host_ids: String,
+    topic_id: Option<i64>,
+    kind: String,
+    title_ar: String,
+    title_en: String,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    time_zone: String,
+    venue_city: Option<String>,
+    venue_address: Option<String>,
+    online_url: Option<String>,
+    capacity: Option<i32>,
+    registered_count: i32,
+    status: String,
 }
 
 /// A page of workshops, soonest first.
@@ -129,10 +154,31 @@ pub async fn list_workshops(
                 ),
         );
     }
-    let mut rows = select
-        .order_by_asc(workshop::Column::StartsAt)
-        .order_by_asc(workshop::Column::Id)
+    use workshop::Column as C;
+    let mut rows: Vec<Row> = select
+        .select_only()
+        .columns([
+            C::Id,
+            C::PlatformId,
+            C::HostIds,
+            C::TopicId,
+            C::Kind,
+            C::TitleAr,
+            C::TitleEn,
+            C::StartsAt,
+            C::EndsAt,
+            C::TimeZone,
+            C::VenueCity,
+            C::VenueAddress,
+            C::OnlineUrl,
+            C::Capacity,
+            C::RegisteredCount,
+            C::Status,
+        ])
+        .order_by_asc(C::StartsAt)
+        .order_by_asc(C::Id)
         .limit(limit + 1)
+        .into_model::<Row>()
         .all(&state.db)
         .await?;
     let next_cursor = if rows.len() as u64 > limit {
@@ -141,14 +187,12 @@ pub async fn list_workshops(
     } else {
         None
     };
-    let ids: Vec<i64> = rows.iter().map(|w| w.id).collect();
-    let mut hosts = hosts_of(&state.db, &ids).await?;
     let items = rows
         .into_iter()
         .map(|w| {
             let tz: Tz = w.time_zone.parse().unwrap_or(chrono_tz::Asia::Hebron);
             WorkshopSummary {
-                host_platform_ids: hosts.remove(&w.id).unwrap_or_default(),
+                host_platform_ids: parse_hosts(&w.host_ids),
                 id: w.id,
                 platform_id: w.platform_id,
                 topic_id: w.topic_id,

@@ -14,8 +14,6 @@ pub mod reminders;
 mod transitions;
 mod update;
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::{agenda_item, workshop, workshop_expert, workshop_material, workshop_platform};
@@ -181,26 +179,20 @@ pub fn local_text(t: DateTime<Utc>, tz: Tz) -> String {
         .to_string()
 }
 
-/// The hosting platforms of several workshops, in one query.
-pub async fn hosts_of(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> Result<HashMap<i64, Vec<i64>>, ApiError> {
-    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    for row in workshop_platform::Entity::find()
-        .filter(workshop_platform::Column::WorkshopId.is_in(ids.iter().copied()))
-        .order_by_asc(workshop_platform::Column::Id)
-        .all(db)
-        .await?
-    {
-        out.entry(row.workshop_id)
-            .or_default()
-            .push(row.platform_id);
-    }
-    Ok(out)
+/// The stored form of a host list.
+pub fn host_text(hosts: &[i64]) -> String {
+    hosts
+        .iter()
+        .map(|h| h.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads a stored host list.
+pub fn parse_hosts(text: &str) -> Vec<i64> {
+    text.split(',')
+        .filter_map(|h| h.trim().parse().ok())
+        .collect()
 }
 
 pub async fn workshop_or_404(
@@ -233,10 +225,7 @@ pub async fn response(
     manager: bool,
     warnings: Vec<Warning>,
 ) -> Result<WorkshopResponse, ApiError> {
-    let hosts = hosts_of(db, &[w.id])
-        .await?
-        .remove(&w.id)
-        .unwrap_or_default();
+    let hosts = parse_hosts(&w.host_ids);
     let agenda = agenda_item::Entity::find()
         .filter(agenda_item::Column::WorkshopId.eq(w.id))
         .order_by_asc(agenda_item::Column::Position)
@@ -329,6 +318,14 @@ pub async fn write_children(
     materials: Option<&[Material]>,
 ) -> Result<(), ApiError> {
     if let Some(hosts) = hosts {
+        workshop::Entity::update_many()
+            .col_expr(
+                workshop::Column::HostIds,
+                sea_orm::sea_query::Expr::value(host_text(hosts)),
+            )
+            .filter(workshop::Column::Id.eq(workshop_id))
+            .exec(db)
+            .await?;
         workshop_platform::Entity::delete_many()
             .filter(workshop_platform::Column::WorkshopId.eq(workshop_id))
             .exec(db)

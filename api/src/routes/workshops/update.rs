@@ -211,10 +211,7 @@ pub async fn update_workshop(
     }
     let host_list = match hosts {
         Some(h) => h,
-        None => super::hosts_of(&txn, &[updated.id])
-            .await?
-            .remove(&updated.id)
-            .unwrap_or_default(),
+        None => super::parse_hosts(&updated.host_ids),
     };
     let place = updated
         .venue_city
