@@ -224,7 +224,11 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, S
             .app_data(web::PathConfig::default().error_handler(path_error))
             .configure(routes::configure)
             .split_for_parts();
-        app.wrap(cors(&state.config.cors_origins))
+        // Without configured origins there is nothing for CORS to allow: skip its work.
+        app.wrap(actix_web::middleware::Condition::new(
+            !state.config.cors_origins.is_empty(),
+            cors(&state.config.cors_origins),
+        ))
             .wrap(from_fn(middleware::request_context))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (**document).clone()))
             .service(web::redirect("/docs", "/docs/"))
