@@ -229,10 +229,10 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, S
             !state.config.cors_origins.is_empty(),
             cors(&state.config.cors_origins),
         ))
-            .wrap(from_fn(middleware::request_context))
-            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (**document).clone()))
-            .service(web::redirect("/docs", "/docs/"))
-            .default_service(web::to(routes::fallback::not_found_or_method))
+        .wrap(from_fn(middleware::request_context))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (**document).clone()))
+        .service(web::redirect("/docs", "/docs/"))
+        .default_service(web::to(routes::fallback::not_found_or_method))
     })
     .workers(workers)
     .shutdown_timeout(30)

@@ -1,11 +1,7 @@
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use entity::{workshop, workshop_platform};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -38,7 +34,7 @@ pub struct WorkshopSummary {
 }
 
 /// The columns a list needs, and no more.
-#[derive(Debug, FromQueryResult)]
+#[derive(Debug)]
 struct Row {
     id: i64,
     platform_id: i64,
@@ -56,6 +52,29 @@ struct Row {
     capacity: Option<i32>,
     registered_count: i32,
     status: String,
+}
+
+impl Row {
+    fn from_result(r: &QueryResult) -> Result<Row, sea_orm::DbErr> {
+        Ok(Row {
+            id: r.try_get_by_index(0)?,
+            platform_id: r.try_get_by_index(1)?,
+            host_ids: r.try_get_by_index(2)?,
+            topic_id: r.try_get_by_index(3)?,
+            kind: r.try_get_by_index(4)?,
+            title_ar: r.try_get_by_index(5)?,
+            title_en: r.try_get_by_index(6)?,
+            starts_at: r.try_get_by_index(7)?,
+            ends_at: r.try_get_by_index(8)?,
+            time_zone: r.try_get_by_index(9)?,
+            venue_city: r.try_get_by_index(10)?,
+            venue_address: r.try_get_by_index(11)?,
+            online_url: r.try_get_by_index(12)?,
+            capacity: r.try_get_by_index(13)?,
+            registered_count: r.try_get_by_index(14)?,
+            status: r.try_get_by_index(15)?,
+        })
+    }
 }
 
 /// A page of workshops, soonest first.
@@ -97,90 +116,91 @@ pub async fn list_workshops(
     let q = query.into_inner();
     let limit = limit(q.limit)?;
     let status = q.status.unwrap_or(WorkshopStatus::Scheduled);
-    let mut select = workshop::Entity::find()
-        .filter(workshop::Column::IsPublic.eq(true))
-        .filter(workshop::Column::Status.eq(status.as_str()));
+    let backend = state.db.get_database_backend();
+    // The busiest endpoint: its SQL is written out once per combination of filters (so the
+    // driver's prepared-statement cache serves it) and rows are decoded by position.
+    let mut sql = String::with_capacity(600);
+    sql.push_str(
+        "SELECT id, platform_id, host_ids, topic_id, kind, title_ar, title_en, starts_at, ends_at, \
+         time_zone, venue_city, venue_address, online_url, capacity, registered_count, status \
+         FROM workshops WHERE is_public = ",
+    );
+    sql.push_str(if backend == DbBackend::Postgres {
+        "TRUE"
+    } else {
+        "1"
+    });
+    let mut values: Vec<Value> = Vec::with_capacity(8);
+    let mut bind = |sql: &mut String, v: Value| {
+        values.push(v);
+        if backend == DbBackend::Postgres {
+            sql.push_str(&format!("${}", values.len()));
+        } else {
+            sql.push('?');
+        }
+    };
+    sql.push_str(" AND status = ");
+    bind(&mut sql, status.as_str().into());
     if status == WorkshopStatus::Draft {
-        select = select.filter(Expr::val(false));
+        sql.push_str(" AND 1 = 0");
     }
     match q.from {
-        Some(from) => select = select.filter(workshop::Column::StartsAt.gte(from)),
+        Some(from) => {
+            sql.push_str(" AND starts_at >= ");
+            bind(&mut sql, from.into());
+        }
         None if q.to.is_none() => {
-            select = select.filter(workshop::Column::EndsAt.gt(state.clock.now()))
+            sql.push_str(" AND ends_at > ");
+            bind(&mut sql, state.clock.now().into());
         }
         None => {}
     }
     if let Some(to) = q.to {
-        select = select.filter(workshop::Column::StartsAt.lt(to));
+        sql.push_str(" AND starts_at < ");
+        bind(&mut sql, to.into());
     }
     if let Some(c) = q.cursor.as_deref() {
         let (at, id) = decode_instant(c)?;
-        select = select.filter(
-            Condition::any().add(workshop::Column::StartsAt.gt(at)).add(
-                Condition::all()
-                    .add(workshop::Column::StartsAt.eq(at))
-                    .add(workshop::Column::Id.gt(id)),
-            ),
-        );
+        sql.push_str(" AND (starts_at > ");
+        bind(&mut sql, at.into());
+        sql.push_str(" OR (starts_at = ");
+        bind(&mut sql, at.into());
+        sql.push_str(" AND id > ");
+        bind(&mut sql, id.into());
+        sql.push_str("))");
     }
     if let Some(p) = q.platform_id {
-        select = select.filter(
-            workshop::Column::Id.in_subquery(
-                Query::select()
-                    .column(workshop_platform::Column::WorkshopId)
-                    .from(workshop_platform::Entity)
-                    .and_where(workshop_platform::Column::PlatformId.eq(p))
-                    .to_owned(),
-            ),
-        );
+        sql.push_str(" AND id IN (SELECT workshop_id FROM workshop_platforms WHERE platform_id = ");
+        bind(&mut sql, p.into());
+        sql.push(')');
     }
     if let Some(t) = q.topic_id {
-        select = select.filter(workshop::Column::TopicId.eq(t));
+        sql.push_str(" AND topic_id = ");
+        bind(&mut sql, t.into());
     }
     if let Some(city) = q.city.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        select = select.filter(workshop::Column::VenueCity.eq(city));
+        sql.push_str(" AND venue_city = ");
+        bind(&mut sql, city.to_owned().into());
     }
     if let Some(k) = q.kind {
-        select = select.filter(workshop::Column::Kind.eq(k.as_str()));
+        sql.push_str(" AND kind = ");
+        bind(&mut sql, k.as_str().into());
     }
     if let Some(n) = q.seats_left {
-        select = select.filter(
-            Condition::any()
-                .add(workshop::Column::Capacity.is_null())
-                .add(
-                    Expr::col(workshop::Column::Capacity)
-                        .sub(Expr::col(workshop::Column::RegisteredCount))
-                        .gte(n),
-                ),
-        );
+        sql.push_str(" AND (capacity IS NULL OR capacity - registered_count >= ");
+        bind(&mut sql, n.into());
+        sql.push(')');
     }
-    use workshop::Column as C;
-    let mut rows: Vec<Row> = select
-        .select_only()
-        .columns([
-            C::Id,
-            C::PlatformId,
-            C::HostIds,
-            C::TopicId,
-            C::Kind,
-            C::TitleAr,
-            C::TitleEn,
-            C::StartsAt,
-            C::EndsAt,
-            C::TimeZone,
-            C::VenueCity,
-            C::VenueAddress,
-            C::OnlineUrl,
-            C::Capacity,
-            C::RegisteredCount,
-            C::Status,
-        ])
-        .order_by_asc(C::StartsAt)
-        .order_by_asc(C::Id)
-        .limit(limit + 1)
-        .into_model::<Row>()
-        .all(&state.db)
+    sql.push_str(" ORDER BY starts_at, id LIMIT ");
+    bind(&mut sql, ((limit + 1) as i64).into());
+    let raw = state
+        .db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
+    let mut rows = raw
+        .iter()
+        .map(Row::from_result)
+        .collect::<Result<Vec<Row>, _>>()?;
     let next_cursor = if rows.len() as u64 > limit {
         rows.truncate(limit as usize);
         rows.last().map(|w| encode_instant(w.starts_at, w.id))
