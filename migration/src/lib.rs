@@ -3,6 +3,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m20261123_000001_identity;
 mod m20261123_000002_governance;
 mod m20261123_000003_activities;

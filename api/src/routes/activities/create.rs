@@ -77,14 +77,10 @@ pub async fn create_activity(
             )
         })?;
     require_manager(&txn, &auth, group.platform_id).await?;
-    let mut hosts = vec![group.platform_id];
-    hosts.extend(
-        req.host_platform_ids
-            .iter()
-            .copied()
-            .filter(|h| *h != group.platform_id),
+    let hosts = crate::routes::workshops::create_helpers::host_list(
+        group.platform_id,
+        &req.host_platform_ids,
     );
-    hosts.dedup();
     check_hosts(&txn, &hosts).await?;
     let title = req.title.trimmed();
     let saved = activity::ActiveModel {

@@ -59,12 +59,10 @@ pub async fn update_activity(
     let a = activity_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, a.platform_id).await?;
     let expected = etag::expected_version(&req)?;
-    let hosts = body.host_platform_ids.as_ref().map(|extra| {
-        let mut h = vec![a.platform_id];
-        h.extend(extra.iter().copied().filter(|x| *x != a.platform_id));
-        h.dedup();
-        h
-    });
+    let hosts = body
+        .host_platform_ids
+        .as_ref()
+        .map(|extra| crate::routes::workshops::create_helpers::host_list(a.platform_id, extra));
     if let Some(h) = &hosts {
         check_hosts(&txn, h).await?;
     }

@@ -233,14 +233,8 @@ pub async fn create_workshop(
             ));
         }
     }
-    let mut hosts = vec![platform.id];
-    hosts.extend(
-        req.host_platform_ids
-            .iter()
-            .copied()
-            .filter(|h| *h != platform.id),
-    );
-    hosts.dedup();
+    let hosts =
+        crate::routes::workshops::create_helpers::host_list(platform.id, &req.host_platform_ids);
     check_hosts(&txn, &hosts).await?;
     let title = req.title.trimmed();
     let saved = workshop::ActiveModel {

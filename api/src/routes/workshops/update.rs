@@ -131,12 +131,10 @@ pub async fn update_workshop(
             ),
         ));
     }
-    let hosts = body.host_platform_ids.as_ref().map(|extra| {
-        let mut h = vec![w.platform_id];
-        h.extend(extra.iter().copied().filter(|x| *x != w.platform_id));
-        h.dedup();
-        h
-    });
+    let hosts = body
+        .host_platform_ids
+        .as_ref()
+        .map(|extra| crate::routes::workshops::create_helpers::host_list(w.platform_id, extra));
     if let Some(h) = &hosts {
         check_hosts(&txn, h).await?;
     }
