@@ -1,4 +1,4 @@
-use actix_web::{get, web};
+use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
@@ -112,7 +112,7 @@ pub struct ListWorkshopsQuery {
 pub async fn list_workshops(
     state: web::Data<AppState>,
     query: web::Query<ListWorkshopsQuery>,
-) -> Result<web::Json<WorkshopList>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = limit(q.limit)?;
     let status = q.status.unwrap_or(WorkshopStatus::Scheduled);
@@ -239,5 +239,11 @@ pub async fn list_workshops(
             }
         })
         .collect();
-    Ok(web::Json(WorkshopList { items, next_cursor }))
+    // Serialized once into a buffer sized for a typical page.
+    let mut body = Vec::with_capacity(512 + 480 * limit as usize);
+    serde_json::to_writer(&mut body, &WorkshopList { items, next_cursor })
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body))
 }
