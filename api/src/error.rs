@@ -339,15 +339,6 @@ pub struct RequestContext {
     pub request_id: Option<String>,
 }
 
-impl RequestContext {
-    pub fn of(req: &HttpRequest) -> RequestContext {
-        RequestContext {
-            path: req.path().to_owned(),
-            request_id: crate::middleware::request_id_of(req),
-        }
-    }
-}
-
 /// `/name/ar` → `name.ar`.
 fn pointer_to_field(pointer: &str) -> String {
     pointer

@@ -3,11 +3,11 @@
 
 use std::time::Instant;
 
+use actix_web::Error;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage, HttpRequest};
 use tracing::Instrument;
 
 use actix_web::error::InternalError;
@@ -17,15 +17,6 @@ use crate::i18n::Lang;
 
 /// The header a request id travels in, both ways.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// The id of the request being served.
-#[derive(Clone, Debug)]
-pub struct RequestId(pub String);
-
-/// The request id of a request, once the middleware has run.
-pub fn request_id_of(req: &HttpRequest) -> Option<String> {
-    req.extensions().get::<RequestId>().map(|r| r.0.clone())
-}
 
 /// A caller's id is kept when it is short and printable, so it cannot forge log lines.
 fn accepted_request_id(req: &ServiceRequest) -> Option<String> {
@@ -45,7 +36,6 @@ pub async fn request_context(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
     let request_id = accepted_request_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    req.extensions_mut().insert(RequestId(request_id.clone()));
     let method = req.method().to_string();
     let span = tracing::info_span!("request", request_id = %request_id);
     // Captured now: the request cannot be cloned while the router still needs it.

@@ -172,11 +172,63 @@ pub struct WorkshopResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Local ISO 8601 with offset.
+/// Local ISO 8601 with offset, to the second (`2026-03-01T10:00:00+02:00`). Written by hand:
+/// lists format two of these per row.
 pub fn local_text(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz)
-        .format("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
+    use chrono::{Datelike, Offset, TimeZone, Timelike};
+    let offset = tz
+        .offset_from_utc_datetime(&t.naive_utc())
+        .fix()
+        .local_minus_utc();
+    let local = t.naive_utc() + chrono::Duration::seconds(i64::from(offset));
+    let (sign, off) = if offset < 0 {
+        ('-', -offset)
+    } else {
+        ('+', offset)
+    };
+    let mut out = String::with_capacity(25);
+    let two = |out: &mut String, n: u32| {
+        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    };
+    let year = local.year().clamp(0, 9999) as u32;
+    two(&mut out, year / 100);
+    two(&mut out, year % 100);
+    out.push('-');
+    two(&mut out, local.month());
+    out.push('-');
+    two(&mut out, local.day());
+    out.push('T');
+    two(&mut out, local.hour());
+    out.push(':');
+    two(&mut out, local.minute());
+    out.push(':');
+    two(&mut out, local.second());
+    out.push(sign);
+    two(&mut out, (off / 3600) as u32);
+    out.push(':');
+    two(&mut out, (off % 3600 / 60) as u32);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_text_matches_chrono() {
+        for (secs, tz) in [
+            (1_795_523_022i64, chrono_tz::Asia::Hebron),
+            (1_568_617_200, chrono_tz::Asia::Gaza),
+            (1_780_000_000, chrono_tz::America::St_Johns),
+        ] {
+            let t = DateTime::from_timestamp(secs, 0).expect("t");
+            let want = t
+                .with_timezone(&tz)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            assert_eq!(local_text(t, tz), want);
+        }
+    }
 }
 
 /// The stored form of a host list.
