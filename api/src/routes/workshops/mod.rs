@@ -211,26 +211,6 @@ pub fn local_text(t: DateTime<Utc>, tz: Tz) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn local_text_matches_chrono() {
-        for (secs, tz) in [
-            (1_795_523_022i64, chrono_tz::Asia::Hebron),
-            (1_568_617_200, chrono_tz::Asia::Gaza),
-            (1_780_000_000, chrono_tz::America::St_Johns),
-        ] {
-            let t = DateTime::from_timestamp(secs, 0).expect("t");
-            let want = t
-                .with_timezone(&tz)
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-            assert_eq!(local_text(t, tz), want);
-        }
-    }
-}
-
 /// The stored form of a host list.
 pub fn host_text(hosts: &[i64]) -> String {
     hosts
@@ -457,4 +437,24 @@ pub fn check_in_code() -> String {
     (0..6)
         .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_text_matches_chrono() {
+        for (secs, tz) in [
+            (1_795_523_022i64, chrono_tz::Asia::Hebron),
+            (1_568_617_200, chrono_tz::Asia::Gaza),
+            (1_780_000_000, chrono_tz::America::St_Johns),
+        ] {
+            let t = DateTime::from_timestamp(secs, 0).expect("t");
+            let want = t
+                .with_timezone(&tz)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            assert_eq!(local_text(t, tz), want);
+        }
+    }
 }
