@@ -14,48 +14,16 @@ async fn liveness_and_readiness_answer_ok() {
 #[tokio::test]
 async fn readiness_fails_with_503_when_the_database_is_gone() {
     let app = spawn_app().await;
-    let state_db = sea_orm::Database::connect(&app.database.url)
-        .await
-        .expect("db");
-    // Closing our connection does not affect the server's pool; instead break the server's
-    // own query by making the database unusable for it.
-    drop(state_db);
-    if app.database.is_postgres() {
-        // Terminating the server's connections and blocking new ones makes the check fail.
-        let name = app
-            .database
-            .url
-            .rsplit('/')
-            .next()
-            .expect("db name")
-            .to_owned();
-        let admin = std::env::var("TEST_DATABASE_URL").expect("admin url");
-        let conn = sea_orm::Database::connect(&admin).await.expect("admin");
-        sea_orm::ConnectionTrait::execute_unprepared(
-            &conn,
-            &format!("ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS false"),
-        )
-        .await
-        .expect("block");
-        sea_orm::ConnectionTrait::execute_unprepared(
-            &conn,
-            &format!(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
-            ),
-        )
-        .await
-        .expect("terminate");
-        let res = app.get("/health/ready", None).await;
-        tests::assert_problem(res, 503).await;
-        sea_orm::ConnectionTrait::execute_unprepared(
-            &conn,
-            &format!("ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS true"),
-        )
-        .await
-        .expect("unblock");
-    }
-    let res = app.get("/health/live", None).await;
-    assert_eq!(res.status(), 200);
+    assert_eq!(app.get("/health/ready", None).await.status(), 200);
+    // Closing the server's own pool makes every database call fail, on either backend.
+    app.state.db.close_by_ref().await.expect("close pool");
+    let body = tests::assert_problem(app.get("/health/ready", None).await, 503).await;
+    assert_eq!(body["type"], "urn:problem:unavailable");
+    assert_eq!(
+        app.get("/health/live", None).await.status(),
+        200,
+        "the process is still alive"
+    );
 }
 
 #[tokio::test]
@@ -94,4 +62,69 @@ async fn a_request_id_is_echoed_or_generated() {
         .expect("request");
     let body = tests::assert_problem(res, 404).await;
     assert_eq!(body["request_id"], "trace-42");
+}
+
+#[tokio::test]
+async fn cors_allows_only_the_configured_origins() {
+    let app = tests::spawn_app_with(&[(
+        "CORS_ORIGINS",
+        "https://web.example.org, https://mobile.example.org/",
+    )])
+    .await;
+    let preflight = |origin: &'static str| {
+        app.request(reqwest::Method::OPTIONS, "/api/v1/platforms", None)
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "GET")
+            .header("Access-Control-Request-Headers", "authorization, if-match")
+            .send()
+    };
+    let res = preflight("https://web.example.org")
+        .await
+        .expect("preflight");
+    assert!(res.status().is_success(), "{}", res.status());
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://web.example.org"
+    );
+    let res = preflight("https://mobile.example.org")
+        .await
+        .expect("preflight");
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://mobile.example.org"
+    );
+    let res = preflight("https://evil.example.net")
+        .await
+        .expect("preflight");
+    assert!(!res.headers().contains_key("access-control-allow-origin"));
+
+    // Actual requests expose the request id to the browser.
+    let res = app
+        .request(reqwest::Method::GET, "/api/v1/platforms", None)
+        .header("Origin", "https://web.example.org")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://web.example.org"
+    );
+    let exposed = res.headers()["access-control-expose-headers"]
+        .to_str()
+        .expect("ascii")
+        .to_lowercase();
+    assert!(
+        exposed.contains("x-request-id") && exposed.contains("etag"),
+        "{exposed}"
+    );
+
+    // Without configured origins, no CORS headers at all.
+    let plain = tests::spawn_app().await;
+    let res = plain
+        .request(reqwest::Method::GET, "/api/v1/platforms", None)
+        .header("Origin", "https://web.example.org")
+        .send()
+        .await
+        .expect("get");
+    assert!(!res.headers().contains_key("access-control-allow-origin"));
 }

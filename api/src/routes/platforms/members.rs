@@ -40,7 +40,7 @@ impl MemberResponse {
         u: user::Model,
         a: Option<local_authority::Model>,
     ) -> MemberResponse {
-        let summary = crate::routes::users::UserResponse::new(u.clone(), a).local_authority;
+        let summary = a.map(AuthoritySummary::from);
         MemberResponse {
             user_id: u.id,
             name: Bilingual {

@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
-use crate::routes::users::{AuthoritySummary, UserResponse};
+use crate::routes::users::AuthoritySummary;
 use crate::state::AppState;
 
 /// A member of a task force and the authority they represent.
@@ -82,11 +82,10 @@ pub async fn list_task_force_members(
     let items = rows
         .into_iter()
         .filter_map(|(m, u)| {
-            let mut u = u?;
-            // The authority they represent here, which is the one recorded when they joined.
-            u.local_authority_id = Some(m.local_authority_id);
+            let u = u?;
+            // The authority they represent here: the one recorded when they joined.
             let a = authorities.get(&m.local_authority_id).cloned();
-            let summary = UserResponse::new(u.clone(), a).local_authority;
+            let summary = a.map(AuthoritySummary::from);
             Some(TaskForceMemberResponse {
                 user_id: m.user_id,
                 name: Bilingual {

@@ -17,7 +17,7 @@ use crate::domain::{Bilingual, search};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::routes::users::{AuthoritySummary, UserResponse};
+use crate::routes::users::AuthoritySummary;
 use crate::state::AppState;
 
 /// A member of a working group.
@@ -79,7 +79,7 @@ async fn group_response(
             let a = u
                 .local_authority_id
                 .and_then(|id| authorities.get(&id).cloned());
-            let summary = UserResponse::new(u.clone(), a).local_authority;
+            let summary = a.map(AuthoritySummary::from);
             Some(GroupMember {
                 user_id: m.user_id,
                 name: Bilingual {

@@ -33,6 +33,20 @@ pub struct AuthoritySummary {
     pub region: Region,
 }
 
+impl From<local_authority::Model> for AuthoritySummary {
+    fn from(a: local_authority::Model) -> Self {
+        AuthoritySummary {
+            id: a.id,
+            name: Bilingual {
+                ar: a.name_ar,
+                en: a.name_en,
+            },
+            kind: AuthorityKind::from_db(&a.kind),
+            region: Region::from_db(&a.region),
+        }
+    }
+}
+
 /// A user as the API shows it. Password hashes and tokens are never part of it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserResponse {
@@ -65,15 +79,7 @@ impl UserResponse {
                 en: u.name_en,
             },
             gender: Gender::from_db(&u.gender),
-            local_authority: authority.map(|a| AuthoritySummary {
-                id: a.id,
-                name: Bilingual {
-                    ar: a.name_ar,
-                    en: a.name_en,
-                },
-                kind: AuthorityKind::from_db(&a.kind),
-                region: Region::from_db(&a.region),
-            }),
+            local_authority: authority.map(AuthoritySummary::from),
             job_title: u.job_title,
             locale: Locale::from_db(&u.locale),
             role: Role::from_db(&u.role),
