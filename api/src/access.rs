@@ -85,3 +85,20 @@ pub async fn require_member_or_admin(
         )))
     }
 }
+
+/// The platforms on which the user holds an open coordinator or deputy term.
+pub async fn coordinated_platforms(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<i64>, ApiError> {
+    use sea_orm::QuerySelect;
+    Ok(coordinator_term::Entity::find()
+        .select_only()
+        .column(coordinator_term::Column::PlatformId)
+        .filter(coordinator_term::Column::UserId.eq(user_id))
+        .filter(coordinator_term::Column::EndedAt.is_null())
+        .distinct()
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
+}

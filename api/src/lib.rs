@@ -1,6 +1,7 @@
 //! The experience-exchange platforms API: an actix-web service over sea-orm.
 
 pub mod access;
+pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod config;

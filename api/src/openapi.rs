@@ -37,6 +37,9 @@ use crate::error::{PROBLEM_JSON, Problem, ProblemField};
         (name = "workshops", description = "Workshops: scheduling, registrations and waiting lists, attendance, minutes"),
         (name = "calendars", description = "iCalendar feeds: a workshop, a platform, a person's private feed"),
         (name = "activities", description = "Activities of working groups with risks and budgets"),
+        (name = "position-papers", description = "Position papers: immutable versions, comparison, status transitions, endorsements by local authorities"),
+        (name = "partnerships", description = "Partnership and twinning agreements through their lifecycle"),
+        (name = "audit", description = "The audit trail of every change"),
         (name = "search", description = "Search across platforms, topics, working groups and task forces"),
         (name = "operations", description = "Liveness and readiness"),
     )

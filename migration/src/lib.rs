@@ -8,6 +8,7 @@ mod m20261123_000001_identity;
 mod m20261123_000002_governance;
 mod m20261123_000003_activities;
 mod m20261123_000004_workshop_hosts;
+mod m20261123_000005_papers_partnerships_audit;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_governance::Migration),
             Box::new(m20261123_000003_activities::Migration),
             Box::new(m20261123_000004_workshop_hosts::Migration),
+            Box::new(m20261123_000005_papers_partnerships_audit::Migration),
         ]
     }
 }

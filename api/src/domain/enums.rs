@@ -143,3 +143,54 @@ text_enum!(
         NoShow => "no_show",
     }
 );
+
+text_enum!(
+    /// A position paper's state: draft → in_review → adopted → submitted → published, or
+    /// withdrawn before it is published.
+    PaperStatus {
+        Draft => "draft",
+        InReview => "in_review",
+        Adopted => "adopted",
+        Submitted => "submitted",
+        Published => "published",
+        Withdrawn => "withdrawn",
+    }
+);
+
+text_enum!(
+    /// The kind of a partnership agreement.
+    PartnershipKind {
+        Twinning => "twinning",
+        DecentralizedCooperation => "decentralized_cooperation",
+        Partnership => "partnership",
+    }
+);
+
+text_enum!(
+    /// A partnership agreement's lifecycle (from the decentralized-cooperation office's procedure):
+    /// consultation → drafting → council_deliberation → approved → signing → visa (only with
+    /// financial contributions) → in_force → renewed | amended | completed | terminated.
+    PartnershipStatus {
+        Consultation => "consultation",
+        Drafting => "drafting",
+        CouncilDeliberation => "council_deliberation",
+        Approved => "approved",
+        Signing => "signing",
+        Visa => "visa",
+        InForce => "in_force",
+        Renewed => "renewed",
+        Amended => "amended",
+        Completed => "completed",
+        Terminated => "terminated",
+    }
+);
+
+text_enum!(
+    /// Who a party to an agreement is.
+    PartyKind {
+        LocalAuthority => "local_authority",
+        ForeignLocalAuthority => "foreign_local_authority",
+        NationalPartner => "national_partner",
+        InternationalPartner => "international_partner",
+    }
+);

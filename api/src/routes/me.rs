@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
+use crate::audit::Entry;
 use crate::auth::{AuthUser, password};
 use crate::domain::{Bilingual, Gender, Locale};
 use crate::error::ApiError;
@@ -59,6 +60,7 @@ pub async fn update_me(
     check_authority(&txn, req.local_authority_id).await?;
     let id = auth.id();
     let email = auth.user.email.clone();
+    let before = auth.user.clone();
     let mut model = auth.user.into_active_model();
     if let Some(name) = req.name.map(Bilingual::trimmed) {
         model.search_text = Set(search_text(&email, &name));
@@ -77,8 +79,13 @@ pub async fn update_me(
     if let Some(l) = req.locale {
         model.locale = Set(l.as_str().to_owned());
     }
-    model.updated_at = Set(chrono::Utc::now());
-    model.update(&txn).await?;
+    let now = state.clock.now();
+    model.updated_at = Set(now);
+    let updated = model.update(&txn).await?;
+    Entry::new("user.update_self", "user", id)
+        .updated(&before, &updated)
+        .write(&txn, Some(id), now)
+        .await?;
     let response = find_with_authority(&txn, id).await?;
     txn.commit().await?;
     Ok(web::Json(response))
@@ -124,11 +131,17 @@ pub async fn change_password(
     let hash = password::hash(req.new_password).await?;
     let id = auth.id();
     let txn = crate::db::begin(&state.db).await?;
+    let before = auth.user.clone();
+    let now = state.clock.now();
     let mut model = auth.user.into_active_model();
     model.password_hash = Set(Some(hash));
-    model.updated_at = Set(chrono::Utc::now());
-    model.update(&txn).await?;
+    model.updated_at = Set(now);
+    let updated = model.update(&txn).await?;
     revoke_sessions(&txn, id).await?;
+    Entry::new("user.password_change", "user", id)
+        .updated(&before, &updated)
+        .write(&txn, Some(id), now)
+        .await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,13 +1,16 @@
 //! Every route, one module per resource and one file per action.
 
 pub mod activities;
+pub mod audit;
 pub mod auth;
 pub mod elections;
 pub mod fallback;
 pub mod health;
 pub mod local_authorities;
 pub mod me;
+pub mod partnerships;
 pub mod platforms;
+pub mod position_papers;
 pub mod search;
 pub mod task_forces;
 pub mod topics;
@@ -34,6 +37,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(topics::configure)
             .configure(task_forces::configure)
             .configure(search::configure)
-            .configure(activities::configure),
+            .configure(activities::configure)
+            .configure(position_papers::configure)
+            .configure(partnerships::configure)
+            .configure(audit::configure),
     );
 }

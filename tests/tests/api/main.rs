@@ -1,6 +1,7 @@
 //! The integration suite: every test drives the real server over HTTP.
 
 mod activities;
+mod audit;
 mod auth;
 mod calendars;
 mod elections;
@@ -10,7 +11,9 @@ mod local_authorities;
 mod mail_delivery;
 mod matrix;
 mod openapi;
+mod partnerships;
 mod platforms;
+mod position_papers;
 mod search;
 mod task_forces;
 mod users;

@@ -1,5 +1,8 @@
-//! Who may write what: every write route of the governance core × {admin, coordinator of this
-//! platform, coordinator of another platform, member, anonymous}, each cell on fresh objects.
+//! Who may write what: every write route of the governance core, workshops, activities,
+//! position papers and partnerships × {admin, coordinator of this platform, coordinator of
+//! another platform, member, anonymous}, each cell on fresh objects. Every cell also checks the
+//! audit trail: a write that succeeds leaves an entry naming the caller, one that is refused
+//! leaves nothing.
 
 use chrono::{Duration, Utc};
 use reqwest::Method;
@@ -53,6 +56,14 @@ enum Route {
     UpdateActivity,
     ChangeActivityStatus,
     DeleteActivity,
+    CreatePaper,
+    UpdatePaper,
+    TransitionPaper,
+    Endorse,
+    WithdrawEndorsement,
+    CreatePartnership,
+    UpdatePartnership,
+    PartnershipStep,
 }
 
 /// Expected status for [admin, coordinator here, coordinator elsewhere, member, anonymous].
@@ -84,10 +95,23 @@ fn expected(route: Route) -> [u16; 5] {
         Nominate | CastBallot => [403, 201, 403, 201, 401],
         // Only the nominee (the member) accepts.
         AcceptNomination => [403, 403, 403, 200, 401],
+        // Members draft papers; to anyone outside the platform an unpublished paper is 404.
+        CreatePaper => [201, 201, 403, 201, 401],
+        // The member is the paper's author.
+        UpdatePaper => [200, 200, 404, 200, 401],
+        // Adoption is the coordinator's (or an admin's), not the author's.
+        TransitionPaper => [200, 200, 404, 403, 401],
+        // The admin belongs to no local authority; the coordinator and the member do.
+        Endorse => [403, 201, 404, 201, 401],
+        // Everyone but the anonymous caller is an admin or from the endorsing authority.
+        WithdrawEndorsement => [204, 204, 204, 204, 401],
+        // Nobody but the admin is in the international partnerships task force.
+        CreatePartnership => [201, 403, 403, 403, 401],
+        UpdatePartnership | PartnershipStep => [200, 403, 403, 403, 401],
     }
 }
 
-const ROUTES: [Route; 44] = {
+const ROUTES: [Route; 52] = {
     use Route::*;
     [
         CreatePlatform,
@@ -134,11 +158,21 @@ const ROUTES: [Route; 44] = {
         UpdateActivity,
         ChangeActivityStatus,
         DeleteActivity,
+        CreatePaper,
+        UpdatePaper,
+        TransitionPaper,
+        Endorse,
+        WithdrawEndorsement,
+        CreatePartnership,
+        UpdatePartnership,
+        PartnershipStep,
     ]
 };
 
 struct Fixture {
     admin: String,
+    /// The authority of the coordinators, the member and the other member.
+    authority: i64,
     coord_id: i64,
     member_id: i64,
     /// A member of the authority, used as applicant, removable member and task-force member.
@@ -220,6 +254,36 @@ async fn membership(app: &TestApp, platform: i64, user: i64, status: &str) {
     .insert(&app.db)
     .await
     .expect("membership");
+}
+
+/// A paper on platform `p` written by the member, moved by the admin along `path`.
+async fn paper(app: &TestApp, fx: &Fixture, p: i64, path: &[&str]) -> i64 {
+    let created = admin_post(
+        app,
+        fx,
+        "/api/v1/position-papers",
+        json!({"platform_id": p, "target_body": "وزارة الحكم المحلي", "title": {"ar": "ورقة موقف"},
+               "body": {"ar": "النص"}, "author_ids": [fx.member_id]}),
+    )
+    .await;
+    let id = created["id"].as_i64().expect("id");
+    for to in path {
+        admin_post(
+            app,
+            fx,
+            &format!("/api/v1/position-papers/{id}/transitions"),
+            json!({"to": to}),
+        )
+        .await;
+    }
+    id
+}
+
+fn partnership_body(fx: &Fixture) -> Value {
+    json!({"kind": "twinning", "subject": {"ar": "توأمة"}, "supervising_body": "لجنة المتابعة",
+           "starts_on": "2027-01-01", "ends_on": "2029-12-31",
+           "parties": [{"kind": "local_authority", "local_authority_id": fx.authority},
+                       {"kind": "foreign_local_authority", "name": {"ar": "بلدية أجنبية", "en": "A foreign town"}, "country": "FR"}]})
 }
 
 async fn plan(app: &TestApp, fx: &Fixture, platform: i64) -> Value {
@@ -585,6 +649,86 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                 ),
             }
         }
+        CreatePaper => req(
+            Method::POST,
+            "/api/v1/position-papers".into(),
+            json!({"platform_id": p, "target_body": "وزارة المالية", "title": {"ar": "ورقة"},
+                   "author_ids": [fx.member_id]}),
+        ),
+        UpdatePaper => {
+            let id = paper(app, fx, p, &[]).await;
+            Request {
+                if_match: true,
+                ..req(
+                    Method::PATCH,
+                    format!("/api/v1/position-papers/{id}"),
+                    json!({"body": {"ar": "نص معدل"}}),
+                )
+            }
+        }
+        TransitionPaper => {
+            let id = paper(app, fx, p, &["in_review"]).await;
+            req(
+                Method::POST,
+                format!("/api/v1/position-papers/{id}/transitions"),
+                json!({"to": "adopted"}),
+            )
+        }
+        Endorse => {
+            let id = paper(app, fx, p, &["in_review", "adopted"]).await;
+            req(
+                Method::POST,
+                format!("/api/v1/position-papers/{id}/endorsements"),
+                json!({"statement": "نؤيد"}),
+            )
+        }
+        WithdrawEndorsement => {
+            let id = paper(
+                app,
+                fx,
+                p,
+                &["in_review", "adopted", "submitted", "published"],
+            )
+            .await;
+            let res = app
+                .post(
+                    &format!("/api/v1/position-papers/{id}/endorsements"),
+                    fx.tokens[3].as_deref(),
+                    &json!({}),
+                )
+                .await;
+            assert_eq!(res.status(), 201, "set-up endorsement");
+            req(
+                Method::DELETE,
+                format!("/api/v1/position-papers/{id}/endorsements/{}", fx.authority),
+                Value::Null,
+            )
+        }
+        CreatePartnership => req(
+            Method::POST,
+            "/api/v1/partnerships".into(),
+            partnership_body(fx),
+        ),
+        UpdatePartnership | PartnershipStep => {
+            let created = admin_post(app, fx, "/api/v1/partnerships", partnership_body(fx)).await;
+            let id = created["id"].as_i64().expect("id");
+            if matches!(route, UpdatePartnership) {
+                Request {
+                    if_match: true,
+                    ..req(
+                        Method::PATCH,
+                        format!("/api/v1/partnerships/{id}"),
+                        json!({"supervising_body": "مكتب الشراكات"}),
+                    )
+                }
+            } else {
+                req(
+                    Method::POST,
+                    format!("/api/v1/partnerships/{id}/steps"),
+                    json!({"to": "drafting", "minutes": "محضر"}),
+                )
+            }
+        }
         CreateTaskForce => req(
             Method::POST,
             "/api/v1/task-forces".into(),
@@ -637,6 +781,16 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
     }
 }
 
+/// The newest audit entry.
+async fn last_audit(app: &TestApp) -> Option<entity::audit_entry::Model> {
+    use sea_orm::{EntityTrait, QueryOrder};
+    entity::audit_entry::Entity::find()
+        .order_by_desc(entity::audit_entry::Column::Id)
+        .one(&app.db)
+        .await
+        .expect("audit")
+}
+
 #[tokio::test]
 async fn rights_stop_at_the_platform_for_every_write_route() {
     let app = spawn_app().await;
@@ -659,8 +813,12 @@ async fn rights_stop_at_the_platform_for_every_write_route() {
     let elsewhere = app.platform_id("public-relations").await;
     app.make_coordinator(elsewhere, coord_b_id, "coordinator")
         .await;
+    let admin_id = app.get_json("/api/v1/me", Some(&admin)).await["id"]
+        .as_i64()
+        .expect("admin id");
     let fx = Fixture {
         admin: admin.clone(),
+        authority,
         coord_id,
         member_id,
         other_id,
@@ -674,11 +832,19 @@ async fn rights_stop_at_the_platform_for_every_write_route() {
         "member",
         "anonymous",
     ];
+    let callers = [
+        Some(admin_id),
+        Some(coord_id),
+        Some(coord_b_id),
+        Some(member_id),
+        None,
+    ];
     let mut failures = Vec::new();
     for route in ROUTES {
         let want = expected(route);
         for (i, token) in fx.tokens.iter().enumerate() {
             let r = prepare(&app, &fx, route).await;
+            let before = last_audit(&app).await;
             let mut rb = app.request(r.method.clone(), &r.path, token.as_deref());
             if r.if_match {
                 rb = rb.header("If-Match", "\"1\"");
@@ -688,6 +854,22 @@ async fn rights_stop_at_the_platform_for_every_write_route() {
             }
             let res = rb.send().await.expect("request");
             let got = res.status().as_u16();
+            let after = last_audit(&app).await;
+            let audited = after.as_ref().map(|e| e.id) != before.as_ref().map(|e| e.id);
+            if res.status().is_success() {
+                let by = after.as_ref().and_then(|e| e.actor_id);
+                if !audited || by != callers[i] {
+                    failures.push(format!(
+                        "{route:?} as {}: succeeded but the newest audit entry is {after:?}",
+                        roles[i]
+                    ));
+                }
+            } else if audited {
+                failures.push(format!(
+                    "{route:?} as {}: refused ({got}) but audited: {after:?}",
+                    roles[i]
+                ));
+            }
             if got != want[i] {
                 let body = res.text().await.unwrap_or_default();
                 failures.push(format!(

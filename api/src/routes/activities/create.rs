@@ -7,6 +7,7 @@ use validator::Validate;
 
 use super::{ActivityResponse, BudgetLineInput, Risk, response, write_children};
 use crate::access::require_manager;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
 use crate::error::ApiError;
@@ -115,6 +116,14 @@ pub async fn create_activity(
         Some(&req.budget_lines),
     )
     .await?;
+    Entry::new("activity.create", "activity", saved.id)
+        .created(&saved)
+        .platform(saved.platform_id)
+        .field("host_platform_ids", &hosts)
+        .field("risks", &req.risks)
+        .field("budget_lines", &req.budget_lines)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = response(&txn, saved).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()

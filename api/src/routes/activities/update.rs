@@ -7,6 +7,7 @@ use validator::Validate;
 
 use super::{ActivityResponse, BudgetLineInput, Risk, activity_or_404, response, write_children};
 use crate::access::require_manager;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
 use crate::error::ApiError;
@@ -110,7 +111,23 @@ pub async fn update_activity(
         body.budget_lines.as_deref(),
     )
     .await?;
-    let body = response(&txn, activity_or_404(&txn, a.id).await?).await?;
+    let updated = activity_or_404(&txn, a.id).await?;
+    let mut entry = Entry::new("activity.update", "activity", a.id)
+        .updated(&a, &updated)
+        .platform(a.platform_id);
+    if let Some(h) = &hosts {
+        entry = entry.field("host_platform_ids", h);
+    }
+    if let Some(r) = &body.risks {
+        entry = entry.field("risks", r);
+    }
+    if let Some(b) = &body.budget_lines {
+        entry = entry.field("budget_lines", b);
+    }
+    entry
+        .write(&txn, Some(auth.id()), updated.updated_at)
+        .await?;
+    let body = response(&txn, updated).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
@@ -190,7 +207,13 @@ pub async fn change_activity_status(
         .filter(activity::Column::Id.eq(a.id))
         .exec(&txn)
         .await?;
-    let body = response(&txn, activity_or_404(&txn, a.id).await?).await?;
+    let updated = activity_or_404(&txn, a.id).await?;
+    Entry::new("activity.status", "activity", a.id)
+        .updated(&a, &updated)
+        .platform(a.platform_id)
+        .write(&txn, Some(auth.id()), updated.updated_at)
+        .await?;
+    let body = response(&txn, updated).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
@@ -225,6 +248,11 @@ pub async fn delete_activity(
         .exec(&txn)
         .await
         .map_err(ApiError::from_delete)?;
+    Entry::new("activity.delete", "activity", a.id)
+        .deleted(&a)
+        .platform(a.platform_id)
+        .write(&txn, Some(auth.id()), state.clock.now())
+        .await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -5,6 +5,7 @@ use super::action::{
     EMAIL_VERIFICATION_TTL, TokenRequest, consume_action_token, issue_action_token,
     send_action_email,
 };
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::email::ActionEmail;
 use crate::error::ApiError;
@@ -38,6 +39,9 @@ pub async fn request_email_verification(
             &token,
         )
         .await?;
+        Entry::new("user.email_verification_request", "user", auth.id())
+            .write(&txn, Some(auth.id()), state.clock.now())
+            .await?;
         txn.commit().await?;
     }
     Ok(HttpResponse::Accepted().finish())
@@ -62,11 +66,16 @@ pub async fn confirm_email_verification(
         ActionEmail::EmailVerification,
     )
     .await?;
+    let before = u.clone();
     let mut model = u.into_active_model();
-    let now = chrono::Utc::now();
+    let now = state.clock.now();
     model.email_verified_at = Set(Some(now));
     model.updated_at = Set(now);
-    model.update(&txn).await?;
+    let updated = model.update(&txn).await?;
+    Entry::new("user.email_verify", "user", updated.id)
+        .updated(&before, &updated)
+        .write(&txn, Some(updated.id), now)
+        .await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

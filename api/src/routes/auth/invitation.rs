@@ -3,6 +3,7 @@ use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 
 use super::action::{TokenPasswordRequest, consume_action_token};
 use super::session::{self, TokenResponse};
+use crate::audit::Entry;
 use crate::auth::password;
 use crate::email::ActionEmail;
 use crate::error::ApiError;
@@ -26,13 +27,18 @@ pub async fn accept_invitation(
     let txn = crate::db::begin(&state.db).await?;
     let u = consume_action_token(&txn, &body.token, ActionEmail::Invitation).await?;
     let id = u.id;
-    let now = chrono::Utc::now();
+    let now = state.clock.now();
+    let before = u.clone();
     let mut model = u.into_active_model();
     model.password_hash = Set(Some(hash));
     model.email_verified_at = Set(Some(now));
     model.updated_at = Set(now);
-    model.update(&txn).await?;
+    let updated = model.update(&txn).await?;
     let tokens = session::issue(&txn, &state, id, None).await?;
+    Entry::new("user.accept_invitation", "user", id)
+        .updated(&before, &updated)
+        .write(&txn, Some(id), now)
+        .await?;
     txn.commit().await?;
     Ok(web::Json(tokens))
 }

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::session::{self, TokenResponse};
+use crate::audit::Entry;
 use crate::auth::password;
 use crate::domain;
 use crate::error::ApiError;
@@ -78,6 +79,9 @@ pub async fn login(
     state.throttle.record_success(&email);
     let txn = crate::db::begin(&state.db).await?;
     let tokens = session::issue(&txn, &state, user.id, None).await?;
+    Entry::new("session.login", "user", user.id)
+        .write(&txn, Some(user.id), state.clock.now())
+        .await?;
     txn.commit().await?;
     tracing::info!(user_id = user.id, "login succeeded");
     Ok(web::Json(tokens))

@@ -4,6 +4,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::refresh::revoke_family;
 use super::session::RefreshTokenRequest;
+use crate::audit::Entry;
 use crate::auth::tokens;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
@@ -23,12 +24,17 @@ pub async fn logout(
     body: ValidatedJson<RefreshTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let hash = tokens::hash(&body.into_inner().refresh_token);
+    let txn = crate::db::begin(&state.db).await?;
     if let Some(t) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(&hash))
-        .one(&state.db)
+        .one(&txn)
         .await?
     {
-        revoke_family(&state.db, &t.family).await?;
+        revoke_family(&txn, &t.family).await?;
+        Entry::new("session.logout", "user", t.user_id)
+            .write(&txn, Some(t.user_id), state.clock.now())
+            .await?;
     }
+    txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -9,6 +9,7 @@ use super::action::{
     PASSWORD_RESET_TTL, TokenPasswordRequest, consume_action_token, issue_action_token,
     send_action_email,
 };
+use crate::audit::Entry;
 use crate::auth::password;
 use crate::domain;
 use crate::email::ActionEmail;
@@ -49,6 +50,9 @@ pub async fn request_password_reset(
         let token =
             issue_action_token(&txn, u.id, ActionEmail::PasswordReset, PASSWORD_RESET_TTL).await?;
         send_action_email(&txn, &state, &u, ActionEmail::PasswordReset, &token).await?;
+        Entry::new("user.password_reset_request", "user", u.id)
+            .write(&txn, None, state.clock.now())
+            .await?;
         txn.commit().await?;
     }
     Ok(HttpResponse::Accepted().finish())
@@ -71,11 +75,17 @@ pub async fn confirm_password_reset(
     let txn = crate::db::begin(&state.db).await?;
     let u = consume_action_token(&txn, &body.token, ActionEmail::PasswordReset).await?;
     let id = u.id;
+    let before = u.clone();
+    let now = state.clock.now();
     let mut model = u.into_active_model();
     model.password_hash = Set(Some(hash));
-    model.updated_at = Set(chrono::Utc::now());
-    model.update(&txn).await?;
+    model.updated_at = Set(now);
+    let updated = model.update(&txn).await?;
     revoke_sessions(&txn, id).await?;
+    Entry::new("user.password_reset", "user", id)
+        .updated(&before, &updated)
+        .write(&txn, Some(id), now)
+        .await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,6 +3,7 @@ use entity::{refresh_token, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::session::{self, RefreshTokenRequest, TokenResponse};
+use crate::audit::Entry;
 use crate::auth::tokens;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
@@ -72,6 +73,9 @@ pub async fn refresh(
         .rows_affected;
     if spent != 1 {
         revoke_family(&txn, &current.family).await?;
+        Entry::new("session.reuse_revoked", "user", current.user_id)
+            .write(&txn, None, now)
+            .await?;
         txn.commit().await?;
         tracing::warn!(
             user_id = current.user_id,
@@ -87,6 +91,9 @@ pub async fn refresh(
         return Err(invalid_refresh());
     }
     let tokens = session::issue(&txn, &state, current.user_id, Some(current.family)).await?;
+    Entry::new("session.refresh", "user", current.user_id)
+        .write(&txn, Some(current.user_id), now)
+        .await?;
     txn.commit().await?;
     Ok(web::Json(tokens))
 }

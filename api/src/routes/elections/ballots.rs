@@ -7,6 +7,7 @@ use validator::Validate;
 
 use super::{Phase, election_or_404, phase, window_closed};
 use crate::access::is_active_member;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::Seat;
 use crate::error::ApiError;
@@ -102,6 +103,12 @@ pub async fn cast_ballot(
     }
     .insert(&txn)
     .await?;
+    // That the member voted, and for which seat; never for whom (the ballot stays secret).
+    Entry::new("election.vote", "election", e.id)
+        .platform(e.platform_id)
+        .field("seat", req.seat.as_str())
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(BallotReceipt {
         election_id: e.id,

@@ -7,6 +7,7 @@ use validator::Validate;
 
 use super::{ElectionResponse, Phase, election_or_404, election_response, phase, window_closed};
 use crate::access::is_active_member;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::Seat;
 use crate::error::ApiError;
@@ -65,7 +66,7 @@ pub async fn nominate(
     if phase(&e, now) != Phase::Nomination {
         return Err(window_closed("nomination", "الترشح"));
     }
-    election_candidate::ActiveModel {
+    let candidate = election_candidate::ActiveModel {
         election_id: Set(e.id),
         seat: Set(req.seat.as_str().to_owned()),
         user_id: Set(nominee),
@@ -76,6 +77,11 @@ pub async fn nominate(
     }
     .insert(&txn)
     .await?;
+    Entry::new("election.nominate", "election_candidate", candidate.id)
+        .created(&candidate)
+        .platform(e.platform_id)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = election_response(&txn, e, now).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(body))
@@ -115,9 +121,15 @@ pub async fn accept_nomination(
         return Err(window_closed("nomination", "الترشح"));
     }
     if c.accepted_at.is_none() {
+        let before = c.clone();
         let mut am = c.into_active_model();
         am.accepted_at = Set(Some(now));
-        am.update(&txn).await?;
+        let saved = am.update(&txn).await?;
+        Entry::new("election.accept_nomination", "election_candidate", saved.id)
+            .updated(&before, &saved)
+            .platform(e.platform_id)
+            .write(&txn, Some(auth.id()), now)
+            .await?;
     }
     let body = election_response(&txn, e, now).await?;
     txn.commit().await?;

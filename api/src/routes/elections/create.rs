@@ -11,6 +11,7 @@ use validator::Validate;
 
 use super::{ElectionResponse, election_response, election_responses};
 use crate::access::{platform_or_404, require_manager};
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, FieldError};
 use crate::extract::ValidatedJson;
@@ -126,6 +127,11 @@ pub async fn create_election(
     }
     .insert(&txn)
     .await?;
+    Entry::new("election.create", "election", created.id)
+        .created(&created)
+        .platform(platform.id)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = election_response(&txn, created, now).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()

@@ -11,6 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{Phase, candidates_of, election_or_404, phase};
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, Seat};
 use crate::error::ApiError;
@@ -234,8 +235,10 @@ pub async fn certify(
             "تم اعتماد هذه الانتخابات من قبل.",
         )));
     }
+    let mut winners = serde_json::Map::new();
     for seat in tally(&txn, &e).await? {
         let Some(winner) = seat.winner else { continue };
+        winners.insert(seat.seat.as_str().to_owned(), winner.user_id.into());
         coordinator_term::Entity::update_many()
             .set(coordinator_term::ActiveModel {
                 ended_at: Set(Some(now)),
@@ -263,6 +266,12 @@ pub async fn certify(
         .await?;
     }
     let certified = election_or_404(&txn, e.id).await?;
+    Entry::new("election.certify", "election", e.id)
+        .platform(e.platform_id)
+        .updated(&e, &certified)
+        .field("winners", winners)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = results_of(&txn, certified, now).await?;
     txn.commit().await?;
     Ok(web::Json(body))

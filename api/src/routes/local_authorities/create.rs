@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{LocalAuthorityResponse, search_text};
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{AuthorityKind, Bilingual, Region};
 use crate::error::ApiError;
@@ -43,7 +44,8 @@ pub async fn create_local_authority(
     auth.require_admin()?;
     let req = body.into_inner();
     let name = req.name.trimmed();
-    let now = chrono::Utc::now();
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
     let model = local_authority::ActiveModel {
         search_text: Set(search_text(&name, req.governorate.trim())),
         name_ar: Set(name.ar),
@@ -55,8 +57,13 @@ pub async fn create_local_authority(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&state.db)
+    .insert(&txn)
     .await?;
+    Entry::new("local_authority.create", "local_authority", model.id)
+        .created(&model)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
+    txn.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{LocalAuthorityResponse, search_text};
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{AuthorityKind, Bilingual, Region};
 use crate::error::ApiError;
@@ -43,8 +44,9 @@ pub async fn update_local_authority(
 ) -> Result<web::Json<LocalAuthorityResponse>, ApiError> {
     auth.require_admin()?;
     let req = body.into_inner();
+    let txn = crate::db::begin(&state.db).await?;
     let current = local_authority::Entity::find_by_id(id.into_inner())
-        .one(&state.db)
+        .one(&txn)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let name = req.name.map(Bilingual::trimmed).unwrap_or(Bilingual {
@@ -55,6 +57,7 @@ pub async fn update_local_authority(
         .governorate
         .map(|g| g.trim().to_owned())
         .unwrap_or_else(|| current.governorate.clone());
+    let before = current.clone();
     let mut model = current.into_active_model();
     model.search_text = Set(search_text(&name, &governorate));
     model.name_ar = Set(name.ar);
@@ -66,7 +69,13 @@ pub async fn update_local_authority(
     if let Some(region) = req.region {
         model.region = Set(region.as_str().to_owned());
     }
-    model.updated_at = Set(chrono::Utc::now());
-    let updated = model.update(&state.db).await?;
+    let now = state.clock.now();
+    model.updated_at = Set(now);
+    let updated = model.update(&txn).await?;
+    Entry::new("local_authority.update", "local_authority", updated.id)
+        .updated(&before, &updated)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
+    txn.commit().await?;
     Ok(web::Json(updated.into()))
 }

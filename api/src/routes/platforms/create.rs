@@ -7,6 +7,7 @@ use validator::Validate;
 
 use super::{PlatformResponse, response};
 use crate::access::platform_or_404;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, BilingualText, PlatformKind, PlatformStatus};
 use crate::error::ApiError;
@@ -148,6 +149,11 @@ pub async fn create_platform(
     }
     .insert(&txn)
     .await?;
+    Entry::new("platform.create", "platform", created.id)
+        .platform(created.id)
+        .created(&created)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = response(&txn, created).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()

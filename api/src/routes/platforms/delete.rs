@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, delete, web};
 use entity::platform;
 use sea_orm::EntityTrait;
 
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -22,12 +23,20 @@ pub async fn delete_platform(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let result = platform::Entity::delete_by_id(id.into_inner())
-        .exec(&state.db)
+    let txn = crate::db::begin(&state.db).await?;
+    let current = platform::Entity::find_by_id(id.into_inner())
+        .one(&txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    platform::Entity::delete_by_id(current.id)
+        .exec(&txn)
         .await
         .map_err(ApiError::from_delete)?;
-    if result.rows_affected == 0 {
-        return Err(ApiError::not_found());
-    }
+    Entry::new("platform.delete", "platform", current.id)
+        .platform(current.id)
+        .deleted(&current)
+        .write(&txn, Some(auth.id()), state.clock.now())
+        .await?;
+    txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::stats;
 use crate::access::{is_coordinator, platform_or_404, require_manager};
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, Gender, MembershipStatus};
 use crate::error::ApiError;
@@ -202,16 +203,23 @@ pub async fn request_membership(
             )));
         }
         Some(m) => {
+            let before = m.clone();
             let mut am = m.into_active_model();
             am.status = Set(MembershipStatus::Pending.as_str().to_owned());
             am.requested_at = Set(now);
             am.decided_at = Set(None);
             am.decided_by = Set(None);
             am.left_at = Set(None);
-            am.update(&txn).await?
+            let saved = am.update(&txn).await?;
+            Entry::new("membership.request", "membership", saved.id)
+                .updated(&before, &saved)
+                .platform(platform.id)
+                .write(&txn, Some(auth.id()), now)
+                .await?;
+            saved
         }
         None => {
-            membership::ActiveModel {
+            let saved = membership::ActiveModel {
                 platform_id: Set(platform.id),
                 user_id: Set(auth.id()),
                 status: Set(MembershipStatus::Pending.as_str().to_owned()),
@@ -222,7 +230,13 @@ pub async fn request_membership(
                 ..Default::default()
             }
             .insert(&txn)
-            .await?
+            .await?;
+            Entry::new("membership.request", "membership", saved.id)
+                .created(&saved)
+                .platform(platform.id)
+                .write(&txn, Some(auth.id()), now)
+                .await?;
+            saved
         }
     };
     let body = member_response(&txn, saved).await?;
@@ -249,11 +263,23 @@ async fn decide(
             "يمكن قبول أو رفض الطلبات قيد المراجعة فقط.",
         )));
     }
+    let before = m.clone();
+    let now = state.clock.now();
     let mut am = m.into_active_model();
     am.status = Set(to.as_str().to_owned());
-    am.decided_at = Set(Some(state.clock.now()));
+    am.decided_at = Set(Some(now));
     am.decided_by = Set(Some(auth.id()));
     let saved = am.update(&txn).await?;
+    let action = if to == MembershipStatus::Active {
+        "membership.approve"
+    } else {
+        "membership.reject"
+    };
+    Entry::new(action, "membership", saved.id)
+        .updated(&before, &saved)
+        .platform(platform.id)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = member_response(&txn, saved).await?;
     txn.commit().await?;
     Ok(body)
@@ -349,10 +375,14 @@ pub async fn remove_membership(
             "هذا الشخص ليس عضوًا حاليًا في المنصة.",
         )));
     }
+    let before = m.clone();
     let mut am = m.into_active_model();
     am.status = Set(MembershipStatus::Left.as_str().to_owned());
     am.left_at = Set(Some(now));
-    am.update(&txn).await?;
+    let saved = am.update(&txn).await?;
+    let mut entry = Entry::new("membership.leave", "membership", saved.id)
+        .updated(&before, &saved)
+        .platform(platform.id);
     if is_coordinator(&txn, user_id, platform.id).await? {
         coordinator_term::Entity::update_many()
             .set(coordinator_term::ActiveModel {
@@ -364,7 +394,9 @@ pub async fn remove_membership(
             .filter(coordinator_term::Column::EndedAt.is_null())
             .exec(&txn)
             .await?;
+        entry = entry.field("coordinator_term_ended", true);
     }
+    entry.write(&txn, Some(auth.id()), now).await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

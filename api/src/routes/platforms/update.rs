@@ -8,6 +8,7 @@ use validator::Validate;
 use super::create::check_parent;
 use super::response;
 use crate::access::platform_or_404;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, BilingualText, PlatformKind, PlatformStatus};
 use crate::error::ApiError;
@@ -135,6 +136,11 @@ pub async fn update_platform(
         return Err(etag::stale());
     }
     let updated = platform_or_404(&txn, platform_id).await?;
+    Entry::new("platform.update", "platform", platform_id)
+        .platform(platform_id)
+        .updated(&current, &updated)
+        .write(&txn, Some(auth.id()), updated.updated_at)
+        .await?;
     let body = response(&txn, updated).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()

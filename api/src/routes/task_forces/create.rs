@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{TaskForceResponse, response, search_text};
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, BilingualText, TaskForceStatus};
 use crate::error::ApiError;
@@ -54,6 +55,7 @@ pub async fn create_task_force(
     let req = body.into_inner();
     let name = req.name.trimmed();
     let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
     let created = task_force::ActiveModel {
         slug: Set(req.slug),
         search_text: Set(search_text(&name, &req.mandate)),
@@ -70,9 +72,14 @@ pub async fn create_task_force(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&state.db)
+    .insert(&txn)
     .await?;
-    let body = response(&state.db, created).await?;
+    Entry::new("task_force.create", "task_force", created.id)
+        .created(&created)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
+    let body = response(&txn, created).await?;
+    txn.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header(etag::header(body.version))
         .insert_header((

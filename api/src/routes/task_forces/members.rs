@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::task_force_or_404;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::Bilingual;
 use crate::error::ApiError;
@@ -194,7 +195,7 @@ pub async fn add_task_force_member(
             )));
         }
     }
-    task_force_member::ActiveModel {
+    let added = task_force_member::ActiveModel {
         task_force_id: Set(tf.id),
         user_id: Set(user_id),
         local_authority_id: Set(authority),
@@ -203,6 +204,10 @@ pub async fn add_task_force_member(
     }
     .insert(&txn)
     .await?;
+    Entry::new("task_force.add_member", "task_force_member", added.id)
+        .created(&added)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = super::response(&txn, tf).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(body))
@@ -222,14 +227,20 @@ pub async fn remove_task_force_member(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let (tf_id, user_id) = path.into_inner();
-    let removed = task_force_member::Entity::delete_many()
+    let txn = crate::db::begin(&state.db).await?;
+    let member = task_force_member::Entity::find()
         .filter(task_force_member::Column::TaskForceId.eq(tf_id))
         .filter(task_force_member::Column::UserId.eq(user_id))
-        .exec(&state.db)
+        .one(&txn)
         .await?
-        .rows_affected;
-    if removed == 0 {
-        return Err(ApiError::not_found());
-    }
+        .ok_or_else(ApiError::not_found)?;
+    task_force_member::Entity::delete_by_id(member.id)
+        .exec(&txn)
+        .await?;
+    Entry::new("task_force.remove_member", "task_force_member", member.id)
+        .deleted(&member)
+        .write(&txn, Some(auth.id()), state.clock.now())
+        .await?;
+    txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

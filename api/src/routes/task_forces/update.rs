@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{response, search_text, task_force_or_404};
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, BilingualText, TaskForceStatus};
 use crate::error::ApiError;
@@ -80,6 +81,7 @@ pub async fn update_task_force(
         current.mandate_ar.clone(),
         current.mandate_en.clone(),
     ));
+    let before = current.clone();
     let mut m = current.into_active_model();
     m.search_text = Set(search_text(&name, &mandate));
     m.name_ar = Set(name.ar);
@@ -110,7 +112,12 @@ pub async fn update_task_force(
     if written != 1 {
         return Err(etag::stale());
     }
-    let body = response(&txn, task_force_or_404(&txn, task_force_id).await?).await?;
+    let updated = task_force_or_404(&txn, task_force_id).await?;
+    Entry::new("task_force.update", "task_force", task_force_id)
+        .updated(&before, &updated)
+        .write(&txn, Some(auth.id()), updated.updated_at)
+        .await?;
+    let body = response(&txn, updated).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
@@ -130,12 +137,16 @@ pub async fn delete_task_force(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let result = task_force::Entity::delete_by_id(id.into_inner())
-        .exec(&state.db)
+    let txn = crate::db::begin(&state.db).await?;
+    let current = task_force_or_404(&txn, id.into_inner()).await?;
+    task_force::Entity::delete_by_id(current.id)
+        .exec(&txn)
         .await
         .map_err(ApiError::from_delete)?;
-    if result.rows_affected == 0 {
-        return Err(ApiError::not_found());
-    }
+    Entry::new("task_force.delete", "task_force", current.id)
+        .deleted(&current)
+        .write(&txn, Some(auth.id()), state.clock.now())
+        .await?;
+    txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -10,6 +10,7 @@ use validator::Validate;
 
 use super::topic_or_404;
 use crate::access::require_manager;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, search};
 use crate::error::ApiError;
@@ -51,6 +52,7 @@ pub async fn update_topic(
         crate::routes::work_plans::check_axis(&txn, t.work_plan_id, axis).await?;
     }
     bump_version(&txn, t.work_plan_id, None, now).await?;
+    let before = t.clone();
     let mut m = t.into_active_model();
     if let Some(title) = req.title.map(Bilingual::trimmed) {
         m.search_text = Set(search::fold_all([title.ar.as_str(), title.en.as_str()]));
@@ -62,6 +64,11 @@ pub async fn update_topic(
     }
     m.updated_at = Set(now);
     let saved = m.update(&txn).await?;
+    Entry::new("topic.update", "topic", saved.id)
+        .updated(&before, &saved)
+        .platform(saved.platform_id)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     txn.commit().await?;
     Ok(web::Json(saved.into()))
 }
@@ -96,6 +103,11 @@ pub async fn delete_topic(
         .all(&txn)
         .await?;
     renumber(&txn, t.work_plan_id, &rest).await?;
+    Entry::new("topic.delete", "topic", t.id)
+        .platform(t.platform_id)
+        .deleted(&t)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

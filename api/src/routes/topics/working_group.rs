@@ -12,6 +12,7 @@ use validator::Validate;
 
 use super::topic_or_404;
 use crate::access::{is_active_member, require_manager};
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, search};
 use crate::error::ApiError;
@@ -210,8 +211,10 @@ pub async fn put_working_group(
         en: t.title_en.clone(),
     });
     let search_text = search::fold_all([name.ar.as_str(), name.en.as_str()]);
+    let mut before = None;
     let (saved, created) = match group_of(&txn, t.id).await? {
         Some(g) => {
+            before = Some(g.clone());
             let mut m = g.into_active_model();
             m.name_ar = Set(name.ar);
             m.name_en = Set(name.en);
@@ -240,6 +243,14 @@ pub async fn put_working_group(
     if let Some(lead) = req.lead_user_id {
         add_member(&txn, saved.id, lead, now).await?;
     }
+    let entry = match &before {
+        Some(b) => Entry::new("working_group.update", "working_group", saved.id).updated(b, &saved),
+        None => Entry::new("working_group.create", "working_group", saved.id).created(&saved),
+    };
+    entry
+        .platform(saved.platform_id)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = group_response(&txn, saved).await?;
     txn.commit().await?;
     Ok(if created {
@@ -282,7 +293,7 @@ pub async fn add_working_group_member(
         .await?
         .ok_or_else(ApiError::not_found)?;
     require_platform_member(&txn, user_id, t.platform_id, "/user_id").await?;
-    working_group_member::ActiveModel {
+    let added = working_group_member::ActiveModel {
         working_group_id: Set(g.id),
         user_id: Set(user_id),
         joined_at: Set(now),
@@ -290,6 +301,11 @@ pub async fn add_working_group_member(
     }
     .insert(&txn)
     .await?;
+    Entry::new("working_group.add_member", "working_group_member", added.id)
+        .created(&added)
+        .platform(g.platform_id)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = group_response(&txn, g).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(body))
@@ -317,15 +333,25 @@ pub async fn remove_working_group_member(
     let g = group_of(&txn, t.id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let removed = working_group_member::Entity::delete_many()
+    let member = working_group_member::Entity::find()
         .filter(working_group_member::Column::WorkingGroupId.eq(g.id))
         .filter(working_group_member::Column::UserId.eq(user_id))
-        .exec(&txn)
+        .one(&txn)
         .await?
-        .rows_affected;
-    if removed == 0 {
-        return Err(ApiError::not_found());
-    }
+        .ok_or_else(ApiError::not_found)?;
+    working_group_member::Entity::delete_by_id(member.id)
+        .exec(&txn)
+        .await?;
+    Entry::new(
+        "working_group.remove_member",
+        "working_group_member",
+        member.id,
+    )
+    .deleted(&member)
+    .platform(g.platform_id)
+    .field("lead_removed", g.lead_user_id == Some(user_id))
+    .write(&txn, Some(auth.id()), state.clock.now())
+    .await?;
     if g.lead_user_id == Some(user_id) {
         let mut m = g.into_active_model();
         m.lead_user_id = Set(None);

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{UserResponse, check_authority, find_with_authority, search_text};
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{self, Bilingual, Gender, Locale, Role};
 use crate::email::ActionEmail;
@@ -53,7 +54,7 @@ pub async fn create_user(
     let email = domain::normalize_email(&req.email);
     let name = req.name.trimmed();
     let locale = req.locale.unwrap_or(Locale::Ar);
-    let now = chrono::Utc::now();
+    let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     check_authority(&txn, req.local_authority_id).await?;
     let created = user::ActiveModel {
@@ -78,6 +79,10 @@ pub async fn create_user(
     let token =
         issue_action_token(&txn, created.id, ActionEmail::Invitation, INVITATION_TTL).await?;
     send_action_email(&txn, &state, &created, ActionEmail::Invitation, &token).await?;
+    Entry::new("user.create", "user", created.id)
+        .created(&created)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let response = find_with_authority(&txn, created.id).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()

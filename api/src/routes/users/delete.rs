@@ -3,6 +3,7 @@ use entity::user;
 use sea_orm::EntityTrait;
 
 use super::ensure_other_admin;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::Role;
 use crate::error::ApiError;
@@ -45,6 +46,10 @@ pub async fn delete_user(
         .exec(&txn)
         .await
         .map_err(ApiError::from_delete)?;
+    Entry::new("user.delete", "user", target.id)
+        .deleted(&target)
+        .write(&txn, Some(auth.id()), state.clock.now())
+        .await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -9,6 +9,7 @@ use super::{
     UserResponse, check_authority, ensure_other_admin, find_with_authority, revoke_sessions,
     search_text,
 };
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, Gender, Locale, Role};
 use crate::error::ApiError;
@@ -68,6 +69,7 @@ pub async fn update_user(
     let deactivating = current.is_active && req.is_active == Some(false);
     let user_id = current.id;
     let email = current.email.clone();
+    let before = current.clone();
     let mut model = current.into_active_model();
     if let Some(name) = req.name.map(Bilingual::trimmed) {
         model.search_text = Set(search_text(&email, &name));
@@ -92,8 +94,13 @@ pub async fn update_user(
     if let Some(active) = req.is_active {
         model.is_active = Set(active);
     }
-    model.updated_at = Set(chrono::Utc::now());
-    model.update(&txn).await?;
+    let now = state.clock.now();
+    model.updated_at = Set(now);
+    let updated = model.update(&txn).await?;
+    Entry::new("user.update", "user", user_id)
+        .updated(&before, &updated)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     if deactivating {
         revoke_sessions(&txn, user_id).await?;
     }

@@ -4,6 +4,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::{plan_or_404, response};
 use crate::access::require_manager;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::WorkPlanStatus;
 use crate::error::ApiError;
@@ -58,7 +59,13 @@ pub async fn approve_work_plan(
     if written != 1 {
         return Err(etag::stale());
     }
-    let body = response(&txn, plan_or_404(&txn, plan.id).await?).await?;
+    let approved = plan_or_404(&txn, plan.id).await?;
+    Entry::new("work_plan.approve", "work_plan", plan.id)
+        .updated(&plan, &approved)
+        .platform(plan.platform_id)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
+    let body = response(&txn, approved).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

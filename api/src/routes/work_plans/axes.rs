@@ -8,6 +8,7 @@ use validator::Validate;
 
 use super::{bump_version, plan_or_404, response};
 use crate::access::require_manager;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::Bilingual;
 use crate::error::ApiError;
@@ -52,7 +53,7 @@ pub async fn add_axis(
         .one(&txn)
         .await?
         .flatten();
-    work_plan_axis::ActiveModel {
+    let axis = work_plan_axis::ActiveModel {
         work_plan_id: Set(plan.id),
         rank: Set(top.unwrap_or(0) + 1),
         name_ar: Set(name.ar),
@@ -61,6 +62,11 @@ pub async fn add_axis(
     }
     .insert(&txn)
     .await?;
+    Entry::new("work_plan.add_axis", "work_plan_axis", axis.id)
+        .created(&axis)
+        .platform(plan.platform_id)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = response(&txn, plan_or_404(&txn, plan.id).await?).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()

@@ -7,6 +7,7 @@ use validator::Validate;
 
 use super::{WorkPlanResponse, response};
 use crate::access::{platform_or_404, require_manager};
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, WorkPlanStatus, search};
 use crate::error::ApiError;
@@ -113,6 +114,7 @@ pub async fn create_work_plan(
         .await?;
         axis_ids.push(saved.id);
     }
+    let topic_count = req.topics.len();
     for (i, t) in req.topics.into_iter().enumerate() {
         let title = t.title.trimmed();
         topic::ActiveModel {
@@ -130,6 +132,13 @@ pub async fn create_work_plan(
         .insert(&txn)
         .await?;
     }
+    Entry::new("work_plan.create", "work_plan", plan.id)
+        .created(&plan)
+        .platform(platform.id)
+        .field("axes", axis_ids.len())
+        .field("topics", topic_count)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = response(&txn, plan).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()

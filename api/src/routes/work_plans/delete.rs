@@ -4,6 +4,7 @@ use sea_orm::EntityTrait;
 
 use super::plan_or_404;
 use crate::access::require_manager;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::WorkPlanStatus;
 use crate::error::ApiError;
@@ -38,6 +39,11 @@ pub async fn delete_work_plan(
         .exec(&txn)
         .await
         .map_err(ApiError::from_delete)?;
+    Entry::new("work_plan.delete", "work_plan", plan.id)
+        .deleted(&plan)
+        .platform(plan.platform_id)
+        .write(&txn, Some(auth.id()), state.clock.now())
+        .await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

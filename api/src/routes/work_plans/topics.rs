@@ -11,6 +11,7 @@ use validator::Validate;
 
 use super::{bump_version, plan_or_404, response};
 use crate::access::require_manager;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, search};
 use crate::error::ApiError;
@@ -88,7 +89,7 @@ pub async fn add_topic(
         .one(&txn)
         .await?
         .flatten();
-    topic::ActiveModel {
+    let added = topic::ActiveModel {
         work_plan_id: Set(plan.id),
         platform_id: Set(plan.platform_id),
         axis_id: Set(req.axis_id),
@@ -102,6 +103,11 @@ pub async fn add_topic(
     }
     .insert(&txn)
     .await?;
+    Entry::new("topic.create", "topic", added.id)
+        .created(&added)
+        .platform(plan.platform_id)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = response(&txn, plan_or_404(&txn, plan.id).await?).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()
@@ -190,6 +196,11 @@ pub async fn reorder_topics(
     }
     bump_version(&txn, plan.id, Some(expected), now).await?;
     renumber(&txn, plan.id, &ids).await?;
+    Entry::new("work_plan.reorder_topics", "work_plan", plan.id)
+        .platform(plan.platform_id)
+        .field("topic_ids", &ids)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = response(&txn, plan_or_404(&txn, plan.id).await?).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()

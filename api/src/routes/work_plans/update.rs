@@ -7,6 +7,7 @@ use validator::Validate;
 
 use super::{plan_or_404, response};
 use crate::access::require_manager;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::Bilingual;
 use crate::error::ApiError;
@@ -73,7 +74,13 @@ pub async fn update_work_plan(
     if written != 1 {
         return Err(etag::stale());
     }
-    let body = response(&txn, plan_or_404(&txn, plan.id).await?).await?;
+    let updated = plan_or_404(&txn, plan.id).await?;
+    Entry::new("work_plan.update", "work_plan", plan.id)
+        .updated(&plan, &updated)
+        .platform(plan.platform_id)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
+    let body = response(&txn, updated).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

@@ -7,6 +7,7 @@ use validator::Validate;
 
 use super::workshop_or_404;
 use crate::access::require_manager;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, RegistrationStatus, WorkshopStatus};
 use crate::error::ApiError;
@@ -175,6 +176,7 @@ pub async fn record_attendance(
             "يُسجل الحضور بعد بدء الورشة المجدولة.",
         )));
     }
+    let mut marked = Vec::with_capacity(req.entries.len());
     for (i, e) in req.entries.iter().enumerate() {
         if !matches!(
             e.status,
@@ -212,11 +214,22 @@ pub async fn record_attendance(
                     ),
                 )
             })?;
+        marked.push(serde_json::json!({
+            "registration_id": r.id,
+            "user_id": r.user_id,
+            "from": r.status,
+            "to": e.status.as_str(),
+        }));
         let mut am = r.into_active_model();
         am.status = Set(e.status.as_str().to_owned());
         am.updated_at = Set(now);
         am.update(&txn).await?;
     }
+    Entry::new("workshop.attendance", "workshop", w.id)
+        .platform(w.platform_id)
+        .field("entries", marked)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = attendance_of(&txn, &w).await?;
     txn.commit().await?;
     Ok(web::Json(body))
@@ -284,11 +297,17 @@ pub async fn check_in(
                 "أنت غير مسجل في هذه الورشة.",
             ))
         })?;
+    let before = r.clone();
     let mut am = r.into_active_model();
     am.status = Set(RegistrationStatus::Attended.as_str().to_owned());
     am.checked_in_at = Set(Some(now));
     am.updated_at = Set(now);
-    am.update(&txn).await?;
+    let saved = am.update(&txn).await?;
+    Entry::new("registration.check_in", "registration", saved.id)
+        .updated(&before, &saved)
+        .platform(w.platform_id)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use super::{mail, manages, workshop_or_404};
 use crate::access::platform_or_404;
+use crate::audit::Entry;
 use crate::auth::{AuthUser, tokens};
 use crate::domain::{RegistrationStatus, WorkshopStatus};
 use crate::error::ApiError;
@@ -156,7 +157,7 @@ pub async fn create_calendar_token(
     let txn = crate::db::begin(&state.db).await?;
     revoke_all(&txn, auth.id(), now).await?;
     let token = tokens::generate();
-    calendar_token::ActiveModel {
+    let saved = calendar_token::ActiveModel {
         user_id: Set(auth.id()),
         token_hash: Set(tokens::hash(&token)),
         created_at: Set(now),
@@ -165,6 +166,10 @@ pub async fn create_calendar_token(
     }
     .insert(&txn)
     .await?;
+    Entry::new("calendar_token.create", "calendar_token", saved.id)
+        .created(&saved)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     txn.commit().await?;
     let url = format!(
         "{}/api/v1/calendar/{token}.ics",
@@ -197,6 +202,12 @@ pub async fn revoke_calendar_token(
     auth: AuthUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    revoke_all(&state.db, auth.id(), state.clock.now()).await?;
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    revoke_all(&txn, auth.id(), now).await?;
+    Entry::new("calendar_token.revoke", "user", auth.id())
+        .write(&txn, Some(auth.id()), now)
+        .await?;
+    txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

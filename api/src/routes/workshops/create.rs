@@ -13,6 +13,7 @@ use super::{
     response, whole_seconds, write_children,
 };
 use crate::access::{platform_or_404, require_manager};
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
 use crate::error::{ApiError, FieldError};
@@ -301,6 +302,15 @@ pub async fn create_workshop(
         &hosts,
     )
     .await?;
+    Entry::new("workshop.create", "workshop", saved.id)
+        .created(&saved)
+        .platform(saved.platform_id)
+        .field("host_platform_ids", &hosts)
+        .field("agenda", &req.agenda)
+        .field("experts", &req.experts)
+        .field("materials", &req.materials)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     let body = response(&txn, saved, true, warnings).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()

@@ -15,6 +15,7 @@ use validator::Validate;
 
 use super::{mail, manages, workshop_or_404};
 use crate::access::{is_active_member, require_manager};
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, RegistrationStatus, WorkshopStatus};
 use crate::error::ApiError;
@@ -104,6 +105,7 @@ pub async fn promote_waitlisted(
     db: &impl ConnectionTrait,
     state: &AppState,
     w: &mut workshop::Model,
+    actor_id: i64,
 ) -> Result<(), ApiError> {
     loop {
         if w.capacity.is_some_and(|c| w.registered_count >= c) {
@@ -120,10 +122,17 @@ pub async fn promote_waitlisted(
         else {
             return Ok(());
         };
+        let before = next.clone();
+        let now = state.clock.now();
         let mut am = next.into_active_model();
         am.status = Set(RegistrationStatus::Registered.as_str().to_owned());
-        am.updated_at = Set(state.clock.now());
-        am.update(db).await?;
+        am.updated_at = Set(now);
+        let promoted = am.update(db).await?;
+        Entry::new("registration.promote", "registration", promoted.id)
+            .updated(&before, &promoted)
+            .platform(w.platform_id)
+            .write(db, Some(actor_id), now)
+            .await?;
         set_count(db, w, 1).await?;
         if let Some(p) = person {
             mail::notify(db, state, mail::Kind::Promotion, w, &[p]).await?;
@@ -267,15 +276,22 @@ pub async fn register(
             ));
         }
         Some(r) => {
+            let before = r.clone();
             let mut am = r.into_active_model();
             am.status = Set(status.as_str().to_owned());
             am.queued_at = Set(now);
             am.registered_by = Set(Some(auth.id()));
             am.updated_at = Set(now);
-            am.update(&txn).await?
+            let saved = am.update(&txn).await?;
+            Entry::new("registration.create", "registration", saved.id)
+                .updated(&before, &saved)
+                .platform(w.platform_id)
+                .write(&txn, Some(auth.id()), now)
+                .await?;
+            saved
         }
         None => {
-            registration::ActiveModel {
+            let saved = registration::ActiveModel {
                 workshop_id: Set(w.id),
                 user_id: Set(target),
                 status: Set(status.as_str().to_owned()),
@@ -287,7 +303,13 @@ pub async fn register(
                 ..Default::default()
             }
             .insert(&txn)
-            .await?
+            .await?;
+            Entry::new("registration.create", "registration", saved.id)
+                .created(&saved)
+                .platform(w.platform_id)
+                .write(&txn, Some(auth.id()), now)
+                .await?;
+            saved
         }
     };
     if status == RegistrationStatus::Registered {
@@ -415,14 +437,20 @@ pub async fn cancel_registration(
             "لا يوجد تسجيل فعال لإلغائه.",
         ));
     }
+    let before = r.clone();
     let mut am = r.into_active_model();
     am.status = Set(RegistrationStatus::Cancelled.as_str().to_owned());
     am.updated_at = Set(now);
-    am.update(&txn).await?;
+    let cancelled = am.update(&txn).await?;
+    Entry::new("registration.cancel", "registration", cancelled.id)
+        .updated(&before, &cancelled)
+        .platform(w.platform_id)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     if was == RegistrationStatus::Registered {
         set_count(&txn, &mut w, -1).await?;
         if w.status == WorkshopStatus::Scheduled.as_str() {
-            promote_waitlisted(&txn, &state, &mut w).await?;
+            promote_waitlisted(&txn, &state, &mut w, auth.id()).await?;
         }
     }
     txn.commit().await?;

@@ -9,6 +9,7 @@ use validator::Validate;
 use super::registrations::{active_registrants, lock, promote_waitlisted};
 use super::{WorkshopResponse, mail, response, workshop_or_404};
 use crate::access::require_manager;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{BilingualText, WorkshopStatus};
 use crate::error::ApiError;
@@ -83,12 +84,17 @@ pub async fn transition_workshop(
         .exec(&txn)
         .await?;
     let mut updated = workshop_or_404(&txn, w.id).await?;
+    Entry::new("workshop.transition", "workshop", w.id)
+        .updated(&w, &updated)
+        .platform(w.platform_id)
+        .write(&txn, Some(auth.id()), now)
+        .await?;
     if to == Cancelled {
         let people = active_registrants(&txn, updated.id, true).await?;
         mail::notify(&txn, &state, mail::Kind::Cancellation, &updated, &people).await?;
     }
     if to == Scheduled {
-        promote_waitlisted(&txn, &state, &mut updated).await?;
+        promote_waitlisted(&txn, &state, &mut updated, auth.id()).await?;
     }
     let body = response(&txn, updated, true, Vec::new()).await?;
     txn.commit().await?;
@@ -155,7 +161,13 @@ pub async fn put_minutes(
         .filter(workshop::Column::Id.eq(w.id))
         .exec(&txn)
         .await?;
-    let body = response(&txn, workshop_or_404(&txn, w.id).await?, true, Vec::new()).await?;
+    let updated = workshop_or_404(&txn, w.id).await?;
+    Entry::new("workshop.minutes", "workshop", w.id)
+        .updated(&w, &updated)
+        .platform(w.platform_id)
+        .write(&txn, Some(auth.id()), updated.updated_at)
+        .await?;
+    let body = response(&txn, updated, true, Vec::new()).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

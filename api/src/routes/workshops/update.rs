@@ -14,6 +14,7 @@ use super::{
     workshop_or_404, write_children,
 };
 use crate::access::require_manager;
+use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
 use crate::error::ApiError;
@@ -200,8 +201,24 @@ pub async fn update_workshop(
     )
     .await?;
     let mut updated = workshop_or_404(&txn, w.id).await?;
+    let mut entry = Entry::new("workshop.update", "workshop", w.id)
+        .updated(&w, &updated)
+        .platform(w.platform_id);
+    if let Some(h) = &hosts {
+        entry = entry.field("host_platform_ids", h);
+    }
+    if let Some(a) = &body.agenda {
+        entry = entry.field("agenda", a);
+    }
+    if let Some(e) = &body.experts {
+        entry = entry.field("experts", e);
+    }
+    if let Some(m) = &body.materials {
+        entry = entry.field("materials", m);
+    }
+    entry.write(&txn, Some(auth.id()), now).await?;
     if body.capacity.is_some() {
-        promote_waitlisted(&txn, &state, &mut updated).await?;
+        promote_waitlisted(&txn, &state, &mut updated, auth.id()).await?;
     }
     if (moved || place_changed) && updated.status == WorkshopStatus::Scheduled.as_str() {
         let people = active_registrants(&txn, updated.id, true).await?;

@@ -1,0 +1,26 @@
+use actix_web::{HttpResponse, get, web};
+
+use super::{partnership_or_404, response};
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::etag;
+use crate::state::AppState;
+
+/// One agreement with its parties, contributions, totals and steps (signed-in users).
+#[utoipa::path(
+    tag = "partnerships",
+    params(("id" = i64, Path, description = "Agreement id")),
+    responses((status = 200, body = super::PartnershipResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
+)]
+#[get("/partnerships/{id}")]
+pub async fn get_partnership(
+    _auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let p = partnership_or_404(&state.db, id.into_inner()).await?;
+    let body = response(&state.db, p).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}

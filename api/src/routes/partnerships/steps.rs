@@ -1,0 +1,264 @@
+use actix_web::{HttpResponse, get, post, web};
+use entity::{partnership, partnership_step};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{
+    DocumentLink, StepResponse, is_financial, next_statuses, partnership_or_404, require_manager,
+    response, step_response,
+};
+use crate::audit::Entry;
+use crate::auth::AuthUser;
+use crate::domain::PartnershipStatus;
+use crate::error::ApiError;
+use crate::etag;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::pagination::PageRequest;
+use crate::state::AppState;
+
+/// The next step of an agreement.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct StepRequest {
+    pub to: PartnershipStatus,
+    /// The day it happened (default today; not before the previous step, not in the future).
+    pub on: Option<chrono::NaiveDate>,
+    /// Minutes of the meeting or session (e.g. the council's deliberation).
+    #[validate(length(max = 20000))]
+    #[serde(default)]
+    pub minutes: String,
+    /// Supporting documents (council decision, signed copy, visa…).
+    #[validate(nested, length(max = 30))]
+    #[serde(default)]
+    pub documents: Vec<DocumentLink>,
+    /// The new end date: required for `renewed`, optional for `amended`, refused otherwise.
+    pub new_ends_on: Option<chrono::NaiveDate>,
+}
+
+/// Records the next step (admins and the international partnerships task force). Allowed
+/// moves: consultation → drafting → council_deliberation (→ approved, or back to drafting) →
+/// signing → visa → in_force when the agreement has financial contributions, signing →
+/// in_force when it has none; in force → renewed | amended | completed | terminated; any
+/// unfinished agreement may be terminated. Anything else → 409.
+#[utoipa::path(
+    tag = "partnerships",
+    params(("id" = i64, Path, description = "Agreement id")),
+    request_body = StepRequest,
+    responses(
+        (status = 200, body = super::PartnershipResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not an allowed step from the current status (e.g. skipping the visa of an agreement with financial contributions)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/partnerships/{id}/steps")]
+pub async fn record_step(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<StepRequest>,
+) -> Result<HttpResponse, ApiError> {
+    use PartnershipStatus::*;
+    let req = body.into_inner();
+    let now = state.clock.now();
+    let today = now.date_naive();
+    let txn = crate::db::begin(&state.db).await?;
+    require_manager(&txn, &auth).await?;
+    let p = partnership_or_404(&txn, id.into_inner()).await?;
+    let from = PartnershipStatus::from_db(&p.status);
+    let financial = is_financial(&txn, p.id).await?;
+    if !next_statuses(from, financial).contains(&req.to) {
+        let why = match (from, req.to) {
+            (Signing, InForce) if financial => (
+                "An agreement with financial contributions needs the governor's visa before it is in force.".to_owned(),
+                "تحتاج الاتفاقية ذات الأثر المالي إلى تأشيرة العامل قبل دخولها حيز التنفيذ.".to_owned(),
+            ),
+            (Signing, Visa) => (
+                "An agreement without financial contributions needs no visa.".to_owned(),
+                "لا تحتاج الاتفاقية التي ليس لها أثر مالي إلى تأشيرة.".to_owned(),
+            ),
+            _ => (
+                format!("An agreement cannot go from {} to {}.", from.as_str(), req.to.as_str()),
+                format!("لا يمكن نقل الاتفاقية من {} إلى {}.", from.as_str(), req.to.as_str()),
+            ),
+        };
+        return Err(ApiError::Conflict(Text::new(why.0, why.1)));
+    }
+    let on = req.on.unwrap_or(today);
+    if on > today {
+        return Err(ApiError::field(
+            "/on",
+            "future",
+            Text::new("cannot be in the future", "لا يمكن أن يكون في المستقبل"),
+        ));
+    }
+    let last: Option<chrono::NaiveDate> = partnership_step::Entity::find()
+        .select_only()
+        .column(partnership_step::Column::OnDate)
+        .filter(partnership_step::Column::PartnershipId.eq(p.id))
+        .order_by_desc(partnership_step::Column::Id)
+        .into_tuple()
+        .one(&txn)
+        .await?;
+    if last.is_some_and(|l| on < l) {
+        return Err(ApiError::field(
+            "/on",
+            "before_previous",
+            Text::new(
+                "cannot be before the previous step",
+                "لا يمكن أن يسبق تاريخ الخطوة السابقة",
+            ),
+        ));
+    }
+    let new_end = match (req.to, req.new_ends_on) {
+        (Renewed, None) => {
+            return Err(ApiError::field(
+                "/new_ends_on",
+                "required",
+                Text::new(
+                    "a renewal sets the new end date",
+                    "يحدد التجديد تاريخ الانتهاء الجديد",
+                ),
+            ));
+        }
+        (Renewed, Some(d)) if d <= p.ends_on => {
+            return Err(ApiError::field(
+                "/new_ends_on",
+                "not_later",
+                Text::new(
+                    "must be after the current end date",
+                    "يجب أن يكون بعد تاريخ الانتهاء الحالي",
+                ),
+            ));
+        }
+        (Renewed | Amended, Some(d)) if d <= p.starts_on => {
+            return Err(ApiError::field(
+                "/new_ends_on",
+                "before_start",
+                Text::new(
+                    "must be after the start date",
+                    "يجب أن يكون بعد تاريخ البدء",
+                ),
+            ));
+        }
+        (Renewed | Amended, d) => d,
+        (_, Some(_)) => {
+            return Err(ApiError::field(
+                "/new_ends_on",
+                "not_allowed",
+                Text::new(
+                    "only a renewal or an amendment changes the end date",
+                    "يغيّر تاريخ الانتهاء التجديد أو التعديل فقط",
+                ),
+            ));
+        }
+        (_, None) => None,
+    };
+    // The status is the guard: of two concurrent steps from the same status, one wins.
+    let mut update = partnership::Entity::update_many()
+        .col_expr(partnership::Column::Status, Expr::value(req.to.as_str()))
+        .col_expr(
+            partnership::Column::Version,
+            Expr::col(partnership::Column::Version).add(1),
+        )
+        .col_expr(partnership::Column::UpdatedAt, Expr::value(now));
+    if let Some(d) = new_end {
+        update = update.col_expr(partnership::Column::EndsOn, Expr::value(d));
+    }
+    let moved = update
+        .filter(partnership::Column::Id.eq(p.id))
+        .filter(partnership::Column::Status.eq(from.as_str()))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if moved != 1 {
+        return Err(ApiError::Conflict(Text::new(
+            "The agreement moved meanwhile; read it again.",
+            "تغيرت حالة الاتفاقية في الأثناء؛ أعد قراءتها.",
+        )));
+    }
+    let step = partnership_step::ActiveModel {
+        partnership_id: Set(p.id),
+        from_status: Set(from.as_str().to_owned()),
+        to_status: Set(req.to.as_str().to_owned()),
+        on_date: Set(on),
+        minutes: Set(req.minutes.trim().to_owned()),
+        documents: Set(serde_json::to_string(&req.documents).unwrap_or_else(|_| "[]".into())),
+        actor_id: Set(auth.id()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let updated = partnership_or_404(&txn, p.id).await?;
+    Entry::new("partnership.step", "partnership", p.id)
+        .updated(&p, &updated)
+        .field("step", step_json(&step))
+        .write(&txn, Some(auth.id()), now)
+        .await?;
+    let body = response(&txn, updated).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}
+
+fn step_json(s: &partnership_step::Model) -> serde_json::Value {
+    serde_json::json!({
+        "id": s.id,
+        "on": s.on_date,
+        "minutes": s.minutes,
+        "documents": serde_json::from_str::<serde_json::Value>(&s.documents).unwrap_or_default(),
+    })
+}
+
+/// A page of steps, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StepList {
+    pub items: Vec<StepResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// Paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListStepsQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// An agreement's steps, oldest first (signed-in users).
+#[utoipa::path(
+    tag = "partnerships",
+    params(("id" = i64, Path, description = "Agreement id"), ListStepsQuery),
+    responses((status = 200, body = StepList))
+)]
+#[get("/partnerships/{id}/steps")]
+pub async fn list_steps(
+    _auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<ListStepsQuery>,
+) -> Result<web::Json<StepList>, ApiError> {
+    let p = partnership_or_404(&state.db, id.into_inner()).await?;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let mut select =
+        partnership_step::Entity::find().filter(partnership_step::Column::PartnershipId.eq(p.id));
+    if let Some(after) = page.after {
+        select = select.filter(partnership_step::Column::Id.gt(after));
+    }
+    let rows = select
+        .order_by_asc(partnership_step::Column::Id)
+        .limit(page.fetch())
+        .all(&state.db)
+        .await?;
+    let (rows, next_cursor) = page.finish(rows, |s| s.id);
+    Ok(web::Json(StepList {
+        items: rows.into_iter().map(step_response).collect(),
+        next_cursor,
+    }))
+}

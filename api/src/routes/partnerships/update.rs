@@ -1,0 +1,162 @@
+use actix_web::{HttpRequest, HttpResponse, patch, web};
+use entity::partnership;
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{
+    PartyInput, check_dates, check_parties, editable, list_json, parties_for_audit,
+    partnership_or_404, require_manager, response, search_text, write_parties,
+};
+use crate::audit::Entry;
+use crate::auth::AuthUser;
+use crate::domain::{Bilingual, BilingualText, PartnershipKind, PartnershipStatus};
+use crate::error::ApiError;
+use crate::etag;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::state::AppState;
+
+/// Changes to the terms; absent fields stay as they are. `parties` replaces all parties and
+/// their contributions.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePartnershipRequest {
+    pub kind: Option<PartnershipKind>,
+    #[validate(nested)]
+    pub subject: Option<Bilingual>,
+    #[validate(nested)]
+    pub objectives: Option<BilingualText>,
+    #[validate(nested, length(max = 30))]
+    pub fields: Option<Vec<Bilingual>>,
+    #[validate(nested, length(max = 30))]
+    pub indicators: Option<Vec<Bilingual>>,
+    #[validate(length(min = 1, max = 300))]
+    pub supervising_body: Option<String>,
+    pub starts_on: Option<chrono::NaiveDate>,
+    pub ends_on: Option<chrono::NaiveDate>,
+    #[validate(nested, length(min = 2, max = 20))]
+    pub parties: Option<Vec<PartyInput>>,
+}
+
+/// Changes an agreement's terms while they are negotiated (consultation, drafting, council
+/// deliberation), with `If-Match`; later changes go through the `amended` step → 409.
+#[utoipa::path(
+    tag = "partnerships",
+    params(
+        ("id" = i64, Path, description = "Agreement id"),
+        ("If-Match" = String, Header, description = "The ETag last read"),
+    ),
+    request_body = UpdatePartnershipRequest,
+    responses(
+        (status = 200, body = super::PartnershipResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "The terms are settled (approved or later)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/partnerships/{id}")]
+pub async fn update_partnership(
+    req: HttpRequest,
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<UpdatePartnershipRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    require_manager(&txn, &auth).await?;
+    let current = partnership_or_404(&txn, id.into_inner()).await?;
+    let expected = etag::expected_version(&req)?;
+    if current.version != expected {
+        return Err(etag::stale());
+    }
+    if !editable(PartnershipStatus::from_db(&current.status)) {
+        return Err(ApiError::Conflict(Text::new(
+            "The terms are settled once approved; record an amendment step instead.",
+            "تُثبّت بنود الاتفاقية بعد المصادقة؛ سجّل خطوة تعديل بدلًا من ذلك.",
+        )));
+    }
+    let starts = body.starts_on.unwrap_or(current.starts_on);
+    let ends = body.ends_on.unwrap_or(current.ends_on);
+    check_dates(starts, ends)?;
+    let names = match &body.parties {
+        Some(p) => Some(check_parties(&txn, p).await?),
+        None => None,
+    };
+    let subject = body
+        .subject
+        .clone()
+        .map(Bilingual::trimmed)
+        .unwrap_or(Bilingual {
+            ar: current.subject_ar.clone(),
+            en: current.subject_en.clone(),
+        });
+    let supervising = body
+        .supervising_body
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or(&current.supervising_body)
+        .to_owned();
+    let party_names = match &names {
+        Some(n) => n.clone(),
+        None => entity::partnership_party::Entity::find()
+            .filter(entity::partnership_party::Column::PartnershipId.eq(current.id))
+            .order_by_asc(entity::partnership_party::Column::Position)
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|p| Bilingual {
+                ar: p.name_ar,
+                en: p.name_en,
+            })
+            .collect(),
+    };
+    let mut m = current.clone().into_active_model();
+    m.search_text = Set(search_text(&subject, &supervising, &party_names));
+    m.subject_ar = Set(subject.ar);
+    m.subject_en = Set(subject.en);
+    m.supervising_body = Set(supervising);
+    m.starts_on = Set(starts);
+    m.ends_on = Set(ends);
+    if let Some(k) = body.kind {
+        m.kind = Set(k.as_str().to_owned());
+    }
+    if let Some(o) = &body.objectives {
+        m.objectives_ar = Set(o.ar.clone());
+        m.objectives_en = Set(o.en.clone());
+    }
+    if let Some(f) = &body.fields {
+        m.fields = Set(list_json(f));
+    }
+    if let Some(i) = &body.indicators {
+        m.indicators = Set(list_json(i));
+    }
+    m.version = Set(expected + 1);
+    m.updated_at = Set(now);
+    let written = partnership::Entity::update_many()
+        .set(m)
+        .filter(partnership::Column::Id.eq(current.id))
+        .filter(partnership::Column::Version.eq(expected))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if written != 1 {
+        return Err(etag::stale());
+    }
+    if let (Some(parties), Some(names)) = (&body.parties, names) {
+        write_parties(&txn, current.id, parties, names, true).await?;
+    }
+    let updated = partnership_or_404(&txn, current.id).await?;
+    let mut entry =
+        Entry::new("partnership.update", "partnership", current.id).updated(&current, &updated);
+    if let Some(p) = &body.parties {
+        entry = entry.field("parties", parties_for_audit(p));
+    }
+    entry.write(&txn, Some(auth.id()), now).await?;
+    let body = response(&txn, updated).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}

@@ -1,0 +1,195 @@
+use actix_web::{HttpRequest, HttpResponse, patch, web};
+use entity::{position_paper, position_paper_author, position_paper_version};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{
+    PaperBody, check_authors, check_links, paper_or_404, response, search_text, visible_paper,
+};
+use crate::audit::Entry;
+use crate::auth::AuthUser;
+use crate::domain::{Bilingual, BilingualText, PaperStatus};
+use crate::error::ApiError;
+use crate::etag;
+use crate::extract::ValidatedJson;
+use crate::i18n::Text;
+use crate::state::AppState;
+
+/// Changes to a draft; absent fields stay as they are, `null` clears a topic or working group.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePaperRequest {
+    #[validate(length(min = 1, max = 300))]
+    pub target_body: Option<String>,
+    #[validate(nested)]
+    pub title: Option<Bilingual>,
+    #[validate(nested)]
+    pub summary: Option<BilingualText>,
+    #[validate(nested)]
+    pub body: Option<PaperBody>,
+    /// Replaces the authors (active members of the platform).
+    #[validate(length(min = 1, max = 50))]
+    pub author_ids: Option<Vec<i64>>,
+    #[serde(default, deserialize_with = "crate::domain::double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub topic_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "crate::domain::double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub working_group_id: Option<Option<i64>>,
+    /// What changed, kept with the new version.
+    #[validate(length(max = 500))]
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Edits a draft (its authors, the platform's coordinators, admins), with `If-Match`. A change
+/// of the text (title, summary, body, target body) makes a new immutable version; earlier
+/// versions never change. Papers past `draft` → 409.
+#[utoipa::path(
+    tag = "position-papers",
+    params(
+        ("id" = i64, Path, description = "Paper id"),
+        ("If-Match" = String, Header, description = "The ETag last read"),
+    ),
+    request_body = UpdatePaperRequest,
+    responses(
+        (status = 200, body = super::PaperResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "The paper is no longer a draft", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/position-papers/{id}")]
+pub async fn update_paper(
+    req: HttpRequest,
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<UpdatePaperRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let (current, standing) = visible_paper(&txn, Some(&auth), id.into_inner()).await?;
+    if !standing.edits() {
+        return Err(ApiError::Forbidden(Text::new(
+            "Only the paper's authors, the platform's coordinators or administrators may edit it.",
+            "يعدّل الورقة مؤلفوها أو منسقو المنصة أو المسؤولون فقط.",
+        )));
+    }
+    let expected = etag::expected_version(&req)?;
+    if current.version != expected {
+        return Err(etag::stale());
+    }
+    if current.status != PaperStatus::Draft.as_str() {
+        return Err(ApiError::Conflict(Text::new(
+            "Only a draft can be edited; send it back to draft first.",
+            "يمكن تعديل المسودة فقط؛ أعدها إلى مرحلة المسودة أولًا.",
+        )));
+    }
+    let topic_id = body.topic_id.unwrap_or(current.topic_id);
+    let working_group_id = body.working_group_id.unwrap_or(current.working_group_id);
+    check_links(&txn, current.platform_id, topic_id, working_group_id).await?;
+    let authors = match &body.author_ids {
+        Some(ids) => Some(check_authors(&txn, current.platform_id, ids).await?),
+        None => None,
+    };
+    let target = body
+        .target_body
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or(&current.target_body)
+        .to_owned();
+    let title = body.title.map(Bilingual::trimmed).unwrap_or(Bilingual {
+        ar: current.title_ar.clone(),
+        en: current.title_en.clone(),
+    });
+    let summary = body.summary.unwrap_or(BilingualText::new(
+        current.summary_ar.clone(),
+        current.summary_en.clone(),
+    ));
+    let text = body.body.unwrap_or(PaperBody {
+        ar: current.body_ar.clone(),
+        en: current.body_en.clone(),
+    });
+    let text_changed = target != current.target_body
+        || title.ar != current.title_ar
+        || title.en != current.title_en
+        || summary.ar != current.summary_ar
+        || summary.en != current.summary_en
+        || text.ar != current.body_ar
+        || text.en != current.body_en;
+    let number = current.current_version + i32::from(text_changed);
+    let mut m = current.clone().into_active_model();
+    m.search_text = Set(search_text(&title, &summary, &target));
+    m.target_body = Set(target.clone());
+    m.title_ar = Set(title.ar.clone());
+    m.title_en = Set(title.en.clone());
+    m.summary_ar = Set(summary.ar.clone());
+    m.summary_en = Set(summary.en.clone());
+    m.body_ar = Set(text.ar.clone());
+    m.body_en = Set(text.en.clone());
+    m.topic_id = Set(topic_id);
+    m.working_group_id = Set(working_group_id);
+    m.current_version = Set(number);
+    m.version = Set(expected + 1);
+    m.updated_at = Set(now);
+    // The version check and the write are one statement: a concurrent editor makes it miss.
+    let written = position_paper::Entity::update_many()
+        .set(m)
+        .filter(position_paper::Column::Id.eq(current.id))
+        .filter(position_paper::Column::Version.eq(expected))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if written != 1 {
+        return Err(etag::stale());
+    }
+    if text_changed {
+        position_paper_version::ActiveModel {
+            paper_id: Set(current.id),
+            number: Set(number),
+            target_body: Set(target),
+            title_ar: Set(title.ar),
+            title_en: Set(title.en),
+            summary_ar: Set(summary.ar),
+            summary_en: Set(summary.en),
+            body_ar: Set(text.ar),
+            body_en: Set(text.en),
+            note: Set(body.note.trim().to_owned()),
+            edited_by: Set(auth.id()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    if let Some(ids) = &authors {
+        position_paper_author::Entity::delete_many()
+            .filter(position_paper_author::Column::PaperId.eq(current.id))
+            .exec(&txn)
+            .await?;
+        for a in ids {
+            position_paper_author::ActiveModel {
+                paper_id: Set(current.id),
+                user_id: Set(*a),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    let updated = paper_or_404(&txn, current.id).await?;
+    let mut entry = Entry::new("position_paper.update", "position_paper", current.id)
+        .updated(&current, &updated)
+        .platform(current.platform_id);
+    if let Some(ids) = &authors {
+        entry = entry.field("author_ids", ids);
+    }
+    entry.write(&txn, Some(auth.id()), now).await?;
+    let body = response(&txn, updated).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(body.version))
+        .json(body))
+}

@@ -1,0 +1,21 @@
+//! A status change of a position paper: who, when, from what to what.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "position_paper_transitions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub paper_id: i64,
+    pub from_status: String,
+    pub to_status: String,
+    pub note: String,
+    pub actor_id: i64,
+    pub at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

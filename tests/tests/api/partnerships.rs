@@ -1,0 +1,472 @@
+//! Partnership agreements: the lifecycle from the decentralized-cooperation procedure, the
+//! governor's visa when money is involved, amendments and renewals, who manages them, and the
+//! list of agreements about to expire.
+
+use chrono::{Duration, Utc};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tests::{TestApp, assert_problem, spawn_app};
+
+struct People {
+    admin: String,
+    authority: i64,
+    /// A member of the international partnerships task force.
+    officer: String,
+    /// A signed-in user outside the task force.
+    member: String,
+}
+
+async fn people(app: &TestApp) -> People {
+    let admin = app.admin_token().await;
+    let authority = app
+        .create_authority(&admin, "بلدية بيت لحم", "Bethlehem")
+        .await;
+    let (officer_id, officer) = app
+        .quick_user("officer@example.org", Some(authority), "female", "ar")
+        .await;
+    let (_, member) = app
+        .quick_user("someone@example.org", Some(authority), "male", "ar")
+        .await;
+    let tf = app.get_json("/api/v1/task-forces?limit=100", None).await["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|t| t["slug"] == "international-partnerships")
+        .and_then(|t| t["id"].as_i64())
+        .expect("the seeded task force");
+    let res = app
+        .post(
+            &format!("/api/v1/task-forces/{tf}/members"),
+            Some(&admin),
+            &json!({"user_id": officer_id}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    People {
+        admin,
+        authority,
+        officer,
+        member,
+    }
+}
+
+fn agreement(who: &People, contributions: bool, ends_on: &str) -> Value {
+    let money = if contributions {
+        json!([{"amount": "25000.50", "currency": "EUR", "due_on": "2027-06-30", "description": "الدفعة الأولى"},
+               {"amount": "14999.50", "currency": "EUR", "due_on": "2028-06-30"}])
+    } else {
+        json!([])
+    };
+    json!({
+        "kind": "twinning",
+        "subject": {"ar": "توأمة بيت لحم مع مدينة أجنبية", "en": "Twinning of Bethlehem"},
+        "objectives": {"ar": "تبادل الخبرات في إدارة النفايات"},
+        "fields": [{"ar": "البيئة", "en": "Environment"}, {"ar": "الثقافة", "en": "Culture"}],
+        "indicators": [{"ar": "عدد الزيارات المتبادلة"}],
+        "supervising_body": "لجنة المتابعة المشتركة",
+        "starts_on": "2026-01-01",
+        "ends_on": ends_on,
+        "minutes": "محضر اللقاء التشاوري الأول",
+        "documents": [{"title": "مذكرة تقديم", "url": "https://example.org/memo.pdf"}],
+        "parties": [
+            {"kind": "local_authority", "local_authority_id": who.authority,
+             "obligations": {"ar": "توفير مقر للمشروع"}},
+            {"kind": "foreign_local_authority", "name": {"ar": "مدينة أجنبية", "en": "A foreign city"},
+             "country": "FR", "obligations": {"ar": "تمويل التدريب"}, "contributions": money},
+        ]
+    })
+}
+
+async fn open(app: &TestApp, token: &str, body: &Value) -> Value {
+    let res = app.post("/api/v1/partnerships", Some(token), body).await;
+    let status = res.status();
+    let value: Value = res.json().await.expect("json");
+    assert_eq!(status, 201, "{value}");
+    value
+}
+
+async fn step(app: &TestApp, token: &str, id: i64, body: Value) -> reqwest::Response {
+    app.post(
+        &format!("/api/v1/partnerships/{id}/steps"),
+        Some(token),
+        &body,
+    )
+    .await
+}
+
+async fn walk(app: &TestApp, token: &str, id: i64, path: &[&str]) {
+    for to in path {
+        let res = step(
+            app,
+            token,
+            id,
+            json!({"to": to, "minutes": format!("محضر {to}")}),
+        )
+        .await;
+        assert_eq!(res.status(), 200, "to {to}");
+    }
+}
+
+#[tokio::test]
+async fn an_agreement_with_money_needs_the_visa_and_goes_through_every_step() {
+    let app = spawn_app().await;
+    let who = people(&app).await;
+    let a = open(&app, &who.officer, &agreement(&who, true, "2029-12-31")).await;
+    let id = a["id"].as_i64().expect("id");
+    assert_eq!(a["status"], "consultation");
+    assert_eq!(a["requires_visa"], true);
+    assert_eq!(
+        a["totals"],
+        json!([{"currency": "EUR", "amount": "40000.00"}])
+    );
+    assert_eq!(a["parties"][0]["name"]["ar"], "بلدية بيت لحم");
+    assert_eq!(a["parties"][1]["contributions"][0]["amount"], "25000.50");
+    assert_eq!(a["steps"][0]["to"], "consultation");
+    assert!(a["steps"][0]["from"].is_null());
+    assert_eq!(a["steps"][0]["minutes"], "محضر اللقاء التشاوري الأول");
+    assert_eq!(a["steps"][0]["documents"][0]["title"], "مذكرة تقديم");
+    assert_eq!(a["next_statuses"], json!(["drafting", "terminated"]));
+
+    // Terms change while negotiated, with If-Match.
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/partnerships/{id}"),
+            Some(&who.officer),
+        )
+        .header("If-Match", "\"1\"")
+        .json(&json!({"supervising_body": "مكتب التعاون اللامركزي"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 200);
+
+    // Skipping ahead is a conflict.
+    assert_problem(
+        step(&app, &who.officer, id, json!({"to": "approved"})).await,
+        409,
+    )
+    .await;
+    walk(
+        &app,
+        &who.officer,
+        id,
+        &["drafting", "council_deliberation", "approved", "signing"],
+    )
+    .await;
+    // Money involved: no entry into force without the governor's visa.
+    let p = assert_problem(
+        step(&app, &who.officer, id, json!({"to": "in_force"})).await,
+        409,
+    )
+    .await;
+    assert!(
+        p["detail"].as_str().unwrap_or_default().contains("visa"),
+        "{p}"
+    );
+    walk(&app, &who.officer, id, &["visa", "in_force"]).await;
+
+    // In force, the terms are settled.
+    let current = app
+        .get_json(&format!("/api/v1/partnerships/{id}"), Some(&who.member))
+        .await;
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/partnerships/{id}"),
+            Some(&who.officer),
+        )
+        .header("If-Match", format!("\"{}\"", current["version"]))
+        .json(&json!({"supervising_body": "غيرها"}))
+        .send()
+        .await
+        .expect("send");
+    assert_problem(res, 409).await;
+
+    // Renewal needs a later end date; an amendment may move it.
+    let res = step(&app, &who.officer, id, json!({"to": "renewed"})).await;
+    assert_problem(res, 422).await;
+    let res = step(
+        &app,
+        &who.officer,
+        id,
+        json!({"to": "renewed", "new_ends_on": "2029-01-01"}),
+    )
+    .await;
+    assert_problem(res, 422).await;
+    let res = step(
+        &app,
+        &who.officer,
+        id,
+        json!({"to": "renewed", "new_ends_on": "2032-12-31", "minutes": "قرار المجلس بالتجديد",
+               "documents": [{"title": "قرار التجديد", "url": "https://example.org/renewal.pdf"}]}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let renewed: Value = res.json().await.expect("json");
+    assert_eq!(renewed["ends_on"], "2032-12-31");
+    let res = step(
+        &app,
+        &who.officer,
+        id,
+        json!({"to": "completed", "new_ends_on": "2033-01-01"}),
+    )
+    .await;
+    assert_problem(res, 422).await;
+    walk(&app, &who.officer, id, &["amended", "completed"]).await;
+    assert_problem(
+        step(&app, &who.officer, id, json!({"to": "in_force"})).await,
+        409,
+    )
+    .await;
+
+    let steps = app
+        .get_json(
+            &format!("/api/v1/partnerships/{id}/steps"),
+            Some(&who.member),
+        )
+        .await;
+    let path: Vec<&str> = steps["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|s| s["to"].as_str())
+        .collect();
+    assert_eq!(
+        path,
+        [
+            "consultation",
+            "drafting",
+            "council_deliberation",
+            "approved",
+            "signing",
+            "visa",
+            "in_force",
+            "renewed",
+            "amended",
+            "completed"
+        ]
+    );
+    assert_eq!(steps["items"][2]["minutes"], "محضر council_deliberation");
+    assert_eq!(steps["items"][7]["documents"][0]["title"], "قرار التجديد");
+}
+
+#[tokio::test]
+async fn without_money_there_is_no_visa_step() {
+    let app = spawn_app().await;
+    let who = people(&app).await;
+    let a = open(&app, &who.admin, &agreement(&who, false, "2029-12-31")).await;
+    let id = a["id"].as_i64().expect("id");
+    assert_eq!(a["requires_visa"], false);
+    assert_eq!(a["totals"], json!([]));
+    walk(
+        &app,
+        &who.admin,
+        id,
+        &[
+            "drafting",
+            "council_deliberation",
+            "drafting",
+            "council_deliberation",
+            "approved",
+            "signing",
+        ],
+    )
+    .await;
+    assert_problem(step(&app, &who.admin, id, json!({"to": "visa"})).await, 409).await;
+    walk(&app, &who.admin, id, &["in_force", "terminated"]).await;
+
+    // Dates of steps: not in the future, not before the previous step.
+    let b = open(&app, &who.admin, &agreement(&who, false, "2029-12-31")).await;
+    let bid = b["id"].as_i64().expect("id");
+    let tomorrow = (Utc::now() + Duration::days(2)).date_naive();
+    let res = step(
+        &app,
+        &who.admin,
+        bid,
+        json!({"to": "drafting", "on": tomorrow}),
+    )
+    .await;
+    assert_problem(res, 422).await;
+    let res = step(
+        &app,
+        &who.admin,
+        bid,
+        json!({"to": "drafting", "on": "2020-01-01"}),
+    )
+    .await;
+    assert_problem(res, 422).await;
+}
+
+#[tokio::test]
+async fn agreements_are_managed_by_the_task_force_and_hidden_from_anonymous_callers() {
+    let app = spawn_app().await;
+    let who = people(&app).await;
+    let body = agreement(&who, true, "2029-12-31");
+    assert_problem(app.post("/api/v1/partnerships", None, &body).await, 401).await;
+    assert_problem(
+        app.post("/api/v1/partnerships", Some(&who.member), &body)
+            .await,
+        403,
+    )
+    .await;
+    let a = open(&app, &who.officer, &body).await;
+    let id = a["id"].as_i64().expect("id");
+    for path in [
+        "/api/v1/partnerships".to_owned(),
+        "/api/v1/partnerships/expiring".to_owned(),
+        format!("/api/v1/partnerships/{id}"),
+        format!("/api/v1/partnerships/{id}/steps"),
+    ] {
+        assert_problem(app.get(&path, None).await, 401).await;
+        assert_eq!(
+            app.get(&path, Some(&who.member)).await.status(),
+            200,
+            "{path}"
+        );
+    }
+    assert_problem(
+        step(&app, &who.member, id, json!({"to": "drafting"})).await,
+        403,
+    )
+    .await;
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/partnerships/{id}"),
+            Some(&who.member),
+        )
+        .header("If-Match", "\"1\"")
+        .json(&json!({"supervising_body": "x"}))
+        .send()
+        .await
+        .expect("send");
+    assert_problem(res, 403).await;
+
+    // Bad terms → 422 with the field, and nothing written.
+    let mut one_party = body.clone();
+    one_party["parties"] = json!([body["parties"][0]]);
+    let mut no_authority = body.clone();
+    no_authority["parties"][0] = json!({"kind": "national_partner", "name": {"ar": "وزارة"}});
+    let mut zero = body.clone();
+    zero["parties"][1]["contributions"][0]["amount"] = json!("0");
+    let mut backwards = body.clone();
+    backwards["ends_on"] = json!("2025-01-01");
+    let mut nameless = body.clone();
+    nameless["parties"][1]["name"] = Value::Null;
+    let mut twice = body.clone();
+    twice["parties"][1] = json!({"kind": "local_authority", "local_authority_id": who.authority});
+    for (bad, pointer) in [
+        (one_party, "/parties"),
+        (no_authority, "/parties"),
+        (zero, "/parties/1/contributions/0/amount"),
+        (backwards, "/ends_on"),
+        (nameless, "/parties/1/name"),
+        (twice, "/parties/1/local_authority_id"),
+    ] {
+        let res = app
+            .post("/api/v1/partnerships", Some(&who.officer), &bad)
+            .await;
+        let p = assert_problem(res, 422).await;
+        assert_eq!(p["errors"][0]["pointer"], pointer, "{p}");
+    }
+    let mut float = body.clone();
+    float["parties"][1]["contributions"][0]["amount"] = json!(12.5);
+    assert_problem(
+        app.post("/api/v1/partnerships", Some(&who.officer), &float)
+            .await,
+        422,
+    )
+    .await;
+    let list = app
+        .get_json("/api/v1/partnerships", Some(&who.member))
+        .await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(list["items"][0]["parties"][1]["ar"], "مدينة أجنبية");
+    let found = app
+        .get_json(
+            &format!(
+                "/api/v1/partnerships?local_authority_id={}&q=توامه",
+                who.authority
+            ),
+            Some(&who.member),
+        )
+        .await;
+    assert_eq!(found["items"][0]["id"].as_i64(), Some(id));
+}
+
+#[tokio::test]
+async fn agreements_expiring_within_n_days_are_listed_soonest_first() {
+    let app = spawn_app().await;
+    let who = people(&app).await;
+    let today = Utc::now().date_naive();
+    let mut ids = Vec::new();
+    for days in [200, 10, 40, 25] {
+        let ends = (today + Duration::days(days)).to_string();
+        let a = open(&app, &who.admin, &agreement(&who, false, &ends)).await;
+        let id = a["id"].as_i64().expect("id");
+        walk(
+            &app,
+            &who.admin,
+            id,
+            &[
+                "drafting",
+                "council_deliberation",
+                "approved",
+                "signing",
+                "in_force",
+            ],
+        )
+        .await;
+        ids.push(id);
+    }
+    // One that ends soon but is not in force does not count.
+    let pending = open(
+        &app,
+        &who.admin,
+        &agreement(&who, false, &(today + Duration::days(5)).to_string()),
+    )
+    .await;
+    let got = |q: &'static str| {
+        let app = &app;
+        let token = who.member.clone();
+        async move {
+            app.get_json(&format!("/api/v1/partnerships/expiring{q}"), Some(&token))
+                .await
+        }
+    };
+    let ids_of = |v: &Value| -> Vec<i64> {
+        v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|p| p["id"].as_i64())
+            .collect()
+    };
+    assert_eq!(ids_of(&got("?within_days=30").await), vec![ids[1], ids[3]]);
+    let default = got("").await;
+    assert_eq!(ids_of(&default), vec![ids[1], ids[3], ids[2]]);
+    assert_eq!(default["items"][0]["days_left"], 10);
+    assert!(!ids_of(&default).contains(&pending["id"].as_i64().expect("id")));
+    // Paging keeps the order.
+    let first = got("?within_days=365&limit=2").await;
+    assert_eq!(ids_of(&first), vec![ids[1], ids[3]]);
+    let cursor = first["next_cursor"].as_str().expect("more").to_owned();
+    let second = app
+        .get_json(
+            &format!("/api/v1/partnerships/expiring?within_days=365&limit=2&cursor={cursor}"),
+            Some(&who.member),
+        )
+        .await;
+    assert_eq!(ids_of(&second), vec![ids[2], ids[0]]);
+    assert!(second["next_cursor"].is_null());
+    for bad in ["?within_days=0", "?within_days=5000", "?within_days=abc"] {
+        let res = app
+            .get(
+                &format!("/api/v1/partnerships/expiring{bad}"),
+                Some(&who.member),
+            )
+            .await;
+        assert_problem(res, 400).await;
+    }
+}
