@@ -5,11 +5,6 @@ use std::process::ExitCode;
 use api::config::{Config, Env};
 use api::startup::Application;
 
-// Many small, short-lived allocations per request (rows, JSON): mimalloc serves them with less
-// contention and fragmentation than the system allocator.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[actix_web::main]
 async fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
