@@ -177,6 +177,25 @@ async fn account_writes_are_audited_and_secrets_never_appear() {
     assert_eq!(e["action"], "local_authority.delete");
     assert_eq!(e["changes"]["deleted"]["name_ar"], "بلدية مؤقتة");
 
+    // A workshop's check-in code is a secret of its managers.
+    let gaza = app.platform_id("gaza").await;
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&admin),
+            &json!({"platform_id": gaza, "title": {"ar": "ورشة"},
+                    "starts_at": "2030-01-15T10:00:00+02:00", "ends_at": "2030-01-15T12:30:00+02:00",
+                    "online_url": "https://meet.example.org/w"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let w: Value = res.json().await.expect("json");
+    let code = w["check_in_code"].as_str().expect("code").to_owned();
+    let e = newest(&app, &admin).await;
+    assert_eq!(e["action"], "workshop.create");
+    assert_eq!(e["platform_id"].as_i64(), Some(gaza));
+    assert_eq!(e["changes"]["check_in_code"], "[redacted]");
+
     // Nothing secret anywhere in the whole trail: no password, hash, token or code.
     let mut all = String::new();
     let mut cursor: Option<String> = None;
@@ -203,6 +222,7 @@ async fn account_writes_are_audited_and_secrets_never_appear() {
         reset.as_str(),
         feed["token"].as_str().expect("token"),
         tokens["refresh_token"].as_str().expect("refresh"),
+        code.as_str(),
     ] {
         assert!(!all.contains(secret), "the trail leaks {secret}");
     }
