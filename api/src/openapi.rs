@@ -81,6 +81,16 @@ const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
         "Invalid fields, listed in `errors`",
     ),
     (
+        "PreconditionFailed",
+        "412",
+        "The `If-Match` version is not the current one: read the resource again",
+    ),
+    (
+        "PreconditionRequired",
+        "428",
+        "This change needs `If-Match` with the version last read",
+    ),
+    (
         "TooManyRequests",
         "429",
         "Too many attempts; see `Retry-After`",
@@ -102,7 +112,7 @@ fn is_public(op: &Operation) -> bool {
 
 fn add_response(op: &mut Operation, name: &str) {
     let Some((_, status, _)) = ERROR_RESPONSES.iter().find(|(n, _, _)| *n == name) else {
-        return;
+        unreachable!("no shared error response named {name}");
     };
     op.responses
         .responses

@@ -31,6 +31,7 @@ async fn every_operation_is_tagged_summarized_and_has_error_responses() {
         .expect("json");
     let paths = doc["paths"].as_object().expect("paths");
     assert!(paths.len() >= 15, "{} paths", paths.len());
+    let mut conditional_writes = 0;
     for (path, item) in paths {
         for (method, op) in item.as_object().expect("item") {
             let name = format!("{method} {path}");
@@ -50,8 +51,31 @@ async fn every_operation_is_tagged_summarized_and_has_error_responses() {
             if !public {
                 assert!(responses.contains_key("401"), "{name} lacks 401");
             }
+            let conditional = op["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["name"] == "If-Match"));
+            if conditional {
+                conditional_writes += 1;
+                for status in ["412", "428"] {
+                    assert!(responses.contains_key(status), "{name} lacks {status}");
+                }
+            }
+            // Every answer the document names is described.
+            for (status, r) in responses {
+                if let Some(target) = r["$ref"].as_str() {
+                    let key = target.rsplit('/').next().unwrap_or_default();
+                    assert!(
+                        doc["components"]["responses"][key].is_object(),
+                        "{name} {status} refers to a missing {target}"
+                    );
+                }
+            }
         }
     }
+    assert!(
+        conditional_writes >= 8,
+        "{conditional_writes} If-Match writes"
+    );
     // Public routes are marked public; everything else needs the bearer scheme.
     assert_eq!(
         paths["/api/v1/auth/login"]["post"]["security"],
