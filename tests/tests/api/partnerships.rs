@@ -354,6 +354,8 @@ async fn agreements_are_managed_by_the_task_force_and_hidden_from_anonymous_call
     backwards["ends_on"] = json!("2025-01-01");
     let mut nameless = body.clone();
     nameless["parties"][1]["name"] = Value::Null;
+    let mut unknown = body.clone();
+    unknown["parties"][0]["local_authority_id"] = json!(999_999);
     let mut twice = body.clone();
     twice["parties"][1] = json!({"kind": "local_authority", "local_authority_id": who.authority});
     for (bad, pointer) in [
@@ -363,6 +365,7 @@ async fn agreements_are_managed_by_the_task_force_and_hidden_from_anonymous_call
         (backwards, "/ends_on"),
         (nameless, "/parties/1/name"),
         (twice, "/parties/1/local_authority_id"),
+        (unknown, "/parties/0/local_authority_id"),
     ] {
         let res = app
             .post("/api/v1/partnerships", Some(&who.officer), &bad)

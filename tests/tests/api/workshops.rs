@@ -528,11 +528,29 @@ async fn attendance_is_counted_by_gender_and_authority() {
         .status(),
         204
     );
+    // Someone not registered: 422 naming the entry, and nobody is marked.
+    let p = assert_problem(
+        app.post(
+            &format!("/api/v1/workshops/{id}/attendance"),
+            Some(&coord),
+            &json!({"entries": [{"user_id": people[1].0, "status": "attended"}, {"user_id": 999_999, "status": "attended"}]}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["pointer"], "/entries/1/user_id");
+    let before = app
+        .get_json(&format!("/api/v1/workshops/{id}/attendance"), Some(&coord))
+        .await;
+    assert_eq!(before["attended"], 1, "only the self check-in: {before}");
+    // A person named twice keeps the last status given.
     let res = app
         .post(
             &format!("/api/v1/workshops/{id}/attendance"),
             Some(&coord),
-            &json!({"entries": [{"user_id": people[1].0, "status": "attended"}, {"user_id": people[2].0, "status": "no_show"}]}),
+            &json!({"entries": [{"user_id": people[1].0, "status": "attended"}, {"user_id": people[2].0, "status": "attended"},
+                                {"user_id": people[2].0, "status": "no_show"}]}),
         )
         .await;
     assert_eq!(res.status(), 200);

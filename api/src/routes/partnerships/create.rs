@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{
-    DocumentLink, PartyInput, check_dates, check_parties, list_json, parties_for_audit,
-    require_manager, response, search_text, write_parties,
+    DocumentLink, PartyInput, check_dates, check_parties, list_json, require_manager, response,
+    search_text, write_parties,
 };
 use crate::audit::Entry;
 use crate::auth::AuthUser;
@@ -119,7 +119,7 @@ pub async fn create_partnership(
     .await?;
     Entry::new("partnership.create", "partnership", saved.id)
         .created(&saved)
-        .field("parties", parties_for_audit(&req.parties))
+        .field("parties", &req.parties)
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = response(&txn, saved).await?;

@@ -281,6 +281,16 @@ pub async fn check_parties(
             ),
         ));
     }
+    // The named authorities, in one query.
+    let mut authorities: HashMap<i64, local_authority::Model> = local_authority::Entity::find()
+        .filter(
+            local_authority::Column::Id.is_in(parties.iter().filter_map(|p| p.local_authority_id)),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
     let mut names = Vec::with_capacity(parties.len());
     let mut seen = Vec::new();
     for (i, p) in parties.iter().enumerate() {
@@ -316,19 +326,16 @@ pub async fn check_parties(
                     ));
                 }
                 seen.push(id);
-                let a = local_authority::Entity::find_by_id(id)
-                    .one(db)
-                    .await?
-                    .ok_or_else(|| {
-                        ApiError::field(
-                            &at("local_authority_id"),
-                            "not_found",
-                            Text::new(
-                                "no local authority has this id",
-                                "لا توجد هيئة محلية بهذا الرقم",
-                            ),
-                        )
-                    })?;
+                let a = authorities.remove(&id).ok_or_else(|| {
+                    ApiError::field(
+                        &at("local_authority_id"),
+                        "not_found",
+                        Text::new(
+                            "no local authority has this id",
+                            "لا توجد هيئة محلية بهذا الرقم",
+                        ),
+                    )
+                })?;
                 names.push(Bilingual {
                     ar: a.name_ar,
                     en: a.name_en,
@@ -565,9 +572,4 @@ pub async fn response(
         created_at: p.created_at,
         updated_at: p.updated_at,
     })
-}
-
-/// The stored shape of the request's parties, for the audit trail.
-pub fn parties_for_audit(parties: &[PartyInput]) -> serde_json::Value {
-    serde_json::to_value(parties).unwrap_or(serde_json::Value::Null)
 }

@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{
-    PartyInput, check_dates, check_parties, editable, list_json, parties_for_audit,
-    partnership_or_404, require_manager, response, search_text, write_parties,
+    PartyInput, check_dates, check_parties, editable, list_json, partnership_or_404,
+    require_manager, response, search_text, write_parties,
 };
 use crate::audit::Entry;
 use crate::auth::AuthUser;
@@ -151,7 +151,7 @@ pub async fn update_partnership(
     let mut entry =
         Entry::new("partnership.update", "partnership", current.id).updated(&current, &updated);
     if let Some(p) = &body.parties {
-        entry = entry.field("parties", parties_for_audit(p));
+        entry = entry.field("parties", p);
     }
     entry.write(&txn, Some(auth.id()), now).await?;
     let body = response(&txn, updated).await?;

@@ -371,9 +371,18 @@ pub async fn check_authors(
     platform_id: i64,
     ids: &[i64],
 ) -> Result<Vec<i64>, ApiError> {
+    let members: Vec<i64> = membership::Entity::find()
+        .select_only()
+        .column(membership::Column::UserId)
+        .filter(membership::Column::PlatformId.eq(platform_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active.as_str()))
+        .filter(membership::Column::UserId.is_in(ids.iter().copied()))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
     let mut out: Vec<i64> = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
-        if !is_active_member(db, *id, platform_id).await? {
+        if !members.contains(id) {
             return Err(ApiError::field(
                 &format!("/author_ids/{i}"),
                 "not_a_member",

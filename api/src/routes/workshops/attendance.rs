@@ -1,5 +1,9 @@
+use std::collections::HashMap;
+
 use actix_web::{HttpResponse, get, post, web};
+
 use entity::{local_authority, registration, user};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -176,7 +180,18 @@ pub async fn record_attendance(
             "يُسجل الحضور بعد بدء الورشة المجدولة.",
         )));
     }
-    let mut marked = Vec::with_capacity(req.entries.len());
+    // The registrations named, in one query; then one update per status.
+    let user_ids: Vec<i64> = req.entries.iter().map(|e| e.user_id).collect();
+    let regs: HashMap<i64, registration::Model> = registration::Entity::find()
+        .filter(registration::Column::WorkshopId.eq(w.id))
+        .filter(registration::Column::UserId.is_in(user_ids))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|r| (r.user_id, r))
+        .collect();
+    // A person named twice keeps the last status given.
+    let mut to: HashMap<i64, RegistrationStatus> = HashMap::new();
     for (i, e) in req.entries.iter().enumerate() {
         if !matches!(
             e.status,
@@ -191,39 +206,51 @@ pub async fn record_attendance(
                 ),
             ));
         }
-        let r = registration::Entity::find()
-            .filter(registration::Column::WorkshopId.eq(w.id))
-            .filter(registration::Column::UserId.eq(e.user_id))
-            .one(&txn)
-            .await?
-            .filter(|r| {
-                matches!(
-                    RegistrationStatus::from_db(&r.status),
-                    RegistrationStatus::Registered
-                        | RegistrationStatus::Attended
-                        | RegistrationStatus::NoShow
-                )
-            })
-            .ok_or_else(|| {
-                ApiError::field(
-                    &format!("/entries/{i}/user_id"),
-                    "not_registered",
-                    Text::new(
-                        "is not registered for this workshop",
-                        "غير مسجل في هذه الورشة",
-                    ),
-                )
-            })?;
-        marked.push(serde_json::json!({
-            "registration_id": r.id,
-            "user_id": r.user_id,
-            "from": r.status,
-            "to": e.status.as_str(),
-        }));
-        let mut am = r.into_active_model();
-        am.status = Set(e.status.as_str().to_owned());
-        am.updated_at = Set(now);
-        am.update(&txn).await?;
+        let markable = regs.get(&e.user_id).is_some_and(|r| {
+            matches!(
+                RegistrationStatus::from_db(&r.status),
+                RegistrationStatus::Registered
+                    | RegistrationStatus::Attended
+                    | RegistrationStatus::NoShow
+            )
+        });
+        if !markable {
+            return Err(ApiError::field(
+                &format!("/entries/{i}/user_id"),
+                "not_registered",
+                Text::new(
+                    "is not registered for this workshop",
+                    "غير مسجل في هذه الورشة",
+                ),
+            ));
+        }
+        to.insert(e.user_id, e.status);
+    }
+    let mut marked = Vec::with_capacity(to.len());
+    for status in [RegistrationStatus::Attended, RegistrationStatus::NoShow] {
+        let mut ids = Vec::new();
+        for r in to
+            .iter()
+            .filter(|(_, s)| **s == status)
+            .filter_map(|(u, _)| regs.get(u))
+        {
+            marked.push(serde_json::json!({
+                "registration_id": r.id,
+                "user_id": r.user_id,
+                "from": r.status,
+                "to": status.as_str(),
+            }));
+            ids.push(r.id);
+        }
+        if ids.is_empty() {
+            continue;
+        }
+        registration::Entity::update_many()
+            .col_expr(registration::Column::Status, Expr::value(status.as_str()))
+            .col_expr(registration::Column::UpdatedAt, Expr::value(now))
+            .filter(registration::Column::Id.is_in(ids))
+            .exec(&txn)
+            .await?;
     }
     Entry::new("workshop.attendance", "workshop", w.id)
         .platform(w.platform_id)
