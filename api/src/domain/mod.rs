@@ -3,6 +3,7 @@
 pub mod enums;
 pub mod money;
 pub mod search;
+pub mod stamp;
 pub mod text;
 
 pub use enums::*;
@@ -41,11 +42,16 @@ pub fn validate_slug(slug: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
-/// Serializes an instant as RFC 3339 in UTC to the second (`2026-03-01T08:00:00Z`), without
-/// going through chrono's general formatter.
+/// Serializes an instant as RFC 3339 in UTC (`2026-03-01T08:00:00Z`), written on the stack when
+/// it is a whole second in years 0–9999 (as the API stores them), by chrono otherwise.
 pub fn utc_seconds<S: serde::Serializer>(
     t: &chrono::DateTime<chrono::Utc>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    use chrono::{Datelike, Timelike};
+    if t.nanosecond() == 0 && (0..=9999).contains(&t.year()) {
+        serde::Serialize::serialize(&stamp::Stamp::utc(*t), s)
+    } else {
+        s.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    }
 }

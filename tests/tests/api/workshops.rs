@@ -715,4 +715,33 @@ async fn the_list_filters_and_pages_by_start_time() {
         .await;
     assert_eq!(page["items"].as_array().expect("i").len(), 2);
     assert_problem(app.get("/api/v1/workshops?cursor=bogus", None).await, 400).await;
+
+    // An online workshop without a seat limit, in Gaza's zone.
+    app.post(
+        "/api/v1/workshops",
+        Some(&admin),
+        &json!({"platform_id": innovation, "title": {"ar": "لقاء عن بُعد", "en": "Remote \"meeting\""},
+                "starts_at": now + Duration::hours(70), "ends_at": now + Duration::hours(71),
+                "time_zone": "Asia/Gaza", "online_url": "https://meet.example.org/r", "status": "scheduled"}),
+    )
+    .await;
+    // Every list item says what the workshop's own page says, field by field.
+    let page = app.get_json("/api/v1/workshops?limit=100", None).await;
+    let items = page["items"].as_array().expect("i");
+    assert_eq!(items.len(), 7, "{page}");
+    for item in items {
+        let detail = app
+            .get_json(&format!("/api/v1/workshops/{}", item["id"]), None)
+            .await;
+        let fields = item.as_object().expect("object");
+        assert_eq!(fields.len(), 15, "{item}");
+        for (key, value) in fields {
+            assert_eq!(value, &detail[key], "{key} of {item}");
+        }
+    }
+    let online = items.last().expect("online");
+    assert_eq!(online["venue"], Value::Null);
+    assert_eq!(online["seats_left"], Value::Null);
+    assert_eq!(online["title"]["en"], "Remote \"meeting\"");
+    assert_eq!(online["host_platform_ids"], json!([innovation]));
 }

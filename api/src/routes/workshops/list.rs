@@ -1,11 +1,14 @@
+use std::fmt::Write as _;
+
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use sea_orm::sqlx;
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{LocalTimes, Venue, local_text, parse_hosts};
+use super::{LocalTimes, Venue};
 use crate::domain::{ActivityKind, Bilingual, WorkshopStatus};
 use crate::error::ApiError;
 use crate::pagination::{decode_instant, encode_instant, limit};
@@ -13,74 +16,158 @@ use crate::state::AppState;
 
 /// A workshop in a list.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct WorkshopSummary {
+pub struct WorkshopSummary<'r> {
     pub id: i64,
     pub platform_id: i64,
-    pub host_platform_ids: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub host_platform_ids: HostIds<'r>,
     pub topic_id: Option<i64>,
     pub kind: ActivityKind,
-    pub title: Bilingual,
+    #[schema(value_type = Bilingual)]
+    pub title: TitleRef<'r>,
     #[serde(serialize_with = "crate::domain::utc_seconds")]
     pub starts_at: DateTime<Utc>,
     #[serde(serialize_with = "crate::domain::utc_seconds")]
     pub ends_at: DateTime<Utc>,
-    pub time_zone: String,
+    #[schema(value_type = String)]
+    pub time_zone: &'r str,
     pub local: LocalTimes,
-    pub venue: Option<Venue>,
-    pub online_url: Option<String>,
+    #[schema(value_type = Option<Venue>)]
+    pub venue: Option<VenueRef<'r>>,
+    #[schema(value_type = Option<String>)]
+    pub online_url: Option<&'r str>,
     pub capacity: Option<i32>,
     pub seats_left: Option<i32>,
     pub status: WorkshopStatus,
 }
 
-/// The columns a list needs, and no more.
-#[derive(Debug)]
-struct Row {
-    id: i64,
-    platform_id: i64,
-    host_ids: String,
-    topic_id: Option<i64>,
-    kind: String,
-    title_ar: String,
-    title_en: String,
-    starts_at: DateTime<Utc>,
-    ends_at: DateTime<Utc>,
-    time_zone: String,
-    venue_city: Option<String>,
-    venue_address: Option<String>,
-    online_url: Option<String>,
-    capacity: Option<i32>,
-    registered_count: i32,
-    status: String,
+/// A title borrowed from its row, serialized as a [`Bilingual`].
+#[derive(Debug, Serialize)]
+pub struct TitleRef<'r> {
+    pub ar: &'r str,
+    pub en: &'r str,
 }
 
-impl Row {
-    fn from_result(r: &QueryResult) -> Result<Row, sea_orm::DbErr> {
-        Ok(Row {
-            id: r.try_get_by_index(0)?,
-            platform_id: r.try_get_by_index(1)?,
-            host_ids: r.try_get_by_index(2)?,
-            topic_id: r.try_get_by_index(3)?,
-            kind: r.try_get_by_index(4)?,
-            title_ar: r.try_get_by_index(5)?,
-            title_en: r.try_get_by_index(6)?,
-            starts_at: r.try_get_by_index(7)?,
-            ends_at: r.try_get_by_index(8)?,
-            time_zone: r.try_get_by_index(9)?,
-            venue_city: r.try_get_by_index(10)?,
-            venue_address: r.try_get_by_index(11)?,
-            online_url: r.try_get_by_index(12)?,
-            capacity: r.try_get_by_index(13)?,
-            registered_count: r.try_get_by_index(14)?,
-            status: r.try_get_by_index(15)?,
-        })
+/// A venue borrowed from its row, serialized as a [`Venue`].
+#[derive(Debug, Serialize)]
+pub struct VenueRef<'r> {
+    pub city: &'r str,
+    pub address: &'r str,
+}
+
+/// A stored host list (`"3,5"`), serialized as the array of ids it holds.
+#[derive(Debug)]
+pub struct HostIds<'r>(&'r str);
+
+impl Serialize for HostIds<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.0
+                .split(',')
+                .filter_map(|h| h.trim().parse::<i64>().ok()),
+        )
+    }
+}
+
+/// The columns a list needs, and no more, borrowed from the driver's row: a page is decoded
+/// and written out without copying its texts.
+struct Row<'r> {
+    id: i64,
+    platform_id: i64,
+    host_ids: &'r str,
+    topic_id: Option<i64>,
+    kind: &'r str,
+    title_ar: &'r str,
+    title_en: &'r str,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    time_zone: &'r str,
+    venue_city: Option<&'r str>,
+    venue_address: Option<&'r str>,
+    online_url: Option<&'r str>,
+    capacity: Option<i32>,
+    registered_count: i32,
+    status: &'r str,
+}
+
+/// Decodes by position. The column types are fixed by the SELECT below and the migrations, and
+/// the list tests read every column on both databases, so the driver's per-column type check
+/// is skipped.
+fn decode<'r, R>(r: &'r R) -> Result<Row<'r>, sqlx::Error>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database>,
+    i32: sqlx::Decode<'r, R::Database>,
+    &'r str: sqlx::Decode<'r, R::Database>,
+    DateTime<Utc>: sqlx::Decode<'r, R::Database>,
+{
+    Ok(Row {
+        id: r.try_get_unchecked(0)?,
+        platform_id: r.try_get_unchecked(1)?,
+        host_ids: r.try_get_unchecked(2)?,
+        topic_id: r.try_get_unchecked(3)?,
+        kind: r.try_get_unchecked(4)?,
+        title_ar: r.try_get_unchecked(5)?,
+        title_en: r.try_get_unchecked(6)?,
+        starts_at: r.try_get_unchecked(7)?,
+        ends_at: r.try_get_unchecked(8)?,
+        time_zone: r.try_get_unchecked(9)?,
+        venue_city: r.try_get_unchecked(10)?,
+        venue_address: r.try_get_unchecked(11)?,
+        online_url: r.try_get_unchecked(12)?,
+        capacity: r.try_get_unchecked(13)?,
+        registered_count: r.try_get_unchecked(14)?,
+        status: r.try_get_unchecked(15)?,
+    })
+}
+
+fn decode_result(r: &QueryResult) -> Result<Row<'_>, ApiError> {
+    let decoded = if let Some(pg) = r.try_as_pg_row() {
+        decode(pg)
+    } else if let Some(lite) = r.try_as_sqlite_row() {
+        decode(lite)
+    } else {
+        return Err(ApiError::Unexpected("unsupported database row".into()));
+    };
+    decoded.map_err(|e| ApiError::Unexpected(format!("workshop list row: {e}")))
+}
+
+impl<'r> Row<'r> {
+    fn summary(self) -> WorkshopSummary<'r> {
+        let tz: Tz = self.time_zone.parse().unwrap_or(chrono_tz::Asia::Hebron);
+        WorkshopSummary {
+            id: self.id,
+            platform_id: self.platform_id,
+            host_platform_ids: HostIds(self.host_ids),
+            topic_id: self.topic_id,
+            kind: ActivityKind::from_db(self.kind),
+            title: TitleRef {
+                ar: self.title_ar,
+                en: self.title_en,
+            },
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            time_zone: self.time_zone,
+            local: LocalTimes::new(self.starts_at, self.ends_at, tz),
+            venue: self.venue_city.map(|city| VenueRef {
+                city,
+                address: self.venue_address.unwrap_or_default(),
+            }),
+            online_url: self.online_url,
+            seats_left: self
+                .capacity
+                .map(|c| std::cmp::max(c - self.registered_count, 0)),
+            capacity: self.capacity,
+            status: WorkshopStatus::from_db(self.status),
+        }
     }
 }
 
 /// A page of workshops, soonest first.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct WorkshopList {
-    pub items: Vec<WorkshopSummary>,
+pub struct WorkshopList<'r> {
+    pub items: Vec<WorkshopSummary<'r>>,
     pub next_cursor: Option<String>,
 }
 
@@ -134,7 +221,7 @@ pub async fn list_workshops(
     let mut bind = |sql: &mut String, v: Value| {
         values.push(v);
         if backend == DbBackend::Postgres {
-            sql.push_str(&format!("${}", values.len()));
+            let _ = write!(sql, "${}", values.len());
         } else {
             sql.push('?');
         }
@@ -199,7 +286,7 @@ pub async fn list_workshops(
         .await?;
     let mut rows = raw
         .iter()
-        .map(Row::from_result)
+        .map(decode_result)
         .collect::<Result<Vec<Row>, _>>()?;
     let next_cursor = if rows.len() as u64 > limit {
         rows.truncate(limit as usize);
@@ -207,38 +294,7 @@ pub async fn list_workshops(
     } else {
         None
     };
-    let items = rows
-        .into_iter()
-        .map(|w| {
-            let tz: Tz = w.time_zone.parse().unwrap_or(chrono_tz::Asia::Hebron);
-            WorkshopSummary {
-                host_platform_ids: parse_hosts(&w.host_ids),
-                id: w.id,
-                platform_id: w.platform_id,
-                topic_id: w.topic_id,
-                kind: ActivityKind::from_db(&w.kind),
-                title: Bilingual {
-                    ar: w.title_ar,
-                    en: w.title_en,
-                },
-                local: LocalTimes {
-                    starts_at: local_text(w.starts_at, tz),
-                    ends_at: local_text(w.ends_at, tz),
-                },
-                starts_at: w.starts_at,
-                ends_at: w.ends_at,
-                time_zone: w.time_zone,
-                venue: w.venue_city.map(|city| Venue {
-                    city,
-                    address: w.venue_address.unwrap_or_default(),
-                }),
-                online_url: w.online_url,
-                seats_left: w.capacity.map(|c| std::cmp::max(c - w.registered_count, 0)),
-                capacity: w.capacity,
-                status: WorkshopStatus::from_db(&w.status),
-            }
-        })
-        .collect();
+    let items = rows.into_iter().map(Row::summary).collect();
     // Serialized once into a buffer sized for a typical page.
     let mut body = Vec::with_capacity(512 + 480 * limit as usize);
     serde_json::to_writer(&mut body, &WorkshopList { items, next_cursor })

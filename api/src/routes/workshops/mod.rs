@@ -25,6 +25,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
+use crate::domain::stamp::Stamp;
 use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
 use crate::error::ApiError;
 use crate::i18n::Text;
@@ -118,10 +119,19 @@ pub struct Material {
 /// Start and end in the workshop's own zone.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LocalTimes {
-    #[schema(example = "2026-03-01T10:00:00+02:00")]
-    pub starts_at: String,
-    #[schema(example = "2026-03-01T13:00:00+02:00")]
-    pub ends_at: String,
+    #[schema(value_type = String, example = "2026-03-01T10:00:00+02:00")]
+    pub starts_at: Stamp,
+    #[schema(value_type = String, example = "2026-03-01T13:00:00+02:00")]
+    pub ends_at: Stamp,
+}
+
+impl LocalTimes {
+    pub fn new(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>, tz: Tz) -> LocalTimes {
+        LocalTimes {
+            starts_at: Stamp::local(starts_at, tz),
+            ends_at: Stamp::local(ends_at, tz),
+        }
+    }
 }
 
 /// A workshop as the API shows it. `version` is its `ETag`; `sequence` is its iCalendar SEQUENCE.
@@ -170,45 +180,6 @@ pub struct WorkshopResponse {
     pub warnings: Vec<Warning>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-/// Local ISO 8601 with offset, to the second (`2026-03-01T10:00:00+02:00`). Written by hand:
-/// lists format two of these per row.
-pub fn local_text(t: DateTime<Utc>, tz: Tz) -> String {
-    use chrono::{Datelike, Offset, TimeZone, Timelike};
-    let offset = tz
-        .offset_from_utc_datetime(&t.naive_utc())
-        .fix()
-        .local_minus_utc();
-    let local = t.naive_utc() + chrono::Duration::seconds(i64::from(offset));
-    let (sign, off) = if offset < 0 {
-        ('-', -offset)
-    } else {
-        ('+', offset)
-    };
-    let mut out = String::with_capacity(25);
-    let two = |out: &mut String, n: u32| {
-        out.push(char::from(b'0' + (n / 10 % 10) as u8));
-        out.push(char::from(b'0' + (n % 10) as u8));
-    };
-    let year = local.year().clamp(0, 9999) as u32;
-    two(&mut out, year / 100);
-    two(&mut out, year % 100);
-    out.push('-');
-    two(&mut out, local.month());
-    out.push('-');
-    two(&mut out, local.day());
-    out.push('T');
-    two(&mut out, local.hour());
-    out.push(':');
-    two(&mut out, local.minute());
-    out.push(':');
-    two(&mut out, local.second());
-    out.push(sign);
-    two(&mut out, (off / 3600) as u32);
-    out.push(':');
-    two(&mut out, (off % 3600 / 60) as u32);
-    out
 }
 
 /// The stored form of a host list.
@@ -306,10 +277,7 @@ pub async fn response(
             en: w.title_en,
         },
         description: BilingualText::new(w.description_ar, w.description_en),
-        local: LocalTimes {
-            starts_at: local_text(w.starts_at, tz),
-            ends_at: local_text(w.ends_at, tz),
-        },
+        local: LocalTimes::new(w.starts_at, w.ends_at, tz),
         starts_at: w.starts_at,
         ends_at: w.ends_at,
         time_zone: w.time_zone,
@@ -437,24 +405,4 @@ pub fn check_in_code() -> String {
     (0..6)
         .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn local_text_matches_chrono() {
-        for (secs, tz) in [
-            (1_795_523_022i64, chrono_tz::Asia::Hebron),
-            (1_568_617_200, chrono_tz::Asia::Gaza),
-            (1_780_000_000, chrono_tz::America::St_Johns),
-        ] {
-            let t = DateTime::from_timestamp(secs, 0).expect("t");
-            let want = t
-                .with_timezone(&tz)
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-            assert_eq!(local_text(t, tz), want);
-        }
-    }
 }
