@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{LocalTimes, Venue};
+use super::{LocalTimes, Venue, host_ids};
 use crate::domain::{ActivityKind, Bilingual, WorkshopStatus};
 use crate::error::ApiError;
 use crate::pagination::{decode_instant, encode_instant, limit};
@@ -61,11 +61,7 @@ pub struct HostIds<'r>(&'r str);
 
 impl Serialize for HostIds<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.0
-                .split(',')
-                .filter_map(|h| h.trim().parse::<i64>().ok()),
-        )
+        s.collect_seq(host_ids(self.0))
     }
 }
 

@@ -193,9 +193,12 @@ pub fn host_text(hosts: &[i64]) -> String {
 
 /// Reads a stored host list.
 pub fn parse_hosts(text: &str) -> Vec<i64> {
-    text.split(',')
-        .filter_map(|h| h.trim().parse().ok())
-        .collect()
+    host_ids(text).collect()
+}
+
+/// The ids in a stored host list, in order.
+pub fn host_ids(text: &str) -> impl Iterator<Item = i64> + '_ {
+    text.split(',').filter_map(|h| h.trim().parse().ok())
 }
 
 pub async fn workshop_or_404(
