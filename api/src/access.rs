@@ -102,3 +102,37 @@ pub async fn coordinated_platforms(
         .all(db)
         .await?)
 }
+
+/// 403 unless the caller is an admin or manages some platform: the check a route makes before it
+/// reads a body that names the platform, so that nobody else learns what is wrong with the body.
+pub async fn require_some_manager(
+    db: &impl ConnectionTrait,
+    auth: &AuthUser,
+) -> Result<(), ApiError> {
+    if auth.is_admin() || !coordinated_platforms(db, auth.id()).await?.is_empty() {
+        Ok(())
+    } else {
+        Err(not_manager())
+    }
+}
+
+/// 403 unless the caller is an admin, or an active member or a coordinator of some platform.
+pub async fn require_some_standing(
+    db: &impl ConnectionTrait,
+    auth: &AuthUser,
+) -> Result<(), ApiError> {
+    let member = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(auth.id()))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active.as_str()))
+        .count(db)
+        .await?
+        > 0;
+    if auth.is_admin() || member || !coordinated_platforms(db, auth.id()).await?.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(Text::new(
+            "Only members and coordinators of a platform may do this.",
+            "هذا الإجراء مقصور على أعضاء المنصات ومنسقيها.",
+        )))
+    }
+}

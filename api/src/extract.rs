@@ -15,13 +15,19 @@ use crate::error::{ApiError, FieldError};
 use crate::i18n::Text;
 use crate::state::AppState;
 
-/// A JSON body that was parsed and validated: 415 for another media type, 413 over the body
-/// limit, 400 for malformed JSON, 422 (with the field) for wrong types and failed rules.
+/// A JSON body, parsed strictly (see [`crate::json`]) and validated: 415 for another media type,
+/// 413 over the body limit, 400 for malformed JSON, 422 (with each field) for control characters,
+/// wrong types and failed rules.
+///
+/// Extraction itself never fails: the outcome waits in [`ValidatedJson::into_inner`], which a
+/// handler calls after it has checked who the caller is and what they may do, so that a caller who
+/// may not use a route learns that (401/403) rather than what is wrong with the body.
 #[derive(Debug)]
-pub struct ValidatedJson<T>(pub T);
+pub struct ValidatedJson<T>(Result<T, ApiError>);
 
 impl<T> ValidatedJson<T> {
-    pub fn into_inner(self) -> T {
+    /// The valid body, or the answer explaining why it is not.
+    pub fn into_inner(self) -> Result<T, ApiError> {
         self.0
     }
 }
@@ -60,79 +66,33 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> 
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
         Box::pin(async move {
-            if declared.is_some_and(|n| n > limit) {
-                return Err(ApiError::PayloadTooLarge(limit));
-            }
-            if !json {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| {
-                    ApiError::BadRequest(Text::new(
-                        format!("The request body could not be read: {e}"),
-                        "تعذرت قراءة محتوى الطلب.",
-                    ))
-                })?;
-                if body.len() + chunk.len() > limit {
+            let outcome = async {
+                if declared.is_some_and(|n| n > limit) {
                     return Err(ApiError::PayloadTooLarge(limit));
                 }
-                body.extend_from_slice(&chunk);
-            }
-            let value = parse_json::<T>(&body)?;
-            value.validate().map_err(validation_errors)?;
-            Ok(ValidatedJson(value))
+                if !json {
+                    return Err(ApiError::UnsupportedMediaType);
+                }
+                let mut body = BytesMut::new();
+                while let Some(chunk) = payload.next().await {
+                    let chunk = chunk.map_err(|e| {
+                        ApiError::BadRequest(Text::new(
+                            format!("The request body could not be read: {e}"),
+                            "تعذرت قراءة محتوى الطلب.",
+                        ))
+                    })?;
+                    if body.len() + chunk.len() > limit {
+                        return Err(ApiError::PayloadTooLarge(limit));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                let value = crate::json::from_slice::<T>(&body)?;
+                value.validate().map_err(validation_errors)?;
+                Ok(value)
+            };
+            Ok(ValidatedJson(outcome.await))
         })
     }
-}
-
-/// Parses a JSON body, telling syntax errors (400) from wrong content (422, with its pointer).
-pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    let value = match result {
-        Ok(v) => v,
-        Err(err) => {
-            let inner = err.inner();
-            if inner.is_data() {
-                let pointer = path_to_pointer(err.path());
-                let msg = inner.to_string();
-                // serde's message ends with " at line L column C", which is noise here.
-                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-                return Err(ApiError::field(
-                    &pointer,
-                    "invalid",
-                    Text::new(msg.clone(), format!("قيمة غير صالحة: {msg}")),
-                ));
-            }
-            return Err(malformed(inner));
-        }
-    };
-    de.end().map_err(|e| malformed(&e))?;
-    Ok(value)
-}
-
-fn malformed(err: &serde_json::Error) -> ApiError {
-    ApiError::BadRequest(Text::new(
-        format!("The request body is not valid JSON: {err}"),
-        format!("محتوى الطلب ليس JSON صالحًا: {err}"),
-    ))
-}
-
-fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut pointer = String::new();
-    for seg in path.iter() {
-        match seg {
-            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-            }
-            Segment::Unknown => {}
-        }
-    }
-    pointer
 }
 
 /// Flattens validator's nested errors into field errors with pointers, sorted by pointer.
@@ -195,7 +155,10 @@ fn message_for(e: &validator::ValidationError) -> Text {
             "must be a valid email address",
             "يجب أن يكون عنوان بريد إلكتروني صالحًا",
         ),
-        "url" => Text::new("must be a valid URL", "يجب أن يكون رابطًا صالحًا"),
+        "url" => Text::new(
+            "must be an absolute https:// or http:// URL",
+            "يجب أن يكون رابطًا كاملًا يبدأ بـ https:// أو http://",
+        ),
         "blank" => Text::new("must not be blank", "يجب ألا يكون فارغًا"),
         _ => Text::new("is invalid", "قيمة غير صالحة"),
     }

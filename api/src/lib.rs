@@ -13,6 +13,7 @@ pub mod etag;
 pub mod extract;
 pub mod i18n;
 pub mod ics;
+pub mod json;
 pub mod middleware;
 pub mod openapi;
 pub mod outbox;

@@ -13,7 +13,7 @@ use tracing::Instrument;
 use actix_web::error::InternalError;
 
 use crate::error::{ApiError, PROBLEM_JSON, RequestContext, from_status};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 
 /// The header a request id travels in, both ways.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -45,6 +45,13 @@ pub async fn request_context(
         request_id: Some(request_id.clone()),
     };
 
+    if let Some(err) = control_characters(&req) {
+        let mut res = req.into_response(err.render(lang, Some(&ctx)));
+        if let Ok(v) = HeaderValue::from_str(&request_id) {
+            res.headers_mut().insert(REQUEST_ID, v);
+        }
+        return Ok(res);
+    }
     let res = match next.call(req).instrument(span.clone()).await {
         Ok(res) => res.map_into_boxed_body(),
         Err(err) => {
@@ -84,6 +91,70 @@ pub async fn request_context(
         });
     }
     Ok(res)
+}
+
+/// Percent-decodes a piece of a URL (`+` stays as it is: it never decodes to a control).
+fn percent_decoded(raw: &str) -> Vec<u8> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn holds_control(raw: &str) -> bool {
+    if !raw.bytes().any(|b| b == b'%' || b < 0x20 || b == 0x7f) {
+        return false;
+    }
+    String::from_utf8_lossy(&percent_decoded(raw))
+        .chars()
+        .any(char::is_control)
+}
+
+/// 400 when a query parameter or a path segment, decoded, holds a control character (none is
+/// ever meaningful there, and PostgreSQL refuses NUL in text): checked before any route runs.
+fn control_characters(req: &ServiceRequest) -> Option<ApiError> {
+    let name =
+        |raw: &str| String::from_utf8_lossy(&percent_decoded(raw)).replace(char::is_control, "?");
+    let culprit = req
+        .query_string()
+        .split('&')
+        .find_map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (holds_control(key) || holds_control(value)).then(|| name(key))
+        })
+        .map(|key| {
+            (
+                format!("The query parameter `{key}`"),
+                format!("معامل الاستعلام \u{2066}{key}\u{2069}"),
+            )
+        })
+        .or_else(|| {
+            req.path().split('/').position(holds_control).map(|n| {
+                (
+                    format!("Path segment {n}"),
+                    format!("الجزء \u{2066}{n}\u{2069} من المسار"),
+                )
+            })
+        })?;
+    Some(ApiError::BadRequest(Text::new(
+        format!("{} contains a control character.", culprit.0),
+        format!("{} يحتوي على محرف تحكم.", culprit.1),
+    )))
 }
 
 /// Re-renders error answers as problems in the caller's language, with `instance` and the id.

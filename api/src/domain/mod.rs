@@ -17,6 +17,24 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// The JSON Schema pattern of [`validate_web_url`], for the OpenAPI document.
+pub const WEB_URL_PATTERN: &str = "^https?://[^\\s]+$";
+
+/// Links people follow from emails and calendars: absolute `https://` or `http://` URLs with a
+/// host, written in lower case (`javascript:`, `file:` and the like are refused).
+pub fn validate_web_url(value: &str) -> Result<(), validator::ValidationError> {
+    let literal = (value.starts_with("https://") || value.starts_with("http://"))
+        && !value.chars().any(char::is_whitespace);
+    let parsed = url::Url::parse(value).ok().is_some_and(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+    });
+    if literal && parsed {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("url"))
+    }
+}
+
 /// For PATCH fields that can be cleared: absent → `None`, `null` → `Some(None)`.
 pub fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
 where

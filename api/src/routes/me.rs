@@ -55,7 +55,7 @@ pub async fn update_me(
     state: web::Data<AppState>,
     body: ValidatedJson<UpdateMeRequest>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
-    let req = body.into_inner();
+    let req = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
     check_authority(&txn, req.local_authority_id).await?;
     let id = auth.id();
@@ -114,7 +114,7 @@ pub async fn change_password(
     state: web::Data<AppState>,
     body: ValidatedJson<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
+    let req = body.into_inner()?;
     let ok = password::verify(
         req.current_password,
         auth.user.password_hash.clone(),

@@ -7,6 +7,7 @@ mod calendars;
 mod elections;
 mod errors;
 mod health;
+mod hostile_input;
 mod local_authorities;
 mod mail_delivery;
 mod matrix;

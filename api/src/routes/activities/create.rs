@@ -61,9 +61,10 @@ pub async fn create_activity(
     state: web::Data<AppState>,
     body: ValidatedJson<CreateActivityRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
+    crate::access::require_some_manager(&txn, &auth).await?;
+    let req = body.into_inner()?;
     let group = working_group::Entity::find_by_id(req.working_group_id)
         .one(&txn)
         .await?

@@ -55,10 +55,10 @@ pub async fn update_activity(
     id: web::Path<i64>,
     body: ValidatedJson<UpdateActivityRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     let txn = crate::db::begin(&state.db).await?;
     let a = activity_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, a.platform_id).await?;
+    let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     let hosts = body
         .host_platform_ids
@@ -162,10 +162,10 @@ pub async fn change_activity_status(
     body: ValidatedJson<ActivityStatusRequest>,
 ) -> Result<HttpResponse, ApiError> {
     use ActivityStatus::*;
-    let req = body.into_inner();
     let txn = crate::db::begin(&state.db).await?;
     let a = activity_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, a.platform_id).await?;
+    let req = body.into_inner()?;
     let from = ActivityStatus::from_db(&a.status);
     let ok = matches!(
         (from, req.status),

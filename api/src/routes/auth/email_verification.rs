@@ -62,7 +62,7 @@ pub async fn confirm_email_verification(
     let txn = crate::db::begin(&state.db).await?;
     let u = consume_action_token(
         &txn,
-        &body.into_inner().token,
+        &body.into_inner()?.token,
         ActionEmail::EmailVerification,
     )
     .await?;

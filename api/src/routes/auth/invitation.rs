@@ -22,7 +22,7 @@ pub async fn accept_invitation(
     state: web::Data<AppState>,
     body: ValidatedJson<TokenPasswordRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let hash = password::hash(body.password).await?;
     let txn = crate::db::begin(&state.db).await?;
     let u = consume_action_token(&txn, &body.token, ActionEmail::Invitation).await?;

@@ -51,7 +51,7 @@ pub async fn login(
     state: web::Data<AppState>,
     body: ValidatedJson<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let email = domain::normalize_email(&body.email);
     let ip = req
         .peer_addr()

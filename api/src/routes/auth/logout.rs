@@ -23,7 +23,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     body: ValidatedJson<RefreshTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let hash = tokens::hash(&body.into_inner().refresh_token);
+    let hash = tokens::hash(&body.into_inner()?.refresh_token);
     let txn = crate::db::begin(&state.db).await?;
     if let Some(t) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(&hash))

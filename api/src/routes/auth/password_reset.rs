@@ -39,7 +39,7 @@ pub async fn request_password_reset(
     state: web::Data<AppState>,
     body: ValidatedJson<PasswordResetRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let email = domain::normalize_email(&body.into_inner().email);
+    let email = domain::normalize_email(&body.into_inner()?.email);
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(&email))
         .filter(user::Column::IsActive.eq(true))
@@ -70,7 +70,7 @@ pub async fn confirm_password_reset(
     state: web::Data<AppState>,
     body: ValidatedJson<TokenPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let hash = password::hash(body.password).await?;
     let txn = crate::db::begin(&state.db).await?;
     let u = consume_action_token(&txn, &body.token, ActionEmail::PasswordReset).await?;

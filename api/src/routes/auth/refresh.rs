@@ -47,7 +47,7 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: ValidatedJson<RefreshTokenRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
-    let hash = tokens::hash(&body.into_inner().refresh_token);
+    let hash = tokens::hash(&body.into_inner()?.refresh_token);
     let now = chrono::Utc::now();
     let txn = crate::db::begin(&state.db).await?;
     let Some(current) = refresh_token::Entity::find()

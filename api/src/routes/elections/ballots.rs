@@ -51,7 +51,6 @@ pub async fn cast_ballot(
     id: web::Path<i64>,
     body: ValidatedJson<BallotRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let e = election_or_404(&txn, id.into_inner()).await?;
@@ -61,6 +60,7 @@ pub async fn cast_ballot(
             "يحق للأعضاء الفاعلين في المنصة فقط التصويت.",
         )));
     }
+    let req = body.into_inner()?;
     if phase(&e, now) != Phase::Voting {
         return Err(window_closed("voting", "التصويت"));
     }

@@ -42,7 +42,6 @@ pub async fn nominate(
     id: web::Path<i64>,
     body: ValidatedJson<NominateRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let e = election_or_404(&txn, id.into_inner()).await?;
@@ -52,6 +51,7 @@ pub async fn nominate(
             "يحق للأعضاء الفاعلين في المنصة فقط الترشيح.",
         )));
     }
+    let req = body.into_inner()?;
     let nominee = req.user_id.unwrap_or(auth.id());
     if !is_active_member(&txn, nominee, e.platform_id).await? {
         return Err(ApiError::field(

@@ -93,11 +93,11 @@ pub async fn create_election(
     id: web::Path<i64>,
     body: ValidatedJson<CreateElectionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let platform = platform_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, platform.id).await?;
+    let req = body.into_inner()?;
     check_windows(&req, now)?;
     let open = election::Entity::find()
         .filter(election::Column::PlatformId.eq(platform.id))

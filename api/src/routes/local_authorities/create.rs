@@ -42,7 +42,7 @@ pub async fn create_local_authority(
     body: ValidatedJson<CreateLocalAuthorityRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let req = body.into_inner();
+    let req = body.into_inner()?;
     let name = req.name.trimmed();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;

@@ -43,7 +43,7 @@ pub async fn update_local_authority(
     body: ValidatedJson<UpdateLocalAuthorityRequest>,
 ) -> Result<web::Json<LocalAuthorityResponse>, ApiError> {
     auth.require_admin()?;
-    let req = body.into_inner();
+    let req = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
     let current = local_authority::Entity::find_by_id(id.into_inner())
         .one(&txn)

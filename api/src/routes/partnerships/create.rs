@@ -66,10 +66,10 @@ pub async fn create_partnership(
     state: web::Data<AppState>,
     body: ValidatedJson<CreatePartnershipRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     require_manager(&txn, &auth).await?;
+    let req = body.into_inner()?;
     check_dates(req.starts_on, req.ends_on)?;
     let on = req.consultation_on.unwrap_or_else(|| now.date_naive());
     if on > now.date_naive() {

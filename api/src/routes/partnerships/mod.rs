@@ -96,7 +96,10 @@ pub struct PartyInput {
 pub struct DocumentLink {
     #[validate(length(min = 1, max = 300))]
     pub title: String,
-    #[validate(url, length(max = 1000))]
+    #[validate(
+        custom(function = "crate::domain::validate_web_url"),
+        length(max = 1000)
+    )]
     pub url: String,
 }
 

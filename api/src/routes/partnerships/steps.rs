@@ -63,11 +63,11 @@ pub async fn record_step(
     body: ValidatedJson<StepRequest>,
 ) -> Result<HttpResponse, ApiError> {
     use PartnershipStatus::*;
-    let req = body.into_inner();
     let now = state.clock.now();
     let today = now.date_naive();
     let txn = crate::db::begin(&state.db).await?;
     require_manager(&txn, &auth).await?;
+    let req = body.into_inner()?;
     let p = partnership_or_404(&txn, id.into_inner()).await?;
     let from = PartnershipStatus::from_db(&p.status);
     let financial = is_financial(&txn, p.id).await?;

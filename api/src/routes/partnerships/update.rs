@@ -62,10 +62,10 @@ pub async fn update_partnership(
     id: web::Path<i64>,
     body: ValidatedJson<UpdatePartnershipRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     require_manager(&txn, &auth).await?;
+    let body = body.into_inner()?;
     let current = partnership_or_404(&txn, id.into_inner()).await?;
     let expected = etag::expected_version(&req)?;
     if current.version != expected {

@@ -113,7 +113,7 @@ pub async fn create_platform(
     body: ValidatedJson<CreatePlatformRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let req = body.into_inner();
+    let req = body.into_inner()?;
     let name = req.name.trimmed();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;

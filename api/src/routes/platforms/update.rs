@@ -70,7 +70,7 @@ pub async fn update_platform(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let expected = etag::expected_version(&req)?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
     let current = platform_or_404(&txn, id.into_inner()).await?;
     if current.version != expected {

@@ -59,9 +59,10 @@ pub async fn create_paper(
     state: web::Data<AppState>,
     body: ValidatedJson<CreatePaperRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
+    crate::access::require_some_standing(&txn, &auth).await?;
+    let req = body.into_inner()?;
     let platform = platform_or_404(&txn, req.platform_id).await.map_err(|_| {
         ApiError::field(
             "/platform_id",

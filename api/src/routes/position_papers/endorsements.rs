@@ -79,7 +79,6 @@ pub async fn endorse(
     id: web::Path<i64>,
     body: ValidatedJson<EndorseRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let (paper, _) = visible_paper(&txn, Some(&auth), id.into_inner()).await?;
@@ -89,6 +88,7 @@ pub async fn endorse(
             "تُمنح التأييدات من قبل أعضاء الهيئات المحلية.",
         )));
     };
+    let req = body.into_inner()?;
     if !endorsable(&paper.status) {
         return Err(ApiError::Conflict(Text::new(
             "Only an adopted, submitted or published paper can be endorsed.",

@@ -101,13 +101,13 @@ pub async fn transition_paper(
     id: web::Path<i64>,
     body: ValidatedJson<PaperTransitionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let (paper, standing) = visible_paper(&txn, Some(&auth), id.into_inner()).await?;
     if !standing.edits() {
         return Err(ApiError::forbidden());
     }
+    let req = body.into_inner()?;
     let from = PaperStatus::from_db(&paper.status);
     let Some(may) = allowed(from, req.to) else {
         return Err(ApiError::Conflict(Text::new(

@@ -67,7 +67,6 @@ pub async fn update_paper(
     id: web::Path<i64>,
     body: ValidatedJson<UpdatePaperRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let (current, standing) = visible_paper(&txn, Some(&auth), id.into_inner()).await?;
@@ -77,6 +76,7 @@ pub async fn update_paper(
             "يعدّل الورقة مؤلفوها أو منسقو المنصة أو المسؤولون فقط.",
         )));
     }
+    let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     if current.version != expected {
         return Err(etag::stale());

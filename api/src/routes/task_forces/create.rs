@@ -52,7 +52,7 @@ pub async fn create_task_force(
     body: ValidatedJson<CreateTaskForceRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let req = body.into_inner();
+    let req = body.into_inner()?;
     let name = req.name.trimmed();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;

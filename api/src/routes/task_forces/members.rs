@@ -128,7 +128,7 @@ pub async fn add_task_force_member(
     body: ValidatedJson<AddTaskForceMemberRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let user_id = body.into_inner().user_id;
+    let user_id = body.into_inner()?.user_id;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let tf_id = id.into_inner();

@@ -54,7 +54,7 @@ pub async fn update_task_force(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let expected = etag::expected_version(&req)?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let positive = [
         ("/target_members", body.target_members.flatten()),
         ("/target_authorities", body.target_authorities.flatten()),

@@ -43,11 +43,11 @@ pub async fn update_topic(
     id: web::Path<i64>,
     body: ValidatedJson<UpdateTopicRequest>,
 ) -> Result<web::Json<TopicResponse>, ApiError> {
-    let req = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let t = topic_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, t.platform_id).await?;
+    let req = body.into_inner()?;
     if let Some(axis) = req.axis_id {
         crate::routes::work_plans::check_axis(&txn, t.work_plan_id, axis).await?;
     }

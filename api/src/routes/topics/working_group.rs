@@ -198,11 +198,11 @@ pub async fn put_working_group(
     id: web::Path<i64>,
     body: ValidatedJson<PutWorkingGroupRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let t: topic::Model = topic_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, t.platform_id).await?;
+    let req = body.into_inner()?;
     if let Some(lead) = req.lead_user_id {
         require_platform_member(&txn, lead, t.platform_id, "/lead_user_id").await?;
     }
@@ -284,11 +284,11 @@ pub async fn add_working_group_member(
     id: web::Path<i64>,
     body: ValidatedJson<AddGroupMemberRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = body.into_inner().user_id;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let t = topic_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, t.platform_id).await?;
+    let user_id = body.into_inner()?.user_id;
     let g = group_of(&txn, t.id)
         .await?
         .ok_or_else(ApiError::not_found)?;

@@ -50,7 +50,7 @@ pub async fn create_user(
     body: ValidatedJson<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let req = body.into_inner();
+    let req = body.into_inner()?;
     let email = domain::normalize_email(&req.email);
     let name = req.name.trimmed();
     let locale = req.locale.unwrap_or(Locale::Ar);

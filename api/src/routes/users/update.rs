@@ -52,7 +52,7 @@ pub async fn update_user(
     body: ValidatedJson<UpdateUserRequest>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
     auth.require_admin()?;
-    let req = body.into_inner();
+    let req = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
     let current = user::Entity::find_by_id(id.into_inner())
         .one(&txn)

@@ -38,11 +38,11 @@ pub async fn add_axis(
     id: web::Path<i64>,
     body: ValidatedJson<AddAxisRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let name = body.into_inner().name.trimmed();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let plan = plan_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
+    let name = body.into_inner()?.name.trimmed();
     bump_version(&txn, plan.id, None, now).await?;
     let max: Expr = Func::max(Expr::col(work_plan_axis::Column::Rank)).into();
     let top: Option<i32> = work_plan_axis::Entity::find()

@@ -61,11 +61,11 @@ pub async fn create_work_plan(
     id: web::Path<i64>,
     body: ValidatedJson<CreateWorkPlanRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let platform = platform_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, platform.id).await?;
+    let req = body.into_inner()?;
     if let Some((i, _)) = req
         .topics
         .iter()

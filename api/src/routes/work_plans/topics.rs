@@ -71,12 +71,12 @@ pub async fn add_topic(
     id: web::Path<i64>,
     body: ValidatedJson<AddTopicRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
-    let title = req.title.trimmed();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let plan = plan_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
+    let req = body.into_inner()?;
+    let title = req.title.trimmed();
     check_axis(&txn, plan.id, req.axis_id).await?;
     // Taking the plan's row first serializes concurrent additions to the same plan.
     bump_version(&txn, plan.id, None, now).await?;
@@ -167,11 +167,11 @@ pub async fn reorder_topics(
     id: web::Path<i64>,
     body: ValidatedJson<ReorderTopicsRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ids = body.into_inner().topic_ids;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let plan = plan_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
+    let ids = body.into_inner()?.topic_ids;
     let expected = etag::expected_version(&req)?;
     let mut current: Vec<i64> = topic::Entity::find()
         .select_only()

@@ -46,11 +46,11 @@ pub async fn update_work_plan(
     id: web::Path<i64>,
     body: ValidatedJson<UpdateWorkPlanRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let plan = plan_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
+    let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     let mut m = work_plan::ActiveModel {
         version: Set(expected + 1),

@@ -165,11 +165,11 @@ pub async fn record_attendance(
     id: web::Path<i64>,
     body: ValidatedJson<RecordAttendanceRequest>,
 ) -> Result<web::Json<AttendanceResponse>, ApiError> {
-    let req = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let w = workshop_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, w.platform_id).await?;
+    let req = body.into_inner()?;
     let open = matches!(
         WorkshopStatus::from_db(&w.status),
         WorkshopStatus::Scheduled | WorkshopStatus::Completed
@@ -287,7 +287,7 @@ pub async fn check_in(
     id: web::Path<i64>,
     body: ValidatedJson<CheckInRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = body.into_inner().code;
+    let code = body.into_inner()?.code;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let w = workshop_or_404(&txn, id.into_inner()).await?;

@@ -47,7 +47,10 @@ pub struct CreateWorkshopRequest {
     pub time_zone: Option<String>,
     #[validate(nested)]
     pub venue: Option<Venue>,
-    #[validate(url, length(max = 500))]
+    #[validate(
+        custom(function = "crate::domain::validate_web_url"),
+        length(max = 500)
+    )]
     pub online_url: Option<String>,
     #[validate(range(min = 1, max = 100000))]
     pub capacity: Option<i32>,
@@ -168,12 +171,13 @@ pub async fn create_workshop(
     state: web::Data<AppState>,
     body: ValidatedJson<CreateWorkshopRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut req = body.into_inner();
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    crate::access::require_some_manager(&txn, &auth).await?;
+    let mut req = body.into_inner()?;
     // Whole seconds: calendars and keyset cursors compare instants exactly.
     req.starts_at = whole_seconds(req.starts_at);
     req.ends_at = whole_seconds(req.ends_at);
-    let now = state.clock.now();
-    let txn = crate::db::begin(&state.db).await?;
     let platform = platform_or_404(&txn, req.platform_id).await.map_err(|_| {
         ApiError::field(
             "/platform_id",

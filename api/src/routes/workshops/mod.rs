@@ -112,7 +112,10 @@ pub struct Expert {
 pub struct Material {
     #[validate(length(min = 1, max = 300))]
     pub title: String,
-    #[validate(url, length(max = 1000))]
+    #[validate(
+        custom(function = "crate::domain::validate_web_url"),
+        length(max = 1000)
+    )]
     pub url: String,
 }
 

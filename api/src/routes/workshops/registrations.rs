@@ -208,7 +208,7 @@ pub async fn register(
     id: web::Path<i64>,
     body: ValidatedJson<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let target = body.into_inner().user_id.unwrap_or(auth.id());
+    let target = body.into_inner()?.user_id.unwrap_or(auth.id());
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let mut w = lock(&txn, id.into_inner()).await?;

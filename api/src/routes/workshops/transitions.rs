@@ -45,11 +45,11 @@ pub async fn transition_workshop(
     body: ValidatedJson<TransitionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     use WorkshopStatus::*;
-    let to = body.into_inner().to;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let w = lock(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, w.platform_id).await?;
+    let to = body.into_inner()?.to;
     let from = WorkshopStatus::from_db(&w.status);
     let allowed = matches!(
         (from, to),
@@ -134,10 +134,10 @@ pub async fn put_minutes(
     id: web::Path<i64>,
     body: ValidatedJson<MinutesRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = body.into_inner();
     let txn = crate::db::begin(&state.db).await?;
     let w = workshop_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, w.platform_id).await?;
+    let req = body.into_inner()?;
     if w.status != WorkshopStatus::Completed.as_str() {
         return Err(ApiError::Conflict(Text::new(
             "Minutes are recorded after the workshop is completed.",

@@ -40,7 +40,10 @@ pub struct UpdateWorkshopRequest {
     pub time_zone: Option<String>,
     #[validate(nested)]
     pub venue: Option<Venue>,
-    #[validate(url, length(max = 500))]
+    #[validate(
+        custom(function = "crate::domain::validate_web_url"),
+        length(max = 500)
+    )]
     pub online_url: Option<String>,
     #[validate(range(min = 1, max = 100000))]
     pub capacity: Option<i32>,
@@ -75,11 +78,11 @@ pub async fn update_workshop(
     id: web::Path<i64>,
     body: ValidatedJson<UpdateWorkshopRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let w = workshop_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, w.platform_id).await?;
+    let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     if w.version != expected {
         return Err(etag::stale());
