@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 
 use crate::auth::AuthUser;
 use crate::domain::MembershipStatus;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 
 /// Loads a platform or answers 404.
@@ -51,10 +51,13 @@ pub async fn is_active_member(
 }
 
 fn not_manager() -> ApiError {
-    ApiError::Forbidden(Text::new(
-        "Only this platform's coordinator, its deputy or an administrator may do this.",
-        "هذا الإجراء مقصور على منسق المنصة أو نائبه أو المسؤولين.",
-    ))
+    ApiError::Problem(
+        ProblemCode::NotAManager,
+        Text::new(
+            "Only this platform's coordinator, its deputy or an administrator may do this.",
+            "هذا الإجراء مقصور على منسق المنصة أو نائبه أو المسؤولين.",
+        ),
+    )
 }
 
 /// 403 unless the caller is an admin or a coordinator/deputy of this platform.
@@ -79,10 +82,13 @@ pub async fn require_member_or_admin(
     if auth.is_admin() || is_active_member(db, auth.id(), platform_id).await? {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(Text::new(
-            "Only active members of this platform may do this.",
-            "هذا الإجراء مقصور على الأعضاء الفاعلين في المنصة.",
-        )))
+        Err(ApiError::Problem(
+            ProblemCode::NotAMember,
+            Text::new(
+                "Only active members of this platform may do this.",
+                "هذا الإجراء مقصور على الأعضاء الفاعلين في المنصة.",
+            ),
+        ))
     }
 }
 
@@ -130,9 +136,12 @@ pub async fn require_some_standing(
     if auth.is_admin() || member || !coordinated_platforms(db, auth.id()).await?.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(Text::new(
-            "Only members and coordinators of a platform may do this.",
-            "هذا الإجراء مقصور على أعضاء المنصات ومنسقيها.",
-        )))
+        Err(ApiError::Problem(
+            ProblemCode::NotAMember,
+            Text::new(
+                "Only members and coordinators of a platform may do this.",
+                "هذا الإجراء مقصور على أعضاء المنصات ومنسقيها.",
+            ),
+        ))
     }
 }

@@ -16,3 +16,21 @@ pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr
     })
     .await
 }
+
+/// 409 `limit_reached` when `rows` already counts `max` (see `crate::domain::limits`). Run inside
+/// the write's transaction, after the row that serializes such writes was taken.
+pub async fn ensure_room<E: sea_orm::EntityTrait>(
+    db: &impl sea_orm::ConnectionTrait,
+    rows: sea_orm::Select<E>,
+    max: u64,
+    what: (&str, &str),
+) -> Result<(), crate::error::ApiError>
+where
+    E::Model: Sync,
+{
+    use sea_orm::PaginatorTrait;
+    if rows.count(db).await? >= max {
+        return Err(crate::error::ApiError::limit_reached(what.0, what.1, max));
+    }
+    Ok(())
+}

@@ -31,27 +31,104 @@ impl FieldError {
     }
 }
 
+macro_rules! problem_codes {
+    ($($variant:ident = $code:literal, $status:literal, $en:literal, $ar:literal;)*) => {
+        /// Every kind of problem a client may need to tell apart. Each has a stable `code`, a
+        /// `type` URI (`urn:problem:` and the code with dashes), an HTTP status and a title.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ProblemCode {
+            $(#[doc = $en] $variant,)*
+        }
+
+        impl ProblemCode {
+            /// Every code, in the order declared.
+            pub const ALL: &'static [ProblemCode] = &[$(ProblemCode::$variant,)*];
+
+            /// The stable machine-readable code.
+            pub fn code(self) -> &'static str {
+                match self { $(ProblemCode::$variant => $code,)* }
+            }
+
+            pub fn status(self) -> StatusCode {
+                let status = match self { $(ProblemCode::$variant => $status,)* };
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+
+            /// The short title, the same for every occurrence.
+            pub fn title(self) -> Text {
+                match self { $(ProblemCode::$variant => Text::new($en, $ar),)* }
+            }
+        }
+    };
+}
+
+problem_codes! {
+    BadRequest = "bad_request", 400, "Bad request", "طلب غير صالح";
+    MalformedJson = "malformed_json", 400, "The body is not valid JSON", "المحتوى ليس JSON صالحًا";
+    ControlCharacter = "control_character", 400, "A control character in the URL", "محرف تحكم في الرابط";
+    InvalidParameter = "invalid_parameter", 400, "Invalid query or path parameter", "معامل استعلام أو مسار غير صالح";
+    InvalidCursor = "invalid_cursor", 400, "The cursor is not one this API issued", "قيمة cursor غير صادرة عن هذه الواجهة";
+    Unauthorized = "unauthorized", 401, "Authentication required", "المصادقة مطلوبة";
+    InvalidCredentials = "invalid_credentials", 401, "Wrong email or password", "البريد الإلكتروني أو كلمة المرور غير صحيحة";
+    InvalidRefreshToken = "invalid_refresh_token", 401, "Invalid refresh token", "رمز التحديث غير صالح";
+    Forbidden = "forbidden", 403, "Forbidden", "غير مسموح";
+    AdminOnly = "admin_only", 403, "Administrators only", "للمسؤولين فقط";
+    NotAManager = "not_a_manager", 403, "Not a coordinator of this platform", "ليس منسقًا لهذه المنصة";
+    NotAMember = "not_a_member", 403, "Not an active member of this platform", "ليس عضوًا فاعلًا في هذه المنصة";
+    NotAnEditor = "not_an_editor", 403, "Not an author or coordinator of this paper", "ليس مؤلفًا للورقة أو منسقًا لها";
+    NotAPartnershipManager = "not_a_partnership_manager", 403, "Not a manager of partnership agreements", "ليس مديرًا لاتفاقيات الشراكة";
+    NoLocalAuthority = "no_local_authority", 403, "The caller belongs to no local authority", "لا ينتمي المستخدم إلى هيئة محلية";
+    MembersOnly = "members_only", 403, "For the platform's members", "مخصص لأعضاء المنصة";
+    NomineeOnly = "nominee_only", 403, "Only the nominee may do this", "للمرشح نفسه فقط";
+    NotFound = "not_found", 404, "Not found", "غير موجود";
+    MethodNotAllowed = "method_not_allowed", 405, "Method not allowed", "الطريقة غير مسموحة";
+    Duplicate = "duplicate", 409, "Already exists", "موجود بالفعل";
+    StillReferenced = "still_referenced", 409, "Still referenced", "ما زال مرتبطًا";
+    LastAdmin = "last_admin", 409, "The last active administrator", "آخر مسؤول نشط";
+    CannotDeleteSelf = "cannot_delete_self", 409, "Cannot delete one's own account", "لا يمكن حذف الحساب الشخصي";
+    ElectionUnderWay = "election_under_way", 409, "An election is under way", "انتخابات جارية";
+    WindowClosed = "window_closed", 409, "The election's window is not open", "نافذة الانتخابات غير مفتوحة";
+    AlreadyVoted = "already_voted", 409, "Already voted for this seat", "تم التصويت لهذا المقعد";
+    ResultsNotReady = "results_not_ready", 409, "Voting has not closed", "لم يُغلق التصويت بعد";
+    AlreadyCertified = "already_certified", 409, "Already certified", "معتمدة بالفعل";
+    AlreadyAMember = "already_a_member", 409, "Already a member, or a request is pending", "عضو بالفعل أو الطلب قيد المراجعة";
+    NotPending = "not_pending", 409, "The request is not pending", "الطلب ليس قيد المراجعة";
+    NotACurrentMember = "not_a_current_member", 409, "Not a current member", "ليس عضوًا حاليًا";
+    AuthorityQuotaFull = "authority_quota_full", 409, "The local authority's seats are taken", "مقاعد الهيئة المحلية مشغولة";
+    TransitionNotAllowed = "transition_not_allowed", 409, "This status change is not allowed", "تغيير الحالة غير مسموح";
+    ConcurrentChange = "concurrent_change", 409, "Changed meanwhile", "تغير في الأثناء";
+    NotEditable = "not_editable", 409, "Can no longer be changed", "لم يعد قابلًا للتعديل";
+    NotDeletable = "not_deletable", 409, "Cannot be deleted in this state", "لا يمكن حذفه في هذه الحالة";
+    NotEndorsable = "not_endorsable", 409, "The paper cannot be endorsed yet", "لا يمكن تأييد الورقة بعد";
+    AlreadyEndorsed = "already_endorsed", 409, "Already endorsed by this authority", "أيدتها الهيئة بالفعل";
+    WorkshopNotOpen = "workshop_not_open", 409, "The workshop is not open", "الورشة غير مفتوحة";
+    RegistrationClosed = "registration_closed", 409, "Registration is closed", "التسجيل مغلق";
+    AlreadyRegistered = "already_registered", 409, "Already registered", "مسجل بالفعل";
+    NotRegistered = "not_registered", 409, "Not registered", "غير مسجل";
+    TooEarly = "too_early", 409, "Not yet: the workshop has not reached that point", "لم يحن الوقت بعد";
+    CheckInClosed = "check_in_closed", 409, "Check-in is closed", "تسجيل الحضور مغلق";
+    LimitReached = "limit_reached", 409, "The collection is full", "بلغت المجموعة حدها الأقصى";
+    StaleVersion = "stale_version", 412, "The version is not the current one", "النسخة ليست الحالية";
+    PayloadTooLarge = "payload_too_large", 413, "Payload too large", "حجم الطلب كبير جدًا";
+    UnsupportedMediaType = "unsupported_media_type", 415, "Unsupported media type", "نوع المحتوى غير مدعوم";
+    ValidationError = "validation_error", 422, "Validation failed", "فشل التحقق من البيانات";
+    VersionRequired = "version_required", 428, "If-Match is required", "الترويسة If-Match مطلوبة";
+    TooManyRequests = "too_many_requests", 429, "Too many requests", "طلبات كثيرة جدًا";
+    InternalError = "internal_error", 500, "Internal server error", "خطأ داخلي في الخادم";
+    Unavailable = "unavailable", 503, "Service unavailable", "الخدمة غير متاحة";
+}
+
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("bad request: {}", .0.en)]
-    BadRequest(Text),
+    /// A client error with its own code; the status comes from the code.
+    #[error("{}: {}", .0.code(), .1.en)]
+    Problem(ProblemCode, Text),
     #[error("validation failed")]
     Validation(Vec<FieldError>),
-    #[error("unauthorized: {}", .0.en)]
-    Unauthorized(Text),
-    #[error("forbidden: {}", .0.en)]
-    Forbidden(Text),
-    #[error("not found: {}", .0.en)]
-    NotFound(Text),
     #[error("method not allowed")]
     MethodNotAllowed(Vec<String>),
-    #[error("conflict: {}", .0.en)]
-    Conflict(Text),
-    #[error("precondition failed: {}", .0.en)]
-    PreconditionFailed(Text),
-    #[error("precondition required: {}", .0.en)]
-    PreconditionRequired(Text),
     #[error("payload too large")]
     PayloadTooLarge(usize),
     #[error("unsupported media type")]
@@ -81,10 +158,13 @@ impl From<DbErr> for ApiError {
             );
         }
         match (err.sql_err(), err) {
-            (Some(SqlErr::UniqueConstraintViolation(_)), _) => ApiError::Conflict(Text::new(
-                "A record with the same unique value already exists.",
-                "يوجد سجل آخر بالقيمة الفريدة نفسها.",
-            )),
+            (Some(SqlErr::UniqueConstraintViolation(_)), _) => ApiError::Problem(
+                ProblemCode::Duplicate,
+                Text::new(
+                    "A record with the same unique value already exists.",
+                    "يوجد سجل آخر بالقيمة الفريدة نفسها.",
+                ),
+            ),
             (_, DbErr::RecordNotFound(_)) => ApiError::not_found(),
             (_, other) => ApiError::Db(other),
         }
@@ -119,24 +199,35 @@ pub fn is_foreign_key_violation(err: &DbErr) -> bool {
 /// The RFC 9457 body, as documented in the OpenAPI document.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
-    /// A URI identifying the kind of problem.
+    /// A URI naming the kind of problem: `urn:problem:` and the code with dashes.
     #[serde(rename = "type")]
-    #[schema(example = "urn:problem:validation-error")]
+    #[schema(
+        example = "urn:problem:validation-error",
+        max_length = 64,
+        pattern = "^urn:problem:[a-z-]+$"
+    )]
     pub kind: String,
-    #[schema(example = "Validation failed")]
+    /// The same for every occurrence of the kind, in the caller's language.
+    #[schema(example = "Validation failed", max_length = 200)]
     pub title: String,
-    #[schema(example = 422)]
+    /// The HTTP status.
+    #[schema(example = 422, minimum = 400, maximum = 599)]
     pub status: u16,
-    #[schema(example = "The request body has 1 invalid field.")]
+    /// What went wrong this time, in the caller's language.
+    #[schema(example = "The request has 1 invalid field(s).", max_length = 2000)]
     pub detail: String,
+    /// The kind of problem, for programs.
+    pub code: ProblemCode,
     /// The request path that failed.
-    #[schema(example = "/api/v1/local-authorities")]
+    #[schema(example = "/api/v1/local-authorities", max_length = 8192)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
     /// The request id (also in the `X-Request-Id` header), for support.
+    #[schema(max_length = 128)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// Field-level details of a validation error.
+    /// Field-level details of a validation error (422 only).
+    #[schema(max_items = 1000)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ProblemField>>,
 }
@@ -145,38 +236,60 @@ pub struct Problem {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProblemField {
     /// Dotted path of the field (`name.ar`), or the parameter's name.
-    #[schema(example = "name.ar")]
+    #[schema(example = "name.ar", max_length = 1000)]
     pub field: String,
     /// JSON Pointer into the request body.
-    #[schema(example = "/name/ar")]
+    #[schema(example = "/name/ar", max_length = 1000)]
     pub pointer: String,
-    /// A stable machine-readable code.
-    #[schema(example = "length")]
+    /// A stable machine-readable code for what is wrong with the field (`required`, `length`,
+    /// `range`, `type`, `enum`, `url`, `email`, `control_character`, `not_found`, …).
+    #[schema(example = "length", max_length = 64, pattern = "^[a-z0-9_]+$")]
     pub code: String,
-    #[schema(example = "must be between 1 and 200 characters long")]
+    /// What is wrong, in the caller's language.
+    #[schema(
+        example = "must be between 1 and 200 characters long",
+        max_length = 2000
+    )]
     pub message: String,
 }
 
 impl ApiError {
     pub fn not_found() -> ApiError {
-        ApiError::NotFound(Text::new(
-            "The requested resource does not exist.",
-            "المورد المطلوب غير موجود.",
-        ))
+        ApiError::Problem(
+            ProblemCode::NotFound,
+            Text::new(
+                "The requested resource does not exist.",
+                "المورد المطلوب غير موجود.",
+            ),
+        )
     }
 
     pub fn forbidden() -> ApiError {
-        ApiError::Forbidden(Text::new(
-            "You are not allowed to do this.",
-            "ليست لديك صلاحية القيام بذلك.",
-        ))
+        ApiError::Problem(
+            ProblemCode::Forbidden,
+            Text::new(
+                "You are not allowed to do this.",
+                "ليست لديك صلاحية القيام بذلك.",
+            ),
+        )
     }
 
     pub fn unauthenticated() -> ApiError {
-        ApiError::Unauthorized(Text::new(
-            "A valid access token is required.",
-            "يلزم رمز وصول صالح.",
-        ))
+        ApiError::Problem(
+            ProblemCode::Unauthorized,
+            Text::new("A valid access token is required.", "يلزم رمز وصول صالح."),
+        )
+    }
+
+    /// 409: a collection answered whole would pass its ceiling (`crate::domain::limits`).
+    pub fn limit_reached(what_en: &str, what_ar: &str, max: u64) -> ApiError {
+        ApiError::Problem(
+            ProblemCode::LimitReached,
+            Text::new(
+                format!("{what_en} are limited to {max}."),
+                format!("الحد الأقصى لـ{what_ar} هو \u{2066}{max}\u{2069}."),
+            ),
+        )
     }
 
     /// A single invalid field.
@@ -187,92 +300,61 @@ impl ApiError {
     /// Maps a foreign-key violation on delete ("still referenced") to 409; anything else as usual.
     pub fn from_delete(err: DbErr) -> ApiError {
         if is_foreign_key_violation(&err) {
-            return ApiError::Conflict(Text::new(
-                "The record is still referenced by other records.",
-                "السجل ما زال مرتبطًا بسجلات أخرى.",
-            ));
+            return ApiError::Problem(
+                ProblemCode::StillReferenced,
+                Text::new(
+                    "The record is still referenced by other records.",
+                    "السجل ما زال مرتبطًا بسجلات أخرى.",
+                ),
+            );
         }
         ApiError::from(err)
     }
 
-    fn slug_and_title(&self) -> (&'static str, Text) {
+    /// The kind of problem.
+    pub fn code(&self) -> ProblemCode {
         match self {
-            ApiError::BadRequest(_) => ("bad-request", Text::new("Bad request", "طلب غير صالح")),
-            ApiError::Validation(_) => (
-                "validation-error",
-                Text::new("Validation failed", "فشل التحقق من البيانات"),
-            ),
-            ApiError::Unauthorized(_) => (
-                "unauthorized",
-                Text::new("Authentication required", "المصادقة مطلوبة"),
-            ),
-            ApiError::Forbidden(_) => ("forbidden", Text::new("Forbidden", "غير مسموح")),
-            ApiError::NotFound(_) => ("not-found", Text::new("Not found", "غير موجود")),
-            ApiError::MethodNotAllowed(_) => (
-                "method-not-allowed",
-                Text::new("Method not allowed", "الطريقة غير مسموحة"),
-            ),
-            ApiError::Conflict(_) => ("conflict", Text::new("Conflict", "تعارض")),
-            ApiError::PreconditionFailed(_) => (
-                "precondition-failed",
-                Text::new("Precondition failed", "فشل الشرط المسبق"),
-            ),
-            ApiError::PreconditionRequired(_) => (
-                "precondition-required",
-                Text::new("Precondition required", "الشرط المسبق مطلوب"),
-            ),
-            ApiError::PayloadTooLarge(_) => (
-                "payload-too-large",
-                Text::new("Payload too large", "حجم الطلب كبير جدًا"),
-            ),
-            ApiError::UnsupportedMediaType => (
-                "unsupported-media-type",
-                Text::new("Unsupported media type", "نوع المحتوى غير مدعوم"),
-            ),
-            ApiError::TooManyRequests { .. } => (
-                "too-many-requests",
-                Text::new("Too many requests", "طلبات كثيرة جدًا"),
-            ),
-            ApiError::Unavailable(_) => (
-                "unavailable",
-                Text::new("Service unavailable", "الخدمة غير متاحة"),
-            ),
-            ApiError::Db(_) | ApiError::Unexpected(_) => (
-                "internal-error",
-                Text::new("Internal server error", "خطأ داخلي في الخادم"),
-            ),
+            ApiError::Problem(code, _) => *code,
+            ApiError::Validation(_) => ProblemCode::ValidationError,
+            ApiError::MethodNotAllowed(_) => ProblemCode::MethodNotAllowed,
+            ApiError::PayloadTooLarge(_) => ProblemCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
+            ApiError::TooManyRequests { .. } => ProblemCode::TooManyRequests,
+            ApiError::Unavailable(_) => ProblemCode::Unavailable,
+            ApiError::Db(_) | ApiError::Unexpected(_) => ProblemCode::InternalError,
         }
     }
 
     fn detail(&self) -> Text {
         match self {
-            ApiError::BadRequest(t)
-            | ApiError::Unauthorized(t)
-            | ApiError::Forbidden(t)
-            | ApiError::NotFound(t)
-            | ApiError::Conflict(t)
-            | ApiError::PreconditionFailed(t)
-            | ApiError::PreconditionRequired(t)
-            | ApiError::Unavailable(t) => t.clone(),
+            ApiError::Problem(_, t) | ApiError::Unavailable(t) => t.clone(),
             ApiError::Validation(errors) => Text::new(
                 format!("The request has {} invalid field(s).", errors.len()),
-                format!("يحتوي الطلب على {} من الحقول غير الصالحة.", errors.len()),
+                format!(
+                    "يحتوي الطلب على \u{2066}{}\u{2069} من الحقول غير الصالحة.",
+                    errors.len()
+                ),
             ),
             ApiError::MethodNotAllowed(allowed) => Text::new(
                 format!("This resource allows: {}.", allowed.join(", ")),
-                format!("هذا المورد يسمح بـ: {}.", allowed.join("، ")),
+                format!(
+                    "هذا المورد يسمح بـ: \u{2066}{}\u{2069}.",
+                    allowed.join(", ")
+                ),
             ),
             ApiError::PayloadTooLarge(limit) => Text::new(
                 format!("The request body exceeds the limit of {limit} bytes."),
-                format!("يتجاوز حجم الطلب الحد المسموح وهو {limit} بايت."),
+                format!("يتجاوز حجم الطلب الحد المسموح وهو \u{2066}{limit}\u{2069} بايت."),
             ),
             ApiError::UnsupportedMediaType => Text::new(
                 "The request body must be sent as application/json.",
-                "يجب إرسال محتوى الطلب بصيغة application/json.",
+                "يجب إرسال محتوى الطلب بصيغة \u{2066}application/json\u{2069}.",
             ),
             ApiError::TooManyRequests { retry_after_secs } => Text::new(
                 format!("Too many attempts. Try again in {retry_after_secs} seconds."),
-                format!("محاولات كثيرة جدًا. حاول مجددًا بعد {retry_after_secs} ثانية."),
+                format!(
+                    "محاولات كثيرة جدًا. حاول مجددًا بعد \u{2066}{retry_after_secs}\u{2069} ثانية."
+                ),
             ),
             ApiError::Db(_) | ApiError::Unexpected(_) => Text::new(
                 "Something went wrong on our side. The request id identifies it for support.",
@@ -283,7 +365,7 @@ impl ApiError {
 
     /// The problem document in one language, for one request (when known).
     pub fn problem(&self, lang: Lang, ctx: Option<&RequestContext>) -> Problem {
-        let (slug, title) = self.slug_and_title();
+        let code = self.code();
         let errors = match self {
             ApiError::Validation(errors) => Some(
                 errors
@@ -299,10 +381,11 @@ impl ApiError {
             _ => None,
         };
         Problem {
-            kind: format!("urn:problem:{slug}"),
-            title: title.get(lang).to_owned(),
-            status: self.status_code().as_u16(),
+            kind: problem_type(code),
+            title: code.title().get(lang).to_owned(),
+            status: code.status().as_u16(),
             detail: self.detail().get(lang).to_owned(),
+            code,
             instance: ctx.map(|c| c.path.clone()),
             request_id: ctx.and_then(|c| c.request_id.clone()),
             errors,
@@ -314,7 +397,7 @@ impl ApiError {
         let mut res = HttpResponse::build(self.status_code());
         res.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self {
-            ApiError::Unauthorized(_) => {
+            ApiError::Problem(ProblemCode::Unauthorized, _) => {
                 res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
             ApiError::TooManyRequests { retry_after_secs } => {
@@ -330,6 +413,11 @@ impl ApiError {
         let body = serde_json::to_vec(&self.problem(lang, ctx)).unwrap_or_default();
         res.body(body)
     }
+}
+
+/// `urn:problem:` and the code with dashes.
+pub fn problem_type(code: ProblemCode) -> String {
+    format!("urn:problem:{}", code.code().replace('_', "-"))
 }
 
 /// What a problem document says of the request it answers.
@@ -351,22 +439,7 @@ fn pointer_to_field(pointer: &str) -> String {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
-            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
-            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Db(_) | ApiError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.code().status()
     }
 
     /// English without request context; the middleware re-renders it for the request.
@@ -383,28 +456,55 @@ pub fn from_status(status: StatusCode) -> ApiError {
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
         StatusCode::UNAUTHORIZED => ApiError::unauthenticated(),
         StatusCode::FORBIDDEN => ApiError::forbidden(),
-        s if s.is_client_error() => ApiError::BadRequest(Text::new(
-            s.canonical_reason().unwrap_or("Bad request").to_owned(),
-            "طلب غير صالح.",
-        )),
+        s if s.is_client_error() => ApiError::Problem(
+            ProblemCode::BadRequest,
+            Text::new(
+                s.canonical_reason().unwrap_or("Bad request").to_owned(),
+                "طلب غير صالح.",
+            ),
+        ),
         _ => ApiError::Unexpected(format!("status {status}")),
     }
 }
 
 /// Query-string errors: 400 with the parser's reason.
 pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::BadRequest(Text::new(
-        format!("Invalid query string: {err}"),
-        format!("معاملات الاستعلام غير صالحة: {err}"),
-    ))
+    ApiError::Problem(
+        ProblemCode::InvalidParameter,
+        Text::new(
+            format!("Invalid query string: {err}"),
+            "معاملات الاستعلام غير صالحة.",
+        ),
+    )
     .into()
 }
 
 /// Path-segment errors (`/users/abc`): 400.
 pub fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::BadRequest(Text::new(
-        format!("Invalid path parameter: {err}"),
-        format!("معامل المسار غير صالح: {err}"),
-    ))
+    ApiError::Problem(
+        ProblemCode::InvalidParameter,
+        Text::new(
+            format!("Invalid path parameter: {err}"),
+            "معامل المسار غير صالح.",
+        ),
+    )
     .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_their_statuses_are_errors() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ProblemCode::ALL {
+            assert!(seen.insert(code.code()), "{} twice", code.code());
+            assert!(code.status().is_client_error() || code.status().is_server_error());
+            assert_eq!(
+                serde_json::to_value(code).expect("json"),
+                serde_json::json!(code.code())
+            );
+        }
+    }
 }

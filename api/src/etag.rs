@@ -4,7 +4,7 @@
 use actix_web::HttpRequest;
 use actix_web::http::header::{ETAG, HeaderValue, IF_MATCH};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 
 /// The ETag of a version.
@@ -23,10 +23,13 @@ pub fn header(version: i32) -> (actix_web::http::header::HeaderName, HeaderValue
 /// The version the caller last saw, from `If-Match`.
 pub fn expected_version(req: &HttpRequest) -> Result<i32, ApiError> {
     let Some(value) = req.headers().get(IF_MATCH) else {
-        return Err(ApiError::PreconditionRequired(Text::new(
-            "Send the ETag you last read in If-Match, so that concurrent edits are not lost.",
-            "أرسل قيمة ETag التي قرأتها آخر مرة في الترويسة If-Match حتى لا تضيع التعديلات المتزامنة.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::VersionRequired,
+            Text::new(
+                "Send the ETag you last read in If-Match, so that concurrent edits are not lost.",
+                "أرسل قيمة ETag التي قرأتها آخر مرة في الترويسة If-Match حتى لا تضيع التعديلات المتزامنة.",
+            ),
+        ));
     };
     value
         .to_str()
@@ -38,8 +41,11 @@ pub fn expected_version(req: &HttpRequest) -> Result<i32, ApiError> {
 
 /// 412: someone else changed the resource since the caller read it.
 pub fn stale() -> ApiError {
-    ApiError::PreconditionFailed(Text::new(
-        "The resource changed since you read it. Read it again and reapply your change.",
-        "تغير المورد منذ قراءتك له. اقرأه مجددًا ثم أعد تطبيق تعديلك.",
-    ))
+    ApiError::Problem(
+        ProblemCode::StaleVersion,
+        Text::new(
+            "The resource changed since you read it. Read it again and reapply your change.",
+            "تغير المورد منذ قراءتك له. اقرأه مجددًا ثم أعد تطبيق تعديلك.",
+        ),
+    )
 }

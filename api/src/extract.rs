@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, ProblemCode};
 use crate::i18n::Text;
 use crate::state::AppState;
 
@@ -76,10 +76,13 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> 
                 let mut body = BytesMut::new();
                 while let Some(chunk) = payload.next().await {
                     let chunk = chunk.map_err(|e| {
-                        ApiError::BadRequest(Text::new(
-                            format!("The request body could not be read: {e}"),
-                            "تعذرت قراءة محتوى الطلب.",
-                        ))
+                        ApiError::Problem(
+                            ProblemCode::BadRequest,
+                            Text::new(
+                                format!("The request body could not be read: {e}"),
+                                "تعذرت قراءة محتوى الطلب.",
+                            ),
+                        )
                     })?;
                     if body.len() + chunk.len() > limit {
                         return Err(ApiError::PayloadTooLarge(limit));

@@ -14,7 +14,7 @@ use serde::Deserializer;
 use serde::de::{self, DeserializeSeed, Expected, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde_json::{Map, Number, Value};
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, ProblemCode};
 use crate::i18n::Text;
 
 /// Characters refused in any text: C0 controls but tab, line feed and carriage return; DEL; C1.
@@ -25,18 +25,25 @@ pub fn is_forbidden_char(c: char) -> bool {
 /// The JSON Schema pattern saying the same as [`is_forbidden_char`], for the OpenAPI document.
 pub const TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
 
+/// The pattern of text that must not be blank (a `minLength` of 1 or more): the same characters,
+/// and at least one that is not white space.
+pub const NONBLANK_TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+
 /// Parses and reads a JSON body strictly: 400 for malformed JSON, 422 (with every field's
 /// pointer) for control characters, wrong types and missing fields.
 pub fn from_slice<T: de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
-        ApiError::BadRequest(Text::new(
-            format!("The request body is not valid JSON: {e}"),
-            format!(
-                "محتوى الطلب ليس JSON صالحًا (السطر {}، العمود {}).",
-                e.line(),
-                e.column()
+        ApiError::Problem(
+            ProblemCode::MalformedJson,
+            Text::new(
+                format!("The request body is not valid JSON: {e}"),
+                format!(
+                    "محتوى الطلب ليس JSON صالحًا (السطر {}، العمود {}).",
+                    e.line(),
+                    e.column()
+                ),
             ),
-        ))
+        )
     })?;
     from_value(&value)
 }

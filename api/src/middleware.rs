@@ -12,7 +12,7 @@ use tracing::Instrument;
 
 use actix_web::error::InternalError;
 
-use crate::error::{ApiError, PROBLEM_JSON, RequestContext, from_status};
+use crate::error::{ApiError, PROBLEM_JSON, ProblemCode, RequestContext, from_status};
 use crate::i18n::{Lang, Text};
 
 /// The header a request id travels in, both ways.
@@ -45,7 +45,7 @@ pub async fn request_context(
         request_id: Some(request_id.clone()),
     };
 
-    if let Some(err) = control_characters(&req) {
+    if let Some(err) = control_characters(&req).or_else(|| overlong_parameter(&req)) {
         let mut res = req.into_response(err.render(lang, Some(&ctx)));
         if let Ok(v) = HeaderValue::from_str(&request_id) {
             res.headers_mut().insert(REQUEST_ID, v);
@@ -125,6 +125,32 @@ fn holds_control(raw: &str) -> bool {
         .any(char::is_control)
 }
 
+/// The longest value a query parameter may have, in characters.
+pub const MAX_PARAM_CHARS: usize = 200;
+
+/// 400 when a query parameter is longer than [`MAX_PARAM_CHARS`].
+fn overlong_parameter(req: &ServiceRequest) -> Option<ApiError> {
+    let key = req.query_string().split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        // Cheap first: a value is at least a third as many characters as its bytes.
+        (value.len() > MAX_PARAM_CHARS
+            && String::from_utf8_lossy(&percent_decoded(&value.replace('+', " ")))
+                .chars()
+                .count()
+                > MAX_PARAM_CHARS)
+            .then(|| String::from_utf8_lossy(&percent_decoded(key)).into_owned())
+    })?;
+    Some(ApiError::Problem(
+        ProblemCode::InvalidParameter,
+        Text::new(
+            format!("The query parameter `{key}` is longer than {MAX_PARAM_CHARS} characters."),
+            format!(
+                "معامل الاستعلام \u{2066}{key}\u{2069} أطول من \u{2066}{MAX_PARAM_CHARS}\u{2069} حرفًا."
+            ),
+        ),
+    ))
+}
+
 /// 400 when a query parameter or a path segment, decoded, holds a control character (none is
 /// ever meaningful there, and PostgreSQL refuses NUL in text): checked before any route runs.
 fn control_characters(req: &ServiceRequest) -> Option<ApiError> {
@@ -151,10 +177,13 @@ fn control_characters(req: &ServiceRequest) -> Option<ApiError> {
                 )
             })
         })?;
-    Some(ApiError::BadRequest(Text::new(
-        format!("{} contains a control character.", culprit.0),
-        format!("{} يحتوي على محرف تحكم.", culprit.1),
-    )))
+    Some(ApiError::Problem(
+        ProblemCode::ControlCharacter,
+        Text::new(
+            format!("{} contains a control character.", culprit.0),
+            format!("{} يحتوي على محرف تحكم.", culprit.1),
+        ),
+    ))
 }
 
 /// Re-renders error answers as problems in the caller's language, with `instance` and the id.

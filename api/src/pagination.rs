@@ -3,11 +3,35 @@
 
 use base64::Engine as _;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 
 pub const DEFAULT_LIMIT: u64 = 20;
 pub const MAX_LIMIT: u64 = 100;
+/// The longest cursor this API issues, with room to spare; a longer one is refused unread.
+pub const MAX_CURSOR_CHARS: usize = 200;
+
+pub fn bad_cursor() -> ApiError {
+    ApiError::Problem(
+        ProblemCode::InvalidCursor,
+        Text::new(
+            "The cursor is not one this API issued.",
+            "قيمة cursor ليست صادرة عن هذه الواجهة.",
+        ),
+    )
+}
+
+/// The text inside a cursor (every cursor is URL-safe base64 of a short text), or 400.
+pub fn cursor_text(cursor: &str) -> Result<String, ApiError> {
+    if cursor.len() > MAX_CURSOR_CHARS {
+        return Err(bad_cursor());
+    }
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(bad_cursor)
+}
 
 /// A checked page request.
 #[derive(Clone, Copy, Debug)]
@@ -24,10 +48,13 @@ impl PageRequest {
             None => DEFAULT_LIMIT,
             Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => n as u64,
             Some(n) => {
-                return Err(ApiError::BadRequest(Text::new(
-                    format!("limit must be between 1 and {MAX_LIMIT}, got {n}."),
-                    format!("يجب أن تكون قيمة limit بين 1 و{MAX_LIMIT}، والقيمة المرسلة {n}."),
-                )));
+                return Err(ApiError::Problem(
+                    ProblemCode::InvalidParameter,
+                    Text::new(
+                        format!("limit must be between 1 and {MAX_LIMIT}, got {n}."),
+                        format!("يجب أن تكون قيمة limit بين 1 و{MAX_LIMIT}، والقيمة المرسلة {n}."),
+                    ),
+                ));
             }
         };
         let after = cursor.map(decode).transpose()?;
@@ -60,17 +87,8 @@ pub fn encode_instant(at: chrono::DateTime<chrono::Utc>, id: i64) -> String {
 
 /// Reads a cursor made by `encode_instant`.
 pub fn decode_instant(cursor: &str) -> Result<(chrono::DateTime<chrono::Utc>, i64), ApiError> {
-    let bad = || {
-        ApiError::BadRequest(Text::new(
-            "The cursor is not one this API issued.",
-            "قيمة cursor ليست صادرة عن هذه الواجهة.",
-        ))
-    };
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(bad)?;
+    let bad = bad_cursor;
+    let raw = cursor_text(cursor)?;
     let mut parts = raw.strip_prefix("t:").ok_or_else(bad)?.split(':');
     let nanos = parts
         .next()
@@ -94,17 +112,10 @@ fn encode(id: i64) -> String {
 }
 
 fn decode(cursor: &str) -> Result<i64, ApiError> {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.strip_prefix("id:").and_then(|n| n.parse().ok()))
-        .ok_or_else(|| {
-            ApiError::BadRequest(Text::new(
-                "The cursor is not one this API issued.",
-                "قيمة cursor ليست صادرة عن هذه الواجهة.",
-            ))
-        })
+    cursor_text(cursor)?
+        .strip_prefix("id:")
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(bad_cursor)
 }
 
 #[cfg(test)]

@@ -230,7 +230,10 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, S
             cors(&state.config.cors_origins),
         ))
         .wrap(from_fn(middleware::request_context))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (**document).clone()))
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .external_url_unchecked("/openapi.json", (**document).clone()),
+        )
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(routes::fallback::not_found_or_method))
     })

@@ -520,8 +520,84 @@ pub async fn assert_problem(res: Response, status: u16) -> Value {
     assert_eq!(ct, "application/problem+json");
     let body: Value = res.json().await.expect("problem json");
     assert_eq!(body["status"].as_u64(), Some(u64::from(status)));
-    for field in ["type", "title", "detail", "instance"] {
+    for field in ["type", "title", "detail", "instance", "code"] {
         assert!(body[field].is_string(), "problem lacks {field}: {body}");
     }
+    assert_documented(&body);
     body
+}
+
+/// A path template's segments (`None` for a parameter) and the problem codes listed for it.
+type PathCodes = (Vec<Option<String>>, std::collections::BTreeSet<String>);
+
+/// The problem codes the OpenAPI document lists for each path (any method), by path template.
+fn documented_codes() -> &'static Vec<PathCodes> {
+    static CODES: std::sync::OnceLock<Vec<PathCodes>> = std::sync::OnceLock::new();
+    CODES.get_or_init(|| {
+        let doc = api::openapi::document();
+        let mut out = Vec::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            let segments = path
+                .trim_matches('/')
+                .split('/')
+                .map(|s| (!s.contains('{')).then(|| s.to_owned()))
+                .collect();
+            let mut codes = std::collections::BTreeSet::new();
+            for op in item.as_object().expect("item").values() {
+                for response in op["responses"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|r| r.values())
+                {
+                    let examples = &response["content"]["application/problem+json"]["examples"];
+                    codes.extend(
+                        examples
+                            .as_object()
+                            .into_iter()
+                            .flat_map(|e| e.keys().cloned()),
+                    );
+                }
+            }
+            out.push((segments, codes));
+        }
+        out
+    })
+}
+
+/// Every problem a test meets must be one the document lists for its path, with its own `type`.
+fn assert_documented(body: &Value) {
+    let code = body["code"].as_str().unwrap_or_default();
+    // Any path may be asked with a method it does not answer.
+    if code == "method_not_allowed" {
+        return;
+    }
+    assert_eq!(
+        body["type"].as_str(),
+        Some(format!("urn:problem:{}", code.replace('_', "-")).as_str()),
+        "type and code disagree: {body}"
+    );
+    let instance = body["instance"].as_str().unwrap_or_default();
+    let wanted: Vec<&str> = instance.trim_matches('/').split('/').collect();
+    let matching: Vec<_> = documented_codes()
+        .iter()
+        .filter(|(segments, _)| {
+            segments.len() == wanted.len()
+                && segments
+                    .iter()
+                    .zip(&wanted)
+                    .all(|(s, w)| s.as_deref().is_none_or(|lit| lit == *w))
+        })
+        .collect();
+    if matching.is_empty() {
+        // An unknown path: only a 404 or a 405 is possible there.
+        assert!(
+            code == "not_found" || code == "method_not_allowed" || code == "control_character",
+            "{body}"
+        );
+        return;
+    }
+    assert!(
+        matching.iter().any(|(_, codes)| codes.contains(code)),
+        "problem `{code}` at {instance} is not in the OpenAPI document: {body}"
+    );
 }

@@ -17,7 +17,7 @@ use entity::user;
 use sea_orm::EntityTrait;
 
 use crate::domain::Role;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::state::AppState;
 
@@ -43,10 +43,13 @@ impl AuthUser {
         if self.is_admin() {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(Text::new(
-                "Only administrators may do this.",
-                "هذا الإجراء مقصور على المسؤولين.",
-            )))
+            Err(ApiError::Problem(
+                ProblemCode::AdminOnly,
+                Text::new(
+                    "Only administrators may do this.",
+                    "هذا الإجراء مقصور على المسؤولين.",
+                ),
+            ))
         }
     }
 }

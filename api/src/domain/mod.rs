@@ -1,10 +1,12 @@
 //! Validated values and rules that need no HTTP.
 
 pub mod enums;
+pub mod limits;
 pub mod money;
 pub mod search;
 pub mod stamp;
 pub mod text;
+pub mod zone;
 
 pub use enums::*;
 pub use text::{Bilingual, BilingualText};
@@ -71,5 +73,16 @@ pub fn utc_seconds<S: serde::Serializer>(
         serde::Serialize::serialize(&stamp::Stamp::utc(*t), s)
     } else {
         s.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    }
+}
+
+/// Text that a `minLength` of 1 or more asks for: something other than white space (the API trims
+/// such text before it keeps it, so blank text would be kept empty).
+pub fn validate_not_blank(value: &str) -> Result<(), validator::ValidationError> {
+    // Empty text is the length rule's to refuse; this one refuses spaces alone.
+    if !value.is_empty() && value.trim().is_empty() {
+        Err(validator::ValidationError::new("blank"))
+    } else {
+        Ok(())
     }
 }

@@ -6,17 +6,22 @@ use rust_decimal::Decimal;
 
 /// Parses a non-negative decimal with at most 4 fractional digits, as sent in JSON strings.
 pub fn parse_amount(text: &str) -> Option<Decimal> {
-    let text = text.trim();
-    // Plain notation only: digits with at most one decimal point (no signs, no exponents).
-    let plain = !text.is_empty()
-        && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        && text.bytes().filter(|b| *b == b'.').count() <= 1;
-    if !plain {
+    // Plain notation only, as `AMOUNT_PATTERN` says: 1–12 digits, then optionally a point and
+    // 1–4 digits (no signs, exponents, spaces or separators).
+    let (whole, fraction) = match text.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (text, None),
+    };
+    let digits =
+        |s: &str, max: usize| (1..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole, 12) || fraction.is_some_and(|f| !digits(f, 4)) {
         return None;
     }
-    let d = Decimal::from_str(text).ok()?;
-    (d >= Decimal::ZERO && d.scale() <= 4 && d < Decimal::from(1_000_000_000_000i64)).then_some(d)
+    Decimal::from_str(text).ok()
 }
+
+/// The JSON Schema pattern of an amount, for the OpenAPI document.
+pub const AMOUNT_PATTERN: &str = "^[0-9]{1,12}(\\.[0-9]{1,4})?$";
 
 /// Validates a `YYYY-Qn` quarter.
 pub fn validate_quarter(q: &str) -> Result<(), validator::ValidationError> {
@@ -29,6 +34,11 @@ pub fn validate_quarter(q: &str) -> Result<(), validator::ValidationError> {
     } else {
         Err(validator::ValidationError::new("quarter"))
     }
+}
+
+/// Whether a text names a year (`2026`) or a quarter (`2026-Q2`).
+pub fn is_period(text: &str) -> bool {
+    (text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit())) || validate_quarter(text).is_ok()
 }
 
 /// Validates an ISO 4217-looking currency code (three capital letters).
@@ -63,6 +73,11 @@ mod tests {
         assert!(parse_amount("-1").is_none());
         assert!(parse_amount("1.5e3").is_none());
         assert!(parse_amount("1.23456").is_none());
+        assert!(parse_amount(" 1").is_none());
+        assert!(parse_amount("1.").is_none());
+        assert!(parse_amount(".5").is_none());
+        assert!(parse_amount("999999999999.9999").is_some());
+        assert!(parse_amount("1000000000000").is_none());
         assert!(validate_quarter("2026-Q3").is_ok());
         assert!(validate_quarter("2026-Q5").is_err());
     }

@@ -8,13 +8,16 @@ use validator::Validate;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
 pub struct Bilingual {
     /// Arabic (required).
-    #[validate(length(min = 1, max = 200))]
-    #[schema(example = "بلدية الخليل")]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(example = "بلدية الخليل", min_length = 1, max_length = 200)]
     pub ar: String,
     /// English (may be empty).
     #[validate(length(max = 200))]
     #[serde(default)]
-    #[schema(example = "Hebron Municipality")]
+    #[schema(example = "Hebron Municipality", max_length = 200)]
     pub en: String,
 }
 
@@ -32,9 +35,11 @@ impl Bilingual {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
 pub struct BilingualText {
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     #[serde(default)]
     pub ar: String,
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     #[serde(default)]
     pub en: String,
 }

@@ -12,7 +12,7 @@ use crate::state::AppState;
 /// A probe's answer.
 #[derive(Serialize, ToSchema)]
 pub struct HealthResponse {
-    #[schema(example = "ok")]
+    #[schema(example = "ok", max_length = 2, pattern = "^ok$")]
     pub status: &'static str,
 }
 

@@ -42,7 +42,11 @@ pub struct UpdateMeRequest {
     pub name: Option<Bilingual>,
     pub gender: Option<Gender>,
     pub local_authority_id: Option<i64>,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub job_title: Option<String>,
     pub locale: Option<Locale>,
 }
@@ -95,10 +99,18 @@ pub async fn update_me(
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
-    #[validate(length(min = 1, max = 1024))]
+    #[validate(
+        length(min = 1, max = 1024),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 1024)]
     pub current_password: String,
     /// At least 10 characters.
-    #[validate(length(min = 10, max = 1024))]
+    #[validate(
+        length(min = 10, max = 1024),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 10, max_length = 1024)]
     pub new_password: String,
 }
 

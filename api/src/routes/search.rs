@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::{Bilingual, search};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::state::AppState;
@@ -47,7 +47,11 @@ pub struct SearchHit {
     /// The platform it belongs to (topics and working groups), or the platform itself.
     pub platform_id: Option<i64>,
     /// Where to read it.
-    #[schema(example = "/api/v1/platforms/2")]
+    #[schema(
+        example = "/api/v1/platforms/2",
+        max_length = 200,
+        pattern = "^/api/v1/[a-z-]+/[0-9]+(/[a-z-]+)?$"
+    )]
     pub href: String,
 }
 
@@ -69,24 +73,16 @@ pub struct SearchQuery {
     pub cursor: Option<String>,
 }
 
-fn bad_cursor() -> ApiError {
-    ApiError::BadRequest(Text::new(
-        "The cursor is not one this API issued.",
-        "قيمة cursor ليست صادرة عن هذه الواجهة.",
-    ))
-}
-
 fn encode(kind: usize, id: i64) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("s:{kind}:{id}"))
 }
 
 fn decode(cursor: &str) -> Result<(usize, i64), ApiError> {
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(bad_cursor)?;
-    let mut parts = raw.strip_prefix("s:").ok_or_else(bad_cursor)?.split(':');
+    let raw = crate::pagination::cursor_text(cursor)?;
+    let mut parts = raw
+        .strip_prefix("s:")
+        .ok_or_else(crate::pagination::bad_cursor)?
+        .split(':');
     let kind = parts
         .next()
         .and_then(|k| k.parse::<usize>().ok())
@@ -94,7 +90,7 @@ fn decode(cursor: &str) -> Result<(usize, i64), ApiError> {
     let id = parts.next().and_then(|i| i.parse::<i64>().ok());
     match (kind, id) {
         (Some(k), Some(i)) => Ok((k, i)),
-        _ => Err(bad_cursor()),
+        _ => Err(crate::pagination::bad_cursor()),
     }
 }
 
@@ -197,19 +193,25 @@ pub async fn search_all(
 ) -> Result<web::Json<SearchResults>, ApiError> {
     let q = query.into_inner();
     if search::fold(&q.q).is_empty() || q.q.chars().count() > 200 {
-        return Err(ApiError::BadRequest(Text::new(
-            "q must have between 1 and 200 characters of text.",
-            "يجب أن يحتوي q على نص بين 1 و200 حرف.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::InvalidParameter,
+            Text::new(
+                "q must have between 1 and 200 characters of text.",
+                "يجب أن يحتوي q على نص بين 1 و200 حرف.",
+            ),
+        ));
     }
     let limit = match q.limit {
         None => DEFAULT_LIMIT,
         Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => n as u64,
         Some(n) => {
-            return Err(ApiError::BadRequest(Text::new(
-                format!("limit must be between 1 and {MAX_LIMIT}, got {n}."),
-                format!("يجب أن تكون قيمة limit بين 1 و{MAX_LIMIT}، والقيمة المرسلة {n}."),
-            )));
+            return Err(ApiError::Problem(
+                ProblemCode::InvalidParameter,
+                Text::new(
+                    format!("limit must be between 1 and {MAX_LIMIT}, got {n}."),
+                    format!("يجب أن تكون قيمة limit بين 1 و{MAX_LIMIT}، والقيمة المرسلة {n}."),
+                ),
+            ));
         }
     };
     let (start_kind, start_after) = match q.cursor.as_deref() {

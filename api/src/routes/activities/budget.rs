@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{Total, lines_of, totals};
 use crate::access::platform_or_404;
 use crate::domain::ActivityStatus;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::state::AppState;
 
@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct BudgetQuery {
     /// A year (`2026`) or a quarter (`2026-Q2`); all periods when absent.
+    #[param(max_length = 7, pattern = "^[0-9]{4}(-Q[1-4])?$")]
     pub period: Option<String>,
 }
 
@@ -24,7 +25,9 @@ pub struct BudgetQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QuarterTotals {
     /// `null` for activities without a planned quarter.
+    #[schema(min_length = 7, max_length = 7, pattern = "^[0-9]{4}-Q[1-4]$")]
     pub quarter: Option<String>,
+    #[schema(max_items = 17576)]
     pub totals: Vec<Total>,
 }
 
@@ -32,6 +35,7 @@ pub struct QuarterTotals {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ActivityTotals {
     pub activity_id: i64,
+    #[schema(max_items = 200)]
     pub totals: Vec<Total>,
 }
 
@@ -39,9 +43,13 @@ pub struct ActivityTotals {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlatformBudget {
     pub platform_id: i64,
+    #[schema(max_length = 7, pattern = "^[0-9]{4}(-Q[1-4])?$")]
     pub period: Option<String>,
+    #[schema(max_items = 17576)]
     pub totals: Vec<Total>,
+    #[schema(max_items = 5001)]
     pub by_quarter: Vec<QuarterTotals>,
+    #[schema(max_items = 5000)]
     pub by_activity: Vec<ActivityTotals>,
 }
 
@@ -78,18 +86,33 @@ pub async fn platform_budget(
         );
     match period.as_deref() {
         None => {}
-        Some(y) if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => {
+        Some(y) if y.len() == 4 && crate::domain::money::is_period(y) => {
             select = select.filter(activity::Column::PlannedQuarter.starts_with(format!("{y}-Q")));
         }
         Some(q) if crate::domain::money::validate_quarter(q).is_ok() => {
             select = select.filter(activity::Column::PlannedQuarter.eq(q));
         }
         Some(_) => {
-            return Err(ApiError::BadRequest(Text::new(
-                "period must be a year (2026) or a quarter (2026-Q2).",
-                "يجب أن تكون الفترة سنة (2026) أو ربعًا (2026-Q2).",
-            )));
+            return Err(ApiError::Problem(
+                ProblemCode::InvalidParameter,
+                Text::new(
+                    "period must be a year (2026) or a quarter (2026-Q2).",
+                    "يجب أن تكون الفترة سنة (2026) أو ربعًا (2026-Q2).",
+                ),
+            ));
         }
+    }
+    let max = crate::domain::limits::MAX_BUDGET_ACTIVITIES;
+    if sea_orm::PaginatorTrait::count(select.clone(), &state.db).await? > max {
+        return Err(ApiError::Problem(
+            ProblemCode::InvalidParameter,
+            Text::new(
+                format!(
+                    "The report adds up at most {max} activities: ask for a year or a quarter."
+                ),
+                format!("يجمع التقرير \u{2066}{max}\u{2069} نشاط كحد أقصى: اطلب سنة أو ربعًا."),
+            ),
+        ));
     }
     let activities = select
         .order_by_asc(activity::Column::Id)

@@ -32,19 +32,28 @@ pub struct CreateActivityRequest {
     #[serde(default)]
     pub expected_outputs: BilingualText,
     #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
     #[serde(default)]
     pub responsible_party: String,
     #[validate(custom(function = "crate::domain::money::validate_quarter"))]
-    #[schema(example = "2026-Q2")]
+    #[schema(
+        example = "2026-Q2",
+        min_length = 7,
+        max_length = 7,
+        pattern = "^[0-9]{4}-Q[1-4]$"
+    )]
     pub planned_quarter: Option<String>,
     /// Other platforms hosting it (joint activities).
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     #[serde(default)]
     pub host_platform_ids: Vec<i64>,
     #[validate(nested, length(max = 50))]
+    #[schema(max_items = 50)]
     #[serde(default)]
     pub risks: Vec<Risk>,
     #[validate(nested, length(max = 200))]
+    #[schema(max_items = 200)]
     #[serde(default)]
     pub budget_lines: Vec<BudgetLineInput>,
 }

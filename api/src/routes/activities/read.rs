@@ -43,6 +43,7 @@ pub struct ListActivitiesQuery {
     pub status: Option<ActivityStatus>,
     pub kind: Option<ActivityKind>,
     /// `YYYY-Qn`, or a year `YYYY` for its four quarters.
+    #[param(max_length = 7, pattern = "^[0-9]{4}(-Q[1-4])?$")]
     pub quarter: Option<String>,
 }
 
@@ -86,12 +87,16 @@ pub async fn list_activities(
     if let Some(k) = q.kind {
         select = select.filter(activity::Column::Kind.eq(k.as_str()));
     }
-    if let Some(quarter) = q
-        .quarter
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    if let Some(quarter) = q.quarter.as_deref() {
+        if !crate::domain::money::is_period(quarter) {
+            return Err(ApiError::Problem(
+                crate::error::ProblemCode::InvalidParameter,
+                crate::i18n::Text::new(
+                    "quarter must be a year (2026) or a quarter (2026-Q2).",
+                    "يجب أن تكون قيمة quarter سنة (2026) أو ربعًا (2026-Q2).",
+                ),
+            ));
+        }
         select = if quarter.len() == 4 {
             select.filter(activity::Column::PlannedQuarter.starts_with(format!("{quarter}-Q")))
         } else {

@@ -10,7 +10,7 @@ use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
@@ -29,14 +29,19 @@ pub struct UpdateActivityRequest {
     #[validate(nested)]
     pub expected_outputs: Option<BilingualText>,
     #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
     pub responsible_party: Option<String>,
     #[validate(custom(function = "crate::domain::money::validate_quarter"))]
+    #[schema(min_length = 7, max_length = 7, pattern = "^[0-9]{4}-Q[1-4]$")]
     pub planned_quarter: Option<String>,
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     pub host_platform_ids: Option<Vec<i64>>,
     #[validate(nested, length(max = 50))]
+    #[schema(max_items = 50)]
     pub risks: Option<Vec<Risk>>,
     #[validate(nested, length(max = 200))]
+    #[schema(max_items = 200)]
     pub budget_lines: Option<Vec<BudgetLineInput>>,
 }
 
@@ -175,18 +180,21 @@ pub async fn change_activity_status(
             | (Planned | Started | Advanced, Cancelled)
     );
     if !ok {
-        return Err(ApiError::Conflict(Text::new(
-            format!(
-                "An activity cannot go from {} to {}.",
-                from.as_str(),
-                req.status.as_str()
+        return Err(ApiError::Problem(
+            ProblemCode::TransitionNotAllowed,
+            Text::new(
+                format!(
+                    "An activity cannot go from {} to {}.",
+                    from.as_str(),
+                    req.status.as_str()
+                ),
+                format!(
+                    "لا يمكن نقل النشاط من {} إلى {}.",
+                    from.as_str(),
+                    req.status.as_str()
+                ),
             ),
-            format!(
-                "لا يمكن نقل النشاط من {} إلى {}.",
-                from.as_str(),
-                req.status.as_str()
-            ),
-        )));
+        ));
     }
     let on = req.on.unwrap_or_else(|| state.clock.now().date_naive());
     let mut m = activity::ActiveModel {
@@ -239,10 +247,13 @@ pub async fn delete_activity(
     let a = activity_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, a.platform_id).await?;
     if a.status != ActivityStatus::Planned.as_str() {
-        return Err(ApiError::Conflict(Text::new(
-            "Only a planned activity can be deleted.",
-            "يمكن حذف النشاط المخطط فقط.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NotDeletable,
+            Text::new(
+                "Only a planned activity can be deleted.",
+                "يمكن حذف النشاط المخطط فقط.",
+            ),
+        ));
     }
     activity::Entity::delete_by_id(a.id)
         .exec(&txn)

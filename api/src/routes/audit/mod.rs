@@ -14,7 +14,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::access::coordinated_platforms;
 use crate::auth::AuthUser;
 use crate::domain::Bilingual;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
@@ -38,9 +38,13 @@ pub struct AuditEntryResponse {
     /// `null` for changes nobody signed in made (e.g. a password-reset request).
     pub actor_id: Option<i64>,
     pub actor: Option<AuditActor>,
-    #[schema(example = "workshop.update")]
+    #[schema(
+        example = "workshop.update",
+        max_length = 64,
+        pattern = "^[a-z_]+(\\.[a-z_]+)*$"
+    )]
     pub action: String,
-    #[schema(example = "workshop")]
+    #[schema(example = "workshop", max_length = 64, pattern = "^[a-z_]+$")]
     pub entity_type: String,
     pub entity_id: Option<i64>,
     pub platform_id: Option<i64>,
@@ -109,10 +113,13 @@ pub async fn list_audit(
         let mine = coordinated_platforms(&state.db, auth.id()).await?;
         let refused = mine.is_empty() || q.platform_id.is_some_and(|p| !mine.contains(&p));
         if refused {
-            return Err(ApiError::Forbidden(Text::new(
-                "The audit trail is for administrators, and for coordinators about their own platform.",
-                "سجل التدقيق متاح للمسؤولين، وللمنسقين فيما يخص منصاتهم.",
-            )));
+            return Err(ApiError::Problem(
+                ProblemCode::Forbidden,
+                Text::new(
+                    "The audit trail is for administrators, and for coordinators about their own platform.",
+                    "سجل التدقيق متاح للمسؤولين، وللمنسقين فيما يخص منصاتهم.",
+                ),
+            ));
         }
         select = select.filter(audit_entry::Column::PlatformId.is_in(mine));
     }

@@ -23,10 +23,18 @@ pub const INVITATION_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct TokenPasswordRequest {
-    #[validate(length(min = 1, max = 512))]
+    #[validate(
+        length(min = 1, max = 512),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 512)]
     pub token: String,
     /// At least 10 characters.
-    #[validate(length(min = 10, max = 1024))]
+    #[validate(
+        length(min = 10, max = 1024),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 10, max_length = 1024)]
     pub password: String,
 }
 
@@ -34,7 +42,11 @@ pub struct TokenPasswordRequest {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
-    #[validate(length(min = 1, max = 512))]
+    #[validate(
+        length(min = 1, max = 512),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 512)]
     pub token: String,
 }
 

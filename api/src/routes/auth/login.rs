@@ -9,7 +9,7 @@ use super::session::{self, TokenResponse};
 use crate::audit::Entry;
 use crate::auth::password;
 use crate::domain;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::state::AppState;
@@ -18,18 +18,28 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    #[validate(length(min = 3, max = 254))]
-    #[schema(example = "admin@example.org")]
+    #[validate(
+        length(min = 3, max = 254),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(example = "admin@example.org", min_length = 3, max_length = 254)]
     pub email: String,
-    #[validate(length(min = 1, max = 1024))]
+    #[validate(
+        length(min = 1, max = 1024),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::Unauthorized(Text::new(
-        "The email or password is wrong.",
-        "البريد الإلكتروني أو كلمة المرور غير صحيحة.",
-    ))
+    ApiError::Problem(
+        ProblemCode::InvalidCredentials,
+        Text::new(
+            "The email or password is wrong.",
+            "البريد الإلكتروني أو كلمة المرور غير صحيحة.",
+        ),
+    )
 }
 
 /// Exchanges email and password for tokens. Repeated failures for one account or from one

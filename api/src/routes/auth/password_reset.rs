@@ -23,6 +23,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetRequest {
     #[validate(email, length(max = 254))]
+    #[schema(max_length = 254, format = Email)]
     pub email: String,
 }
 

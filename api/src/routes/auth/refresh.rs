@@ -5,16 +5,19 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use super::session::{self, RefreshTokenRequest, TokenResponse};
 use crate::audit::Entry;
 use crate::auth::tokens;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::state::AppState;
 
 fn invalid_refresh() -> ApiError {
-    ApiError::Unauthorized(Text::new(
-        "The refresh token is invalid, expired or already used.",
-        "رمز التحديث غير صالح أو منتهي الصلاحية أو مستخدم سابقًا.",
-    ))
+    ApiError::Problem(
+        ProblemCode::InvalidRefreshToken,
+        Text::new(
+            "The refresh token is invalid, expired or already used.",
+            "رمز التحديث غير صالح أو منتهي الصلاحية أو مستخدم سابقًا.",
+        ),
+    )
 }
 
 /// Revokes every token of a family.

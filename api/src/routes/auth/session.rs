@@ -14,10 +14,15 @@ use crate::state::AppState;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenResponse {
     /// JWT (HS256) to send as `Authorization: Bearer …`.
+    #[schema(
+        max_length = 2048,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+    )]
     pub access_token: String,
     /// Opaque; exchange it once at `POST /api/v1/auth/refresh`.
+    #[schema(max_length = 128, pattern = "^[A-Za-z0-9_-]+$")]
     pub refresh_token: String,
-    #[schema(example = "Bearer")]
+    #[schema(example = "Bearer", max_length = 6, pattern = "^Bearer$")]
     pub token_type: &'static str,
     /// Seconds until the access token expires.
     #[schema(example = 900)]
@@ -28,7 +33,11 @@ pub struct TokenResponse {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshTokenRequest {
-    #[validate(length(min = 1, max = 512))]
+    #[validate(
+        length(min = 1, max = 512),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 512)]
     pub refresh_token: String,
 }
 

@@ -10,7 +10,7 @@ use crate::access::is_active_member;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::Seat;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::state::AppState;
@@ -55,10 +55,13 @@ pub async fn cast_ballot(
     let txn = crate::db::begin(&state.db).await?;
     let e = election_or_404(&txn, id.into_inner()).await?;
     if !is_active_member(&txn, auth.id(), e.platform_id).await? {
-        return Err(ApiError::Forbidden(Text::new(
-            "Only active members of the platform may vote.",
-            "يحق للأعضاء الفاعلين في المنصة فقط التصويت.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NotAMember,
+            Text::new(
+                "Only active members of the platform may vote.",
+                "يحق للأعضاء الفاعلين في المنصة فقط التصويت.",
+            ),
+        ));
     }
     let req = body.into_inner()?;
     if phase(&e, now) != Phase::Voting {
@@ -89,10 +92,13 @@ pub async fn cast_ballot(
     .insert(&txn)
     .await
     .map_err(|err| match ApiError::from(err) {
-        ApiError::Conflict(_) => ApiError::Conflict(Text::new(
-            "You have already voted for this seat.",
-            "لقد صوّتّ لهذا المقعد من قبل.",
-        )),
+        ApiError::Problem(ProblemCode::Duplicate, _) => ApiError::Problem(
+            ProblemCode::AlreadyVoted,
+            Text::new(
+                "You have already voted for this seat.",
+                "لقد صوّتّ لهذا المقعد من قبل.",
+            ),
+        ),
         other => other,
     })?;
     election_ballot::ActiveModel {

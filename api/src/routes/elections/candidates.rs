@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use entity::election_candidate;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -10,7 +10,7 @@ use crate::access::is_active_member;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::Seat;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::state::AppState;
@@ -46,10 +46,13 @@ pub async fn nominate(
     let txn = crate::db::begin(&state.db).await?;
     let e = election_or_404(&txn, id.into_inner()).await?;
     if !is_active_member(&txn, auth.id(), e.platform_id).await? {
-        return Err(ApiError::Forbidden(Text::new(
-            "Only active members of the platform may nominate.",
-            "يحق للأعضاء الفاعلين في المنصة فقط الترشيح.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NotAMember,
+            Text::new(
+                "Only active members of the platform may nominate.",
+                "يحق للأعضاء الفاعلين في المنصة فقط الترشيح.",
+            ),
+        ));
     }
     let req = body.into_inner()?;
     let nominee = req.user_id.unwrap_or(auth.id());
@@ -66,6 +69,16 @@ pub async fn nominate(
     if phase(&e, now) != Phase::Nomination {
         return Err(window_closed("nomination", "الترشح"));
     }
+    crate::db::ensure_room(
+        &txn,
+        election_candidate::Entity::find().filter(election_candidate::Column::ElectionId.eq(e.id)),
+        crate::domain::limits::MAX_CANDIDATES_PER_ELECTION,
+        (
+            "Nominations in one election",
+            "الترشيحات في الانتخابات الواحدة",
+        ),
+    )
+    .await?;
     let candidate = election_candidate::ActiveModel {
         election_id: Set(e.id),
         seat: Set(req.seat.as_str().to_owned()),
@@ -112,10 +125,13 @@ pub async fn accept_nomination(
         .filter(|c| c.election_id == e.id)
         .ok_or_else(ApiError::not_found)?;
     if c.user_id != auth.id() {
-        return Err(ApiError::Forbidden(Text::new(
-            "Only the nominee may accept a nomination.",
-            "يقبل الترشيح المرشح نفسه فقط.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NomineeOnly,
+            Text::new(
+                "Only the nominee may accept a nomination.",
+                "يقبل الترشيح المرشح نفسه فقط.",
+            ),
+        ));
     }
     if phase(&e, now) != Phase::Nomination {
         return Err(window_closed("nomination", "الترشح"));

@@ -13,7 +13,7 @@ use super::{ElectionResponse, election_response, election_responses};
 use crate::access::{platform_or_404, require_manager};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
@@ -107,10 +107,13 @@ pub async fn create_election(
         .count(&txn)
         .await?;
     if open > 0 {
-        return Err(ApiError::Conflict(Text::new(
-            "This platform already has an election under way.",
-            "لدى هذه المنصة انتخابات جارية بالفعل.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::ElectionUnderWay,
+            Text::new(
+                "This platform already has an election under way.",
+                "لدى هذه المنصة انتخابات جارية بالفعل.",
+            ),
+        ));
     }
     let created = election::ActiveModel {
         platform_id: Set(platform.id),

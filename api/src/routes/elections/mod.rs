@@ -21,7 +21,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::{Bilingual, Seat};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -89,6 +89,7 @@ pub struct ElectionResponse {
     pub voting_starts_at: DateTime<Utc>,
     pub voting_ends_at: DateTime<Utc>,
     pub certified_at: Option<DateTime<Utc>>,
+    #[schema(max_items = 200)]
     pub candidates: Vec<CandidateResponse>,
     pub created_at: DateTime<Utc>,
 }
@@ -186,8 +187,11 @@ pub async fn election_response(
 
 /// 409 naming the window that is not open.
 pub fn window_closed(what: &str, what_ar: &str) -> ApiError {
-    ApiError::Conflict(Text::new(
-        format!("The {what} window of this election is not open."),
-        format!("نافذة {what_ar} في هذه الانتخابات غير مفتوحة."),
-    ))
+    ApiError::Problem(
+        ProblemCode::WindowClosed,
+        Text::new(
+            format!("The {what} window of this election is not open."),
+            format!("نافذة {what_ar} في هذه الانتخابات غير مفتوحة."),
+        ),
+    )
 }

@@ -14,7 +14,7 @@ use super::{Phase, candidates_of, election_or_404, phase};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, Seat};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::routes::platforms::member_counts;
 use crate::state::AppState;
@@ -37,6 +37,7 @@ pub struct SeatResult {
     /// Members who cast a ballot for this seat.
     pub voters: i64,
     /// Accepted candidates, most votes first (ties in tie-rule order).
+    #[schema(max_items = 200)]
     pub candidates: Vec<CandidateVotes>,
     pub winner: Option<CandidateVotes>,
     /// The winner was decided by the tie rule.
@@ -51,11 +52,13 @@ pub struct ElectionResults {
     pub phase: Phase,
     /// Active members of the platform now.
     pub eligible_voters: i64,
+    #[schema(max_items = 2)]
     pub seats: Vec<SeatResult>,
     /// How ties are decided.
     #[schema(
         example = "Equal votes: the nomination accepted first wins, then the lower candidate id."
     )]
+    #[schema(max_length = 500)]
     pub tie_rule: &'static str,
     pub certified_at: Option<DateTime<Utc>>,
 }
@@ -151,10 +154,13 @@ async fn results_of(
 ) -> Result<ElectionResults, ApiError> {
     let p = phase(&e, now);
     if !matches!(p, Phase::Closed | Phase::Certified) {
-        return Err(ApiError::Conflict(Text::new(
-            "Results are published when voting has closed.",
-            "تُعلن النتائج بعد إغلاق التصويت.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::ResultsNotReady,
+            Text::new(
+                "Results are published when voting has closed.",
+                "تُعلن النتائج بعد إغلاق التصويت.",
+            ),
+        ));
     }
     let seats = tally(db, &e).await?;
     let (eligible_voters, _) = member_counts(db, e.platform_id).await?;
@@ -212,10 +218,13 @@ pub async fn certify(
     let txn = crate::db::begin(&state.db).await?;
     let e = election_or_404(&txn, id.into_inner()).await?;
     if phase(&e, now) != Phase::Closed {
-        return Err(ApiError::Conflict(Text::new(
-            "Only an election whose voting has closed, and not yet certified, can be certified.",
-            "يمكن اعتماد الانتخابات بعد إغلاق التصويت ولمرة واحدة فقط.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::ResultsNotReady,
+            Text::new(
+                "Only an election whose voting has closed, and not yet certified, can be certified.",
+                "يمكن اعتماد الانتخابات بعد إغلاق التصويت ولمرة واحدة فقط.",
+            ),
+        ));
     }
     // Claim the certification first: a concurrent certify then finds nothing to update.
     let claimed = election::Entity::update_many()
@@ -230,10 +239,13 @@ pub async fn certify(
         .await?
         .rows_affected;
     if claimed != 1 {
-        return Err(ApiError::Conflict(Text::new(
-            "This election is already certified.",
-            "تم اعتماد هذه الانتخابات من قبل.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::AlreadyCertified,
+            Text::new(
+                "This election is already certified.",
+                "تم اعتماد هذه الانتخابات من قبل.",
+            ),
+        ));
     }
     let mut winners = serde_json::Map::new();
     for seat in tally(&txn, &e).await? {

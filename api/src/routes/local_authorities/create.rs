@@ -20,8 +20,11 @@ pub struct CreateLocalAuthorityRequest {
     #[validate(nested)]
     pub name: Bilingual,
     pub kind: AuthorityKind,
-    #[validate(length(min = 1, max = 100))]
-    #[schema(example = "الخليل")]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(example = "الخليل", min_length = 1, max_length = 100)]
     pub governorate: String,
     pub region: Region,
 }
@@ -46,6 +49,13 @@ pub async fn create_local_authority(
     let name = req.name.trimmed();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
+    crate::db::ensure_room(
+        &txn,
+        <local_authority::Entity as sea_orm::EntityTrait>::find(),
+        crate::domain::limits::MAX_LOCAL_AUTHORITIES,
+        ("Local authorities", "الهيئات المحلية"),
+    )
+    .await?;
     let model = local_authority::ActiveModel {
         search_text: Set(search_text(&name, req.governorate.trim())),
         name_ar: Set(name.ar),

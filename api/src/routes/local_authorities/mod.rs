@@ -28,7 +28,7 @@ pub struct LocalAuthorityResponse {
     pub id: i64,
     pub name: Bilingual,
     pub kind: AuthorityKind,
-    #[schema(example = "الخليل")]
+    #[schema(example = "الخليل", max_length = 100)]
     pub governorate: String,
     pub region: Region,
     pub created_at: chrono::DateTime<chrono::Utc>,

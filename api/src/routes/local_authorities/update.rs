@@ -20,7 +20,11 @@ pub struct UpdateLocalAuthorityRequest {
     #[validate(nested)]
     pub name: Option<Bilingual>,
     pub kind: Option<AuthorityKind>,
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 100)]
     pub governorate: Option<String>,
     pub region: Option<Region>,
 }

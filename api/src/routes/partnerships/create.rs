@@ -30,26 +30,35 @@ pub struct CreatePartnershipRequest {
     pub objectives: BilingualText,
     /// Fields of cooperation.
     #[validate(nested, length(max = 30))]
+    #[schema(max_items = 30)]
     #[serde(default)]
     pub fields: Vec<Bilingual>,
     /// How progress is measured.
     #[validate(nested, length(max = 30))]
+    #[schema(max_items = 30)]
     #[serde(default)]
     pub indicators: Vec<Bilingual>,
     /// Who supervises, follows up and evaluates.
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 300)]
     pub supervising_body: String,
     pub starts_on: chrono::NaiveDate,
     pub ends_on: chrono::NaiveDate,
     #[validate(nested, length(min = 2, max = 20))]
+    #[schema(min_items = 2, max_items = 20)]
     pub parties: Vec<PartyInput>,
     /// The consultation's date (default today).
     pub consultation_on: Option<chrono::NaiveDate>,
     /// Minutes of the consultation meetings.
     #[validate(length(max = 20000))]
+    #[schema(max_length = 20000)]
     #[serde(default)]
     pub minutes: String,
     #[validate(nested, length(max = 30))]
+    #[schema(max_items = 30)]
     #[serde(default)]
     pub documents: Vec<DocumentLink>,
 }

@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ACTIVE, PartnershipSummary};
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, PartnershipKind, PartnershipStatus, search};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::pagination::{PageRequest, decode_instant, encode_instant, limit};
 use crate::state::AppState;
@@ -153,10 +153,13 @@ pub async fn expiring_partnerships(
     let q = query.into_inner();
     let days = q.within_days.unwrap_or(90);
     if !(1..=3650).contains(&days) {
-        return Err(ApiError::BadRequest(Text::new(
-            format!("within_days must be between 1 and 3650, got {days}."),
-            format!("يجب أن تكون قيمة within_days بين 1 و3650، والقيمة المرسلة {days}."),
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::InvalidParameter,
+            Text::new(
+                format!("within_days must be between 1 and 3650, got {days}."),
+                format!("يجب أن تكون قيمة within_days بين 1 و3650، والقيمة المرسلة {days}."),
+            ),
+        ));
     }
     let limit = limit(q.limit)?;
     let today = state.clock.now().date_naive();

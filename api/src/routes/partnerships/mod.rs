@@ -34,7 +34,7 @@ use crate::domain::money::parse_amount;
 use crate::domain::{
     Bilingual, BilingualText, PartnershipKind, PartnershipStatus, PartyKind, search,
 };
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 
 /// The task force whose members manage agreements.
@@ -56,14 +56,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct ContributionInput {
     /// Decimal string, more than zero, at most 4 decimals.
     #[validate(custom(function = "crate::domain::money::validate_amount"))]
-    #[schema(example = "25000.00")]
+    #[schema(example = "25000.00", format = "decimal")]
     pub amount: String,
     /// ISO 4217 code.
     #[validate(custom(function = "crate::domain::money::validate_currency"))]
-    #[schema(example = "EUR")]
+    #[schema(
+        example = "EUR",
+        min_length = 3,
+        max_length = 3,
+        pattern = "^[A-Z]{3}$"
+    )]
     pub currency: String,
     pub due_on: chrono::NaiveDate,
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     #[serde(default)]
     pub description: String,
 }
@@ -79,13 +85,14 @@ pub struct PartyInput {
     pub name: Option<Bilingual>,
     /// ISO 3166-1 alpha-2 (default `PS`).
     #[validate(length(equal = 2))]
-    #[schema(example = "FR")]
+    #[schema(example = "FR", min_length = 2, max_length = 2, pattern = "^[A-Z]{2}$")]
     pub country: Option<String>,
     /// What this party commits to.
     #[validate(nested)]
     #[serde(default)]
     pub obligations: BilingualText,
     #[validate(nested, length(max = 50))]
+    #[schema(max_items = 50)]
     #[serde(default)]
     pub contributions: Vec<ContributionInput>,
 }
@@ -94,12 +101,17 @@ pub struct PartyInput {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentLink {
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 300)]
     pub title: String,
     #[validate(
         custom(function = "crate::domain::validate_web_url"),
         length(max = 1000)
     )]
+    #[schema(max_length = 1000, format = "uri")]
     pub url: String,
 }
 
@@ -107,9 +119,12 @@ pub struct DocumentLink {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ContributionResponse {
     pub id: i64,
+    #[schema(max_length = 40, pattern = "^-?[0-9]+(\\.[0-9]+)?$")]
     pub amount: String,
+    #[schema(min_length = 3, max_length = 3, pattern = "^[A-Z]{3}$")]
     pub currency: String,
     pub due_on: chrono::NaiveDate,
+    #[schema(max_length = 500)]
     pub description: String,
 }
 
@@ -120,16 +135,23 @@ pub struct PartyResponse {
     pub kind: PartyKind,
     pub local_authority_id: Option<i64>,
     pub name: Bilingual,
+    #[schema(max_length = 2, pattern = "^([A-Z]{2})?$")]
     pub country: String,
     pub obligations: BilingualText,
+    #[schema(max_items = 50)]
     pub contributions: Vec<ContributionResponse>,
 }
 
 /// A sum per currency.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CurrencyTotal {
+    #[schema(min_length = 3, max_length = 3, pattern = "^[A-Z]{3}$")]
     pub currency: String,
-    #[schema(example = "40000.00")]
+    #[schema(
+        example = "40000.00",
+        max_length = 40,
+        pattern = "^-?[0-9]+(\\.[0-9]+)?$"
+    )]
     pub amount: String,
 }
 
@@ -141,7 +163,9 @@ pub struct StepResponse {
     pub from: Option<PartnershipStatus>,
     pub to: PartnershipStatus,
     pub on: chrono::NaiveDate,
+    #[schema(max_length = 20000)]
     pub minutes: String,
+    #[schema(max_items = 30)]
     pub documents: Vec<DocumentLink>,
     pub actor_id: i64,
     pub recorded_at: chrono::DateTime<chrono::Utc>,
@@ -154,18 +178,25 @@ pub struct PartnershipResponse {
     pub kind: PartnershipKind,
     pub subject: Bilingual,
     pub objectives: BilingualText,
+    #[schema(max_items = 30)]
     pub fields: Vec<Bilingual>,
+    #[schema(max_items = 30)]
     pub indicators: Vec<Bilingual>,
+    #[schema(max_length = 300)]
     pub supervising_body: String,
     pub starts_on: chrono::NaiveDate,
     pub ends_on: chrono::NaiveDate,
     pub status: PartnershipStatus,
     /// Financial contributions make the governor's visa a required step.
     pub requires_visa: bool,
+    #[schema(max_items = 20)]
     pub parties: Vec<PartyResponse>,
+    #[schema(max_items = 1000)]
     pub totals: Vec<CurrencyTotal>,
+    #[schema(max_items = 500)]
     pub steps: Vec<StepResponse>,
     /// Where the agreement may go next.
+    #[schema(max_items = 16)]
     pub next_statuses: Vec<PartnershipStatus>,
     pub version: i32,
     pub created_by: i64,
@@ -182,6 +213,7 @@ pub struct PartnershipSummary {
     pub starts_on: chrono::NaiveDate,
     pub ends_on: chrono::NaiveDate,
     pub status: PartnershipStatus,
+    #[schema(max_items = 20)]
     pub parties: Vec<Bilingual>,
     pub days_left: Option<i64>,
 }
@@ -241,10 +273,13 @@ pub async fn require_manager(db: &impl ConnectionTrait, auth: &AuthUser) -> Resu
 }
 
 fn not_manager() -> ApiError {
-    ApiError::Forbidden(Text::new(
-        "Agreements are managed by administrators and the international partnerships task force.",
-        "يدير الاتفاقيات المسؤولون وفريق عمل الشراكات الدولية.",
-    ))
+    ApiError::Problem(
+        ProblemCode::NotAPartnershipManager,
+        Text::new(
+            "Agreements are managed by administrators and the international partnerships task force.",
+            "يدير الاتفاقيات المسؤولون وفريق عمل الشراكات الدولية.",
+        ),
+    )
 }
 
 /// Loads an agreement or answers 404.

@@ -15,7 +15,7 @@ use super::{
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::PartnershipStatus;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
@@ -31,10 +31,12 @@ pub struct StepRequest {
     pub on: Option<chrono::NaiveDate>,
     /// Minutes of the meeting or session (e.g. the council's deliberation).
     #[validate(length(max = 20000))]
+    #[schema(max_length = 20000)]
     #[serde(default)]
     pub minutes: String,
     /// Supporting documents (council decision, signed copy, visa…).
     #[validate(nested, length(max = 30))]
+    #[schema(max_items = 30)]
     #[serde(default)]
     pub documents: Vec<DocumentLink>,
     /// The new end date: required for `renewed`, optional for `amended`, refused otherwise.
@@ -69,6 +71,13 @@ pub async fn record_step(
     require_manager(&txn, &auth).await?;
     let req = body.into_inner()?;
     let p = partnership_or_404(&txn, id.into_inner()).await?;
+    crate::db::ensure_room(
+        &txn,
+        partnership_step::Entity::find().filter(partnership_step::Column::PartnershipId.eq(p.id)),
+        crate::domain::limits::MAX_STEPS_PER_AGREEMENT,
+        ("Steps of an agreement", "خطوات الاتفاقية"),
+    )
+    .await?;
     let from = PartnershipStatus::from_db(&p.status);
     let financial = is_financial(&txn, p.id).await?;
     if !next_statuses(from, financial).contains(&req.to) {
@@ -86,7 +95,10 @@ pub async fn record_step(
                 format!("لا يمكن نقل الاتفاقية من {} إلى {}.", from.as_str(), req.to.as_str()),
             ),
         };
-        return Err(ApiError::Conflict(Text::new(why.0, why.1)));
+        return Err(ApiError::Problem(
+            ProblemCode::TransitionNotAllowed,
+            Text::new(why.0, why.1),
+        ));
     }
     let on = req.on.unwrap_or(today);
     if on > today {
@@ -176,10 +188,13 @@ pub async fn record_step(
         .await?
         .rows_affected;
     if moved != 1 {
-        return Err(ApiError::Conflict(Text::new(
-            "The agreement moved meanwhile; read it again.",
-            "تغيرت حالة الاتفاقية في الأثناء؛ أعد قراءتها.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::ConcurrentChange,
+            Text::new(
+                "The agreement moved meanwhile; read it again.",
+                "تغيرت حالة الاتفاقية في الأثناء؛ أعد قراءتها.",
+            ),
+        ));
     }
     let step = partnership_step::ActiveModel {
         partnership_id: Set(p.id),

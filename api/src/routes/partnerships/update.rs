@@ -12,7 +12,7 @@ use super::{
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, BilingualText, PartnershipKind, PartnershipStatus};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
@@ -29,14 +29,21 @@ pub struct UpdatePartnershipRequest {
     #[validate(nested)]
     pub objectives: Option<BilingualText>,
     #[validate(nested, length(max = 30))]
+    #[schema(max_items = 30)]
     pub fields: Option<Vec<Bilingual>>,
     #[validate(nested, length(max = 30))]
+    #[schema(max_items = 30)]
     pub indicators: Option<Vec<Bilingual>>,
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 300)]
     pub supervising_body: Option<String>,
     pub starts_on: Option<chrono::NaiveDate>,
     pub ends_on: Option<chrono::NaiveDate>,
     #[validate(nested, length(min = 2, max = 20))]
+    #[schema(min_items = 2, max_items = 20)]
     pub parties: Option<Vec<PartyInput>>,
 }
 
@@ -72,10 +79,13 @@ pub async fn update_partnership(
         return Err(etag::stale());
     }
     if !editable(PartnershipStatus::from_db(&current.status)) {
-        return Err(ApiError::Conflict(Text::new(
-            "The terms are settled once approved; record an amendment step instead.",
-            "تُثبّت بنود الاتفاقية بعد المصادقة؛ سجّل خطوة تعديل بدلًا من ذلك.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NotEditable,
+            Text::new(
+                "The terms are settled once approved; record an amendment step instead.",
+                "تُثبّت بنود الاتفاقية بعد المصادقة؛ سجّل خطوة تعديل بدلًا من ذلك.",
+            ),
+        ));
     }
     let starts = body.starts_on.unwrap_or(current.starts_on);
     let ends = body.ends_on.unwrap_or(current.ends_on);

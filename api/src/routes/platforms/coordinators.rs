@@ -1,6 +1,6 @@
 use actix_web::{get, web};
 use entity::{coordinator_term, user};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -26,8 +26,10 @@ pub struct CoordinatorTermResponse {
 /// A platform's sitting coordinator and deputy, and every earlier term.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CoordinatorsResponse {
+    #[schema(max_items = 2)]
     pub current: Vec<CoordinatorTermResponse>,
     /// Every term, newest first (the current ones included).
+    #[schema(max_items = 100)]
     pub history: Vec<CoordinatorTermResponse>,
 }
 
@@ -49,6 +51,7 @@ pub async fn list_coordinators(
         .filter(coordinator_term::Column::PlatformId.eq(platform.id))
         .order_by_desc(coordinator_term::Column::StartedAt)
         .order_by_desc(coordinator_term::Column::Id)
+        .limit(crate::domain::limits::MAX_COORDINATOR_HISTORY)
         .all(&state.db)
         .await?;
     let history: Vec<CoordinatorTermResponse> = rows

@@ -28,7 +28,12 @@ pub struct CreatePlatformRequest {
         length(min = 2, max = 80),
         custom(function = "crate::domain::validate_slug")
     )]
-    #[schema(example = "water-and-energy")]
+    #[schema(
+        example = "water-and-energy",
+        min_length = 2,
+        max_length = 80,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
+    )]
     pub slug: String,
     pub kind: PlatformKind,
     pub parent_id: Option<i64>,
@@ -42,8 +47,10 @@ pub struct CreatePlatformRequest {
     #[validate(nested)]
     pub launch_city: Option<Bilingual>,
     #[validate(range(min = 0, max = 100000))]
+    #[schema(minimum = 0, maximum = 100000)]
     pub launch_attendance: Option<i32>,
     #[validate(range(min = 0, max = 10000))]
+    #[schema(minimum = 0, maximum = 10000)]
     pub launch_authority_count: Option<i32>,
     /// Default `active`.
     pub status: Option<PlatformStatus>,

@@ -15,7 +15,7 @@ use crate::access::{is_coordinator, platform_or_404, require_manager};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, Gender, MembershipStatus};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
 use crate::routes::users::AuthoritySummary;
@@ -27,6 +27,7 @@ pub struct MemberResponse {
     pub user_id: i64,
     pub name: Bilingual,
     pub gender: Gender,
+    #[schema(max_length = 200)]
     pub job_title: Option<String>,
     pub local_authority: Option<AuthoritySummary>,
     pub status: MembershipStatus,
@@ -197,10 +198,13 @@ pub async fn request_membership(
             if m.status == MembershipStatus::Active.as_str()
                 || m.status == MembershipStatus::Pending.as_str() =>
         {
-            return Err(ApiError::Conflict(Text::new(
-                "You are already a member of this platform, or your request is pending.",
-                "أنت عضو في هذه المنصة أو أن طلبك قيد المراجعة.",
-            )));
+            return Err(ApiError::Problem(
+                ProblemCode::AlreadyAMember,
+                Text::new(
+                    "You are already a member of this platform, or your request is pending.",
+                    "أنت عضو في هذه المنصة أو أن طلبك قيد المراجعة.",
+                ),
+            ));
         }
         Some(m) => {
             let before = m.clone();
@@ -258,10 +262,13 @@ async fn decide(
         .await?
         .ok_or_else(ApiError::not_found)?;
     if m.status != MembershipStatus::Pending.as_str() {
-        return Err(ApiError::Conflict(Text::new(
-            "Only a pending request can be approved or rejected.",
-            "يمكن قبول أو رفض الطلبات قيد المراجعة فقط.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NotPending,
+            Text::new(
+                "Only a pending request can be approved or rejected.",
+                "يمكن قبول أو رفض الطلبات قيد المراجعة فقط.",
+            ),
+        ));
     }
     let before = m.clone();
     let now = state.clock.now();
@@ -370,10 +377,13 @@ pub async fn remove_membership(
     if m.status != MembershipStatus::Active.as_str()
         && m.status != MembershipStatus::Pending.as_str()
     {
-        return Err(ApiError::Conflict(Text::new(
-            "This person is not a current member of the platform.",
-            "هذا الشخص ليس عضوًا حاليًا في المنصة.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NotACurrentMember,
+            Text::new(
+                "This person is not a current member of the platform.",
+                "هذا الشخص ليس عضوًا حاليًا في المنصة.",
+            ),
+        ));
     }
     let before = m.clone();
     let mut am = m.into_active_model();

@@ -42,7 +42,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlatformResponse {
     pub id: i64,
-    #[schema(example = "financial-management")]
+    #[schema(
+        example = "financial-management",
+        min_length = 2,
+        max_length = 80,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
+    )]
     pub slug: String,
     pub name: Bilingual,
     pub kind: PlatformKind,

@@ -27,6 +27,7 @@ pub struct UpdatePlatformRequest {
         length(min = 2, max = 80),
         custom(function = "crate::domain::validate_slug")
     )]
+    #[schema(min_length = 2, max_length = 80, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
     pub kind: Option<PlatformKind>,
     #[serde(default, deserialize_with = "crate::domain::double_option")]
@@ -40,8 +41,10 @@ pub struct UpdatePlatformRequest {
     #[validate(nested)]
     pub launch_city: Option<Bilingual>,
     #[validate(range(min = 0, max = 100000))]
+    #[schema(minimum = 0, maximum = 100000)]
     pub launch_attendance: Option<i32>,
     #[validate(range(min = 0, max = 10000))]
+    #[schema(minimum = 0, maximum = 10000)]
     pub launch_authority_count: Option<i32>,
     pub status: Option<PlatformStatus>,
 }

@@ -10,7 +10,7 @@ use crate::access::{is_active_member, is_coordinator, platform_or_404};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, BilingualText, PaperStatus};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
@@ -26,7 +26,11 @@ pub struct CreatePaperRequest {
     /// A working group of the platform (of `topic_id`, when both are given).
     pub working_group_id: Option<i64>,
     /// The policy body the paper is addressed to.
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 300)]
     pub target_body: String,
     #[validate(nested)]
     pub title: Bilingual,
@@ -38,10 +42,12 @@ pub struct CreatePaperRequest {
     pub body: PaperBody,
     /// Active members of the platform; default: the caller.
     #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
     #[serde(default)]
     pub author_ids: Vec<i64>,
     /// A note for the first version.
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     #[serde(default)]
     pub note: String,
 }
@@ -72,10 +78,13 @@ pub async fn create_paper(
     })?;
     let member = is_active_member(&txn, auth.id(), platform.id).await?;
     if !(auth.is_admin() || member || is_coordinator(&txn, auth.id(), platform.id).await?) {
-        return Err(ApiError::Forbidden(Text::new(
-            "Position papers are drafted by the platform's members, its coordinators or administrators.",
-            "تُعدّ أوراق الموقف من قبل أعضاء المنصة أو منسقيها أو المسؤولين.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NotAMember,
+            Text::new(
+                "Position papers are drafted by the platform's members, its coordinators or administrators.",
+                "تُعدّ أوراق الموقف من قبل أعضاء المنصة أو منسقيها أو المسؤولين.",
+            ),
+        ));
     }
     check_links(&txn, platform.id, req.topic_id, req.working_group_id).await?;
     let wanted = if req.author_ids.is_empty() && member {

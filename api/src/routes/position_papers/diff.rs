@@ -18,6 +18,7 @@ pub enum DiffOp {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct DiffChunk {
     pub op: DiffOp,
+    #[schema(max_items = 50001)]
     pub lines: Vec<String>,
 }
 

@@ -11,7 +11,7 @@ use super::visible_paper;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::PaperStatus;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
@@ -24,6 +24,7 @@ pub struct EndorsementResponse {
     pub id: i64,
     pub local_authority: AuthoritySummary,
     pub endorsed_by: i64,
+    #[schema(max_length = 2000)]
     pub statement: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
@@ -48,6 +49,7 @@ pub struct ListEndorsementsQuery {
 #[serde(deny_unknown_fields)]
 pub struct EndorseRequest {
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     #[serde(default)]
     pub statement: String,
 }
@@ -83,17 +85,23 @@ pub async fn endorse(
     let txn = crate::db::begin(&state.db).await?;
     let (paper, _) = visible_paper(&txn, Some(&auth), id.into_inner()).await?;
     let Some(authority_id) = auth.user.local_authority_id else {
-        return Err(ApiError::Forbidden(Text::new(
-            "Endorsements are given by members of a local authority.",
-            "تُمنح التأييدات من قبل أعضاء الهيئات المحلية.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NoLocalAuthority,
+            Text::new(
+                "Endorsements are given by members of a local authority.",
+                "تُمنح التأييدات من قبل أعضاء الهيئات المحلية.",
+            ),
+        ));
     };
     let req = body.into_inner()?;
     if !endorsable(&paper.status) {
-        return Err(ApiError::Conflict(Text::new(
-            "Only an adopted, submitted or published paper can be endorsed.",
-            "يمكن تأييد الورقة بعد اعتمادها أو تقديمها أو نشرها فقط.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NotEndorsable,
+            Text::new(
+                "Only an adopted, submitted or published paper can be endorsed.",
+                "يمكن تأييد الورقة بعد اعتمادها أو تقديمها أو نشرها فقط.",
+            ),
+        ));
     }
     let authority = local_authority::Entity::find_by_id(authority_id)
         .one(&txn)
@@ -111,10 +119,13 @@ pub async fn endorse(
     .insert(&txn)
     .await
     .map_err(|err| match ApiError::from(err) {
-        ApiError::Conflict(_) => ApiError::Conflict(Text::new(
-            "Your local authority has already endorsed this paper.",
-            "سبق لهيئتك المحلية تأييد هذه الورقة.",
-        )),
+        ApiError::Problem(ProblemCode::Duplicate, _) => ApiError::Problem(
+            ProblemCode::AlreadyEndorsed,
+            Text::new(
+                "Your local authority has already endorsed this paper.",
+                "سبق لهيئتك المحلية تأييد هذه الورقة.",
+            ),
+        ),
         other => other,
     })?;
     Entry::new(
@@ -195,10 +206,13 @@ pub async fn withdraw_endorsement(
     let txn = crate::db::begin(&state.db).await?;
     let (paper, _) = visible_paper(&txn, Some(&auth), paper_id).await?;
     if !auth.is_admin() && auth.user.local_authority_id != Some(authority_id) {
-        return Err(ApiError::Forbidden(Text::new(
-            "Only a member of the endorsing authority, or an administrator, may withdraw it.",
-            "يسحب التأييد عضو في الهيئة المؤيدة أو أحد المسؤولين فقط.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::Forbidden,
+            Text::new(
+                "Only a member of the endorsing authority, or an administrator, may withdraw it.",
+                "يسحب التأييد عضو في الهيئة المؤيدة أو أحد المسؤولين فقط.",
+            ),
+        ));
     }
     let e = position_paper_endorsement::Entity::find()
         .filter(position_paper_endorsement::Column::PaperId.eq(paper.id))

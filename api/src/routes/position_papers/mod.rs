@@ -52,9 +52,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
 pub struct PaperBody {
     #[validate(length(max = 50000))]
+    #[schema(max_length = 50000)]
     #[serde(default)]
     pub ar: String,
     #[validate(length(max = 50000))]
+    #[schema(max_length = 50000)]
     #[serde(default)]
     pub en: String,
 }
@@ -75,13 +77,14 @@ pub struct PaperResponse {
     pub topic_id: Option<i64>,
     pub working_group_id: Option<i64>,
     /// The policy body the paper is addressed to.
-    #[schema(example = "وزارة الحكم المحلي")]
+    #[schema(example = "وزارة الحكم المحلي", max_length = 300)]
     pub target_body: String,
     pub status: PaperStatus,
     pub title: Bilingual,
     pub summary: BilingualText,
     pub body: PaperBody,
     pub current_version: i32,
+    #[schema(max_items = 50)]
     pub authors: Vec<AuthorSummary>,
     pub endorsements: i64,
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -98,11 +101,13 @@ pub struct PaperSummary {
     pub platform_id: i64,
     pub topic_id: Option<i64>,
     pub working_group_id: Option<i64>,
+    #[schema(max_length = 300)]
     pub target_body: String,
     pub status: PaperStatus,
     pub title: Bilingual,
     pub summary: BilingualText,
     pub current_version: i32,
+    #[schema(max_items = 50)]
     pub authors: Vec<AuthorSummary>,
     pub endorsements: i64,
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,

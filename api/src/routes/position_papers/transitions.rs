@@ -12,7 +12,7 @@ use super::{Standing, paper_or_404, response, visible_paper};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::PaperStatus;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
@@ -52,6 +52,7 @@ pub struct PaperTransitionRequest {
     pub to: PaperStatus,
     /// Why (kept with the transition).
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     #[serde(default)]
     pub note: String,
 }
@@ -62,6 +63,7 @@ pub struct TransitionResponse {
     pub id: i64,
     pub from: PaperStatus,
     pub to: PaperStatus,
+    #[schema(max_length = 1000)]
     pub note: String,
     pub actor_id: i64,
     pub at: chrono::DateTime<chrono::Utc>,
@@ -110,24 +112,30 @@ pub async fn transition_paper(
     let req = body.into_inner()?;
     let from = PaperStatus::from_db(&paper.status);
     let Some(may) = allowed(from, req.to) else {
-        return Err(ApiError::Conflict(Text::new(
-            format!(
-                "A paper cannot go from {} to {}.",
-                from.as_str(),
-                req.to.as_str()
+        return Err(ApiError::Problem(
+            ProblemCode::TransitionNotAllowed,
+            Text::new(
+                format!(
+                    "A paper cannot go from {} to {}.",
+                    from.as_str(),
+                    req.to.as_str()
+                ),
+                format!(
+                    "لا يمكن نقل الورقة من {} إلى {}.",
+                    from.as_str(),
+                    req.to.as_str()
+                ),
             ),
-            format!(
-                "لا يمكن نقل الورقة من {} إلى {}.",
-                from.as_str(),
-                req.to.as_str()
-            ),
-        )));
+        ));
     };
     if !may(standing) {
-        return Err(ApiError::Forbidden(Text::new(
-            "Only the platform's coordinators or administrators may make this move.",
-            "هذا الإجراء مقصور على منسقي المنصة أو المسؤولين.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NotAManager,
+            Text::new(
+                "Only the platform's coordinators or administrators may make this move.",
+                "هذا الإجراء مقصور على منسقي المنصة أو المسؤولين.",
+            ),
+        ));
     }
     // The status is the guard: of two concurrent moves from the same status, one wins.
     let mut update = position_paper::Entity::update_many()
@@ -147,10 +155,13 @@ pub async fn transition_paper(
         .await?
         .rows_affected;
     if moved != 1 {
-        return Err(ApiError::Conflict(Text::new(
-            "The paper's status changed meanwhile; read it again.",
-            "تغيرت حالة الورقة في الأثناء؛ أعد قراءتها.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::ConcurrentChange,
+            Text::new(
+                "The paper's status changed meanwhile; read it again.",
+                "تغيرت حالة الورقة في الأثناء؛ أعد قراءتها.",
+            ),
+        ));
     }
     let t = position_paper_transition::ActiveModel {
         paper_id: Set(paper.id),

@@ -11,7 +11,7 @@ use super::{
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, BilingualText, PaperStatus};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
@@ -21,7 +21,11 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePaperRequest {
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 300)]
     pub target_body: Option<String>,
     #[validate(nested)]
     pub title: Option<Bilingual>,
@@ -31,6 +35,7 @@ pub struct UpdatePaperRequest {
     pub body: Option<PaperBody>,
     /// Replaces the authors (active members of the platform).
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_items = 1, max_items = 50)]
     pub author_ids: Option<Vec<i64>>,
     #[serde(default, deserialize_with = "crate::domain::double_option")]
     #[schema(value_type = Option<i64>)]
@@ -40,6 +45,7 @@ pub struct UpdatePaperRequest {
     pub working_group_id: Option<Option<i64>>,
     /// What changed, kept with the new version.
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     #[serde(default)]
     pub note: String,
 }
@@ -71,10 +77,13 @@ pub async fn update_paper(
     let txn = crate::db::begin(&state.db).await?;
     let (current, standing) = visible_paper(&txn, Some(&auth), id.into_inner()).await?;
     if !standing.edits() {
-        return Err(ApiError::Forbidden(Text::new(
-            "Only the paper's authors, the platform's coordinators or administrators may edit it.",
-            "يعدّل الورقة مؤلفوها أو منسقو المنصة أو المسؤولون فقط.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NotAnEditor,
+            Text::new(
+                "Only the paper's authors, the platform's coordinators or administrators may edit it.",
+                "يعدّل الورقة مؤلفوها أو منسقو المنصة أو المسؤولون فقط.",
+            ),
+        ));
     }
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
@@ -82,10 +91,13 @@ pub async fn update_paper(
         return Err(etag::stale());
     }
     if current.status != PaperStatus::Draft.as_str() {
-        return Err(ApiError::Conflict(Text::new(
-            "Only a draft can be edited; send it back to draft first.",
-            "يمكن تعديل المسودة فقط؛ أعدها إلى مرحلة المسودة أولًا.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NotEditable,
+            Text::new(
+                "Only a draft can be edited; send it back to draft first.",
+                "يمكن تعديل المسودة فقط؛ أعدها إلى مرحلة المسودة أولًا.",
+            ),
+        ));
     }
     let topic_id = body.topic_id.unwrap_or(current.topic_id);
     let working_group_id = body.working_group_id.unwrap_or(current.working_group_id);

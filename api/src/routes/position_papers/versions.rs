@@ -8,7 +8,7 @@ use super::diff::{self, DiffChunk};
 use super::{PaperBody, visible_paper};
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, BilingualText};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
@@ -17,10 +17,12 @@ use crate::state::AppState;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VersionResponse {
     pub number: i32,
+    #[schema(max_length = 300)]
     pub target_body: String,
     pub title: Bilingual,
     pub summary: BilingualText,
     pub body: PaperBody,
+    #[schema(max_length = 500)]
     pub note: String,
     pub edited_by: i64,
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -31,6 +33,7 @@ pub struct VersionResponse {
 pub struct VersionSummary {
     pub number: i32,
     pub title: Bilingual,
+    #[schema(max_length = 500)]
     pub note: String,
     pub edited_by: i64,
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -175,16 +178,24 @@ pub struct CompareQuery {
 /// A short field that differs between two versions.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FieldChange {
-    #[schema(example = "title.ar")]
+    #[schema(
+        example = "title.ar",
+        max_length = 64,
+        pattern = "^[a-z_]+(\\.[a-z]+)?$"
+    )]
     pub field: String,
+    #[schema(max_length = 5000)]
     pub from: String,
+    #[schema(max_length = 5000)]
     pub to: String,
 }
 
 /// Line differences of the body, per language.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BodyDiff {
+    #[schema(max_items = 100002)]
     pub ar: Vec<DiffChunk>,
+    #[schema(max_items = 100002)]
     pub en: Vec<DiffChunk>,
 }
 
@@ -195,6 +206,7 @@ pub struct Comparison {
     pub from: i32,
     pub to: i32,
     /// Title, summary and target body, where they differ.
+    #[schema(max_items = 16)]
     pub changed_fields: Vec<FieldChange>,
     /// `true` when either body differs.
     pub body_changed: bool,
@@ -218,10 +230,10 @@ pub async fn compare_versions(
     let q = query.into_inner();
     let (paper, _) = visible_paper(&state.db, auth.as_ref(), id.into_inner()).await?;
     if q.from < 1 || q.to < 1 {
-        return Err(ApiError::BadRequest(Text::new(
-            "Version numbers start at 1.",
-            "تبدأ أرقام النسخ من 1.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::InvalidParameter,
+            Text::new("Version numbers start at 1.", "تبدأ أرقام النسخ من 1."),
+        ));
     }
     let a = version_or_404(&state.db, paper.id, q.from).await?;
     let b = version_or_404(&state.db, paper.id, q.to).await?;

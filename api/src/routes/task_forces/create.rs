@@ -24,15 +24,19 @@ pub struct CreateTaskForceRequest {
         length(min = 2, max = 80),
         custom(function = "crate::domain::validate_slug")
     )]
+    #[schema(min_length = 2, max_length = 80, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: String,
     #[validate(nested)]
     #[serde(default)]
     pub mandate: BilingualText,
     #[validate(range(min = 1, max = 10000))]
+    #[schema(minimum = 1, maximum = 10000)]
     pub target_members: Option<i32>,
     #[validate(range(min = 1, max = 10000))]
+    #[schema(minimum = 1, maximum = 10000)]
     pub target_authorities: Option<i32>,
     #[validate(range(min = 1, max = 1000))]
+    #[schema(minimum = 1, maximum = 1000)]
     pub max_members_per_authority: Option<i32>,
 }
 

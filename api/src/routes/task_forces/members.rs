@@ -13,7 +13,7 @@ use super::task_force_or_404;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::Bilingual;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
@@ -177,10 +177,13 @@ pub async fn add_task_force_member(
         .count(&txn)
         .await?;
     if already > 0 {
-        return Err(ApiError::Conflict(Text::new(
-            "This person is already a member of the task force.",
-            "هذا الشخص عضو في فريق العمل بالفعل.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::AlreadyAMember,
+            Text::new(
+                "This person is already a member of the task force.",
+                "هذا الشخص عضو في فريق العمل بالفعل.",
+            ),
+        ));
     }
     if let Some(max) = tf.max_members_per_authority {
         let from_authority = task_force_member::Entity::find()
@@ -189,10 +192,15 @@ pub async fn add_task_force_member(
             .count(&txn)
             .await?;
         if from_authority >= max as u64 {
-            return Err(ApiError::Conflict(Text::new(
-                format!("This task force takes at most {max} member(s) from one local authority."),
-                format!("يقبل فريق العمل {max} عضو/أعضاء كحد أقصى من الهيئة المحلية الواحدة."),
-            )));
+            return Err(ApiError::Problem(
+                ProblemCode::AuthorityQuotaFull,
+                Text::new(
+                    format!(
+                        "This task force takes at most {max} member(s) from one local authority."
+                    ),
+                    format!("يقبل فريق العمل {max} عضو/أعضاء كحد أقصى من الهيئة المحلية الواحدة."),
+                ),
+            ));
         }
     }
     let added = task_force_member::ActiveModel {

@@ -43,7 +43,12 @@ pub struct Counts {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TaskForceResponse {
     pub id: i64,
-    #[schema(example = "financial-experts")]
+    #[schema(
+        example = "financial-experts",
+        min_length = 2,
+        max_length = 80,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"
+    )]
     pub slug: String,
     pub name: Bilingual,
     pub mandate: BilingualText,

@@ -38,6 +38,7 @@ pub struct WorkingGroupResponse {
     pub platform_id: i64,
     pub name: Bilingual,
     pub lead_user_id: Option<i64>,
+    #[schema(max_items = 500)]
     pub members: Vec<GroupMember>,
 }
 
@@ -293,6 +294,14 @@ pub async fn add_working_group_member(
         .await?
         .ok_or_else(ApiError::not_found)?;
     require_platform_member(&txn, user_id, t.platform_id, "/user_id").await?;
+    crate::db::ensure_room(
+        &txn,
+        working_group_member::Entity::find()
+            .filter(working_group_member::Column::WorkingGroupId.eq(g.id)),
+        crate::domain::limits::MAX_WORKING_GROUP_MEMBERS,
+        ("Members of a working group", "أعضاء مجموعة العمل"),
+    )
+    .await?;
     let added = working_group_member::ActiveModel {
         working_group_id: Set(g.id),
         user_id: Set(user_id),

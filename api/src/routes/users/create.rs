@@ -20,13 +20,17 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     #[validate(email, length(max = 254))]
-    #[schema(example = "rana@hebron.ps")]
+    #[schema(example = "rana@hebron.ps", max_length = 254, format = Email)]
     pub email: String,
     #[validate(nested)]
     pub name: Bilingual,
     pub gender: Gender,
     pub local_authority_id: Option<i64>,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub job_title: Option<String>,
     /// Language of their emails (default `ar`).
     pub locale: Option<Locale>,

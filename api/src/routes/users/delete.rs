@@ -6,7 +6,7 @@ use super::ensure_other_admin;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::Role;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::state::AppState;
 
@@ -29,10 +29,10 @@ pub async fn delete_user(
     auth.require_admin()?;
     let id = id.into_inner();
     if id == auth.id() {
-        return Err(ApiError::Conflict(Text::new(
-            "You cannot delete your own account.",
-            "لا يمكنك حذف حسابك.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::CannotDeleteSelf,
+            Text::new("You cannot delete your own account.", "لا يمكنك حذف حسابك."),
+        ));
     }
     let txn = crate::db::begin(&state.db).await?;
     let target = user::Entity::find_by_id(id)

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::{AuthorityKind, Bilingual, Gender, Locale, Region, Role, search};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -52,12 +52,12 @@ impl From<local_authority::Model> for AuthoritySummary {
 pub struct UserResponse {
     #[schema(example = 7)]
     pub id: i64,
-    #[schema(example = "rana@hebron.ps")]
+    #[schema(example = "rana@hebron.ps", max_length = 254, format = Email)]
     pub email: String,
     pub name: Bilingual,
     pub gender: Gender,
     pub local_authority: Option<AuthoritySummary>,
-    #[schema(example = "مسؤولة العلاقات العامة")]
+    #[schema(example = "مسؤولة العلاقات العامة", max_length = 200)]
     pub job_title: Option<String>,
     pub locale: Locale,
     pub role: Role,
@@ -145,10 +145,13 @@ pub async fn ensure_other_admin(db: &impl ConnectionTrait, user_id: i64) -> Resu
         .count(db)
         .await?;
     if others == 0 {
-        return Err(ApiError::Conflict(Text::new(
-            "This is the last active administrator.",
-            "هذا آخر مسؤول نشط في النظام.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::LastAdmin,
+            Text::new(
+                "This is the last active administrator.",
+                "هذا آخر مسؤول نشط في النظام.",
+            ),
+        ));
     }
     Ok(())
 }

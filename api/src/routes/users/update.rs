@@ -26,7 +26,11 @@ pub struct UpdateUserRequest {
     #[serde(default, deserialize_with = "crate::domain::double_option")]
     #[schema(value_type = Option<i64>)]
     pub local_authority_id: Option<Option<i64>>,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub job_title: Option<String>,
     pub locale: Option<Locale>,
     pub role: Option<Role>,

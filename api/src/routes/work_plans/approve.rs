@@ -7,7 +7,7 @@ use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::WorkPlanStatus;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::i18n::Text;
 use crate::state::AppState;
@@ -37,10 +37,13 @@ pub async fn approve_work_plan(
     require_manager(&txn, &auth, plan.platform_id).await?;
     let expected = etag::expected_version(&req)?;
     if plan.status != WorkPlanStatus::Draft.as_str() {
-        return Err(ApiError::Conflict(Text::new(
-            "Only a draft work plan can be approved.",
-            "يمكن اعتماد خطة العمل في مرحلة المسودة فقط.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::TransitionNotAllowed,
+            Text::new(
+                "Only a draft work plan can be approved.",
+                "يمكن اعتماد خطة العمل في مرحلة المسودة فقط.",
+            ),
+        ));
     }
     let written = work_plan::Entity::update_many()
         .set(work_plan::ActiveModel {

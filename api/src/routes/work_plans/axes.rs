@@ -44,6 +44,13 @@ pub async fn add_axis(
     require_manager(&txn, &auth, plan.platform_id).await?;
     let name = body.into_inner()?.name.trimmed();
     bump_version(&txn, plan.id, None, now).await?;
+    crate::db::ensure_room(
+        &txn,
+        work_plan_axis::Entity::find().filter(work_plan_axis::Column::WorkPlanId.eq(plan.id)),
+        crate::domain::limits::MAX_AXES_PER_PLAN,
+        ("Axes of a work plan", "محاور خطة العمل"),
+    )
+    .await?;
     let max: Expr = Func::max(Expr::col(work_plan_axis::Column::Rank)).into();
     let top: Option<i32> = work_plan_axis::Entity::find()
         .select_only()

@@ -24,6 +24,7 @@ pub struct NewTopic {
     pub title: Bilingual,
     /// The 1-based position of its axis in `axes`.
     #[validate(range(min = 1, max = 20))]
+    #[schema(minimum = 1, maximum = 20)]
     pub axis: Option<i32>,
 }
 
@@ -31,15 +32,20 @@ pub struct NewTopic {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWorkPlanRequest {
-    #[validate(length(min = 1, max = 50))]
-    #[schema(example = "2026")]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(example = "2026", min_length = 1, max_length = 50)]
     pub period: String,
     #[validate(nested)]
     pub title: Option<Bilingual>,
     #[validate(nested, length(max = 20))]
+    #[schema(max_items = 20)]
     #[serde(default)]
     pub axes: Vec<Bilingual>,
     #[validate(nested, length(max = 50))]
+    #[schema(max_items = 50)]
     #[serde(default)]
     pub topics: Vec<NewTopic>,
 }

@@ -7,7 +7,7 @@ use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::WorkPlanStatus;
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::state::AppState;
 
@@ -30,10 +30,13 @@ pub async fn delete_work_plan(
     let plan = plan_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
     if plan.status != WorkPlanStatus::Draft.as_str() {
-        return Err(ApiError::Conflict(Text::new(
-            "An approved work plan cannot be deleted.",
-            "لا يمكن حذف خطة عمل معتمدة.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NotDeletable,
+            Text::new(
+                "An approved work plan cannot be deleted.",
+                "لا يمكن حذف خطة عمل معتمدة.",
+            ),
+        ));
     }
     work_plan::Entity::delete_by_id(plan.id)
         .exec(&txn)

@@ -80,6 +80,13 @@ pub async fn add_topic(
     check_axis(&txn, plan.id, req.axis_id).await?;
     // Taking the plan's row first serializes concurrent additions to the same plan.
     bump_version(&txn, plan.id, None, now).await?;
+    crate::db::ensure_room(
+        &txn,
+        topic::Entity::find().filter(topic::Column::WorkPlanId.eq(plan.id)),
+        crate::domain::limits::MAX_TOPICS_PER_PLAN,
+        ("Topics of a work plan", "مواضيع خطة العمل"),
+    )
+    .await?;
     let max: Expr = Func::max(Expr::col(topic::Column::Rank)).into();
     let top: Option<i32> = topic::Entity::find()
         .select_only()
@@ -121,6 +128,7 @@ pub async fn add_topic(
 pub struct ReorderTopicsRequest {
     /// Every topic id of the plan, exactly once.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_items = 1, max_items = 100)]
     pub topic_ids: Vec<i64>,
 }
 

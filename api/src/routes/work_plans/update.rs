@@ -19,7 +19,11 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWorkPlanRequest {
-    #[validate(length(min = 1, max = 50))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 50)]
     pub period: Option<String>,
     #[validate(nested)]
     pub title: Option<Bilingual>,

@@ -14,7 +14,7 @@ use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, RegistrationStatus, WorkshopStatus};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::state::AppState;
@@ -43,6 +43,7 @@ pub struct AttendanceResponse {
     pub attended: i64,
     pub no_show: i64,
     pub by_gender: ByGender,
+    #[schema(max_items = 5001)]
     pub by_authority: Vec<ByAuthority>,
     /// Attendance counted without registrations, when recorded.
     pub reported_attendance: Option<i32>,
@@ -144,6 +145,7 @@ pub struct AttendanceEntry {
 #[serde(deny_unknown_fields)]
 pub struct RecordAttendanceRequest {
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_items = 1, max_items = 1000)]
     pub entries: Vec<AttendanceEntry>,
 }
 
@@ -175,10 +177,13 @@ pub async fn record_attendance(
         WorkshopStatus::Scheduled | WorkshopStatus::Completed
     );
     if !open || now < w.starts_at {
-        return Err(ApiError::Conflict(Text::new(
-            "Attendance is recorded once a scheduled workshop has started.",
-            "يُسجل الحضور بعد بدء الورشة المجدولة.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::TooEarly,
+            Text::new(
+                "Attendance is recorded once a scheduled workshop has started.",
+                "يُسجل الحضور بعد بدء الورشة المجدولة.",
+            ),
+        ));
     }
     // The registrations named, in one query; then one update per status.
     let user_ids: Vec<i64> = req.entries.iter().map(|e| e.user_id).collect();
@@ -266,7 +271,11 @@ pub async fn record_attendance(
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CheckInRequest {
-    #[validate(length(min = 4, max = 16))]
+    #[validate(
+        length(min = 4, max = 16),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 4, max_length = 16)]
     pub code: String,
 }
 
@@ -295,10 +304,13 @@ pub async fn check_in(
         || now < w.starts_at - chrono::Duration::hours(1)
         || now > w.ends_at
     {
-        return Err(ApiError::Conflict(Text::new(
-            "Check-in is open from an hour before the workshop until it ends.",
-            "يُفتح تسجيل الحضور قبل ساعة من بدء الورشة حتى نهايتها.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::CheckInClosed,
+            Text::new(
+                "Check-in is open from an hour before the workshop until it ends.",
+                "يُفتح تسجيل الحضور قبل ساعة من بدء الورشة حتى نهايتها.",
+            ),
+        ));
     }
     if !code.trim().eq_ignore_ascii_case(&w.check_in_code) {
         return Err(ApiError::field(
@@ -319,10 +331,13 @@ pub async fn check_in(
             )
         })
         .ok_or_else(|| {
-            ApiError::Conflict(Text::new(
-                "You are not registered for this workshop.",
-                "أنت غير مسجل في هذه الورشة.",
-            ))
+            ApiError::Problem(
+                ProblemCode::NotRegistered,
+                Text::new(
+                    "You are not registered for this workshop.",
+                    "أنت غير مسجل في هذه الورشة.",
+                ),
+            )
         })?;
     let before = r.clone();
     let mut am = r.into_active_model();

@@ -141,8 +141,13 @@ pub async fn personal_calendar(
 /// The private feed's address. Keep it secret; making a new one revokes the old.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CalendarTokenResponse {
+    #[schema(max_length = 128, pattern = "^[A-Za-z0-9_-]+$")]
     pub token: String,
-    #[schema(example = "https://platforms.example.org/api/v1/calendar/abc.ics")]
+    #[schema(
+        example = "https://platforms.example.org/api/v1/calendar/abc.ics",
+        max_length = 2048,
+        format = "uri"
+    )]
     pub url: String,
 }
 

@@ -13,13 +13,26 @@ use crate::error::ApiError;
 
 /// A scheduling clash.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ClashWarning)]
 pub struct Warning {
     /// `venue_clash` | `platform_clash` | `participant_clash`.
-    #[schema(example = "venue_clash")]
+    #[schema(example = "venue_clash", value_type = String, max_length = 32, pattern = "^[a-z_]+$")]
     pub code: &'static str,
     pub message: Bilingual,
-    /// The other workshops involved.
+    /// The other workshops involved (the first 100).
+    #[schema(max_items = 100)]
     pub workshop_ids: Vec<i64>,
+}
+
+/// How many of the other workshops a warning names at most.
+const MAX_CLASH_IDS: usize = 100;
+
+/// The lowest distinct ids, at most [`MAX_CLASH_IDS`].
+fn first_ids(mut ids: Vec<i64>) -> Vec<i64> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids.truncate(MAX_CLASH_IDS);
+    ids
 }
 
 fn overlapping(starts: DateTime<Utc>, ends: DateTime<Utc>, own: Option<i64>) -> Condition {
@@ -66,7 +79,7 @@ pub async fn find(
                     ar: "هناك ورشة أخرى في المكان نفسه في وقت متداخل.".into(),
                     en: "Another workshop uses the same venue at an overlapping time.".into(),
                 },
-                workshop_ids: ids,
+                workshop_ids: first_ids(ids),
             });
         }
     }
@@ -97,7 +110,7 @@ pub async fn find(
                     ar: "للمنصة نفسها ورشة أخرى في وقت متداخل.".into(),
                     en: "The same platform has another workshop at an overlapping time.".into(),
                 },
-                workshop_ids: ids,
+                workshop_ids: first_ids(ids),
             });
         }
     }
@@ -118,7 +131,7 @@ pub async fn find(
             .from(workshop::Entity)
             .cond_where(overlapping(starts, ends, Some(id)))
             .to_owned();
-        let mut ids: Vec<i64> = registration::Entity::find()
+        let ids: Vec<i64> = registration::Entity::find()
             .select_only()
             .column(registration::Column::WorkshopId)
             .filter(registration::Column::UserId.in_subquery(people))
@@ -127,8 +140,7 @@ pub async fn find(
             .into_tuple()
             .all(db)
             .await?;
-        ids.sort_unstable();
-        ids.dedup();
+        let ids = first_ids(ids);
         if !ids.is_empty() {
             warnings.push(Warning {
                 code: "participant_clash",

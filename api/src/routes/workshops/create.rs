@@ -31,6 +31,7 @@ pub struct CreateWorkshopRequest {
     /// Other hosting platforms (joint workshops).
     #[serde(default)]
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     pub host_platform_ids: Vec<i64>,
     pub topic_id: Option<i64>,
     pub activity_id: Option<i64>,
@@ -44,6 +45,7 @@ pub struct CreateWorkshopRequest {
     pub ends_at: DateTime<Utc>,
     /// IANA zone, default `Asia/Hebron` (`Asia/Gaza` for Gaza).
     #[validate(length(max = 64))]
+    #[schema(value_type = Option<crate::domain::zone::TimeZoneName>)]
     pub time_zone: Option<String>,
     #[validate(nested)]
     pub venue: Option<Venue>,
@@ -51,8 +53,10 @@ pub struct CreateWorkshopRequest {
         custom(function = "crate::domain::validate_web_url"),
         length(max = 500)
     )]
+    #[schema(max_length = 500, format = "uri")]
     pub online_url: Option<String>,
     #[validate(range(min = 1, max = 100000))]
+    #[schema(minimum = 1, maximum = 100000)]
     pub capacity: Option<i32>,
     pub registration_opens_at: Option<DateTime<Utc>>,
     /// Default: the start of the workshop.
@@ -62,14 +66,18 @@ pub struct CreateWorkshopRequest {
     /// `draft` (default) or `scheduled`; an admin may record a past workshop as `completed`.
     pub status: Option<WorkshopStatus>,
     #[validate(range(min = 0, max = 100000))]
+    #[schema(minimum = 0, maximum = 100000)]
     pub reported_attendance: Option<i32>,
     #[validate(nested, length(max = 100))]
+    #[schema(max_items = 100)]
     #[serde(default)]
     pub agenda: Vec<AgendaItem>,
     #[validate(nested, length(max = 50))]
+    #[schema(max_items = 50)]
     #[serde(default)]
     pub experts: Vec<Expert>,
     #[validate(nested, length(max = 100))]
+    #[schema(max_items = 100)]
     #[serde(default)]
     pub materials: Vec<Material>,
 }

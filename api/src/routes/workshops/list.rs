@@ -19,7 +19,7 @@ use crate::state::AppState;
 pub struct WorkshopSummary<'r> {
     pub id: i64,
     pub platform_id: i64,
-    #[schema(value_type = Vec<i64>)]
+    #[schema(value_type = Vec<i64>, max_items = 21)]
     pub host_platform_ids: HostIds<'r>,
     pub topic_id: Option<i64>,
     pub kind: ActivityKind,
@@ -29,12 +29,12 @@ pub struct WorkshopSummary<'r> {
     pub starts_at: DateTime<Utc>,
     #[serde(serialize_with = "crate::domain::utc_seconds")]
     pub ends_at: DateTime<Utc>,
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::domain::zone::TimeZoneName)]
     pub time_zone: &'r str,
     pub local: LocalTimes,
     #[schema(value_type = Option<Venue>)]
     pub venue: Option<VenueRef<'r>>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 500, format = "uri")]
     pub online_url: Option<&'r str>,
     pub capacity: Option<i32>,
     pub seats_left: Option<i32>,

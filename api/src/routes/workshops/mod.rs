@@ -53,7 +53,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// The default zone of the programme's workshops.
-pub const DEFAULT_TIME_ZONE: &str = "Asia/Hebron";
+pub use crate::domain::zone::DEFAULT_TIME_ZONE;
 
 /// Parses an IANA zone name; 422 on `/time_zone` otherwise.
 pub fn parse_zone(name: &str) -> Result<Tz, ApiError> {
@@ -73,10 +73,14 @@ pub fn parse_zone(name: &str) -> Result<Tz, ApiError> {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct Venue {
-    #[validate(length(min = 1, max = 100))]
-    #[schema(example = "رام الله")]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(example = "رام الله", min_length = 1, max_length = 100)]
     pub city: String,
     #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
     #[serde(default)]
     pub address: String,
 }
@@ -85,11 +89,17 @@ pub struct Venue {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct AgendaItem {
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 300)]
     pub title: String,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub speaker: Option<String>,
     #[validate(range(min = 1, max = 1440))]
+    #[schema(minimum = 1, maximum = 1440)]
     pub duration_minutes: Option<i32>,
 }
 
@@ -97,12 +107,18 @@ pub struct AgendaItem {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct Expert {
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// Shown to the platform's managers only.
-    #[validate(email)]
+    #[validate(email, length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub organisation: Option<String>,
 }
 
@@ -110,21 +126,26 @@ pub struct Expert {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct Material {
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 300)]
     pub title: String,
     #[validate(
         custom(function = "crate::domain::validate_web_url"),
         length(max = 1000)
     )]
+    #[schema(max_length = 1000, format = "uri")]
     pub url: String,
 }
 
 /// Start and end in the workshop's own zone.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LocalTimes {
-    #[schema(value_type = String, example = "2026-03-01T10:00:00+02:00")]
+    #[schema(value_type = String, example = "2026-03-01T10:00:00+02:00", format = DateTime)]
     pub starts_at: Stamp,
-    #[schema(value_type = String, example = "2026-03-01T13:00:00+02:00")]
+    #[schema(value_type = String, example = "2026-03-01T13:00:00+02:00", format = DateTime)]
     pub ends_at: Stamp,
 }
 
@@ -144,6 +165,7 @@ pub struct WorkshopResponse {
     /// The platform that organises it.
     pub platform_id: i64,
     /// Every hosting platform (joint workshops have several), the organiser first.
+    #[schema(max_items = 21)]
     pub host_platform_ids: Vec<i64>,
     pub topic_id: Option<i64>,
     pub activity_id: Option<i64>,
@@ -154,10 +176,11 @@ pub struct WorkshopResponse {
     pub starts_at: DateTime<Utc>,
     /// UTC.
     pub ends_at: DateTime<Utc>,
-    #[schema(example = "Asia/Hebron")]
+    #[schema(example = "Asia/Hebron", value_type = crate::domain::zone::TimeZoneName)]
     pub time_zone: String,
     pub local: LocalTimes,
     pub venue: Option<Venue>,
+    #[schema(max_length = 500, format = "uri")]
     pub online_url: Option<String>,
     /// `null`: no limit.
     pub capacity: Option<i32>,
@@ -168,18 +191,23 @@ pub struct WorkshopResponse {
     pub registration_closes_at: Option<DateTime<Utc>>,
     pub status: WorkshopStatus,
     pub is_public: bool,
+    #[schema(max_items = 100)]
     pub agenda: Vec<AgendaItem>,
+    #[schema(max_items = 50)]
     pub experts: Vec<Expert>,
+    #[schema(max_items = 100)]
     pub materials: Vec<Material>,
     pub minutes: BilingualText,
     pub outcomes: BilingualText,
     /// Attendance recorded without registrations (the launch meetings, for instance).
     pub reported_attendance: Option<i32>,
     /// The code for self check-in; shown to the platform's managers only.
+    #[schema(min_length = 6, max_length = 6, pattern = "^[A-HJ-NP-Z2-9]{6}$")]
     pub check_in_code: Option<String>,
     pub sequence: i32,
     pub version: i32,
     /// Clashes found when the workshop was created or moved.
+    #[schema(max_items = 3)]
     pub warnings: Vec<Warning>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

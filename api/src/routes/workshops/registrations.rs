@@ -18,7 +18,7 @@ use crate::access::{is_active_member, require_manager};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, RegistrationStatus, WorkshopStatus};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
@@ -185,8 +185,8 @@ fn to_response(
     }
 }
 
-fn conflict(en: &'static str, ar: &'static str) -> ApiError {
-    ApiError::Conflict(Text::new(en, ar))
+fn conflict(code: ProblemCode, en: &'static str, ar: &'static str) -> ApiError {
+    ApiError::Problem(code, Text::new(en, ar))
 }
 
 /// Registers the caller (or, for the platform's managers, someone else). When the workshop is
@@ -233,18 +233,26 @@ pub async fn register(
         && !manages(&txn, Some(&auth), &w).await?
         && !is_active_member(&txn, target, w.platform_id).await?
     {
-        return Err(ApiError::Forbidden(Text::new(
-            "This workshop is for the platform's members.",
-            "هذه الورشة مخصصة لأعضاء المنصة.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::MembersOnly,
+            Text::new(
+                "This workshop is for the platform's members.",
+                "هذه الورشة مخصصة لأعضاء المنصة.",
+            ),
+        ));
     }
     match WorkshopStatus::from_db(&w.status) {
         WorkshopStatus::Scheduled => {}
         WorkshopStatus::Cancelled => {
-            return Err(conflict("The workshop is cancelled.", "الورشة ملغاة."));
+            return Err(conflict(
+                ProblemCode::WorkshopNotOpen,
+                "The workshop is cancelled.",
+                "الورشة ملغاة.",
+            ));
         }
         _ => {
             return Err(conflict(
+                ProblemCode::WorkshopNotOpen,
                 "The workshop is not open for registration.",
                 "الورشة غير مفتوحة للتسجيل.",
             ));
@@ -253,6 +261,7 @@ pub async fn register(
     let closes = w.registration_closes_at.unwrap_or(w.starts_at);
     if w.registration_opens_at.is_some_and(|o| now < o) || now >= closes {
         return Err(conflict(
+            ProblemCode::RegistrationClosed,
             "Registration for this workshop is closed.",
             "التسجيل في هذه الورشة مغلق.",
         ));
@@ -271,6 +280,7 @@ pub async fn register(
     let saved = match existing {
         Some(r) if r.status != RegistrationStatus::Cancelled.as_str() => {
             return Err(conflict(
+                ProblemCode::AlreadyRegistered,
                 "Already registered for this workshop.",
                 "مسجل في هذه الورشة بالفعل.",
             ));
@@ -433,6 +443,7 @@ pub async fn cancel_registration(
         RegistrationStatus::Registered | RegistrationStatus::Waitlisted
     ) {
         return Err(conflict(
+            ProblemCode::NotRegistered,
             "There is no active registration to cancel.",
             "لا يوجد تسجيل فعال لإلغائه.",
         ));

@@ -12,7 +12,7 @@ use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{BilingualText, WorkshopStatus};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
@@ -56,18 +56,21 @@ pub async fn transition_workshop(
         (Draft, Scheduled) | (Draft, Cancelled) | (Scheduled, Cancelled)
     ) || (from == Scheduled && to == Completed && now >= w.starts_at);
     if !allowed {
-        return Err(ApiError::Conflict(Text::new(
-            format!(
-                "A {} workshop cannot become {} now.",
-                from.as_str(),
-                to.as_str()
+        return Err(ApiError::Problem(
+            ProblemCode::TransitionNotAllowed,
+            Text::new(
+                format!(
+                    "A {} workshop cannot become {} now.",
+                    from.as_str(),
+                    to.as_str()
+                ),
+                format!(
+                    "لا يمكن نقل الورشة من {} إلى {} الآن.",
+                    from.as_str(),
+                    to.as_str()
+                ),
             ),
-            format!(
-                "لا يمكن نقل الورشة من {} إلى {} الآن.",
-                from.as_str(),
-                to.as_str()
-            ),
-        )));
+        ));
     }
     workshop::Entity::update_many()
         .col_expr(workshop::Column::Status, Expr::value(to.as_str()))
@@ -114,6 +117,7 @@ pub struct MinutesRequest {
     pub outcomes: BilingualText,
     /// Attendance counted on paper, when people were not registered.
     #[validate(range(min = 0, max = 100000))]
+    #[schema(minimum = 0, maximum = 100000)]
     pub reported_attendance: Option<i32>,
 }
 
@@ -139,10 +143,13 @@ pub async fn put_minutes(
     require_manager(&txn, &auth, w.platform_id).await?;
     let req = body.into_inner()?;
     if w.status != WorkshopStatus::Completed.as_str() {
-        return Err(ApiError::Conflict(Text::new(
-            "Minutes are recorded after the workshop is completed.",
-            "يُسجل المحضر بعد انعقاد الورشة.",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::TooEarly,
+            Text::new(
+                "Minutes are recorded after the workshop is completed.",
+                "يُسجل المحضر بعد انعقاد الورشة.",
+            ),
+        ));
     }
     let mut m = workshop::ActiveModel {
         minutes_ar: Set(req.minutes.ar),

@@ -17,7 +17,7 @@ use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
@@ -28,6 +28,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct UpdateWorkshopRequest {
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     pub host_platform_ids: Option<Vec<i64>>,
     pub kind: Option<ActivityKind>,
     #[validate(nested)]
@@ -37,6 +38,7 @@ pub struct UpdateWorkshopRequest {
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
     #[validate(length(max = 64))]
+    #[schema(value_type = Option<crate::domain::zone::TimeZoneName>)]
     pub time_zone: Option<String>,
     #[validate(nested)]
     pub venue: Option<Venue>,
@@ -44,17 +46,22 @@ pub struct UpdateWorkshopRequest {
         custom(function = "crate::domain::validate_web_url"),
         length(max = 500)
     )]
+    #[schema(max_length = 500, format = "uri")]
     pub online_url: Option<String>,
     #[validate(range(min = 1, max = 100000))]
+    #[schema(minimum = 1, maximum = 100000)]
     pub capacity: Option<i32>,
     pub registration_opens_at: Option<DateTime<Utc>>,
     pub registration_closes_at: Option<DateTime<Utc>>,
     pub is_public: Option<bool>,
     #[validate(nested, length(max = 100))]
+    #[schema(max_items = 100)]
     pub agenda: Option<Vec<AgendaItem>>,
     #[validate(nested, length(max = 50))]
+    #[schema(max_items = 50)]
     pub experts: Option<Vec<Expert>>,
     #[validate(nested, length(max = 100))]
+    #[schema(max_items = 100)]
     pub materials: Option<Vec<Material>>,
 }
 
@@ -91,10 +98,13 @@ pub async fn update_workshop(
         WorkshopStatus::from_db(&w.status),
         WorkshopStatus::Completed | WorkshopStatus::Cancelled
     ) {
-        return Err(ApiError::Conflict(Text::new(
-            "A completed or cancelled workshop cannot be changed (minutes excepted).",
-            "لا يمكن تعديل ورشة منعقدة أو ملغاة (باستثناء المحضر).",
-        )));
+        return Err(ApiError::Problem(
+            ProblemCode::NotEditable,
+            Text::new(
+                "A completed or cancelled workshop cannot be changed (minutes excepted).",
+                "لا يمكن تعديل ورشة منعقدة أو ملغاة (باستثناء المحضر).",
+            ),
+        ));
     }
     let starts = body
         .starts_at

@@ -1,0 +1,623 @@
+//! Completes the collected document into the contract other teams build from: servers, contact
+//! and security; per operation a description, success descriptions and every problem it answers
+//! (with an example of each); per schema the limits its type implies, the text rule every string
+//! obeys, and which response fields are always present.
+//!
+//! It works on the JSON form of the document: each rule is a plain walk over it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value, json};
+
+use super::problems::{self, Shape};
+use crate::error::{PROBLEM_JSON, ProblemCode, problem_type};
+
+/// The two text rules of a place: any text, and text that must not be blank.
+struct TextRules {
+    any: &'static str,
+    nonblank: &'static str,
+}
+
+/// In bodies: no control characters but tab and line breaks.
+const BODY_TEXT: TextRules = TextRules {
+    any: crate::json::TEXT_PATTERN,
+    nonblank: crate::json::NONBLANK_TEXT_PATTERN,
+};
+
+/// In query and path parameters: no control characters at all.
+const PARAM_TEXT: TextRules = TextRules {
+    any: "^[^\\u0000-\\u001F\\u007F-\\u009F]*$",
+    nonblank: "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$",
+};
+
+/// Response schemas whose optional fields are really left out when empty.
+const OMITTABLE: &[&str] = &["Problem"];
+
+pub fn complete(doc: &mut Value) {
+    doc["servers"] = json!([{
+        "url": "/",
+        "description": "The server that serves this document: production behind the union's \
+                        domain, or local development (`cargo run -p api`, http://127.0.0.1:8080).",
+        "x-internal": false
+    }]);
+    doc["info"]["contact"] = json!({
+        "name": "Union of local authorities, experience-exchange programme: API team"
+    });
+    doc["components"]["securitySchemes"] = json!({
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "Access token from `POST /api/v1/auth/login`: a JWT signed with HS256 and \
+                            checked as RFC8725 advises (one fixed algorithm; issuer, audience and \
+                            expiry required)."
+        }
+    });
+    doc["security"] = json!([{"bearer": []}]);
+    if let Some(components) = doc["components"].as_object_mut() {
+        components.remove("responses");
+    }
+    split_shared_schemas(doc);
+    let request_side = reachable(doc, Side::Request);
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        for (name, schema) in schemas.iter_mut() {
+            if !request_side.contains(name) && !OMITTABLE.contains(&name.as_str()) {
+                require_every_property(schema);
+            }
+        }
+    }
+    let mut used = BTreeSet::new();
+    let mut paths = std::mem::take(&mut doc["paths"]);
+    if let Some(paths) = paths.as_object_mut() {
+        for (path, item) in paths.iter_mut() {
+            for method in ["get", "put", "post", "delete", "patch"] {
+                if let Some(op) = item.get_mut(method) {
+                    used.extend(complete_operation(path, op));
+                }
+            }
+        }
+    }
+    doc["paths"] = paths;
+    doc["components"]["examples"] = examples(&used);
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        string_item_limits(schemas);
+        for schema in schemas.values_mut() {
+            page_limits(schema);
+            limits(schema, &BODY_TEXT);
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Request,
+    Response,
+}
+
+fn refs(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref")
+                && let Some(name) = r.strip_prefix("#/components/schemas/")
+            {
+                out.insert(name.to_owned());
+            }
+            map.values().for_each(|v| refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+/// The schemas a request body (or a parameter), or a response, can reach.
+fn reachable(doc: &Value, side: Side) -> BTreeSet<String> {
+    let mut start = BTreeSet::new();
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for op in item.as_object().into_iter().flat_map(|i| i.values()) {
+            match side {
+                Side::Request => {
+                    refs(&op["requestBody"], &mut start);
+                    refs(&op["parameters"], &mut start);
+                }
+
+                Side::Response => refs(&op["responses"], &mut start),
+            }
+        }
+    }
+    let schemas = &doc["components"]["schemas"];
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<String> = start.into_iter().collect();
+    while let Some(name) = todo.pop() {
+        if seen.insert(name.clone()) {
+            let mut next = BTreeSet::new();
+            refs(&schemas[&name], &mut next);
+            todo.extend(next);
+        }
+    }
+    seen
+}
+
+fn has_optional_properties(schema: &Value) -> bool {
+    let Some(props) = schema["properties"].as_object() else {
+        return false;
+    };
+    let required: BTreeSet<&str> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    props.keys().any(|k| !required.contains(k.as_str()))
+}
+
+fn rename_refs(value: &mut Value, renames: &BTreeMap<String, String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get_mut("$ref")
+                && let Some(name) = r.strip_prefix("#/components/schemas/")
+                && let Some(new) = renames.get(name)
+            {
+                *r = format!("#/components/schemas/{new}");
+            }
+            map.values_mut().for_each(|v| rename_refs(v, renames));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rename_refs(v, renames)),
+        _ => {}
+    }
+}
+
+/// An object schema used both ways whose request form has optional fields (defaults) becomes two:
+/// `XInput` for requests, and `X`, whose fields a response always carries.
+fn split_shared_schemas(doc: &mut Value) {
+    let request = reachable(doc, Side::Request);
+    let response = reachable(doc, Side::Response);
+    let renames: BTreeMap<String, String> = request
+        .intersection(&response)
+        .filter(|name| has_optional_properties(&doc["components"]["schemas"][name.as_str()]))
+        .map(|name| (name.clone(), format!("{name}Input")))
+        .collect();
+    if renames.is_empty() {
+        return;
+    }
+    let Some(schemas) = doc["components"]["schemas"].as_object_mut() else {
+        return;
+    };
+    for (name, input) in &renames {
+        if let Some(copy) = schemas.get(name).cloned() {
+            schemas.insert(input.clone(), copy);
+        }
+    }
+    for (name, schema) in schemas.iter_mut() {
+        let request_only = request.contains(name) && !response.contains(name);
+        if request_only || renames.values().any(|input| input == name) {
+            rename_refs(schema, &renames);
+        }
+    }
+    sort_object(schemas);
+    for item in doc["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+    {
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|i| i.values_mut())
+        {
+            for key in ["requestBody", "parameters"] {
+                if let Some(part) = op.get_mut(key) {
+                    rename_refs(part, &renames);
+                }
+            }
+        }
+    }
+}
+
+fn sort_object(map: &mut Map<String, Value>) {
+    let mut entries: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    map.extend(entries);
+}
+
+/// Limits on the items of string arrays, which field attributes cannot reach: (schema, property,
+/// longest item).
+const STRING_ITEMS: &[(&str, &str, usize)] = &[
+    // A line of a paper's body, which holds at most 50 000 characters.
+    ("DiffChunk", "lines", 50_000),
+];
+
+fn string_item_limits(schemas: &mut Map<String, Value>) {
+    for (schema, property, longest) in STRING_ITEMS {
+        if let Some(items) = schemas
+            .get_mut(*schema)
+            .and_then(|s| s.pointer_mut(&format!("/properties/{property}/items")))
+        {
+            items["maxLength"] = json!(longest);
+        }
+    }
+}
+
+/// Every list answers one keyset page: `{items, next_cursor}`, at most `MAX_LIMIT` items.
+fn page_limits(schema: &mut Value) {
+    let is_page = schema["properties"]
+        .as_object()
+        .is_some_and(|p| p.contains_key("items") && p.contains_key("next_cursor"));
+    if is_page {
+        schema["properties"]["items"]["maxItems"] = json!(crate::pagination::MAX_LIMIT);
+        let cursor = &mut schema["properties"]["next_cursor"];
+        cursor["maxLength"] = json!(crate::pagination::MAX_CURSOR_CHARS);
+        cursor["pattern"] = json!("^[A-Za-z0-9_-]+$");
+        cursor["description"] = json!("The `cursor` of the next page; null on the last page.");
+    }
+}
+
+fn require_every_property(schema: &mut Value) {
+    if let Some(props) = schema["properties"].as_object() {
+        let all: Vec<Value> = props.keys().map(|k| Value::String(k.clone())).collect();
+        schema["required"] = Value::Array(all);
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(items) = schema.get_mut(key).and_then(Value::as_array_mut) {
+            items.iter_mut().for_each(require_every_property);
+        }
+    }
+}
+
+fn has_type(schema: &Map<String, Value>, wanted: &str) -> bool {
+    match schema.get("type") {
+        Some(Value::String(t)) => t == wanted,
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == wanted),
+        _ => false,
+    }
+}
+
+/// The limits a schema's type implies, everywhere in it: integers get their type's range, dates
+/// and instants their longest form, and every free string the rule against control characters.
+fn limits(value: &mut Value, text: &TextRules) {
+    match value {
+        Value::Object(map) => {
+            if has_type(map, "integer") {
+                let (min, max) = match map.get("format").and_then(Value::as_str) {
+                    Some("int32") => (i64::from(i32::MIN), i64::from(i32::MAX)),
+                    _ => (i64::MIN, i64::MAX),
+                };
+                if !map.contains_key("minimum") && !map.contains_key("exclusiveMinimum") {
+                    map.insert("minimum".into(), json!(min));
+                }
+                if !map.contains_key("maximum") && !map.contains_key("exclusiveMaximum") {
+                    map.insert("maximum".into(), json!(max));
+                }
+            }
+            if has_type(map, "string") && !map.contains_key("enum") && !map.contains_key("const") {
+                let longest = match map.get("format").and_then(Value::as_str) {
+                    Some("date") => Some(10),
+                    // 2026-11-25T22:18:11.123456789+05:45
+                    Some("date-time") => Some(35),
+                    Some("email") => Some(254),
+                    Some("uuid") => Some(36),
+                    _ => None,
+                };
+                if let Some(n) = longest {
+                    map.entry("maxLength").or_insert(json!(n));
+                }
+                match map.get("format").and_then(Value::as_str) {
+                    Some("uri") => {
+                        map.entry("pattern")
+                            .or_insert(json!(crate::domain::WEB_URL_PATTERN));
+                    }
+                    Some("decimal") => {
+                        map.entry("pattern")
+                            .or_insert(json!(crate::domain::money::AMOUNT_PATTERN));
+                        map.entry("maxLength").or_insert(json!(17));
+                    }
+                    _ => {}
+                }
+                let nonblank = map
+                    .get("minLength")
+                    .and_then(Value::as_u64)
+                    .is_some_and(|n| n > 0);
+                if !map.contains_key("format") && !map.contains_key("pattern") {
+                    let pattern = if nonblank { text.nonblank } else { text.any };
+                    map.insert("pattern".into(), json!(pattern));
+                }
+            }
+            for (key, v) in map.iter_mut() {
+                // Examples are values, not schemas.
+                if key != "example" && key != "examples" && key != "default" {
+                    limits(v, text);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| limits(v, text)),
+        _ => {}
+    }
+}
+
+fn is_public(op: &Value) -> bool {
+    op["security"].as_array().is_some_and(|reqs| {
+        reqs.iter()
+            .all(|r| r.as_object().is_some_and(Map::is_empty))
+    })
+}
+
+fn shape(path: &str, op: &Value) -> Shape {
+    let params: Vec<&Value> = op["parameters"].as_array().into_iter().flatten().collect();
+    let query = |p: &&Value| p["in"] == "query";
+    Shape {
+        public: is_public(op),
+        path_params: path.contains('{'),
+        query_params: params.iter().any(query),
+        cursor: params.iter().any(|p| query(p) && p["name"] == "cursor"),
+        body: op.get("requestBody").is_some(),
+        if_match: params
+            .iter()
+            .any(|p| p["in"] == "header" && p["name"] == "If-Match"),
+    }
+}
+
+/// Completes one operation; answers the problems it lists.
+fn complete_operation(path: &str, op: &mut Value) -> Vec<ProblemCode> {
+    let shape = shape(path, op);
+    let operation_id = op["operationId"].as_str().unwrap_or_default().to_owned();
+    let params = op.get_mut("parameters").and_then(Value::as_array_mut);
+    for param in params.into_iter().flatten() {
+        complete_parameter(param);
+    }
+    if let Some(body) = op.get_mut("requestBody") {
+        limits(body, &BODY_TEXT);
+    }
+    let codes = problems::for_operation(&operation_id, shape);
+    let responses = op["responses"].as_object_mut();
+    if let Some(responses) = responses {
+        complete_responses(responses, &codes);
+    }
+    describe(op, shape, &codes);
+    codes
+}
+
+fn complete_parameter(param: &mut Value) {
+    let name = param["name"].as_str().unwrap_or_default().to_owned();
+    let location = param["in"].as_str().unwrap_or_default().to_owned();
+    match (location.as_str(), name.as_str()) {
+        ("query", "limit") => {
+            param["schema"] = json!({"type": "integer", "format": "int64", "minimum": 1,
+                                     "maximum": crate::pagination::MAX_LIMIT,
+                                     "default": crate::pagination::DEFAULT_LIMIT});
+            param["description"] = json!("How many items to answer at most.");
+        }
+        ("query", "cursor") => {
+            param["schema"] = json!({"type": "string",
+                                     "maxLength": crate::pagination::MAX_CURSOR_CHARS,
+                                     "pattern": "^[A-Za-z0-9_-]*$"});
+            param["description"] =
+                json!("The opaque `next_cursor` of the previous page; absent for the first.");
+        }
+        ("header", "If-Match") => {
+            param["schema"] = json!({"type": "string", "maxLength": 24,
+                                     "pattern": "^(W/)?\"[0-9]+\"$"});
+        }
+        _ => {
+            let schema = &mut param["schema"];
+            let free_text = schema["type"] == "string"
+                && schema.get("enum").is_none()
+                && schema.get("format").is_none()
+                && schema.get("maxLength").is_none();
+            if free_text {
+                schema["maxLength"] = json!(crate::middleware::MAX_PARAM_CHARS);
+            }
+            limits(schema, &PARAM_TEXT);
+        }
+    }
+}
+
+/// One example problem per code, shared by every operation that answers it.
+fn examples(used: &BTreeSet<ProblemCode>) -> Value {
+    let examples: Map<String, Value> = ProblemCode::ALL
+        .iter()
+        .filter(|code| used.contains(code))
+        .map(|code| {
+            let title = code.title();
+            let example = json!({
+                "summary": title.en,
+                "value": {
+                    "type": problem_type(*code),
+                    "title": title.en,
+                    "status": code.status().as_u16(),
+                    "detail": format!("{}.", title.en),
+                    "code": code.code(),
+                    "instance": "/api/v1/…",
+                    "request_id": "6f1c2a44-0a7e-4e0b-9a51-3c5f4a1d2b7e"
+                }
+            });
+            (code.code().to_owned(), example)
+        })
+        .collect();
+    Value::Object(examples)
+}
+
+fn success_description(status: &str) -> &'static str {
+    match status {
+        "201" => "Created",
+        "202" => "Accepted",
+        "204" => "Done; nothing to answer",
+        _ => "Success",
+    }
+}
+
+fn complete_responses(responses: &mut Map<String, Value>, codes: &[ProblemCode]) {
+    for (status, response) in responses.iter_mut() {
+        if status.starts_with('2') {
+            if response.get("description").is_none_or(|d| d == "") {
+                response["description"] = json!(success_description(status));
+            }
+            if let Some(etag) = response.pointer_mut("/headers/ETag") {
+                etag["schema"] = json!({"type": "string", "maxLength": 13,
+                                        "pattern": "^\"[0-9]+\"$"});
+            }
+            if let Some(calendar) = response.pointer_mut("/content/text~1calendar/schema") {
+                // A feed holds at most 1 000 events of a few kilobytes each.
+                calendar["maxLength"] = json!(16 * 1024 * 1024);
+            }
+            limits(response, &BODY_TEXT);
+        }
+    }
+    // Problems replace whatever the handler's macro said of the same status, keeping its words.
+    let mut by_status: BTreeMap<u16, Vec<ProblemCode>> = BTreeMap::new();
+    for code in codes {
+        by_status
+            .entry(code.status().as_u16())
+            .or_default()
+            .push(*code);
+    }
+    responses.retain(|status, _| {
+        status
+            .parse::<u16>()
+            .map_or(true, |s| s < 400 || by_status.contains_key(&s))
+    });
+    for (status, codes) in by_status {
+        let said = responses
+            .get(&status.to_string())
+            .and_then(|r| r["description"].as_str())
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned);
+        let list = codes
+            .iter()
+            .map(|c| format!("`{}` ({})", c.code(), c.title().en.to_lowercase()))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let description = match said {
+            Some(d) => format!("{d}. Problems: {list}."),
+            None => format!("Problems: {list}."),
+        };
+        let examples: Map<String, Value> = codes
+            .iter()
+            .map(|c| {
+                let target = format!("#/components/examples/{}", c.code());
+                (c.code().to_owned(), json!({"$ref": target}))
+            })
+            .collect();
+        let mut response = json!({
+            "description": description,
+            "content": {PROBLEM_JSON: {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "examples": examples
+            }}
+        });
+        match status {
+            401 => {
+                response["headers"] = json!({"WWW-Authenticate": {
+                    "description": "`Bearer`",
+                    "schema": {"type": "string", "const": "Bearer"}
+                }});
+            }
+            429 => {
+                response["headers"] = json!({"Retry-After": {
+                    "description": "Seconds to wait before trying again",
+                    "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 86400}
+                }});
+            }
+            _ => {}
+        }
+        responses.insert(status.to_string(), response);
+    }
+    let mut entries: Vec<(String, Value)> = std::mem::take(responses).into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    responses.extend(entries);
+}
+
+/// The summary's first sentence stays the summary; the rest, with what the shape and the problem
+/// list say, becomes the description.
+fn describe(op: &mut Value, shape: Shape, codes: &[ProblemCode]) {
+    let summary = op["summary"]
+        .as_str()
+        .unwrap_or_default()
+        .replace('\n', " ");
+    let (first, rest) = match summary.find(". ") {
+        Some(i) => (summary[..=i].to_owned(), summary[i + 2..].trim().to_owned()),
+        None => (summary.clone(), String::new()),
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(d) = op["description"].as_str().filter(|d| !d.is_empty()) {
+        parts.push(d.to_owned());
+    }
+    if !rest.is_empty() {
+        parts.push(rest);
+    }
+    parts.push(if shape.public {
+        "Public: no token needed.".to_owned()
+    } else {
+        "Needs a bearer access token.".to_owned()
+    });
+    if shape.if_match {
+        parts.push(
+            "Send the `ETag` last read in `If-Match`: without it the answer is 428, with a stale \
+             one 412."
+                .to_owned(),
+        );
+    }
+    if shape.cursor {
+        parts.push(
+            "A keyset-paged list: pass `next_cursor` back as `cursor` until it is null.".to_owned(),
+        );
+    }
+    let specific: Vec<String> = codes
+        .iter()
+        .filter(|c| problems::specific(op["operationId"].as_str().unwrap_or_default()).contains(c))
+        .map(|c| format!("`{}` ({})", c.code(), c.status().as_u16()))
+        .collect();
+    if !specific.is_empty() {
+        parts.push(format!(
+            "The programme's rules answer: {}.",
+            specific.join(", ")
+        ));
+    }
+    op["summary"] = json!(first);
+    op["description"] = json!(parts.join("\n\n"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A status a handler's own `#[utoipa::path]` names must be one its problem list answers,
+    /// or the completed document would silently drop what the handler said.
+    #[test]
+    fn every_status_a_handler_declares_is_among_its_problems() {
+        let collected = serde_json::to_value(super::super::collected()).expect("json");
+        for (path, item) in collected["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("item") {
+                let Some(responses) = op["responses"].as_object() else {
+                    continue;
+                };
+                let id = op["operationId"].as_str().unwrap_or_default();
+                let codes = problems::for_operation(id, shape(path, op));
+                for status in responses.keys().filter_map(|s| s.parse::<u16>().ok()) {
+                    if status >= 400 {
+                        assert!(
+                            codes.iter().any(|c| c.status().as_u16() == status),
+                            "{method} {path} ({id}) declares {status} but lists no such problem"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_document_names_each_problem_it_uses_once_and_keeps_shared_schemas_apart() {
+        let doc = super::super::document();
+        let examples = doc["components"]["examples"].as_object().expect("examples");
+        for (code, example) in examples {
+            assert_eq!(example["value"]["code"], json!(code));
+        }
+        // A request form keeps its defaults; the response form always carries every field.
+        let input = &doc["components"]["schemas"]["VenueInput"];
+        let output = &doc["components"]["schemas"]["Venue"];
+        assert_eq!(input["required"], json!(["city"]));
+        assert_eq!(output["required"], json!(["address", "city"]));
+    }
+}
