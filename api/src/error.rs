@@ -226,8 +226,8 @@ pub struct Problem {
     #[schema(max_length = 128)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// Field-level details of a validation error (422 only).
-    #[schema(max_items = 1000)]
+    /// Field-level details of a validation error (422 only), at most 100.
+    #[schema(max_items = 100)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ProblemField>>,
 }
@@ -370,9 +370,10 @@ impl ApiError {
             ApiError::Validation(errors) => Some(
                 errors
                     .iter()
+                    .take(MAX_FIELD_ERRORS)
                     .map(|e| ProblemField {
-                        field: pointer_to_field(&e.pointer),
-                        pointer: e.pointer.clone(),
+                        field: printable(&pointer_to_field(&e.pointer)),
+                        pointer: printable(&e.pointer),
                         code: e.code.clone(),
                         message: e.message.get(lang).to_owned(),
                     })
@@ -413,6 +414,51 @@ impl ApiError {
         let body = serde_json::to_vec(&self.problem(lang, ctx)).unwrap_or_default();
         res.body(body)
     }
+}
+
+/// Field codes of the rules JSON Schema cannot state, because they depend on stored data or on
+/// several fields at once (a reference that must exist, an end after a start, a venue or a link).
+/// A request valid by the document can still meet them; the document lists them under
+/// `ProblemField.code` as `x-rule-codes`.
+pub const RULE_FIELD_CODES: &[&str] = &[
+    "amount",
+    "before_from",
+    "before_previous",
+    "before_start",
+    "below_registered",
+    "duplicate",
+    "future",
+    "invalid_parent",
+    "invalid_token",
+    "no_authority",
+    "no_local_authority",
+    "not_a_candidate",
+    "not_a_member",
+    "not_a_permutation",
+    "not_allowed",
+    "not_found",
+    "not_later",
+    "not_registered",
+    "order",
+    "past",
+    "reference",
+    "required",
+    "too_few",
+    "unknown_axis",
+    "wrong_code",
+    "wrong_password",
+];
+
+/// The most field errors one problem lists.
+pub const MAX_FIELD_ERRORS: usize = 100;
+
+/// A caller's key as it may be echoed: control characters shown as U+FFFD, at most 1 000
+/// characters.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .take(1000)
+        .collect()
 }
 
 /// `urn:problem:` and the code with dashes.
@@ -479,8 +525,17 @@ pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) ->
     .into()
 }
 
-/// Path-segment errors (`/users/abc`): 400.
-pub fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+/// Path-segment errors (`/users/abc`): 400. A path that exists literally under other methods
+/// (`PATCH /partnerships/expiring`, caught by `/partnerships/{id}`) is 405 with `Allow` instead.
+pub fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
+    let literal = req
+        .app_data::<actix_web::web::Data<crate::openapi::RouteTable>>()
+        .and_then(|routes| routes.literal(req.path()));
+    if let Some(methods) = literal
+        && !methods.iter().any(|m| m == req.method().as_str())
+    {
+        return ApiError::MethodNotAllowed(methods).into();
+    }
     ApiError::Problem(
         ProblemCode::InvalidParameter,
         Text::new(

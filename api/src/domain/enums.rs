@@ -44,6 +44,21 @@ macro_rules! text_enum {
 }
 
 text_enum!(
+    /// What attendance records of a registered person: they came, or they did not.
+    AttendanceMark { Attended => "attended", NoShow => "no_show" }
+);
+
+impl AttendanceMark {
+    /// The registration status the mark sets.
+    pub fn status(self) -> RegistrationStatus {
+        match self {
+            AttendanceMark::Attended => RegistrationStatus::Attended,
+            AttendanceMark::NoShow => RegistrationStatus::NoShow,
+        }
+    }
+}
+
+text_enum!(
     /// What a user may do across the whole service.
     Role { Member => "member", Admin => "admin" }
 );

@@ -6,6 +6,7 @@ use validator::Validate;
 
 /// A text in Arabic and English. Arabic is required; English may be empty until translated.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct Bilingual {
     /// Arabic (required).
     #[validate(
@@ -33,6 +34,7 @@ impl Bilingual {
 
 /// A longer text (descriptions, mandates) in Arabic and English; either may be empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct BilingualText {
     #[validate(length(max = 5000))]
     #[schema(max_length = 5000)]

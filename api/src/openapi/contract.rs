@@ -66,6 +66,8 @@ pub fn complete(doc: &mut Value) {
             }
         }
     }
+    doc["components"]["schemas"]["ProblemField"]["properties"]["code"]["x-rule-codes"] =
+        json!(crate::error::RULE_FIELD_CODES);
     let mut used = BTreeSet::new();
     let mut paths = std::mem::take(&mut doc["paths"]);
     if let Some(paths) = paths.as_object_mut() {
@@ -79,6 +81,7 @@ pub fn complete(doc: &mut Value) {
     }
     doc["paths"] = paths;
     doc["components"]["examples"] = examples(&used);
+    links(doc);
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         string_item_limits(schemas);
         for schema in schemas.values_mut() {
@@ -337,10 +340,13 @@ fn limits(value: &mut Value, text: &TextRules) {
     }
 }
 
+/// Public: no requirement, or an empty one among them (`[]`, `[{}]`, `[{}, {"bearer": []}]`).
 fn is_public(op: &Value) -> bool {
     op["security"].as_array().is_some_and(|reqs| {
-        reqs.iter()
-            .all(|r| r.as_object().is_some_and(Map::is_empty))
+        reqs.is_empty()
+            || reqs
+                .iter()
+                .any(|r| r.as_object().is_some_and(Map::is_empty))
     })
 }
 
@@ -359,10 +365,32 @@ fn shape(path: &str, op: &Value) -> Shape {
     }
 }
 
+/// Public operations that read a token when one is sent (an author sees an unpublished paper; a
+/// platform's members see a members-only workshop). An invalid token there is simply ignored.
+const OPTIONAL_AUTH: &[&str] = &[
+    "list_papers",
+    "get_paper",
+    "list_versions",
+    "get_version",
+    "compare_versions",
+    "list_transitions",
+    "list_endorsements",
+    "get_workshop",
+    "workshop_calendar",
+];
+
 /// Completes one operation; answers the problems it lists.
 fn complete_operation(path: &str, op: &mut Value) -> Vec<ProblemCode> {
     let shape = shape(path, op);
     let operation_id = op["operationId"].as_str().unwrap_or_default().to_owned();
+
+    if shape.public {
+        op["security"] = if OPTIONAL_AUTH.contains(&operation_id.as_str()) {
+            json!([{}, {"bearer": []}])
+        } else {
+            json!([])
+        };
+    }
     let params = op.get_mut("parameters").and_then(Value::as_array_mut);
     for param in params.into_iter().flatten() {
         complete_parameter(param);
@@ -575,8 +603,184 @@ fn describe(op: &mut Value, shape: Shape, codes: &[ProblemCode]) {
             specific.join(", ")
         ));
     }
+    let rules = problems::rules(op["operationId"].as_str().unwrap_or_default());
+    if !rules.is_empty() {
+        let list: Vec<String> = rules
+            .iter()
+            .map(|(code, rule)| format!("- `{code}`: {rule}"))
+            .collect();
+        parts.push(format!(
+            "Rules beyond the schema (422, with the field's `code`):\n{}",
+            list.join("\n")
+        ));
+    }
     op["summary"] = json!(first);
     op["description"] = json!(parts.join("\n\n"));
+}
+
+/// Path parameters named otherwise in the answers that hold them.
+const PARAM_FIELDS: &[(&str, &str)] = &[
+    ("authority_id", "local_authority_id"),
+    ("candidate_id", "id"),
+    ("number", "version"),
+];
+
+struct OpInfo {
+    path: String,
+    method: &'static str,
+    id: String,
+    params: Vec<String>,
+    if_match: bool,
+    /// The schema a success answers with, and its status, and whether it carries an `ETag`.
+    answer: Option<(String, String, bool)>,
+    /// Where in the answer that schema stands: the answer itself, or a page's first item.
+    at: &'static str,
+}
+
+fn op_infos(doc: &Value) -> Vec<OpInfo> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for method in ["get", "put", "post", "delete", "patch"] {
+            let Some(op) = item.get(method) else { continue };
+            let params: Vec<&Value> = op["parameters"].as_array().into_iter().flatten().collect();
+            let answer = ["201", "200"].iter().find_map(|status| {
+                let response = &op["responses"][*status];
+                let schema = response["content"]["application/json"]["schema"]["$ref"].as_str()?;
+                let name = schema.rsplit('/').next()?.to_owned();
+                Some((
+                    name,
+                    (*status).to_owned(),
+                    response["headers"].get("ETag").is_some(),
+                ))
+            });
+            // A page answers its items: links follow the first one.
+            let page_item = answer.as_ref().and_then(|(name, _, _)| {
+                let props = &doc["components"]["schemas"][name.as_str()]["properties"];
+                props.get("next_cursor")?;
+                props["items"]["items"]["$ref"]
+                    .as_str()?
+                    .rsplit('/')
+                    .next()
+                    .map(str::to_owned)
+            });
+            let (answer, at) = match page_item {
+                Some(item) => (
+                    answer.map(|(_, status, _)| (item, status, false)),
+                    "/items/0",
+                ),
+                None => (answer, ""),
+            };
+            out.push(OpInfo {
+                path: path.clone(),
+                method,
+                id: op["operationId"].as_str().unwrap_or_default().to_owned(),
+                params: params
+                    .iter()
+                    .filter(|p| p["in"] == "path")
+                    .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                    .collect(),
+                if_match: params
+                    .iter()
+                    .any(|p| p["in"] == "header" && p["name"] == "If-Match"),
+                answer,
+                at,
+            });
+        }
+    }
+    out
+}
+
+/// OpenAPI links from every operation that creates (or answers) a resource to the operations that
+/// read, change and delete it and its sub-resources, with their path parameters taken from the
+/// answer (or the request) and `If-Match` from the answer's `ETag`: what a client, and stateful
+/// testing, follows.
+fn links(doc: &mut Value) {
+    let ops = op_infos(doc);
+    let schemas = doc["components"]["schemas"].clone();
+    // Where each schema can be read again: its GET path ending in a parameter.
+    let readers: BTreeMap<String, (String, String)> = ops
+        .iter()
+        .filter(|o| o.method == "get" && o.path.ends_with('}') && o.params.len() == 1)
+        .filter_map(|o| {
+            let (schema, status, _) = o.answer.as_ref()?;
+            (status == "200" && o.at.is_empty())
+                .then(|| (schema.clone(), (o.path.clone(), o.params[0].clone())))
+        })
+        .collect();
+    let mut all_links: Vec<(String, &'static str, String, Value)> = Vec::new();
+    for source in &ops {
+        let Some((schema, status, etag)) = &source.answer else {
+            continue;
+        };
+        let body = schemas[schema.as_str()]["properties"].as_object();
+        let has = |name: &str| body.is_some_and(|b| b.contains_key(name));
+        let reader = readers.get(schema);
+        let at = source.at;
+        for target in &ops {
+            if std::ptr::eq(target, source) {
+                continue;
+            }
+            // Under the source's own path, or under where its answer is read again.
+            let under = |prefix: &str| {
+                target.path == prefix || target.path.starts_with(&format!("{prefix}/"))
+            };
+            let via_reader = reader.is_some_and(|(path, _)| under(path));
+            if !(under(&source.path) || via_reader)
+                || target.path == source.path && target.method == "post"
+            {
+                continue;
+            }
+            let mut parameters = Map::new();
+            let resolved = target.params.iter().all(|p| {
+                let from = if source.params.contains(p) && under(&source.path) {
+                    format!("$request.path.{p}")
+                } else if via_reader && reader.is_some_and(|(_, rp)| rp == p) && has("id") {
+                    format!("$response.body#{at}/id")
+                } else if has(p) && p != "id" {
+                    format!("$response.body#{at}/{p}")
+                } else if let Some((_, field)) = PARAM_FIELDS
+                    .iter()
+                    .find(|(param, field)| param == p && has(field))
+                {
+                    format!("$response.body#{at}/{field}")
+                } else if p == "id" && has("id") && target.path.starts_with(&source.path) {
+                    format!("$response.body#{at}/id")
+                } else {
+                    return false;
+                };
+                parameters.insert(p.clone(), json!(from));
+                true
+            });
+            // A link must name the resource: a page links only to what its items identify.
+            let names_it = parameters
+                .values()
+                .any(|v| v.as_str().is_some_and(|v| v.starts_with("$response")));
+            if !resolved
+                || (target.params.is_empty() && target.path != source.path)
+                || (!at.is_empty() && !names_it)
+            {
+                continue;
+            }
+            if target.if_match {
+                if !*etag {
+                    continue;
+                }
+                parameters.insert("header.If-Match".to_owned(), json!("$response.header.ETag"));
+            }
+            let link = json!({"operationId": target.id, "parameters": parameters});
+            all_links.push((
+                source.path.clone(),
+                source.method,
+                status.clone(),
+                json!([target.id.clone(), link]),
+            ));
+        }
+    }
+    for (path, method, status, pair) in all_links {
+        let name = pair[0].as_str().unwrap_or_default().to_owned();
+        let response = &mut doc["paths"][path.as_str()][method]["responses"][status.as_str()];
+        response["links"][name.as_str()] = pair[1].clone();
+    }
 }
 
 #[cfg(test)]
@@ -602,6 +806,23 @@ mod tests {
                             "{method} {path} ({id}) declares {status} but lists no such problem"
                         );
                     }
+                }
+            }
+        }
+    }
+
+    /// Every rule an operation states has a code the document lists as a rule code.
+    #[test]
+    fn every_stated_rule_has_a_listed_rule_code() {
+        let collected = serde_json::to_value(super::super::collected()).expect("json");
+        for item in collected["paths"].as_object().expect("paths").values() {
+            for op in item.as_object().expect("item").values() {
+                let id = op["operationId"].as_str().unwrap_or_default();
+                for (code, _) in problems::rules(id) {
+                    assert!(
+                        crate::error::RULE_FIELD_CODES.contains(code),
+                        "{id}: {code}"
+                    );
                 }
             }
         }

@@ -104,8 +104,27 @@ impl RouteTable {
         RouteTable { routes }
     }
 
-    /// The methods a path answers, when the path exists at all.
+    /// The methods of a documented path written without parameters, when `path` is one.
+    pub fn literal(&self, path: &str) -> Option<Vec<String>> {
+        let wanted: Vec<&str> = path.trim_matches('/').split('/').collect();
+        self.routes
+            .iter()
+            .find(|(segs, _)| {
+                segs.len() == wanted.len()
+                    && segs
+                        .iter()
+                        .zip(&wanted)
+                        .all(|(s, w)| s.as_deref() == Some(*w))
+            })
+            .map(|(_, methods)| methods.clone())
+    }
+
+    /// The methods a path answers, when the path exists at all (a literal path's own methods,
+    /// not those of a template that would also match it).
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        if let Some(methods) = self.literal(path) {
+            return Some(methods);
+        }
         let wanted: Vec<&str> = path.trim_matches('/').split('/').collect();
         let mut methods: Vec<String> = Vec::new();
         for (segs, ms) in &self.routes {

@@ -147,3 +147,188 @@ pub fn for_operation(operation_id: &str, shape: Shape) -> Vec<ProblemCode> {
     seen.sort_by_key(|c| c.status());
     seen
 }
+
+/// The rules of an operation that JSON Schema cannot state, as (field `code`, what it says): a
+/// request valid by the schema can still be refused with 422 for them. Each code is in
+/// `crate::error::RULE_FIELD_CODES`.
+pub fn rules(operation_id: &str) -> &'static [(&'static str, &'static str)] {
+    const PARENT: &[(&str, &str)] = &[
+        (
+            "required",
+            "a regional platform names its parent (`parent_id`)",
+        ),
+        ("not_allowed", "a thematic platform has no parent"),
+        ("not_found", "`parent_id` is an existing platform"),
+        ("invalid_parent", "the parent is another, thematic platform"),
+    ];
+    const SCHEDULE: &[(&str, &str)] = &[
+        (
+            "order",
+            "`ends_at` is after `starts_at`; registration closes after it opens and by the end",
+        ),
+        (
+            "past",
+            "`starts_at` is not in the past (an admin may record a completed workshop)",
+        ),
+        (
+            "required",
+            "a workshop has a `venue`, an `online_url`, or both",
+        ),
+        (
+            "not_found",
+            "`platform_id`, `host_platform_ids`, `topic_id` and `activity_id` exist",
+        ),
+    ];
+    const AGREEMENT: &[(&str, &str)] = &[
+        (
+            "too_few",
+            "at least two parties, one of them a local authority of the union",
+        ),
+        (
+            "no_local_authority",
+            "one party at least is a local authority of the union",
+        ),
+        (
+            "required",
+            "an authority party names `local_authority_id`, an outside one its `name`",
+        ),
+        (
+            "not_allowed",
+            "an outside party names no `local_authority_id`",
+        ),
+        ("not_found", "each `local_authority_id` exists"),
+        ("duplicate", "an authority is a party once"),
+        ("amount", "a contribution is more than zero"),
+        ("before_start", "`ends_on` is after `starts_on`"),
+    ];
+    const PAPER: &[(&str, &str)] = &[
+        (
+            "not_found",
+            "the topic and working group exist and belong to the paper's platform",
+        ),
+        (
+            "not_a_member",
+            "every author is an active member of the platform",
+        ),
+        ("required", "a paper has at least one author"),
+    ];
+    match operation_id {
+        "create_platform" | "update_platform" => PARENT,
+        "create_workshop" => SCHEDULE,
+        "update_workshop" => &[
+            (
+                "order",
+                "`ends_at` is after `starts_at`; registration closes after it opens and by the end",
+            ),
+            (
+                "required",
+                "a workshop keeps a `venue`, an `online_url`, or both",
+            ),
+            (
+                "below_registered",
+                "`capacity` is not below the people already registered",
+            ),
+            ("not_found", "`host_platform_ids` and `topic_id` exist"),
+        ],
+        "create_election" => &[
+            (
+                "order",
+                "nomination ends after it starts; voting starts after nomination ends and ends after it starts",
+            ),
+            ("past", "voting ends in the future"),
+        ],
+        "create_partnership" => &[
+            (
+                "too_few",
+                "at least two parties, one of them a local authority of the union",
+            ),
+            (
+                "no_local_authority",
+                "one party at least is a local authority of the union",
+            ),
+            (
+                "required",
+                "an authority party names `local_authority_id`, an outside one its `name`",
+            ),
+            (
+                "not_allowed",
+                "an outside party names no `local_authority_id`",
+            ),
+            ("not_found", "each `local_authority_id` exists"),
+            ("duplicate", "an authority is a party once"),
+            ("amount", "a contribution is more than zero"),
+            ("before_start", "`ends_on` is after `starts_on`"),
+            ("future", "`consultation_on` is not in the future"),
+        ],
+        "update_partnership" => AGREEMENT,
+        "record_step" => &[
+            ("future", "`on` is not in the future"),
+            ("before_previous", "`on` is not before the previous step"),
+            ("required", "a renewal names `new_ends_on`"),
+            ("not_allowed", "only a renewal names `new_ends_on`"),
+            ("not_later", "`new_ends_on` is after the current end"),
+            ("before_start", "`new_ends_on` is after the start"),
+        ],
+        "create_paper" => &[
+            (
+                "not_found",
+                "`platform_id` exists; the topic and working group belong to it",
+            ),
+            (
+                "not_a_member",
+                "every author is an active member of the platform",
+            ),
+            ("required", "a paper has at least one author"),
+        ],
+        "update_paper" => PAPER,
+        "create_activity" => &[(
+            "not_found",
+            "`working_group_id` and `host_platform_ids` exist",
+        )],
+        "update_activity" => &[("not_found", "`host_platform_ids` exist")],
+        "list_audit" => &[("before_from", "`to` is after `from`")],
+        "confirm_email_verification" | "accept_invitation" | "confirm_password_reset" => &[(
+            "invalid_token",
+            "the token is one the API mailed, unused and unexpired",
+        )],
+        "cast_ballot" => &[(
+            "not_a_candidate",
+            "`candidate_id` is an accepted candidate for `seat`",
+        )],
+        "nominate" => &[(
+            "not_a_member",
+            "the nominee is an active member of the platform",
+        )],
+        "update_me" | "create_user" | "update_user" => &[(
+            "not_found",
+            "`local_authority_id` is an existing local authority",
+        )],
+        "change_password" => &[(
+            "wrong_password",
+            "`current_password` is the current password",
+        )],
+        "add_task_force_member" => &[
+            ("not_found", "`user_id` is an active user"),
+            ("no_authority", "the person belongs to a local authority"),
+        ],
+        "update_topic" | "add_topic" => {
+            &[("unknown_axis", "`axis_id` is an axis of the same work plan")]
+        }
+        "create_work_plan" => &[("unknown_axis", "a topic's `axis` is one of the plan's axes")],
+        "reorder_topics" => &[(
+            "not_a_permutation",
+            "`topic_ids` lists each topic of the plan exactly once",
+        )],
+        "put_working_group" | "add_working_group_member" => &[(
+            "not_a_member",
+            "the person is an active member of the platform",
+        )],
+        "record_attendance" => &[(
+            "not_registered",
+            "each person holds a registration for the workshop",
+        )],
+        "check_in" => &[("wrong_code", "`code` is the workshop's check-in code")],
+        "register" => &[("not_found", "`user_id` is an active user")],
+        _ => &[],
+    }
+}

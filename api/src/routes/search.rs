@@ -66,8 +66,9 @@ pub struct SearchResults {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// Words to find, in Arabic or English.
-    #[param(example = "الاداره الماليه")]
+    /// Words to find, in Arabic or English (1–200 characters, not only spaces; punctuation alone
+    /// finds nothing).
+    #[param(example = "الاداره الماليه", min_length = 1, max_length = 200)]
     pub q: String,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -192,7 +193,7 @@ pub async fn search_all(
     query: web::Query<SearchQuery>,
 ) -> Result<web::Json<SearchResults>, ApiError> {
     let q = query.into_inner();
-    if search::fold(&q.q).is_empty() || q.q.chars().count() > 200 {
+    if q.q.trim().is_empty() || q.q.chars().count() > 200 {
         return Err(ApiError::Problem(
             ProblemCode::InvalidParameter,
             Text::new(
@@ -218,6 +219,13 @@ pub async fn search_all(
         Some(c) => decode(c)?,
         None => (0, 0),
     };
+    if search::fold(&q.q).is_empty() {
+        // Punctuation alone: nothing to look for.
+        return Ok(web::Json(SearchResults {
+            items: Vec::new(),
+            next_cursor: None,
+        }));
+    }
     let pattern = search::like_pattern(&q.q);
     let mut items: Vec<SearchHit> = Vec::new();
     let mut next_cursor = None;

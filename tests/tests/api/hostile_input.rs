@@ -309,3 +309,23 @@ async fn arabic_messages_carry_no_english_from_the_parser() {
     assert_eq!(problem["errors"][0]["pointer"], "/name");
     assert_eq!(problem["errors"][0]["code"], "required");
 }
+
+#[tokio::test]
+async fn a_literal_path_under_another_method_is_405_not_a_bad_id() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    for method in [Method::PATCH, Method::DELETE] {
+        let res = app
+            .request(method, "/api/v1/partnerships/expiring", Some(&admin))
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.headers()["allow"], "GET");
+        assert_problem(res, 405).await;
+    }
+    // A real id under the same pattern still reaches its route.
+    let res = app.get("/api/v1/partnerships/abc", Some(&admin)).await;
+    assert_problem(res, 400).await;
+}

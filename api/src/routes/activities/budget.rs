@@ -68,11 +68,7 @@ pub async fn platform_budget(
     query: web::Query<BudgetQuery>,
 ) -> Result<web::Json<PlatformBudget>, ApiError> {
     let p = platform_or_404(&state.db, id.into_inner()).await?;
-    let period = query
-        .into_inner()
-        .period
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty());
+    let period = query.into_inner().period;
     let mut select = activity::Entity::find()
         .filter(activity::Column::Status.ne(ActivityStatus::Cancelled.as_str()))
         .filter(

@@ -136,6 +136,7 @@ pub async fn list_partnerships(
 #[into_params(parameter_in = Query)]
 pub struct ExpiringQuery {
     /// Days from today, 1–3650 (default 90).
+    #[param(minimum = 1, maximum = 3650)]
     pub within_days: Option<i64>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,

@@ -50,6 +50,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// The body of a paper in Arabic and English (up to 50 000 characters each, within the request
 /// size limit); either may be empty while drafting.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct PaperBody {
     #[validate(length(max = 50000))]
     #[schema(max_length = 50000)]

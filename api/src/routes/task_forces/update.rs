@@ -23,13 +23,16 @@ pub struct UpdateTaskForceRequest {
     #[validate(nested)]
     pub mandate: Option<BilingualText>,
     #[serde(default, deserialize_with = "crate::domain::double_option")]
-    #[schema(value_type = Option<i32>)]
+    #[validate(range(min = 1, max = 10000))]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 10000)]
     pub target_members: Option<Option<i32>>,
     #[serde(default, deserialize_with = "crate::domain::double_option")]
-    #[schema(value_type = Option<i32>)]
+    #[validate(range(min = 1, max = 10000))]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 10000)]
     pub target_authorities: Option<Option<i32>>,
     #[serde(default, deserialize_with = "crate::domain::double_option")]
-    #[schema(value_type = Option<i32>)]
+    #[validate(range(min = 1, max = 1000))]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 1000)]
     pub max_members_per_authority: Option<Option<i32>>,
     pub status: Option<TaskForceStatus>,
 }
@@ -55,21 +58,6 @@ pub async fn update_task_force(
     auth.require_admin()?;
     let expected = etag::expected_version(&req)?;
     let body = body.into_inner()?;
-    let positive = [
-        ("/target_members", body.target_members.flatten()),
-        ("/target_authorities", body.target_authorities.flatten()),
-        (
-            "/max_members_per_authority",
-            body.max_members_per_authority.flatten(),
-        ),
-    ];
-    if let Some((pointer, _)) = positive.iter().find(|(_, v)| v.is_some_and(|n| n < 1)) {
-        return Err(ApiError::field(
-            pointer,
-            "range",
-            crate::i18n::Text::new("must be at least 1", "يجب ألا يقل عن 1"),
-        ));
-    }
     let txn = crate::db::begin(&state.db).await?;
     let current = task_force_or_404(&txn, id.into_inner()).await?;
     let task_force_id = current.id;

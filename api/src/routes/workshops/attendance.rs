@@ -13,7 +13,7 @@ use super::workshop_or_404;
 use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::domain::{Bilingual, RegistrationStatus, WorkshopStatus};
+use crate::domain::{AttendanceMark, Bilingual, RegistrationStatus, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
@@ -136,8 +136,7 @@ async fn attendance_of(
 #[serde(deny_unknown_fields)]
 pub struct AttendanceEntry {
     pub user_id: i64,
-    /// `attended` or `no_show`.
-    pub status: RegistrationStatus,
+    pub status: AttendanceMark,
 }
 
 /// Attendance to record.
@@ -198,19 +197,6 @@ pub async fn record_attendance(
     // A person named twice keeps the last status given.
     let mut to: HashMap<i64, RegistrationStatus> = HashMap::new();
     for (i, e) in req.entries.iter().enumerate() {
-        if !matches!(
-            e.status,
-            RegistrationStatus::Attended | RegistrationStatus::NoShow
-        ) {
-            return Err(ApiError::field(
-                &format!("/entries/{i}/status"),
-                "invalid",
-                Text::new(
-                    "must be attended or no_show",
-                    "يجب أن تكون attended أو no_show",
-                ),
-            ));
-        }
         let markable = regs.get(&e.user_id).is_some_and(|r| {
             matches!(
                 RegistrationStatus::from_db(&r.status),
@@ -229,7 +215,7 @@ pub async fn record_attendance(
                 ),
             ));
         }
-        to.insert(e.user_id, e.status);
+        to.insert(e.user_id, e.status.status());
     }
     let mut marked = Vec::with_capacity(to.len());
     for status in [RegistrationStatus::Attended, RegistrationStatus::NoShow] {
