@@ -820,7 +820,7 @@ mod tests {
                 let id = op["operationId"].as_str().unwrap_or_default();
                 for (code, _) in problems::rules(id) {
                     assert!(
-                        crate::error::RULE_FIELD_CODES.contains(code),
+                        crate::error::RULE_FIELD_CODES.contains(&code),
                         "{id}: {code}"
                     );
                 }

@@ -151,7 +151,7 @@ pub fn for_operation(operation_id: &str, shape: Shape) -> Vec<ProblemCode> {
 /// The rules of an operation that JSON Schema cannot state, as (field `code`, what it says): a
 /// request valid by the schema can still be refused with 422 for them. Each code is in
 /// `crate::error::RULE_FIELD_CODES`.
-pub fn rules(operation_id: &str) -> &'static [(&'static str, &'static str)] {
+pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
     const PARENT: &[(&str, &str)] = &[
         (
             "required",
@@ -212,7 +212,7 @@ pub fn rules(operation_id: &str) -> &'static [(&'static str, &'static str)] {
         ),
         ("required", "a paper has at least one author"),
     ];
-    match operation_id {
+    let rules: &[(&str, &str)] = match operation_id {
         "create_platform" | "update_platform" => PARENT,
         "create_workshop" => SCHEDULE,
         "update_workshop" => &[
@@ -237,29 +237,13 @@ pub fn rules(operation_id: &str) -> &'static [(&'static str, &'static str)] {
             ),
             ("past", "voting ends in the future"),
         ],
-        "create_partnership" => &[
-            (
-                "too_few",
-                "at least two parties, one of them a local authority of the union",
-            ),
-            (
-                "no_local_authority",
-                "one party at least is a local authority of the union",
-            ),
-            (
-                "required",
-                "an authority party names `local_authority_id`, an outside one its `name`",
-            ),
-            (
-                "not_allowed",
-                "an outside party names no `local_authority_id`",
-            ),
-            ("not_found", "each `local_authority_id` exists"),
-            ("duplicate", "an authority is a party once"),
-            ("amount", "a contribution is more than zero"),
-            ("before_start", "`ends_on` is after `starts_on`"),
-            ("future", "`consultation_on` is not in the future"),
-        ],
+        "create_partnership" => {
+            return [
+                AGREEMENT,
+                &[("future", "`consultation_on` is not in the future")],
+            ]
+            .concat();
+        }
         "update_partnership" => AGREEMENT,
         "record_step" => &[
             ("future", "`on` is not in the future"),
@@ -330,5 +314,6 @@ pub fn rules(operation_id: &str) -> &'static [(&'static str, &'static str)] {
         "check_in" => &[("wrong_code", "`code` is the workshop's check-in code")],
         "register" => &[("not_found", "`user_id` is an active user")],
         _ => &[],
-    }
+    };
+    rules.to_vec()
 }
