@@ -211,9 +211,25 @@ fn cors(origins: &[String]) -> Cors {
     origins.iter().fold(cors, |c, o| c.allowed_origin(o))
 }
 
+/// The handler of `/openapi.json`: the document serialized at start.
+fn serve_document(
+    document: web::Bytes,
+) -> impl Fn() -> std::future::Ready<actix_web::HttpResponse> + Clone + 'static {
+    move || {
+        std::future::ready(
+            actix_web::HttpResponse::Ok()
+                .content_type("application/json")
+                .body(document.clone()),
+        )
+    }
+}
+
 fn server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, StartupError> {
-    let document = web::Data::new(openapi::document());
+    let document = openapi::document();
     let routes = web::Data::new(openapi::RouteTable::from_document(&document));
+    // Serialized once and shared by every worker: the document is large, and a copy per worker
+    // would cost memory for nothing.
+    let document = web::Bytes::from(serde_json::to_vec(&document).unwrap_or_default());
     let workers = state.config.workers;
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
@@ -230,9 +246,12 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, S
             cors(&state.config.cors_origins),
         ))
         .wrap(from_fn(middleware::request_context))
+        .route(
+            "/openapi.json",
+            web::get().to(serve_document(document.clone())),
+        )
         .service(
-            SwaggerUi::new("/docs/{_:.*}")
-                .external_url_unchecked("/openapi.json", (**document).clone()),
+            SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json")),
         )
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(routes::fallback::not_found_or_method))

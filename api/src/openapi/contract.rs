@@ -86,6 +86,7 @@ pub fn complete(doc: &mut Value) {
         string_item_limits(schemas);
         for schema in schemas.values_mut() {
             page_limits(schema);
+            id_minimums(schema);
             limits(schema, &BODY_TEXT);
         }
     }
@@ -258,6 +259,35 @@ fn page_limits(schema: &mut Value) {
     }
 }
 
+/// Record ids start at 1: a property `id` or `…_id` (and the items of `…_ids`) says so. A body
+/// naming id 0 or below is refused like any unknown id; query filters keep the type's range, since
+/// an id that matches nothing filters to an empty page.
+fn id_minimums(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(props)) = map.get_mut("properties") {
+                for (name, prop) in props.iter_mut() {
+                    let target = if name == "id" || name.ends_with("_id") {
+                        Some(prop)
+                    } else if name.ends_with("_ids") {
+                        prop.get_mut("items")
+                    } else {
+                        None
+                    };
+                    if let Some(schema) = target.and_then(Value::as_object_mut)
+                        && has_type(schema, "integer")
+                    {
+                        schema.entry("minimum").or_insert(json!(1));
+                    }
+                }
+            }
+            map.values_mut().for_each(id_minimums);
+        }
+        Value::Array(items) => items.iter_mut().for_each(id_minimums),
+        _ => {}
+    }
+}
+
 fn require_every_property(schema: &mut Value) {
     if let Some(props) = schema["properties"].as_object() {
         let all: Vec<Value> = props.keys().map(|k| Value::String(k.clone())).collect();
@@ -427,6 +457,11 @@ fn complete_parameter(param: &mut Value) {
         ("header", "If-Match") => {
             param["schema"] = json!({"type": "string", "maxLength": 24,
                                      "pattern": "^(W/)?\"[0-9]+\"$"});
+        }
+        ("path", _) if param["schema"]["type"] == "integer" => {
+            // Path ids and version numbers start at 1.
+            param["schema"]["minimum"] = json!(1);
+            limits(&mut param["schema"], &PARAM_TEXT);
         }
         _ => {
             let schema = &mut param["schema"];

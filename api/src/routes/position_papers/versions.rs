@@ -170,8 +170,10 @@ pub async fn get_version(
 #[into_params(parameter_in = Query)]
 pub struct CompareQuery {
     /// The older version's number.
+    #[param(minimum = 1)]
     pub from: i32,
     /// The newer version's number.
+    #[param(minimum = 1)]
     pub to: i32,
 }
 
