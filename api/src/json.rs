@@ -438,10 +438,7 @@ fn visit_array<'de, V: Visitor<'de>>(
     items: &'de [Value],
     visitor: V,
 ) -> Result<V::Value, StrictError> {
-    let mut seq = Items {
-        iter: items.iter(),
-        seen: 0,
-    };
+    let mut seq = Items { iter: items.iter() };
     let value = visitor.visit_seq(&mut seq)?;
     if seq.iter.len() > 0 {
         return Err(de::Error::invalid_length(
@@ -454,7 +451,6 @@ fn visit_array<'de, V: Visitor<'de>>(
 
 struct Items<'de> {
     iter: std::slice::Iter<'de, Value>,
-    seen: usize,
 }
 
 impl<'de> SeqAccess<'de> for Items<'de> {
@@ -465,10 +461,7 @@ impl<'de> SeqAccess<'de> for Items<'de> {
         seed: T,
     ) -> Result<Option<T::Value>, StrictError> {
         match self.iter.next() {
-            Some(item) => {
-                self.seen += 1;
-                seed.deserialize(Strict(item)).map(Some)
-            }
+            Some(item) => seed.deserialize(Strict(item)).map(Some),
             None => Ok(None),
         }
     }

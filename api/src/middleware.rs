@@ -46,6 +46,7 @@ pub async fn request_context(
     };
 
     if let Some(err) = control_characters(&req).or_else(|| overlong_parameter(&req)) {
+        span.in_scope(|| tracing::info!(method, status = 400, "request refused: its URL"));
         let mut res = req.into_response(err.render(lang, Some(&ctx)));
         if let Ok(v) = HeaderValue::from_str(&request_id) {
             res.headers_mut().insert(REQUEST_ID, v);
