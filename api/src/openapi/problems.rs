@@ -120,7 +120,9 @@ pub fn for_operation(operation_id: &str, shape: Shape) -> Vec<ProblemCode> {
         codes.push(InvalidCursor);
     }
     if shape.body {
+        // `bad_request`: the body could not be read at all (the connection broke mid-body).
         codes.extend([
+            BadRequest,
             MalformedJson,
             PayloadTooLarge,
             UnsupportedMediaType,
