@@ -44,7 +44,7 @@ pub async fn is_active_member(
     Ok(membership::Entity::find()
         .filter(membership::Column::PlatformId.eq(platform_id))
         .filter(membership::Column::UserId.eq(user_id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active.as_str()))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .count(db)
         .await?
         > 0)
@@ -129,7 +129,7 @@ pub async fn require_some_standing(
 ) -> Result<(), ApiError> {
     let member = membership::Entity::find()
         .filter(membership::Column::UserId.eq(auth.id()))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active.as_str()))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .count(db)
         .await?
         > 0;

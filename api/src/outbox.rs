@@ -13,6 +13,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
+use crate::domain::MailKind;
 use crate::email::Email;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -20,12 +21,12 @@ use crate::state::AppState;
 /// Writes a message to the outbox (inside the caller's transaction).
 pub async fn enqueue(
     db: &impl ConnectionTrait,
-    kind: &str,
+    kind: MailKind,
     email: Email,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     outbox::ActiveModel {
-        kind: Set(kind.to_owned()),
+        kind: Set(kind),
         recipient: Set(email.to.to_string()),
         subject: Set(email.subject),
         text_body: Set(email.text),

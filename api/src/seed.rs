@@ -25,6 +25,10 @@
 
 use chrono::NaiveDate;
 use entity::{platform, seed_run, task_force, topic, work_plan, work_plan_axis};
+
+use crate::domain::{
+    ActivityKind, PlatformKind, PlatformStatus, TaskForceStatus, WorkPlanStatus, WorkshopStatus,
+};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, Set, TransactionTrait};
 
 use crate::domain::search;
@@ -507,11 +511,10 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
             name_ar: Set(p.name.0.to_owned()),
             name_en: Set(p.name.1.to_owned()),
             kind: Set(if p.parent.is_some() {
-                "regional"
+                PlatformKind::Regional
             } else {
-                "thematic"
-            }
-            .to_owned()),
+                PlatformKind::Thematic
+            }),
             parent_id: Set(parent_id),
             description_ar: Set(p.description.0.to_owned()),
             description_en: Set(p.description.1.to_owned()),
@@ -522,7 +525,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
             launch_city_en: Set(p.launch.as_ref().map(|l| l.city_en.to_owned())),
             launch_attendance: Set(p.launch.as_ref().and_then(|l| l.attendance)),
             launch_authority_count: Set(p.launch_authorities),
-            status: Set("active".to_owned()),
+            status: Set(PlatformStatus::Active),
             search_text: Set(platform_search_text(p.name, p.description)),
             version: Set(1),
             created_at: Set(now),
@@ -540,7 +543,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
             period: Set(p.period.to_owned()),
             title_ar: Set(format!("خطة عمل {}", p.name.0)),
             title_en: Set(format!("{} work plan", p.name.1)),
-            status: Set("approved".to_owned()),
+            status: Set(WorkPlanStatus::Approved),
             approved_at: Set(Some(now)),
             approved_by: Set(None),
             version: Set(1),
@@ -588,7 +591,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
             target_members: Set(t.members),
             target_authorities: Set(t.authorities),
             max_members_per_authority: Set(t.max_per_authority),
-            status: Set("active".to_owned()),
+            status: Set(TaskForceStatus::Active),
             search_text: Set(search::fold_all([
                 t.name.0,
                 t.name.1,
@@ -649,7 +652,7 @@ pub async fn load_launch_workshops(db: &DatabaseConnection) -> Result<(), DbErr>
             platform_id: Set(p.id),
             topic_id: Set(None),
             activity_id: Set(None),
-            kind: Set("specialized_workshop".to_owned()),
+            kind: Set(ActivityKind::SpecializedWorkshop),
             title_ar: Set(format!("ورشة إطلاق {}", p.name_ar)),
             title_en: Set(format!("Launch workshop of the {}", p.name_en)),
             description_ar: Set("ورشة العمل التحضيرية التي أُطلقت فيها المنصة وأُعدت خطة عملها. الساعة غير مذكورة في المصادر.".to_owned()),
@@ -664,7 +667,7 @@ pub async fn load_launch_workshops(db: &DatabaseConnection) -> Result<(), DbErr>
             registered_count: Set(0),
             registration_opens_at: Set(None),
             registration_closes_at: Set(None),
-            status: Set("completed".to_owned()),
+            status: Set(WorkshopStatus::Completed),
             is_public: Set(true),
             check_in_code: Set("LAUNCH".to_owned()),
             sequence: Set(0),

@@ -76,7 +76,7 @@ async fn ensure_first_admin(db: &DatabaseConnection, config: &Config) -> Result<
         return Ok(());
     };
     let has_admin = user::Entity::find()
-        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::Role.eq(Role::Admin))
         .one(db)
         .await?
         .is_some();
@@ -103,11 +103,11 @@ async fn ensure_first_admin(db: &DatabaseConnection, config: &Config) -> Result<
         email: Set(email.clone()),
         name_ar: Set("مسؤول النظام".to_owned()),
         name_en: Set("Administrator".to_owned()),
-        gender: Set(Gender::Female.as_str().to_owned()),
+        gender: Set(Gender::Female),
         local_authority_id: Set(None),
         job_title: Set(None),
-        locale: Set(Locale::Ar.as_str().to_owned()),
-        role: Set(Role::Admin.as_str().to_owned()),
+        locale: Set(Locale::Ar),
+        role: Set(Role::Admin),
         is_active: Set(true),
         email_verified_at: Set(Some(now)),
         password_hash: Set(Some(hash)),

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::{ActivityKind, ActivityStatus};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "activities")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub working_group_id: i64,
     /// The working group's platform (the first host).
     pub platform_id: i64,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub title_ar: String,
     pub title_en: String,
     pub rationale_ar: String,
@@ -19,7 +21,7 @@ pub struct Model {
     pub expected_outputs_en: String,
     pub responsible_party: String,
     /// `planned` | `started` | `advanced` | `completed` | `cancelled`.
-    pub status: String,
+    pub status: ActivityStatus,
     /// `YYYY-Qn`.
     pub planned_quarter: Option<String>,
     pub started_on: Option<Date>,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::Seat;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "coordinator_terms")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub platform_id: i64,
     pub user_id: i64,
     /// `coordinator` | `deputy`.
-    pub seat: String,
+    pub seat: Seat,
     pub election_id: Option<i64>,
     pub started_at: DateTimeUtc,
     pub ended_at: Option<DateTimeUtc>,

@@ -2,13 +2,15 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::Seat;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "election_ballots")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub election_id: i64,
-    pub seat: String,
+    pub seat: Seat,
     pub candidate_id: i64,
 }
 

@@ -2,13 +2,15 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::Seat;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "election_voters")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub election_id: i64,
-    pub seat: String,
+    pub seat: Seat,
     pub user_id: i64,
     pub voted_at: DateTimeUtc,
 }

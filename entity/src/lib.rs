@@ -33,6 +33,7 @@ pub mod task_force;
 pub mod task_force_member;
 pub mod topic;
 pub mod user;
+pub mod vocab;
 pub mod work_plan;
 pub mod work_plan_axis;
 pub mod working_group;

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::{AuthorityKind, Region};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "local_authorities")]
 pub struct Model {
@@ -12,10 +14,10 @@ pub struct Model {
     /// Both names folded for search (no diacritics, unified letter variants, lower case).
     pub search_text: String,
     /// `municipality` | `village_council` | `joint_services_council` | `union_of_municipalities`.
-    pub kind: String,
+    pub kind: AuthorityKind,
     pub governorate: String,
     /// `north` | `center` | `south` | `gaza`.
-    pub region: String,
+    pub region: Region,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

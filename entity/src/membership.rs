@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::MembershipStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "memberships")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub platform_id: i64,
     pub user_id: i64,
     /// `pending` | `active` | `rejected` | `left`.
-    pub status: String,
+    pub status: MembershipStatus,
     pub requested_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,
     pub decided_by: Option<i64>,

@@ -2,13 +2,15 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::{PartnershipKind, PartnershipStatus};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "partnerships")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     /// `twinning` | `decentralized_cooperation` | `partnership`.
-    pub kind: String,
+    pub kind: PartnershipKind,
     pub subject_ar: String,
     pub subject_en: String,
     pub objectives_ar: String,
@@ -20,7 +22,7 @@ pub struct Model {
     pub supervising_body: String,
     pub starts_on: Date,
     pub ends_on: Date,
-    pub status: String,
+    pub status: PartnershipStatus,
     pub search_text: String,
     pub created_by: i64,
     pub version: i32,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::PartyKind;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "partnership_parties")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub partnership_id: i64,
     pub position: i32,
     /// `local_authority` | `foreign_local_authority` | `national_partner` | `international_partner`.
-    pub kind: String,
+    pub kind: PartyKind,
     pub local_authority_id: Option<i64>,
     pub name_ar: String,
     pub name_en: String,

@@ -2,14 +2,16 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::{PartnershipStatus, StepOrigin};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "partnership_steps")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub partnership_id: i64,
-    pub from_status: String,
-    pub to_status: String,
+    pub from_status: StepOrigin,
+    pub to_status: PartnershipStatus,
     pub on_date: Date,
     pub minutes: String,
     /// JSON array of `{title, url}`.

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::{PlatformKind, PlatformStatus};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "platforms")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     pub name_ar: String,
     pub name_en: String,
     /// `thematic` | `regional`.
-    pub kind: String,
+    pub kind: PlatformKind,
     /// The parent of a regional sub-platform.
     pub parent_id: Option<i64>,
     pub description_ar: String,
@@ -26,7 +28,7 @@ pub struct Model {
     /// Authorities taking part at the launch (Gaza: 25).
     pub launch_authority_count: Option<i32>,
     /// `planned` | `active` | `suspended` | `closed`.
-    pub status: String,
+    pub status: PlatformStatus,
     pub search_text: String,
     /// Bumped on every update: the ETag.
     pub version: i32,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::PaperStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "position_papers")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     pub working_group_id: Option<i64>,
     pub target_body: String,
     /// `draft` | `in_review` | `adopted` | `submitted` | `published` | `withdrawn`.
-    pub status: String,
+    pub status: PaperStatus,
     pub title_ar: String,
     pub title_en: String,
     pub summary_ar: String,

@@ -2,14 +2,16 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::PaperStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "position_paper_transitions")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub paper_id: i64,
-    pub from_status: String,
-    pub to_status: String,
+    pub from_status: PaperStatus,
+    pub to_status: PaperStatus,
     pub note: String,
     pub actor_id: i64,
     pub at: DateTimeUtc,

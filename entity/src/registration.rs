@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::RegistrationStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "registrations")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub id: i64,
     pub workshop_id: i64,
     pub user_id: i64,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub queued_at: DateTimeUtc,
     pub registered_by: Option<i64>,
     pub checked_in_at: Option<DateTimeUtc>,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::TaskForceStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "task_forces")]
 pub struct Model {
@@ -17,7 +19,7 @@ pub struct Model {
     pub target_authorities: Option<i32>,
     pub max_members_per_authority: Option<i32>,
     /// `active` | `closed`.
-    pub status: String,
+    pub status: TaskForceStatus,
     pub search_text: String,
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::{Gender, Locale, Role};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
@@ -15,13 +17,13 @@ pub struct Model {
     pub name_ar: String,
     pub name_en: String,
     /// `female` | `male`, for gender-split reports.
-    pub gender: String,
+    pub gender: Gender,
     pub local_authority_id: Option<i64>,
     pub job_title: Option<String>,
     /// `ar` | `en`: the language of the emails this person receives.
-    pub locale: String,
+    pub locale: Locale,
     /// `admin` | `member`.
-    pub role: String,
+    pub role: Role,
     pub is_active: bool,
     pub email_verified_at: Option<DateTimeUtc>,
     /// Argon2id PHC string; `None` until an invited user sets a password.

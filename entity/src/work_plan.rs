@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::WorkPlanStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "work_plans")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     pub title_ar: String,
     pub title_en: String,
     /// `draft` | `approved`.
-    pub status: String,
+    pub status: WorkPlanStatus,
     pub approved_at: Option<DateTimeUtc>,
     pub approved_by: Option<i64>,
     pub version: i32,

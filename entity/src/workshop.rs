@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::vocab::{ActivityKind, WorkshopStatus};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "workshops")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub platform_id: i64,
     pub topic_id: Option<i64>,
     pub activity_id: Option<i64>,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub title_ar: String,
     pub title_en: String,
     pub description_ar: String,
@@ -28,7 +30,7 @@ pub struct Model {
     pub registration_opens_at: Option<DateTimeUtc>,
     pub registration_closes_at: Option<DateTimeUtc>,
     /// `draft` | `scheduled` | `completed` | `cancelled`.
-    pub status: String,
+    pub status: WorkshopStatus,
     pub is_public: bool,
     pub check_in_code: String,
     /// iCalendar SEQUENCE: grows on every change.

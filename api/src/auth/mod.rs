@@ -86,7 +86,7 @@ impl FromRequest for AuthUser {
                 .await?
                 .filter(|u| u.is_active)
                 .ok_or_else(ApiError::unauthenticated)?;
-            let role = Role::from_db(&user.role);
+            let role = user.role;
             Ok(AuthUser { user, role })
         })
     }

@@ -72,7 +72,7 @@ pub async fn update_me(
         model.name_en = Set(name.en);
     }
     if let Some(g) = req.gender {
-        model.gender = Set(g.as_str().to_owned());
+        model.gender = Set(g);
     }
     if let Some(a) = req.local_authority_id {
         model.local_authority_id = Set(Some(a));
@@ -81,7 +81,7 @@ pub async fn update_me(
         model.job_title = Set(Some(t.trim().to_owned()));
     }
     if let Some(l) = req.locale {
-        model.locale = Set(l.as_str().to_owned());
+        model.locale = Set(l);
     }
     let now = state.clock.now();
     model.updated_at = Set(now);

@@ -177,7 +177,7 @@ async fn election(app: &TestApp, platform: i64, offsets: [i64; 4]) -> i64 {
 async fn candidate(app: &TestApp, election: i64, user: i64, by: i64, accepted: bool) -> i64 {
     entity::election_candidate::ActiveModel {
         election_id: Set(election),
-        seat: Set("coordinator".to_owned()),
+        seat: Set(api::domain::Seat::Coordinator),
         user_id: Set(user),
         nominated_by: Set(by),
         accepted_at: Set(accepted.then(Utc::now)),
@@ -194,7 +194,7 @@ async fn membership(app: &TestApp, platform: i64, user: i64, status: &str) {
     entity::membership::ActiveModel {
         platform_id: Set(platform),
         user_id: Set(user),
-        status: Set(status.to_owned()),
+        status: Set(api::domain::MembershipStatus::parse(status).expect("a membership status")),
         requested_at: Set(Utc::now()),
         decided_at: Set(None),
         decided_by: Set(None),
@@ -534,7 +534,7 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                 entity::registration::ActiveModel {
                     workshop_id: Set(id),
                     user_id: Set(fx.other_id),
-                    status: Set("registered".to_owned()),
+                    status: Set(api::domain::RegistrationStatus::Registered),
                     queued_at: Set(now),
                     registered_by: Set(None),
                     checked_in_at: Set(None),

@@ -70,7 +70,7 @@ pub async fn platform_budget(
     let p = platform_or_404(&state.db, id.into_inner()).await?;
     let period = query.into_inner().period;
     let mut select = activity::Entity::find()
-        .filter(activity::Column::Status.ne(ActivityStatus::Cancelled.as_str()))
+        .filter(activity::Column::Status.ne(ActivityStatus::Cancelled))
         .filter(
             activity::Column::Id.in_subquery(
                 Query::select()

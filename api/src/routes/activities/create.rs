@@ -97,7 +97,7 @@ pub async fn create_activity(
     let saved = activity::ActiveModel {
         working_group_id: Set(group.id),
         platform_id: Set(group.platform_id),
-        kind: Set(req.kind.as_str().to_owned()),
+        kind: Set(req.kind),
         title_ar: Set(title.ar),
         title_en: Set(title.en),
         rationale_ar: Set(req.rationale.ar),
@@ -105,7 +105,7 @@ pub async fn create_activity(
         expected_outputs_ar: Set(req.expected_outputs.ar),
         expected_outputs_en: Set(req.expected_outputs.en),
         responsible_party: Set(req.responsible_party.trim().to_owned()),
-        status: Set(ActivityStatus::Planned.as_str().to_owned()),
+        status: Set(ActivityStatus::Planned),
         planned_quarter: Set(req.planned_quarter),
         started_on: Set(None),
         advanced_on: Set(None),

@@ -228,7 +228,7 @@ pub async fn responses(
                     .filter(|h| h.activity_id == a.id)
                     .map(|h| h.platform_id)
                     .collect(),
-                kind: ActivityKind::from_db(&a.kind),
+                kind: a.kind,
                 title: Bilingual {
                     ar: a.title_ar,
                     en: a.title_en,
@@ -236,7 +236,7 @@ pub async fn responses(
                 rationale: BilingualText::new(a.rationale_ar, a.rationale_en),
                 expected_outputs: BilingualText::new(a.expected_outputs_ar, a.expected_outputs_en),
                 responsible_party: a.responsible_party,
-                status: ActivityStatus::from_db(&a.status),
+                status: a.status,
                 planned_quarter: a.planned_quarter,
                 started_on: a.started_on,
                 advanced_on: a.advanced_on,

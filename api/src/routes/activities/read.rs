@@ -82,10 +82,10 @@ pub async fn list_activities(
         select = select.filter(activity::Column::WorkingGroupId.eq(g));
     }
     if let Some(s) = q.status {
-        select = select.filter(activity::Column::Status.eq(s.as_str()));
+        select = select.filter(activity::Column::Status.eq(s));
     }
     if let Some(k) = q.kind {
-        select = select.filter(activity::Column::Kind.eq(k.as_str()));
+        select = select.filter(activity::Column::Kind.eq(k));
     }
     if let Some(quarter) = q.quarter.as_deref() {
         if !crate::domain::money::is_period(quarter) {

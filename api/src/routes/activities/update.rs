@@ -78,7 +78,7 @@ pub async fn update_activity(
         ..Default::default()
     };
     if let Some(k) = body.kind {
-        m.kind = Set(k.as_str().to_owned());
+        m.kind = Set(k);
     }
     if let Some(t) = body.title.map(Bilingual::trimmed) {
         m.title_ar = Set(t.ar);
@@ -171,7 +171,7 @@ pub async fn change_activity_status(
     let a = activity_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, a.platform_id).await?;
     let req = body.into_inner()?;
-    let from = ActivityStatus::from_db(&a.status);
+    let from = a.status;
     let ok = matches!(
         (from, req.status),
         (Planned, Started)
@@ -198,7 +198,7 @@ pub async fn change_activity_status(
     }
     let on = req.on.unwrap_or_else(|| state.clock.now().date_naive());
     let mut m = activity::ActiveModel {
-        status: Set(req.status.as_str().to_owned()),
+        status: Set(req.status),
         version: Set(a.version + 1),
         updated_at: Set(state.clock.now()),
         ..Default::default()
@@ -246,7 +246,7 @@ pub async fn delete_activity(
     let txn = crate::db::begin(&state.db).await?;
     let a = activity_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, a.platform_id).await?;
-    if a.status != ActivityStatus::Planned.as_str() {
+    if a.status != ActivityStatus::Planned {
         return Err(ApiError::Problem(
             ProblemCode::NotDeletable,
             Text::new(

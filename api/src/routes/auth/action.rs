@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::auth::tokens;
-use crate::domain::{Locale, MIN_PASSWORD_CHARS};
+use crate::domain::{Locale, MIN_PASSWORD_CHARS, MailKind, TokenPurpose};
 use crate::email::{ActionEmail, action_email};
 use crate::error::ApiError;
 use crate::i18n::Text;
@@ -55,11 +55,19 @@ const _: () = assert!(
     "keep the validate attributes in step"
 );
 
-fn purpose(kind: ActionEmail) -> &'static str {
+fn purpose(kind: ActionEmail) -> TokenPurpose {
     match kind {
-        ActionEmail::PasswordReset => "password_reset",
-        ActionEmail::EmailVerification => "email_verification",
-        ActionEmail::Invitation => "invitation",
+        ActionEmail::PasswordReset => TokenPurpose::PasswordReset,
+        ActionEmail::EmailVerification => TokenPurpose::EmailVerification,
+        ActionEmail::Invitation => TokenPurpose::Invitation,
+    }
+}
+
+fn mail_kind(kind: ActionEmail) -> MailKind {
+    match kind {
+        ActionEmail::PasswordReset => MailKind::PasswordReset,
+        ActionEmail::EmailVerification => MailKind::EmailVerification,
+        ActionEmail::Invitation => MailKind::Invitation,
     }
 }
 
@@ -82,7 +90,7 @@ pub async fn issue_action_token(
     let now = chrono::Utc::now();
     action_token::ActiveModel {
         user_id: Set(user_id),
-        purpose: Set(purpose(kind).to_owned()),
+        purpose: Set(purpose(kind)),
         token_hash: Set(tokens::hash(&token)),
         expires_at: Set(now + chrono::Duration::from_std(ttl).unwrap_or_default()),
         used_at: Set(None),
@@ -164,7 +172,7 @@ pub async fn send_action_email(
         tracing::error!(user_id = user.id, "stored email is not a mailbox");
         return Ok(());
     };
-    let locale = Locale::from_db(&user.locale);
+    let locale = user.locale;
     let name = match locale {
         Locale::Ar => &user.name_ar,
         Locale::En if user.name_en.is_empty() => &user.name_ar,
@@ -177,7 +185,7 @@ pub async fn send_action_email(
     );
     crate::outbox::enqueue(
         db,
-        purpose(kind),
+        mail_kind(kind),
         action_email(to, locale, kind, name, &link),
         state.clock.now(),
     )

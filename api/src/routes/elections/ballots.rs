@@ -70,7 +70,7 @@ pub async fn cast_ballot(
     let candidate = election_candidate::Entity::find_by_id(req.candidate_id)
         .one(&txn)
         .await?
-        .filter(|c| c.election_id == e.id && c.seat == req.seat.as_str() && c.accepted_at.is_some())
+        .filter(|c| c.election_id == e.id && c.seat == req.seat && c.accepted_at.is_some())
         .ok_or_else(|| {
             ApiError::field(
                 "/candidate_id",
@@ -84,7 +84,7 @@ pub async fn cast_ballot(
     // The unique (election, seat, voter) row is what makes it one ballot per member.
     election_voter::ActiveModel {
         election_id: Set(e.id),
-        seat: Set(req.seat.as_str().to_owned()),
+        seat: Set(req.seat),
         user_id: Set(auth.id()),
         voted_at: Set(now),
         ..Default::default()
@@ -104,7 +104,7 @@ pub async fn cast_ballot(
     election_ballot::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         election_id: Set(e.id),
-        seat: Set(req.seat.as_str().to_owned()),
+        seat: Set(req.seat),
         candidate_id: Set(candidate.id),
     }
     .insert(&txn)

@@ -81,7 +81,7 @@ pub async fn nominate(
     .await?;
     let candidate = election_candidate::ActiveModel {
         election_id: Set(e.id),
-        seat: Set(req.seat.as_str().to_owned()),
+        seat: Set(req.seat),
         user_id: Set(nominee),
         nominated_by: Set(auth.id()),
         accepted_at: Set((nominee == auth.id()).then_some(now)),

@@ -119,7 +119,7 @@ pub async fn candidates_of(
 fn candidate_response(c: election_candidate::Model, u: Option<user::Model>) -> CandidateResponse {
     CandidateResponse {
         id: c.id,
-        seat: Seat::from_db(&c.seat),
+        seat: c.seat,
         user_id: c.user_id,
         name: u
             .map(|u| Bilingual {

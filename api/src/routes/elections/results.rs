@@ -102,7 +102,7 @@ async fn tally(
     for seat in [Seat::Coordinator, Seat::Deputy] {
         let mut list: Vec<CandidateVotes> = candidates
             .iter()
-            .filter(|(c, _)| c.seat == seat.as_str() && c.accepted_at.is_some())
+            .filter(|(c, _)| c.seat == seat && c.accepted_at.is_some())
             .map(|(c, u)| CandidateVotes {
                 candidate_id: c.id,
                 user_id: c.user_id,
@@ -260,7 +260,7 @@ pub async fn certify(
             .filter(coordinator_term::Column::EndedAt.is_null())
             .filter(
                 sea_orm::Condition::any()
-                    .add(coordinator_term::Column::Seat.eq(seat.seat.as_str()))
+                    .add(coordinator_term::Column::Seat.eq(seat.seat))
                     .add(coordinator_term::Column::UserId.eq(winner.user_id)),
             )
             .exec(&txn)
@@ -268,7 +268,7 @@ pub async fn certify(
         coordinator_term::ActiveModel {
             platform_id: Set(e.platform_id),
             user_id: Set(winner.user_id),
-            seat: Set(seat.seat.as_str().to_owned()),
+            seat: Set(seat.seat),
             election_id: Set(Some(e.id)),
             started_at: Set(now),
             ended_at: Set(None),

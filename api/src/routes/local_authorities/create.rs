@@ -60,9 +60,9 @@ pub async fn create_local_authority(
         search_text: Set(search_text(&name, req.governorate.trim())),
         name_ar: Set(name.ar),
         name_en: Set(name.en),
-        kind: Set(req.kind.as_str().to_owned()),
+        kind: Set(req.kind),
         governorate: Set(req.governorate.trim().to_owned()),
-        region: Set(req.region.as_str().to_owned()),
+        region: Set(req.region),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

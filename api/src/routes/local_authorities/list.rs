@@ -46,10 +46,10 @@ pub async fn list_local_authorities(
         select = select.filter(local_authority::Column::Id.gt(after));
     }
     if let Some(kind) = q.kind {
-        select = select.filter(local_authority::Column::Kind.eq(kind.as_str()));
+        select = select.filter(local_authority::Column::Kind.eq(kind));
     }
     if let Some(region) = q.region {
-        select = select.filter(local_authority::Column::Region.eq(region.as_str()));
+        select = select.filter(local_authority::Column::Region.eq(region));
     }
     if let Some(g) = q
         .governorate

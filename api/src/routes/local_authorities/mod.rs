@@ -43,9 +43,9 @@ impl From<local_authority::Model> for LocalAuthorityResponse {
                 ar: m.name_ar,
                 en: m.name_en,
             },
-            kind: AuthorityKind::from_db(&m.kind),
+            kind: m.kind,
             governorate: m.governorate,
-            region: Region::from_db(&m.region),
+            region: m.region,
             created_at: m.created_at,
             updated_at: m.updated_at,
         }

@@ -68,10 +68,10 @@ pub async fn update_local_authority(
     model.name_en = Set(name.en);
     model.governorate = Set(governorate);
     if let Some(kind) = req.kind {
-        model.kind = Set(kind.as_str().to_owned());
+        model.kind = Set(kind);
     }
     if let Some(region) = req.region {
-        model.region = Set(region.as_str().to_owned());
+        model.region = Set(region);
     }
     let now = state.clock.now();
     model.updated_at = Set(now);

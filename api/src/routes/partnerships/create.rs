@@ -11,7 +11,7 @@ use super::{
 };
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::domain::{Bilingual, BilingualText, PartnershipKind, PartnershipStatus};
+use crate::domain::{Bilingual, BilingualText, PartnershipKind, PartnershipStatus, StepOrigin};
 use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
@@ -92,7 +92,7 @@ pub async fn create_partnership(
     let subject = req.subject.clone().trimmed();
     let supervising = req.supervising_body.trim().to_owned();
     let saved = partnership::ActiveModel {
-        kind: Set(req.kind.as_str().to_owned()),
+        kind: Set(req.kind),
         search_text: Set(search_text(&subject, &supervising, &names)),
         subject_ar: Set(subject.ar),
         subject_en: Set(subject.en),
@@ -103,7 +103,7 @@ pub async fn create_partnership(
         supervising_body: Set(supervising),
         starts_on: Set(req.starts_on),
         ends_on: Set(req.ends_on),
-        status: Set(PartnershipStatus::Consultation.as_str().to_owned()),
+        status: Set(PartnershipStatus::Consultation),
         created_by: Set(auth.id()),
         version: Set(1),
         created_at: Set(now),
@@ -115,8 +115,8 @@ pub async fn create_partnership(
     write_parties(&txn, saved.id, &req.parties, names, false).await?;
     partnership_step::ActiveModel {
         partnership_id: Set(saved.id),
-        from_status: Set(String::new()),
-        to_status: Set(PartnershipStatus::Consultation.as_str().to_owned()),
+        from_status: Set(StepOrigin(None)),
+        to_status: Set(PartnershipStatus::Consultation),
         on_date: Set(on),
         minutes: Set(req.minutes.trim().to_owned()),
         documents: Set(serde_json::to_string(&req.documents).unwrap_or_else(|_| "[]".into())),

@@ -67,14 +67,14 @@ async fn summaries(
     Ok(rows
         .into_iter()
         .map(|p| {
-            let status = PartnershipStatus::from_db(&p.status);
+            let status = p.status;
             PartnershipSummary {
                 parties: parties.remove(&p.id).unwrap_or_default(),
                 days_left: ACTIVE
                     .contains(&status)
                     .then(|| (p.ends_on - today).num_days()),
                 id: p.id,
-                kind: PartnershipKind::from_db(&p.kind),
+                kind: p.kind,
                 subject: Bilingual {
                     ar: p.subject_ar,
                     en: p.subject_en,
@@ -102,10 +102,10 @@ pub async fn list_partnerships(
         select = select.filter(partnership::Column::Id.gt(after));
     }
     if let Some(s) = q.status {
-        select = select.filter(partnership::Column::Status.eq(s.as_str()));
+        select = select.filter(partnership::Column::Status.eq(s));
     }
     if let Some(k) = q.kind {
-        select = select.filter(partnership::Column::Kind.eq(k.as_str()));
+        select = select.filter(partnership::Column::Kind.eq(k));
     }
     if let Some(a) = q.local_authority_id {
         let with = partnership_party::Entity::find()
@@ -166,7 +166,7 @@ pub async fn expiring_partnerships(
     let today = state.clock.now().date_naive();
     let until = today + chrono::Duration::days(days);
     let mut select = partnership::Entity::find()
-        .filter(partnership::Column::Status.is_in(ACTIVE.map(|s| s.as_str())))
+        .filter(partnership::Column::Status.is_in(ACTIVE))
         .filter(partnership::Column::EndsOn.gte(today))
         .filter(partnership::Column::EndsOn.lte(until));
     if let Some(c) = q.cursor.as_deref() {

@@ -439,7 +439,7 @@ pub async fn write_parties(
         let party = partnership_party::ActiveModel {
             partnership_id: Set(partnership_id),
             position: Set(i as i32 + 1),
-            kind: Set(p.kind.as_str().to_owned()),
+            kind: Set(p.kind),
             local_authority_id: Set(p.local_authority_id),
             name_ar: Set(name.ar),
             name_en: Set(name.en),
@@ -518,8 +518,8 @@ pub fn check_dates(
 fn step_response(s: partnership_step::Model) -> StepResponse {
     StepResponse {
         id: s.id,
-        from: PartnershipStatus::parse(&s.from_status),
-        to: PartnershipStatus::from_db(&s.to_status),
+        from: s.from_status.0,
+        to: s.to_status,
         on: s.on_date,
         minutes: s.minutes,
         documents: serde_json::from_str(&s.documents).unwrap_or_default(),
@@ -565,10 +565,10 @@ pub async fn response(
             });
     }
     let financial = !totals.is_empty();
-    let status = PartnershipStatus::from_db(&p.status);
+    let status = p.status;
     Ok(PartnershipResponse {
         id: p.id,
-        kind: PartnershipKind::from_db(&p.kind),
+        kind: p.kind,
         subject: Bilingual {
             ar: p.subject_ar,
             en: p.subject_en,
@@ -586,7 +586,7 @@ pub async fn response(
             .map(|party| PartyResponse {
                 contributions: by_party.remove(&party.id).unwrap_or_default(),
                 id: party.id,
-                kind: PartyKind::from_db(&party.kind),
+                kind: party.kind,
                 local_authority_id: party.local_authority_id,
                 name: Bilingual {
                     ar: party.name_ar,

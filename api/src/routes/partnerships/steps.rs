@@ -14,7 +14,7 @@ use super::{
 };
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::domain::PartnershipStatus;
+use crate::domain::{PartnershipStatus, StepOrigin};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
@@ -78,7 +78,7 @@ pub async fn record_step(
         ("Steps of an agreement", "خطوات الاتفاقية"),
     )
     .await?;
-    let from = PartnershipStatus::from_db(&p.status);
+    let from = p.status;
     let financial = is_financial(&txn, p.id).await?;
     if !next_statuses(from, financial).contains(&req.to) {
         let why = match (from, req.to) {
@@ -172,7 +172,7 @@ pub async fn record_step(
     };
     // The status is the guard: of two concurrent steps from the same status, one wins.
     let mut update = partnership::Entity::update_many()
-        .col_expr(partnership::Column::Status, Expr::value(req.to.as_str()))
+        .col_expr(partnership::Column::Status, Expr::value(req.to))
         .col_expr(
             partnership::Column::Version,
             Expr::col(partnership::Column::Version).add(1),
@@ -183,7 +183,7 @@ pub async fn record_step(
     }
     let moved = update
         .filter(partnership::Column::Id.eq(p.id))
-        .filter(partnership::Column::Status.eq(from.as_str()))
+        .filter(partnership::Column::Status.eq(from))
         .exec(&txn)
         .await?
         .rows_affected;
@@ -198,8 +198,8 @@ pub async fn record_step(
     }
     let step = partnership_step::ActiveModel {
         partnership_id: Set(p.id),
-        from_status: Set(from.as_str().to_owned()),
-        to_status: Set(req.to.as_str().to_owned()),
+        from_status: Set(StepOrigin(Some(from))),
+        to_status: Set(req.to),
         on_date: Set(on),
         minutes: Set(req.minutes.trim().to_owned()),
         documents: Set(serde_json::to_string(&req.documents).unwrap_or_else(|_| "[]".into())),

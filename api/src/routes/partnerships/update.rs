@@ -11,7 +11,7 @@ use super::{
 };
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::domain::{Bilingual, BilingualText, PartnershipKind, PartnershipStatus};
+use crate::domain::{Bilingual, BilingualText, PartnershipKind};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
@@ -78,7 +78,7 @@ pub async fn update_partnership(
     if current.version != expected {
         return Err(etag::stale());
     }
-    if !editable(PartnershipStatus::from_db(&current.status)) {
+    if !editable(current.status) {
         return Err(ApiError::Problem(
             ProblemCode::NotEditable,
             Text::new(
@@ -130,7 +130,7 @@ pub async fn update_partnership(
     m.starts_on = Set(starts);
     m.ends_on = Set(ends);
     if let Some(k) = body.kind {
-        m.kind = Set(k.as_str().to_owned());
+        m.kind = Set(k);
     }
     if let Some(o) = &body.objectives {
         m.objectives_ar = Set(o.ar.clone());

@@ -58,7 +58,7 @@ pub async fn list_coordinators(
         .into_iter()
         .map(|(t, u)| CoordinatorTermResponse {
             id: t.id,
-            seat: Seat::from_db(&t.seat),
+            seat: t.seat,
             user_id: t.user_id,
             name: u
                 .map(|u| Bilingual {

@@ -89,7 +89,7 @@ pub async fn check_parent(
                     Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
                 )
             })?;
-            if Some(pid) == own_id || parent.kind != PlatformKind::Thematic.as_str() {
+            if Some(pid) == own_id || parent.kind != PlatformKind::Thematic {
                 return Err(ApiError::field(
                     "/parent_id",
                     "invalid_parent",
@@ -133,7 +133,7 @@ pub async fn create_platform(
         )),
         name_ar: Set(name.ar),
         name_en: Set(name.en),
-        kind: Set(req.kind.as_str().to_owned()),
+        kind: Set(req.kind),
         parent_id: Set(req.parent_id),
         description_ar: Set(req.description.ar),
         description_en: Set(req.description.en),
@@ -144,11 +144,7 @@ pub async fn create_platform(
         launch_city_en: Set(req.launch_city.map(|c| c.en)),
         launch_attendance: Set(req.launch_attendance),
         launch_authority_count: Set(req.launch_authority_count),
-        status: Set(req
-            .status
-            .unwrap_or(PlatformStatus::Active)
-            .as_str()
-            .to_owned()),
+        status: Set(req.status.unwrap_or(PlatformStatus::Active)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

@@ -41,10 +41,10 @@ pub async fn list_platforms(
         select = select.filter(platform::Column::Id.gt(after));
     }
     if let Some(kind) = q.kind {
-        select = select.filter(platform::Column::Kind.eq(kind.as_str()));
+        select = select.filter(platform::Column::Kind.eq(kind));
     }
     if let Some(status) = q.status {
-        select = select.filter(platform::Column::Status.eq(status.as_str()));
+        select = select.filter(platform::Column::Status.eq(status));
     }
     if let Some(parent) = q.parent_id {
         select = select.filter(platform::Column::ParentId.eq(parent));

@@ -49,10 +49,10 @@ impl MemberResponse {
                 ar: u.name_ar,
                 en: u.name_en,
             },
-            gender: Gender::from_db(&u.gender),
+            gender: u.gender,
             job_title: u.job_title,
             local_authority: summary,
-            status: MembershipStatus::from_db(&m.status),
+            status: m.status,
             requested_at: m.requested_at,
             decided_at: m.decided_at,
             left_at: m.left_at,
@@ -139,7 +139,7 @@ pub async fn list_members(
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
     let mut select = membership::Entity::find()
         .filter(membership::Column::PlatformId.eq(platform.id))
-        .filter(membership::Column::Status.eq(status.as_str()));
+        .filter(membership::Column::Status.eq(status));
     if let Some(after) = page.after {
         select = select.filter(membership::Column::Id.gt(after));
     }
@@ -195,8 +195,7 @@ pub async fn request_membership(
     let platform = platform_or_404(&txn, id.into_inner()).await?;
     let saved = match load(&txn, platform.id, auth.id()).await? {
         Some(m)
-            if m.status == MembershipStatus::Active.as_str()
-                || m.status == MembershipStatus::Pending.as_str() =>
+            if m.status == MembershipStatus::Active || m.status == MembershipStatus::Pending =>
         {
             return Err(ApiError::Problem(
                 ProblemCode::AlreadyAMember,
@@ -209,7 +208,7 @@ pub async fn request_membership(
         Some(m) => {
             let before = m.clone();
             let mut am = m.into_active_model();
-            am.status = Set(MembershipStatus::Pending.as_str().to_owned());
+            am.status = Set(MembershipStatus::Pending);
             am.requested_at = Set(now);
             am.decided_at = Set(None);
             am.decided_by = Set(None);
@@ -226,7 +225,7 @@ pub async fn request_membership(
             let saved = membership::ActiveModel {
                 platform_id: Set(platform.id),
                 user_id: Set(auth.id()),
-                status: Set(MembershipStatus::Pending.as_str().to_owned()),
+                status: Set(MembershipStatus::Pending),
                 requested_at: Set(now),
                 decided_at: Set(None),
                 decided_by: Set(None),
@@ -261,7 +260,7 @@ async fn decide(
     let m = load(&txn, platform.id, user_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if m.status != MembershipStatus::Pending.as_str() {
+    if m.status != MembershipStatus::Pending {
         return Err(ApiError::Problem(
             ProblemCode::NotPending,
             Text::new(
@@ -273,7 +272,7 @@ async fn decide(
     let before = m.clone();
     let now = state.clock.now();
     let mut am = m.into_active_model();
-    am.status = Set(to.as_str().to_owned());
+    am.status = Set(to);
     am.decided_at = Set(Some(now));
     am.decided_by = Set(Some(auth.id()));
     let saved = am.update(&txn).await?;
@@ -374,9 +373,7 @@ pub async fn remove_membership(
     let m = load(&txn, platform.id, user_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if m.status != MembershipStatus::Active.as_str()
-        && m.status != MembershipStatus::Pending.as_str()
-    {
+    if m.status != MembershipStatus::Active && m.status != MembershipStatus::Pending {
         return Err(ApiError::Problem(
             ProblemCode::NotACurrentMember,
             Text::new(
@@ -387,7 +384,7 @@ pub async fn remove_membership(
     }
     let before = m.clone();
     let mut am = m.into_active_model();
-    am.status = Set(MembershipStatus::Left.as_str().to_owned());
+    am.status = Set(MembershipStatus::Left);
     am.left_at = Set(Some(now));
     let saved = am.update(&txn).await?;
     let mut entry = Entry::new("membership.leave", "membership", saved.id)

@@ -86,7 +86,7 @@ impl PlatformResponse {
                 ar: p.name_ar,
                 en: p.name_en,
             },
-            kind: PlatformKind::from_db(&p.kind),
+            kind: p.kind,
             parent_id: p.parent_id,
             description: BilingualText::new(p.description_ar, p.description_en),
             target_audience: BilingualText::new(p.audience_ar, p.audience_en),
@@ -94,7 +94,7 @@ impl PlatformResponse {
             launch_city,
             launch_attendance: p.launch_attendance,
             launch_authority_count: p.launch_authority_count,
-            status: PlatformStatus::from_db(&p.status),
+            status: p.status,
             member_count: counts.0,
             authority_count: counts.1,
             version: p.version,
@@ -128,7 +128,7 @@ pub async fn stats(
         .column_as(members, "members")
         .column_as(authorities, "authorities")
         .join(JoinType::InnerJoin, membership::Relation::User.def())
-        .filter(membership::Column::Status.eq(MembershipStatus::Active.as_str()))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .filter(membership::Column::PlatformId.is_in(platform_ids.iter().copied()))
         .group_by(membership::Column::PlatformId)
         .into_tuple()

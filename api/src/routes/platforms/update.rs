@@ -79,7 +79,7 @@ pub async fn update_platform(
     if current.version != expected {
         return Err(etag::stale());
     }
-    let kind = body.kind.unwrap_or(PlatformKind::from_db(&current.kind));
+    let kind = body.kind.unwrap_or(current.kind);
     let parent_id = body.parent_id.unwrap_or(current.parent_id);
     check_parent(&txn, kind, parent_id, Some(current.id)).await?;
     let platform_id = current.id;
@@ -100,7 +100,7 @@ pub async fn update_platform(
     m.name_en = Set(name.en);
     m.description_ar = Set(description.ar);
     m.description_en = Set(description.en);
-    m.kind = Set(kind.as_str().to_owned());
+    m.kind = Set(kind);
     m.parent_id = Set(parent_id);
     if let Some(slug) = body.slug {
         m.slug = Set(slug);
@@ -123,7 +123,7 @@ pub async fn update_platform(
         m.launch_authority_count = Set(Some(n));
     }
     if let Some(s) = body.status {
-        m.status = Set(s.as_str().to_owned());
+        m.status = Set(s);
     }
     m.version = Set(expected + 1);
     m.updated_at = Set(state.clock.now());

@@ -101,7 +101,7 @@ pub async fn create_paper(
         working_group_id: Set(req.working_group_id),
         search_text: Set(search_text(&title, &req.summary, &target)),
         target_body: Set(target.clone()),
-        status: Set(PaperStatus::Draft.as_str().to_owned()),
+        status: Set(PaperStatus::Draft),
         title_ar: Set(title.ar.clone()),
         title_en: Set(title.en.clone()),
         summary_ar: Set(req.summary.ar.clone()),

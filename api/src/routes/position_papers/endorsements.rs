@@ -54,9 +54,9 @@ pub struct EndorseRequest {
     pub statement: String,
 }
 
-fn endorsable(status: &str) -> bool {
+fn endorsable(status: PaperStatus) -> bool {
     matches!(
-        PaperStatus::from_db(status),
+        status,
         PaperStatus::Adopted | PaperStatus::Submitted | PaperStatus::Published
     )
 }
@@ -94,7 +94,7 @@ pub async fn endorse(
         ));
     };
     let req = body.into_inner()?;
-    if !endorsable(&paper.status) {
+    if !endorsable(paper.status) {
         return Err(ApiError::Problem(
             ProblemCode::NotEndorsable,
             Text::new(

@@ -54,7 +54,7 @@ pub async fn list_papers(
     let q = query.into_inner();
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
     let mut select = position_paper::Entity::find();
-    let published = position_paper::Column::Status.eq(PaperStatus::Published.as_str());
+    let published = position_paper::Column::Status.eq(PaperStatus::Published);
     match &auth {
         Some(a) if a.is_admin() => {}
         Some(a) => {
@@ -86,7 +86,7 @@ pub async fn list_papers(
         select = select.filter(position_paper::Column::WorkingGroupId.eq(g));
     }
     if let Some(s) = q.status {
-        select = select.filter(position_paper::Column::Status.eq(s.as_str()));
+        select = select.filter(position_paper::Column::Status.eq(s));
     }
     if let Some(author) = q.author_id {
         let by = position_paper_author::Entity::find()
@@ -139,7 +139,7 @@ pub async fn list_papers(
             topic_id: r.topic_id,
             working_group_id: r.working_group_id,
             target_body: r.target_body,
-            status: PaperStatus::from_db(&r.status),
+            status: r.status,
             title: Bilingual {
                 ar: r.title_ar,
                 en: r.title_en,
@@ -160,7 +160,7 @@ struct Row {
     topic_id: Option<i64>,
     working_group_id: Option<i64>,
     target_body: String,
-    status: String,
+    status: PaperStatus,
     title_ar: String,
     title_en: String,
     summary_ar: String,

@@ -196,7 +196,7 @@ pub async fn visible_paper(
 ) -> Result<(position_paper::Model, Standing), ApiError> {
     let paper = paper_or_404(db, id).await?;
     let s = standing(db, auth, &paper).await?;
-    if paper.status != PaperStatus::Published.as_str() && !s.sees_unpublished() {
+    if paper.status != PaperStatus::Published && !s.sees_unpublished() {
         return Err(ApiError::not_found());
     }
     Ok((paper, s))
@@ -211,7 +211,7 @@ pub async fn member_platforms(
         .select_only()
         .column(membership::Column::PlatformId)
         .filter(membership::Column::UserId.eq(user_id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active.as_str()))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .into_tuple::<i64>()
         .all(db)
         .await?;
@@ -295,7 +295,7 @@ pub async fn response(
         topic_id: p.topic_id,
         working_group_id: p.working_group_id,
         target_body: p.target_body,
-        status: PaperStatus::from_db(&p.status),
+        status: p.status,
         title: Bilingual {
             ar: p.title_ar,
             en: p.title_en,
@@ -381,7 +381,7 @@ pub async fn check_authors(
         .select_only()
         .column(membership::Column::UserId)
         .filter(membership::Column::PlatformId.eq(platform_id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active.as_str()))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .filter(membership::Column::UserId.is_in(ids.iter().copied()))
         .into_tuple::<i64>()
         .all(db)

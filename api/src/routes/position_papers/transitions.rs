@@ -110,7 +110,7 @@ pub async fn transition_paper(
         return Err(ApiError::forbidden());
     }
     let req = body.into_inner()?;
-    let from = PaperStatus::from_db(&paper.status);
+    let from = paper.status;
     let Some(may) = allowed(from, req.to) else {
         return Err(ApiError::Problem(
             ProblemCode::TransitionNotAllowed,
@@ -139,7 +139,7 @@ pub async fn transition_paper(
     }
     // The status is the guard: of two concurrent moves from the same status, one wins.
     let mut update = position_paper::Entity::update_many()
-        .col_expr(position_paper::Column::Status, Expr::value(req.to.as_str()))
+        .col_expr(position_paper::Column::Status, Expr::value(req.to))
         .col_expr(
             position_paper::Column::Version,
             Expr::col(position_paper::Column::Version).add(1),
@@ -150,7 +150,7 @@ pub async fn transition_paper(
     }
     let moved = update
         .filter(position_paper::Column::Id.eq(paper.id))
-        .filter(position_paper::Column::Status.eq(from.as_str()))
+        .filter(position_paper::Column::Status.eq(from))
         .exec(&txn)
         .await?
         .rows_affected;
@@ -165,8 +165,8 @@ pub async fn transition_paper(
     }
     let t = position_paper_transition::ActiveModel {
         paper_id: Set(paper.id),
-        from_status: Set(from.as_str().to_owned()),
-        to_status: Set(req.to.as_str().to_owned()),
+        from_status: Set(from),
+        to_status: Set(req.to),
         note: Set(req.note.trim().to_owned()),
         actor_id: Set(auth.id()),
         at: Set(now),
@@ -220,8 +220,8 @@ pub async fn list_transitions(
         .into_iter()
         .map(|t| TransitionResponse {
             id: t.id,
-            from: PaperStatus::from_db(&t.from_status),
-            to: PaperStatus::from_db(&t.to_status),
+            from: t.from_status,
+            to: t.to_status,
             note: t.note,
             actor_id: t.actor_id,
             at: t.at,

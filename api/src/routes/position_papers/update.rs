@@ -90,7 +90,7 @@ pub async fn update_paper(
     if current.version != expected {
         return Err(etag::stale());
     }
-    if current.status != PaperStatus::Draft.as_str() {
+    if current.status != PaperStatus::Draft {
         return Err(ApiError::Problem(
             ProblemCode::NotEditable,
             Text::new(

@@ -70,7 +70,7 @@ pub async fn create_task_force(
         target_members: Set(req.target_members),
         target_authorities: Set(req.target_authorities),
         max_members_per_authority: Set(req.max_members_per_authority),
-        status: Set(TaskForceStatus::Active.as_str().to_owned()),
+        status: Set(TaskForceStatus::Active),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

@@ -36,7 +36,7 @@ pub async fn list_task_forces(
         select = select.filter(task_force::Column::Id.gt(after));
     }
     if let Some(status) = q.status {
-        select = select.filter(task_force::Column::Status.eq(status.as_str()));
+        select = select.filter(task_force::Column::Status.eq(status));
     }
     if let Some(text) = q.q.as_deref().filter(|t| !search::fold(t).is_empty()) {
         select = select.filter(

@@ -104,7 +104,7 @@ pub fn to_response(t: task_force::Model, (members, authorities): (i64, i64)) -> 
         },
         mandate: BilingualText::new(t.mandate_ar, t.mandate_en),
         max_members_per_authority: t.max_members_per_authority,
-        status: TaskForceStatus::from_db(&t.status),
+        status: t.status,
         counts: Counts {
             target_members: t.target_members,
             target_authorities: t.target_authorities,

@@ -86,7 +86,7 @@ pub async fn update_task_force(
         m.max_members_per_authority = Set(v);
     }
     if let Some(s) = body.status {
-        m.status = Set(s.as_str().to_owned());
+        m.status = Set(s);
     }
     m.version = Set(expected + 1);
     m.updated_at = Set(state.clock.now());

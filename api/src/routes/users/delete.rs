@@ -39,7 +39,7 @@ pub async fn delete_user(
         .one(&txn)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if target.is_active && target.role == Role::Admin.as_str() {
+    if target.is_active && target.role == Role::Admin {
         ensure_other_admin(&txn, id).await?;
     }
     user::Entity::delete_by_id(id)

@@ -48,10 +48,10 @@ pub async fn list_users(
         select = select.filter(user::Column::Id.gt(after));
     }
     if let Some(role) = q.role {
-        select = select.filter(user::Column::Role.eq(role.as_str()));
+        select = select.filter(user::Column::Role.eq(role));
     }
     if let Some(gender) = q.gender {
-        select = select.filter(user::Column::Gender.eq(gender.as_str()));
+        select = select.filter(user::Column::Gender.eq(gender));
     }
     if let Some(a) = q.local_authority_id {
         select = select.filter(user::Column::LocalAuthorityId.eq(a));

@@ -41,8 +41,8 @@ impl From<local_authority::Model> for AuthoritySummary {
                 ar: a.name_ar,
                 en: a.name_en,
             },
-            kind: AuthorityKind::from_db(&a.kind),
-            region: Region::from_db(&a.region),
+            kind: a.kind,
+            region: a.region,
         }
     }
 }
@@ -78,11 +78,11 @@ impl UserResponse {
                 ar: u.name_ar,
                 en: u.name_en,
             },
-            gender: Gender::from_db(&u.gender),
+            gender: u.gender,
             local_authority: authority.map(AuthoritySummary::from),
             job_title: u.job_title,
-            locale: Locale::from_db(&u.locale),
-            role: Role::from_db(&u.role),
+            locale: u.locale,
+            role: u.role,
             is_active: u.is_active,
             email_verified: u.email_verified_at.is_some(),
             invitation_pending: u.password_hash.is_none(),
@@ -139,7 +139,7 @@ pub async fn check_authority(db: &impl ConnectionTrait, id: Option<i64>) -> Resu
 /// Refuses to leave the service without an active administrator.
 pub async fn ensure_other_admin(db: &impl ConnectionTrait, user_id: i64) -> Result<(), ApiError> {
     let others = user::Entity::find()
-        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::Role.eq(Role::Admin))
         .filter(user::Column::IsActive.eq(true))
         .filter(user::Column::Id.ne(user_id))
         .count(db)

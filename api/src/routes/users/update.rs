@@ -62,7 +62,7 @@ pub async fn update_user(
         .one(&txn)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let was_active_admin = current.is_active && current.role == Role::Admin.as_str();
+    let was_active_admin = current.is_active && current.role == Role::Admin;
     let stays_admin = req.role.is_none_or(|r| r == Role::Admin) && req.is_active != Some(false);
     if was_active_admin && !stays_admin {
         ensure_other_admin(&txn, current.id).await?;
@@ -81,7 +81,7 @@ pub async fn update_user(
         model.name_en = Set(name.en);
     }
     if let Some(g) = req.gender {
-        model.gender = Set(g.as_str().to_owned());
+        model.gender = Set(g);
     }
     if let Some(a) = req.local_authority_id {
         model.local_authority_id = Set(a);
@@ -90,10 +90,10 @@ pub async fn update_user(
         model.job_title = Set(Some(t.trim().to_owned()));
     }
     if let Some(l) = req.locale {
-        model.locale = Set(l.as_str().to_owned());
+        model.locale = Set(l);
     }
     if let Some(r) = req.role {
-        model.role = Set(r.as_str().to_owned());
+        model.role = Set(r);
     }
     if let Some(active) = req.is_active {
         model.is_active = Set(active);

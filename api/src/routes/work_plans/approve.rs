@@ -36,7 +36,7 @@ pub async fn approve_work_plan(
     let plan = plan_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
     let expected = etag::expected_version(&req)?;
-    if plan.status != WorkPlanStatus::Draft.as_str() {
+    if plan.status != WorkPlanStatus::Draft {
         return Err(ApiError::Problem(
             ProblemCode::TransitionNotAllowed,
             Text::new(
@@ -47,7 +47,7 @@ pub async fn approve_work_plan(
     }
     let written = work_plan::Entity::update_many()
         .set(work_plan::ActiveModel {
-            status: Set(WorkPlanStatus::Approved.as_str().to_owned()),
+            status: Set(WorkPlanStatus::Approved),
             approved_at: Set(Some(now)),
             approved_by: Set(Some(auth.id())),
             version: Set(expected + 1),

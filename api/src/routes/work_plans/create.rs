@@ -96,7 +96,7 @@ pub async fn create_work_plan(
         period: Set(req.period.trim().to_owned()),
         title_ar: Set(title.ar),
         title_en: Set(title.en),
-        status: Set(WorkPlanStatus::Draft.as_str().to_owned()),
+        status: Set(WorkPlanStatus::Draft),
         approved_at: Set(None),
         approved_by: Set(None),
         version: Set(1),

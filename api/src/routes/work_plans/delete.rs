@@ -29,7 +29,7 @@ pub async fn delete_work_plan(
     let txn = crate::db::begin(&state.db).await?;
     let plan = plan_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
-    if plan.status != WorkPlanStatus::Draft.as_str() {
+    if plan.status != WorkPlanStatus::Draft {
         return Err(ApiError::Problem(
             ProblemCode::NotDeletable,
             Text::new(

@@ -48,7 +48,7 @@ pub async fn list_work_plans(
         select = select.filter(work_plan::Column::Id.gt(after));
     }
     if let Some(status) = query.status {
-        select = select.filter(work_plan::Column::Status.eq(status.as_str()));
+        select = select.filter(work_plan::Column::Status.eq(status));
     }
     let rows = select
         .order_by_asc(work_plan::Column::Id)

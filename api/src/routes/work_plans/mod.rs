@@ -155,7 +155,7 @@ pub async fn responses(
                     ar: p.title_ar,
                     en: p.title_en,
                 },
-                status: WorkPlanStatus::from_db(&p.status),
+                status: p.status,
                 approved_at: p.approved_at,
                 axes: axes
                     .iter()

@@ -13,7 +13,7 @@ use super::workshop_or_404;
 use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::domain::{AttendanceMark, Bilingual, RegistrationStatus, WorkshopStatus};
+use crate::domain::{AttendanceMark, Bilingual, Gender, RegistrationStatus, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
@@ -87,16 +87,15 @@ async fn attendance_of(
             .into_iter()
             .map(|a| (a.id, a))
             .collect();
-    let count =
-        |s: RegistrationStatus| rows.iter().filter(|(r, _)| r.status == s.as_str()).count() as i64;
+    let count = |s: RegistrationStatus| rows.iter().filter(|(r, _)| r.status == s).count() as i64;
     let mut by_gender = ByGender::default();
     let mut by_authority: Vec<ByAuthority> = Vec::new();
     for (_, u) in rows
         .iter()
-        .filter(|(r, _)| r.status == RegistrationStatus::Attended.as_str())
+        .filter(|(r, _)| r.status == RegistrationStatus::Attended)
     {
         let Some(u) = u else { continue };
-        if u.gender == "female" {
+        if u.gender == Gender::Female {
             by_gender.female += 1
         } else {
             by_gender.male += 1
@@ -172,7 +171,7 @@ pub async fn record_attendance(
     require_manager(&txn, &auth, w.platform_id).await?;
     let req = body.into_inner()?;
     let open = matches!(
-        WorkshopStatus::from_db(&w.status),
+        w.status,
         WorkshopStatus::Scheduled | WorkshopStatus::Completed
     );
     if !open || now < w.starts_at {
@@ -199,7 +198,7 @@ pub async fn record_attendance(
     for (i, e) in req.entries.iter().enumerate() {
         let markable = regs.get(&e.user_id).is_some_and(|r| {
             matches!(
-                RegistrationStatus::from_db(&r.status),
+                r.status,
                 RegistrationStatus::Registered
                     | RegistrationStatus::Attended
                     | RegistrationStatus::NoShow
@@ -237,7 +236,7 @@ pub async fn record_attendance(
             continue;
         }
         registration::Entity::update_many()
-            .col_expr(registration::Column::Status, Expr::value(status.as_str()))
+            .col_expr(registration::Column::Status, Expr::value(status))
             .col_expr(registration::Column::UpdatedAt, Expr::value(now))
             .filter(registration::Column::Id.is_in(ids))
             .exec(&txn)
@@ -286,7 +285,7 @@ pub async fn check_in(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let w = workshop_or_404(&txn, id.into_inner()).await?;
-    if w.status != WorkshopStatus::Scheduled.as_str()
+    if w.status != WorkshopStatus::Scheduled
         || now < w.starts_at - chrono::Duration::hours(1)
         || now > w.ends_at
     {
@@ -312,7 +311,7 @@ pub async fn check_in(
         .await?
         .filter(|r| {
             matches!(
-                RegistrationStatus::from_db(&r.status),
+                r.status,
                 RegistrationStatus::Registered | RegistrationStatus::Attended
             )
         })
@@ -327,7 +326,7 @@ pub async fn check_in(
         })?;
     let before = r.clone();
     let mut am = r.into_active_model();
-    am.status = Set(RegistrationStatus::Attended.as_str().to_owned());
+    am.status = Set(RegistrationStatus::Attended);
     am.checked_in_at = Set(Some(now));
     am.updated_at = Set(now);
     let saved = am.update(&txn).await?;

@@ -43,7 +43,7 @@ pub async fn workshop_calendar(
 ) -> Result<HttpResponse, ApiError> {
     let w = workshop_or_404(&state.db, id.into_inner()).await?;
     let manager = manages(&state.db, auth.as_ref(), &w).await?;
-    if !manager && (w.status == WorkshopStatus::Draft.as_str() || !w.is_public) {
+    if !manager && (w.status == WorkshopStatus::Draft || !w.is_public) {
         return Err(ApiError::not_found());
     }
     let ev = mail::event(&state, &w, None);
@@ -70,7 +70,7 @@ pub async fn platform_calendar(
     let p = platform_or_404(&state.db, id.into_inner()).await?;
     let rows = workshop::Entity::find()
         .filter(workshop::Column::IsPublic.eq(true))
-        .filter(workshop::Column::Status.ne(WorkshopStatus::Draft.as_str()))
+        .filter(workshop::Column::Status.ne(WorkshopStatus::Draft))
         .filter(
             workshop::Column::Id.in_subquery(
                 Query::select()
@@ -113,9 +113,9 @@ pub async fn personal_calendar(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let statuses = [
-        RegistrationStatus::Registered.as_str(),
-        RegistrationStatus::Waitlisted.as_str(),
-        RegistrationStatus::Attended.as_str(),
+        RegistrationStatus::Registered,
+        RegistrationStatus::Waitlisted,
+        RegistrationStatus::Attended,
     ];
     let rows = registration::Entity::find()
         .find_also_related(workshop::Entity)

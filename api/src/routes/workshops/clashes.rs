@@ -39,7 +39,7 @@ fn overlapping(starts: DateTime<Utc>, ends: DateTime<Utc>, own: Option<i64>) -> 
     let mut c = Condition::all()
         .add(workshop::Column::StartsAt.lt(ends))
         .add(workshop::Column::EndsAt.gt(starts))
-        .add(workshop::Column::Status.ne(WorkshopStatus::Cancelled.as_str()));
+        .add(workshop::Column::Status.ne(WorkshopStatus::Cancelled));
     if let Some(id) = own {
         c = c.add(workshop::Column::Id.ne(id));
     }
@@ -117,8 +117,8 @@ pub async fn find(
     if let Some(id) = own {
         // People registered here who hold another overlapping registration.
         let active = [
-            RegistrationStatus::Registered.as_str(),
-            RegistrationStatus::Waitlisted.as_str(),
+            RegistrationStatus::Registered,
+            RegistrationStatus::Waitlisted,
         ];
         let people = sea_orm::sea_query::Query::select()
             .column(registration::Column::UserId)

@@ -254,11 +254,7 @@ pub async fn create_workshop(
         platform_id: Set(platform.id),
         topic_id: Set(req.topic_id),
         activity_id: Set(req.activity_id),
-        kind: Set(req
-            .kind
-            .unwrap_or(ActivityKind::SpecializedWorkshop)
-            .as_str()
-            .to_owned()),
+        kind: Set(req.kind.unwrap_or(ActivityKind::SpecializedWorkshop)),
         title_ar: Set(title.ar),
         title_en: Set(title.en),
         description_ar: Set(req.description.ar),
@@ -273,7 +269,7 @@ pub async fn create_workshop(
         registered_count: Set(0),
         registration_opens_at: Set(req.registration_opens_at),
         registration_closes_at: Set(req.registration_closes_at),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status),
         is_public: Set(req.is_public.unwrap_or(true)),
         check_in_code: Set(check_in_code()),
         sequence: Set(0),

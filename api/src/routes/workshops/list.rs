@@ -130,14 +130,14 @@ fn decode_result(r: &QueryResult) -> Result<Row<'_>, ApiError> {
 }
 
 impl<'r> Row<'r> {
-    fn summary(self) -> WorkshopSummary<'r> {
+    fn summary(self) -> Result<WorkshopSummary<'r>, ApiError> {
         let tz: Tz = self.time_zone.parse().unwrap_or(chrono_tz::Asia::Hebron);
-        WorkshopSummary {
+        Ok(WorkshopSummary {
             id: self.id,
             platform_id: self.platform_id,
             host_platform_ids: HostIds(self.host_ids),
             topic_id: self.topic_id,
-            kind: ActivityKind::from_db(self.kind),
+            kind: ActivityKind::from_stored(self.kind)?,
             title: TitleRef {
                 ar: self.title_ar,
                 en: self.title_en,
@@ -155,8 +155,8 @@ impl<'r> Row<'r> {
                 .capacity
                 .map(|c| std::cmp::max(c - self.registered_count, 0)),
             capacity: self.capacity,
-            status: WorkshopStatus::from_db(self.status),
-        }
+            status: WorkshopStatus::from_stored(self.status)?,
+        })
     }
 }
 
@@ -290,7 +290,10 @@ pub async fn list_workshops(
     } else {
         None
     };
-    let items = rows.into_iter().map(Row::summary).collect();
+    let items = rows
+        .into_iter()
+        .map(Row::summary)
+        .collect::<Result<Vec<_>, _>>()?;
     // Serialized once into a buffer sized for a typical page.
     let mut body = Vec::with_capacity(512 + 480 * limit as usize);
     serde_json::to_writer(&mut body, &WorkshopList { items, next_cursor })

@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 use entity::{user, workshop};
 use sea_orm::ConnectionTrait;
 
-use crate::domain::Locale;
+use crate::domain::{Locale, MailKind, WorkshopStatus};
 use crate::email::layout;
 use crate::error::ApiError;
 use crate::ics;
@@ -24,14 +24,14 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn code(self) -> &'static str {
+    fn code(self) -> MailKind {
         match self {
-            Kind::Confirmation => "workshop_confirmation",
-            Kind::Waitlisted => "workshop_waitlisted",
-            Kind::Promotion => "workshop_promotion",
-            Kind::Update => "workshop_update",
-            Kind::Cancellation => "workshop_cancellation",
-            Kind::Reminder => "workshop_reminder",
+            Kind::Confirmation => MailKind::WorkshopConfirmation,
+            Kind::Waitlisted => MailKind::WorkshopWaitlisted,
+            Kind::Promotion => MailKind::WorkshopPromotion,
+            Kind::Update => MailKind::WorkshopUpdate,
+            Kind::Cancellation => MailKind::WorkshopCancellation,
+            Kind::Reminder => MailKind::WorkshopReminder,
         }
     }
 
@@ -121,7 +121,7 @@ pub fn event(state: &AppState, w: &workshop::Model, attendee: Option<&str>) -> i
         starts_at: w.starts_at,
         ends_at: w.ends_at,
         time_zone: tz,
-        cancelled: w.status == "cancelled",
+        cancelled: w.status == WorkshopStatus::Cancelled,
         last_modified: w.updated_at,
         organizer: state
             .config
@@ -145,7 +145,7 @@ pub async fn notify(
     let now = state.clock.now();
     for u in recipients {
         let Some(to) = mailbox(u) else { continue };
-        let locale = Locale::from_db(&u.locale);
+        let locale = u.locale;
         let (subject, intro) = kind.texts(locale);
         let (title, when_label, where_label, name) = match locale {
             Locale::Ar => (&w.title_ar, "الموعد", "المكان", &u.name_ar),

@@ -305,7 +305,7 @@ pub async fn response(
         host_platform_ids: hosts,
         topic_id: w.topic_id,
         activity_id: w.activity_id,
-        kind: ActivityKind::from_db(&w.kind),
+        kind: w.kind,
         title: Bilingual {
             ar: w.title_ar,
             en: w.title_en,
@@ -325,7 +325,7 @@ pub async fn response(
         seats_left: w.capacity.map(|c| (c - w.registered_count).max(0)),
         registration_opens_at: w.registration_opens_at,
         registration_closes_at: w.registration_closes_at,
-        status: WorkshopStatus::from_db(&w.status),
+        status: w.status,
         is_public: w.is_public,
         agenda,
         experts,

@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, web};
 
 use super::{manages, response, workshop_or_404};
 use crate::auth::AuthUser;
+use crate::domain::WorkshopStatus;
 use crate::error::ApiError;
 use crate::etag;
 use crate::state::AppState;
@@ -22,7 +23,7 @@ pub async fn get_workshop(
 ) -> Result<HttpResponse, ApiError> {
     let w = workshop_or_404(&state.db, id.into_inner()).await?;
     let manager = manages(&state.db, auth.as_ref(), &w).await?;
-    if !manager && (w.status == "draft" || (!w.is_public && auth.is_none())) {
+    if !manager && (w.status == WorkshopStatus::Draft || (!w.is_public && auth.is_none())) {
         return Err(ApiError::not_found());
     }
     let body = response(&state.db, w, manager, Vec::new()).await?;

@@ -67,9 +67,9 @@ pub async fn active_registrants(
     workshop_id: i64,
     with_waitlist: bool,
 ) -> Result<Vec<user::Model>, ApiError> {
-    let mut statuses = vec![RegistrationStatus::Registered.as_str()];
+    let mut statuses = vec![RegistrationStatus::Registered];
     if with_waitlist {
-        statuses.push(RegistrationStatus::Waitlisted.as_str());
+        statuses.push(RegistrationStatus::Waitlisted);
     }
     Ok(registration::Entity::find()
         .find_also_related(user::Entity)
@@ -114,7 +114,7 @@ pub async fn promote_waitlisted(
         let Some((next, person)) = registration::Entity::find()
             .find_also_related(user::Entity)
             .filter(registration::Column::WorkshopId.eq(w.id))
-            .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted.as_str()))
+            .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted))
             .order_by_asc(registration::Column::QueuedAt)
             .order_by_asc(registration::Column::Id)
             .one(db)
@@ -125,7 +125,7 @@ pub async fn promote_waitlisted(
         let before = next.clone();
         let now = state.clock.now();
         let mut am = next.into_active_model();
-        am.status = Set(RegistrationStatus::Registered.as_str().to_owned());
+        am.status = Set(RegistrationStatus::Registered);
         am.updated_at = Set(now);
         let promoted = am.update(db).await?;
         Entry::new("registration.promote", "registration", promoted.id)
@@ -144,12 +144,12 @@ async fn position(
     db: &impl ConnectionTrait,
     r: &registration::Model,
 ) -> Result<Option<u64>, ApiError> {
-    if r.status != RegistrationStatus::Waitlisted.as_str() {
+    if r.status != RegistrationStatus::Waitlisted {
         return Ok(None);
     }
     let ahead = registration::Entity::find()
         .filter(registration::Column::WorkshopId.eq(r.workshop_id))
-        .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted.as_str()))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted))
         .filter(
             sea_orm::Condition::any()
                 .add(registration::Column::QueuedAt.lt(r.queued_at))
@@ -178,7 +178,7 @@ fn to_response(
             ar: u.name_ar.clone(),
             en: u.name_en.clone(),
         },
-        status: RegistrationStatus::from_db(&r.status),
+        status: r.status,
         waitlist_position: position,
         queued_at: r.queued_at,
         checked_in_at: r.checked_in_at,
@@ -241,7 +241,7 @@ pub async fn register(
             ),
         ));
     }
-    match WorkshopStatus::from_db(&w.status) {
+    match w.status {
         WorkshopStatus::Scheduled => {}
         WorkshopStatus::Cancelled => {
             return Err(conflict(
@@ -278,7 +278,7 @@ pub async fn register(
         RegistrationStatus::Registered
     };
     let saved = match existing {
-        Some(r) if r.status != RegistrationStatus::Cancelled.as_str() => {
+        Some(r) if r.status != RegistrationStatus::Cancelled => {
             return Err(conflict(
                 ProblemCode::AlreadyRegistered,
                 "Already registered for this workshop.",
@@ -288,7 +288,7 @@ pub async fn register(
         Some(r) => {
             let before = r.clone();
             let mut am = r.into_active_model();
-            am.status = Set(status.as_str().to_owned());
+            am.status = Set(status);
             am.queued_at = Set(now);
             am.registered_by = Set(Some(auth.id()));
             am.updated_at = Set(now);
@@ -304,7 +304,7 @@ pub async fn register(
             let saved = registration::ActiveModel {
                 workshop_id: Set(w.id),
                 user_id: Set(target),
-                status: Set(status.as_str().to_owned()),
+                status: Set(status),
                 queued_at: Set(now),
                 registered_by: Set(Some(auth.id())),
                 checked_in_at: Set(None),
@@ -372,7 +372,7 @@ pub async fn list_registrations(
         .find_also_related(user::Entity)
         .filter(registration::Column::WorkshopId.eq(w.id));
     if let Some(s) = query.status {
-        select = select.filter(registration::Column::Status.eq(s.as_str()));
+        select = select.filter(registration::Column::Status.eq(s));
     }
     if let Some(after) = page.after {
         select = select.filter(registration::Column::Id.gt(after));
@@ -388,7 +388,7 @@ pub async fn list_registrations(
         .select_only()
         .column(registration::Column::Id)
         .filter(registration::Column::WorkshopId.eq(w.id))
-        .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted.as_str()))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted))
         .order_by_asc(registration::Column::QueuedAt)
         .order_by_asc(registration::Column::Id)
         .into_tuple()
@@ -437,7 +437,7 @@ pub async fn cancel_registration(
         .one(&txn)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let was = RegistrationStatus::from_db(&r.status);
+    let was = r.status;
     if !matches!(
         was,
         RegistrationStatus::Registered | RegistrationStatus::Waitlisted
@@ -450,7 +450,7 @@ pub async fn cancel_registration(
     }
     let before = r.clone();
     let mut am = r.into_active_model();
-    am.status = Set(RegistrationStatus::Cancelled.as_str().to_owned());
+    am.status = Set(RegistrationStatus::Cancelled);
     am.updated_at = Set(now);
     let cancelled = am.update(&txn).await?;
     Entry::new("registration.cancel", "registration", cancelled.id)
@@ -460,7 +460,7 @@ pub async fn cancel_registration(
         .await?;
     if was == RegistrationStatus::Registered {
         set_count(&txn, &mut w, -1).await?;
-        if w.status == WorkshopStatus::Scheduled.as_str() {
+        if w.status == WorkshopStatus::Scheduled {
             promote_waitlisted(&txn, &state, &mut w, auth.id()).await?;
         }
     }

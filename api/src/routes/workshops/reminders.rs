@@ -15,7 +15,7 @@ pub async fn send_due(state: &AppState) -> Result<(), ApiError> {
     let now = state.clock.now();
     let horizon = now + chrono::Duration::hours(state.config.reminder_hours);
     let due = workshop::Entity::find()
-        .filter(workshop::Column::Status.eq(WorkshopStatus::Scheduled.as_str()))
+        .filter(workshop::Column::Status.eq(WorkshopStatus::Scheduled))
         .filter(workshop::Column::ReminderSentAt.is_null())
         .filter(workshop::Column::StartsAt.gt(now))
         .filter(workshop::Column::StartsAt.lte(horizon))

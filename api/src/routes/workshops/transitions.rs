@@ -50,7 +50,7 @@ pub async fn transition_workshop(
     let w = lock(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, w.platform_id).await?;
     let to = body.into_inner()?.to;
-    let from = WorkshopStatus::from_db(&w.status);
+    let from = w.status;
     let allowed = matches!(
         (from, to),
         (Draft, Scheduled) | (Draft, Cancelled) | (Scheduled, Cancelled)
@@ -73,7 +73,7 @@ pub async fn transition_workshop(
         ));
     }
     workshop::Entity::update_many()
-        .col_expr(workshop::Column::Status, Expr::value(to.as_str()))
+        .col_expr(workshop::Column::Status, Expr::value(to))
         .col_expr(
             workshop::Column::Sequence,
             Expr::col(workshop::Column::Sequence).add(1),
@@ -142,7 +142,7 @@ pub async fn put_minutes(
     let w = workshop_or_404(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, w.platform_id).await?;
     let req = body.into_inner()?;
-    if w.status != WorkshopStatus::Completed.as_str() {
+    if w.status != WorkshopStatus::Completed {
         return Err(ApiError::Problem(
             ProblemCode::TooEarly,
             Text::new(

@@ -95,7 +95,7 @@ pub async fn update_workshop(
         return Err(etag::stale());
     }
     if matches!(
-        WorkshopStatus::from_db(&w.status),
+        w.status,
         WorkshopStatus::Completed | WorkshopStatus::Cancelled
     ) {
         return Err(ApiError::Problem(
@@ -171,7 +171,7 @@ pub async fn update_workshop(
         ..Default::default()
     };
     if let Some(k) = body.kind {
-        m.kind = Set(k.as_str().to_owned());
+        m.kind = Set(k);
     }
     if let Some(t) = body.title.map(Bilingual::trimmed) {
         m.title_ar = Set(t.ar);
@@ -233,7 +233,7 @@ pub async fn update_workshop(
     if body.capacity.is_some() {
         promote_waitlisted(&txn, &state, &mut updated, auth.id()).await?;
     }
-    if (moved || place_changed) && updated.status == WorkshopStatus::Scheduled.as_str() {
+    if (moved || place_changed) && updated.status == WorkshopStatus::Scheduled {
         let people = active_registrants(&txn, updated.id, true).await?;
         mail::notify(&txn, &state, mail::Kind::Update, &updated, &people).await?;
     }

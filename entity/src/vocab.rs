@@ -1,0 +1,331 @@
+//! The closed vocabularies: statuses, kinds and roles. Each is stored as its snake_case text (no
+//! native enums, so SQLite and PostgreSQL agree), read back as the Rust enum, and an unknown
+//! stored value is a read error, never a default.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, EnumIter,
+            DeriveActiveEnum,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored and serialized form.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            /// Parses the stored form.
+            pub fn parse(value: &str) -> Option<Self> {
+                match value {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// Reads a stored value read outside the entity (a raw row); unknown is an error.
+            pub fn from_stored(value: &str) -> Result<Self, DbErr> {
+                Self::parse(value).ok_or_else(|| {
+                    DbErr::Type(format!("unknown {} {value:?}", stringify!($name)))
+                })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// What attendance records of a registered person: they came, or they did not.
+    AttendanceMark { Attended => "attended", NoShow => "no_show" }
+);
+
+impl AttendanceMark {
+    /// The registration status the mark sets.
+    pub fn status(self) -> RegistrationStatus {
+        match self {
+            AttendanceMark::Attended => RegistrationStatus::Attended,
+            AttendanceMark::NoShow => RegistrationStatus::NoShow,
+        }
+    }
+}
+
+text_enum!(
+    /// What a user may do across the whole service.
+    Role { Member => "member", Admin => "admin" }
+);
+
+text_enum!(
+    /// Recorded for gender-split reports.
+    Gender { Female => "female", Male => "male" }
+);
+
+text_enum!(
+    /// The language of a person's emails and, absent `Accept-Language`, of nothing else.
+    Locale { Ar => "ar", En => "en" }
+);
+
+text_enum!(
+    /// The legal kind of a local authority.
+    AuthorityKind {
+        Municipality => "municipality",
+        VillageCouncil => "village_council",
+        JointServicesCouncil => "joint_services_council",
+        UnionOfMunicipalities => "union_of_municipalities",
+    }
+);
+
+text_enum!(
+    /// Where an authority is: north, center or south of the West Bank, or Gaza.
+    Region { North => "north", Center => "center", South => "south", Gaza => "gaza" }
+);
+
+text_enum!(
+    /// Thematic platforms stand alone; regional ones are sub-platforms of a parent.
+    PlatformKind { Thematic => "thematic", Regional => "regional" }
+);
+
+text_enum!(
+    /// Where a platform is in its life.
+    PlatformStatus { Active => "active", Planned => "planned", Suspended => "suspended", Closed => "closed" }
+);
+
+text_enum!(
+    /// A membership's state: requested, then approved (active) or rejected; active members may leave.
+    MembershipStatus { Pending => "pending", Active => "active", Rejected => "rejected", Left => "left" }
+);
+
+text_enum!(
+    /// The two elected seats of a platform.
+    Seat { Coordinator => "coordinator", Deputy => "deputy" }
+);
+
+text_enum!(
+    /// A work plan is drafted, then approved.
+    WorkPlanStatus { Draft => "draft", Approved => "approved" }
+);
+
+text_enum!(
+    /// Whether a task force is working.
+    TaskForceStatus { Active => "active", Closed => "closed" }
+);
+
+text_enum!(
+    /// The kinds of activity in the programme's work plans.
+    ActivityKind {
+        LearningDay => "learning_day",
+        SpecializedWorkshop => "specialized_workshop",
+        BestPracticeConcept => "best_practice_concept",
+        JointActivity => "joint_activity",
+        PeerExchange => "peer_exchange",
+        Campaign => "campaign",
+        Training => "training",
+    }
+);
+
+text_enum!(
+    /// An activity's progress (as in the transition framework): planned → started → advanced →
+    /// completed, or cancelled.
+    ActivityStatus {
+        Planned => "planned",
+        Started => "started",
+        Advanced => "advanced",
+        Completed => "completed",
+        Cancelled => "cancelled",
+    }
+);
+
+text_enum!(
+    /// A workshop's state: draft → scheduled → completed, or cancelled.
+    WorkshopStatus { Draft => "draft", Scheduled => "scheduled", Completed => "completed", Cancelled => "cancelled" }
+);
+
+text_enum!(
+    /// A person's place at a workshop.
+    RegistrationStatus {
+        Registered => "registered",
+        Waitlisted => "waitlisted",
+        Cancelled => "cancelled",
+        Attended => "attended",
+        NoShow => "no_show",
+    }
+);
+
+text_enum!(
+    /// A position paper's state: draft → in_review → adopted → submitted → published, or
+    /// withdrawn before it is published.
+    PaperStatus {
+        Draft => "draft",
+        InReview => "in_review",
+        Adopted => "adopted",
+        Submitted => "submitted",
+        Published => "published",
+        Withdrawn => "withdrawn",
+    }
+);
+
+text_enum!(
+    /// The kind of a partnership agreement.
+    PartnershipKind {
+        Twinning => "twinning",
+        DecentralizedCooperation => "decentralized_cooperation",
+        Partnership => "partnership",
+    }
+);
+
+text_enum!(
+    /// A partnership agreement's lifecycle (from the decentralized-cooperation office's procedure):
+    /// consultation → drafting → council_deliberation → approved → signing → visa (only with
+    /// financial contributions) → in_force → renewed | amended | completed | terminated.
+    PartnershipStatus {
+        Consultation => "consultation",
+        Drafting => "drafting",
+        CouncilDeliberation => "council_deliberation",
+        Approved => "approved",
+        Signing => "signing",
+        Visa => "visa",
+        InForce => "in_force",
+        Renewed => "renewed",
+        Amended => "amended",
+        Completed => "completed",
+        Terminated => "terminated",
+    }
+);
+
+/// Where a recorded partnership step started: nowhere for the opening consultation (stored as
+/// the empty text), otherwise the status the agreement left.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, DeriveValueType)]
+#[sea_orm(value_type = "String")]
+pub struct StepOrigin(pub Option<PartnershipStatus>);
+
+impl std::str::FromStr for StepOrigin {
+    type Err = DbErr;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.is_empty() {
+            return Ok(StepOrigin(None));
+        }
+        PartnershipStatus::parse(s)
+            .map(|p| StepOrigin(Some(p)))
+            .ok_or_else(|| DbErr::Type(format!("unknown partnership status {s:?}")))
+    }
+}
+
+impl std::fmt::Display for StepOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.map_or("", PartnershipStatus::as_str))
+    }
+}
+
+text_enum!(
+    /// Who a party to an agreement is.
+    PartyKind {
+        LocalAuthority => "local_authority",
+        ForeignLocalAuthority => "foreign_local_authority",
+        NationalPartner => "national_partner",
+        InternationalPartner => "international_partner",
+    }
+);
+
+text_enum!(
+    /// What an emailed single-use token is for.
+    TokenPurpose {
+        PasswordReset => "password_reset",
+        EmailVerification => "email_verification",
+        Invitation => "invitation",
+    }
+);
+
+text_enum!(
+    /// Why a message is in the mail outbox.
+    MailKind {
+        WorkshopConfirmation => "workshop_confirmation",
+        WorkshopWaitlisted => "workshop_waitlisted",
+        WorkshopPromotion => "workshop_promotion",
+        WorkshopUpdate => "workshop_update",
+        WorkshopCancellation => "workshop_cancellation",
+        WorkshopReminder => "workshop_reminder",
+        PasswordReset => "password_reset",
+        EmailVerification => "email_verification",
+        Invitation => "invitation",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::ActiveEnum;
+
+    fn agree<T: ActiveEnum<Value = String> + Serialize + Copy>(
+        all: &[T],
+        text: fn(T) -> &'static str,
+    ) {
+        for v in all {
+            assert_eq!(v.to_value(), text(*v), "stored form");
+            assert_eq!(
+                serde_json::to_value(v).ok(),
+                Some(serde_json::Value::from(text(*v)))
+            );
+            assert!(
+                T::try_from_value(&format!("{}?", text(*v))).is_err(),
+                "unknown is an error"
+            );
+        }
+    }
+
+    #[test]
+    fn stored_serialized_and_named_forms_agree() {
+        agree(AttendanceMark::ALL, AttendanceMark::as_str);
+        agree(Role::ALL, Role::as_str);
+        agree(Gender::ALL, Gender::as_str);
+        agree(Locale::ALL, Locale::as_str);
+        agree(AuthorityKind::ALL, AuthorityKind::as_str);
+        agree(Region::ALL, Region::as_str);
+        agree(PlatformKind::ALL, PlatformKind::as_str);
+        agree(PlatformStatus::ALL, PlatformStatus::as_str);
+        agree(MembershipStatus::ALL, MembershipStatus::as_str);
+        agree(Seat::ALL, Seat::as_str);
+        agree(WorkPlanStatus::ALL, WorkPlanStatus::as_str);
+        agree(TaskForceStatus::ALL, TaskForceStatus::as_str);
+        agree(ActivityKind::ALL, ActivityKind::as_str);
+        agree(ActivityStatus::ALL, ActivityStatus::as_str);
+        agree(WorkshopStatus::ALL, WorkshopStatus::as_str);
+        agree(RegistrationStatus::ALL, RegistrationStatus::as_str);
+        agree(PaperStatus::ALL, PaperStatus::as_str);
+        agree(PartnershipKind::ALL, PartnershipKind::as_str);
+        agree(PartnershipStatus::ALL, PartnershipStatus::as_str);
+        agree(PartyKind::ALL, PartyKind::as_str);
+        agree(TokenPurpose::ALL, TokenPurpose::as_str);
+        agree(MailKind::ALL, MailKind::as_str);
+    }
+
+    #[test]
+    fn a_step_origin_is_empty_for_the_opening_or_a_known_status() {
+        assert_eq!("".parse::<StepOrigin>().ok(), Some(StepOrigin(None)));
+        assert_eq!(
+            "drafting".parse::<StepOrigin>().ok(),
+            Some(StepOrigin(Some(PartnershipStatus::Drafting)))
+        );
+        assert!("drafted".parse::<StepOrigin>().is_err());
+        assert_eq!(StepOrigin(None).to_string(), "");
+    }
+}
