@@ -1,24 +1,13 @@
 //! Who may do what on a platform. An admin may do everything; a coordinator or deputy (an open
 //! term) manages their own platform only; an active member takes part.
 
-use entity::{coordinator_term, membership, platform};
+use entity::{coordinator_term, membership};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::auth::AuthUser;
 use crate::domain::MembershipStatus;
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
-
-/// Loads a platform or answers 404.
-pub async fn platform_or_404(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> Result<platform::Model, ApiError> {
-    platform::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)
-}
 
 /// Whether the user holds an open coordinator or deputy term on the platform.
 pub async fn is_coordinator(

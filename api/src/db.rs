@@ -34,3 +34,18 @@ where
     }
     Ok(())
 }
+
+/// Loads a row by its id, or answers 404: the one way a handler turns a path id into a row.
+pub async fn find_or_404<E>(
+    db: &impl sea_orm::ConnectionTrait,
+    id: i64,
+) -> Result<E::Model, crate::error::ApiError>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    E::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(crate::error::ApiError::not_found)
+}

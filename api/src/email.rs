@@ -8,7 +8,7 @@ use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Config;
-use crate::domain::Locale;
+use crate::domain::{Locale, TokenPurpose};
 
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -117,11 +117,11 @@ fn escape(text: &str) -> String {
 pub fn action_email(
     to: Mailbox,
     locale: Locale,
-    kind: ActionEmail,
+    kind: TokenPurpose,
     name: &str,
     link: &str,
 ) -> Email {
-    let (subject, intro, button, outro) = kind.texts(locale);
+    let (subject, intro, button, outro) = action_texts(kind, locale);
     layout(
         to,
         locale,
@@ -186,48 +186,44 @@ pub fn layout(
     }
 }
 
-/// The single-use links the service mails.
-#[derive(Clone, Copy, Debug)]
-pub enum ActionEmail {
-    PasswordReset,
-    EmailVerification,
-    Invitation,
-}
-
-impl ActionEmail {
-    fn texts(self, locale: Locale) -> (&'static str, &'static str, &'static str, &'static str) {
-        match (self, locale) {
-            (ActionEmail::PasswordReset, Locale::Ar) => (
+/// The texts of a single-use link's email: subject, introduction, button and closing line.
+fn action_texts(
+    kind: TokenPurpose,
+    locale: Locale,
+) -> (&'static str, &'static str, &'static str, &'static str) {
+    {
+        match (kind, locale) {
+            (TokenPurpose::PasswordReset, Locale::Ar) => (
                 "إعادة تعيين كلمة المرور",
                 "تلقينا طلبًا لإعادة تعيين كلمة المرور لحسابك. يصلح الرابط التالي لمرة واحدة خلال ساعة.",
                 "تعيين كلمة مرور جديدة",
                 "إن لم تطلب ذلك فتجاهل هذه الرسالة.",
             ),
-            (ActionEmail::PasswordReset, Locale::En) => (
+            (TokenPurpose::PasswordReset, Locale::En) => (
                 "Reset your password",
                 "We received a request to reset your password. The link below works once, within an hour.",
                 "Set a new password",
                 "If you did not ask for this, ignore this message.",
             ),
-            (ActionEmail::EmailVerification, Locale::Ar) => (
+            (TokenPurpose::EmailVerification, Locale::Ar) => (
                 "تأكيد البريد الإلكتروني",
                 "يرجى تأكيد عنوان بريدك الإلكتروني بفتح الرابط التالي.",
                 "تأكيد البريد",
                 "إن لم تنشئ حسابًا فتجاهل هذه الرسالة.",
             ),
-            (ActionEmail::EmailVerification, Locale::En) => (
+            (TokenPurpose::EmailVerification, Locale::En) => (
                 "Confirm your email address",
                 "Please confirm your email address by opening the link below.",
                 "Confirm email",
                 "If you did not create an account, ignore this message.",
             ),
-            (ActionEmail::Invitation, Locale::Ar) => (
+            (TokenPurpose::Invitation, Locale::Ar) => (
                 "دعوة للانضمام إلى منصات تبادل الخبرات",
                 "تمت دعوتك للانضمام إلى منصات تبادل الخبرات بين الهيئات المحلية. اختر كلمة مرور لتفعيل حسابك.",
                 "تفعيل الحساب",
                 "يصلح الرابط لمرة واحدة خلال سبعة أيام.",
             ),
-            (ActionEmail::Invitation, Locale::En) => (
+            (TokenPurpose::Invitation, Locale::En) => (
                 "Your invitation to the experience-exchange platforms",
                 "You have been invited to the local authorities' experience-exchange platforms. Choose a password to activate your account.",
                 "Activate account",

@@ -481,11 +481,6 @@ const TASK_FORCES: &[TaskForceSeed] = &[
     },
 ];
 
-/// The folded search text of a platform.
-pub fn platform_search_text(name: (&str, &str), description: (&str, &str)) -> String {
-    search::fold_all([name.0, name.1, description.0, description.1])
-}
-
 /// Loads the programme's data unless it was loaded before.
 pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
     if seed_run::Entity::find_by_id(PROGRAMME_SEED.to_owned())
@@ -526,7 +521,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
             launch_attendance: Set(p.launch.as_ref().and_then(|l| l.attendance)),
             launch_authority_count: Set(p.launch_authorities),
             status: Set(PlatformStatus::Active),
-            search_text: Set(platform_search_text(p.name, p.description)),
+            search_text: Set(search::platform_search_text(p.name, p.description)),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),

@@ -162,7 +162,7 @@ impl Application {
             clock: Clock::default(),
             config: Arc::new(config),
         });
-        crate::outbox::spawn_worker(state.clone());
+        crate::services::outbox::spawn_worker(state.clone());
         let server = server(state.clone(), listener)?;
         tracing::info!(port, "listening");
         Ok(Application {

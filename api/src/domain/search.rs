@@ -63,6 +63,11 @@ pub fn like_pattern(query: &str) -> String {
     pattern
 }
 
+/// The folded search text of a platform.
+pub fn platform_search_text(name: (&str, &str), description: (&str, &str)) -> String {
+    fold_all([name.0, name.1, description.0, description.1])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,6 @@ pub mod elections;
 pub mod fallback;
 pub mod health;
 pub mod local_authorities;
-pub mod me;
 pub mod partnerships;
 pub mod platforms;
 pub mod position_papers;
@@ -15,6 +14,7 @@ pub mod search;
 pub mod task_forces;
 pub mod topics;
 pub mod users;
+pub mod views;
 pub mod work_plans;
 pub mod workshops;
 
@@ -28,7 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         scope::scope("/api/v1")
             .configure(workshops::configure)
             .configure(auth::configure)
-            .configure(me::configure)
+            .configure(users::me::configure)
             .configure(users::configure)
             .configure(local_authorities::configure)
             .configure(platforms::configure)

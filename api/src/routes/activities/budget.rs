@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Total, lines_of, totals};
-use crate::access::platform_or_404;
+use crate::db::find_or_404;
 use crate::domain::ActivityStatus;
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
@@ -67,7 +67,7 @@ pub async fn platform_budget(
     id: web::Path<i64>,
     query: web::Query<BudgetQuery>,
 ) -> Result<web::Json<PlatformBudget>, ApiError> {
-    let p = platform_or_404(&state.db, id.into_inner()).await?;
+    let p = find_or_404::<entity::platform::Entity>(&state.db, id.into_inner()).await?;
     let period = query.into_inner().period;
     let mut select = activity::Entity::find()
         .filter(activity::Column::Status.ne(ActivityStatus::Cancelled))

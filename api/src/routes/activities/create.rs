@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::routes::workshops::create_helpers::check_hosts;
+use crate::services::hosts::{self, check_hosts};
 use crate::state::AppState;
 
 /// A new activity of a working group.
@@ -88,10 +88,7 @@ pub async fn create_activity(
             )
         })?;
     require_manager(&txn, &auth, group.platform_id).await?;
-    let hosts = crate::routes::workshops::create_helpers::host_list(
-        group.platform_id,
-        &req.host_platform_ids,
-    );
+    let hosts = hosts::host_list(group.platform_id, &req.host_platform_ids);
     check_hosts(&txn, &hosts).await?;
     let title = req.title.trimmed();
     let saved = activity::ActiveModel {

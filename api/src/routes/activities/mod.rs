@@ -157,16 +157,6 @@ pub struct ActivityResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-pub async fn activity_or_404(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> Result<activity::Model, ApiError> {
-    activity::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)
-}
-
 /// Budget lines of stored rows (amounts were validated when written).
 pub fn lines_of(rows: &[budget_line::Model]) -> Vec<BudgetLine> {
     rows.iter()

@@ -5,7 +5,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ActivityResponse, activity_or_404, response, responses};
+use super::{ActivityResponse, response, responses};
+use crate::db::find_or_404;
 use crate::domain::{ActivityKind, ActivityStatus};
 use crate::error::ApiError;
 use crate::etag;
@@ -24,7 +25,7 @@ pub async fn get_activity(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let a = activity_or_404(&state.db, id.into_inner()).await?;
+    let a = find_or_404::<entity::activity::Entity>(&state.db, id.into_inner()).await?;
     let body = response(&state.db, a).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

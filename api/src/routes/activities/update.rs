@@ -5,16 +5,17 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{ActivityResponse, BudgetLineInput, Risk, activity_or_404, response, write_children};
+use super::{ActivityResponse, BudgetLineInput, Risk, response, write_children};
 use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::routes::workshops::create_helpers::check_hosts;
+use crate::services::hosts::{self, check_hosts};
 use crate::state::AppState;
 
 /// Fields to change; lists given replace the old ones.
@@ -61,14 +62,14 @@ pub async fn update_activity(
     body: ValidatedJson<UpdateActivityRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
-    let a = activity_or_404(&txn, id.into_inner()).await?;
+    let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, a.platform_id).await?;
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     let hosts = body
         .host_platform_ids
         .as_ref()
-        .map(|extra| crate::routes::workshops::create_helpers::host_list(a.platform_id, extra));
+        .map(|extra| hosts::host_list(a.platform_id, extra));
     if let Some(h) = &hosts {
         check_hosts(&txn, h).await?;
     }
@@ -116,7 +117,7 @@ pub async fn update_activity(
         body.budget_lines.as_deref(),
     )
     .await?;
-    let updated = activity_or_404(&txn, a.id).await?;
+    let updated = find_or_404::<entity::activity::Entity>(&txn, a.id).await?;
     let mut entry = Entry::new("activity.update", "activity", a.id)
         .updated(&a, &updated)
         .platform(a.platform_id);
@@ -168,7 +169,7 @@ pub async fn change_activity_status(
 ) -> Result<HttpResponse, ApiError> {
     use ActivityStatus::*;
     let txn = crate::db::begin(&state.db).await?;
-    let a = activity_or_404(&txn, id.into_inner()).await?;
+    let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, a.platform_id).await?;
     let req = body.into_inner()?;
     let from = a.status;
@@ -215,7 +216,7 @@ pub async fn change_activity_status(
         .filter(activity::Column::Id.eq(a.id))
         .exec(&txn)
         .await?;
-    let updated = activity_or_404(&txn, a.id).await?;
+    let updated = find_or_404::<entity::activity::Entity>(&txn, a.id).await?;
     Entry::new("activity.status", "activity", a.id)
         .updated(&a, &updated)
         .platform(a.platform_id)
@@ -244,7 +245,7 @@ pub async fn delete_activity(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
-    let a = activity_or_404(&txn, id.into_inner()).await?;
+    let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, a.platform_id).await?;
     if a.status != ActivityStatus::Planned {
         return Err(ApiError::Problem(

@@ -1,15 +1,14 @@
 use actix_web::{HttpResponse, post, web};
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 
-use super::action::{
-    EMAIL_VERIFICATION_TTL, TokenRequest, consume_action_token, issue_action_token,
-    send_action_email,
-};
+use super::model::TokenRequest;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::email::ActionEmail;
+use crate::domain::TokenPurpose;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
+use crate::services::mail::send_action_email;
+use crate::services::tokens::{EMAIL_VERIFICATION_TTL, consume_action_token, issue_action_token};
 use crate::state::AppState;
 
 /// Emails the caller a link that confirms their address (valid three days).
@@ -27,7 +26,7 @@ pub async fn request_email_verification(
         let token = issue_action_token(
             &txn,
             auth.id(),
-            ActionEmail::EmailVerification,
+            TokenPurpose::EmailVerification,
             EMAIL_VERIFICATION_TTL,
         )
         .await?;
@@ -35,7 +34,7 @@ pub async fn request_email_verification(
             &txn,
             &state,
             &auth.user,
-            ActionEmail::EmailVerification,
+            TokenPurpose::EmailVerification,
             &token,
         )
         .await?;
@@ -63,7 +62,7 @@ pub async fn confirm_email_verification(
     let u = consume_action_token(
         &txn,
         &body.into_inner()?.token,
-        ActionEmail::EmailVerification,
+        TokenPurpose::EmailVerification,
     )
     .await?;
     let before = u.clone();

@@ -1,13 +1,14 @@
 use actix_web::{post, web};
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 
-use super::action::{TokenPasswordRequest, consume_action_token};
-use super::session::{self, TokenResponse};
+use super::model::{TokenPasswordRequest, TokenResponse};
 use crate::audit::Entry;
 use crate::auth::password;
-use crate::email::ActionEmail;
+use crate::domain::TokenPurpose;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
+use crate::services::sessions;
+use crate::services::tokens::consume_action_token;
 use crate::state::AppState;
 
 /// Accepts an invitation: sets the password, confirms the email (the link proved it) and signs in.
@@ -25,7 +26,7 @@ pub async fn accept_invitation(
     let body = body.into_inner()?;
     let hash = password::hash(body.password).await?;
     let txn = crate::db::begin(&state.db).await?;
-    let u = consume_action_token(&txn, &body.token, ActionEmail::Invitation).await?;
+    let u = consume_action_token(&txn, &body.token, TokenPurpose::Invitation).await?;
     let id = u.id;
     let now = state.clock.now();
     let before = u.clone();
@@ -34,7 +35,7 @@ pub async fn accept_invitation(
     model.email_verified_at = Set(Some(now));
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
-    let tokens = session::issue(&txn, &state, id, None).await?;
+    let tokens = TokenResponse::from(sessions::issue(&txn, &state, id, None).await?);
     Entry::new("user.accept_invitation", "user", id)
         .updated(&before, &updated)
         .write(&txn, Some(id), now)

@@ -5,13 +5,14 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::session::{self, TokenResponse};
+use super::model::TokenResponse;
 use crate::audit::Entry;
 use crate::auth::password;
 use crate::domain;
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
+use crate::services::sessions;
 use crate::state::AppState;
 
 /// Credentials.
@@ -88,7 +89,7 @@ pub async fn login(
     };
     state.throttle.record_success(&email);
     let txn = crate::db::begin(&state.db).await?;
-    let tokens = session::issue(&txn, &state, user.id, None).await?;
+    let tokens = TokenResponse::from(sessions::issue(&txn, &state, user.id, None).await?);
     Entry::new("session.login", "user", user.id)
         .write(&txn, Some(user.id), state.clock.now())
         .await?;

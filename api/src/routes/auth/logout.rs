@@ -2,8 +2,8 @@ use actix_web::{HttpResponse, post, web};
 use entity::refresh_token;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
+use super::model::RefreshTokenRequest;
 use super::refresh::revoke_family;
-use super::session::RefreshTokenRequest;
 use crate::audit::Entry;
 use crate::auth::tokens;
 use crate::error::ApiError;

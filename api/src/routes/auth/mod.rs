@@ -1,13 +1,12 @@
 //! Login, refresh, logout, password reset, email verification and invitations.
 
-pub mod action;
 mod email_verification;
 mod invitation;
 mod login;
 mod logout;
+mod model;
 mod password_reset;
 mod refresh;
-pub mod session;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -5,17 +5,15 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::action::{
-    PASSWORD_RESET_TTL, TokenPasswordRequest, consume_action_token, issue_action_token,
-    send_action_email,
-};
+use super::model::TokenPasswordRequest;
 use crate::audit::Entry;
 use crate::auth::password;
-use crate::domain;
-use crate::email::ActionEmail;
+use crate::domain::{self, TokenPurpose};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::routes::users::revoke_sessions;
+use crate::services::mail::send_action_email;
+use crate::services::sessions::revoke_sessions;
+use crate::services::tokens::{PASSWORD_RESET_TTL, consume_action_token, issue_action_token};
 use crate::state::AppState;
 
 /// The account to reset.
@@ -49,8 +47,8 @@ pub async fn request_password_reset(
     if let Some(u) = found {
         let txn = crate::db::begin(&state.db).await?;
         let token =
-            issue_action_token(&txn, u.id, ActionEmail::PasswordReset, PASSWORD_RESET_TTL).await?;
-        send_action_email(&txn, &state, &u, ActionEmail::PasswordReset, &token).await?;
+            issue_action_token(&txn, u.id, TokenPurpose::PasswordReset, PASSWORD_RESET_TTL).await?;
+        send_action_email(&txn, &state, &u, TokenPurpose::PasswordReset, &token).await?;
         Entry::new("user.password_reset_request", "user", u.id)
             .write(&txn, None, state.clock.now())
             .await?;
@@ -74,7 +72,7 @@ pub async fn confirm_password_reset(
     let body = body.into_inner()?;
     let hash = password::hash(body.password).await?;
     let txn = crate::db::begin(&state.db).await?;
-    let u = consume_action_token(&txn, &body.token, ActionEmail::PasswordReset).await?;
+    let u = consume_action_token(&txn, &body.token, TokenPurpose::PasswordReset).await?;
     let id = u.id;
     let before = u.clone();
     let now = state.clock.now();

@@ -2,12 +2,13 @@ use actix_web::{post, web};
 use entity::{refresh_token, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use super::session::{self, RefreshTokenRequest, TokenResponse};
+use super::model::{RefreshTokenRequest, TokenResponse};
 use crate::audit::Entry;
 use crate::auth::tokens;
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
+use crate::services::sessions;
 use crate::state::AppState;
 
 fn invalid_refresh() -> ApiError {
@@ -93,7 +94,9 @@ pub async fn refresh(
     if !active {
         return Err(invalid_refresh());
     }
-    let tokens = session::issue(&txn, &state, current.user_id, Some(current.family)).await?;
+    let tokens = TokenResponse::from(
+        sessions::issue(&txn, &state, current.user_id, Some(current.family)).await?,
+    );
     Entry::new("session.refresh", "user", current.user_id)
         .write(&txn, Some(current.user_id), now)
         .await?;

@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{Phase, election_or_404, phase, window_closed};
+use super::{Phase, phase, window_closed};
 use crate::access::is_active_member;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::Seat;
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
@@ -53,7 +54,7 @@ pub async fn cast_ballot(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let e = election_or_404(&txn, id.into_inner()).await?;
+    let e = find_or_404::<entity::election::Entity>(&txn, id.into_inner()).await?;
     if !is_active_member(&txn, auth.id(), e.platform_id).await? {
         return Err(ApiError::Problem(
             ProblemCode::NotAMember,

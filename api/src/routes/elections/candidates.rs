@@ -5,10 +5,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{ElectionResponse, Phase, election_or_404, election_response, phase, window_closed};
+use super::{ElectionResponse, Phase, election_response, phase, window_closed};
 use crate::access::is_active_member;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::Seat;
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
@@ -44,7 +45,7 @@ pub async fn nominate(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let e = election_or_404(&txn, id.into_inner()).await?;
+    let e = find_or_404::<entity::election::Entity>(&txn, id.into_inner()).await?;
     if !is_active_member(&txn, auth.id(), e.platform_id).await? {
         return Err(ApiError::Problem(
             ProblemCode::NotAMember,
@@ -118,7 +119,7 @@ pub async fn accept_nomination(
     let (election_id, candidate_id) = path.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let e = election_or_404(&txn, election_id).await?;
+    let e = find_or_404::<entity::election::Entity>(&txn, election_id).await?;
     let c = election_candidate::Entity::find_by_id(candidate_id)
         .one(&txn)
         .await?

@@ -10,9 +10,10 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{ElectionResponse, election_response, election_responses};
-use crate::access::{platform_or_404, require_manager};
+use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::error::{ApiError, FieldError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
@@ -95,7 +96,7 @@ pub async fn create_election(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let platform = platform_or_404(&txn, id.into_inner()).await?;
+    let platform = find_or_404::<entity::platform::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, platform.id).await?;
     let req = body.into_inner()?;
     check_windows(&req, now)?;
@@ -173,7 +174,7 @@ pub async fn list_elections(
     id: web::Path<i64>,
     query: web::Query<ListElectionsQuery>,
 ) -> Result<web::Json<ElectionList>, ApiError> {
-    let platform = platform_or_404(&state.db, id.into_inner()).await?;
+    let platform = find_or_404::<entity::platform::Entity>(&state.db, id.into_inner()).await?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut select = election::Entity::find().filter(election::Column::PlatformId.eq(platform.id));
     if let Some(after) = page.after {

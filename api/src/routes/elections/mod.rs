@@ -94,16 +94,6 @@ pub struct ElectionResponse {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn election_or_404(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> Result<election::Model, ApiError> {
-    election::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)
-}
-
 pub async fn candidates_of(
     db: &impl ConnectionTrait,
     election_id: i64,

@@ -1,6 +1,7 @@
 use actix_web::{get, web};
 
-use super::{ElectionResponse, election_or_404, election_response};
+use super::{ElectionResponse, election_response};
+use crate::db::find_or_404;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -16,7 +17,7 @@ pub async fn get_election(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<web::Json<ElectionResponse>, ApiError> {
-    let e = election_or_404(&state.db, id.into_inner()).await?;
+    let e = find_or_404::<entity::election::Entity>(&state.db, id.into_inner()).await?;
     Ok(web::Json(
         election_response(&state.db, e, state.clock.now()).await?,
     ))

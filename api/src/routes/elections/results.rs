@@ -10,13 +10,14 @@ use sea_orm::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{Phase, candidates_of, election_or_404, phase};
+use super::{Phase, candidates_of, phase};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{Bilingual, Seat};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
-use crate::routes::platforms::member_counts;
+use crate::services::platform_stats::member_counts;
 use crate::state::AppState;
 
 /// One candidate's count.
@@ -191,7 +192,7 @@ pub async fn get_results(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<web::Json<ElectionResults>, ApiError> {
-    let e = election_or_404(&state.db, id.into_inner()).await?;
+    let e = find_or_404::<entity::election::Entity>(&state.db, id.into_inner()).await?;
     Ok(web::Json(
         results_of(&state.db, e, state.clock.now()).await?,
     ))
@@ -216,7 +217,7 @@ pub async fn certify(
     auth.require_admin()?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let e = election_or_404(&txn, id.into_inner()).await?;
+    let e = find_or_404::<entity::election::Entity>(&txn, id.into_inner()).await?;
     if phase(&e, now) != Phase::Closed {
         return Err(ApiError::Problem(
             ProblemCode::ResultsNotReady,
@@ -277,7 +278,7 @@ pub async fn certify(
         .insert(&txn)
         .await?;
     }
-    let certified = election_or_404(&txn, e.id).await?;
+    let certified = find_or_404::<entity::election::Entity>(&txn, e.id).await?;
     Entry::new("election.certify", "election", e.id)
         .platform(e.platform_id)
         .updated(&e, &certified)

@@ -282,17 +282,6 @@ fn not_manager() -> ApiError {
     )
 }
 
-/// Loads an agreement or answers 404.
-pub async fn partnership_or_404(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> Result<partnership::Model, ApiError> {
-    partnership::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)
-}
-
 /// Checked parties: authorities exist and appear once, names where needed, at least two
 /// parties and at least one of the union's authorities. Answers the names to store.
 pub async fn check_parties(

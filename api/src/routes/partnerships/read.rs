@@ -1,7 +1,8 @@
 use actix_web::{HttpResponse, get, web};
 
-use super::{partnership_or_404, response};
+use super::response;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::error::ApiError;
 use crate::etag;
 use crate::state::AppState;
@@ -18,7 +19,7 @@ pub async fn get_partnership(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = partnership_or_404(&state.db, id.into_inner()).await?;
+    let p = find_or_404::<entity::partnership::Entity>(&state.db, id.into_inner()).await?;
     let body = response(&state.db, p).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

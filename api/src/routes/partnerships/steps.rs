@@ -9,11 +9,12 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{
-    DocumentLink, StepResponse, is_financial, next_statuses, partnership_or_404, require_manager,
-    response, step_response,
+    DocumentLink, StepResponse, is_financial, next_statuses, require_manager, response,
+    step_response,
 };
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{PartnershipStatus, StepOrigin};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
@@ -70,7 +71,7 @@ pub async fn record_step(
     let txn = crate::db::begin(&state.db).await?;
     require_manager(&txn, &auth).await?;
     let req = body.into_inner()?;
-    let p = partnership_or_404(&txn, id.into_inner()).await?;
+    let p = find_or_404::<entity::partnership::Entity>(&txn, id.into_inner()).await?;
     crate::db::ensure_room(
         &txn,
         partnership_step::Entity::find().filter(partnership_step::Column::PartnershipId.eq(p.id)),
@@ -209,7 +210,7 @@ pub async fn record_step(
     }
     .insert(&txn)
     .await?;
-    let updated = partnership_or_404(&txn, p.id).await?;
+    let updated = find_or_404::<entity::partnership::Entity>(&txn, p.id).await?;
     Entry::new("partnership.step", "partnership", p.id)
         .updated(&p, &updated)
         .field("step", step_json(&step))
@@ -259,7 +260,7 @@ pub async fn list_steps(
     id: web::Path<i64>,
     query: web::Query<ListStepsQuery>,
 ) -> Result<web::Json<StepList>, ApiError> {
-    let p = partnership_or_404(&state.db, id.into_inner()).await?;
+    let p = find_or_404::<entity::partnership::Entity>(&state.db, id.into_inner()).await?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut select =
         partnership_step::Entity::find().filter(partnership_step::Column::PartnershipId.eq(p.id));

@@ -6,11 +6,12 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{
-    PartyInput, check_dates, check_parties, editable, list_json, partnership_or_404,
-    require_manager, response, search_text, write_parties,
+    PartyInput, check_dates, check_parties, editable, list_json, require_manager, response,
+    search_text, write_parties,
 };
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{Bilingual, BilingualText, PartnershipKind};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
@@ -73,7 +74,7 @@ pub async fn update_partnership(
     let txn = crate::db::begin(&state.db).await?;
     require_manager(&txn, &auth).await?;
     let body = body.into_inner()?;
-    let current = partnership_or_404(&txn, id.into_inner()).await?;
+    let current = find_or_404::<entity::partnership::Entity>(&txn, id.into_inner()).await?;
     let expected = etag::expected_version(&req)?;
     if current.version != expected {
         return Err(etag::stale());
@@ -157,7 +158,7 @@ pub async fn update_partnership(
     if let (Some(parties), Some(names)) = (&body.parties, names) {
         write_parties(&txn, current.id, parties, names, true).await?;
     }
-    let updated = partnership_or_404(&txn, current.id).await?;
+    let updated = find_or_404::<entity::partnership::Entity>(&txn, current.id).await?;
     let mut entry =
         Entry::new("partnership.update", "partnership", current.id).updated(&current, &updated);
     if let Some(p) = &body.parties {

@@ -4,7 +4,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::access::platform_or_404;
+use crate::db::find_or_404;
 use crate::domain::{Bilingual, Seat};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -45,7 +45,7 @@ pub async fn list_coordinators(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<web::Json<CoordinatorsResponse>, ApiError> {
-    let platform = platform_or_404(&state.db, id.into_inner()).await?;
+    let platform = find_or_404::<entity::platform::Entity>(&state.db, id.into_inner()).await?;
     let rows = coordinator_term::Entity::find()
         .find_also_related(user::Entity)
         .filter(coordinator_term::Column::PlatformId.eq(platform.id))

@@ -6,15 +6,15 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{PlatformResponse, response};
-use crate::access::platform_or_404;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
+use crate::domain::search::platform_search_text;
 use crate::domain::{Bilingual, BilingualText, PlatformKind, PlatformStatus};
 use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::seed::platform_search_text;
 use crate::state::AppState;
 
 /// A new platform. A regional platform names its parent.
@@ -82,13 +82,15 @@ pub async fn check_parent(
             ),
         )),
         (PlatformKind::Regional, Some(pid)) => {
-            let parent = platform_or_404(db, pid).await.map_err(|_| {
-                ApiError::field(
-                    "/parent_id",
-                    "not_found",
-                    Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
-                )
-            })?;
+            let parent = find_or_404::<entity::platform::Entity>(db, pid)
+                .await
+                .map_err(|_| {
+                    ApiError::field(
+                        "/parent_id",
+                        "not_found",
+                        Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
+                    )
+                })?;
             if Some(pid) == own_id || parent.kind != PlatformKind::Thematic {
                 return Err(ApiError::field(
                     "/parent_id",

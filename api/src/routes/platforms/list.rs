@@ -5,10 +5,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{PlatformList, PlatformResponse, stats};
+use super::{PlatformList, PlatformResponse};
 use crate::domain::{PlatformKind, PlatformStatus, search};
 use crate::error::ApiError;
 use crate::pagination::PageRequest;
+use crate::services::platform_stats::stats;
 use crate::state::AppState;
 
 /// Filters and paging for the list of platforms.

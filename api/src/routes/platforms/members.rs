@@ -10,15 +10,16 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::stats;
-use crate::access::{is_coordinator, platform_or_404, require_manager};
+use crate::access::{is_coordinator, require_manager};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{Bilingual, Gender, MembershipStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
-use crate::routes::users::AuthoritySummary;
+use crate::routes::views::AuthoritySummary;
+use crate::services::platform_stats::member_counts;
 use crate::state::AppState;
 
 /// A member (or applicant) of a platform, with their authority.
@@ -81,18 +82,6 @@ pub struct ListMembersQuery {
     pub status: Option<MembershipStatus>,
 }
 
-/// Active members and distinct authorities of one platform.
-pub async fn member_counts(
-    db: &impl ConnectionTrait,
-    platform_id: i64,
-) -> Result<(i64, i64), ApiError> {
-    Ok(stats(db, &[platform_id])
-        .await?
-        .get(&platform_id)
-        .copied()
-        .unwrap_or((0, 0)))
-}
-
 async fn load(
     db: &impl ConnectionTrait,
     platform_id: i64,
@@ -130,7 +119,7 @@ pub async fn list_members(
     id: web::Path<i64>,
     query: web::Query<ListMembersQuery>,
 ) -> Result<web::Json<MemberList>, ApiError> {
-    let platform = platform_or_404(&state.db, id.into_inner()).await?;
+    let platform = find_or_404::<entity::platform::Entity>(&state.db, id.into_inner()).await?;
     let q = query.into_inner();
     let status = q.status.unwrap_or(MembershipStatus::Active);
     if status != MembershipStatus::Active {
@@ -192,7 +181,7 @@ pub async fn request_membership(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let platform = platform_or_404(&txn, id.into_inner()).await?;
+    let platform = find_or_404::<entity::platform::Entity>(&txn, id.into_inner()).await?;
     let saved = match load(&txn, platform.id, auth.id()).await? {
         Some(m)
             if m.status == MembershipStatus::Active || m.status == MembershipStatus::Pending =>
@@ -255,7 +244,7 @@ async fn decide(
     to: MembershipStatus,
 ) -> Result<MemberResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
-    let platform = platform_or_404(&txn, platform_id).await?;
+    let platform = find_or_404::<entity::platform::Entity>(&txn, platform_id).await?;
     require_manager(&txn, auth, platform.id).await?;
     let m = load(&txn, platform.id, user_id)
         .await?
@@ -366,7 +355,7 @@ pub async fn remove_membership(
     let (platform_id, user_id) = path.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let platform = platform_or_404(&txn, platform_id).await?;
+    let platform = find_or_404::<entity::platform::Entity>(&txn, platform_id).await?;
     if user_id != auth.id() {
         require_manager(&txn, &auth, platform.id).await?;
     }

@@ -8,21 +8,14 @@ mod members;
 mod read;
 mod update;
 
-use std::collections::HashMap;
-
-use entity::{membership, platform, user};
-use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait,
-};
+use entity::platform;
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::domain::{Bilingual, BilingualText, MembershipStatus, PlatformKind, PlatformStatus};
+use crate::domain::{Bilingual, BilingualText, PlatformKind, PlatformStatus};
 use crate::error::ApiError;
-
-pub use members::member_counts;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list_platforms)
@@ -111,38 +104,12 @@ pub struct PlatformList {
     pub next_cursor: Option<String>,
 }
 
-/// Active members and distinct authorities of several platforms, in one query.
-pub async fn stats(
-    db: &impl ConnectionTrait,
-    platform_ids: &[i64],
-) -> Result<HashMap<i64, (i64, i64)>, ApiError> {
-    if platform_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let members: Expr = Func::count(Expr::col((membership::Entity, membership::Column::Id))).into();
-    let authorities: Expr =
-        Func::count_distinct(Expr::col((user::Entity, user::Column::LocalAuthorityId))).into();
-    let rows: Vec<(i64, i64, i64)> = membership::Entity::find()
-        .select_only()
-        .column(membership::Column::PlatformId)
-        .column_as(members, "members")
-        .column_as(authorities, "authorities")
-        .join(JoinType::InnerJoin, membership::Relation::User.def())
-        .filter(membership::Column::Status.eq(MembershipStatus::Active))
-        .filter(membership::Column::PlatformId.is_in(platform_ids.iter().copied()))
-        .group_by(membership::Column::PlatformId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|(id, m, a)| (id, (m, a))).collect())
-}
-
 /// One platform with its counts.
 pub async fn response(
     db: &impl ConnectionTrait,
     p: platform::Model,
 ) -> Result<PlatformResponse, ApiError> {
-    let counts = stats(db, &[p.id])
+    let counts = crate::services::platform_stats::stats(db, &[p.id])
         .await?
         .get(&p.id)
         .copied()

@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 
 use super::response;
-use crate::access::platform_or_404;
+use crate::db::find_or_404;
 use crate::error::ApiError;
 use crate::etag;
 use crate::state::AppState;
@@ -18,7 +18,7 @@ pub async fn get_platform(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = platform_or_404(&state.db, id.into_inner()).await?;
+    let p = find_or_404::<entity::platform::Entity>(&state.db, id.into_inner()).await?;
     let body = response(&state.db, p).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

@@ -7,14 +7,14 @@ use validator::Validate;
 
 use super::create::check_parent;
 use super::response;
-use crate::access::platform_or_404;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
+use crate::domain::search::platform_search_text;
 use crate::domain::{Bilingual, BilingualText, PlatformKind, PlatformStatus};
 use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
-use crate::seed::platform_search_text;
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay as they are.
@@ -75,7 +75,7 @@ pub async fn update_platform(
     let expected = etag::expected_version(&req)?;
     let body = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
-    let current = platform_or_404(&txn, id.into_inner()).await?;
+    let current = find_or_404::<entity::platform::Entity>(&txn, id.into_inner()).await?;
     if current.version != expected {
         return Err(etag::stale());
     }
@@ -138,7 +138,7 @@ pub async fn update_platform(
     if written != 1 {
         return Err(etag::stale());
     }
-    let updated = platform_or_404(&txn, platform_id).await?;
+    let updated = find_or_404::<entity::platform::Entity>(&txn, platform_id).await?;
     Entry::new("platform.update", "platform", platform_id)
         .platform(platform_id)
         .updated(&current, &updated)

@@ -6,9 +6,10 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{PaperBody, check_authors, check_links, response, search_text};
-use crate::access::{is_active_member, is_coordinator, platform_or_404};
+use crate::access::{is_active_member, is_coordinator};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{Bilingual, BilingualText, PaperStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
@@ -69,13 +70,15 @@ pub async fn create_paper(
     let txn = crate::db::begin(&state.db).await?;
     crate::access::require_some_standing(&txn, &auth).await?;
     let req = body.into_inner()?;
-    let platform = platform_or_404(&txn, req.platform_id).await.map_err(|_| {
-        ApiError::field(
-            "/platform_id",
-            "not_found",
-            Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
-        )
-    })?;
+    let platform = find_or_404::<entity::platform::Entity>(&txn, req.platform_id)
+        .await
+        .map_err(|_| {
+            ApiError::field(
+                "/platform_id",
+                "not_found",
+                Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
+            )
+        })?;
     let member = is_active_member(&txn, auth.id(), platform.id).await?;
     if !(auth.is_admin() || member || is_coordinator(&txn, auth.id(), platform.id).await?) {
         return Err(ApiError::Problem(

@@ -15,7 +15,7 @@ use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
-use crate::routes::users::AuthoritySummary;
+use crate::routes::views::AuthoritySummary;
 use crate::state::AppState;
 
 /// A local authority's endorsement.

@@ -28,6 +28,7 @@ use validator::Validate;
 
 use crate::access::{coordinated_platforms, is_active_member, is_coordinator};
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{Bilingual, BilingualText, MembershipStatus, PaperStatus, search};
 use crate::error::ApiError;
 use crate::i18n::Text;
@@ -115,17 +116,6 @@ pub struct PaperSummary {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// Loads a paper or answers 404.
-pub async fn paper_or_404(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> Result<position_paper::Model, ApiError> {
-    position_paper::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)
-}
-
 async fn is_author(
     db: &impl ConnectionTrait,
     paper_id: i64,
@@ -194,7 +184,7 @@ pub async fn visible_paper(
     auth: Option<&AuthUser>,
     id: i64,
 ) -> Result<(position_paper::Model, Standing), ApiError> {
-    let paper = paper_or_404(db, id).await?;
+    let paper = find_or_404::<entity::position_paper::Entity>(db, id).await?;
     let s = standing(db, auth, &paper).await?;
     if paper.status != PaperStatus::Published && !s.sees_unpublished() {
         return Err(ApiError::not_found());

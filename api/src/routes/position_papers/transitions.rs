@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{Standing, paper_or_404, response, visible_paper};
+use super::{Standing, response, visible_paper};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::PaperStatus;
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
@@ -174,7 +175,7 @@ pub async fn transition_paper(
     }
     .insert(&txn)
     .await?;
-    let updated = paper_or_404(&txn, paper.id).await?;
+    let updated = find_or_404::<entity::position_paper::Entity>(&txn, paper.id).await?;
     Entry::new("position_paper.transition", "position_paper", paper.id)
         .updated(&paper, &updated)
         .platform(paper.platform_id)

@@ -5,11 +5,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{
-    PaperBody, check_authors, check_links, paper_or_404, response, search_text, visible_paper,
-};
+use super::{PaperBody, check_authors, check_links, response, search_text, visible_paper};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{Bilingual, BilingualText, PaperStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
@@ -191,7 +190,7 @@ pub async fn update_paper(
             .await?;
         }
     }
-    let updated = paper_or_404(&txn, current.id).await?;
+    let updated = find_or_404::<entity::position_paper::Entity>(&txn, current.id).await?;
     let mut entry = Entry::new("position_paper.update", "position_paper", current.id)
         .updated(&current, &updated)
         .platform(current.platform_id);

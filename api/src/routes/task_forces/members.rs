@@ -9,15 +9,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::task_force_or_404;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::Bilingual;
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
-use crate::routes::users::AuthoritySummary;
+use crate::routes::views::AuthoritySummary;
 use crate::state::AppState;
 
 /// A member of a task force and the authority they represent.
@@ -57,7 +57,7 @@ pub async fn list_task_force_members(
     id: web::Path<i64>,
     query: web::Query<ListTaskForceMembersQuery>,
 ) -> Result<web::Json<TaskForceMemberList>, ApiError> {
-    let tf = task_force_or_404(&state.db, id.into_inner()).await?;
+    let tf = find_or_404::<entity::task_force::Entity>(&state.db, id.into_inner()).await?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut select = task_force_member::Entity::find()
         .find_also_related(user::Entity)
@@ -146,7 +146,7 @@ pub async fn add_task_force_member(
     if touched == 0 {
         return Err(ApiError::not_found());
     }
-    let tf = task_force_or_404(&txn, tf_id).await?;
+    let tf = find_or_404::<entity::task_force::Entity>(&txn, tf_id).await?;
     let member = user::Entity::find_by_id(user_id)
         .one(&txn)
         .await?

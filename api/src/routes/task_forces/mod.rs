@@ -129,16 +129,6 @@ pub async fn response(
     Ok(to_response(t, c))
 }
 
-pub async fn task_force_or_404(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> Result<task_force::Model, ApiError> {
-    task_force::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)
-}
-
 pub fn search_text(name: &Bilingual, mandate: &BilingualText) -> String {
     crate::domain::search::fold_all([
         name.ar.as_str(),

@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 
-use super::{response, task_force_or_404};
+use super::response;
+use crate::db::find_or_404;
 use crate::error::ApiError;
 use crate::etag;
 use crate::state::AppState;
@@ -17,7 +18,7 @@ pub async fn get_task_force(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let t = task_force_or_404(&state.db, id.into_inner()).await?;
+    let t = find_or_404::<entity::task_force::Entity>(&state.db, id.into_inner()).await?;
     let body = response(&state.db, t).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

@@ -5,9 +5,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{response, search_text, task_force_or_404};
+use super::{response, search_text};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{Bilingual, BilingualText, TaskForceStatus};
 use crate::error::ApiError;
 use crate::etag;
@@ -59,7 +60,7 @@ pub async fn update_task_force(
     let expected = etag::expected_version(&req)?;
     let body = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
-    let current = task_force_or_404(&txn, id.into_inner()).await?;
+    let current = find_or_404::<entity::task_force::Entity>(&txn, id.into_inner()).await?;
     let task_force_id = current.id;
     let name = body.name.map(Bilingual::trimmed).unwrap_or(Bilingual {
         ar: current.name_ar.clone(),
@@ -100,7 +101,7 @@ pub async fn update_task_force(
     if written != 1 {
         return Err(etag::stale());
     }
-    let updated = task_force_or_404(&txn, task_force_id).await?;
+    let updated = find_or_404::<entity::task_force::Entity>(&txn, task_force_id).await?;
     Entry::new("task_force.update", "task_force", task_force_id)
         .updated(&before, &updated)
         .write(&txn, Some(auth.id()), updated.updated_at)
@@ -126,7 +127,7 @@ pub async fn delete_task_force(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let txn = crate::db::begin(&state.db).await?;
-    let current = task_force_or_404(&txn, id.into_inner()).await?;
+    let current = find_or_404::<entity::task_force::Entity>(&txn, id.into_inner()).await?;
     task_force::Entity::delete_by_id(current.id)
         .exec(&txn)
         .await

@@ -4,11 +4,7 @@ mod read;
 mod update;
 mod working_group;
 
-use entity::topic;
-use sea_orm::{ConnectionTrait, EntityTrait};
 use utoipa_actix_web::service_config::ServiceConfig;
-
-use crate::error::ApiError;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(read::get_topic)
@@ -18,11 +14,4 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(working_group::put_working_group)
         .service(working_group::add_working_group_member)
         .service(working_group::remove_working_group_member);
-}
-
-pub async fn topic_or_404(db: &impl ConnectionTrait, id: i64) -> Result<topic::Model, ApiError> {
-    topic::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)
 }

@@ -1,8 +1,8 @@
 use actix_web::{get, web};
 
-use super::topic_or_404;
+use crate::db::find_or_404;
 use crate::error::ApiError;
-use crate::routes::work_plans::TopicResponse;
+use crate::routes::views::TopicResponse;
 use crate::state::AppState;
 
 /// One topic (public).
@@ -18,6 +18,8 @@ pub async fn get_topic(
     id: web::Path<i64>,
 ) -> Result<web::Json<TopicResponse>, ApiError> {
     Ok(web::Json(
-        topic_or_404(&state.db, id.into_inner()).await?.into(),
+        find_or_404::<entity::topic::Entity>(&state.db, id.into_inner())
+            .await?
+            .into(),
     ))
 }

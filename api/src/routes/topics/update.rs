@@ -8,14 +8,16 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::topic_or_404;
 use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{Bilingual, search};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::routes::work_plans::{TopicResponse, bump_version, renumber};
+use crate::routes::views::TopicResponse;
+use crate::routes::work_plans::bump_version;
+use crate::services::work_plans::renumber;
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay as they are. Use the plan's reorder to change ranks.
@@ -45,11 +47,11 @@ pub async fn update_topic(
 ) -> Result<web::Json<TopicResponse>, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let t = topic_or_404(&txn, id.into_inner()).await?;
+    let t = find_or_404::<entity::topic::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, t.platform_id).await?;
     let req = body.into_inner()?;
     if let Some(axis) = req.axis_id {
-        crate::routes::work_plans::check_axis(&txn, t.work_plan_id, axis).await?;
+        crate::services::work_plans::check_axis(&txn, t.work_plan_id, axis).await?;
     }
     bump_version(&txn, t.work_plan_id, None, now).await?;
     let before = t.clone();
@@ -87,7 +89,7 @@ pub async fn delete_topic(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let t = topic_or_404(&txn, id.into_inner()).await?;
+    let t = find_or_404::<entity::topic::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, t.platform_id).await?;
     bump_version(&txn, t.work_plan_id, None, now).await?;
     topic::Entity::delete_by_id(t.id)

@@ -10,15 +10,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::topic_or_404;
 use crate::access::{is_active_member, require_manager};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{Bilingual, search};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::routes::users::AuthoritySummary;
+use crate::routes::views::AuthoritySummary;
 use crate::state::AppState;
 
 /// A member of a working group.
@@ -163,7 +163,7 @@ pub async fn get_working_group(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<web::Json<WorkingGroupResponse>, ApiError> {
-    let t = topic_or_404(&state.db, id.into_inner()).await?;
+    let t = find_or_404::<entity::topic::Entity>(&state.db, id.into_inner()).await?;
     let g = group_of(&state.db, t.id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -201,7 +201,7 @@ pub async fn put_working_group(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let t: topic::Model = topic_or_404(&txn, id.into_inner()).await?;
+    let t: topic::Model = find_or_404::<entity::topic::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, t.platform_id).await?;
     let req = body.into_inner()?;
     if let Some(lead) = req.lead_user_id {
@@ -287,7 +287,7 @@ pub async fn add_working_group_member(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let t = topic_or_404(&txn, id.into_inner()).await?;
+    let t = find_or_404::<entity::topic::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, t.platform_id).await?;
     let user_id = body.into_inner()?.user_id;
     let g = group_of(&txn, t.id)
@@ -335,7 +335,7 @@ pub async fn remove_working_group_member(
 ) -> Result<HttpResponse, ApiError> {
     let (topic_id, user_id) = path.into_inner();
     let txn = crate::db::begin(&state.db).await?;
-    let t = topic_or_404(&txn, topic_id).await?;
+    let t = find_or_404::<entity::topic::Entity>(&txn, topic_id).await?;
     if user_id != auth.id() {
         require_manager(&txn, &auth, t.platform_id).await?;
     }

@@ -8,11 +8,11 @@ use validator::Validate;
 use super::{UserResponse, check_authority, find_with_authority, search_text};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::domain::{self, Bilingual, Gender, Locale, Role};
-use crate::email::ActionEmail;
+use crate::domain::{self, Bilingual, Gender, Locale, Role, TokenPurpose};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::routes::auth::action::{INVITATION_TTL, issue_action_token, send_action_email};
+use crate::services::mail::send_action_email;
+use crate::services::tokens::{INVITATION_TTL, issue_action_token};
 use crate::state::AppState;
 
 /// A person to invite. They receive an email with a link to choose their password.
@@ -81,8 +81,8 @@ pub async fn create_user(
     .insert(&txn)
     .await?;
     let token =
-        issue_action_token(&txn, created.id, ActionEmail::Invitation, INVITATION_TTL).await?;
-    send_action_email(&txn, &state, &created, ActionEmail::Invitation, &token).await?;
+        issue_action_token(&txn, created.id, TokenPurpose::Invitation, INVITATION_TTL).await?;
+    send_action_email(&txn, &state, &created, TokenPurpose::Invitation, &token).await?;
     Entry::new("user.create", "user", created.id)
         .created(&created)
         .write(&txn, Some(auth.id()), now)

@@ -3,18 +3,20 @@
 mod create;
 mod delete;
 mod list;
+pub mod me;
 mod read;
 mod update;
 
 use entity::{local_authority, user};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::domain::{AuthorityKind, Bilingual, Gender, Locale, Region, Role, search};
+use crate::domain::{Bilingual, Gender, Locale, Role, search};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
+use crate::routes::views::AuthoritySummary;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list_users)
@@ -22,29 +24,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(read::get_user)
         .service(update::update_user)
         .service(delete::delete_user);
-}
-
-/// The authority a user belongs to, as shown beside the user.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuthoritySummary {
-    pub id: i64,
-    pub name: Bilingual,
-    pub kind: AuthorityKind,
-    pub region: Region,
-}
-
-impl From<local_authority::Model> for AuthoritySummary {
-    fn from(a: local_authority::Model) -> Self {
-        AuthoritySummary {
-            id: a.id,
-            name: Bilingual {
-                ar: a.name_ar,
-                en: a.name_en,
-            },
-            kind: a.kind,
-            region: a.region,
-        }
-    }
 }
 
 /// A user as the API shows it. Password hashes and tokens are never part of it.
@@ -153,20 +132,5 @@ pub async fn ensure_other_admin(db: &impl ConnectionTrait, user_id: i64) -> Resu
             ),
         ));
     }
-    Ok(())
-}
-
-/// Ends every session of a user (all refresh-token families).
-pub async fn revoke_sessions(db: &impl ConnectionTrait, user_id: i64) -> Result<(), ApiError> {
-    use entity::refresh_token;
-    refresh_token::Entity::update_many()
-        .set(refresh_token::ActiveModel {
-            revoked_at: Set(Some(chrono::Utc::now())),
-            ..Default::default()
-        })
-        .filter(refresh_token::Column::UserId.eq(user_id))
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
     Ok(())
 }

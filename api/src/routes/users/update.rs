@@ -5,15 +5,13 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{
-    UserResponse, check_authority, ensure_other_admin, find_with_authority, revoke_sessions,
-    search_text,
-};
+use super::{UserResponse, check_authority, ensure_other_admin, find_with_authority, search_text};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, Gender, Locale, Role};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
+use crate::services::sessions::revoke_sessions;
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay as they are. `local_authority_id: null` detaches.

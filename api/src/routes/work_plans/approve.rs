@@ -2,10 +2,11 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use entity::work_plan;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use super::{plan_or_404, response};
+use super::response;
 use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::WorkPlanStatus;
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
@@ -33,7 +34,7 @@ pub async fn approve_work_plan(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let plan = plan_or_404(&txn, id.into_inner()).await?;
+    let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
     let expected = etag::expected_version(&req)?;
     if plan.status != WorkPlanStatus::Draft {
@@ -62,7 +63,7 @@ pub async fn approve_work_plan(
     if written != 1 {
         return Err(etag::stale());
     }
-    let approved = plan_or_404(&txn, plan.id).await?;
+    let approved = find_or_404::<entity::work_plan::Entity>(&txn, plan.id).await?;
     Entry::new("work_plan.approve", "work_plan", plan.id)
         .updated(&plan, &approved)
         .platform(plan.platform_id)

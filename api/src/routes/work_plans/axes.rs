@@ -6,10 +6,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{bump_version, plan_or_404, response};
+use super::{bump_version, response};
 use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::Bilingual;
 use crate::error::ApiError;
 use crate::etag;
@@ -40,7 +41,7 @@ pub async fn add_axis(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let plan = plan_or_404(&txn, id.into_inner()).await?;
+    let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
     let name = body.into_inner()?.name.trimmed();
     bump_version(&txn, plan.id, None, now).await?;
@@ -74,7 +75,11 @@ pub async fn add_axis(
         .platform(plan.platform_id)
         .write(&txn, Some(auth.id()), now)
         .await?;
-    let body = response(&txn, plan_or_404(&txn, plan.id).await?).await?;
+    let body = response(
+        &txn,
+        find_or_404::<entity::work_plan::Entity>(&txn, plan.id).await?,
+    )
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header(etag::header(body.version))

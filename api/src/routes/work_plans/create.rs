@@ -6,9 +6,10 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{WorkPlanResponse, response};
-use crate::access::{platform_or_404, require_manager};
+use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{Bilingual, WorkPlanStatus, search};
 use crate::error::ApiError;
 use crate::etag;
@@ -69,7 +70,7 @@ pub async fn create_work_plan(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let platform = platform_or_404(&txn, id.into_inner()).await?;
+    let platform = find_or_404::<entity::platform::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, platform.id).await?;
     let req = body.into_inner()?;
     if let Some((i, _)) = req

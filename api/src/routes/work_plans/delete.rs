@@ -2,10 +2,10 @@ use actix_web::{HttpResponse, delete, web};
 use entity::work_plan;
 use sea_orm::EntityTrait;
 
-use super::plan_or_404;
 use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::WorkPlanStatus;
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
@@ -27,7 +27,7 @@ pub async fn delete_work_plan(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
-    let plan = plan_or_404(&txn, id.into_inner()).await?;
+    let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
     if plan.status != WorkPlanStatus::Draft {
         return Err(ApiError::Problem(

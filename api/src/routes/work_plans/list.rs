@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{WorkPlanResponse, responses};
-use crate::access::platform_or_404;
+use crate::db::find_or_404;
 use crate::domain::WorkPlanStatus;
 use crate::error::ApiError;
 use crate::pagination::PageRequest;
@@ -40,7 +40,7 @@ pub async fn list_work_plans(
     id: web::Path<i64>,
     query: web::Query<ListWorkPlansQuery>,
 ) -> Result<web::Json<WorkPlanList>, ApiError> {
-    let platform = platform_or_404(&state.db, id.into_inner()).await?;
+    let platform = find_or_404::<entity::platform::Entity>(&state.db, id.into_inner()).await?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut select =
         work_plan::Entity::find().filter(work_plan::Column::PlatformId.eq(platform.id));

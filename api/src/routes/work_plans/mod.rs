@@ -19,8 +19,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::{Bilingual, WorkPlanStatus};
 use crate::error::ApiError;
-
-pub use topics::{check_axis, renumber};
+use crate::routes::views::TopicResponse;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create::create_work_plan)
@@ -48,34 +47,6 @@ pub struct AxisResponse {
     pub id: i64,
     pub rank: i32,
     pub name: Bilingual,
-}
-
-/// A ranked topic.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TopicResponse {
-    pub id: i64,
-    pub work_plan_id: i64,
-    pub platform_id: i64,
-    /// 1 is the highest priority; unique within the plan.
-    pub rank: i32,
-    pub axis_id: Option<i64>,
-    pub title: Bilingual,
-}
-
-impl From<topic::Model> for TopicResponse {
-    fn from(t: topic::Model) -> Self {
-        TopicResponse {
-            id: t.id,
-            work_plan_id: t.work_plan_id,
-            platform_id: t.platform_id,
-            rank: t.rank,
-            axis_id: t.axis_id,
-            title: Bilingual {
-                ar: t.title_ar,
-                en: t.title_en,
-            },
-        }
-    }
 }
 
 /// A work plan with its axes, ranked topics and warnings. `version` is its `ETag`.
@@ -113,13 +84,6 @@ pub fn warnings(topic_count: usize) -> Vec<Warning> {
             en: format!("A work plan usually has 4 to 5 main topics; this one has {topic_count}."),
         },
     }]
-}
-
-pub async fn plan_or_404(db: &impl ConnectionTrait, id: i64) -> Result<work_plan::Model, ApiError> {
-    work_plan::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)
 }
 
 /// Plans with their axes and topics, in two queries for the whole set.

@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 
-use super::{plan_or_404, response};
+use super::response;
+use crate::db::find_or_404;
 use crate::error::ApiError;
 use crate::etag;
 use crate::state::AppState;
@@ -17,7 +18,7 @@ pub async fn get_work_plan(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let plan = plan_or_404(&state.db, id.into_inner()).await?;
+    let plan = find_or_404::<entity::work_plan::Entity>(&state.db, id.into_inner()).await?;
     let body = response(&state.db, plan).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

@@ -1,23 +1,24 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use entity::{topic, work_plan_axis};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use entity::topic;
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{bump_version, plan_or_404, response};
+use super::{bump_version, response};
 use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{Bilingual, search};
 use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
+use crate::services::work_plans::{check_axis, renumber};
 use crate::state::AppState;
 
 /// A new topic, appended as the lowest priority (reorder to move it).
@@ -28,33 +29,6 @@ pub struct AddTopicRequest {
     pub title: Bilingual,
     /// An axis of the same plan.
     pub axis_id: Option<i64>,
-}
-
-/// 422 unless the axis belongs to the plan.
-pub async fn check_axis(
-    db: &impl ConnectionTrait,
-    plan_id: i64,
-    axis_id: Option<i64>,
-) -> Result<(), ApiError> {
-    let Some(axis_id) = axis_id else {
-        return Ok(());
-    };
-    let found = work_plan_axis::Entity::find_by_id(axis_id)
-        .one(db)
-        .await?
-        .is_some_and(|a| a.work_plan_id == plan_id);
-    if found {
-        Ok(())
-    } else {
-        Err(ApiError::field(
-            "/axis_id",
-            "unknown_axis",
-            Text::new(
-                "not an axis of this work plan",
-                "ليس محورًا في خطة العمل هذه",
-            ),
-        ))
-    }
 }
 
 /// Adds a topic to a work plan (the platform's managers). More than 5 topics is a warning.
@@ -73,7 +47,7 @@ pub async fn add_topic(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let plan = plan_or_404(&txn, id.into_inner()).await?;
+    let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
     let req = body.into_inner()?;
     let title = req.title.trimmed();
@@ -115,7 +89,11 @@ pub async fn add_topic(
         .platform(plan.platform_id)
         .write(&txn, Some(auth.id()), now)
         .await?;
-    let body = response(&txn, plan_or_404(&txn, plan.id).await?).await?;
+    let body = response(
+        &txn,
+        find_or_404::<entity::work_plan::Entity>(&txn, plan.id).await?,
+    )
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header(etag::header(body.version))
@@ -130,31 +108,6 @@ pub struct ReorderTopicsRequest {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_items = 1, max_items = 100)]
     pub topic_ids: Vec<i64>,
-}
-
-/// Gives topics the ranks 1..n in the order of `ids`. Ranks are unique per plan, so they are
-/// first moved out of the way, then set.
-pub async fn renumber(
-    db: &impl ConnectionTrait,
-    plan_id: i64,
-    ids: &[i64],
-) -> Result<(), ApiError> {
-    topic::Entity::update_many()
-        .col_expr(
-            topic::Column::Rank,
-            Expr::col(topic::Column::Rank).add(100_000),
-        )
-        .filter(topic::Column::WorkPlanId.eq(plan_id))
-        .exec(db)
-        .await?;
-    for (i, id) in ids.iter().enumerate() {
-        topic::Entity::update_many()
-            .col_expr(topic::Column::Rank, Expr::value(i as i32 + 1))
-            .filter(topic::Column::Id.eq(*id))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Reorders a plan's topics (the platform's managers), with `If-Match`.
@@ -177,7 +130,7 @@ pub async fn reorder_topics(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let plan = plan_or_404(&txn, id.into_inner()).await?;
+    let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
     let ids = body.into_inner()?.topic_ids;
     let expected = etag::expected_version(&req)?;
@@ -209,7 +162,11 @@ pub async fn reorder_topics(
         .field("topic_ids", &ids)
         .write(&txn, Some(auth.id()), now)
         .await?;
-    let body = response(&txn, plan_or_404(&txn, plan.id).await?).await?;
+    let body = response(
+        &txn,
+        find_or_404::<entity::work_plan::Entity>(&txn, plan.id).await?,
+    )
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

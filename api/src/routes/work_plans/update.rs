@@ -5,10 +5,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{plan_or_404, response};
+use super::response;
 use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::Bilingual;
 use crate::error::ApiError;
 use crate::etag;
@@ -52,7 +53,7 @@ pub async fn update_work_plan(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let plan = plan_or_404(&txn, id.into_inner()).await?;
+    let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, plan.platform_id).await?;
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
@@ -78,7 +79,7 @@ pub async fn update_work_plan(
     if written != 1 {
         return Err(etag::stale());
     }
-    let updated = plan_or_404(&txn, plan.id).await?;
+    let updated = find_or_404::<entity::work_plan::Entity>(&txn, plan.id).await?;
     Entry::new("work_plan.update", "work_plan", plan.id)
         .updated(&plan, &updated)
         .platform(plan.platform_id)

@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::workshop_or_404;
 use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{AttendanceMark, Bilingual, Gender, RegistrationStatus, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
@@ -61,7 +61,7 @@ pub async fn get_attendance(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<web::Json<AttendanceResponse>, ApiError> {
-    let w = workshop_or_404(&state.db, id.into_inner()).await?;
+    let w = find_or_404::<entity::workshop::Entity>(&state.db, id.into_inner()).await?;
     require_manager(&state.db, &auth, w.platform_id).await?;
     Ok(web::Json(attendance_of(&state.db, &w).await?))
 }
@@ -167,7 +167,7 @@ pub async fn record_attendance(
 ) -> Result<web::Json<AttendanceResponse>, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let w = workshop_or_404(&txn, id.into_inner()).await?;
+    let w = find_or_404::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, w.platform_id).await?;
     let req = body.into_inner()?;
     let open = matches!(
@@ -284,7 +284,7 @@ pub async fn check_in(
     let code = body.into_inner()?.code;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let w = workshop_or_404(&txn, id.into_inner()).await?;
+    let w = find_or_404::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
     if w.status != WorkshopStatus::Scheduled
         || now < w.starts_at - chrono::Duration::hours(1)
         || now > w.ends_at

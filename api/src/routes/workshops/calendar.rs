@@ -10,13 +10,14 @@ use sea_orm::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{mail, manages, workshop_or_404};
-use crate::access::platform_or_404;
+use super::manages;
 use crate::audit::Entry;
 use crate::auth::{AuthUser, tokens};
+use crate::db::find_or_404;
 use crate::domain::{RegistrationStatus, WorkshopStatus};
 use crate::error::ApiError;
 use crate::ics;
+use crate::services::workshop_mail::{self as mail};
 use crate::state::AppState;
 
 const TEXT_CALENDAR: &str = "text/calendar; charset=utf-8";
@@ -41,7 +42,7 @@ pub async fn workshop_calendar(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let w = workshop_or_404(&state.db, id.into_inner()).await?;
+    let w = find_or_404::<entity::workshop::Entity>(&state.db, id.into_inner()).await?;
     let manager = manages(&state.db, auth.as_ref(), &w).await?;
     if !manager && (w.status == WorkshopStatus::Draft || !w.is_public) {
         return Err(ApiError::not_found());
@@ -67,7 +68,7 @@ pub async fn platform_calendar(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = platform_or_404(&state.db, id.into_inner()).await?;
+    let p = find_or_404::<entity::platform::Entity>(&state.db, id.into_inner()).await?;
     let rows = workshop::Entity::find()
         .filter(workshop::Column::IsPublic.eq(true))
         .filter(workshop::Column::Status.ne(WorkshopStatus::Draft))

@@ -1,9 +1,7 @@
 use actix_web::{HttpResponse, post, web};
 use chrono::{DateTime, Utc};
-use entity::{activity, platform, topic, workshop};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-};
+use entity::{activity, topic, workshop};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -12,14 +10,16 @@ use super::{
     AgendaItem, Expert, Material, Venue, WorkshopResponse, check_in_code, clashes, parse_zone,
     response, whole_seconds, write_children,
 };
-use crate::access::{platform_or_404, require_manager};
+use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
 use crate::error::{ApiError, FieldError};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
+use crate::services::hosts::{self, check_hosts};
 use crate::state::AppState;
 
 /// A new workshop. Instants are RFC 3339 (any offset); `time_zone` is how people see them.
@@ -146,26 +146,6 @@ pub fn check_schedule(
     }
 }
 
-/// 422 unless every host platform exists.
-pub async fn check_hosts(db: &impl ConnectionTrait, hosts: &[i64]) -> Result<(), ApiError> {
-    let found = platform::Entity::find()
-        .filter(platform::Column::Id.is_in(hosts.iter().copied()))
-        .count(db)
-        .await?;
-    if found as usize == hosts.len() {
-        Ok(())
-    } else {
-        Err(ApiError::field(
-            "/host_platform_ids",
-            "not_found",
-            Text::new(
-                "a host platform does not exist",
-                "إحدى المنصات المستضيفة غير موجودة",
-            ),
-        ))
-    }
-}
-
 /// Creates a workshop (the organising platform's coordinator or deputy, or an admin) and answers
 /// with any scheduling clashes as warnings.
 #[utoipa::path(
@@ -186,13 +166,15 @@ pub async fn create_workshop(
     // Whole seconds: calendars and keyset cursors compare instants exactly.
     req.starts_at = whole_seconds(req.starts_at);
     req.ends_at = whole_seconds(req.ends_at);
-    let platform = platform_or_404(&txn, req.platform_id).await.map_err(|_| {
-        ApiError::field(
-            "/platform_id",
-            "not_found",
-            Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
-        )
-    })?;
+    let platform = find_or_404::<entity::platform::Entity>(&txn, req.platform_id)
+        .await
+        .map_err(|_| {
+            ApiError::field(
+                "/platform_id",
+                "not_found",
+                Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
+            )
+        })?;
     require_manager(&txn, &auth, platform.id).await?;
     let status = req.status.unwrap_or(WorkshopStatus::Draft);
     if status == WorkshopStatus::Cancelled
@@ -246,8 +228,7 @@ pub async fn create_workshop(
             ));
         }
     }
-    let hosts =
-        crate::routes::workshops::create_helpers::host_list(platform.id, &req.host_platform_ids);
+    let hosts = hosts::host_list(platform.id, &req.host_platform_ids);
     check_hosts(&txn, &hosts).await?;
     let title = req.title.trimmed();
     let saved = workshop::ActiveModel {
@@ -280,7 +261,7 @@ pub async fn create_workshop(
         outcomes_en: Set(String::new()),
         reminder_sent_at: Set(None),
         created_by: Set(Some(auth.id())),
-        host_ids: Set(super::host_text(&hosts)),
+        host_ids: Set(hosts::host_text(&hosts)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

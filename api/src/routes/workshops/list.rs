@@ -8,10 +8,11 @@ use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{LocalTimes, Venue, host_ids};
+use super::{LocalTimes, Venue};
 use crate::domain::{ActivityKind, Bilingual, WorkshopStatus};
 use crate::error::ApiError;
 use crate::pagination::{decode_instant, encode_instant, limit};
+use crate::services::hosts::host_ids;
 use crate::state::AppState;
 
 /// A workshop in a list.

@@ -5,12 +5,9 @@ mod attendance;
 pub mod calendar;
 mod clashes;
 mod create;
-pub mod create_helpers;
 mod list;
-mod mail;
 mod read;
 mod registrations;
-pub mod reminders;
 mod transitions;
 mod update;
 
@@ -213,35 +210,6 @@ pub struct WorkshopResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The stored form of a host list.
-pub fn host_text(hosts: &[i64]) -> String {
-    hosts
-        .iter()
-        .map(|h| h.to_string())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// Reads a stored host list.
-pub fn parse_hosts(text: &str) -> Vec<i64> {
-    host_ids(text).collect()
-}
-
-/// The ids in a stored host list, in order.
-pub fn host_ids(text: &str) -> impl Iterator<Item = i64> + '_ {
-    text.split(',').filter_map(|h| h.trim().parse().ok())
-}
-
-pub async fn workshop_or_404(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> Result<workshop::Model, ApiError> {
-    workshop::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)
-}
-
 /// Whether the caller manages the workshop's organising platform.
 pub async fn manages(
     db: &impl ConnectionTrait,
@@ -262,7 +230,7 @@ pub async fn response(
     manager: bool,
     warnings: Vec<Warning>,
 ) -> Result<WorkshopResponse, ApiError> {
-    let hosts = parse_hosts(&w.host_ids);
+    let hosts = crate::services::hosts::parse_hosts(&w.host_ids);
     let agenda = agenda_item::Entity::find()
         .filter(agenda_item::Column::WorkshopId.eq(w.id))
         .order_by_asc(agenda_item::Column::Position)
@@ -355,7 +323,7 @@ pub async fn write_children(
         workshop::Entity::update_many()
             .col_expr(
                 workshop::Column::HostIds,
-                sea_orm::sea_query::Expr::value(host_text(hosts)),
+                sea_orm::sea_query::Expr::value(crate::services::hosts::host_text(hosts)),
             )
             .filter(workshop::Column::Id.eq(workshop_id))
             .exec(db)

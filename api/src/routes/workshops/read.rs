@@ -1,7 +1,8 @@
 use actix_web::{HttpResponse, get, web};
 
-use super::{manages, response, workshop_or_404};
+use super::{manages, response};
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::WorkshopStatus;
 use crate::error::ApiError;
 use crate::etag;
@@ -21,7 +22,7 @@ pub async fn get_workshop(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let w = workshop_or_404(&state.db, id.into_inner()).await?;
+    let w = find_or_404::<entity::workshop::Entity>(&state.db, id.into_inner()).await?;
     let manager = manages(&state.db, auth.as_ref(), &w).await?;
     if !manager && (w.status == WorkshopStatus::Draft || (!w.is_public && auth.is_none())) {
         return Err(ApiError::not_found());

@@ -3,25 +3,27 @@
 //! concurrent registrations are serialized and capacity is never exceeded.
 
 use actix_web::{HttpResponse, delete, get, post, web};
-use entity::{registration, user, workshop};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use entity::{registration, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{mail, manages, workshop_or_404};
+use super::manages;
 use crate::access::{is_active_member, require_manager};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{Bilingual, RegistrationStatus, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
+use crate::services::seats::{lock, promote_waitlisted, set_count, waitlist_position};
+use crate::services::workshop_mail::{self as mail};
 use crate::state::AppState;
 
 /// A person's place at a workshop.
@@ -43,128 +45,6 @@ pub struct RegistrationResponse {
 pub struct RegisterRequest {
     pub user_id: Option<i64>,
 }
-
-/// Takes the workshop's row for this transaction (a no-op write), then reads it fresh.
-pub async fn lock(db: &impl ConnectionTrait, id: i64) -> Result<workshop::Model, ApiError> {
-    let touched = workshop::Entity::update_many()
-        .col_expr(
-            workshop::Column::RegisteredCount,
-            Expr::col(workshop::Column::RegisteredCount),
-        )
-        .filter(workshop::Column::Id.eq(id))
-        .exec(db)
-        .await?
-        .rows_affected;
-    if touched == 0 {
-        return Err(ApiError::not_found());
-    }
-    workshop_or_404(db, id).await
-}
-
-/// Users registered (and, optionally, waitlisted) for a workshop.
-pub async fn active_registrants(
-    db: &impl ConnectionTrait,
-    workshop_id: i64,
-    with_waitlist: bool,
-) -> Result<Vec<user::Model>, ApiError> {
-    let mut statuses = vec![RegistrationStatus::Registered];
-    if with_waitlist {
-        statuses.push(RegistrationStatus::Waitlisted);
-    }
-    Ok(registration::Entity::find()
-        .find_also_related(user::Entity)
-        .filter(registration::Column::WorkshopId.eq(workshop_id))
-        .filter(registration::Column::Status.is_in(statuses))
-        .order_by_asc(registration::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|(_, u)| u)
-        .collect())
-}
-
-async fn set_count(
-    db: &impl ConnectionTrait,
-    w: &mut workshop::Model,
-    delta: i32,
-) -> Result<(), ApiError> {
-    workshop::Entity::update_many()
-        .col_expr(
-            workshop::Column::RegisteredCount,
-            Expr::col(workshop::Column::RegisteredCount).add(delta),
-        )
-        .filter(workshop::Column::Id.eq(w.id))
-        .exec(db)
-        .await?;
-    w.registered_count += delta;
-    Ok(())
-}
-
-/// Fills free seats from the waiting list, first come first served, and mails each promotion.
-pub async fn promote_waitlisted(
-    db: &impl ConnectionTrait,
-    state: &AppState,
-    w: &mut workshop::Model,
-    actor_id: i64,
-) -> Result<(), ApiError> {
-    loop {
-        if w.capacity.is_some_and(|c| w.registered_count >= c) {
-            return Ok(());
-        }
-        let Some((next, person)) = registration::Entity::find()
-            .find_also_related(user::Entity)
-            .filter(registration::Column::WorkshopId.eq(w.id))
-            .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted))
-            .order_by_asc(registration::Column::QueuedAt)
-            .order_by_asc(registration::Column::Id)
-            .one(db)
-            .await?
-        else {
-            return Ok(());
-        };
-        let before = next.clone();
-        let now = state.clock.now();
-        let mut am = next.into_active_model();
-        am.status = Set(RegistrationStatus::Registered);
-        am.updated_at = Set(now);
-        let promoted = am.update(db).await?;
-        Entry::new("registration.promote", "registration", promoted.id)
-            .updated(&before, &promoted)
-            .platform(w.platform_id)
-            .write(db, Some(actor_id), now)
-            .await?;
-        set_count(db, w, 1).await?;
-        if let Some(p) = person {
-            mail::notify(db, state, mail::Kind::Promotion, w, &[p]).await?;
-        }
-    }
-}
-
-async fn position(
-    db: &impl ConnectionTrait,
-    r: &registration::Model,
-) -> Result<Option<u64>, ApiError> {
-    if r.status != RegistrationStatus::Waitlisted {
-        return Ok(None);
-    }
-    let ahead = registration::Entity::find()
-        .filter(registration::Column::WorkshopId.eq(r.workshop_id))
-        .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted))
-        .filter(
-            sea_orm::Condition::any()
-                .add(registration::Column::QueuedAt.lt(r.queued_at))
-                .add(
-                    sea_orm::Condition::all()
-                        .add(registration::Column::QueuedAt.eq(r.queued_at))
-                        .add(registration::Column::Id.lt(r.id)),
-                ),
-        )
-        .count(db)
-        .await?;
-    Ok(Some(ahead + 1))
-}
-
-use sea_orm::PaginatorTrait;
 
 fn to_response(
     r: registration::Model,
@@ -331,7 +211,7 @@ pub async fn register(
         mail::Kind::Confirmation
     };
     mail::notify(&txn, &state, kind, &w, std::slice::from_ref(&person)).await?;
-    let pos = position(&txn, &saved).await?;
+    let pos = waitlist_position(&txn, &saved).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(to_response(saved, &person, pos)))
 }
@@ -365,7 +245,7 @@ pub async fn list_registrations(
     id: web::Path<i64>,
     query: web::Query<ListRegistrationsQuery>,
 ) -> Result<web::Json<RegistrationList>, ApiError> {
-    let w = workshop_or_404(&state.db, id.into_inner()).await?;
+    let w = find_or_404::<entity::workshop::Entity>(&state.db, id.into_inner()).await?;
     require_manager(&state.db, &auth, w.platform_id).await?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut select = registration::Entity::find()

@@ -6,16 +6,18 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::registrations::{active_registrants, lock, promote_waitlisted};
-use super::{WorkshopResponse, mail, response, workshop_or_404};
+use super::{WorkshopResponse, response};
 use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{BilingualText, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
+use crate::services::seats::{active_registrants, lock, promote_waitlisted};
+use crate::services::workshop_mail::{self as mail};
 use crate::state::AppState;
 
 /// The status to move to.
@@ -86,7 +88,7 @@ pub async fn transition_workshop(
         .filter(workshop::Column::Id.eq(w.id))
         .exec(&txn)
         .await?;
-    let mut updated = workshop_or_404(&txn, w.id).await?;
+    let mut updated = find_or_404::<entity::workshop::Entity>(&txn, w.id).await?;
     Entry::new("workshop.transition", "workshop", w.id)
         .updated(&w, &updated)
         .platform(w.platform_id)
@@ -139,7 +141,7 @@ pub async fn put_minutes(
     body: ValidatedJson<MinutesRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
-    let w = workshop_or_404(&txn, id.into_inner()).await?;
+    let w = find_or_404::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, w.platform_id).await?;
     let req = body.into_inner()?;
     if w.status != WorkshopStatus::Completed {
@@ -168,7 +170,7 @@ pub async fn put_minutes(
         .filter(workshop::Column::Id.eq(w.id))
         .exec(&txn)
         .await?;
-    let updated = workshop_or_404(&txn, w.id).await?;
+    let updated = find_or_404::<entity::workshop::Entity>(&txn, w.id).await?;
     Entry::new("workshop.minutes", "workshop", w.id)
         .updated(&w, &updated)
         .platform(w.platform_id)

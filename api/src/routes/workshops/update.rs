@@ -7,20 +7,23 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::create::{check_hosts, check_schedule};
-use super::registrations::{active_registrants, promote_waitlisted};
+use super::create::check_schedule;
 use super::{
-    AgendaItem, Expert, Material, Venue, WorkshopResponse, clashes, mail, parse_zone, response,
-    workshop_or_404, write_children,
+    AgendaItem, Expert, Material, Venue, WorkshopResponse, clashes, parse_zone, response,
+    write_children,
 };
 use crate::access::require_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
+use crate::services::hosts::{self, check_hosts};
+use crate::services::seats::{active_registrants, promote_waitlisted};
+use crate::services::workshop_mail::{self as mail};
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay. Lists given replace the old ones.
@@ -87,7 +90,7 @@ pub async fn update_workshop(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let w = workshop_or_404(&txn, id.into_inner()).await?;
+    let w = find_or_404::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
     require_manager(&txn, &auth, w.platform_id).await?;
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
@@ -148,7 +151,7 @@ pub async fn update_workshop(
     let hosts = body
         .host_platform_ids
         .as_ref()
-        .map(|extra| crate::routes::workshops::create_helpers::host_list(w.platform_id, extra));
+        .map(|extra| hosts::host_list(w.platform_id, extra));
     if let Some(h) = &hosts {
         check_hosts(&txn, h).await?;
     }
@@ -213,7 +216,7 @@ pub async fn update_workshop(
         body.materials.as_deref(),
     )
     .await?;
-    let mut updated = workshop_or_404(&txn, w.id).await?;
+    let mut updated = find_or_404::<entity::workshop::Entity>(&txn, w.id).await?;
     let mut entry = Entry::new("workshop.update", "workshop", w.id)
         .updated(&w, &updated)
         .platform(w.platform_id);
@@ -239,7 +242,7 @@ pub async fn update_workshop(
     }
     let host_list = match hosts {
         Some(h) => h,
-        None => super::parse_hosts(&updated.host_ids),
+        None => hosts::parse_hosts(&updated.host_ids),
     };
     let place = updated
         .venue_city

@@ -1,44 +1,20 @@
-//! Issuing and rotating token pairs.
+//! Sessions: an access token (a short-lived JWT) with a refresh token that is rotated on each
+//! use and stored hashed, in families so that a replayed refresh token ends its whole family.
 
 use entity::refresh_token;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-use validator::Validate;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::auth::tokens;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// A fresh pair of tokens.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TokenResponse {
-    /// JWT (HS256) to send as `Authorization: Bearer …`.
-    #[schema(
-        max_length = 2048,
-        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
-    )]
+/// A fresh pair: the refresh token exists in clear only here, on its way to the client.
+#[derive(Debug)]
+pub struct TokenPair {
     pub access_token: String,
-    /// Opaque; exchange it once at `POST /api/v1/auth/refresh`.
-    #[schema(max_length = 128, pattern = "^[A-Za-z0-9_-]+$")]
     pub refresh_token: String,
-    #[schema(example = "Bearer", max_length = 6, pattern = "^Bearer$")]
-    pub token_type: &'static str,
     /// Seconds until the access token expires.
-    #[schema(example = 900)]
     pub expires_in: u64,
-}
-
-/// A refresh token presented by the client.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct RefreshTokenRequest {
-    #[validate(
-        length(min = 1, max = 512),
-        custom(function = "crate::domain::validate_not_blank")
-    )]
-    #[schema(min_length = 1, max_length = 512)]
-    pub refresh_token: String,
 }
 
 /// Issues an access token and a refresh token in `family` (a new family when `None`).
@@ -47,7 +23,7 @@ pub async fn issue(
     state: &AppState,
     user_id: i64,
     family: Option<String>,
-) -> Result<TokenResponse, ApiError> {
+) -> Result<TokenPair, ApiError> {
     let refresh = tokens::generate();
     let now = chrono::Utc::now();
     let ttl = chrono::Duration::from_std(state.config.refresh_token_ttl)
@@ -68,10 +44,23 @@ pub async fn issue(
         .jwt
         .issue(user_id)
         .map_err(|e| ApiError::Unexpected(format!("signing failed: {e}")))?;
-    Ok(TokenResponse {
+    Ok(TokenPair {
         access_token: access,
         refresh_token: refresh,
-        token_type: "Bearer",
         expires_in: state.jwt.ttl.as_secs(),
     })
+}
+
+/// Ends every session of a user (all refresh-token families).
+pub async fn revoke_sessions(db: &impl ConnectionTrait, user_id: i64) -> Result<(), ApiError> {
+    refresh_token::Entity::update_many()
+        .set(refresh_token::ActiveModel {
+            revoked_at: Set(Some(chrono::Utc::now())),
+            ..Default::default()
+        })
+        .filter(refresh_token::Column::UserId.eq(user_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -159,7 +159,7 @@ pub fn spawn_worker(state: web::Data<AppState>) {
     let interval = Duration::from_millis(state.config.outbox_poll_ms.max(10));
     tokio::spawn(async move {
         loop {
-            if let Err(e) = crate::routes::workshops::reminders::send_due(&state).await {
+            if let Err(e) = crate::services::reminders::send_due(&state).await {
                 tracing::error!(error = %e, "reminders failed");
             }
             match deliver_due(&state).await {

@@ -4,8 +4,8 @@ use entity::workshop;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::mail;
-use super::registrations::active_registrants;
+use super::seats::active_registrants;
+use super::workshop_mail::{self as mail};
 use crate::domain::WorkshopStatus;
 use crate::error::ApiError;
 use crate::state::AppState;

@@ -9,7 +9,7 @@ use crate::domain::{Locale, MailKind, WorkshopStatus};
 use crate::email::layout;
 use crate::error::ApiError;
 use crate::ics;
-use crate::routes::auth::action::mailbox;
+use crate::services::mail::mailbox;
 use crate::state::AppState;
 
 /// Why a workshop email is sent.
@@ -203,7 +203,7 @@ pub async fn notify(
             let ev = event(state, w, Some(&u.email));
             email.ics = Some(ics::calendar(&w.title_ar, method, &[ev], now));
         }
-        crate::outbox::enqueue(db, kind.code(), email, now).await?;
+        crate::services::outbox::enqueue(db, kind.code(), email, now).await?;
     }
     Ok(())
 }

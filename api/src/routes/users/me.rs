@@ -7,15 +7,14 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
+use super::{UserResponse, check_authority, find_with_authority, search_text};
 use crate::audit::Entry;
 use crate::auth::{AuthUser, password};
 use crate::domain::{Bilingual, Gender, Locale};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::routes::users::{
-    UserResponse, check_authority, find_with_authority, revoke_sessions, search_text,
-};
+use crate::services::sessions::revoke_sessions;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -1,0 +1,70 @@
+//! Mail composition shared by the workflows: whom to write to, and the single-use link emails.
+
+use entity::user;
+use sea_orm::ConnectionTrait;
+
+use crate::domain::{Locale, MailKind, TokenPurpose};
+use crate::email::action_email;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Where each link leads in the front end.
+fn path(kind: TokenPurpose) -> &'static str {
+    match kind {
+        TokenPurpose::PasswordReset => "reset-password",
+        TokenPurpose::EmailVerification => "verify-email",
+        TokenPurpose::Invitation => "accept-invitation",
+    }
+}
+
+fn mail_kind(kind: TokenPurpose) -> MailKind {
+    match kind {
+        TokenPurpose::PasswordReset => MailKind::PasswordReset,
+        TokenPurpose::EmailVerification => MailKind::EmailVerification,
+        TokenPurpose::Invitation => MailKind::Invitation,
+    }
+}
+
+/// The mailbox of a user, with their name when it parses.
+pub fn mailbox(user: &user::Model) -> Option<lettre::message::Mailbox> {
+    format!(
+        "{} <{}>",
+        user.name_en.replace(['<', '>', '"', ','], ""),
+        user.email
+    )
+    .parse()
+    .or_else(|_| user.email.parse())
+    .ok()
+}
+
+/// Writes the link's email to the outbox, in the transaction that stored the token.
+pub async fn send_action_email(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    user: &user::Model,
+    kind: TokenPurpose,
+    token: &str,
+) -> Result<(), ApiError> {
+    let Some(to) = mailbox(user) else {
+        tracing::error!(user_id = user.id, "stored email is not a mailbox");
+        return Ok(());
+    };
+    let locale = user.locale;
+    let name = match locale {
+        Locale::Ar => &user.name_ar,
+        Locale::En if user.name_en.is_empty() => &user.name_ar,
+        Locale::En => &user.name_en,
+    };
+    let link = format!(
+        "{}/{}?token={token}",
+        state.config.public_base_url,
+        path(kind)
+    );
+    crate::services::outbox::enqueue(
+        db,
+        mail_kind(kind),
+        action_email(to, locale, kind, name, &link),
+        state.clock.now(),
+    )
+    .await
+}

@@ -1,0 +1,18 @@
+//! The programme's workflows, apart from HTTP: what happens when a person registers, a seat
+//! frees up, a token is spent, a status moves or a message falls due. Handlers in `routes/`
+//! read the request, ask `access` who the caller is, call these, and shape the answer; nothing
+//! here knows a request, a response or a header, and nothing here imports `routes/`.
+//!
+//! Errors are `ApiError` problems (a stable code and a bilingual text), which the HTTP layer
+//! renders; the workflows never choose a status line themselves.
+
+pub mod hosts;
+pub mod mail;
+pub mod outbox;
+pub mod platform_stats;
+pub mod reminders;
+pub mod seats;
+pub mod sessions;
+pub mod tokens;
+pub mod work_plans;
+pub mod workshop_mail;

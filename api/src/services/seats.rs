@@ -1,0 +1,140 @@
+//! Seats and the waiting list. A workshop's registered people never exceed its capacity: every
+//! change to its registrations first takes the workshop's row (`lock`), so concurrent
+//! registrations are serialized; a freed seat goes to the first person waiting, who is told by
+//! email in the same transaction.
+
+use entity::{registration, user, workshop};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
+
+use crate::audit::Entry;
+use crate::db::find_or_404;
+use crate::domain::RegistrationStatus;
+use crate::error::ApiError;
+use crate::services::workshop_mail::{self as mail, Kind};
+use crate::state::AppState;
+
+/// Takes the workshop's row for this transaction (a no-op write), then reads it fresh.
+pub async fn lock(db: &impl ConnectionTrait, id: i64) -> Result<workshop::Model, ApiError> {
+    let touched = workshop::Entity::update_many()
+        .col_expr(
+            workshop::Column::RegisteredCount,
+            Expr::col(workshop::Column::RegisteredCount),
+        )
+        .filter(workshop::Column::Id.eq(id))
+        .exec(db)
+        .await?
+        .rows_affected;
+    if touched == 0 {
+        return Err(ApiError::not_found());
+    }
+    find_or_404::<entity::workshop::Entity>(db, id).await
+}
+
+/// Users registered (and, optionally, waitlisted) for a workshop.
+pub async fn active_registrants(
+    db: &impl ConnectionTrait,
+    workshop_id: i64,
+    with_waitlist: bool,
+) -> Result<Vec<user::Model>, ApiError> {
+    let mut statuses = vec![RegistrationStatus::Registered];
+    if with_waitlist {
+        statuses.push(RegistrationStatus::Waitlisted);
+    }
+    Ok(registration::Entity::find()
+        .find_also_related(user::Entity)
+        .filter(registration::Column::WorkshopId.eq(workshop_id))
+        .filter(registration::Column::Status.is_in(statuses))
+        .order_by_asc(registration::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(_, u)| u)
+        .collect())
+}
+
+/// Moves the registered count by `delta`, in the database and in `w`.
+pub async fn set_count(
+    db: &impl ConnectionTrait,
+    w: &mut workshop::Model,
+    delta: i32,
+) -> Result<(), ApiError> {
+    workshop::Entity::update_many()
+        .col_expr(
+            workshop::Column::RegisteredCount,
+            Expr::col(workshop::Column::RegisteredCount).add(delta),
+        )
+        .filter(workshop::Column::Id.eq(w.id))
+        .exec(db)
+        .await?;
+    w.registered_count += delta;
+    Ok(())
+}
+
+/// Fills free seats from the waiting list, first come first served, and mails each promotion.
+pub async fn promote_waitlisted(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    w: &mut workshop::Model,
+    actor_id: i64,
+) -> Result<(), ApiError> {
+    loop {
+        if w.capacity.is_some_and(|c| w.registered_count >= c) {
+            return Ok(());
+        }
+        let Some((next, person)) = registration::Entity::find()
+            .find_also_related(user::Entity)
+            .filter(registration::Column::WorkshopId.eq(w.id))
+            .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted))
+            .order_by_asc(registration::Column::QueuedAt)
+            .order_by_asc(registration::Column::Id)
+            .one(db)
+            .await?
+        else {
+            return Ok(());
+        };
+        let before = next.clone();
+        let now = state.clock.now();
+        let mut am = next.into_active_model();
+        am.status = Set(RegistrationStatus::Registered);
+        am.updated_at = Set(now);
+        let promoted = am.update(db).await?;
+        Entry::new("registration.promote", "registration", promoted.id)
+            .updated(&before, &promoted)
+            .platform(w.platform_id)
+            .write(db, Some(actor_id), now)
+            .await?;
+        set_count(db, w, 1).await?;
+        if let Some(p) = person {
+            mail::notify(db, state, Kind::Promotion, w, &[p]).await?;
+        }
+    }
+}
+
+/// 1-based place on the waiting list, for a waitlisted registration.
+pub async fn waitlist_position(
+    db: &impl ConnectionTrait,
+    r: &registration::Model,
+) -> Result<Option<u64>, ApiError> {
+    if r.status != RegistrationStatus::Waitlisted {
+        return Ok(None);
+    }
+    let ahead = registration::Entity::find()
+        .filter(registration::Column::WorkshopId.eq(r.workshop_id))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted))
+        .filter(
+            sea_orm::Condition::any()
+                .add(registration::Column::QueuedAt.lt(r.queued_at))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(registration::Column::QueuedAt.eq(r.queued_at))
+                        .add(registration::Column::Id.lt(r.id)),
+                ),
+        )
+        .count(db)
+        .await?;
+    Ok(Some(ahead + 1))
+}
