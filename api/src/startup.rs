@@ -25,6 +25,7 @@ use crate::config::Config;
 use crate::domain::{self, Gender, Locale, Role};
 use crate::email::Mailer;
 use crate::error::{path_error, query_error};
+use crate::services::supervisor::{Supervisor, Wake};
 use crate::state::AppState;
 use crate::{middleware, openapi, routes};
 
@@ -51,6 +52,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
+    supervisor: Supervisor,
 }
 
 /// Opens the pool; a SQLite file is created when missing.
@@ -160,15 +162,17 @@ impl Application {
                 .await
                 .map_err(|e| StartupError::Hashing(e.to_string()))?,
             clock: Clock::default(),
+            wake: Wake::default(),
             config: Arc::new(config),
         });
-        crate::services::outbox::spawn_worker(state.clone());
+        let supervisor = Supervisor::start(state.clone());
         let server = server(state.clone(), listener)?;
         tracing::info!(port, "listening");
         Ok(Application {
             port,
             server,
             state,
+            supervisor,
         })
     }
 
@@ -181,9 +185,17 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests (up to 30 s).
+    /// A handle that stops the server (as SIGTERM would), for tests and embedding.
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests (up to 30 s) and lets
+    /// the background jobs finish their batch in hand (up to 30 s).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.supervisor.shutdown().await;
+        served
     }
 }
 

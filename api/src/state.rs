@@ -2,13 +2,14 @@
 
 use std::sync::Arc;
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr};
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::email::Mailer;
+use crate::services::supervisor::Wake;
 
 /// Shared state, cloned cheaply into each worker as `web::Data<AppState>`.
 pub struct AppState {
@@ -20,4 +21,16 @@ pub struct AppState {
     /// Spent on unknown accounts so that login takes as long as for known ones.
     pub dummy_hash: String,
     pub clock: Clock,
+    /// Wakes the background jobs when a write may have given them work.
+    pub wake: Wake,
+}
+
+impl AppState {
+    /// Commits a write, then wakes the background jobs: a message it queued goes out at once
+    /// instead of at the next poll.
+    pub async fn commit(&self, txn: DatabaseTransaction) -> Result<(), DbErr> {
+        txn.commit().await?;
+        self.wake.mail();
+        Ok(())
+    }
 }

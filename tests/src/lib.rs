@@ -102,7 +102,8 @@ pub struct TestApp {
     pub address: String,
     /// The server's shared state, to move its clock.
     pub state: actix_web::web::Data<api::state::AppState>,
-    config: Config,
+    /// The configuration it was started with, to start another server beside it.
+    pub config: Config,
     pub client: reqwest::Client,
     pub db: sea_orm::DatabaseConnection,
     pub mail_dir: PathBuf,

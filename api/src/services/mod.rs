@@ -13,6 +13,7 @@ pub mod platform_stats;
 pub mod reminders;
 pub mod seats;
 pub mod sessions;
+pub mod supervisor;
 pub mod tokens;
 pub mod work_plans;
 pub mod workshop_mail;

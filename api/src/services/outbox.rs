@@ -1,13 +1,11 @@
 //! The mail outbox. A change that sends mail writes the message here in its own transaction;
-//! a background worker delivers due messages after commit, retrying with exponential backoff
-//! while the SMTP server is unreachable, and marks each one sent once. The same loop sends
-//! workshop reminders when they fall due.
+//! the supervised mail job (`services::supervisor`) delivers due messages after commit, several
+//! at a time, retrying with exponential backoff while the SMTP server is unreachable, and marks
+//! each one sent once. Each message is leased before it is sent, so replicas never send twice.
 
-use std::time::Duration;
-
-use actix_web::web;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, DurationRound, Utc};
 use entity::outbox;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -52,82 +50,144 @@ fn backoff(attempts: i32, max_secs: u64) -> chrono::Duration {
     chrono::Duration::seconds(secs as i64)
 }
 
-/// Delivers the messages that are due; returns how many were sent.
-pub async fn deliver_due(state: &AppState) -> Result<usize, ApiError> {
+/// How many due messages one batch takes.
+pub const BATCH: u64 = 200;
+/// How many messages are in flight at once: enough to keep an SMTP relay busy, few enough not to
+/// look like a flood (and within the database pool).
+pub const CONCURRENCY: usize = 8;
+/// How long a claimed message is reserved for the worker that claimed it.
+const LEASE_SECS: i64 = 60;
+
+/// What one batch did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Delivered {
+    pub sent: usize,
+    /// The batch was full: more may be due right away.
+    pub more: bool,
+}
+
+/// Delivers a batch of due messages, several at a time.
+pub async fn deliver_due(state: &AppState) -> Result<Delivered, ApiError> {
+    use futures_util::StreamExt;
+    use sea_orm::sea_query::ExprTrait;
     let now = state.clock.now();
-    let due = outbox::Entity::find()
+    let (mine, more) = claim(state, now).await?;
+    let outcomes: Vec<Result<Option<i64>, ApiError>> = futures_util::stream::iter(mine)
+        .map(|msg| send_one(state, msg, now))
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    let mut sent_ids = Vec::new();
+    for outcome in outcomes {
+        sent_ids.extend(outcome?);
+    }
+    if !sent_ids.is_empty() {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::SentAt, Expr::value(state.clock.now()))
+            .col_expr(
+                outbox::Column::Attempts,
+                Expr::col(outbox::Column::Attempts).add(1),
+            )
+            .col_expr(
+                outbox::Column::LastError,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(outbox::Column::Id.is_in(sent_ids.iter().copied()))
+            .exec(&state.db)
+            .await?;
+        tracing::info!(sent = sent_ids.len(), "mail delivered");
+    }
+    Ok(Delivered {
+        sent: sent_ids.len(),
+        more,
+    })
+}
+
+/// Leases a batch of due messages to this worker in one statement, so that another worker (a
+/// replica) does not send them too, and answers the ones it got. The lease instant carries a
+/// random part and names the claim; a message whose lease runs out (its worker died) is due
+/// again.
+async fn claim(
+    state: &AppState,
+    now: DateTime<Utc>,
+) -> Result<(Vec<outbox::Model>, bool), ApiError> {
+    let due: Vec<i64> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Id)
         .filter(outbox::Column::SentAt.is_null())
         .filter(outbox::Column::NextAttemptAt.lte(now))
         .order_by_asc(outbox::Column::Id)
-        .limit(20)
+        .limit(BATCH)
+        .into_tuple()
         .all(&state.db)
         .await?;
-    let mut sent = 0;
-    for msg in due {
-        // Lease the message so that another worker (another instance) does not send it too.
-        let lease = now + chrono::Duration::seconds(60);
-        let claimed = outbox::Entity::update_many()
-            .col_expr(
-                outbox::Column::NextAttemptAt,
-                sea_orm::sea_query::Expr::value(lease),
-            )
-            .filter(outbox::Column::Id.eq(msg.id))
-            .filter(outbox::Column::SentAt.is_null())
-            .filter(outbox::Column::NextAttemptAt.eq(msg.next_attempt_at))
-            .exec(&state.db)
-            .await?
-            .rows_affected;
-        if claimed != 1 {
-            continue;
-        }
-        let Ok(to) = msg.recipient.parse() else {
-            tracing::error!(id = msg.id, "outbox recipient is not a mailbox; dropped");
-            mark(
-                state,
-                msg.id,
-                Some(now),
-                msg.attempts + 1,
-                None,
-                Some("bad recipient".into()),
-            )
-            .await?;
-            continue;
-        };
-        let email = Email {
-            to,
-            subject: msg.subject.clone(),
-            text: msg.text_body.clone(),
-            html: msg.html_body.clone(),
-            ics: msg.ics.clone(),
-        };
-        match state.mailer.send(email).await {
-            Ok(()) => {
-                mark(
-                    state,
-                    msg.id,
-                    Some(state.clock.now()),
-                    msg.attempts + 1,
-                    None,
-                    None,
-                )
-                .await?;
-                sent += 1;
-            }
-            Err(error) => {
-                let attempts = msg.attempts + 1;
-                let retry =
-                    state.clock.now() + backoff(attempts, state.config.outbox_max_backoff_secs);
-                tracing::warn!(
-                    id = msg.id,
-                    attempts,
-                    error,
-                    "mail delivery failed; will retry"
-                );
-                mark(state, msg.id, None, attempts, Some(retry), Some(error)).await?;
-            }
+    if due.is_empty() {
+        return Ok((Vec::new(), false));
+    }
+    let more = due.len() as u64 == BATCH;
+    let jitter = rand::random_range(0..1_000_000);
+    let lease = (now + chrono::Duration::seconds(LEASE_SECS))
+        .duration_trunc(chrono::TimeDelta::microseconds(1))
+        .unwrap_or(now)
+        + chrono::Duration::microseconds(jitter);
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(lease))
+        .filter(outbox::Column::Id.is_in(due.iter().copied()))
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(outbox::Column::NextAttemptAt.lte(now))
+        .exec(&state.db)
+        .await?;
+    let mine = outbox::Entity::find()
+        .filter(outbox::Column::Id.is_in(due))
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(outbox::Column::NextAttemptAt.eq(lease))
+        .order_by_asc(outbox::Column::Id)
+        .all(&state.db)
+        .await?;
+    Ok((mine, more))
+}
+
+/// Sends one claimed message; answers its id when it went out, and records a failure for retry.
+async fn send_one(
+    state: &AppState,
+    msg: outbox::Model,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, ApiError> {
+    let Ok(to) = msg.recipient.parse() else {
+        tracing::error!(id = msg.id, "outbox recipient is not a mailbox; dropped");
+        mark(
+            state,
+            msg.id,
+            Some(now),
+            msg.attempts + 1,
+            None,
+            Some("bad recipient".into()),
+        )
+        .await?;
+        return Ok(None);
+    };
+    let email = Email {
+        to,
+        subject: msg.subject,
+        text: msg.text_body,
+        html: msg.html_body,
+        ics: msg.ics,
+    };
+    match state.mailer.send(email).await {
+        Ok(()) => Ok(Some(msg.id)),
+        Err(error) => {
+            let attempts = msg.attempts + 1;
+            let retry = state.clock.now() + backoff(attempts, state.config.outbox_max_backoff_secs);
+            tracing::warn!(
+                id = msg.id,
+                attempts,
+                error,
+                "mail delivery failed; will retry"
+            );
+            mark(state, msg.id, None, attempts, Some(retry), Some(error)).await?;
+            Ok(None)
         }
     }
-    Ok(sent)
 }
 
 async fn mark(
@@ -152,24 +212,6 @@ async fn mark(
     }
     m.update(&state.db).await?;
     Ok(())
-}
-
-/// Runs the delivery and reminder loop until the process ends.
-pub fn spawn_worker(state: web::Data<AppState>) {
-    let interval = Duration::from_millis(state.config.outbox_poll_ms.max(10));
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = crate::services::reminders::send_due(&state).await {
-                tracing::error!(error = %e, "reminders failed");
-            }
-            match deliver_due(&state).await {
-                Ok(n) if n > 0 => tracing::info!(sent = n, "mail delivered"),
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "outbox delivery failed"),
-            }
-            tokio::time::sleep(interval).await;
-        }
-    });
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ pub async fn send_due(state: &AppState) -> Result<(), ApiError> {
             let people = active_registrants(&txn, w.id, false).await?;
             mail::notify(&txn, state, mail::Kind::Reminder, &w, &people).await?;
         }
-        txn.commit().await?;
+        state.commit(txn).await?;
     }
     Ok(())
 }

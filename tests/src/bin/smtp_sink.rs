@@ -69,6 +69,8 @@ fn main() -> std::io::Result<()> {
     for stream in listener.incoming() {
         let (dir, counter) = (dir.clone(), counter.clone());
         if let Ok(stream) = stream {
+            // Answers go out at once, as a mail server's do (no Nagle delay per reply).
+            let _ = stream.set_nodelay(true);
             std::thread::spawn(move || {
                 let _ = serve(stream, dir, counter);
             });

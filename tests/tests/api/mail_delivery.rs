@@ -10,7 +10,7 @@ use tests::spawn_app_with;
 
 use crate::workshops::scheduled;
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
@@ -18,7 +18,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start_sink(port: u16, dir: &Path) -> Child {
+pub(crate) fn start_sink(port: u16, dir: &Path) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_smtp_sink"))
         .arg(port.to_string())
         .arg(dir)

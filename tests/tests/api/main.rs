@@ -3,6 +3,7 @@
 mod activities;
 mod audit;
 mod auth;
+mod background;
 mod calendars;
 mod elections;
 mod errors;

@@ -134,7 +134,7 @@ pub async fn update_activity(
         .write(&txn, Some(auth.id()), updated.updated_at)
         .await?;
     let body = response(&txn, updated).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
         .json(body))
@@ -223,7 +223,7 @@ pub async fn change_activity_status(
         .write(&txn, Some(auth.id()), updated.updated_at)
         .await?;
     let body = response(&txn, updated).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
         .json(body))
@@ -265,6 +265,6 @@ pub async fn delete_activity(
         .platform(a.platform_id)
         .write(&txn, Some(auth.id()), state.clock.now())
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -41,7 +41,7 @@ pub async fn request_email_verification(
         Entry::new("user.email_verification_request", "user", auth.id())
             .write(&txn, Some(auth.id()), state.clock.now())
             .await?;
-        txn.commit().await?;
+        state.commit(txn).await?;
     }
     Ok(HttpResponse::Accepted().finish())
 }
@@ -75,6 +75,6 @@ pub async fn confirm_email_verification(
         .updated(&before, &updated)
         .write(&txn, Some(updated.id), now)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -40,6 +40,6 @@ pub async fn accept_invitation(
         .updated(&before, &updated)
         .write(&txn, Some(id), now)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(web::Json(tokens))
 }

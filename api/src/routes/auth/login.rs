@@ -93,7 +93,7 @@ pub async fn login(
     Entry::new("session.login", "user", user.id)
         .write(&txn, Some(user.id), state.clock.now())
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     tracing::info!(user_id = user.id, "login succeeded");
     Ok(web::Json(tokens))
 }

@@ -35,6 +35,6 @@ pub async fn logout(
             .write(&txn, Some(t.user_id), state.clock.now())
             .await?;
     }
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

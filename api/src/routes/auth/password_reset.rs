@@ -52,7 +52,7 @@ pub async fn request_password_reset(
         Entry::new("user.password_reset_request", "user", u.id)
             .write(&txn, None, state.clock.now())
             .await?;
-        txn.commit().await?;
+        state.commit(txn).await?;
     }
     Ok(HttpResponse::Accepted().finish())
 }
@@ -85,6 +85,6 @@ pub async fn confirm_password_reset(
         .updated(&before, &updated)
         .write(&txn, Some(id), now)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -80,7 +80,7 @@ pub async fn refresh(
         Entry::new("session.reuse_revoked", "user", current.user_id)
             .write(&txn, None, now)
             .await?;
-        txn.commit().await?;
+        state.commit(txn).await?;
         tracing::warn!(
             user_id = current.user_id,
             "refresh token reuse: family revoked"
@@ -100,6 +100,6 @@ pub async fn refresh(
     Entry::new("session.refresh", "user", current.user_id)
         .write(&txn, Some(current.user_id), now)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(web::Json(tokens))
 }

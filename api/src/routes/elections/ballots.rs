@@ -116,7 +116,7 @@ pub async fn cast_ballot(
         .field("seat", req.seat.as_str())
         .write(&txn, Some(auth.id()), now)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created().json(BallotReceipt {
         election_id: e.id,
         seat: req.seat,

@@ -97,7 +97,7 @@ pub async fn nominate(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = election_response(&txn, e, now).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created().json(body))
 }
 
@@ -149,6 +149,6 @@ pub async fn accept_nomination(
             .await?;
     }
     let body = election_response(&txn, e, now).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(web::Json(body))
 }

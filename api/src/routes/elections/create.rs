@@ -137,7 +137,7 @@ pub async fn create_election(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = election_response(&txn, created, now).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,

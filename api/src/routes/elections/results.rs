@@ -286,6 +286,6 @@ pub async fn certify(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = results_of(&txn, certified, now).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(web::Json(body))
 }

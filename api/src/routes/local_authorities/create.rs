@@ -73,7 +73,7 @@ pub async fn create_local_authority(
         .created(&model)
         .write(&txn, Some(auth.id()), now)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,

@@ -36,6 +36,6 @@ pub async fn delete_local_authority(
         .deleted(&current)
         .write(&txn, Some(auth.id()), state.clock.now())
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

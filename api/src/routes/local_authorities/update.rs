@@ -80,6 +80,6 @@ pub async fn update_local_authority(
         .updated(&before, &updated)
         .write(&txn, Some(auth.id()), now)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(web::Json(updated.into()))
 }

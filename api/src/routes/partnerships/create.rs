@@ -132,7 +132,7 @@ pub async fn create_partnership(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = response(&txn, saved).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header(etag::header(body.version))
         .insert_header((

@@ -160,7 +160,7 @@ pub async fn create_platform(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = response(&txn, created).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header(etag::header(body.version))
         .insert_header((

@@ -37,6 +37,6 @@ pub async fn delete_platform(
         .deleted(&current)
         .write(&txn, Some(auth.id()), state.clock.now())
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -232,7 +232,7 @@ pub async fn request_membership(
         }
     };
     let body = member_response(&txn, saved).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created().json(body))
 }
 
@@ -276,7 +276,7 @@ async fn decide(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = member_response(&txn, saved).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(body)
 }
 
@@ -393,6 +393,6 @@ pub async fn remove_membership(
         entry = entry.field("coordinator_term_ended", true);
     }
     entry.write(&txn, Some(auth.id()), now).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -145,7 +145,7 @@ pub async fn update_platform(
         .write(&txn, Some(auth.id()), updated.updated_at)
         .await?;
     let body = response(&txn, updated).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
         .json(body))

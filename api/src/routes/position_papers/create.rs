@@ -154,7 +154,7 @@ pub async fn create_paper(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = response(&txn, paper).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header(etag::header(body.version))
         .insert_header((

@@ -137,7 +137,7 @@ pub async fn endorse(
     .platform(paper.platform_id)
     .write(&txn, Some(auth.id()), now)
     .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created().json(EndorsementResponse {
         id: saved.id,
         local_authority: AuthoritySummary::from(authority),
@@ -232,6 +232,6 @@ pub async fn withdraw_endorsement(
     .platform(paper.platform_id)
     .write(&txn, Some(auth.id()), state.clock.now())
     .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -199,7 +199,7 @@ pub async fn update_paper(
     }
     entry.write(&txn, Some(auth.id()), now).await?;
     let body = response(&txn, updated).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
         .json(body))

@@ -83,7 +83,7 @@ pub async fn create_task_force(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = response(&txn, created).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header(etag::header(body.version))
         .insert_header((

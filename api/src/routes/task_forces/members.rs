@@ -217,7 +217,7 @@ pub async fn add_task_force_member(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = super::response(&txn, tf).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created().json(body))
 }
 
@@ -249,6 +249,6 @@ pub async fn remove_task_force_member(
         .deleted(&member)
         .write(&txn, Some(auth.id()), state.clock.now())
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -107,7 +107,7 @@ pub async fn update_task_force(
         .write(&txn, Some(auth.id()), updated.updated_at)
         .await?;
     let body = response(&txn, updated).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
         .json(body))
@@ -136,6 +136,6 @@ pub async fn delete_task_force(
         .deleted(&current)
         .write(&txn, Some(auth.id()), state.clock.now())
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -71,7 +71,7 @@ pub async fn update_topic(
         .platform(saved.platform_id)
         .write(&txn, Some(auth.id()), now)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(web::Json(saved.into()))
 }
 
@@ -110,6 +110,6 @@ pub async fn delete_topic(
         .deleted(&t)
         .write(&txn, Some(auth.id()), now)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

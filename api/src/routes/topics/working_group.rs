@@ -253,7 +253,7 @@ pub async fn put_working_group(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = group_response(&txn, saved).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(if created {
         HttpResponse::Created().json(body)
     } else {
@@ -316,7 +316,7 @@ pub async fn add_working_group_member(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = group_response(&txn, g).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created().json(body))
 }
 
@@ -366,6 +366,6 @@ pub async fn remove_working_group_member(
         m.lead_user_id = Set(None);
         m.update(&txn).await?;
     }
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -88,7 +88,7 @@ pub async fn create_user(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let response = find_with_authority(&txn, created.id).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,

@@ -50,6 +50,6 @@ pub async fn delete_user(
         .deleted(&target)
         .write(&txn, Some(auth.id()), state.clock.now())
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -90,7 +90,7 @@ pub async fn update_me(
         .write(&txn, Some(id), now)
         .await?;
     let response = find_with_authority(&txn, id).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(web::Json(response))
 }
 
@@ -153,6 +153,6 @@ pub async fn change_password(
         .updated(&before, &updated)
         .write(&txn, Some(id), now)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -107,6 +107,6 @@ pub async fn update_user(
         revoke_sessions(&txn, user_id).await?;
     }
     let response = find_with_authority(&txn, user_id).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(web::Json(response))
 }

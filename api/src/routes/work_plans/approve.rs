@@ -70,7 +70,7 @@ pub async fn approve_work_plan(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = response(&txn, approved).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
         .json(body))

@@ -80,7 +80,7 @@ pub async fn add_axis(
         find_or_404::<entity::work_plan::Entity>(&txn, plan.id).await?,
     )
     .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header(etag::header(body.version))
         .json(body))

@@ -147,7 +147,7 @@ pub async fn create_work_plan(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = response(&txn, plan).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header(etag::header(body.version))
         .insert_header((

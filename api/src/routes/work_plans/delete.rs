@@ -47,6 +47,6 @@ pub async fn delete_work_plan(
         .platform(plan.platform_id)
         .write(&txn, Some(auth.id()), state.clock.now())
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

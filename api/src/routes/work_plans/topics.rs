@@ -94,7 +94,7 @@ pub async fn add_topic(
         find_or_404::<entity::work_plan::Entity>(&txn, plan.id).await?,
     )
     .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header(etag::header(body.version))
         .json(body))
@@ -167,7 +167,7 @@ pub async fn reorder_topics(
         find_or_404::<entity::work_plan::Entity>(&txn, plan.id).await?,
     )
     .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
         .json(body))

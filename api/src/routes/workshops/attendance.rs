@@ -248,7 +248,7 @@ pub async fn record_attendance(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = attendance_of(&txn, &w).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(web::Json(body))
 }
 
@@ -335,6 +335,6 @@ pub async fn check_in(
         .platform(w.platform_id)
         .write(&txn, Some(auth.id()), now)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

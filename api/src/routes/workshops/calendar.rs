@@ -176,7 +176,7 @@ pub async fn create_calendar_token(
         .created(&saved)
         .write(&txn, Some(auth.id()), now)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     let url = format!(
         "{}/api/v1/calendar/{token}.ics",
         state.config.public_base_url
@@ -214,6 +214,6 @@ pub async fn revoke_calendar_token(
     Entry::new("calendar_token.revoke", "user", auth.id())
         .write(&txn, Some(auth.id()), now)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

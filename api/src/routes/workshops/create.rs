@@ -301,7 +301,7 @@ pub async fn create_workshop(
         .write(&txn, Some(auth.id()), now)
         .await?;
     let body = response(&txn, saved, true, warnings).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header(etag::header(body.version))
         .insert_header((

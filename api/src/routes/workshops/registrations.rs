@@ -212,7 +212,7 @@ pub async fn register(
     };
     mail::notify(&txn, &state, kind, &w, std::slice::from_ref(&person)).await?;
     let pos = waitlist_position(&txn, &saved).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Created().json(to_response(saved, &person, pos)))
 }
 
@@ -344,6 +344,6 @@ pub async fn cancel_registration(
             promote_waitlisted(&txn, &state, &mut w, auth.id()).await?;
         }
     }
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -102,7 +102,7 @@ pub async fn transition_workshop(
         promote_waitlisted(&txn, &state, &mut updated, auth.id()).await?;
     }
     let body = response(&txn, updated, true, Vec::new()).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
         .json(body))
@@ -177,7 +177,7 @@ pub async fn put_minutes(
         .write(&txn, Some(auth.id()), updated.updated_at)
         .await?;
     let body = response(&txn, updated, true, Vec::new()).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
         .json(body))

@@ -258,7 +258,7 @@ pub async fn update_workshop(
     )
     .await?;
     let body = response(&txn, updated, true, warnings).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
         .json(body))
