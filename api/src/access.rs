@@ -1,30 +1,190 @@
-//! Who may do what on a platform. An admin may do everything; a coordinator or deputy (an open
-//! term) manages their own platform only; an active member takes part.
+//! Who may do what: every authorization rule of the API, in one place.
+//!
+//! On a platform the caller has a `Standing`, computed once per request: an administrator may do
+//! everything; a coordinator or deputy (an open term) manages their own platform only; an active
+//! member takes part. Handlers ask it in plain words (`standing.require_manager()?`,
+//! `standing.takes_part()`). A position paper adds its authors (`PaperStanding`); agreements are
+//! managed by the international-partnerships task force (`require_agreement_manager`). What
+//! belongs to no platform (users, authorities, platforms themselves) is for administrators:
+//! `auth.require_admin()`.
 
-use entity::{coordinator_term, membership};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use entity::{coordinator_term, membership, position_paper_author, task_force, task_force_member};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+};
 
 use crate::auth::AuthUser;
-use crate::domain::MembershipStatus;
+use crate::domain::{MembershipStatus, Seat};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 
-/// Whether the user holds an open coordinator or deputy term on the platform.
-pub async fn is_coordinator(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-    platform_id: i64,
-) -> Result<bool, ApiError> {
-    Ok(coordinator_term::Entity::find()
-        .filter(coordinator_term::Column::PlatformId.eq(platform_id))
-        .filter(coordinator_term::Column::UserId.eq(user_id))
-        .filter(coordinator_term::Column::EndedAt.is_null())
-        .count(db)
-        .await?
-        > 0)
+/// The task force whose members manage partnership agreements.
+pub const PARTNERSHIPS_TASK_FORCE: &str = "international-partnerships";
+
+/// What the caller is to one platform.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Standing {
+    pub admin: bool,
+    /// The seat of an open coordinator or deputy term on the platform.
+    pub seat: Option<Seat>,
+    /// An active membership of the platform.
+    pub member: bool,
 }
 
-/// Whether the user is an active member of the platform.
+impl Standing {
+    /// The caller's standing on the platform (two indexed look-ups).
+    pub async fn of(
+        db: &impl ConnectionTrait,
+        auth: &AuthUser,
+        platform_id: i64,
+    ) -> Result<Standing, ApiError> {
+        let seat = coordinator_term::Entity::find()
+            .select_only()
+            .column(coordinator_term::Column::Seat)
+            .filter(coordinator_term::Column::PlatformId.eq(platform_id))
+            .filter(coordinator_term::Column::UserId.eq(auth.id()))
+            .filter(coordinator_term::Column::EndedAt.is_null())
+            .into_tuple::<Seat>()
+            .one(db)
+            .await?;
+        Ok(Standing {
+            admin: auth.is_admin(),
+            seat,
+            member: is_active_member(db, auth.id(), platform_id).await?,
+        })
+    }
+
+    /// The standing of a caller who may be anonymous (then: none).
+    pub async fn of_caller(
+        db: &impl ConnectionTrait,
+        auth: Option<&AuthUser>,
+        platform_id: i64,
+    ) -> Result<Standing, ApiError> {
+        match auth {
+            Some(a) => Standing::of(db, a, platform_id).await,
+            None => Ok(Standing::default()),
+        }
+    }
+
+    /// An administrator, or the platform's coordinator or deputy.
+    pub fn manages(self) -> bool {
+        self.admin || self.seat.is_some()
+    }
+
+    /// An administrator, a manager or an active member: sees the platform's inner work.
+    pub fn takes_part(self) -> bool {
+        self.manages() || self.member
+    }
+
+    /// 403 `not_a_manager` unless the caller manages the platform.
+    pub fn require_manager(self) -> Result<Standing, ApiError> {
+        if self.manages() {
+            Ok(self)
+        } else {
+            Err(not_manager())
+        }
+    }
+
+    /// 403 `not_a_member` unless the caller is an administrator or an active member.
+    pub fn require_member(self) -> Result<Standing, ApiError> {
+        if self.admin || self.member {
+            Ok(self)
+        } else {
+            Err(ApiError::Problem(
+                ProblemCode::NotAMember,
+                Text::new(
+                    "Only active members of this platform may do this.",
+                    "هذا الإجراء مقصور على الأعضاء الفاعلين في المنصة.",
+                ),
+            ))
+        }
+    }
+}
+
+/// What the caller is to a position paper: their standing on its platform, and authorship.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PaperStanding {
+    pub platform: Standing,
+    pub author: bool,
+}
+
+impl PaperStanding {
+    /// The caller's standing towards a paper of `platform_id`.
+    pub async fn of(
+        db: &impl ConnectionTrait,
+        auth: Option<&AuthUser>,
+        paper_id: i64,
+        platform_id: i64,
+    ) -> Result<PaperStanding, ApiError> {
+        let platform = Standing::of_caller(db, auth, platform_id).await?;
+        let author = match auth {
+            Some(a) if !a.is_admin() => {
+                position_paper_author::Entity::find()
+                    .filter(position_paper_author::Column::PaperId.eq(paper_id))
+                    .filter(position_paper_author::Column::UserId.eq(a.id()))
+                    .count(db)
+                    .await?
+                    > 0
+            }
+            _ => false,
+        };
+        Ok(PaperStanding { platform, author })
+    }
+
+    /// Admins, the platform's coordinators and members, and the authors see unpublished papers.
+    pub fn sees_unpublished(self) -> bool {
+        self.platform.takes_part() || self.author
+    }
+
+    /// Adopting, submitting, publishing: the platform's coordinators and admins.
+    pub fn manages(self) -> bool {
+        self.platform.manages()
+    }
+
+    /// Editing a draft: its authors, the platform's coordinators, admins.
+    pub fn edits(self) -> bool {
+        self.manages() || self.author
+    }
+}
+
+/// 403 unless the caller is an admin or a member of the international-partnerships task force.
+pub async fn require_agreement_manager(
+    db: &impl ConnectionTrait,
+    auth: &AuthUser,
+) -> Result<(), ApiError> {
+    if auth.is_admin() {
+        return Ok(());
+    }
+    let task_force = task_force::Entity::find()
+        .filter(task_force::Column::Slug.eq(PARTNERSHIPS_TASK_FORCE))
+        .one(db)
+        .await?;
+    let member = match task_force {
+        Some(tf) => {
+            task_force_member::Entity::find()
+                .filter(task_force_member::Column::TaskForceId.eq(tf.id))
+                .filter(task_force_member::Column::UserId.eq(auth.id()))
+                .count(db)
+                .await?
+                > 0
+        }
+        None => false,
+    };
+    if member {
+        Ok(())
+    } else {
+        Err(ApiError::Problem(
+            ProblemCode::NotAPartnershipManager,
+            Text::new(
+                "Agreements are managed by administrators and the international partnerships task force.",
+                "يدير الاتفاقيات المسؤولون وفريق عمل الشراكات الدولية.",
+            ),
+        ))
+    }
+}
+
+/// Whether a person (the caller or someone named in the request) is an active member of the
+/// platform: a fact about that person, asked when a rule needs it (a ballot, a working group).
 pub async fn is_active_member(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -34,6 +194,21 @@ pub async fn is_active_member(
         .filter(membership::Column::PlatformId.eq(platform_id))
         .filter(membership::Column::UserId.eq(user_id))
         .filter(membership::Column::Status.eq(MembershipStatus::Active))
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// Whether a person holds an open coordinator or deputy term on the platform.
+pub async fn holds_seat(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    platform_id: i64,
+) -> Result<bool, ApiError> {
+    Ok(coordinator_term::Entity::find()
+        .filter(coordinator_term::Column::PlatformId.eq(platform_id))
+        .filter(coordinator_term::Column::UserId.eq(user_id))
+        .filter(coordinator_term::Column::EndedAt.is_null())
         .count(db)
         .await?
         > 0)
@@ -49,44 +224,11 @@ fn not_manager() -> ApiError {
     )
 }
 
-/// 403 unless the caller is an admin or a coordinator/deputy of this platform.
-pub async fn require_manager(
-    db: &impl ConnectionTrait,
-    auth: &AuthUser,
-    platform_id: i64,
-) -> Result<(), ApiError> {
-    if auth.is_admin() || is_coordinator(db, auth.id(), platform_id).await? {
-        Ok(())
-    } else {
-        Err(not_manager())
-    }
-}
-
-/// 403 unless the caller is an admin or an active member of this platform.
-pub async fn require_member_or_admin(
-    db: &impl ConnectionTrait,
-    auth: &AuthUser,
-    platform_id: i64,
-) -> Result<(), ApiError> {
-    if auth.is_admin() || is_active_member(db, auth.id(), platform_id).await? {
-        Ok(())
-    } else {
-        Err(ApiError::Problem(
-            ProblemCode::NotAMember,
-            Text::new(
-                "Only active members of this platform may do this.",
-                "هذا الإجراء مقصور على الأعضاء الفاعلين في المنصة.",
-            ),
-        ))
-    }
-}
-
 /// The platforms on which the user holds an open coordinator or deputy term.
 pub async fn coordinated_platforms(
     db: &impl ConnectionTrait,
     user_id: i64,
 ) -> Result<Vec<i64>, ApiError> {
-    use sea_orm::QuerySelect;
     Ok(coordinator_term::Entity::find()
         .select_only()
         .column(coordinator_term::Column::PlatformId)

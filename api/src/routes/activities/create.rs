@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{ActivityResponse, BudgetLineInput, Risk, response, write_children};
-use crate::access::require_manager;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
@@ -87,7 +87,9 @@ pub async fn create_activity(
                 ),
             )
         })?;
-    require_manager(&txn, &auth, group.platform_id).await?;
+    Standing::of(&txn, &auth, group.platform_id)
+        .await?
+        .require_manager()?;
     let hosts = hosts::host_list(group.platform_id, &req.host_platform_ids);
     check_hosts(&txn, &hosts).await?;
     let title = req.title.trimmed();

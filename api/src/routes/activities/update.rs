@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{ActivityResponse, BudgetLineInput, Risk, response, write_children};
-use crate::access::require_manager;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -63,7 +63,9 @@ pub async fn update_activity(
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
     let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, a.platform_id).await?;
+    Standing::of(&txn, &auth, a.platform_id)
+        .await?
+        .require_manager()?;
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     let hosts = body
@@ -170,7 +172,9 @@ pub async fn change_activity_status(
     use ActivityStatus::*;
     let txn = crate::db::begin(&state.db).await?;
     let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, a.platform_id).await?;
+    Standing::of(&txn, &auth, a.platform_id)
+        .await?
+        .require_manager()?;
     let req = body.into_inner()?;
     let from = a.status;
     let ok = matches!(
@@ -246,7 +250,9 @@ pub async fn delete_activity(
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
     let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, a.platform_id).await?;
+    Standing::of(&txn, &auth, a.platform_id)
+        .await?
+        .require_manager()?;
     if a.status != ActivityStatus::Planned {
         return Err(ApiError::Problem(
             ProblemCode::NotDeletable,

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{Phase, phase, window_closed};
-use crate::access::is_active_member;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -55,7 +55,7 @@ pub async fn cast_ballot(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let e = find_or_404::<entity::election::Entity>(&txn, id.into_inner()).await?;
-    if !is_active_member(&txn, auth.id(), e.platform_id).await? {
+    if !Standing::of(&txn, &auth, e.platform_id).await?.member {
         return Err(ApiError::Problem(
             ProblemCode::NotAMember,
             Text::new(

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{ElectionResponse, election_response, election_responses};
-use crate::access::require_manager;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -97,7 +97,9 @@ pub async fn create_election(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let platform = find_or_404::<entity::platform::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, platform.id).await?;
+    Standing::of(&txn, &auth, platform.id)
+        .await?
+        .require_manager()?;
     let req = body.into_inner()?;
     check_windows(&req, now)?;
     let open = election::Entity::find()

@@ -6,9 +6,10 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{
-    DocumentLink, PartyInput, check_dates, check_parties, list_json, require_manager, response,
-    search_text, write_parties,
+    DocumentLink, PartyInput, check_dates, check_parties, list_json, response, search_text,
+    write_parties,
 };
+use crate::access::require_agreement_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, BilingualText, PartnershipKind, PartnershipStatus, StepOrigin};
@@ -77,7 +78,7 @@ pub async fn create_partnership(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    require_manager(&txn, &auth).await?;
+    require_agreement_manager(&txn, &auth).await?;
     let req = body.into_inner()?;
     check_dates(req.starts_on, req.ends_on)?;
     let on = req.consultation_on.unwrap_or_else(|| now.date_naive());

@@ -17,7 +17,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use entity::{
     local_authority, partnership, partnership_contribution, partnership_party, partnership_step,
-    task_force, task_force_member,
 };
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -29,16 +28,12 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
-use crate::auth::AuthUser;
 use crate::domain::money::parse_amount;
 use crate::domain::{
     Bilingual, BilingualText, PartnershipKind, PartnershipStatus, PartyKind, search,
 };
-use crate::error::{ApiError, ProblemCode};
+use crate::error::ApiError;
 use crate::i18n::Text;
-
-/// The task force whose members manage agreements.
-pub const PARTNERSHIPS_TASK_FORCE: &str = "international-partnerships";
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list_partnerships)
@@ -248,37 +243,6 @@ pub fn editable(status: PartnershipStatus) -> bool {
         PartnershipStatus::Consultation
             | PartnershipStatus::Drafting
             | PartnershipStatus::CouncilDeliberation
-    )
-}
-
-/// 403 unless the caller is an admin or a member of the international-partnerships task force.
-pub async fn require_manager(db: &impl ConnectionTrait, auth: &AuthUser) -> Result<(), ApiError> {
-    if auth.is_admin() {
-        return Ok(());
-    }
-    let Some(tf) = task_force::Entity::find()
-        .filter(task_force::Column::Slug.eq(PARTNERSHIPS_TASK_FORCE))
-        .one(db)
-        .await?
-    else {
-        return Err(not_manager());
-    };
-    let member = task_force_member::Entity::find()
-        .filter(task_force_member::Column::TaskForceId.eq(tf.id))
-        .filter(task_force_member::Column::UserId.eq(auth.id()))
-        .count(db)
-        .await?
-        > 0;
-    if member { Ok(()) } else { Err(not_manager()) }
-}
-
-fn not_manager() -> ApiError {
-    ApiError::Problem(
-        ProblemCode::NotAPartnershipManager,
-        Text::new(
-            "Agreements are managed by administrators and the international partnerships task force.",
-            "يدير الاتفاقيات المسؤولون وفريق عمل الشراكات الدولية.",
-        ),
     )
 }
 

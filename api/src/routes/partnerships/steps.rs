@@ -8,10 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{
-    DocumentLink, StepResponse, is_financial, next_statuses, require_manager, response,
-    step_response,
-};
+use super::{DocumentLink, StepResponse, is_financial, next_statuses, response, step_response};
+use crate::access::require_agreement_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -69,7 +67,7 @@ pub async fn record_step(
     let now = state.clock.now();
     let today = now.date_naive();
     let txn = crate::db::begin(&state.db).await?;
-    require_manager(&txn, &auth).await?;
+    require_agreement_manager(&txn, &auth).await?;
     let req = body.into_inner()?;
     let p = find_or_404::<entity::partnership::Entity>(&txn, id.into_inner()).await?;
     crate::db::ensure_room(

@@ -6,9 +6,10 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{
-    PartyInput, check_dates, check_parties, editable, list_json, require_manager, response,
-    search_text, write_parties,
+    PartyInput, check_dates, check_parties, editable, list_json, response, search_text,
+    write_parties,
 };
+use crate::access::require_agreement_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -72,7 +73,7 @@ pub async fn update_partnership(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    require_manager(&txn, &auth).await?;
+    require_agreement_manager(&txn, &auth).await?;
     let body = body.into_inner()?;
     let current = find_or_404::<entity::partnership::Entity>(&txn, id.into_inner()).await?;
     let expected = etag::expected_version(&req)?;

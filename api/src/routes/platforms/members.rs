@@ -10,7 +10,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::access::{is_coordinator, require_manager};
+use crate::access::{Standing, holds_seat};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -123,7 +123,9 @@ pub async fn list_members(
     let q = query.into_inner();
     let status = q.status.unwrap_or(MembershipStatus::Active);
     if status != MembershipStatus::Active {
-        require_manager(&state.db, &auth, platform.id).await?;
+        Standing::of(&state.db, &auth, platform.id)
+            .await?
+            .require_manager()?;
     }
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
     let mut select = membership::Entity::find()
@@ -245,7 +247,9 @@ async fn decide(
 ) -> Result<MemberResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
     let platform = find_or_404::<entity::platform::Entity>(&txn, platform_id).await?;
-    require_manager(&txn, auth, platform.id).await?;
+    Standing::of(&txn, auth, platform.id)
+        .await?
+        .require_manager()?;
     let m = load(&txn, platform.id, user_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -357,7 +361,9 @@ pub async fn remove_membership(
     let txn = crate::db::begin(&state.db).await?;
     let platform = find_or_404::<entity::platform::Entity>(&txn, platform_id).await?;
     if user_id != auth.id() {
-        require_manager(&txn, &auth, platform.id).await?;
+        Standing::of(&txn, &auth, platform.id)
+            .await?
+            .require_manager()?;
     }
     let m = load(&txn, platform.id, user_id)
         .await?
@@ -379,7 +385,7 @@ pub async fn remove_membership(
     let mut entry = Entry::new("membership.leave", "membership", saved.id)
         .updated(&before, &saved)
         .platform(platform.id);
-    if is_coordinator(&txn, user_id, platform.id).await? {
+    if holds_seat(&txn, user_id, platform.id).await? {
         coordinator_term::Entity::update_many()
             .set(coordinator_term::ActiveModel {
                 ended_at: Set(Some(now)),

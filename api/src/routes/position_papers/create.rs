@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{PaperBody, check_authors, check_links, response, search_text};
-use crate::access::{is_active_member, is_coordinator};
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -79,8 +79,9 @@ pub async fn create_paper(
                 Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
             )
         })?;
-    let member = is_active_member(&txn, auth.id(), platform.id).await?;
-    if !(auth.is_admin() || member || is_coordinator(&txn, auth.id(), platform.id).await?) {
+    let standing = Standing::of(&txn, &auth, platform.id).await?;
+    let member = standing.member;
+    if !standing.takes_part() {
         return Err(ApiError::Problem(
             ProblemCode::NotAMember,
             Text::new(

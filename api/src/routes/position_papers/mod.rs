@@ -18,15 +18,13 @@ mod versions;
 use std::collections::HashMap;
 
 use entity::{membership, position_paper, position_paper_author, position_paper_endorsement, user};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
-use crate::access::{coordinated_platforms, is_active_member, is_coordinator};
+use crate::access::{PaperStanding, coordinated_platforms};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, BilingualText, MembershipStatus, PaperStatus, search};
@@ -116,76 +114,14 @@ pub struct PaperSummary {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-async fn is_author(
-    db: &impl ConnectionTrait,
-    paper_id: i64,
-    user_id: i64,
-) -> Result<bool, ApiError> {
-    Ok(position_paper_author::Entity::find()
-        .filter(position_paper_author::Column::PaperId.eq(paper_id))
-        .filter(position_paper_author::Column::UserId.eq(user_id))
-        .count(db)
-        .await?
-        > 0)
-}
-
-/// What the caller is to a paper.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Standing {
-    pub admin: bool,
-    pub coordinator: bool,
-    pub member: bool,
-    pub author: bool,
-}
-
-impl Standing {
-    /// Admins, the platform's coordinators and members, and the authors see unpublished papers.
-    pub fn sees_unpublished(self) -> bool {
-        self.admin || self.coordinator || self.member || self.author
-    }
-
-    /// Adopting, submitting, publishing: the platform's coordinators and admins.
-    pub fn manages(self) -> bool {
-        self.admin || self.coordinator
-    }
-
-    /// Editing a draft: its authors, the platform's coordinators, admins.
-    pub fn edits(self) -> bool {
-        self.manages() || self.author
-    }
-}
-
-/// The caller's standing towards a paper.
-pub async fn standing(
-    db: &impl ConnectionTrait,
-    auth: Option<&AuthUser>,
-    paper: &position_paper::Model,
-) -> Result<Standing, ApiError> {
-    let Some(auth) = auth else {
-        return Ok(Standing::default());
-    };
-    if auth.is_admin() {
-        return Ok(Standing {
-            admin: true,
-            ..Standing::default()
-        });
-    }
-    Ok(Standing {
-        admin: false,
-        coordinator: is_coordinator(db, auth.id(), paper.platform_id).await?,
-        member: is_active_member(db, auth.id(), paper.platform_id).await?,
-        author: is_author(db, paper.id, auth.id()).await?,
-    })
-}
-
 /// Loads a paper the caller may see, with their standing; a paper they may not see is 404.
 pub async fn visible_paper(
     db: &impl ConnectionTrait,
     auth: Option<&AuthUser>,
     id: i64,
-) -> Result<(position_paper::Model, Standing), ApiError> {
+) -> Result<(position_paper::Model, PaperStanding), ApiError> {
     let paper = find_or_404::<entity::position_paper::Entity>(db, id).await?;
-    let s = standing(db, auth, &paper).await?;
+    let s = PaperStanding::of(db, auth, paper.id, paper.platform_id).await?;
     if paper.status != PaperStatus::Published && !s.sees_unpublished() {
         return Err(ApiError::not_found());
     }

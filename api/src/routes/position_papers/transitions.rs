@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{Standing, response, visible_paper};
+use super::{response, visible_paper};
+use crate::access::PaperStanding;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -33,15 +34,15 @@ use crate::state::AppState;
 /// | adopted, submitted | withdrawn | coordinators, admins |
 ///
 /// `published` and `withdrawn` are final.
-pub fn allowed(from: PaperStatus, to: PaperStatus) -> Option<fn(Standing) -> bool> {
+pub fn allowed(from: PaperStatus, to: PaperStatus) -> Option<fn(PaperStanding) -> bool> {
     use PaperStatus::*;
     match (from, to) {
-        (Draft, InReview) | (Draft | InReview, Withdrawn) => Some(Standing::edits),
+        (Draft, InReview) | (Draft | InReview, Withdrawn) => Some(PaperStanding::edits),
         (InReview, Draft)
         | (InReview, Adopted)
         | (Adopted, Submitted)
         | (Submitted, Published)
-        | (Adopted | Submitted, Withdrawn) => Some(Standing::manages),
+        | (Adopted | Submitted, Withdrawn) => Some(PaperStanding::manages),
         _ => None,
     }
 }

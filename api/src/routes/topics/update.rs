@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::access::require_manager;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -48,7 +48,9 @@ pub async fn update_topic(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let t = find_or_404::<entity::topic::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, t.platform_id).await?;
+    Standing::of(&txn, &auth, t.platform_id)
+        .await?
+        .require_manager()?;
     let req = body.into_inner()?;
     if let Some(axis) = req.axis_id {
         crate::services::work_plans::check_axis(&txn, t.work_plan_id, axis).await?;
@@ -90,7 +92,9 @@ pub async fn delete_topic(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let t = find_or_404::<entity::topic::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, t.platform_id).await?;
+    Standing::of(&txn, &auth, t.platform_id)
+        .await?
+        .require_manager()?;
     bump_version(&txn, t.work_plan_id, None, now).await?;
     topic::Entity::delete_by_id(t.id)
         .exec(&txn)

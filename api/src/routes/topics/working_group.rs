@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::access::{is_active_member, require_manager};
+use crate::access::{Standing, is_active_member};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -202,7 +202,9 @@ pub async fn put_working_group(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let t: topic::Model = find_or_404::<entity::topic::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, t.platform_id).await?;
+    Standing::of(&txn, &auth, t.platform_id)
+        .await?
+        .require_manager()?;
     let req = body.into_inner()?;
     if let Some(lead) = req.lead_user_id {
         require_platform_member(&txn, lead, t.platform_id, "/lead_user_id").await?;
@@ -288,7 +290,9 @@ pub async fn add_working_group_member(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let t = find_or_404::<entity::topic::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, t.platform_id).await?;
+    Standing::of(&txn, &auth, t.platform_id)
+        .await?
+        .require_manager()?;
     let user_id = body.into_inner()?.user_id;
     let g = group_of(&txn, t.id)
         .await?
@@ -337,7 +341,9 @@ pub async fn remove_working_group_member(
     let txn = crate::db::begin(&state.db).await?;
     let t = find_or_404::<entity::topic::Entity>(&txn, topic_id).await?;
     if user_id != auth.id() {
-        require_manager(&txn, &auth, t.platform_id).await?;
+        Standing::of(&txn, &auth, t.platform_id)
+            .await?
+            .require_manager()?;
     }
     let g = group_of(&txn, t.id)
         .await?

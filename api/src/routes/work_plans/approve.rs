@@ -3,7 +3,7 @@ use entity::work_plan;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::response;
-use crate::access::require_manager;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -35,7 +35,9 @@ pub async fn approve_work_plan(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, plan.platform_id).await?;
+    Standing::of(&txn, &auth, plan.platform_id)
+        .await?
+        .require_manager()?;
     let expected = etag::expected_version(&req)?;
     if plan.status != WorkPlanStatus::Draft {
         return Err(ApiError::Problem(

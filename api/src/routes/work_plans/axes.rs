@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{bump_version, response};
-use crate::access::require_manager;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -42,7 +42,9 @@ pub async fn add_axis(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, plan.platform_id).await?;
+    Standing::of(&txn, &auth, plan.platform_id)
+        .await?
+        .require_manager()?;
     let name = body.into_inner()?.name.trimmed();
     bump_version(&txn, plan.id, None, now).await?;
     crate::db::ensure_room(

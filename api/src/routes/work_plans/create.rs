@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{WorkPlanResponse, response};
-use crate::access::require_manager;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -71,7 +71,9 @@ pub async fn create_work_plan(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let platform = find_or_404::<entity::platform::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, platform.id).await?;
+    Standing::of(&txn, &auth, platform.id)
+        .await?
+        .require_manager()?;
     let req = body.into_inner()?;
     if let Some((i, _)) = req
         .topics

@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, delete, web};
 use entity::work_plan;
 use sea_orm::EntityTrait;
 
-use crate::access::require_manager;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -28,7 +28,9 @@ pub async fn delete_work_plan(
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, plan.platform_id).await?;
+    Standing::of(&txn, &auth, plan.platform_id)
+        .await?
+        .require_manager()?;
     if plan.status != WorkPlanStatus::Draft {
         return Err(ApiError::Problem(
             ProblemCode::NotDeletable,

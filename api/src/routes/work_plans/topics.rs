@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{bump_version, response};
-use crate::access::require_manager;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -48,7 +48,9 @@ pub async fn add_topic(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, plan.platform_id).await?;
+    Standing::of(&txn, &auth, plan.platform_id)
+        .await?
+        .require_manager()?;
     let req = body.into_inner()?;
     let title = req.title.trimmed();
     check_axis(&txn, plan.id, req.axis_id).await?;
@@ -131,7 +133,9 @@ pub async fn reorder_topics(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, plan.platform_id).await?;
+    Standing::of(&txn, &auth, plan.platform_id)
+        .await?
+        .require_manager()?;
     let ids = body.into_inner()?.topic_ids;
     let expected = etag::expected_version(&req)?;
     let mut current: Vec<i64> = topic::Entity::find()

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::response;
-use crate::access::require_manager;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -54,7 +54,9 @@ pub async fn update_work_plan(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, plan.platform_id).await?;
+    Standing::of(&txn, &auth, plan.platform_id)
+        .await?
+        .require_manager()?;
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     let mut m = work_plan::ActiveModel {

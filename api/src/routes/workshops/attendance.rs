@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::access::require_manager;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -62,7 +62,9 @@ pub async fn get_attendance(
     id: web::Path<i64>,
 ) -> Result<web::Json<AttendanceResponse>, ApiError> {
     let w = find_or_404::<entity::workshop::Entity>(&state.db, id.into_inner()).await?;
-    require_manager(&state.db, &auth, w.platform_id).await?;
+    Standing::of(&state.db, &auth, w.platform_id)
+        .await?
+        .require_manager()?;
     Ok(web::Json(attendance_of(&state.db, &w).await?))
 }
 
@@ -168,7 +170,9 @@ pub async fn record_attendance(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let w = find_or_404::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, w.platform_id).await?;
+    Standing::of(&txn, &auth, w.platform_id)
+        .await?
+        .require_manager()?;
     let req = body.into_inner()?;
     let open = matches!(
         w.status,

@@ -10,7 +10,7 @@ use sea_orm::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::manages;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::{AuthUser, tokens};
 use crate::db::find_or_404;
@@ -43,7 +43,9 @@ pub async fn workshop_calendar(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let w = find_or_404::<entity::workshop::Entity>(&state.db, id.into_inner()).await?;
-    let manager = manages(&state.db, auth.as_ref(), &w).await?;
+    let manager = Standing::of_caller(&state.db, auth.as_ref(), w.platform_id)
+        .await?
+        .manages();
     if !manager && (w.status == WorkshopStatus::Draft || !w.is_public) {
         return Err(ApiError::not_found());
     }

@@ -10,7 +10,7 @@ use super::{
     AgendaItem, Expert, Material, Venue, WorkshopResponse, check_in_code, clashes, parse_zone,
     response, whole_seconds, write_children,
 };
-use crate::access::require_manager;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -175,7 +175,9 @@ pub async fn create_workshop(
                 Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
             )
         })?;
-    require_manager(&txn, &auth, platform.id).await?;
+    Standing::of(&txn, &auth, platform.id)
+        .await?
+        .require_manager()?;
     let status = req.status.unwrap_or(WorkshopStatus::Draft);
     if status == WorkshopStatus::Cancelled
         || (status == WorkshopStatus::Completed && !auth.is_admin())

@@ -210,19 +210,6 @@ pub struct WorkshopResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Whether the caller manages the workshop's organising platform.
-pub async fn manages(
-    db: &impl ConnectionTrait,
-    auth: Option<&crate::auth::AuthUser>,
-    w: &workshop::Model,
-) -> Result<bool, ApiError> {
-    match auth {
-        None => Ok(false),
-        Some(a) if a.is_admin() => Ok(true),
-        Some(a) => crate::access::is_coordinator(db, a.id(), w.platform_id).await,
-    }
-}
-
 /// The full response of one workshop.
 pub async fn response(
     db: &impl ConnectionTrait,

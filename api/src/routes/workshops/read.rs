@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 
-use super::{manages, response};
+use super::response;
+use crate::access::Standing;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::WorkshopStatus;
@@ -23,7 +24,9 @@ pub async fn get_workshop(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let w = find_or_404::<entity::workshop::Entity>(&state.db, id.into_inner()).await?;
-    let manager = manages(&state.db, auth.as_ref(), &w).await?;
+    let manager = Standing::of_caller(&state.db, auth.as_ref(), w.platform_id)
+        .await?
+        .manages();
     if !manager && (w.status == WorkshopStatus::Draft || (!w.is_public && auth.is_none())) {
         return Err(ApiError::not_found());
     }

@@ -12,8 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::manages;
-use crate::access::{is_active_member, require_manager};
+use crate::access::{Standing, is_active_member};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -92,8 +91,10 @@ pub async fn register(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let mut w = lock(&txn, id.into_inner()).await?;
+    // Asked once: who the caller is to the workshop's platform.
+    let standing = Standing::of(&txn, &auth, w.platform_id).await?;
     if target != auth.id() {
-        require_manager(&txn, &auth, w.platform_id).await?;
+        standing.require_manager()?;
     }
     let person = user::Entity::find_by_id(target)
         .one(&txn)
@@ -109,10 +110,12 @@ pub async fn register(
                 ),
             )
         })?;
-    if !w.is_public
-        && !manages(&txn, Some(&auth), &w).await?
-        && !is_active_member(&txn, target, w.platform_id).await?
-    {
+    let target_is_member = if target == auth.id() {
+        standing.member
+    } else {
+        is_active_member(&txn, target, w.platform_id).await?
+    };
+    if !w.is_public && !standing.manages() && !target_is_member {
         return Err(ApiError::Problem(
             ProblemCode::MembersOnly,
             Text::new(
@@ -246,7 +249,9 @@ pub async fn list_registrations(
     query: web::Query<ListRegistrationsQuery>,
 ) -> Result<web::Json<RegistrationList>, ApiError> {
     let w = find_or_404::<entity::workshop::Entity>(&state.db, id.into_inner()).await?;
-    require_manager(&state.db, &auth, w.platform_id).await?;
+    Standing::of(&state.db, &auth, w.platform_id)
+        .await?
+        .require_manager()?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut select = registration::Entity::find()
         .find_also_related(user::Entity)
@@ -309,7 +314,9 @@ pub async fn cancel_registration(
     let txn = crate::db::begin(&state.db).await?;
     let mut w = lock(&txn, workshop_id).await?;
     if user_id != auth.id() {
-        require_manager(&txn, &auth, w.platform_id).await?;
+        Standing::of(&txn, &auth, w.platform_id)
+            .await?
+            .require_manager()?;
     }
     let r = registration::Entity::find()
         .filter(registration::Column::WorkshopId.eq(w.id))

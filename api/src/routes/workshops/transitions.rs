@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{WorkshopResponse, response};
-use crate::access::require_manager;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -50,7 +50,9 @@ pub async fn transition_workshop(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let w = lock(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, w.platform_id).await?;
+    Standing::of(&txn, &auth, w.platform_id)
+        .await?
+        .require_manager()?;
     let to = body.into_inner()?.to;
     let from = w.status;
     let allowed = matches!(
@@ -142,7 +144,9 @@ pub async fn put_minutes(
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
     let w = find_or_404::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, w.platform_id).await?;
+    Standing::of(&txn, &auth, w.platform_id)
+        .await?
+        .require_manager()?;
     let req = body.into_inner()?;
     if w.status != WorkshopStatus::Completed {
         return Err(ApiError::Problem(

@@ -12,7 +12,7 @@ use super::{
     AgendaItem, Expert, Material, Venue, WorkshopResponse, clashes, parse_zone, response,
     write_children,
 };
-use crate::access::require_manager;
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -91,7 +91,9 @@ pub async fn update_workshop(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let w = find_or_404::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
-    require_manager(&txn, &auth, w.platform_id).await?;
+    Standing::of(&txn, &auth, w.platform_id)
+        .await?
+        .require_manager()?;
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     if w.version != expected {
