@@ -15,5 +15,6 @@ pub mod seats;
 pub mod sessions;
 pub mod supervisor;
 pub mod tokens;
+pub mod versioned;
 pub mod work_plans;
 pub mod workshop_mail;

@@ -16,6 +16,7 @@ use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::services::hosts::{self, check_hosts};
+use crate::services::versioned;
 use crate::state::AppState;
 
 /// Fields to change; lists given replace the old ones.
@@ -76,7 +77,6 @@ pub async fn update_activity(
         check_hosts(&txn, h).await?;
     }
     let mut m = activity::ActiveModel {
-        version: Set(expected + 1),
         updated_at: Set(state.clock.now()),
         ..Default::default()
     };
@@ -101,16 +101,7 @@ pub async fn update_activity(
     if let Some(q) = body.planned_quarter {
         m.planned_quarter = Set(Some(q));
     }
-    let written = activity::Entity::update_many()
-        .set(m)
-        .filter(activity::Column::Id.eq(a.id))
-        .filter(activity::Column::Version.eq(expected))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if written != 1 {
-        return Err(etag::stale());
-    }
+    versioned::save::<activity::Entity>(&txn, a.id, expected, m).await?;
     write_children(
         &txn,
         a.id,

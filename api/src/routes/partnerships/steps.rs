@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, get, post, web};
 use entity::{partnership, partnership_step};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -19,6 +19,7 @@ use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
+use crate::services::versioned;
 use crate::state::AppState;
 
 /// The next step of an agreement.
@@ -89,10 +90,12 @@ pub async fn record_step(
                 "An agreement without financial contributions needs no visa.".to_owned(),
                 "لا تحتاج الاتفاقية التي ليس لها أثر مالي إلى تأشيرة.".to_owned(),
             ),
-            _ => (
-                format!("An agreement cannot go from {} to {}.", from.as_str(), req.to.as_str()),
-                format!("لا يمكن نقل الاتفاقية من {} إلى {}.", from.as_str(), req.to.as_str()),
-            ),
+            _ => {
+                return Err(versioned::not_allowed::<partnership::Entity>(
+                    from.as_str(),
+                    req.to.as_str(),
+                ));
+            }
         };
         return Err(ApiError::Problem(
             ProblemCode::TransitionNotAllowed,
@@ -169,32 +172,13 @@ pub async fn record_step(
         }
         (_, None) => None,
     };
-    // The status is the guard: of two concurrent steps from the same status, one wins.
-    let mut update = partnership::Entity::update_many()
-        .col_expr(partnership::Column::Status, Expr::value(req.to))
-        .col_expr(
-            partnership::Column::Version,
-            Expr::col(partnership::Column::Version).add(1),
-        )
-        .col_expr(partnership::Column::UpdatedAt, Expr::value(now));
-    if let Some(d) = new_end {
-        update = update.col_expr(partnership::Column::EndsOn, Expr::value(d));
-    }
-    let moved = update
-        .filter(partnership::Column::Id.eq(p.id))
-        .filter(partnership::Column::Status.eq(from))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if moved != 1 {
-        return Err(ApiError::Problem(
-            ProblemCode::ConcurrentChange,
-            Text::new(
-                "The agreement moved meanwhile; read it again.",
-                "تغيرت حالة الاتفاقية في الأثناء؛ أعد قراءتها.",
-            ),
-        ));
-    }
+    let extra = new_end
+        .map(|d| (partnership::Column::EndsOn, Expr::value(d)))
+        .into_iter()
+        .collect();
+    let updated =
+        versioned::move_status::<partnership::Entity, _>(&txn, p.id, from, req.to, now, extra)
+            .await?;
     let step = partnership_step::ActiveModel {
         partnership_id: Set(p.id),
         from_status: Set(StepOrigin(Some(from))),
@@ -208,7 +192,6 @@ pub async fn record_step(
     }
     .insert(&txn)
     .await?;
-    let updated = find_or_404::<entity::partnership::Entity>(&txn, p.id).await?;
     Entry::new("partnership.step", "partnership", p.id)
         .updated(&p, &updated)
         .field("step", step_json(&step))

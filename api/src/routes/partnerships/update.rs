@@ -18,6 +18,7 @@ use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
+use crate::services::versioned;
 use crate::state::AppState;
 
 /// Changes to the terms; absent fields stay as they are. `parties` replaces all parties and
@@ -77,9 +78,7 @@ pub async fn update_partnership(
     let body = body.into_inner()?;
     let current = find_or_404::<entity::partnership::Entity>(&txn, id.into_inner()).await?;
     let expected = etag::expected_version(&req)?;
-    if current.version != expected {
-        return Err(etag::stale());
-    }
+    versioned::check::<partnership::Entity>(&current, expected)?;
     if !editable(current.status) {
         return Err(ApiError::Problem(
             ProblemCode::NotEditable,
@@ -144,22 +143,11 @@ pub async fn update_partnership(
     if let Some(i) = &body.indicators {
         m.indicators = Set(list_json(i));
     }
-    m.version = Set(expected + 1);
     m.updated_at = Set(now);
-    let written = partnership::Entity::update_many()
-        .set(m)
-        .filter(partnership::Column::Id.eq(current.id))
-        .filter(partnership::Column::Version.eq(expected))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if written != 1 {
-        return Err(etag::stale());
-    }
+    let updated = versioned::save::<partnership::Entity>(&txn, current.id, expected, m).await?;
     if let (Some(parties), Some(names)) = (&body.parties, names) {
         write_parties(&txn, current.id, parties, names, true).await?;
     }
-    let updated = find_or_404::<entity::partnership::Entity>(&txn, current.id).await?;
     let mut entry =
         Entry::new("partnership.update", "partnership", current.id).updated(&current, &updated);
     if let Some(p) = &body.parties {

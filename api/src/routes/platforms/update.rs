@@ -1,6 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use entity::platform;
-use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{IntoActiveModel, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -15,6 +15,7 @@ use crate::domain::{Bilingual, BilingualText, PlatformKind, PlatformStatus};
 use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
+use crate::services::versioned;
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay as they are.
@@ -76,9 +77,7 @@ pub async fn update_platform(
     let body = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
     let current = find_or_404::<entity::platform::Entity>(&txn, id.into_inner()).await?;
-    if current.version != expected {
-        return Err(etag::stale());
-    }
+    versioned::check::<platform::Entity>(&current, expected)?;
     let kind = body.kind.unwrap_or(current.kind);
     let parent_id = body.parent_id.unwrap_or(current.parent_id);
     check_parent(&txn, kind, parent_id, Some(current.id)).await?;
@@ -125,20 +124,8 @@ pub async fn update_platform(
     if let Some(s) = body.status {
         m.status = Set(s);
     }
-    m.version = Set(expected + 1);
     m.updated_at = Set(state.clock.now());
-    // The version check and the write are one statement: a concurrent writer makes it miss.
-    let written = platform::Entity::update_many()
-        .set(m)
-        .filter(platform::Column::Id.eq(platform_id))
-        .filter(platform::Column::Version.eq(expected))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if written != 1 {
-        return Err(etag::stale());
-    }
-    let updated = find_or_404::<entity::platform::Entity>(&txn, platform_id).await?;
+    let updated = versioned::save::<platform::Entity>(&txn, platform_id, expected, m).await?;
     Entry::new("platform.update", "platform", platform_id)
         .platform(platform_id)
         .updated(&current, &updated)

@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, get, post, web};
 use entity::{position_paper, position_paper_transition};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -12,13 +12,13 @@ use super::{response, visible_paper};
 use crate::access::PaperStanding;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::db::find_or_404;
 use crate::domain::PaperStatus;
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
+use crate::services::versioned;
 use crate::state::AppState;
 
 /// The allowed moves and who may make them:
@@ -114,20 +114,9 @@ pub async fn transition_paper(
     let req = body.into_inner()?;
     let from = paper.status;
     let Some(may) = allowed(from, req.to) else {
-        return Err(ApiError::Problem(
-            ProblemCode::TransitionNotAllowed,
-            Text::new(
-                format!(
-                    "A paper cannot go from {} to {}.",
-                    from.as_str(),
-                    req.to.as_str()
-                ),
-                format!(
-                    "لا يمكن نقل الورقة من {} إلى {}.",
-                    from.as_str(),
-                    req.to.as_str()
-                ),
-            ),
+        return Err(versioned::not_allowed::<position_paper::Entity>(
+            from.as_str(),
+            req.to.as_str(),
         ));
     };
     if !may(standing) {
@@ -139,32 +128,14 @@ pub async fn transition_paper(
             ),
         ));
     }
-    // The status is the guard: of two concurrent moves from the same status, one wins.
-    let mut update = position_paper::Entity::update_many()
-        .col_expr(position_paper::Column::Status, Expr::value(req.to))
-        .col_expr(
-            position_paper::Column::Version,
-            Expr::col(position_paper::Column::Version).add(1),
-        )
-        .col_expr(position_paper::Column::UpdatedAt, Expr::value(now));
+    let mut extra = Vec::new();
     if req.to == PaperStatus::Published {
-        update = update.col_expr(position_paper::Column::PublishedAt, Expr::value(now));
+        extra.push((position_paper::Column::PublishedAt, Expr::value(now)));
     }
-    let moved = update
-        .filter(position_paper::Column::Id.eq(paper.id))
-        .filter(position_paper::Column::Status.eq(from))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if moved != 1 {
-        return Err(ApiError::Problem(
-            ProblemCode::ConcurrentChange,
-            Text::new(
-                "The paper's status changed meanwhile; read it again.",
-                "تغيرت حالة الورقة في الأثناء؛ أعد قراءتها.",
-            ),
-        ));
-    }
+    let updated = versioned::move_status::<position_paper::Entity, _>(
+        &txn, paper.id, from, req.to, now, extra,
+    )
+    .await?;
     let t = position_paper_transition::ActiveModel {
         paper_id: Set(paper.id),
         from_status: Set(from),
@@ -176,7 +147,6 @@ pub async fn transition_paper(
     }
     .insert(&txn)
     .await?;
-    let updated = find_or_404::<entity::position_paper::Entity>(&txn, paper.id).await?;
     Entry::new("position_paper.transition", "position_paper", paper.id)
         .updated(&paper, &updated)
         .platform(paper.platform_id)

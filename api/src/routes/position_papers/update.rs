@@ -14,6 +14,7 @@ use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
+use crate::services::versioned;
 use crate::state::AppState;
 
 /// Changes to a draft; absent fields stay as they are, `null` clears a topic or working group.
@@ -86,9 +87,7 @@ pub async fn update_paper(
     }
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
-    if current.version != expected {
-        return Err(etag::stale());
-    }
+    versioned::check::<position_paper::Entity>(&current, expected)?;
     if current.status != PaperStatus::Draft {
         return Err(ApiError::Problem(
             ProblemCode::NotEditable,
@@ -143,19 +142,8 @@ pub async fn update_paper(
     m.topic_id = Set(topic_id);
     m.working_group_id = Set(working_group_id);
     m.current_version = Set(number);
-    m.version = Set(expected + 1);
     m.updated_at = Set(now);
-    // The version check and the write are one statement: a concurrent editor makes it miss.
-    let written = position_paper::Entity::update_many()
-        .set(m)
-        .filter(position_paper::Column::Id.eq(current.id))
-        .filter(position_paper::Column::Version.eq(expected))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if written != 1 {
-        return Err(etag::stale());
-    }
+    versioned::save::<position_paper::Entity>(&txn, current.id, expected, m).await?;
     if text_changed {
         position_paper_version::ActiveModel {
             paper_id: Set(current.id),

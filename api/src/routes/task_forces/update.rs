@@ -1,6 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, delete, patch, web};
 use entity::task_force;
-use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{EntityTrait, IntoActiveModel, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -13,6 +13,7 @@ use crate::domain::{Bilingual, BilingualText, TaskForceStatus};
 use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
+use crate::services::versioned;
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay as they are, `null` clears a target or limit.
@@ -61,6 +62,7 @@ pub async fn update_task_force(
     let body = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
     let current = find_or_404::<entity::task_force::Entity>(&txn, id.into_inner()).await?;
+    versioned::check::<task_force::Entity>(&current, expected)?;
     let task_force_id = current.id;
     let name = body.name.map(Bilingual::trimmed).unwrap_or(Bilingual {
         ar: current.name_ar.clone(),
@@ -89,19 +91,8 @@ pub async fn update_task_force(
     if let Some(s) = body.status {
         m.status = Set(s);
     }
-    m.version = Set(expected + 1);
     m.updated_at = Set(state.clock.now());
-    let written = task_force::Entity::update_many()
-        .set(m)
-        .filter(task_force::Column::Id.eq(task_force_id))
-        .filter(task_force::Column::Version.eq(expected))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if written != 1 {
-        return Err(etag::stale());
-    }
-    let updated = find_or_404::<entity::task_force::Entity>(&txn, task_force_id).await?;
+    let updated = versioned::save::<task_force::Entity>(&txn, task_force_id, expected, m).await?;
     Entry::new("task_force.update", "task_force", task_force_id)
         .updated(&before, &updated)
         .write(&txn, Some(auth.id()), updated.updated_at)

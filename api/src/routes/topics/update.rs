@@ -16,7 +16,7 @@ use crate::domain::{Bilingual, search};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::routes::views::TopicResponse;
-use crate::routes::work_plans::bump_version;
+use crate::services::versioned;
 use crate::services::work_plans::renumber;
 use crate::state::AppState;
 
@@ -55,7 +55,7 @@ pub async fn update_topic(
     if let Some(axis) = req.axis_id {
         crate::services::work_plans::check_axis(&txn, t.work_plan_id, axis).await?;
     }
-    bump_version(&txn, t.work_plan_id, None, now).await?;
+    versioned::bump::<entity::work_plan::Entity>(&txn, t.work_plan_id, None, now).await?;
     let before = t.clone();
     let mut m = t.into_active_model();
     if let Some(title) = req.title.map(Bilingual::trimmed) {
@@ -95,7 +95,7 @@ pub async fn delete_topic(
     Standing::of(&txn, &auth, t.platform_id)
         .await?
         .require_manager()?;
-    bump_version(&txn, t.work_plan_id, None, now).await?;
+    versioned::bump::<entity::work_plan::Entity>(&txn, t.work_plan_id, None, now).await?;
     topic::Entity::delete_by_id(t.id)
         .exec(&txn)
         .await

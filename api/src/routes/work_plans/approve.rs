@@ -1,6 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use entity::work_plan;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::Set;
 
 use super::response;
 use crate::access::Standing;
@@ -11,6 +11,7 @@ use crate::domain::WorkPlanStatus;
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::i18n::Text;
+use crate::services::versioned;
 use crate::state::AppState;
 
 /// Approves a draft work plan (the platform's managers), with `If-Match`.
@@ -48,24 +49,19 @@ pub async fn approve_work_plan(
             ),
         ));
     }
-    let written = work_plan::Entity::update_many()
-        .set(work_plan::ActiveModel {
+    let approved = versioned::save::<work_plan::Entity>(
+        &txn,
+        plan.id,
+        expected,
+        work_plan::ActiveModel {
             status: Set(WorkPlanStatus::Approved),
             approved_at: Set(Some(now)),
             approved_by: Set(Some(auth.id())),
-            version: Set(expected + 1),
             updated_at: Set(now),
             ..Default::default()
-        })
-        .filter(work_plan::Column::Id.eq(plan.id))
-        .filter(work_plan::Column::Version.eq(expected))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if written != 1 {
-        return Err(etag::stale());
-    }
-    let approved = find_or_404::<entity::work_plan::Entity>(&txn, plan.id).await?;
+        },
+    )
+    .await?;
     Entry::new("work_plan.approve", "work_plan", plan.id)
         .updated(&plan, &approved)
         .platform(plan.platform_id)

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{bump_version, response};
+use super::response;
 use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
@@ -15,6 +15,7 @@ use crate::domain::Bilingual;
 use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
+use crate::services::versioned;
 use crate::state::AppState;
 
 /// A new axis, appended after the existing ones.
@@ -46,7 +47,7 @@ pub async fn add_axis(
         .await?
         .require_manager()?;
     let name = body.into_inner()?.name.trimmed();
-    bump_version(&txn, plan.id, None, now).await?;
+    versioned::bump::<entity::work_plan::Entity>(&txn, plan.id, None, now).await?;
     crate::db::ensure_room(
         &txn,
         work_plan_axis::Entity::find().filter(work_plan_axis::Column::WorkPlanId.eq(plan.id)),

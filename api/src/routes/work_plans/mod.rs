@@ -152,27 +152,3 @@ pub async fn response(
         .pop()
         .ok_or_else(ApiError::not_found)
 }
-
-/// Bumps a plan's version if it is still `expected` (or unconditionally when `None`); a miss is 412.
-pub async fn bump_version(
-    db: &impl ConnectionTrait,
-    plan_id: i64,
-    expected: Option<i32>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), ApiError> {
-    use sea_orm::sea_query::{Expr, ExprTrait};
-    let mut update = work_plan::Entity::update_many()
-        .col_expr(
-            work_plan::Column::Version,
-            Expr::col(work_plan::Column::Version).add(1),
-        )
-        .col_expr(work_plan::Column::UpdatedAt, Expr::value(now))
-        .filter(work_plan::Column::Id.eq(plan_id));
-    if let Some(v) = expected {
-        update = update.filter(work_plan::Column::Version.eq(v));
-    }
-    if update.exec(db).await?.rows_affected != 1 {
-        return Err(crate::etag::stale());
-    }
-    Ok(())
-}

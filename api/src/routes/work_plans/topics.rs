@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{bump_version, response};
+use super::response;
 use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
@@ -18,6 +18,7 @@ use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
+use crate::services::versioned;
 use crate::services::work_plans::{check_axis, renumber};
 use crate::state::AppState;
 
@@ -55,7 +56,7 @@ pub async fn add_topic(
     let title = req.title.trimmed();
     check_axis(&txn, plan.id, req.axis_id).await?;
     // Taking the plan's row first serializes concurrent additions to the same plan.
-    bump_version(&txn, plan.id, None, now).await?;
+    versioned::bump::<entity::work_plan::Entity>(&txn, plan.id, None, now).await?;
     crate::db::ensure_room(
         &txn,
         topic::Entity::find().filter(topic::Column::WorkPlanId.eq(plan.id)),
@@ -159,7 +160,7 @@ pub async fn reorder_topics(
             ),
         ));
     }
-    bump_version(&txn, plan.id, Some(expected), now).await?;
+    versioned::bump::<entity::work_plan::Entity>(&txn, plan.id, Some(expected), now).await?;
     renumber(&txn, plan.id, &ids).await?;
     Entry::new("work_plan.reorder_topics", "work_plan", plan.id)
         .platform(plan.platform_id)

@@ -1,6 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use entity::work_plan;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::Set;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -14,6 +14,7 @@ use crate::domain::Bilingual;
 use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
+use crate::services::versioned;
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay as they are.
@@ -60,7 +61,6 @@ pub async fn update_work_plan(
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     let mut m = work_plan::ActiveModel {
-        version: Set(expected + 1),
         updated_at: Set(now),
         ..Default::default()
     };
@@ -71,17 +71,7 @@ pub async fn update_work_plan(
         m.title_ar = Set(t.ar);
         m.title_en = Set(t.en);
     }
-    let written = work_plan::Entity::update_many()
-        .set(m)
-        .filter(work_plan::Column::Id.eq(plan.id))
-        .filter(work_plan::Column::Version.eq(expected))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if written != 1 {
-        return Err(etag::stale());
-    }
-    let updated = find_or_404::<entity::work_plan::Entity>(&txn, plan.id).await?;
+    let updated = versioned::save::<work_plan::Entity>(&txn, plan.id, expected, m).await?;
     Entry::new("work_plan.update", "work_plan", plan.id)
         .updated(&plan, &updated)
         .platform(plan.platform_id)

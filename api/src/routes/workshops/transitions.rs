@@ -17,6 +17,7 @@ use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::services::seats::{active_registrants, lock, promote_waitlisted};
+use crate::services::versioned;
 use crate::services::workshop_mail::{self as mail};
 use crate::state::AppState;
 
@@ -60,37 +61,22 @@ pub async fn transition_workshop(
         (Draft, Scheduled) | (Draft, Cancelled) | (Scheduled, Cancelled)
     ) || (from == Scheduled && to == Completed && now >= w.starts_at);
     if !allowed {
-        return Err(ApiError::Problem(
-            ProblemCode::TransitionNotAllowed,
-            Text::new(
-                format!(
-                    "A {} workshop cannot become {} now.",
-                    from.as_str(),
-                    to.as_str()
-                ),
-                format!(
-                    "لا يمكن نقل الورشة من {} إلى {} الآن.",
-                    from.as_str(),
-                    to.as_str()
-                ),
-            ),
+        return Err(versioned::not_allowed::<workshop::Entity>(
+            from.as_str(),
+            to.as_str(),
         ));
     }
-    workshop::Entity::update_many()
-        .col_expr(workshop::Column::Status, Expr::value(to))
-        .col_expr(
-            workshop::Column::Sequence,
-            Expr::col(workshop::Column::Sequence).add(1),
-        )
-        .col_expr(
-            workshop::Column::Version,
-            Expr::col(workshop::Column::Version).add(1),
-        )
-        .col_expr(workshop::Column::UpdatedAt, Expr::value(now))
-        .filter(workshop::Column::Id.eq(w.id))
-        .exec(&txn)
-        .await?;
-    let mut updated = find_or_404::<entity::workshop::Entity>(&txn, w.id).await?;
+    // A calendar invitation's SEQUENCE grows with every change.
+    let sequence = Expr::col(workshop::Column::Sequence).add(1);
+    let mut updated = versioned::move_status::<workshop::Entity, _>(
+        &txn,
+        w.id,
+        from,
+        to,
+        now,
+        vec![(workshop::Column::Sequence, sequence)],
+    )
+    .await?;
     Entry::new("workshop.transition", "workshop", w.id)
         .updated(&w, &updated)
         .platform(w.platform_id)

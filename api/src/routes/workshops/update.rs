@@ -1,8 +1,7 @@
 use actix_web::{HttpRequest, HttpResponse, patch, web};
 use chrono::{DateTime, Utc};
 use entity::workshop;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::Set;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -23,6 +22,7 @@ use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::services::hosts::{self, check_hosts};
 use crate::services::seats::{active_registrants, promote_waitlisted};
+use crate::services::versioned;
 use crate::services::workshop_mail::{self as mail};
 use crate::state::AppState;
 
@@ -96,9 +96,7 @@ pub async fn update_workshop(
         .require_manager()?;
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
-    if w.version != expected {
-        return Err(etag::stale());
-    }
+    versioned::check::<workshop::Entity>(&w, expected)?;
     if matches!(
         w.status,
         WorkshopStatus::Completed | WorkshopStatus::Cancelled
@@ -171,7 +169,6 @@ pub async fn update_workshop(
         online_url: Set(online),
         registration_opens_at: Set(opens),
         registration_closes_at: Set(closes),
-        version: Set(expected + 1),
         updated_at: Set(now),
         ..Default::default()
     };
@@ -195,20 +192,10 @@ pub async fn update_workshop(
     if moved {
         m.reminder_sent_at = Set(None);
     }
-    let written = workshop::Entity::update_many()
-        .set(m)
-        .col_expr(
-            workshop::Column::Sequence,
-            Expr::col(workshop::Column::Sequence).add(1),
-        )
-        .filter(workshop::Column::Id.eq(w.id))
-        .filter(workshop::Column::Version.eq(expected))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if written != 1 {
-        return Err(etag::stale());
-    }
+    // A calendar invitation's SEQUENCE grows with every change (the version guard below
+    // makes the row's value the one read here).
+    m.sequence = Set(w.sequence + 1);
+    versioned::save::<workshop::Entity>(&txn, w.id, expected, m).await?;
     write_children(
         &txn,
         w.id,
