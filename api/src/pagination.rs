@@ -118,6 +118,96 @@ fn decode(cursor: &str) -> Result<i64, ApiError> {
         .ok_or_else(bad_cursor)
 }
 
+/// One page of a list: the items and the cursor of the next page. Every list of the API answers
+/// this shape; its name and description in the OpenAPI document come from the item
+/// (`Listed`), so that each list keeps its own schema name (`UserList`, `WorkshopList`, …).
+#[derive(Debug, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// The `cursor` of the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, next_cursor: Option<String>) -> Page<T> {
+        Page { items, next_cursor }
+    }
+
+    /// The same page with each item turned into another shape.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_cursor: self.next_cursor,
+        }
+    }
+}
+
+/// An item that lists are made of: names the list's schema.
+pub trait Listed: utoipa::ToSchema {
+    /// The list's schema name.
+    const LIST: &'static str;
+    /// The list's description.
+    const LIST_DOC: &'static str;
+}
+
+/// Declares the list of an item type: `listed!(UserResponse => UserList, "A page of users.")`,
+/// and `UserList` as the name handlers use.
+#[macro_export]
+macro_rules! listed {
+    ($item:ident $(<$lt:lifetime>)? => $list:ident, $doc:literal) => {
+        impl$(<$lt>)? $crate::pagination::Listed for $item$(<$lt>)? {
+            const LIST: &'static str = stringify!($list);
+            const LIST_DOC: &'static str = $doc;
+        }
+
+        #[doc = $doc]
+        pub type $list$(<$lt>)? = $crate::pagination::Page<$item$(<$lt>)?>;
+    };
+}
+
+impl<T: Listed> utoipa::PartialSchema for Page<T> {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::Ref;
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .description(Some(T::LIST_DOC))
+            .property(
+                "items",
+                ArrayBuilder::new().items(Ref::from_schema_name(T::name())),
+            )
+            .required("items")
+            .property(
+                "next_cursor",
+                ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                        Type::String,
+                        Type::Null,
+                    ]))
+                    .description(Some(
+                        "The `cursor` of the next page; null on the last page.",
+                    )),
+            )
+            .required("next_cursor")
+            .into()
+    }
+}
+
+impl<T: Listed> utoipa::ToSchema for Page<T> {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed(T::LIST)
+    }
+
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((T::name().into_owned(), T::schema()));
+        T::schemas(schemas);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,12 +55,7 @@ pub struct SearchHit {
     pub href: String,
 }
 
-/// Hits by kind (platforms, topics, working groups, task forces), then by id.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SearchResults {
-    pub items: Vec<SearchHit>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(SearchHit => SearchResults, "Hits by kind (platforms, topics, working groups, task forces), then by id.");
 
 /// The query and paging.
 #[derive(Debug, Deserialize, IntoParams)]

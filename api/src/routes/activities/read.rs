@@ -2,8 +2,8 @@ use actix_web::{HttpResponse, get, web};
 use entity::{activity, activity_platform};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::{ActivityResponse, response, responses};
 use crate::db::find_or_404;
@@ -48,12 +48,7 @@ pub struct ListActivitiesQuery {
     pub quarter: Option<String>,
 }
 
-/// A page of activities.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ActivityList {
-    pub items: Vec<ActivityResponse>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(ActivityResponse => ActivityList, "A page of activities.");
 
 /// Activities by id (public).
 #[utoipa::path(tag = "activities", security(()), params(ListActivitiesQuery), responses((status = 200, body = ActivityList)))]

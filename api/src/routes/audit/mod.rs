@@ -54,12 +54,7 @@ pub struct AuditEntryResponse {
     pub changes: serde_json::Value,
 }
 
-/// A page of audit entries, newest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditList {
-    pub items: Vec<AuditEntryResponse>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(AuditEntryResponse => AuditList, "A page of audit entries, newest first.");
 
 /// Filters and paging.
 #[derive(Debug, Deserialize, IntoParams)]

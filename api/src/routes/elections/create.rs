@@ -5,7 +5,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -156,12 +156,7 @@ pub struct ListElectionsQuery {
     pub cursor: Option<String>,
 }
 
-/// A page of elections.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ElectionList {
-    pub items: Vec<ElectionResponse>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(ElectionResponse => ElectionList, "A page of elections.");
 
 /// A platform's elections, oldest first (public).
 #[utoipa::path(

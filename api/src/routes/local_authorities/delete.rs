@@ -4,6 +4,7 @@ use sea_orm::EntityTrait;
 
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -24,10 +25,7 @@ pub async fn delete_local_authority(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let txn = crate::db::begin(&state.db).await?;
-    let current = local_authority::Entity::find_by_id(id.into_inner())
-        .one(&txn)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let current = find_or_404::<local_authority::Entity>(&txn, id.into_inner()).await?;
     local_authority::Entity::delete_by_id(current.id)
         .exec(&txn)
         .await

@@ -52,13 +52,7 @@ impl From<local_authority::Model> for LocalAuthorityResponse {
     }
 }
 
-/// A page of local authorities.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LocalAuthorityList {
-    pub items: Vec<LocalAuthorityResponse>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
-}
+crate::listed!(LocalAuthorityResponse => LocalAuthorityList, "A page of local authorities.");
 
 fn search_text(name: &Bilingual, governorate: &str) -> String {
     search::fold_all([name.ar.as_str(), name.en.as_str(), governorate])

@@ -1,8 +1,8 @@
 use actix_web::{get, web};
 use entity::local_authority;
-use sea_orm::EntityTrait;
 
 use super::LocalAuthorityResponse;
+use crate::db::find_or_404;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -18,9 +18,6 @@ pub async fn get_local_authority(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<web::Json<LocalAuthorityResponse>, ApiError> {
-    let model = local_authority::Entity::find_by_id(id.into_inner())
-        .one(&state.db)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let model = find_or_404::<local_authority::Entity>(&state.db, id.into_inner()).await?;
     Ok(web::Json(model.into()))
 }

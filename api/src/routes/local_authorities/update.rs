@@ -1,6 +1,6 @@
 use actix_web::{patch, web};
 use entity::local_authority;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -8,6 +8,7 @@ use validator::Validate;
 use super::{LocalAuthorityResponse, search_text};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{AuthorityKind, Bilingual, Region};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
@@ -49,10 +50,7 @@ pub async fn update_local_authority(
     auth.require_admin()?;
     let req = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
-    let current = local_authority::Entity::find_by_id(id.into_inner())
-        .one(&txn)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let current = find_or_404::<local_authority::Entity>(&txn, id.into_inner()).await?;
     let name = req.name.map(Bilingual::trimmed).unwrap_or(Bilingual {
         ar: current.name_ar.clone(),
         en: current.name_en.clone(),

@@ -7,8 +7,8 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::{ACTIVE, PartnershipSummary};
 use crate::auth::AuthUser;
@@ -18,12 +18,7 @@ use crate::i18n::Text;
 use crate::pagination::{PageRequest, decode_instant, encode_instant, limit};
 use crate::state::AppState;
 
-/// A page of agreements.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PartnershipList {
-    pub items: Vec<PartnershipSummary>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(PartnershipSummary => PartnershipList, "A page of agreements.");
 
 /// Filters and paging.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -4,7 +4,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -213,12 +213,7 @@ fn step_json(s: &partnership_step::Model) -> serde_json::Value {
     })
 }
 
-/// A page of steps, oldest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StepList {
-    pub items: Vec<StepResponse>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(StepResponse => StepList, "A page of steps, oldest first.");
 
 /// Paging.
 #[derive(Debug, Deserialize, IntoParams)]

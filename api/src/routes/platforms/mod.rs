@@ -97,12 +97,7 @@ impl PlatformResponse {
     }
 }
 
-/// A page of platforms.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PlatformList {
-    pub items: Vec<PlatformResponse>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(PlatformResponse => PlatformList, "A page of platforms.");
 
 /// One platform with its counts.
 pub async fn response(

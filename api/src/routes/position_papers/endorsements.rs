@@ -29,12 +29,7 @@ pub struct EndorsementResponse {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// A page of endorsements, oldest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EndorsementList {
-    pub items: Vec<EndorsementResponse>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(EndorsementResponse => EndorsementList, "A page of endorsements, oldest first.");
 
 /// Paging.
 #[derive(Debug, Deserialize, IntoParams)]

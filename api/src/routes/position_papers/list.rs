@@ -4,8 +4,8 @@ use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::{PaperSummary, authors_of, endorsement_counts, member_platforms};
 use crate::auth::AuthUser;
@@ -30,12 +30,7 @@ pub struct ListPapersQuery {
     pub q: Option<String>,
 }
 
-/// A page of papers.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PaperList {
-    pub items: Vec<PaperSummary>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(PaperSummary => PaperList, "A page of papers.");
 
 /// Position papers the caller may see: published ones for everybody; unpublished ones of their
 /// platforms (members and coordinators) and of their own authorship; everything for admins.

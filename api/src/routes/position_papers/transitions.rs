@@ -71,12 +71,7 @@ pub struct TransitionResponse {
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
-/// A page of transitions, oldest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TransitionList {
-    pub items: Vec<TransitionResponse>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(TransitionResponse => TransitionList, "A page of transitions, oldest first.");
 
 /// Paging.
 #[derive(Debug, Deserialize, IntoParams)]

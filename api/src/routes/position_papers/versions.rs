@@ -39,12 +39,7 @@ pub struct VersionSummary {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// A page of versions, oldest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VersionList {
-    pub items: Vec<VersionSummary>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(VersionSummary => VersionList, "A page of versions, oldest first.");
 
 /// Paging.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -29,12 +29,7 @@ pub struct TaskForceMemberResponse {
     pub joined_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// A page of task-force members.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TaskForceMemberList {
-    pub items: Vec<TaskForceMemberResponse>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(TaskForceMemberResponse => TaskForceMemberList, "A page of task-force members.");
 
 /// Paging.
 #[derive(Debug, Deserialize, IntoParams)]

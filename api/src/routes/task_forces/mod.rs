@@ -61,12 +61,7 @@ pub struct TaskForceResponse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// A page of task forces.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TaskForceList {
-    pub items: Vec<TaskForceResponse>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(TaskForceResponse => TaskForceList, "A page of task forces.");
 
 /// Members and distinct authorities of several task forces, in one query.
 pub async fn counts(

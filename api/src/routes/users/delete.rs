@@ -5,6 +5,7 @@ use sea_orm::EntityTrait;
 use super::ensure_other_admin;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::Role;
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
@@ -35,10 +36,7 @@ pub async fn delete_user(
         ));
     }
     let txn = crate::db::begin(&state.db).await?;
-    let target = user::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let target = find_or_404::<user::Entity>(&txn, id).await?;
     if target.is_active && target.role == Role::Admin {
         ensure_other_admin(&txn, id).await?;
     }

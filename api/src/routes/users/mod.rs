@@ -71,13 +71,7 @@ impl UserResponse {
     }
 }
 
-/// A page of users.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UserList {
-    pub items: Vec<UserResponse>,
-    /// Pass as `cursor` for the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
-}
+crate::listed!(UserResponse => UserList, "A page of users.");
 
 /// The folded text a user is found by.
 pub fn search_text(email: &str, name: &Bilingual) -> String {

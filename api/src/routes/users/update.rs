@@ -1,6 +1,6 @@
 use actix_web::{patch, web};
 use entity::user;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -8,6 +8,7 @@ use validator::Validate;
 use super::{UserResponse, check_authority, ensure_other_admin, find_with_authority, search_text};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::{Bilingual, Gender, Locale, Role};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
@@ -56,10 +57,7 @@ pub async fn update_user(
     auth.require_admin()?;
     let req = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
-    let current = user::Entity::find_by_id(id.into_inner())
-        .one(&txn)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let current = find_or_404::<user::Entity>(&txn, id.into_inner()).await?;
     let was_active_admin = current.is_active && current.role == Role::Admin;
     let stays_admin = req.role.is_none_or(|r| r == Role::Admin) && req.is_active != Some(false);
     if was_active_admin && !stays_admin {

@@ -1,8 +1,8 @@
 use actix_web::{get, web};
 use entity::work_plan;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::{WorkPlanResponse, responses};
 use crate::db::find_or_404;
@@ -20,12 +20,7 @@ pub struct ListWorkPlansQuery {
     pub status: Option<WorkPlanStatus>,
 }
 
-/// A page of work plans.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WorkPlanList {
-    pub items: Vec<WorkPlanResponse>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(WorkPlanResponse => WorkPlanList, "A page of work plans.");
 
 /// A platform's work plans with their topics (public).
 #[utoipa::path(

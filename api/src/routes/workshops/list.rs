@@ -161,12 +161,7 @@ impl<'r> Row<'r> {
     }
 }
 
-/// A page of workshops, soonest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WorkshopList<'r> {
-    pub items: Vec<WorkshopSummary<'r>>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(WorkshopSummary<'r> => WorkshopList, "A page of workshops, soonest first.");
 
 /// Filters and paging. Without `from`, only workshops that have not ended are listed.
 #[derive(Debug, Deserialize, IntoParams)]

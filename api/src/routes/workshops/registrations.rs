@@ -228,12 +228,7 @@ pub struct ListRegistrationsQuery {
     pub status: Option<RegistrationStatus>,
 }
 
-/// A page of registrations.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RegistrationList {
-    pub items: Vec<RegistrationResponse>,
-    pub next_cursor: Option<String>,
-}
+crate::listed!(RegistrationResponse => RegistrationList, "A page of registrations.");
 
 /// Registrations of a workshop (its platform's managers), in the order they came.
 #[utoipa::path(
