@@ -1,0 +1,120 @@
+//! What the activities routes read and answer: request bodies, query parameters and responses.
+
+use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+/// A risk and how it is mitigated.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Risk {
+    #[validate(
+        length(min = 1, max = 2000),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub risk: String,
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    #[serde(default)]
+    pub mitigation: String,
+}
+
+/// A budget line as sent: amounts are decimal strings, never floats.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetLineInput {
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 500)]
+    pub description: String,
+    /// Decimal string, at most 4 decimals.
+    #[validate(custom(function = "crate::domain::money::validate_amount"))]
+    #[schema(example = "1250.50", format = "decimal")]
+    pub unit_cost: String,
+    #[validate(custom(function = "crate::domain::money::validate_amount"))]
+    #[schema(example = "3", format = "decimal")]
+    pub units: String,
+    /// ISO 4217 code.
+    #[validate(custom(function = "crate::domain::money::validate_currency"))]
+    #[schema(
+        example = "USD",
+        min_length = 3,
+        max_length = 3,
+        pattern = "^[A-Z]{3}$"
+    )]
+    pub currency: String,
+}
+
+/// A budget line with its subtotal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BudgetLine {
+    #[schema(max_length = 500)]
+    pub description: String,
+    #[schema(value_type = String, example = "1250.50", max_length = 40, pattern = "^-?[0-9]+(\\.[0-9]+)?$")]
+    pub unit_cost: Decimal,
+    #[schema(value_type = String, example = "3", max_length = 40, pattern = "^-?[0-9]+(\\.[0-9]+)?$")]
+    pub units: Decimal,
+    #[schema(min_length = 3, max_length = 3, pattern = "^[A-Z]{3}$")]
+    pub currency: String,
+    /// `unit_cost × units`, exact.
+    #[schema(value_type = String, example = "3751.50", max_length = 40, pattern = "^-?[0-9]+(\\.[0-9]+)?$")]
+    pub subtotal: Decimal,
+}
+
+/// A sum in one currency.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Total {
+    #[schema(min_length = 3, max_length = 3, pattern = "^[A-Z]{3}$")]
+    pub currency: String,
+    #[schema(value_type = String, example = "3751.50", max_length = 40, pattern = "^-?[0-9]+(\\.[0-9]+)?$")]
+    pub total: Decimal,
+}
+
+/// An activity's budget.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Budget {
+    #[schema(max_items = 200)]
+    pub lines: Vec<BudgetLine>,
+    #[schema(max_items = 200)]
+    pub totals: Vec<Total>,
+}
+
+/// An activity as the API shows it. `version` is its `ETag`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityResponse {
+    pub id: i64,
+    pub working_group_id: i64,
+    pub platform_id: i64,
+    /// Every hosting platform (joint activities have several).
+    #[schema(max_items = 21)]
+    pub host_platform_ids: Vec<i64>,
+    pub kind: ActivityKind,
+    pub title: Bilingual,
+    pub rationale: BilingualText,
+    pub expected_outputs: BilingualText,
+    #[schema(max_length = 300)]
+    pub responsible_party: String,
+    pub status: ActivityStatus,
+    #[schema(
+        example = "2026-Q2",
+        min_length = 7,
+        max_length = 7,
+        pattern = "^[0-9]{4}-Q[1-4]$"
+    )]
+    pub planned_quarter: Option<String>,
+    pub started_on: Option<chrono::NaiveDate>,
+    pub advanced_on: Option<chrono::NaiveDate>,
+    pub completed_on: Option<chrono::NaiveDate>,
+    pub cancelled_on: Option<chrono::NaiveDate>,
+    #[schema(max_items = 50)]
+    pub risks: Vec<Risk>,
+    pub budget: Budget,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}

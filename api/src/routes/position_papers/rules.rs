@@ -1,0 +1,139 @@
+//! The rules of the position papers: checks and derived values the handlers share.
+
+use crate::access::{PaperStanding, coordinated_platforms};
+use crate::auth::AuthUser;
+use crate::db::find_or_404;
+use crate::domain::{Bilingual, BilingualText, MembershipStatus, PaperStatus, search};
+use crate::error::ApiError;
+use crate::i18n::Text;
+use entity::{membership, position_paper};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
+/// Loads a paper the caller may see, with their standing; a paper they may not see is 404.
+pub async fn visible_paper(
+    db: &impl ConnectionTrait,
+    auth: Option<&AuthUser>,
+    id: i64,
+) -> Result<(position_paper::Model, PaperStanding), ApiError> {
+    let paper = find_or_404::<entity::position_paper::Entity>(db, id).await?;
+    let s = PaperStanding::of(db, auth, paper.id, paper.platform_id).await?;
+    if paper.status != PaperStatus::Published && !s.sees_unpublished() {
+        return Err(ApiError::not_found());
+    }
+    Ok((paper, s))
+}
+
+/// Platforms whose unpublished papers the caller sees (active memberships and open terms).
+pub async fn member_platforms(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<i64>, ApiError> {
+    let mut ids: Vec<i64> = membership::Entity::find()
+        .select_only()
+        .column(membership::Column::PlatformId)
+        .filter(membership::Column::UserId.eq(user_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    ids.extend(coordinated_platforms(db, user_id).await?);
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// The stored search key of a paper.
+pub fn search_text(title: &Bilingual, summary: &BilingualText, target_body: &str) -> String {
+    search::fold_all([
+        title.ar.as_str(),
+        title.en.as_str(),
+        summary.ar.as_str(),
+        summary.en.as_str(),
+        target_body,
+    ])
+}
+
+/// Checks that the topic and working group (when given) belong to the platform, and to each other.
+pub async fn check_links(
+    db: &impl ConnectionTrait,
+    platform_id: i64,
+    topic_id: Option<i64>,
+    working_group_id: Option<i64>,
+) -> Result<(), ApiError> {
+    if let Some(t) = topic_id {
+        let ok = entity::topic::Entity::find_by_id(t)
+            .one(db)
+            .await?
+            .is_some_and(|t| t.platform_id == platform_id);
+        if !ok {
+            return Err(ApiError::field(
+                "/topic_id",
+                "not_found",
+                Text::new(
+                    "no topic of this platform has this id",
+                    "لا يوجد موضوع لهذه المنصة بهذا الرقم",
+                ),
+            ));
+        }
+    }
+    if let Some(g) = working_group_id {
+        let ok = entity::working_group::Entity::find_by_id(g)
+            .one(db)
+            .await?
+            .is_some_and(|g| {
+                g.platform_id == platform_id && topic_id.is_none_or(|t| t == g.topic_id)
+            });
+        if !ok {
+            return Err(ApiError::field(
+                "/working_group_id",
+                "not_found",
+                Text::new(
+                    "no working group of this platform (and topic) has this id",
+                    "لا توجد مجموعة عمل لهذه المنصة (ولهذا الموضوع) بهذا الرقم",
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that every author is an active member of the platform; answers the ids, deduplicated.
+pub async fn check_authors(
+    db: &impl ConnectionTrait,
+    platform_id: i64,
+    ids: &[i64],
+) -> Result<Vec<i64>, ApiError> {
+    let members: Vec<i64> = membership::Entity::find()
+        .select_only()
+        .column(membership::Column::UserId)
+        .filter(membership::Column::PlatformId.eq(platform_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
+        .filter(membership::Column::UserId.is_in(ids.iter().copied()))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    let mut out: Vec<i64> = Vec::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        if !members.contains(id) {
+            return Err(ApiError::field(
+                &format!("/author_ids/{i}"),
+                "not_a_member",
+                Text::new(
+                    "authors must be active members of the platform",
+                    "يجب أن يكون المؤلفون أعضاء فاعلين في المنصة",
+                ),
+            ));
+        }
+        if !out.contains(id) {
+            out.push(*id);
+        }
+    }
+    if out.is_empty() {
+        return Err(ApiError::field(
+            "/author_ids",
+            "required",
+            Text::new("at least one author is needed", "يلزم مؤلف واحد على الأقل"),
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,54 @@
+//! What the users routes read and answer: request bodies, query parameters and responses.
+
+use crate::domain::{Bilingual, Gender, Locale, Role};
+use crate::routes::views::AuthoritySummary;
+use entity::{local_authority, user};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A user as the API shows it. Password hashes and tokens are never part of it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserResponse {
+    #[schema(example = 7)]
+    pub id: i64,
+    #[schema(example = "rana@hebron.ps", max_length = 254, format = Email)]
+    pub email: String,
+    pub name: Bilingual,
+    pub gender: Gender,
+    pub local_authority: Option<AuthoritySummary>,
+    #[schema(example = "مسؤولة العلاقات العامة", max_length = 200)]
+    pub job_title: Option<String>,
+    pub locale: Locale,
+    pub role: Role,
+    pub is_active: bool,
+    pub email_verified: bool,
+    /// Invited, and has not yet chosen a password.
+    pub invitation_pending: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl UserResponse {
+    pub fn new(u: user::Model, authority: Option<local_authority::Model>) -> UserResponse {
+        UserResponse {
+            id: u.id,
+            email: u.email,
+            name: Bilingual {
+                ar: u.name_ar,
+                en: u.name_en,
+            },
+            gender: u.gender,
+            local_authority: authority.map(AuthoritySummary::from),
+            job_title: u.job_title,
+            locale: u.locale,
+            role: u.role,
+            is_active: u.is_active,
+            email_verified: u.email_verified_at.is_some(),
+            invitation_pending: u.password_hash.is_none(),
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
+    }
+}
+
+crate::listed!(UserResponse => UserList, "A page of users.");
