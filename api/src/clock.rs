@@ -21,3 +21,8 @@ impl Clock {
             .fetch_add(by.num_seconds(), Ordering::Relaxed);
     }
 }
+
+/// Drops sub-second precision (workshop times are stored to the second, as calendars show them).
+pub fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
+}

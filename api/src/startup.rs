@@ -165,7 +165,7 @@ impl Application {
             wake: Wake::default(),
             config: Arc::new(config),
         });
-        let supervisor = Supervisor::start(state.clone());
+        let supervisor = Supervisor::start(state.clone().into_inner());
         let server = server(state.clone(), listener)?;
         tracing::info!(port, "listening");
         Ok(Application {

@@ -50,7 +50,7 @@ async fn run() -> Result<usize, sea_orm::DbErr> {
         "غزة",
     ];
     // Whole seconds, as the API stores every workshop time.
-    let now = api::routes::workshops::whole_seconds(Utc::now());
+    let now = api::clock::whole_seconds(Utc::now());
     let mut done = 0;
     while done < rows {
         let batch = (rows - done).min(1000);

@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use actix_web::web;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
@@ -91,7 +90,7 @@ pub struct Supervisor {
 
 impl Supervisor {
     /// Starts every job.
-    pub fn start(state: web::Data<AppState>) -> Supervisor {
+    pub fn start(state: Arc<AppState>) -> Supervisor {
         let (stop, watching) = watch::channel(false);
         let tasks = Job::ALL
             .into_iter()
@@ -145,7 +144,7 @@ where
 }
 
 /// The job's loop: batch after batch while work is due, then a wait.
-async fn run(job: Job, state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
+async fn run(job: Job, state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
     let _running = Running::count(&state.wake.running);
     let interval = Duration::from_millis(state.config.outbox_poll_ms.max(10));
     let wake = state.wake.of(job);

@@ -8,7 +8,7 @@ use validator::Validate;
 
 use super::{
     AgendaItem, Expert, Material, Venue, WorkshopResponse, check_in_code, clashes, parse_zone,
-    response, whole_seconds, write_children,
+    response, write_children,
 };
 use crate::access::Standing;
 use crate::audit::Entry;
@@ -164,8 +164,8 @@ pub async fn create_workshop(
     crate::access::require_some_manager(&txn, &auth).await?;
     let mut req = body.into_inner()?;
     // Whole seconds: calendars and keyset cursors compare instants exactly.
-    req.starts_at = whole_seconds(req.starts_at);
-    req.ends_at = whole_seconds(req.ends_at);
+    req.starts_at = crate::clock::whole_seconds(req.starts_at);
+    req.ends_at = crate::clock::whole_seconds(req.ends_at);
     let platform = find_or_404::<entity::platform::Entity>(&txn, req.platform_id)
         .await
         .map_err(|_| {

@@ -2,7 +2,6 @@
 
 use crate::error::ApiError;
 use crate::i18n::Text;
-use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 /// Parses an IANA zone name; 422 on `/time_zone` otherwise.
@@ -17,11 +16,6 @@ pub fn parse_zone(name: &str) -> Result<Tz, ApiError> {
             ),
         )
     })
-}
-
-/// Drops sub-second precision.
-pub fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
-    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
 }
 
 /// A random check-in code: 6 characters without look-alikes.

@@ -111,9 +111,12 @@ pub async fn update_workshop(
     }
     let starts = body
         .starts_at
-        .map(super::whole_seconds)
+        .map(crate::clock::whole_seconds)
         .unwrap_or(w.starts_at);
-    let ends = body.ends_at.map(super::whole_seconds).unwrap_or(w.ends_at);
+    let ends = body
+        .ends_at
+        .map(crate::clock::whole_seconds)
+        .unwrap_or(w.ends_at);
     let tz = parse_zone(body.time_zone.as_deref().unwrap_or(&w.time_zone))?;
     let venue = body
         .venue
