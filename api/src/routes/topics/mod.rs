@@ -1,6 +1,7 @@
 //! Topics of work plans and the working group of each topic.
 
 mod read;
+mod rules;
 mod update;
 mod working_group;
 

@@ -10,14 +10,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::access::{Standing, is_active_member};
+use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, search};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::i18n::Text;
 use crate::routes::views::AuthoritySummary;
 use crate::state::AppState;
 
@@ -106,26 +105,6 @@ async fn group_response(
     })
 }
 
-async fn require_platform_member(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-    platform_id: i64,
-    pointer: &str,
-) -> Result<(), ApiError> {
-    if is_active_member(db, user_id, platform_id).await? {
-        Ok(())
-    } else {
-        Err(ApiError::field(
-            pointer,
-            "not_a_member",
-            Text::new(
-                "must be an active member of the platform",
-                "يجب أن يكون عضوًا فاعلًا في المنصة",
-            ),
-        ))
-    }
-}
-
 async fn add_member(
     db: &impl ConnectionTrait,
     group_id: i64,
@@ -207,7 +186,7 @@ pub async fn put_working_group(
         .require_manager()?;
     let req = body.into_inner()?;
     if let Some(lead) = req.lead_user_id {
-        require_platform_member(&txn, lead, t.platform_id, "/lead_user_id").await?;
+        super::rules::must_be_member(&txn, lead, t.platform_id, "/lead_user_id").await?;
     }
     let name = req.name.map(Bilingual::trimmed).unwrap_or(Bilingual {
         ar: t.title_ar.clone(),
@@ -297,7 +276,7 @@ pub async fn add_working_group_member(
     let g = group_of(&txn, t.id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    require_platform_member(&txn, user_id, t.platform_id, "/user_id").await?;
+    super::rules::must_be_member(&txn, user_id, t.platform_id, "/user_id").await?;
     crate::db::ensure_room(
         &txn,
         working_group_member::Entity::find()
