@@ -54,6 +54,15 @@ impl Standing {
         })
     }
 
+    /// The caller's standing on a platform they must manage (403 `not_a_manager` otherwise).
+    pub async fn of_manager(
+        db: &impl ConnectionTrait,
+        auth: &AuthUser,
+        platform_id: i64,
+    ) -> Result<Standing, ApiError> {
+        Standing::of(db, auth, platform_id).await?.require_manager()
+    }
+
     /// The standing of a caller who may be anonymous (then: none).
     pub async fn of_caller(
         db: &impl ConnectionTrait,

@@ -167,6 +167,32 @@ impl Entry {
     }
 }
 
+/// Deletes a row by id and records it with its last state: 404 when there is none, 409
+/// `still_referenced` while other rows refer to it. `entry` names the action for the row.
+pub async fn delete_recorded<E>(
+    db: &impl ConnectionTrait,
+    id: i64,
+    entry: impl FnOnce(&E::Model) -> Entry,
+    actor_id: i64,
+    at: DateTime<Utc>,
+) -> Result<E::Model, ApiError>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+    E::Model: Sync,
+{
+    let current = crate::db::find_or_404::<E>(db, id).await?;
+    E::delete_by_id(id)
+        .exec(db)
+        .await
+        .map_err(ApiError::from_delete)?;
+    entry(&current)
+        .deleted(&current)
+        .write(db, Some(actor_id), at)
+        .await?;
+    Ok(current)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

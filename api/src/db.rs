@@ -49,3 +49,27 @@ where
         .await?
         .ok_or_else(crate::error::ApiError::not_found)
 }
+
+/// An active user named in a request, or 422 on `pointer`: someone to add to a list, never the
+/// caller (whom authentication already found).
+pub async fn active_user(
+    db: &impl sea_orm::ConnectionTrait,
+    id: i64,
+    pointer: &str,
+) -> Result<entity::user::Model, crate::error::ApiError> {
+    use sea_orm::EntityTrait;
+    entity::user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|u| u.is_active)
+        .ok_or_else(|| {
+            crate::error::ApiError::field(
+                pointer,
+                "not_found",
+                crate::i18n::Text::new(
+                    "no active user has this id",
+                    "لا يوجد مستخدم فاعل بهذا الرقم",
+                ),
+            )
+        })
+}

@@ -68,3 +68,21 @@ pub async fn send_action_email(
     )
     .await
 }
+
+/// Issues a single-use token for the purpose (with its lifetime) and writes its link's email to
+/// the outbox, in the caller's transaction.
+pub async fn send_link(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    user: &user::Model,
+    purpose: TokenPurpose,
+) -> Result<(), ApiError> {
+    let token = crate::services::tokens::issue_action_token(
+        db,
+        user.id,
+        purpose,
+        crate::services::tokens::ttl(purpose),
+    )
+    .await?;
+    send_action_email(db, state, user, purpose, &token).await
+}

@@ -15,6 +15,15 @@ pub const PASSWORD_RESET_TTL: Duration = Duration::from_secs(3600);
 pub const EMAIL_VERIFICATION_TTL: Duration = Duration::from_secs(3 * 24 * 3600);
 pub const INVITATION_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 
+/// How long a token of the purpose stays valid.
+pub fn ttl(purpose: TokenPurpose) -> Duration {
+    match purpose {
+        TokenPurpose::PasswordReset => PASSWORD_RESET_TTL,
+        TokenPurpose::EmailVerification => EMAIL_VERIFICATION_TTL,
+        TokenPurpose::Invitation => INVITATION_TTL,
+    }
+}
+
 /// Stores a new token for the user and returns it (the only time it exists in clear).
 pub async fn issue_action_token(
     db: &impl ConnectionTrait,

@@ -87,9 +87,7 @@ pub async fn create_activity(
                 ),
             )
         })?;
-    Standing::of(&txn, &auth, group.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, group.platform_id).await?;
     let hosts = hosts::host_list(group.platform_id, &req.host_platform_ids);
     check_hosts(&txn, &hosts).await?;
     let title = req.title.trimmed();

@@ -64,9 +64,7 @@ pub async fn update_activity(
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
     let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, a.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, a.platform_id).await?;
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     let hosts = body
@@ -163,9 +161,7 @@ pub async fn change_activity_status(
     use ActivityStatus::*;
     let txn = crate::db::begin(&state.db).await?;
     let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, a.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, a.platform_id).await?;
     let req = body.into_inner()?;
     let from = a.status;
     let ok = matches!(
@@ -241,9 +237,7 @@ pub async fn delete_activity(
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
     let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, a.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, a.platform_id).await?;
     if a.status != ActivityStatus::Planned {
         return Err(ApiError::Problem(
             ProblemCode::NotDeletable,

@@ -7,8 +7,8 @@ use crate::auth::AuthUser;
 use crate::domain::TokenPurpose;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::services::mail::send_action_email;
-use crate::services::tokens::{EMAIL_VERIFICATION_TTL, consume_action_token, issue_action_token};
+use crate::services::mail::send_link;
+use crate::services::tokens::consume_action_token;
 use crate::state::AppState;
 
 /// Emails the caller a link that confirms their address (valid three days).
@@ -23,21 +23,7 @@ pub async fn request_email_verification(
 ) -> Result<HttpResponse, ApiError> {
     if auth.user.email_verified_at.is_none() {
         let txn = crate::db::begin(&state.db).await?;
-        let token = issue_action_token(
-            &txn,
-            auth.id(),
-            TokenPurpose::EmailVerification,
-            EMAIL_VERIFICATION_TTL,
-        )
-        .await?;
-        send_action_email(
-            &txn,
-            &state,
-            &auth.user,
-            TokenPurpose::EmailVerification,
-            &token,
-        )
-        .await?;
+        send_link(&txn, &state, &auth.user, TokenPurpose::EmailVerification).await?;
         Entry::new("user.email_verification_request", "user", auth.id())
             .write(&txn, Some(auth.id()), state.clock.now())
             .await?;

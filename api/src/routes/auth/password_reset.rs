@@ -11,9 +11,9 @@ use crate::auth::password;
 use crate::domain::{self, TokenPurpose};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::services::mail::send_action_email;
+use crate::services::mail::send_link;
 use crate::services::sessions::revoke_sessions;
-use crate::services::tokens::{PASSWORD_RESET_TTL, consume_action_token, issue_action_token};
+use crate::services::tokens::consume_action_token;
 use crate::state::AppState;
 
 /// The account to reset.
@@ -46,9 +46,7 @@ pub async fn request_password_reset(
         .await?;
     if let Some(u) = found {
         let txn = crate::db::begin(&state.db).await?;
-        let token =
-            issue_action_token(&txn, u.id, TokenPurpose::PasswordReset, PASSWORD_RESET_TTL).await?;
-        send_action_email(&txn, &state, &u, TokenPurpose::PasswordReset, &token).await?;
+        send_link(&txn, &state, &u, TokenPurpose::PasswordReset).await?;
         Entry::new("user.password_reset_request", "user", u.id)
             .write(&txn, None, state.clock.now())
             .await?;

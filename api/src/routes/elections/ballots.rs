@@ -6,10 +6,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{Phase, phase, window_closed};
-use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::db::find_or_404;
 use crate::domain::Seat;
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
@@ -54,16 +52,7 @@ pub async fn cast_ballot(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let e = find_or_404::<entity::election::Entity>(&txn, id.into_inner()).await?;
-    if !Standing::of(&txn, &auth, e.platform_id).await?.member {
-        return Err(ApiError::Problem(
-            ProblemCode::NotAMember,
-            Text::new(
-                "Only active members of the platform may vote.",
-                "يحق للأعضاء الفاعلين في المنصة فقط التصويت.",
-            ),
-        ));
-    }
+    let e = super::election_for_member(&txn, &auth, id.into_inner(), ("vote", "التصويت")).await?;
     let req = body.into_inner()?;
     if phase(&e, now) != Phase::Voting {
         return Err(window_closed("voting", "التصويت"));

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{ElectionResponse, Phase, election_response, phase, window_closed};
-use crate::access::{Standing, is_active_member};
+use crate::access::is_active_member;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -45,16 +45,8 @@ pub async fn nominate(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let e = find_or_404::<entity::election::Entity>(&txn, id.into_inner()).await?;
-    if !Standing::of(&txn, &auth, e.platform_id).await?.member {
-        return Err(ApiError::Problem(
-            ProblemCode::NotAMember,
-            Text::new(
-                "Only active members of the platform may nominate.",
-                "يحق للأعضاء الفاعلين في المنصة فقط الترشيح.",
-            ),
-        ));
-    }
+    let e =
+        super::election_for_member(&txn, &auth, id.into_inner(), ("nominate", "الترشيح")).await?;
     let req = body.into_inner()?;
     let nominee = req.user_id.unwrap_or(auth.id());
     if !is_active_member(&txn, nominee, e.platform_id).await? {

@@ -97,9 +97,7 @@ pub async fn create_election(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let platform = find_or_404::<entity::platform::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, platform.id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, platform.id).await?;
     let req = body.into_inner()?;
     check_windows(&req, now)?;
     let open = election::Entity::find()

@@ -1,10 +1,8 @@
 use actix_web::{HttpResponse, delete, web};
 use entity::local_authority;
-use sea_orm::EntityTrait;
 
-use crate::audit::Entry;
+use crate::audit::{Entry, delete_recorded};
 use crate::auth::AuthUser;
-use crate::db::find_or_404;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -25,15 +23,16 @@ pub async fn delete_local_authority(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let txn = crate::db::begin(&state.db).await?;
-    let current = find_or_404::<local_authority::Entity>(&txn, id.into_inner()).await?;
-    local_authority::Entity::delete_by_id(current.id)
-        .exec(&txn)
-        .await
-        .map_err(ApiError::from_delete)?;
-    Entry::new("local_authority.delete", "local_authority", current.id)
-        .deleted(&current)
-        .write(&txn, Some(auth.id()), state.clock.now())
-        .await?;
+    let entry =
+        |a: &local_authority::Model| Entry::new("local_authority.delete", "local_authority", a.id);
+    delete_recorded::<local_authority::Entity>(
+        &txn,
+        id.into_inner(),
+        entry,
+        auth.id(),
+        state.clock.now(),
+    )
+    .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

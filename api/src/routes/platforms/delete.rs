@@ -1,10 +1,8 @@
 use actix_web::{HttpResponse, delete, web};
 use entity::platform;
-use sea_orm::EntityTrait;
 
-use crate::audit::Entry;
+use crate::audit::{Entry, delete_recorded};
 use crate::auth::AuthUser;
-use crate::db::find_or_404;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -25,15 +23,9 @@ pub async fn delete_platform(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let txn = crate::db::begin(&state.db).await?;
-    let current = find_or_404::<platform::Entity>(&txn, id.into_inner()).await?;
-    platform::Entity::delete_by_id(current.id)
-        .exec(&txn)
-        .await
-        .map_err(ApiError::from_delete)?;
-    Entry::new("platform.delete", "platform", current.id)
-        .platform(current.id)
-        .deleted(&current)
-        .write(&txn, Some(auth.id()), state.clock.now())
+    let entry =
+        |p: &platform::Model| Entry::new("platform.delete", "platform", p.id).platform(p.id);
+    delete_recorded::<platform::Entity>(&txn, id.into_inner(), entry, auth.id(), state.clock.now())
         .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -123,9 +123,7 @@ pub async fn list_members(
     let q = query.into_inner();
     let status = q.status.unwrap_or(MembershipStatus::Active);
     if status != MembershipStatus::Active {
-        Standing::of(&state.db, &auth, platform.id)
-            .await?
-            .require_manager()?;
+        Standing::of_manager(&state.db, &auth, platform.id).await?;
     }
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
     let mut select = membership::Entity::find()
@@ -247,9 +245,7 @@ async fn decide(
 ) -> Result<MemberResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
     let platform = find_or_404::<entity::platform::Entity>(&txn, platform_id).await?;
-    Standing::of(&txn, auth, platform.id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, auth, platform.id).await?;
     let m = load(&txn, platform.id, user_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -361,9 +357,7 @@ pub async fn remove_membership(
     let txn = crate::db::begin(&state.db).await?;
     let platform = find_or_404::<entity::platform::Entity>(&txn, platform_id).await?;
     if user_id != auth.id() {
-        Standing::of(&txn, &auth, platform.id)
-            .await?
-            .require_manager()?;
+        Standing::of_manager(&txn, &auth, platform.id).await?;
     }
     let m = load(&txn, platform.id, user_id)
         .await?

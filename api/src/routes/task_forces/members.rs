@@ -11,7 +11,7 @@ use validator::Validate;
 
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::db::find_or_404;
+use crate::db::{active_user, find_or_404};
 use crate::domain::Bilingual;
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
@@ -142,20 +142,7 @@ pub async fn add_task_force_member(
         return Err(ApiError::not_found());
     }
     let tf = find_or_404::<entity::task_force::Entity>(&txn, tf_id).await?;
-    let member = user::Entity::find_by_id(user_id)
-        .one(&txn)
-        .await?
-        .filter(|u| u.is_active)
-        .ok_or_else(|| {
-            ApiError::field(
-                "/user_id",
-                "not_found",
-                Text::new(
-                    "no active user has this id",
-                    "لا يوجد مستخدم فاعل بهذا الرقم",
-                ),
-            )
-        })?;
+    let member = active_user(&txn, user_id, "/user_id").await?;
     let authority = member.local_authority_id.ok_or_else(|| {
         ApiError::field(
             "/user_id",

@@ -1,12 +1,12 @@
 use actix_web::{HttpRequest, HttpResponse, delete, patch, web};
 use entity::task_force;
-use sea_orm::{EntityTrait, IntoActiveModel, Set};
+use sea_orm::{IntoActiveModel, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{response, search_text};
-use crate::audit::Entry;
+use crate::audit::{Entry, delete_recorded};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, BilingualText, TaskForceStatus};
@@ -118,15 +118,15 @@ pub async fn delete_task_force(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let txn = crate::db::begin(&state.db).await?;
-    let current = find_or_404::<entity::task_force::Entity>(&txn, id.into_inner()).await?;
-    task_force::Entity::delete_by_id(current.id)
-        .exec(&txn)
-        .await
-        .map_err(ApiError::from_delete)?;
-    Entry::new("task_force.delete", "task_force", current.id)
-        .deleted(&current)
-        .write(&txn, Some(auth.id()), state.clock.now())
-        .await?;
+    let entry = |t: &task_force::Model| Entry::new("task_force.delete", "task_force", t.id);
+    delete_recorded::<task_force::Entity>(
+        &txn,
+        id.into_inner(),
+        entry,
+        auth.id(),
+        state.clock.now(),
+    )
+    .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

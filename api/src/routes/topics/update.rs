@@ -48,9 +48,7 @@ pub async fn update_topic(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let t = find_or_404::<entity::topic::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, t.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, t.platform_id).await?;
     let req = body.into_inner()?;
     if let Some(axis) = req.axis_id {
         crate::services::work_plans::check_axis(&txn, t.work_plan_id, axis).await?;
@@ -92,9 +90,7 @@ pub async fn delete_topic(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let t = find_or_404::<entity::topic::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, t.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, t.platform_id).await?;
     versioned::bump::<entity::work_plan::Entity>(&txn, t.work_plan_id, None, now).await?;
     topic::Entity::delete_by_id(t.id)
         .exec(&txn)

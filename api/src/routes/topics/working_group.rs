@@ -181,9 +181,7 @@ pub async fn put_working_group(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let t: topic::Model = find_or_404::<entity::topic::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, t.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, t.platform_id).await?;
     let req = body.into_inner()?;
     if let Some(lead) = req.lead_user_id {
         super::rules::must_be_member(&txn, lead, t.platform_id, "/lead_user_id").await?;
@@ -269,9 +267,7 @@ pub async fn add_working_group_member(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let t = find_or_404::<entity::topic::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, t.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, t.platform_id).await?;
     let user_id = body.into_inner()?.user_id;
     let g = group_of(&txn, t.id)
         .await?
@@ -320,9 +316,7 @@ pub async fn remove_working_group_member(
     let txn = crate::db::begin(&state.db).await?;
     let t = find_or_404::<entity::topic::Entity>(&txn, topic_id).await?;
     if user_id != auth.id() {
-        Standing::of(&txn, &auth, t.platform_id)
-            .await?
-            .require_manager()?;
+        Standing::of_manager(&txn, &auth, t.platform_id).await?;
     }
     let g = group_of(&txn, t.id)
         .await?

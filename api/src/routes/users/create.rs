@@ -11,8 +11,7 @@ use crate::auth::AuthUser;
 use crate::domain::{self, Bilingual, Gender, Locale, Role, TokenPurpose};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::services::mail::send_action_email;
-use crate::services::tokens::{INVITATION_TTL, issue_action_token};
+use crate::services::mail::send_link;
 use crate::state::AppState;
 
 /// A person to invite. They receive an email with a link to choose their password.
@@ -80,9 +79,7 @@ pub async fn create_user(
     }
     .insert(&txn)
     .await?;
-    let token =
-        issue_action_token(&txn, created.id, TokenPurpose::Invitation, INVITATION_TTL).await?;
-    send_action_email(&txn, &state, &created, TokenPurpose::Invitation, &token).await?;
+    send_link(&txn, &state, &created, TokenPurpose::Invitation).await?;
     Entry::new("user.create", "user", created.id)
         .created(&created)
         .write(&txn, Some(auth.id()), now)

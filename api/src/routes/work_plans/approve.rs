@@ -36,9 +36,7 @@ pub async fn approve_work_plan(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, plan.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, plan.platform_id).await?;
     let expected = etag::expected_version(&req)?;
     if plan.status != WorkPlanStatus::Draft {
         return Err(ApiError::Problem(

@@ -43,9 +43,7 @@ pub async fn add_axis(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, plan.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, plan.platform_id).await?;
     let name = body.into_inner()?.name.trimmed();
     versioned::bump::<entity::work_plan::Entity>(&txn, plan.id, None, now).await?;
     crate::db::ensure_room(

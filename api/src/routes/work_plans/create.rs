@@ -71,9 +71,7 @@ pub async fn create_work_plan(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let platform = find_or_404::<entity::platform::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, platform.id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, platform.id).await?;
     let req = body.into_inner()?;
     if let Some((i, _)) = req
         .topics

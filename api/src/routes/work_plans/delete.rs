@@ -28,9 +28,7 @@ pub async fn delete_work_plan(
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, plan.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, plan.platform_id).await?;
     if plan.status != WorkPlanStatus::Draft {
         return Err(ApiError::Problem(
             ProblemCode::NotDeletable,

@@ -49,9 +49,7 @@ pub async fn add_topic(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, plan.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, plan.platform_id).await?;
     let req = body.into_inner()?;
     let title = req.title.trimmed();
     check_axis(&txn, plan.id, req.axis_id).await?;
@@ -134,9 +132,7 @@ pub async fn reorder_topics(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, plan.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, plan.platform_id).await?;
     let ids = body.into_inner()?.topic_ids;
     let expected = etag::expected_version(&req)?;
     let mut current: Vec<i64> = topic::Entity::find()

@@ -55,9 +55,7 @@ pub async fn update_work_plan(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, plan.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, plan.platform_id).await?;
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     let mut m = work_plan::ActiveModel {

@@ -62,9 +62,7 @@ pub async fn get_attendance(
     id: web::Path<i64>,
 ) -> Result<web::Json<AttendanceResponse>, ApiError> {
     let w = find_or_404::<entity::workshop::Entity>(&state.db, id.into_inner()).await?;
-    Standing::of(&state.db, &auth, w.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&state.db, &auth, w.platform_id).await?;
     Ok(web::Json(attendance_of(&state.db, &w).await?))
 }
 
@@ -170,9 +168,7 @@ pub async fn record_attendance(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let w = find_or_404::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, w.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, w.platform_id).await?;
     let req = body.into_inner()?;
     let open = matches!(
         w.status,

@@ -10,7 +10,6 @@ use sea_orm::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::{AuthUser, tokens};
 use crate::db::find_or_404;
@@ -42,13 +41,7 @@ pub async fn workshop_calendar(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let w = find_or_404::<entity::workshop::Entity>(&state.db, id.into_inner()).await?;
-    let manager = Standing::of_caller(&state.db, auth.as_ref(), w.platform_id)
-        .await?
-        .manages();
-    if !manager && (w.status == WorkshopStatus::Draft || !w.is_public) {
-        return Err(ApiError::not_found());
-    }
+    let (w, _) = super::visible_workshop(&state.db, auth.as_ref(), id.into_inner(), false).await?;
     let ev = mail::event(&state, &w, None);
     Ok(ics_response(ics::calendar(
         &w.title_ar,

@@ -175,9 +175,7 @@ pub async fn create_workshop(
                 Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
             )
         })?;
-    Standing::of(&txn, &auth, platform.id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, platform.id).await?;
     let status = req.status.unwrap_or(WorkshopStatus::Draft);
     if status == WorkshopStatus::Cancelled
         || (status == WorkshopStatus::Completed && !auth.is_admin())

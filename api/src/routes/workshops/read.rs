@@ -1,10 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 
 use super::response;
-use crate::access::Standing;
 use crate::auth::AuthUser;
-use crate::db::find_or_404;
-use crate::domain::WorkshopStatus;
 use crate::error::ApiError;
 use crate::etag;
 use crate::state::AppState;
@@ -23,13 +20,8 @@ pub async fn get_workshop(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let w = find_or_404::<entity::workshop::Entity>(&state.db, id.into_inner()).await?;
-    let manager = Standing::of_caller(&state.db, auth.as_ref(), w.platform_id)
-        .await?
-        .manages();
-    if !manager && (w.status == WorkshopStatus::Draft || (!w.is_public && auth.is_none())) {
-        return Err(ApiError::not_found());
-    }
+    let (w, manager) =
+        super::visible_workshop(&state.db, auth.as_ref(), id.into_inner(), true).await?;
     let body = response(&state.db, w, manager, Vec::new()).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

@@ -15,7 +15,7 @@ use validator::Validate;
 use crate::access::{Standing, is_active_member};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::db::find_or_404;
+use crate::db::{active_user, find_or_404};
 use crate::domain::{Bilingual, RegistrationStatus, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
@@ -96,20 +96,7 @@ pub async fn register(
     if target != auth.id() {
         standing.require_manager()?;
     }
-    let person = user::Entity::find_by_id(target)
-        .one(&txn)
-        .await?
-        .filter(|u| u.is_active)
-        .ok_or_else(|| {
-            ApiError::field(
-                "/user_id",
-                "not_found",
-                Text::new(
-                    "no active user has this id",
-                    "لا يوجد مستخدم فاعل بهذا الرقم",
-                ),
-            )
-        })?;
+    let person = active_user(&txn, target, "/user_id").await?;
     let target_is_member = if target == auth.id() {
         standing.member
     } else {
@@ -244,9 +231,7 @@ pub async fn list_registrations(
     query: web::Query<ListRegistrationsQuery>,
 ) -> Result<web::Json<RegistrationList>, ApiError> {
     let w = find_or_404::<entity::workshop::Entity>(&state.db, id.into_inner()).await?;
-    Standing::of(&state.db, &auth, w.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&state.db, &auth, w.platform_id).await?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut select = registration::Entity::find()
         .find_also_related(user::Entity)
@@ -309,9 +294,7 @@ pub async fn cancel_registration(
     let txn = crate::db::begin(&state.db).await?;
     let mut w = lock(&txn, workshop_id).await?;
     if user_id != auth.id() {
-        Standing::of(&txn, &auth, w.platform_id)
-            .await?
-            .require_manager()?;
+        Standing::of_manager(&txn, &auth, w.platform_id).await?;
     }
     let r = registration::Entity::find()
         .filter(registration::Column::WorkshopId.eq(w.id))

@@ -51,9 +51,7 @@ pub async fn transition_workshop(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let w = lock(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, w.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, w.platform_id).await?;
     let to = body.into_inner()?.to;
     let from = w.status;
     let allowed = matches!(
@@ -130,9 +128,7 @@ pub async fn put_minutes(
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
     let w = find_or_404::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, w.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, w.platform_id).await?;
     let req = body.into_inner()?;
     if w.status != WorkshopStatus::Completed {
         return Err(ApiError::Problem(

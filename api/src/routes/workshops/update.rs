@@ -91,9 +91,7 @@ pub async fn update_workshop(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let w = find_or_404::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
-    Standing::of(&txn, &auth, w.platform_id)
-        .await?
-        .require_manager()?;
+    Standing::of_manager(&txn, &auth, w.platform_id).await?;
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     versioned::check::<workshop::Entity>(&w, expected)?;
