@@ -3,6 +3,7 @@
 //! registrations are serialized; a freed seat goes to the first person waiting, who is told by
 //! email in the same transaction.
 
+use chrono::{DateTime, Utc};
 use entity::{registration, user, workshop};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -12,8 +13,9 @@ use sea_orm::{
 
 use crate::audit::Entry;
 use crate::db::find_or_404;
-use crate::domain::RegistrationStatus;
-use crate::error::ApiError;
+use crate::domain::{RegistrationStatus, WorkshopStatus};
+use crate::error::{ApiError, ProblemCode};
+use crate::i18n::Text;
 use crate::services::workshop_mail::{self as mail, Kind};
 use crate::state::AppState;
 
@@ -137,4 +139,161 @@ pub async fn waitlist_position(
         .count(db)
         .await?;
     Ok(Some(ahead + 1))
+}
+
+fn problem(code: ProblemCode, en: &'static str, ar: &'static str) -> ApiError {
+    ApiError::Problem(code, Text::new(en, ar))
+}
+
+/// Registers `person` at the workshop (whose row the caller has locked): a seat while one is
+/// free, else the end of the waiting list; a cancelled registration is taken up again. Only a
+/// scheduled workshop inside its registration window takes registrations (409 otherwise). The
+/// person is mailed a confirmation or a waitlist notice; answers the registration and its place
+/// on the waiting list.
+pub async fn register(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    w: &mut workshop::Model,
+    person: &user::Model,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(registration::Model, Option<u64>), ApiError> {
+    match w.status {
+        WorkshopStatus::Scheduled => {}
+        WorkshopStatus::Cancelled => {
+            return Err(problem(
+                ProblemCode::WorkshopNotOpen,
+                "The workshop is cancelled.",
+                "الورشة ملغاة.",
+            ));
+        }
+        _ => {
+            return Err(problem(
+                ProblemCode::WorkshopNotOpen,
+                "The workshop is not open for registration.",
+                "الورشة غير مفتوحة للتسجيل.",
+            ));
+        }
+    }
+    let closes = w.registration_closes_at.unwrap_or(w.starts_at);
+    if w.registration_opens_at.is_some_and(|o| now < o) || now >= closes {
+        return Err(problem(
+            ProblemCode::RegistrationClosed,
+            "Registration for this workshop is closed.",
+            "التسجيل في هذه الورشة مغلق.",
+        ));
+    }
+    let existing = registration::Entity::find()
+        .filter(registration::Column::WorkshopId.eq(w.id))
+        .filter(registration::Column::UserId.eq(person.id))
+        .one(db)
+        .await?;
+    let full = w.capacity.is_some_and(|c| w.registered_count >= c);
+    let status = if full {
+        RegistrationStatus::Waitlisted
+    } else {
+        RegistrationStatus::Registered
+    };
+    let saved = match existing {
+        Some(r) if r.status != RegistrationStatus::Cancelled => {
+            return Err(problem(
+                ProblemCode::AlreadyRegistered,
+                "Already registered for this workshop.",
+                "مسجل في هذه الورشة بالفعل.",
+            ));
+        }
+        Some(r) => {
+            let before = r.clone();
+            let mut am = r.into_active_model();
+            am.status = Set(status);
+            am.queued_at = Set(now);
+            am.registered_by = Set(Some(by));
+            am.updated_at = Set(now);
+            let saved = am.update(db).await?;
+            Entry::new("registration.create", "registration", saved.id)
+                .updated(&before, &saved)
+                .platform(w.platform_id)
+                .write(db, Some(by), now)
+                .await?;
+            saved
+        }
+        None => {
+            let saved = registration::ActiveModel {
+                workshop_id: Set(w.id),
+                user_id: Set(person.id),
+                status: Set(status),
+                queued_at: Set(now),
+                registered_by: Set(Some(by)),
+                checked_in_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+            Entry::new("registration.create", "registration", saved.id)
+                .created(&saved)
+                .platform(w.platform_id)
+                .write(db, Some(by), now)
+                .await?;
+            saved
+        }
+    };
+    if status == RegistrationStatus::Registered {
+        set_count(db, w, 1).await?;
+    }
+    let kind = if full {
+        mail::Kind::Waitlisted
+    } else {
+        mail::Kind::Confirmation
+    };
+    mail::notify(db, state, kind, w, std::slice::from_ref(person)).await?;
+    let position = waitlist_position(db, &saved).await?;
+    Ok((saved, position))
+}
+
+/// Cancels a person's registration at the workshop (whose row the caller has locked): 404 when
+/// there is none, 409 when it is not active. A freed seat goes to the first person waiting.
+pub async fn cancel(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    w: &mut workshop::Model,
+    user_id: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let r = registration::Entity::find()
+        .filter(registration::Column::WorkshopId.eq(w.id))
+        .filter(registration::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let was = r.status;
+    if !matches!(
+        was,
+        RegistrationStatus::Registered | RegistrationStatus::Waitlisted
+    ) {
+        return Err(problem(
+            ProblemCode::NotRegistered,
+            "There is no active registration to cancel.",
+            "لا يوجد تسجيل فعال لإلغائه.",
+        ));
+    }
+    let before = r.clone();
+    let mut am = r.into_active_model();
+    am.status = Set(RegistrationStatus::Cancelled);
+    am.updated_at = Set(now);
+    let cancelled = am.update(db).await?;
+    Entry::new("registration.cancel", "registration", cancelled.id)
+        .updated(&before, &cancelled)
+        .platform(w.platform_id)
+        .write(db, Some(by), now)
+        .await?;
+    if was == RegistrationStatus::Registered {
+        set_count(db, w, -1).await?;
+        if w.status == WorkshopStatus::Scheduled {
+            promote_waitlisted(db, state, w, by).await?;
+        }
+    }
+    Ok(())
 }

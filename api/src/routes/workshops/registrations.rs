@@ -1,28 +1,23 @@
-//! Registrations: registered while seats remain, then waitlisted in order; a cancellation
-//! promotes the first person waiting. The workshop's row is written first in every change, so
+//! Registrations over HTTP: who may register whom, and the answers. The seats, the waiting list
+//! and the mail are `services::seats`; the workshop's row is locked first in every change, so
 //! concurrent registrations are serialized and capacity is never exceeded.
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use entity::{registration, user};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::access::{Standing, is_active_member};
-use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::{active_user, find_or_404};
-use crate::domain::{Bilingual, RegistrationStatus, WorkshopStatus};
+use crate::domain::{Bilingual, RegistrationStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
-use crate::services::seats::{lock, promote_waitlisted, set_count, waitlist_position};
-use crate::services::workshop_mail::{self as mail};
+use crate::services::seats::{self, lock};
 use crate::state::AppState;
 
 /// A person's place at a workshop.
@@ -62,10 +57,6 @@ fn to_response(
         queued_at: r.queued_at,
         checked_in_at: r.checked_in_at,
     }
-}
-
-fn conflict(code: ProblemCode, en: &'static str, ar: &'static str) -> ApiError {
-    ApiError::Problem(code, Text::new(en, ar))
 }
 
 /// Registers the caller (or, for the platform's managers, someone else). When the workshop is
@@ -111,97 +102,7 @@ pub async fn register(
             ),
         ));
     }
-    match w.status {
-        WorkshopStatus::Scheduled => {}
-        WorkshopStatus::Cancelled => {
-            return Err(conflict(
-                ProblemCode::WorkshopNotOpen,
-                "The workshop is cancelled.",
-                "الورشة ملغاة.",
-            ));
-        }
-        _ => {
-            return Err(conflict(
-                ProblemCode::WorkshopNotOpen,
-                "The workshop is not open for registration.",
-                "الورشة غير مفتوحة للتسجيل.",
-            ));
-        }
-    }
-    let closes = w.registration_closes_at.unwrap_or(w.starts_at);
-    if w.registration_opens_at.is_some_and(|o| now < o) || now >= closes {
-        return Err(conflict(
-            ProblemCode::RegistrationClosed,
-            "Registration for this workshop is closed.",
-            "التسجيل في هذه الورشة مغلق.",
-        ));
-    }
-    let existing = registration::Entity::find()
-        .filter(registration::Column::WorkshopId.eq(w.id))
-        .filter(registration::Column::UserId.eq(target))
-        .one(&txn)
-        .await?;
-    let full = w.capacity.is_some_and(|c| w.registered_count >= c);
-    let status = if full {
-        RegistrationStatus::Waitlisted
-    } else {
-        RegistrationStatus::Registered
-    };
-    let saved = match existing {
-        Some(r) if r.status != RegistrationStatus::Cancelled => {
-            return Err(conflict(
-                ProblemCode::AlreadyRegistered,
-                "Already registered for this workshop.",
-                "مسجل في هذه الورشة بالفعل.",
-            ));
-        }
-        Some(r) => {
-            let before = r.clone();
-            let mut am = r.into_active_model();
-            am.status = Set(status);
-            am.queued_at = Set(now);
-            am.registered_by = Set(Some(auth.id()));
-            am.updated_at = Set(now);
-            let saved = am.update(&txn).await?;
-            Entry::new("registration.create", "registration", saved.id)
-                .updated(&before, &saved)
-                .platform(w.platform_id)
-                .write(&txn, Some(auth.id()), now)
-                .await?;
-            saved
-        }
-        None => {
-            let saved = registration::ActiveModel {
-                workshop_id: Set(w.id),
-                user_id: Set(target),
-                status: Set(status),
-                queued_at: Set(now),
-                registered_by: Set(Some(auth.id())),
-                checked_in_at: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            Entry::new("registration.create", "registration", saved.id)
-                .created(&saved)
-                .platform(w.platform_id)
-                .write(&txn, Some(auth.id()), now)
-                .await?;
-            saved
-        }
-    };
-    if status == RegistrationStatus::Registered {
-        set_count(&txn, &mut w, 1).await?;
-    }
-    let kind = if full {
-        mail::Kind::Waitlisted
-    } else {
-        mail::Kind::Confirmation
-    };
-    mail::notify(&txn, &state, kind, &w, std::slice::from_ref(&person)).await?;
-    let pos = waitlist_position(&txn, &saved).await?;
+    let (saved, pos) = seats::register(&txn, &state, &mut w, &person, auth.id(), now).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Created().json(to_response(saved, &person, pos)))
 }
@@ -296,39 +197,7 @@ pub async fn cancel_registration(
     if user_id != auth.id() {
         Standing::of_manager(&txn, &auth, w.platform_id).await?;
     }
-    let r = registration::Entity::find()
-        .filter(registration::Column::WorkshopId.eq(w.id))
-        .filter(registration::Column::UserId.eq(user_id))
-        .one(&txn)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let was = r.status;
-    if !matches!(
-        was,
-        RegistrationStatus::Registered | RegistrationStatus::Waitlisted
-    ) {
-        return Err(conflict(
-            ProblemCode::NotRegistered,
-            "There is no active registration to cancel.",
-            "لا يوجد تسجيل فعال لإلغائه.",
-        ));
-    }
-    let before = r.clone();
-    let mut am = r.into_active_model();
-    am.status = Set(RegistrationStatus::Cancelled);
-    am.updated_at = Set(now);
-    let cancelled = am.update(&txn).await?;
-    Entry::new("registration.cancel", "registration", cancelled.id)
-        .updated(&before, &cancelled)
-        .platform(w.platform_id)
-        .write(&txn, Some(auth.id()), now)
-        .await?;
-    if was == RegistrationStatus::Registered {
-        set_count(&txn, &mut w, -1).await?;
-        if w.status == WorkshopStatus::Scheduled {
-            promote_waitlisted(&txn, &state, &mut w, auth.id()).await?;
-        }
-    }
+    seats::cancel(&txn, &state, &mut w, user_id, auth.id(), now).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }
