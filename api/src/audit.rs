@@ -182,15 +182,29 @@ where
     E::Model: Sync,
 {
     let current = crate::db::find_or_404::<E>(db, id).await?;
+    delete_row::<E>(db, id, &current, entry(&current), actor_id, at).await?;
+    Ok(current)
+}
+
+/// Deletes a row already read (and checked) and records it with that state; 409
+/// `still_referenced` while other rows refer to it.
+pub async fn delete_row<E>(
+    db: &impl ConnectionTrait,
+    id: i64,
+    row: &E::Model,
+    entry: Entry,
+    actor_id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), ApiError>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+{
     E::delete_by_id(id)
         .exec(db)
         .await
         .map_err(ApiError::from_delete)?;
-    entry(&current)
-        .deleted(&current)
-        .write(db, Some(actor_id), at)
-        .await?;
-    Ok(current)
+    entry.deleted(row).write(db, Some(actor_id), at).await
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use validator::Validate;
 
 use super::{ActivityResponse, BudgetLineInput, Risk, response, write_children};
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Entry, delete_row};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
@@ -247,15 +247,8 @@ pub async fn delete_activity(
             ),
         ));
     }
-    activity::Entity::delete_by_id(a.id)
-        .exec(&txn)
-        .await
-        .map_err(ApiError::from_delete)?;
-    Entry::new("activity.delete", "activity", a.id)
-        .deleted(&a)
-        .platform(a.platform_id)
-        .write(&txn, Some(auth.id()), state.clock.now())
-        .await?;
+    let entry = Entry::new("activity.delete", "activity", a.id).platform(a.platform_id);
+    delete_row::<activity::Entity>(&txn, a.id, &a, entry, auth.id(), state.clock.now()).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,9 +1,8 @@
 use actix_web::{HttpResponse, delete, web};
 use entity::user;
-use sea_orm::EntityTrait;
 
 use super::ensure_other_admin;
-use crate::audit::Entry;
+use crate::audit::{Entry, delete_row};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::Role;
@@ -40,14 +39,8 @@ pub async fn delete_user(
     if target.is_active && target.role == Role::Admin {
         ensure_other_admin(&txn, id).await?;
     }
-    user::Entity::delete_by_id(id)
-        .exec(&txn)
-        .await
-        .map_err(ApiError::from_delete)?;
-    Entry::new("user.delete", "user", target.id)
-        .deleted(&target)
-        .write(&txn, Some(auth.id()), state.clock.now())
-        .await?;
+    let entry = Entry::new("user.delete", "user", target.id);
+    delete_row::<user::Entity>(&txn, id, &target, entry, auth.id(), state.clock.now()).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

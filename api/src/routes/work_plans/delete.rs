@@ -1,9 +1,8 @@
 use actix_web::{HttpResponse, delete, web};
 use entity::work_plan;
-use sea_orm::EntityTrait;
 
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Entry, delete_row};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::WorkPlanStatus;
@@ -38,14 +37,8 @@ pub async fn delete_work_plan(
             ),
         ));
     }
-    work_plan::Entity::delete_by_id(plan.id)
-        .exec(&txn)
-        .await
-        .map_err(ApiError::from_delete)?;
-    Entry::new("work_plan.delete", "work_plan", plan.id)
-        .deleted(&plan)
-        .platform(plan.platform_id)
-        .write(&txn, Some(auth.id()), state.clock.now())
+    let entry = Entry::new("work_plan.delete", "work_plan", plan.id).platform(plan.platform_id);
+    delete_row::<work_plan::Entity>(&txn, plan.id, &plan, entry, auth.id(), state.clock.now())
         .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
