@@ -1,9 +1,10 @@
 //! The rows that hang on the activities, written with the resource in one transaction.
 
-use crate::domain::money::parse_amount;
-use crate::error::ApiError;
 use entity::{activity_platform, activity_risk, budget_line};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use crate::domain::money::parse_amount;
+use crate::error::ApiError;
 
 use super::*;
 

@@ -1,10 +1,11 @@
 //! What the activities routes read and answer: request bodies, query parameters and responses.
 
-use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
+
+use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
 
 /// A risk and how it is mitigated.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]

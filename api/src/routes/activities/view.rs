@@ -1,12 +1,14 @@
 //! How the activities are shown: responses built from rows, with what hangs on them loaded in batches.
 
-use crate::domain::money::parse_amount;
-use crate::domain::{Bilingual, BilingualText};
-use crate::error::ApiError;
+use std::collections::BTreeMap;
+
 use entity::{activity, activity_platform, activity_risk, budget_line};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use std::collections::BTreeMap;
+
+use crate::domain::money::parse_amount;
+use crate::domain::{Bilingual, BilingualText};
+use crate::error::ApiError;
 
 use super::*;
 

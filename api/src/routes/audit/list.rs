@@ -1,7 +1,12 @@
 //! Listing the trail.
-
 //! The audit trail, read back: admins see every entry, a coordinator the entries of the
 //! platforms they coordinate. Newest first, keyset-paged.
+
+use std::collections::HashMap;
+
+use actix_web::{get, web};
+use entity::{audit_entry, user};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::access::coordinated_platforms;
 use crate::auth::AuthUser;
@@ -10,10 +15,6 @@ use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
-use actix_web::{get, web};
-use entity::{audit_entry, user};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use std::collections::HashMap;
 
 use super::*;
 

@@ -1,12 +1,12 @@
 //! What the audit route reads and answers.
-
 //! The audit trail, read back: admins see every entry, a coordinator the entries of the
 //! platforms they coordinate. Newest first, keyset-paged.
 
-use crate::domain::Bilingual;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+
+use crate::domain::Bilingual;
 
 /// Who made a change.
 #[derive(Clone, Debug, Serialize, ToSchema)]

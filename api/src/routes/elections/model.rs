@@ -1,9 +1,10 @@
 //! What the elections routes read and answer: request bodies, query parameters and responses.
 
-use crate::domain::{Bilingual, Seat};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::domain::{Bilingual, Seat};
 
 /// Where an election stands, by the server clock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]

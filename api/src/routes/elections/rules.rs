@@ -1,9 +1,10 @@
 //! The rules of the elections: checks and derived values the handlers share.
 
-use crate::error::{ApiError, ProblemCode};
-use crate::i18n::Text;
 use chrono::{DateTime, Utc};
 use entity::election;
+
+use crate::error::{ApiError, ProblemCode};
+use crate::i18n::Text;
 
 use super::*;
 

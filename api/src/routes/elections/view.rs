@@ -1,10 +1,11 @@
 //! How the elections are shown: responses built from rows, with what hangs on them loaded in batches.
 
-use crate::domain::Bilingual;
-use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use entity::{election, election_candidate, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::domain::Bilingual;
+use crate::error::ApiError;
 
 use super::*;
 

@@ -1,9 +1,10 @@
 //! What the local authorities routes read and answer: request bodies, query parameters and responses.
 
-use crate::domain::{AuthorityKind, Bilingual, Region};
 use entity::local_authority;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::domain::{AuthorityKind, Bilingual, Region};
 
 /// A local authority as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,10 +1,11 @@
 //! The rows that hang on the partnerships, written with the resource in one transaction.
 
+use entity::{partnership_contribution, partnership_party};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
 use crate::domain::Bilingual;
 use crate::domain::money::parse_amount;
 use crate::error::ApiError;
-use entity::{partnership_contribution, partnership_party};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::*;
 

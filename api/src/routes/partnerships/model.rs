@@ -1,9 +1,10 @@
 //! What the partnerships routes read and answer: request bodies, query parameters and responses.
 
-use crate::domain::{Bilingual, BilingualText, PartnershipKind, PartnershipStatus, PartyKind};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
+
+use crate::domain::{Bilingual, BilingualText, PartnershipKind, PartnershipStatus, PartyKind};
 
 /// A financial contribution of a party.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]

@@ -1,13 +1,15 @@
 //! The rules of the partnerships: checks and derived values the handlers share.
 
+use std::collections::HashMap;
+
+use entity::{local_authority, partnership_contribution};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
 use crate::domain::money::parse_amount;
 use crate::domain::{Bilingual, PartnershipStatus, PartyKind, search};
 use crate::error::ApiError;
 use crate::i18n::Text;
-use entity::{local_authority, partnership_contribution};
-use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use std::collections::HashMap;
 
 use super::*;
 

@@ -1,11 +1,13 @@
 //! How the partnerships are shown: responses built from rows, with what hangs on them loaded in batches.
 
-use crate::domain::{Bilingual, BilingualText};
-use crate::error::ApiError;
+use std::collections::{BTreeMap, HashMap};
+
 use entity::{partnership, partnership_contribution, partnership_party, partnership_step};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use std::collections::{BTreeMap, HashMap};
+
+use crate::domain::{Bilingual, BilingualText};
+use crate::error::ApiError;
 
 use super::*;
 

@@ -1,9 +1,10 @@
 //! What the platforms routes read and answer: request bodies, query parameters and responses.
 
-use crate::domain::{Bilingual, BilingualText, PlatformKind, PlatformStatus};
 use entity::platform;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::domain::{Bilingual, BilingualText, PlatformKind, PlatformStatus};
 
 /// A platform as the API shows it. Its `version` is also its `ETag`.
 #[derive(Debug, Serialize, ToSchema)]

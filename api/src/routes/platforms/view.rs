@@ -1,8 +1,9 @@
 //! How the platforms are shown: responses built from rows, with what hangs on them loaded in batches.
 
-use crate::error::ApiError;
 use entity::platform;
 use sea_orm::ConnectionTrait;
+
+use crate::error::ApiError;
 
 use super::*;
 

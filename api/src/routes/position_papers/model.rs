@@ -1,9 +1,10 @@
 //! What the position papers routes read and answer: request bodies, query parameters and responses.
 
-use crate::domain::{Bilingual, BilingualText, PaperStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
+
+use crate::domain::{Bilingual, BilingualText, PaperStatus};
 
 /// The body of a paper in Arabic and English (up to 50 000 characters each, within the request
 /// size limit); either may be empty while drafting.

@@ -1,13 +1,14 @@
 //! The rules of the position papers: checks and derived values the handlers share.
 
+use entity::{membership, position_paper};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
 use crate::access::{PaperStanding, coordinated_platforms};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, BilingualText, MembershipStatus, PaperStatus, search};
 use crate::error::ApiError;
 use crate::i18n::Text;
-use entity::{membership, position_paper};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 /// Loads a paper the caller may see, with their standing; a paper they may not see is 404.
 pub async fn visible_paper(

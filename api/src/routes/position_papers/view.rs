@@ -1,10 +1,12 @@
 //! How the position papers are shown: responses built from rows, with what hangs on them loaded in batches.
 
-use crate::domain::{Bilingual, BilingualText};
-use crate::error::ApiError;
+use std::collections::HashMap;
+
 use entity::{position_paper, position_paper_author, position_paper_endorsement, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
-use std::collections::HashMap;
+
+use crate::domain::{Bilingual, BilingualText};
+use crate::error::ApiError;
 
 use super::*;
 

@@ -1,8 +1,9 @@
 //! What the task forces routes read and answer: request bodies, query parameters and responses.
 
-use crate::domain::{Bilingual, BilingualText, TaskForceStatus};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::domain::{Bilingual, BilingualText, TaskForceStatus};
 
 /// Targets from the mandate against the members actually in the task force.
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,11 +1,13 @@
 //! How the task forces are shown: responses built from rows, with what hangs on them loaded in batches.
 
-use crate::domain::{Bilingual, BilingualText};
-use crate::error::ApiError;
+use std::collections::HashMap;
+
 use entity::{task_force, task_force_member};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
-use std::collections::HashMap;
+
+use crate::domain::{Bilingual, BilingualText};
+use crate::error::ApiError;
 
 use super::*;
 

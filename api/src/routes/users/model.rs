@@ -1,10 +1,11 @@
 //! What the users routes read and answer: request bodies, query parameters and responses.
 
-use crate::domain::{Bilingual, Gender, Locale, Role};
-use crate::routes::views::AuthoritySummary;
 use entity::{local_authority, user};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::domain::{Bilingual, Gender, Locale, Role};
+use crate::routes::views::AuthoritySummary;
 
 /// A user as the API shows it. Password hashes and tokens are never part of it.
 #[derive(Debug, Serialize, ToSchema)]

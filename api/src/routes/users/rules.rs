@@ -1,10 +1,11 @@
 //! The rules of the users: checks and derived values the handlers share.
 
+use entity::{local_authority, user};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
 use crate::domain::{Bilingual, Role, search};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
-use entity::{local_authority, user};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 /// The folded text a user is found by.
 pub fn search_text(email: &str, name: &Bilingual) -> String {

@@ -1,8 +1,9 @@
 //! How the users are shown: responses built from rows, with what hangs on them loaded in batches.
 
-use crate::error::ApiError;
 use entity::{local_authority, user};
 use sea_orm::{ConnectionTrait, EntityTrait};
+
+use crate::error::ApiError;
 
 use super::*;
 

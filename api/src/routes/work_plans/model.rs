@@ -1,9 +1,10 @@
 //! What the work plans routes read and answer: request bodies, query parameters and responses.
 
-use crate::domain::{Bilingual, WorkPlanStatus};
-use crate::routes::views::TopicResponse;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::domain::{Bilingual, WorkPlanStatus};
+use crate::routes::views::TopicResponse;
 
 /// A non-blocking remark about a plan.
 #[derive(Debug, Serialize, ToSchema)]

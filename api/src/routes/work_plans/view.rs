@@ -1,10 +1,11 @@
 //! How the work plans are shown: responses built from rows, with what hangs on them loaded in batches.
 
+use entity::{topic, work_plan, work_plan_axis};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
 use crate::domain::Bilingual;
 use crate::error::ApiError;
 use crate::routes::views::TopicResponse;
-use entity::{topic, work_plan, work_plan_axis};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::*;
 

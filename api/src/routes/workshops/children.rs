@@ -1,8 +1,9 @@
 //! The rows that hang on the workshops, written with the resource in one transaction.
 
-use crate::error::ApiError;
 use entity::{agenda_item, workshop, workshop_expert, workshop_material, workshop_platform};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use crate::error::ApiError;
 
 use super::*;
 

@@ -1,13 +1,14 @@
 //! What the workshops routes read and answer: request bodies, query parameters and responses.
 
-use crate::domain::stamp::Stamp;
-use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 pub use clashes::Warning;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
+
+use crate::domain::stamp::Stamp;
+use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
 
 use super::*;
 

@@ -1,11 +1,12 @@
 //! How the workshops are shown: responses built from rows, with what hangs on them loaded in batches.
 
-use crate::domain::{Bilingual, BilingualText};
-use crate::error::ApiError;
 use chrono_tz::Tz;
 pub use clashes::Warning;
 use entity::{agenda_item, workshop, workshop_expert, workshop_material};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::domain::{Bilingual, BilingualText};
+use crate::error::ApiError;
 
 use super::*;
 
