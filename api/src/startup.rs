@@ -11,8 +11,8 @@ use actix_web::{App, HttpServer, web};
 use entity::user;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectOptions, Database, DatabaseConnection, EntityTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    EntityTrait, QueryFilter, Set,
 };
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -123,6 +123,55 @@ async fn ensure_first_admin(db: &DatabaseConnection, config: &Config) -> Result<
     Ok(())
 }
 
+/// Held while one replica migrates and loads: on PostgreSQL a session advisory lock on a
+/// connection of its own, so that replicas started together wait for the first instead of
+/// racing it (the lock ends with the session, so a replica that dies mid-way releases it). A
+/// SQLite file belongs to one process, so there is nothing to take.
+struct StartupLock(Option<DatabaseConnection>);
+
+/// The advisory lock's key: "platform" in ASCII, the same for every replica of this service.
+const STARTUP_LOCK_KEY: i64 = 0x706c_6174_666f_726d;
+
+impl StartupLock {
+    async fn take(config: &Config) -> Result<StartupLock, StartupError> {
+        if !config.database_url.starts_with("postgres") {
+            return Ok(StartupLock(None));
+        }
+        let mut options = ConnectOptions::new(config.database_url.clone());
+        options
+            .max_connections(1)
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(10))
+            .sqlx_logging(false);
+        let session = Database::connect(options).await?;
+        session
+            .execute_unprepared(&format!("SELECT pg_advisory_lock({STARTUP_LOCK_KEY})"))
+            .await?;
+        Ok(StartupLock(Some(session)))
+    }
+
+    async fn release(self) -> Result<(), StartupError> {
+        if let Some(session) = self.0 {
+            session
+                .execute_unprepared(&format!("SELECT pg_advisory_unlock({STARTUP_LOCK_KEY})"))
+                .await?;
+            session.close().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Migrations, the first admin and the reference data: done once however many replicas start
+/// together (each step also skips what is already there).
+async fn prepare(db: &DatabaseConnection, config: &Config) -> Result<(), StartupError> {
+    let lock = StartupLock::take(config).await?;
+    Migrator::up(db, None).await?;
+    ensure_first_admin(db, config).await?;
+    crate::seed::load(db).await?;
+    crate::seed::load_launch_workshops(db).await?;
+    lock.release().await
+}
+
 impl Application {
     /// Connects, migrates, bootstraps and binds; does not serve until `run_until_stopped`.
     pub async fn build(config: Config) -> Result<Application, StartupError> {
@@ -132,10 +181,7 @@ impl Application {
             );
         }
         let db = connect(&config).await?;
-        Migrator::up(&db, None).await?;
-        ensure_first_admin(&db, &config).await?;
-        crate::seed::load(&db).await?;
-        crate::seed::load_launch_workshops(&db).await?;
+        prepare(&db, &config).await?;
         let mailer = Arc::new(Mailer::new(&config).map_err(StartupError::Mail)?);
         let listener =
             TcpListener::bind(config.bind_addr).map_err(|source| StartupError::Bind {

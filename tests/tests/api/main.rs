@@ -16,6 +16,7 @@ mod openapi;
 mod partnerships;
 mod platforms;
 mod position_papers;
+mod replicas;
 mod search;
 mod task_forces;
 mod users;
