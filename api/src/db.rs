@@ -73,3 +73,23 @@ pub async fn active_user(
             )
         })
 }
+
+/// A row named by an id in the request body, or 422 `not_found` on `pointer` (`what` says, in
+/// English and Arabic, that no such row has this id). A database failure stays a 500.
+pub async fn find_named<E>(
+    db: &impl sea_orm::ConnectionTrait,
+    id: i64,
+    pointer: &str,
+    what: (&'static str, &'static str),
+) -> Result<E::Model, crate::error::ApiError>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    E::find_by_id(id).one(db).await?.ok_or_else(|| {
+        crate::error::ApiError::field(pointer, "not_found", crate::i18n::Text::new(what.0, what.1))
+    })
+}
+
+/// What `find_named` says of a platform id that names none.
+pub const NO_PLATFORM: (&str, &str) = ("no platform has this id", "لا توجد منصة بهذا الرقم");

@@ -8,7 +8,6 @@ use validator::Validate;
 use super::{PlatformResponse, response};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::db::find_or_404;
 use crate::domain::search::platform_search_text;
 use crate::domain::{Bilingual, BilingualText, PlatformKind, PlatformStatus};
 use crate::error::ApiError;
@@ -82,15 +81,13 @@ pub async fn check_parent(
             ),
         )),
         (PlatformKind::Regional, Some(pid)) => {
-            let parent = find_or_404::<entity::platform::Entity>(db, pid)
-                .await
-                .map_err(|_| {
-                    ApiError::field(
-                        "/parent_id",
-                        "not_found",
-                        Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
-                    )
-                })?;
+            let parent = crate::db::find_named::<entity::platform::Entity>(
+                db,
+                pid,
+                "/parent_id",
+                crate::db::NO_PLATFORM,
+            )
+            .await?;
             if Some(pid) == own_id || parent.kind != PlatformKind::Thematic {
                 return Err(ApiError::field(
                     "/parent_id",

@@ -9,7 +9,6 @@ use super::{PaperBody, check_authors, check_links, response, search_text};
 use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::db::find_or_404;
 use crate::domain::{Bilingual, BilingualText, PaperStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
@@ -70,15 +69,13 @@ pub async fn create_paper(
     let txn = crate::db::begin(&state.db).await?;
     crate::access::require_some_standing(&txn, &auth).await?;
     let req = body.into_inner()?;
-    let platform = find_or_404::<entity::platform::Entity>(&txn, req.platform_id)
-        .await
-        .map_err(|_| {
-            ApiError::field(
-                "/platform_id",
-                "not_found",
-                Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
-            )
-        })?;
+    let platform = crate::db::find_named::<entity::platform::Entity>(
+        &txn,
+        req.platform_id,
+        "/platform_id",
+        crate::db::NO_PLATFORM,
+    )
+    .await?;
     let standing = Standing::of(&txn, &auth, platform.id).await?;
     let member = standing.member;
     if !standing.takes_part() {

@@ -13,7 +13,6 @@ use super::{
 use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::db::find_or_404;
 use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
 use crate::error::{ApiError, FieldError};
 use crate::etag;
@@ -166,15 +165,13 @@ pub async fn create_workshop(
     // Whole seconds: calendars and keyset cursors compare instants exactly.
     req.starts_at = crate::clock::whole_seconds(req.starts_at);
     req.ends_at = crate::clock::whole_seconds(req.ends_at);
-    let platform = find_or_404::<entity::platform::Entity>(&txn, req.platform_id)
-        .await
-        .map_err(|_| {
-            ApiError::field(
-                "/platform_id",
-                "not_found",
-                Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
-            )
-        })?;
+    let platform = crate::db::find_named::<entity::platform::Entity>(
+        &txn,
+        req.platform_id,
+        "/platform_id",
+        crate::db::NO_PLATFORM,
+    )
+    .await?;
     Standing::of_manager(&txn, &auth, platform.id).await?;
     let status = req.status.unwrap_or(WorkshopStatus::Draft);
     if status == WorkshopStatus::Cancelled
