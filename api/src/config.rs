@@ -33,19 +33,132 @@ pub struct Config {
     pub public_base_url: String,
     pub cors_origins: Vec<String>,
     pub body_limit_bytes: usize,
-    pub login_max_failures_per_account: u32,
-    pub login_max_failures_per_ip: u32,
-    pub login_failure_window: Duration,
+    /// Security limits (kept in the database) and request rates (kept by each replica).
+    pub limits: Limits,
+    /// Addresses of the reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<IpNet>,
     pub log_format: LogFormat,
     /// HTTP worker threads (default: one per core).
     pub workers: usize,
     pub database_max_connections: u32,
+    /// The longest wait for a connection, a connect, a statement (PostgreSQL's
+    /// `statement_timeout`) or a lock (SQLite's `busy_timeout`).
+    pub database_timeout: Duration,
+    /// The longest a request may take before its answer starts: past it, 503 with `Retry-After`
+    /// (a hung database holds no request longer).
+    pub request_timeout: Duration,
     /// How often the outbox worker looks for due mail and reminders.
     pub outbox_poll_ms: u64,
     /// The longest wait between two delivery attempts of one message.
     pub outbox_max_backoff_secs: u64,
     /// Hours before a workshop that its reminder goes out.
     pub reminder_hours: i64,
+}
+
+/// The limits, all configurable; see the README's "Limits" section for the policy.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Wrong passwords for one account from one address within the window.
+    pub login_per_pair: u32,
+    /// Wrong passwords for one account from all addresses it has never signed in from.
+    pub login_per_account: u32,
+    /// Wrong passwords from one address for accounts never signed in from it.
+    pub login_per_address: u32,
+    pub login_window: Duration,
+    /// Password-reset and verification emails asked for one account, per hour.
+    pub mail_links_per_account: u32,
+    /// Password-reset emails asked from one address, per hour.
+    pub mail_links_per_address: u32,
+    /// Wrong check-in codes by one person for one workshop within 15 minutes.
+    pub check_in_failures: u32,
+    /// Registrations and cancellations of one person for one workshop per day.
+    pub registration_changes: u32,
+    /// Requests per minute of a signed-in caller (0: no limit).
+    pub requests_per_user: u32,
+    /// Requests per minute from one address without a valid token (0: no limit).
+    pub requests_per_address: u32,
+}
+
+impl Limits {
+    fn load(src: &dyn Source) -> Result<Limits, ConfigError> {
+        let at_least_one = |name: &'static str, default: u32| -> Result<u32, ConfigError> {
+            match parse_num(src, name, default)? {
+                0 => Err(bad(name, "must be at least 1")),
+                n => Ok(n),
+            }
+        };
+        Ok(Limits {
+            login_per_pair: at_least_one("LOGIN_MAX_FAILURES_PER_PAIR", 5)?,
+            login_per_account: at_least_one("LOGIN_MAX_FAILURES_PER_ACCOUNT", 20)?,
+            login_per_address: at_least_one("LOGIN_MAX_FAILURES_PER_IP", 100)?,
+            login_window: Duration::from_secs(u64::from(at_least_one(
+                "LOGIN_FAILURE_WINDOW_SECS",
+                15 * 60,
+            )?)),
+            mail_links_per_account: at_least_one("MAIL_LINKS_PER_ACCOUNT_PER_HOUR", 3)?,
+            mail_links_per_address: at_least_one("MAIL_LINKS_PER_IP_PER_HOUR", 20)?,
+            check_in_failures: at_least_one("CHECK_IN_MAX_FAILURES", 10)?,
+            registration_changes: at_least_one("REGISTRATION_CHANGES_PER_DAY", 6)?,
+            requests_per_user: parse_num(src, "RATE_LIMIT_USER_PER_MINUTE", 600)?,
+            requests_per_address: parse_num(src, "RATE_LIMIT_ADDRESS_PER_MINUTE", 300)?,
+        })
+    }
+}
+
+/// An address or a CIDR block (`10.0.0.0/8`, `::1/128`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IpNet {
+    addr: std::net::IpAddr,
+    prefix: u8,
+}
+
+impl IpNet {
+    pub fn parse(text: &str) -> Option<IpNet> {
+        let (addr, prefix) = match text.split_once('/') {
+            Some((a, p)) => (a.parse().ok()?, Some(p.parse::<u8>().ok()?)),
+            None => (text.parse().ok()?, None),
+        };
+        let max = if matches!(addr, std::net::IpAddr::V4(_)) {
+            32
+        } else {
+            128
+        };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(IpNet { addr, prefix })
+    }
+
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        use std::net::IpAddr::{V4, V6};
+        let ip = match ip {
+            V6(v6) => v6.to_ipv4_mapped().map_or(V6(v6), V4),
+            v4 => v4,
+        };
+        let (a, b, bits) = match (self.addr, ip) {
+            (V4(a), V4(b)) => (u128::from(a.to_bits()), u128::from(b.to_bits()), 32),
+            (V6(a), V6(b)) => (a.to_bits(), b.to_bits(), 128),
+            _ => return false,
+        };
+        let shift = bits - u32::from(self.prefix);
+        shift >= bits || (a >> shift) == (b >> shift)
+    }
+}
+
+fn trusted_proxies(src: &dyn Source) -> Result<Vec<IpNet>, ConfigError> {
+    let Some(list) = src.get("TRUSTED_PROXIES") else {
+        return Ok(Vec::new());
+    };
+    list.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            IpNet::parse(t).ok_or_else(|| {
+                bad(
+                    "TRUSTED_PROXIES",
+                    format!("expected addresses or CIDR blocks, got {t:?}"),
+                )
+            })
+        })
+        .collect()
 }
 
 /// `json` in production and by default; `pretty` for a human at a terminal.
@@ -127,6 +240,12 @@ impl Config {
             return Err(bad(
                 "DATABASE_URL",
                 "expected a sqlite:// or postgres:// URL",
+            ));
+        }
+        if database_url.contains(":memory:") {
+            return Err(bad(
+                "DATABASE_URL",
+                "an in-memory SQLite database is not shared between connections; use a file",
             ));
         }
         let bind_addr = src
@@ -250,13 +369,8 @@ impl Config {
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
             cors_origins,
             body_limit_bytes: parse_num(src, "BODY_LIMIT_BYTES", 256 * 1024)?,
-            login_max_failures_per_account: parse_num(src, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)?,
-            login_max_failures_per_ip: parse_num(src, "LOGIN_MAX_FAILURES_PER_IP", 30)?,
-            login_failure_window: Duration::from_secs(parse_num(
-                src,
-                "LOGIN_FAILURE_WINDOW_SECS",
-                15 * 60,
-            )?),
+            limits: Limits::load(src)?,
+            trusted_proxies: trusted_proxies(src)?,
             log_format,
             workers: parse_num(
                 src,
@@ -265,6 +379,12 @@ impl Config {
             )?
             .max(1),
             database_max_connections: parse_num(src, "DATABASE_MAX_CONNECTIONS", 16)?.max(2),
+            database_timeout: Duration::from_millis(
+                parse_num(src, "DATABASE_TIMEOUT_MS", 2000u64)?.max(100),
+            ),
+            request_timeout: Duration::from_millis(
+                parse_num(src, "REQUEST_TIMEOUT_MS", 2500u64)?.max(100),
+            ),
             outbox_poll_ms: parse_num(src, "OUTBOX_POLL_MS", 1000)?,
             outbox_max_backoff_secs: parse_num(src, "OUTBOX_MAX_BACKOFF_SECS", 300)?,
             reminder_hours: parse_num(src, "REMINDER_HOURS", 24)?,
@@ -305,11 +425,25 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_are_addresses_and_blocks() {
+        let c = load(&[("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,::1")]).expect("ok");
+        let has = |ip: &str| {
+            c.trusted_proxies
+                .iter()
+                .any(|n| n.contains(ip.parse().expect("an address")))
+        };
+        assert!(has("127.0.0.1") && has("10.20.30.40") && has("::1") && has("::ffff:10.1.1.1"));
+        assert!(!has("127.0.0.2") && !has("11.0.0.1") && !has("::2"));
+    }
+
+    #[test]
     fn bad_values_name_their_variable() {
         for (name, value) in [
             ("BIND_ADDR", "nowhere"),
             ("DATABASE_URL", "mysql://x"),
             ("LOGIN_MAX_FAILURES_PER_IP", "many"),
+            ("LOGIN_MAX_FAILURES_PER_PAIR", "0"),
+            ("TRUSTED_PROXIES", "10.0.0.0/33"),
             ("MAIL_FROM", "not a mailbox"),
             ("PUBLIC_BASE_URL", "ftp://x"),
             ("LOG_FORMAT", "xml"),

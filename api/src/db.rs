@@ -74,6 +74,28 @@ pub async fn active_user(
         })
 }
 
+/// The caller's own row, read fresh and held for the transaction (a no-op write takes the row
+/// lock on PostgreSQL; SQLite's write transactions hold the database): what the caller is at
+/// the moment of the write, which an administrator's change cannot slip under. 401 when the
+/// account was deactivated meanwhile.
+pub async fn lock_caller(
+    db: &impl sea_orm::ConnectionTrait,
+    id: i64,
+) -> Result<entity::user::Model, crate::error::ApiError> {
+    use entity::user;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    user::Entity::update_many()
+        .col_expr(user::Column::IsActive, Expr::col(user::Column::IsActive))
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|u| u.is_active)
+        .ok_or_else(crate::error::ApiError::unauthenticated)
+}
+
 /// A row named by an id in the request body, or 422 `not_found` on `pointer` (`what` says, in
 /// English and Arabic, that no such row has this id). A database failure stays a 500.
 pub async fn find_named<E>(

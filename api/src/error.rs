@@ -157,6 +157,13 @@ impl From<DbErr> for ApiError {
                 ),
             );
         }
+        if is_unavailable(&err) {
+            tracing::warn!(error = %err, "database unavailable");
+            return ApiError::Unavailable(Text::new(
+                "The database is not answering at the moment. Try again shortly.",
+                "قاعدة البيانات لا تستجيب حاليًا. حاول مجددًا بعد قليل.",
+            ));
+        }
         match (err.sql_err(), err) {
             (Some(SqlErr::UniqueConstraintViolation(_)), _) => ApiError::Problem(
                 ProblemCode::Duplicate,
@@ -168,6 +175,44 @@ impl From<DbErr> for ApiError {
             (_, DbErr::RecordNotFound(_)) => ApiError::not_found(),
             (_, other) => ApiError::Db(other),
         }
+    }
+}
+
+/// The database is down, hung, overloaded or restarting, or a statement ran past its timeout:
+/// nothing the caller did, and worth trying again (503 with `Retry-After`).
+pub fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    let runtime = match err {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(r) | DbErr::Exec(r) | DbErr::Query(r) => r,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(e) = runtime else {
+        return matches!(err, DbErr::Conn(_));
+    };
+    match e.as_ref() {
+        Sqlx::Io(_) | Sqlx::Tls(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::Protocol(_) => {
+            true
+        }
+        Sqlx::WorkerCrashed => true,
+        Sqlx::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if db
+                .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+                .is_some()
+            {
+                // SQLITE_BUSY and SQLITE_LOCKED, with their extended codes.
+                let primary = code.parse::<i32>().unwrap_or(0) & 0xff;
+                return primary == 5 || primary == 6;
+            }
+            // Connection exceptions, statement timeout, shutdown, too many connections.
+            code.starts_with("08")
+                || code.starts_with("57")
+                || code == "53300"
+                || code == "40P01"
+                || code == "40001"
+        }
+        _ => matches!(err, DbErr::Conn(_)),
     }
 }
 
@@ -195,6 +240,9 @@ pub fn is_foreign_key_violation(err: &DbErr) -> bool {
         _ => false,
     }
 }
+
+/// How long a caller is asked to wait after a 503.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 2;
 
 /// The RFC 9457 body, as documented in the OpenAPI document.
 #[derive(Debug, Serialize, ToSchema)]
@@ -403,6 +451,12 @@ impl ApiError {
             }
             ApiError::TooManyRequests { retry_after_secs } => {
                 res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::Unavailable(_) => {
+                res.insert_header((
+                    header::RETRY_AFTER,
+                    UNAVAILABLE_RETRY_AFTER_SECS.to_string(),
+                ));
             }
             ApiError::MethodNotAllowed(allowed) => {
                 if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod client;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -17,6 +18,7 @@ pub mod json;
 pub mod middleware;
 pub mod openapi;
 pub mod pagination;
+pub mod rate_limit;
 pub mod routes;
 pub mod seed;
 pub mod services;

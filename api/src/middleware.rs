@@ -44,6 +44,7 @@ pub async fn request_context(
         path: req.path().to_owned(),
         request_id: Some(request_id.clone()),
     };
+    let fields = SecurityFields::for_request(&req);
 
     if let Some(err) = control_characters(&req).or_else(|| overlong_parameter(&req)) {
         span.in_scope(|| tracing::info!(method, status = 400, "request refused: its URL"));
@@ -51,9 +52,20 @@ pub async fn request_context(
         if let Ok(v) = HeaderValue::from_str(&request_id) {
             res.headers_mut().insert(REQUEST_ID, v);
         }
+        fields.apply(res.headers_mut());
         return Ok(res);
     }
-    let res = match next.call(req).instrument(span.clone()).await {
+    let deadline = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .map(|s| s.config.request_timeout);
+    let served = next.call(req).instrument(span.clone());
+    let outcome = match deadline {
+        Some(limit) => tokio::time::timeout(limit, served)
+            .await
+            .unwrap_or_else(|_| Err(timed_out().into())),
+        None => served.await,
+    };
+    let res = match outcome {
         Ok(res) => res.map_into_boxed_body(),
         Err(err) => {
             // A middleware (not a handler) failed: answer with the problem, as an error.
@@ -65,6 +77,7 @@ pub async fn request_context(
             if let Ok(v) = HeaderValue::from_str(&request_id) {
                 rendered.headers_mut().insert(REQUEST_ID, v);
             }
+            fields.apply(rendered.headers_mut());
             span.in_scope(|| {
                 tracing::info!(
                     method,
@@ -79,6 +92,7 @@ pub async fn request_context(
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         res.headers_mut().insert(REQUEST_ID, v);
     }
+    fields.apply(res.headers_mut());
     // The route template, not the path: private calendar tokens never reach the logs.
     if tracing::enabled!(tracing::Level::INFO) {
         let route = res
@@ -92,6 +106,74 @@ pub async fn request_context(
         });
     }
     Ok(res)
+}
+
+/// The answer to a request that ran past `REQUEST_TIMEOUT_MS` (its work is dropped: an open
+/// transaction rolls back).
+fn timed_out() -> ApiError {
+    ApiError::Unavailable(Text::new(
+        "The request took too long; the service or its database is busy. Try again shortly.",
+        "استغرق الطلب وقتًا طويلًا؛ الخدمة أو قاعدة بياناتها مشغولة. حاول مجددًا بعد قليل.",
+    ))
+}
+
+/// The documentation's page loads its own scripts, styles and images, and nothing else.
+const DOCS_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; connect-src 'self'; font-src 'self'; frame-ancestors 'none'; \
+     base-uri 'none'; form-action 'none'";
+/// Everything else is data: nothing in it may load, run or be framed.
+const API_POLICY: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// The security fields every answer carries: no sniffing, no framing, no referrer, a content
+/// policy (the documentation's allows its own assets), HSTS in production (browsers then keep
+/// to HTTPS), and `Cache-Control: no-store` on anything that may hold a token or a person's data
+/// (answers to requests with a token, the auth routes, private calendar feeds) unless the
+/// handler chose its own caching.
+struct SecurityFields {
+    docs: bool,
+    production: bool,
+    private: bool,
+}
+
+impl SecurityFields {
+    fn for_request(req: &ServiceRequest) -> SecurityFields {
+        let path = req.path();
+        SecurityFields {
+            docs: path.starts_with("/docs"),
+            production: req
+                .app_data::<actix_web::web::Data<crate::state::AppState>>()
+                .is_some_and(|s| s.config.mode == crate::config::Mode::Production),
+            private: req.headers().contains_key(header::AUTHORIZATION)
+                || path.starts_with("/api/v1/auth/")
+                || path.starts_with("/api/v1/me")
+                || path.starts_with("/api/v1/calendar/"),
+        }
+    }
+
+    fn apply(&self, headers: &mut header::HeaderMap) {
+        let set = |headers: &mut header::HeaderMap, name: HeaderName, value: &'static str| {
+            headers.insert(name, HeaderValue::from_static(value));
+        };
+        set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+        set(headers, header::X_FRAME_OPTIONS, "DENY");
+        set(headers, header::REFERRER_POLICY, "no-referrer");
+        set(
+            headers,
+            header::CONTENT_SECURITY_POLICY,
+            if self.docs { DOCS_POLICY } else { API_POLICY },
+        );
+        if self.production {
+            set(
+                headers,
+                header::STRICT_TRANSPORT_SECURITY,
+                "max-age=31536000; includeSubDomains",
+            );
+        }
+        if self.private && !headers.contains_key(header::CACHE_CONTROL) {
+            set(headers, header::CACHE_CONTROL, "no-store");
+        }
+    }
 }
 
 /// Percent-decodes a piece of a URL (`+` stays as it is: it never decodes to a control).
@@ -208,7 +290,18 @@ fn problem_for(
         .and_then(|e| e.as_error::<ApiError>())
         .map(|e| e.render(lang, Some(ctx)));
     let rendered = match api_error {
-        Some(r) => r,
+        Some(mut r) => {
+            // Keep fields set beside the error (the rate limit's).
+            for (name, value) in res.headers() {
+                if !r.headers().contains_key(name)
+                    && name != header::CONTENT_TYPE
+                    && name != header::CONTENT_LENGTH
+                {
+                    r.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            r
+        }
         None => {
             let already = res
                 .headers()

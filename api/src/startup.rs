@@ -19,12 +19,12 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password;
-use crate::auth::throttle::LoginThrottle;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::{self, Gender, Locale, Role};
 use crate::email::Mailer;
 use crate::error::{path_error, query_error};
+use crate::rate_limit::{self, RateLimiter};
 use crate::services::supervisor::{Supervisor, Wake};
 use crate::state::AppState;
 use crate::{middleware, openapi, routes};
@@ -55,8 +55,20 @@ pub struct Application {
     supervisor: Supervisor,
 }
 
-/// Opens the pool; a SQLite file is created when missing.
+/// Opens the pool; a SQLite file is created when missing. Fail fast: a database that is down,
+/// hung or locked costs a request at most `DATABASE_TIMEOUT_MS` (then 503 with `Retry-After`),
+/// for a connection, a connect, a statement (PostgreSQL's `statement_timeout`) or a lock
+/// (SQLite's `busy_timeout`).
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    let mut options = pool_options(config, config.database_timeout);
+    options
+        .max_connections(config.database_max_connections)
+        .statement_timeout(config.database_timeout);
+    Database::connect(options).await
+}
+
+/// What every pool shares: the URL (`mode=rwc` for SQLite) and the waits.
+fn pool_options(config: &Config, timeout: Duration) -> ConnectOptions {
     let mut url = config.database_url.clone();
     if url.starts_with("sqlite:") && !url.contains("mode=") && !url.contains(":memory:") {
         url.push(if url.contains('?') { '&' } else { '?' });
@@ -64,13 +76,16 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, sea_orm::DbE
     }
     let mut options = ConnectOptions::new(url);
     options
-        .max_connections(config.database_max_connections)
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(timeout)
+        .acquire_timeout(timeout)
+        .map_sqlx_sqlite_opts(move |o| o.busy_timeout(timeout))
         .sqlx_logging(false);
-    Database::connect(options).await
+    options
 }
+
+/// How long start-up work (migrations on a large database) may take per statement.
+const PREPARE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Creates the configured admin when the database has no admin yet.
 async fn ensure_first_admin(db: &DatabaseConnection, config: &Config) -> Result<(), StartupError> {
@@ -163,12 +178,18 @@ impl StartupLock {
 
 /// Migrations, the first admin and the reference data: done once however many replicas start
 /// together (each step also skips what is already there).
-async fn prepare(db: &DatabaseConnection, config: &Config) -> Result<(), StartupError> {
+/// Runs on a pool of its own, without the serving pool's statement timeout: a migration may
+/// rightly take longer than a request.
+async fn prepare(config: &Config) -> Result<(), StartupError> {
     let lock = StartupLock::take(config).await?;
-    Migrator::up(db, None).await?;
-    ensure_first_admin(db, config).await?;
-    crate::seed::load(db).await?;
-    crate::seed::load_launch_workshops(db).await?;
+    let mut options = pool_options(config, PREPARE_TIMEOUT);
+    options.max_connections(2);
+    let db = Database::connect(options).await?;
+    Migrator::up(&db, None).await?;
+    ensure_first_admin(&db, config).await?;
+    crate::seed::load(&db).await?;
+    crate::seed::load_launch_workshops(&db).await?;
+    db.close().await?;
     lock.release().await
 }
 
@@ -180,8 +201,8 @@ impl Application {
                 "JWT_SECRET is not set: using a random secret; tokens will not survive a restart"
             );
         }
+        prepare(&config).await?;
         let db = connect(&config).await?;
-        prepare(&db, &config).await?;
         let mailer = Arc::new(Mailer::new(&config).map_err(StartupError::Mail)?);
         let listener =
             TcpListener::bind(config.bind_addr).map_err(|source| StartupError::Bind {
@@ -198,16 +219,15 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             jwt: JwtKeys::new(&config),
-            throttle: LoginThrottle::new(
-                config.login_max_failures_per_account,
-                config.login_max_failures_per_ip,
-                config.login_failure_window,
-            ),
             mailer,
             dummy_hash: password::dummy_hash()
                 .await
                 .map_err(|e| StartupError::Hashing(e.to_string()))?,
             clock: Clock::default(),
+            rate_limiter: RateLimiter::new(
+                config.limits.requests_per_user,
+                config.limits.requests_per_address,
+            ),
             wake: Wake::default(),
             config: Arc::new(config),
         });
@@ -261,6 +281,8 @@ fn cors(origins: &[String]) -> Cors {
             actix_web::http::header::ETAG,
             actix_web::http::header::RETRY_AFTER,
             actix_web::http::header::LOCATION,
+            rate_limit::RATELIMIT,
+            rate_limit::RATELIMIT_POLICY,
         ])
         .max_age(3600);
     if origins.iter().any(|o| o == "*") {
@@ -299,20 +321,22 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, S
             .configure(routes::configure)
             .split_for_parts();
         // Without configured origins there is nothing for CORS to allow: skip its work.
-        app.wrap(actix_web::middleware::Condition::new(
-            !state.config.cors_origins.is_empty(),
-            cors(&state.config.cors_origins),
-        ))
-        .wrap(from_fn(middleware::request_context))
-        .route(
-            "/openapi.json",
-            web::get().to(serve_document(document.clone())),
-        )
-        .service(
-            SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json")),
-        )
-        .service(web::redirect("/docs", "/docs/"))
-        .default_service(web::to(routes::fallback::not_found_or_method))
+        app.wrap(from_fn(rate_limit::rate_limit))
+            .wrap(actix_web::middleware::Condition::new(
+                !state.config.cors_origins.is_empty(),
+                cors(&state.config.cors_origins),
+            ))
+            .wrap(from_fn(middleware::request_context))
+            .route(
+                "/openapi.json",
+                web::get().to(serve_document(document.clone())),
+            )
+            .service(
+                SwaggerUi::new("/docs/{_:.*}")
+                    .config(utoipa_swagger_ui::Config::from("/openapi.json")),
+            )
+            .service(web::redirect("/docs", "/docs/"))
+            .default_service(web::to(routes::fallback::not_found_or_method))
     })
     .workers(workers)
     .shutdown_timeout(30)

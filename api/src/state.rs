@@ -5,10 +5,10 @@ use std::sync::Arc;
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr};
 
 use crate::auth::jwt::JwtKeys;
-use crate::auth::throttle::LoginThrottle;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::email::Mailer;
+use crate::rate_limit::RateLimiter;
 use crate::services::supervisor::Wake;
 
 /// Shared state, cloned cheaply into each worker as `web::Data<AppState>`.
@@ -17,10 +17,11 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub jwt: JwtKeys,
     pub mailer: Arc<Mailer>,
-    pub throttle: LoginThrottle,
     /// Spent on unknown accounts so that login takes as long as for known ones.
     pub dummy_hash: String,
     pub clock: Clock,
+    /// Request rates per caller, counted by this replica.
+    pub rate_limiter: RateLimiter,
     /// Wakes the background jobs when a write may have given them work.
     pub wake: Wake,
 }

@@ -9,6 +9,7 @@ mod m20261123_000002_governance;
 mod m20261123_000003_activities;
 mod m20261123_000004_workshop_hosts;
 mod m20261123_000005_papers_partnerships_audit;
+mod m20261126_000006_shared_limits;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_activities::Migration),
             Box::new(m20261123_000004_workshop_hosts::Migration),
             Box::new(m20261123_000005_papers_partnerships_audit::Migration),
+            Box::new(m20261126_000006_shared_limits::Migration),
         ]
     }
 }

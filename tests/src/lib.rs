@@ -143,6 +143,12 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         ("DATABASE_MAX_CONNECTIONS", "8"),
         ("OUTBOX_POLL_MS", "50"),
         ("OUTBOX_MAX_BACKOFF_SECS", "1"),
+        // Tests drive many requests from one address quickly, and a loaded CI machine is slow:
+        // the request-rate and timeout tests set their own values.
+        ("RATE_LIMIT_ADDRESS_PER_MINUTE", "100000"),
+        ("RATE_LIMIT_USER_PER_MINUTE", "100000"),
+        ("DATABASE_TIMEOUT_MS", "10000"),
+        ("REQUEST_TIMEOUT_MS", "30000"),
     ]
     .iter()
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -286,9 +292,25 @@ impl TestApp {
         .insert(&self.db)
         .await
         .expect("user");
+        // A session for the token to belong to, as a login would open.
+        let session = uuid::Uuid::new_v4().simple().to_string();
+        entity::refresh_token::ActiveModel {
+            user_id: Set(user.id),
+            family: Set(session.clone()),
+            token_hash: Set(uuid::Uuid::new_v4().simple().to_string()),
+            expires_at: Set(now + chrono::Duration::days(1)),
+            rotated_at: Set(None),
+            revoked_at: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("session");
         let claims = json!({"iss": "exchange-platforms", "aud": "exchange-platforms-api",
                             "sub": user.id.to_string(), "iat": now.timestamp(),
-                            "exp": now.timestamp() + 3600, "jti": uuid::Uuid::new_v4().to_string()});
+                            "exp": now.timestamp() + 3600, "jti": uuid::Uuid::new_v4().to_string(),
+                            "sid": session});
         let token = jsonwebtoken::encode(
             &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
             &claims,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 
 /// The claims of an access token.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub iss: String,
     pub aud: String,
@@ -18,6 +18,9 @@ pub struct Claims {
     pub exp: i64,
     /// A unique id, so that two tokens issued in the same second differ.
     pub jti: String,
+    /// The session (refresh-token family) the token belongs to: it stops working the moment
+    /// its session ends (logout, password change, a replayed refresh token, deactivation).
+    pub sid: String,
 }
 
 /// Signing and verifying keys with the expected issuer and audience.
@@ -36,6 +39,7 @@ impl JwtKeys {
         validation.set_issuer(&[&config.jwt_issuer]);
         validation.set_audience(&[&config.jwt_audience]);
         validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        // `sid` is required too: `Claims` has no default for it.
         validation.leeway = 5;
         JwtKeys {
             encoding: EncodingKey::from_secret(config.jwt_secret.as_bytes()),
@@ -48,7 +52,11 @@ impl JwtKeys {
     }
 
     /// A signed access token for a user.
-    pub fn issue(&self, user_id: i64) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn issue(
+        &self,
+        user_id: i64,
+        session: &str,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             iss: self.issuer.clone(),
@@ -57,6 +65,7 @@ impl JwtKeys {
             iat: now,
             exp: now + i64::try_from(self.ttl.as_secs()).unwrap_or(900),
             jti: uuid::Uuid::new_v4().to_string(),
+            sid: session.to_owned(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }

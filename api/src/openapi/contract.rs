@@ -54,6 +54,7 @@ pub fn complete(doc: &mut Value) {
         }
     });
     doc["security"] = json!([{"bearer": []}]);
+    doc["components"]["headers"] = rate_limit_headers();
     if let Some(components) = doc["components"].as_object_mut() {
         components.remove("responses");
     }
@@ -90,6 +91,31 @@ pub fn complete(doc: &mut Value) {
             limits(schema, &BODY_TEXT);
         }
     }
+}
+
+/// The fields of the IETF httpapi RateLimit draft, and `Retry-After`.
+fn rate_limit_headers() -> Value {
+    let field = |description: &str, pattern: &str| {
+        json!({"description": description,
+               "schema": {"type": "string", "maxLength": 64, "pattern": pattern}})
+    };
+    json!({
+        "RateLimit-Policy": field(
+            "The caller's quota (IETF httpapi RateLimit draft): `\"user\";q=600;w=60` for a \
+             signed-in caller, `\"address\";q=300;w=60` for anyone else: `q` requests per `w` \
+             seconds, counted by each replica (see the README's Limits).",
+            "^\"(user|address)\";q=[0-9]+;w=[0-9]+$"
+        ),
+        "RateLimit": field(
+            "What is left of the quota: `r` requests for the next `t` seconds, e.g. \
+             `\"user\";r=598;t=41`.",
+            "^\"(user|address)\";r=[0-9]+;t=[0-9]+$"
+        ),
+        "Retry-After": {
+            "description": "Seconds to wait before trying again",
+            "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 86400}
+        }
+    })
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -512,10 +538,20 @@ fn success_description(status: &str) -> &'static str {
 }
 
 fn complete_responses(responses: &mut Map<String, Value>, codes: &[ProblemCode]) {
+    let rate_limited = codes.contains(&ProblemCode::TooManyRequests);
     for (status, response) in responses.iter_mut() {
         if status.starts_with('2') {
             if response.get("description").is_none_or(|d| d == "") {
                 response["description"] = json!(success_description(status));
+            }
+            if rate_limited {
+                let headers = &mut response["headers"];
+                if !headers.is_object() {
+                    *headers = json!({});
+                }
+                headers["RateLimit"] = json!({"$ref": "#/components/headers/RateLimit"});
+                headers["RateLimit-Policy"] =
+                    json!({"$ref": "#/components/headers/RateLimit-Policy"});
             }
             if let Some(etag) = response.pointer_mut("/headers/ETag") {
                 etag["schema"] = json!({"type": "string", "maxLength": 13,
@@ -578,10 +614,16 @@ fn complete_responses(responses: &mut Map<String, Value>, codes: &[ProblemCode])
                 }});
             }
             429 => {
-                response["headers"] = json!({"Retry-After": {
-                    "description": "Seconds to wait before trying again",
-                    "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 86400}
-                }});
+                response["headers"] = json!({
+                    "Retry-After": {"$ref": "#/components/headers/Retry-After"},
+                    "RateLimit": {"$ref": "#/components/headers/RateLimit"},
+                    "RateLimit-Policy": {"$ref": "#/components/headers/RateLimit-Policy"}
+                });
+            }
+            503 => {
+                response["headers"] = json!({
+                    "Retry-After": {"$ref": "#/components/headers/Retry-After"}
+                });
             }
             _ => {}
         }

@@ -23,7 +23,13 @@ use crate::error::{Problem, ProblemCode, ProblemField};
                        members, elections, work plans, workshops, position papers and partnerships.\n\n\
                        Errors are `application/problem+json` (RFC 9457), in English or, with \
                        `Accept-Language: ar`, in Arabic. Lists answer `{items, next_cursor}` and take \
-                       `limit` (1–100, default 20) and an opaque `cursor`.",
+                       `limit` (1–100, default 20) and an opaque `cursor`.\n\n\
+                       Each caller has a request rate (a signed-in caller by account, anyone else \
+                       by address): every answer carries `RateLimit` and `RateLimit-Policy` (IETF \
+                       httpapi draft), and past the quota the answer is 429 with `Retry-After`. \
+                       Security limits (wrong passwords, mail links, check-in codes, registration \
+                       changes) answer 429 the same way. When the database is down or slow the \
+                       answer is a quick 503 with `Retry-After`: try again then.",
         license(name = "MIT")
     ),
     components(schemas(Problem, ProblemField, ProblemCode)),

@@ -22,7 +22,7 @@ pub struct Shape {
 /// The problems of the programme's rules, beyond those of the operation's shape.
 pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
     match operation_id {
-        "login" => &[InvalidCredentials, TooManyRequests],
+        "login" => &[InvalidCredentials],
         "refresh" => &[InvalidRefreshToken],
         "logout"
         | "confirm_email_verification"
@@ -139,6 +139,15 @@ pub fn for_operation(operation_id: &str, shape: Shape) -> Vec<ProblemCode> {
         codes.extend([VersionRequired, StaleVersion]);
     }
     codes.extend_from_slice(specific(operation_id));
+    // Every caller has a request rate (health probes excepted), and the security limits
+    // (logins, mail links, check-in codes, registration changes) answer the same problem.
+    if !matches!(operation_id, "live" | "ready") {
+        codes.push(TooManyRequests);
+    }
+    // The database down, hung or restarting, or the request past its time.
+    if operation_id != "live" {
+        codes.push(Unavailable);
+    }
     codes.push(InternalError);
     let mut seen = Vec::with_capacity(codes.len());
     for code in codes {

@@ -1,8 +1,10 @@
-//! Mail composition shared by the workflows: whom to write to, and the single-use link emails.
+//! Mail composition shared by the workflows: whom to write to, the single-use link emails, and
+//! the answers to password-reset requests.
 
-use entity::user;
-use sea_orm::ConnectionTrait;
+use entity::{password_reset_request, user};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use crate::audit::Entry;
 use crate::domain::{Locale, MailKind, TokenPurpose};
 use crate::email::action_email;
 use crate::error::ApiError;
@@ -85,4 +87,43 @@ pub async fn send_link(
     )
     .await?;
     send_action_email(db, state, user, purpose, &token).await
+}
+
+/// How many password-reset requests one batch answers.
+const RESET_BATCH: u64 = 100;
+
+/// Answers queued password-reset requests: each is taken by deleting it (so one replica answers
+/// it), and a link is mailed when an active account has the address. Returns whether more wait.
+pub async fn answer_password_resets(state: &AppState) -> Result<bool, ApiError> {
+    let due = password_reset_request::Entity::find()
+        .order_by_asc(password_reset_request::Column::Id)
+        .limit(RESET_BATCH)
+        .all(&state.db)
+        .await?;
+    let more = due.len() as u64 == RESET_BATCH;
+    for request in due {
+        let txn = crate::db::begin(&state.db).await?;
+        let taken = password_reset_request::Entity::delete_by_id(request.id)
+            .exec(&txn)
+            .await?
+            .rows_affected
+            == 1;
+        let account = if taken {
+            user::Entity::find()
+                .filter(user::Column::Email.eq(&request.email))
+                .filter(user::Column::IsActive.eq(true))
+                .one(&txn)
+                .await?
+        } else {
+            None
+        };
+        if let Some(u) = &account {
+            send_link(&txn, state, u, TokenPurpose::PasswordReset).await?;
+            Entry::new("user.password_reset_request", "user", u.id)
+                .write(&txn, None, state.clock.now())
+                .await?;
+        }
+        txn.commit().await?;
+    }
+    Ok(more)
 }

@@ -7,6 +7,7 @@
 //! renders; the workflows never choose a status line themselves.
 
 pub mod hosts;
+pub mod limits;
 pub mod mail;
 pub mod outbox;
 pub mod platform_stats;

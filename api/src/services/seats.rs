@@ -16,6 +16,7 @@ use crate::db::find_or_404;
 use crate::domain::{RegistrationStatus, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
+use crate::services::limits;
 use crate::services::workshop_mail::{self as mail, Kind};
 use crate::state::AppState;
 
@@ -183,6 +184,7 @@ pub async fn register(
             "التسجيل في هذه الورشة مغلق.",
         ));
     }
+    limit_changes(db, state, w.id, person.id, now).await?;
     let existing = registration::Entity::find()
         .filter(registration::Column::WorkshopId.eq(w.id))
         .filter(registration::Column::UserId.eq(person.id))
@@ -252,6 +254,29 @@ pub async fn register(
     Ok((saved, position))
 }
 
+/// Counts a registration or cancellation of a person at a workshop, in the caller's transaction
+/// (so only changes that happen count): past the daily limit, 429. Each change mails the
+/// person, so this also bounds the mail a register/cancel loop can send.
+async fn limit_changes(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    workshop_id: i64,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    limits::take(
+        db,
+        &limits::key(
+            "registration.changes",
+            &[&workshop_id.to_string(), &user_id.to_string()],
+        ),
+        state.config.limits.registration_changes,
+        limits::REGISTRATION_WINDOW,
+        now,
+    )
+    .await
+}
+
 /// Cancels a person's registration at the workshop (whose row the caller has locked): 404 when
 /// there is none, 409 when it is not active. A freed seat goes to the first person waiting.
 pub async fn cancel(
@@ -279,6 +304,7 @@ pub async fn cancel(
             "لا يوجد تسجيل فعال لإلغائه.",
         ));
     }
+    limit_changes(db, state, w.id, user_id, now).await?;
     let before = r.clone();
     let mut am = r.into_active_model();
     am.status = Set(RegistrationStatus::Cancelled);

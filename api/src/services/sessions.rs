@@ -1,7 +1,7 @@
 //! Sessions: an access token (a short-lived JWT) with a refresh token that is rotated on each
 //! use and stored hashed, in families so that a replayed refresh token ends its whole family.
 
-use entity::refresh_token;
+use entity::{calendar_token, refresh_token};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::auth::tokens;
@@ -25,12 +25,13 @@ pub async fn issue(
     family: Option<String>,
 ) -> Result<TokenPair, ApiError> {
     let refresh = tokens::generate();
+    let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
     let now = chrono::Utc::now();
     let ttl = chrono::Duration::from_std(state.config.refresh_token_ttl)
         .unwrap_or_else(|_| chrono::Duration::days(30));
     refresh_token::ActiveModel {
         user_id: Set(user_id),
-        family: Set(family.unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string())),
+        family: Set(family.clone()),
         token_hash: Set(tokens::hash(&refresh)),
         expires_at: Set(now + ttl),
         rotated_at: Set(None),
@@ -42,7 +43,7 @@ pub async fn issue(
     .await?;
     let access = state
         .jwt
-        .issue(user_id)
+        .issue(user_id, &family)
         .map_err(|e| ApiError::Unexpected(format!("signing failed: {e}")))?;
     Ok(TokenPair {
         access_token: access,
@@ -51,7 +52,7 @@ pub async fn issue(
     })
 }
 
-/// Ends every session of a user (all refresh-token families).
+/// Ends every session of a user (all refresh-token families, and with them every access token).
 pub async fn revoke_sessions(db: &impl ConnectionTrait, user_id: i64) -> Result<(), ApiError> {
     refresh_token::Entity::update_many()
         .set(refresh_token::ActiveModel {
@@ -60,6 +61,38 @@ pub async fn revoke_sessions(db: &impl ConnectionTrait, user_id: i64) -> Result<
         })
         .filter(refresh_token::Column::UserId.eq(user_id))
         .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends one session (a refresh-token family): its refresh tokens and its access tokens.
+pub async fn revoke_family(db: &impl ConnectionTrait, family: &str) -> Result<(), ApiError> {
+    refresh_token::Entity::update_many()
+        .set(refresh_token::ActiveModel {
+            revoked_at: Set(Some(chrono::Utc::now())),
+            ..Default::default()
+        })
+        .filter(refresh_token::Column::Family.eq(family))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Revokes a person's private calendar feeds (on a new feed, on request, on deactivation).
+pub async fn revoke_calendar_feeds(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
+    calendar_token::Entity::update_many()
+        .col_expr(
+            calendar_token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(calendar_token::Column::UserId.eq(user_id))
+        .filter(calendar_token::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
     Ok(())

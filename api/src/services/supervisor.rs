@@ -1,6 +1,7 @@
 //! Background work under one supervisor, started with the server and stopped with it.
 //!
-//! Each job (the mail outbox, workshop reminders; webhook deliveries will join them) runs in its
+//! Each job (the mail outbox with password-reset requests, workshop reminders, housekeeping of
+//! limit counters; webhook deliveries will join them) runs in its
 //! own task that the supervisor watches: an error is logged and the job tries again after a
 //! pause that grows with repeated failures; a panic is logged and the job is started again. A
 //! job runs batch after batch while work is due, then waits for its poll interval or for a
@@ -16,13 +17,15 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use crate::error::ApiError;
-use crate::services::{outbox, reminders};
+use crate::services::{limits, mail, outbox, reminders};
 use crate::state::AppState;
 
 /// How long a panicked job rests before it starts again.
 const RESTART_PAUSE: Duration = Duration::from_secs(1);
 /// How long shutdown waits for the jobs to finish their batch.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+/// How often expired limit counters are removed.
+const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(300);
 /// The longest pause after repeated failures.
 const MAX_FAILURE_PAUSE: Duration = Duration::from_secs(30);
 
@@ -33,23 +36,45 @@ pub enum Job {
     Mail,
     /// Queues reminders for workshops that are about to start.
     Reminders,
+    /// Removes security-limit counters whose window has ended.
+    Housekeeping,
 }
 
 impl Job {
-    pub const ALL: [Job; 2] = [Job::Mail, Job::Reminders];
+    pub const ALL: [Job; 3] = [Job::Mail, Job::Reminders, Job::Housekeeping];
 
     pub fn name(self) -> &'static str {
         match self {
             Job::Mail => "mail",
             Job::Reminders => "reminders",
+            Job::Housekeeping => "housekeeping",
+        }
+    }
+
+    /// The pause between two looks when nothing was due.
+    fn interval(self, state: &AppState) -> Duration {
+        match self {
+            Job::Housekeeping => HOUSEKEEPING_INTERVAL,
+            Job::Mail | Job::Reminders => {
+                Duration::from_millis(state.config.outbox_poll_ms.max(10))
+            }
         }
     }
 
     /// Does one batch of due work; `true` when more is due at once.
     async fn run_once(self, state: &AppState) -> Result<bool, ApiError> {
         match self {
-            Job::Mail => outbox::deliver_due(state).await.map(|d| d.more),
+            Job::Mail => {
+                let more_requests = mail::answer_password_resets(state).await?;
+                outbox::deliver_due(state)
+                    .await
+                    .map(|d| d.more || more_requests)
+            }
             Job::Reminders => reminders::send_due(state).await.map(|_| false),
+            Job::Housekeeping => limits::sweep(&state.db, state.clock.now())
+                .await
+                .map(|_| false)
+                .map_err(ApiError::from),
         }
     }
 }
@@ -77,7 +102,7 @@ impl Wake {
     fn of(&self, job: Job) -> Option<Arc<Notify>> {
         match job {
             Job::Mail => Some(self.mail.clone()),
-            Job::Reminders => None,
+            Job::Reminders | Job::Housekeeping => None,
         }
     }
 }
@@ -146,7 +171,7 @@ where
 /// The job's loop: batch after batch while work is due, then a wait.
 async fn run(job: Job, state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
     let _running = Running::count(&state.wake.running);
-    let interval = Duration::from_millis(state.config.outbox_poll_ms.max(10));
+    let interval = job.interval(&state);
     let wake = state.wake.of(job);
     let mut failures: u32 = 0;
     loop {

@@ -121,10 +121,11 @@ async fn account_writes_are_audited_and_secrets_never_appear() {
         )
         .await;
     assert_eq!(res.status(), 202);
+    // The worker answers the request: the entry is written with the link it mails.
+    let mail = app.wait_for_mails(before + 1).await.pop().expect("mail");
     let e = newest(&app, &admin).await;
     assert_eq!(e["action"], "user.password_reset_request");
     assert!(e["actor_id"].is_null(), "nobody was signed in: {e}");
-    let mail = app.wait_for_mails(before + 1).await.pop().expect("mail");
     let reset = link_token(&mail.text, "reset-password");
     let res = app
         .post(

@@ -118,7 +118,17 @@ async fn an_election_runs_from_nomination_to_certified_terms() {
     assert_problem(res, 409).await;
 
     app.advance_clock(Duration::minutes(61));
-    nominate(&app, e, &ta, "coordinator", None).await;
+    // A self-nomination stands at once, as documented; a nomination of another waits for them.
+    let body = nominate(&app, e, &ta, "coordinator", None).await;
+    let own = candidate_id(&body, a, "coordinator");
+    assert!(
+        body["candidates"]
+            .as_array()
+            .expect("c")
+            .iter()
+            .any(|x| x["id"] == own && x["accepted_at"].is_string()),
+        "{body}"
+    );
     let body = nominate(&app, e, &ta, "deputy", Some(b)).await;
     let b_deputy = candidate_id(&body, b, "deputy");
     assert!(

@@ -215,6 +215,38 @@ async fn links_must_be_http_or_https() {
         let problem = assert_problem(res, 422).await;
         assert_eq!(problem["errors"][0]["pointer"], "/online_url", "{url}");
         assert_eq!(problem["errors"][0]["code"], "url", "{url}");
+        // Every other link a person may follow: a workshop's materials, a partnership's documents.
+        let res = app
+            .post(
+                "/api/v1/workshops",
+                Some(&admin),
+                &json!({"platform_id": platform, "title": {"ar": "ورشة"},
+                        "starts_at": "2030-01-15T08:00:00Z", "ends_at": "2030-01-15T10:00:00Z",
+                        "online_url": "https://meet.example.org/x",
+                        "materials": [{"title": "العرض", "url": url}]}),
+            )
+            .await;
+        let problem = assert_problem(res, 422).await;
+        assert_eq!(problem["errors"][0]["pointer"], "/materials/0/url", "{url}");
+        let res = app
+            .post(
+                "/api/v1/partnerships",
+                Some(&admin),
+                &json!({"kind": "twinning", "subject": {"ar": "توأمة"}, "objectives": {"ar": "تبادل"},
+                        "supervising_body": "لجنة المتابعة", "starts_on": "2026-01-01", "ends_on": "2028-01-01",
+                        "documents": [{"title": "مذكرة", "url": url}],
+                        "parties": [{"kind": "local_authority", "local_authority_id": 1,
+                                     "obligations": {"ar": "مقر"}}]}),
+            )
+            .await;
+        let problem = assert_problem(res, 422).await;
+        let pointers: Vec<&str> = problem["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .filter_map(|e| e["pointer"].as_str())
+            .collect();
+        assert!(pointers.contains(&"/documents/0/url"), "{url}: {problem}");
     }
     let res = app
         .post(

@@ -96,6 +96,16 @@ async fn move_to(app: &TestApp, token: &str, id: i64, to: &str) -> reqwest::Resp
     .await
 }
 
+/// A paper of the financial-management platform, adopted: (paper id, platform id).
+pub async fn adopted_paper(app: &TestApp) -> (i64, i64) {
+    let who = people(app).await;
+    let id = draft(app, &who).await["id"].as_i64().expect("id");
+    for (token, to) in [(&who.author, "in_review"), (&who.coordinator, "adopted")] {
+        assert_eq!(move_to(app, token, id, to).await.status(), 200);
+    }
+    (id, who.platform)
+}
+
 #[tokio::test]
 async fn every_edit_makes_an_immutable_version_and_versions_compare() {
     let app = spawn_app().await;

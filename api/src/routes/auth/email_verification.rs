@@ -7,6 +7,7 @@ use crate::auth::AuthUser;
 use crate::domain::TokenPurpose;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
+use crate::services::limits::{MAIL_LINK_WINDOW, key, take};
 use crate::services::mail::send_link;
 use crate::services::tokens::consume_action_token;
 use crate::state::AppState;
@@ -14,7 +15,11 @@ use crate::state::AppState;
 /// Emails the caller a link that confirms their address (valid three days).
 #[utoipa::path(
     tag = "auth",
-    responses((status = 202, description = "A link was mailed (nothing is sent when already verified)"))
+    responses(
+        (status = 202, description = "A link was mailed (nothing is sent when already verified)"),
+        (status = 429, description = "Too many links asked for this account; see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
 )]
 #[post("/auth/email-verification")]
 pub async fn request_email_verification(
@@ -23,6 +28,14 @@ pub async fn request_email_verification(
 ) -> Result<HttpResponse, ApiError> {
     if auth.user.email_verified_at.is_none() {
         let txn = crate::db::begin(&state.db).await?;
+        take(
+            &txn,
+            &key("mail_link.account", &[&auth.user.email]),
+            state.config.limits.mail_links_per_account,
+            MAIL_LINK_WINDOW,
+            state.clock.now(),
+        )
+        .await?;
         send_link(&txn, &state, &auth.user, TokenPurpose::EmailVerification).await?;
         Entry::new("user.email_verification_request", "user", auth.id())
             .write(&txn, Some(auth.id()), state.clock.now())

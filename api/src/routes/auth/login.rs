@@ -8,10 +8,12 @@ use validator::Validate;
 use super::model::TokenResponse;
 use crate::audit::Entry;
 use crate::auth::password;
+use crate::client::client_addr;
 use crate::domain;
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
+use crate::services::limits::LoginAttempt;
 use crate::services::sessions;
 use crate::state::AppState;
 
@@ -43,8 +45,10 @@ fn invalid_credentials() -> ApiError {
     )
 }
 
-/// Exchanges email and password for tokens. Repeated failures for one account or from one
-/// address are refused with 429 and `Retry-After` for a while.
+/// Exchanges email and password for tokens. Wrong passwords are limited per account and
+/// address, per account and per address (shared by all replicas); a held attempt answers 429
+/// with `Retry-After`. The broad limits never hold an account at an address it signed in from
+/// before, so a guesser elsewhere cannot lock its owner out.
 #[utoipa::path(
     tag = "auth",
     security(()),
@@ -52,7 +56,7 @@ fn invalid_credentials() -> ApiError {
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, description = "Wrong email or password, or an inactive account", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts; see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json",
+        (status = 429, description = "Too many wrong passwords; see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
@@ -64,12 +68,10 @@ pub async fn login(
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let body = body.into_inner()?;
     let email = domain::normalize_email(&body.email);
-    let ip = req
-        .peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
-    if let Some(retry_after_secs) = state.throttle.retry_after(&email, &ip) {
-        return Err(ApiError::TooManyRequests { retry_after_secs });
-    }
+    let ip = client_addr(&req, &state.config.trusted_proxies);
+    let attempt = LoginAttempt::new(&email, &ip);
+    let limits = &state.config.limits;
+    attempt.check(&state.db, limits, state.clock.now()).await?;
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(&email))
         .one(&state.db)
@@ -82,13 +84,13 @@ pub async fn login(
     let user = match (ok, found) {
         (true, Some(u)) => u,
         _ => {
-            state.throttle.record_failure(&email, &ip);
+            attempt.failed(&state.db, limits, state.clock.now()).await?;
             tracing::info!(ip, "login failed");
             return Err(invalid_credentials());
         }
     };
-    state.throttle.record_success(&email);
     let txn = crate::db::begin(&state.db).await?;
+    attempt.succeeded(&txn, state.clock.now()).await?;
     let tokens = TokenResponse::from(sessions::issue(&txn, &state, user.id, None).await?);
     Entry::new("session.login", "user", user.id)
         .write(&txn, Some(user.id), state.clock.now())

@@ -3,11 +3,11 @@ use entity::refresh_token;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::model::RefreshTokenRequest;
-use super::refresh::revoke_family;
 use crate::audit::Entry;
 use crate::auth::tokens;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
+use crate::services::sessions::revoke_family;
 use crate::state::AppState;
 
 /// Ends the session the refresh token belongs to (its whole family). Idempotent: an unknown

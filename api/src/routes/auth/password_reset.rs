@@ -1,6 +1,6 @@
-use actix_web::{HttpResponse, post, web};
-use entity::user;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use entity::password_reset_request;
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -8,10 +8,11 @@ use validator::Validate;
 use super::model::TokenPasswordRequest;
 use crate::audit::Entry;
 use crate::auth::password;
+use crate::client::client_addr;
 use crate::domain::{self, TokenPurpose};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::services::mail::send_link;
+use crate::services::limits::{MAIL_LINK_WINDOW, key, take};
 use crate::services::sessions::revoke_sessions;
 use crate::services::tokens::consume_action_token;
 use crate::state::AppState;
@@ -25,33 +26,49 @@ pub struct PasswordResetRequest {
     pub email: String,
 }
 
-/// Emails a single-use reset link (valid one hour) when the account exists. Always 202, so the
-/// answer does not reveal which emails have accounts.
+/// Emails a single-use reset link (valid one hour) when the account exists. Always 202: the
+/// request is queued and a worker looks the account up, so the answer takes the same time and
+/// says the same whether or not the address has an account. Limited per address and per
+/// account (429 with `Retry-After`, the same for unknown addresses).
 #[utoipa::path(
     tag = "auth",
     security(()),
     request_body = PasswordResetRequest,
-    responses((status = 202, description = "If the account exists, a link was mailed"))
+    responses(
+        (status = 202, description = "If the account exists, a link is on its way"),
+        (status = 429, description = "Too many requests for this address or from this client; see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
 )]
 #[post("/auth/password-reset")]
 pub async fn request_password_reset(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: ValidatedJson<PasswordResetRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let email = domain::normalize_email(&body.into_inner()?.email);
-    let found = user::Entity::find()
-        .filter(user::Column::Email.eq(&email))
-        .filter(user::Column::IsActive.eq(true))
-        .one(&state.db)
-        .await?;
-    if let Some(u) = found {
-        let txn = crate::db::begin(&state.db).await?;
-        send_link(&txn, &state, &u, TokenPurpose::PasswordReset).await?;
-        Entry::new("user.password_reset_request", "user", u.id)
-            .write(&txn, None, state.clock.now())
-            .await?;
-        state.commit(txn).await?;
+    let ip = client_addr(&req, &state.config.trusted_proxies);
+    let (now, limits) = (state.clock.now(), &state.config.limits);
+    let txn = crate::db::begin(&state.db).await?;
+    for (key, max) in [
+        (key("reset.address", &[&ip]), limits.mail_links_per_address),
+        (
+            key("mail_link.account", &[&email]),
+            limits.mail_links_per_account,
+        ),
+    ] {
+        take(&txn, &key, max, MAIL_LINK_WINDOW, now).await?;
     }
+    password_reset_request::ActiveModel {
+        email: Set(email),
+        requested_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    // Not `state.commit`: waking the worker now would make a real account's answer the busier
+    // one; the worker's next poll answers the request instead.
+    txn.commit().await?;
     Ok(HttpResponse::Accepted().finish())
 }
 

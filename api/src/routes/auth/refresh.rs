@@ -1,6 +1,6 @@
 use actix_web::{post, web};
 use entity::{refresh_token, user};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::model::{RefreshTokenRequest, TokenResponse};
 use crate::audit::Entry;
@@ -19,20 +19,6 @@ fn invalid_refresh() -> ApiError {
             "رمز التحديث غير صالح أو منتهي الصلاحية أو مستخدم سابقًا.",
         ),
     )
-}
-
-/// Revokes every token of a family.
-pub async fn revoke_family(db: &impl ConnectionTrait, family: &str) -> Result<(), ApiError> {
-    refresh_token::Entity::update_many()
-        .set(refresh_token::ActiveModel {
-            revoked_at: Set(Some(chrono::Utc::now())),
-            ..Default::default()
-        })
-        .filter(refresh_token::Column::Family.eq(family))
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// Rotates a refresh token: the presented one is spent and a new pair is issued. Presenting a
@@ -76,7 +62,7 @@ pub async fn refresh(
         .await?
         .rows_affected;
     if spent != 1 {
-        revoke_family(&txn, &current.family).await?;
+        sessions::revoke_family(&txn, &current.family).await?;
         Entry::new("session.reuse_revoked", "user", current.user_id)
             .write(&txn, None, now)
             .await?;

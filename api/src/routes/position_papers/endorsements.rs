@@ -57,7 +57,8 @@ fn endorsable(status: PaperStatus) -> bool {
 }
 
 /// The caller's local authority endorses the paper (any member of that authority, once per
-/// authority). Only adopted, submitted or published papers are endorsed; a second
+/// authority). The authority is the one the caller belongs to when the endorsement is stored
+/// (read and held in the same transaction); only an administrator changes a person's authority. Only adopted, submitted or published papers are endorsed; a second
 /// endorsement by the same authority → 409.
 #[utoipa::path(
     tag = "position-papers",
@@ -79,7 +80,9 @@ pub async fn endorse(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let (paper, _) = visible_paper(&txn, Some(&auth), id.into_inner()).await?;
-    let Some(authority_id) = auth.user.local_authority_id else {
+    // The endorser's authority as it stands now, held until the endorsement is stored.
+    let endorser = crate::db::lock_caller(&txn, auth.id()).await?;
+    let Some(authority_id) = endorser.local_authority_id else {
         return Err(ApiError::Problem(
             ProblemCode::NoLocalAuthority,
             Text::new(

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
-use super::{UserResponse, check_authority, find_with_authority, search_text};
+use super::{UserResponse, find_with_authority, search_text};
 use crate::audit::Entry;
 use crate::auth::{AuthUser, password};
 use crate::domain::{Bilingual, Gender, Locale};
@@ -33,14 +33,15 @@ pub async fn get_me(
     Ok(web::Json(find_with_authority(&state.db, auth.id()).await?))
 }
 
-/// Profile fields the caller may change; absent fields stay as they are.
+/// Profile fields the caller may change; absent fields stay as they are. A person's local
+/// authority is not among them: endorsements speak in its name, so only an administrator
+/// changes it (`PATCH /api/v1/users/{id}`).
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
     #[validate(nested)]
     pub name: Option<Bilingual>,
     pub gender: Option<Gender>,
-    pub local_authority_id: Option<i64>,
     #[validate(
         length(min = 1, max = 200),
         custom(function = "crate::domain::validate_not_blank")
@@ -50,7 +51,7 @@ pub struct UpdateMeRequest {
     pub locale: Option<Locale>,
 }
 
-/// Changes the caller's own profile (not their role or email).
+/// Changes the caller's own profile (not their role, email or local authority).
 #[utoipa::path(tag = "me", request_body = UpdateMeRequest, responses((status = 200, body = UserResponse)))]
 #[patch("/me")]
 pub async fn update_me(
@@ -60,7 +61,6 @@ pub async fn update_me(
 ) -> Result<web::Json<UserResponse>, ApiError> {
     let req = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
-    check_authority(&txn, req.local_authority_id).await?;
     let id = auth.id();
     let email = auth.user.email.clone();
     let before = auth.user.clone();
@@ -72,9 +72,6 @@ pub async fn update_me(
     }
     if let Some(g) = req.gender {
         model.gender = Set(g);
-    }
-    if let Some(a) = req.local_authority_id {
-        model.local_authority_id = Set(Some(a));
     }
     if let Some(t) = req.job_title {
         model.job_title = Set(Some(t.trim().to_owned()));

@@ -12,7 +12,7 @@ use crate::db::find_or_404;
 use crate::domain::{Bilingual, Gender, Locale, Role};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::services::sessions::revoke_sessions;
+use crate::services::sessions::{revoke_calendar_feeds, revoke_sessions};
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay as they are. `local_authority_id: null` detaches.
@@ -103,6 +103,7 @@ pub async fn update_user(
         .await?;
     if deactivating {
         revoke_sessions(&txn, user_id).await?;
+        revoke_calendar_feeds(&txn, user_id, now).await?;
     }
     let response = find_with_authority(&txn, user_id).await?;
     state.commit(txn).await?;

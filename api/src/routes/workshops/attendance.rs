@@ -17,6 +17,7 @@ use crate::domain::{AttendanceMark, Bilingual, Gender, RegistrationStatus, Works
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
+use crate::services::limits;
 use crate::state::AppState;
 
 /// Attendance by gender.
@@ -264,7 +265,9 @@ pub struct CheckInRequest {
     pub code: String,
 }
 
-/// Self check-in with the workshop's code, from an hour before the start until the end.
+/// Self check-in with the workshop's code, from an hour before the start until the end. Wrong
+/// codes are limited per person and workshop (shared by all replicas): past the limit, 429 with
+/// `Retry-After` until the window ends.
 #[utoipa::path(
     tag = "workshops",
     params(("id" = i64, Path, description = "Workshop id")),
@@ -272,6 +275,8 @@ pub struct CheckInRequest {
     responses(
         (status = 204, description = "Checked in"),
         (status = 409, description = "Outside the check-in time", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong codes; see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 #[post("/workshops/{id}/check-in")]
@@ -283,8 +288,15 @@ pub async fn check_in(
 ) -> Result<HttpResponse, ApiError> {
     let code = body.into_inner()?.code;
     let now = state.clock.now();
+    let id = id.into_inner();
+    let guesses = limits::key(
+        "check_in.failures",
+        &[&id.to_string(), &auth.id().to_string()],
+    );
+    let max_guesses = state.config.limits.check_in_failures;
+    limits::check(&state.db, &guesses, max_guesses, now).await?;
     let txn = crate::db::begin(&state.db).await?;
-    let w = find_or_404::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
+    let w = find_or_404::<entity::workshop::Entity>(&txn, id).await?;
     if w.status != WorkshopStatus::Scheduled
         || now < w.starts_at - chrono::Duration::hours(1)
         || now > w.ends_at
@@ -298,6 +310,8 @@ pub async fn check_in(
         ));
     }
     if !code.trim().eq_ignore_ascii_case(&w.check_in_code) {
+        txn.rollback().await?;
+        limits::hit(&state.db, &guesses, limits::CHECK_IN_WINDOW, now).await?;
         return Err(ApiError::field(
             "/code",
             "wrong_code",

@@ -2,7 +2,7 @@
 //! of their registrations behind a revocable token.
 
 use actix_web::{HttpResponse, delete, get, post, web};
-use entity::{calendar_token, registration, workshop, workshop_platform};
+use entity::{calendar_token, registration, user, workshop, workshop_platform};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -16,6 +16,7 @@ use crate::db::find_or_404;
 use crate::domain::{RegistrationStatus, WorkshopStatus};
 use crate::error::ApiError;
 use crate::ics;
+use crate::services::sessions::revoke_calendar_feeds;
 use crate::services::workshop_mail::{self as mail};
 use crate::state::AppState;
 
@@ -102,9 +103,19 @@ pub async fn personal_calendar(
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let hash = tokens::hash(&token.into_inner());
+    // A deactivated person's feed ends with the account (its tokens are revoked then too).
     let t = calendar_token::Entity::find()
         .filter(calendar_token::Column::TokenHash.eq(hash))
         .filter(calendar_token::Column::RevokedAt.is_null())
+        .filter(
+            calendar_token::Column::UserId.in_subquery(
+                Query::select()
+                    .column(user::Column::Id)
+                    .from(user::Entity)
+                    .and_where(user::Column::IsActive.eq(true))
+                    .to_owned(),
+            ),
+        )
         .one(&state.db)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -156,7 +167,7 @@ pub async fn create_calendar_token(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    revoke_all(&txn, auth.id(), now).await?;
+    revoke_calendar_feeds(&txn, auth.id(), now).await?;
     let token = tokens::generate();
     let saved = calendar_token::ActiveModel {
         user_id: Set(auth.id()),
@@ -179,23 +190,6 @@ pub async fn create_calendar_token(
     Ok(HttpResponse::Created().json(CalendarTokenResponse { token, url }))
 }
 
-async fn revoke_all(
-    db: &impl sea_orm::ConnectionTrait,
-    user_id: i64,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), ApiError> {
-    calendar_token::Entity::update_many()
-        .col_expr(
-            calendar_token::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(calendar_token::Column::UserId.eq(user_id))
-        .filter(calendar_token::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// Revokes the caller's private calendar feed.
 #[utoipa::path(tag = "calendars", responses((status = 204, description = "Revoked")))]
 #[delete("/me/calendar-token")]
@@ -205,7 +199,7 @@ pub async fn revoke_calendar_token(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    revoke_all(&txn, auth.id(), now).await?;
+    revoke_calendar_feeds(&txn, auth.id(), now).await?;
     Entry::new("calendar_token.revoke", "user", auth.id())
         .write(&txn, Some(auth.id()), now)
         .await?;
