@@ -14,6 +14,7 @@ mod local_authorities;
 mod mail_delivery;
 mod matrix;
 mod openapi;
+mod outage;
 mod partnerships;
 mod platforms;
 mod position_papers;
