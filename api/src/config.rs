@@ -69,7 +69,7 @@ pub struct Limits {
     pub mail_links_per_account: u32,
     /// Password-reset emails asked from one address, per hour.
     pub mail_links_per_address: u32,
-    /// Wrong check-in codes by one person for one workshop within 15 minutes.
+    /// Check-in attempts by one person for one workshop within 15 minutes.
     pub check_in_failures: u32,
     /// Registrations and cancellations of one person for one workshop per day.
     pub registration_changes: u32,

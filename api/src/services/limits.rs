@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use entity::rate_bucket;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Statement};
 
 use crate::auth::tokens;
@@ -128,19 +129,6 @@ pub async fn take(
     Ok(())
 }
 
-/// 429 when the counter already stands at `max` (checked before the work it limits).
-pub async fn check(
-    db: &impl ConnectionTrait,
-    key: &str,
-    max: u32,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    match counts(db, &[key], now).await?.first() {
-        Some((_, c)) if c.hits >= max => Err(too_many(*c, now)),
-        _ => Ok(()),
-    }
-}
-
 /// Sets a marker that lasts `ttl` (a known address).
 async fn remember(
     db: &impl ConnectionTrait,
@@ -185,60 +173,62 @@ impl LoginAttempt {
         }
     }
 
-    /// 429 while the attempt is held: the pair is over its limit, or the account or the address
-    /// is over theirs and the account has not signed in from this address lately.
-    pub async fn check(
+    /// Counts the attempt, then answers 429 while it is held: the pair is over its limit, or
+    /// the account or the address is over theirs and the account has not signed in from this
+    /// address lately. Counting first (one atomic upsert per counter) means concurrent attempts
+    /// each see their own count: no more than the limit get to try a password, however many
+    /// arrive at once. Answers whether the address is known to the account.
+    pub async fn admit(
         &self,
         db: &impl ConnectionTrait,
         limits: &Limits,
         now: DateTime<Utc>,
-    ) -> Result<(), ApiError> {
-        let found = counts(
-            db,
-            &[&self.pair, &self.account, &self.address, &self.known],
-            now,
-        )
-        .await?;
-        let get = |k: &str| found.iter().find(|(key, _)| key == k).map(|(_, c)| *c);
-        let over = |k: &str, max: u32| get(k).filter(|c| c.hits >= max);
-        if let Some(c) = over(&self.pair, limits.login_per_pair) {
-            return Err(too_many(c, now));
+    ) -> Result<bool, ApiError> {
+        let known = !counts(db, &[&self.known], now).await?.is_empty();
+        let pair = hit(db, &self.pair, limits.login_window, now).await?;
+        if pair.hits > limits.login_per_pair {
+            return Err(too_many(pair, now));
         }
-        if get(&self.known).is_none() {
+        if !known {
+            let account = hit(db, &self.account, limits.login_window, now).await?;
+            let address = hit(db, &self.address, limits.login_window, now).await?;
             let held = [
-                over(&self.account, limits.login_per_account),
-                over(&self.address, limits.login_per_address),
+                (account.hits > limits.login_per_account).then_some(account),
+                (address.hits > limits.login_per_address).then_some(address),
             ];
             if let Some(c) = held.into_iter().flatten().max_by_key(|c| c.resets_at) {
                 return Err(too_many(c, now));
             }
         }
-        Ok(())
+        Ok(known)
     }
 
-    /// A wrong password: one more on each counter.
-    pub async fn failed(
-        &self,
-        db: &impl ConnectionTrait,
-        limits: &Limits,
-        now: DateTime<Utc>,
-    ) -> Result<(), DbErr> {
-        for k in [&self.pair, &self.account, &self.address] {
-            hit(db, k, limits.login_window, now).await?;
-        }
-        Ok(())
-    }
-
-    /// The right password: the pair starts afresh and the address is known to the account.
-    /// The account's and the address's counts stay, so a success does not reset a guesser.
+    /// The right password: the pair starts afresh, the attempt no longer counts against the
+    /// account and the address (the wrong ones before it still do, so a success does not reset
+    /// a guesser), and the address is known to the account from now on.
     pub async fn succeeded(
         &self,
         db: &impl ConnectionTrait,
+        known: bool,
         now: DateTime<Utc>,
     ) -> Result<(), DbErr> {
         rate_bucket::Entity::delete_by_id(self.pair.clone())
             .exec(db)
             .await?;
+        if !known {
+            use sea_orm::sea_query::ExprTrait as _;
+            rate_bucket::Entity::update_many()
+                .col_expr(
+                    rate_bucket::Column::Hits,
+                    Expr::col(rate_bucket::Column::Hits).sub(1),
+                )
+                .filter(
+                    rate_bucket::Column::Key.is_in([self.account.clone(), self.address.clone()]),
+                )
+                .filter(rate_bucket::Column::Hits.gt(0))
+                .exec(db)
+                .await?;
+        }
         remember(db, &self.known, KNOWN_ADDRESS_TTL, now).await
     }
 }

@@ -82,6 +82,26 @@ async fn a_guesser_is_held_while_the_owner_still_signs_in_from_their_usual_addre
 }
 
 #[tokio::test]
+async fn a_burst_of_concurrent_guesses_gets_no_more_tries_than_the_limit() {
+    let app = spawn_app_with(&[BEHIND_PROXY, ("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")]).await;
+    let replicas = [app.address.clone(), app.restart().await];
+    let guesses = (0..30).map(|i| {
+        let (app, base) = (&app, replicas[i % 2].clone());
+        async move {
+            let from = format!("203.0.113.{i}");
+            login_from(app, &base, &from, ADMIN_EMAIL, "a wrong guess")
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    let tried = statuses.iter().filter(|s| **s == 401).count();
+    let held = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((tried, held), (5, 25), "{statuses:?}");
+}
+
+#[tokio::test]
 async fn a_shared_address_full_of_guesses_does_not_lock_out_the_people_behind_it() {
     let app = spawn_app_with(&[BEHIND_PROXY, ("LOGIN_MAX_FAILURES_PER_IP", "4")]).await;
     let base = app.address.clone();
@@ -266,6 +286,7 @@ async fn check_in_codes_cannot_be_guessed_on_any_replica() {
             .json(&json!({"code": code}))
             .send()
     };
+    // Three attempts (wrong codes) in all, on either replica.
     for (i, guess) in ["AAAA1", "AAAA2", "AAAA3"].iter().enumerate() {
         let res = check_in(&replicas[i % 2], guess).await.expect("request");
         assert_problem(res, 422).await;

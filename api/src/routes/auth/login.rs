@@ -71,7 +71,7 @@ pub async fn login(
     let ip = client_addr(&req, &state.config.trusted_proxies);
     let attempt = LoginAttempt::new(&email, &ip);
     let limits = &state.config.limits;
-    attempt.check(&state.db, limits, state.clock.now()).await?;
+    let known = attempt.admit(&state.db, limits, state.clock.now()).await?;
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(&email))
         .one(&state.db)
@@ -84,13 +84,12 @@ pub async fn login(
     let user = match (ok, found) {
         (true, Some(u)) => u,
         _ => {
-            attempt.failed(&state.db, limits, state.clock.now()).await?;
             tracing::info!(ip, "login failed");
             return Err(invalid_credentials());
         }
     };
     let txn = crate::db::begin(&state.db).await?;
-    attempt.succeeded(&txn, state.clock.now()).await?;
+    attempt.succeeded(&txn, known, state.clock.now()).await?;
     let tokens = TokenResponse::from(sessions::issue(&txn, &state, user.id, None).await?);
     Entry::new("session.login", "user", user.id)
         .write(&txn, Some(user.id), state.clock.now())

@@ -265,9 +265,9 @@ pub struct CheckInRequest {
     pub code: String,
 }
 
-/// Self check-in with the workshop's code, from an hour before the start until the end. Wrong
-/// codes are limited per person and workshop (shared by all replicas): past the limit, 429 with
-/// `Retry-After` until the window ends.
+/// Self check-in with the workshop's code, from an hour before the start until the end.
+/// Attempts are limited per person and workshop (shared by all replicas): past the limit, 429
+/// with `Retry-After` until the window ends.
 #[utoipa::path(
     tag = "workshops",
     params(("id" = i64, Path, description = "Workshop id")),
@@ -275,7 +275,7 @@ pub struct CheckInRequest {
     responses(
         (status = 204, description = "Checked in"),
         (status = 409, description = "Outside the check-in time", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many wrong codes; see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json",
+        (status = 429, description = "Too many attempts; see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
@@ -289,12 +289,21 @@ pub async fn check_in(
     let code = body.into_inner()?.code;
     let now = state.clock.now();
     let id = id.into_inner();
-    let guesses = limits::key(
-        "check_in.failures",
+    // Counted before the code is compared (and kept), so that concurrent guesses each see
+    // their own count: no more than the limit are ever compared.
+    let attempts = limits::key(
+        "check_in.attempts",
         &[&id.to_string(), &auth.id().to_string()],
     );
-    let max_guesses = state.config.limits.check_in_failures;
-    limits::check(&state.db, &guesses, max_guesses, now).await?;
+    let max_attempts = state.config.limits.check_in_failures;
+    limits::take(
+        &state.db,
+        &attempts,
+        max_attempts,
+        limits::CHECK_IN_WINDOW,
+        now,
+    )
+    .await?;
     let txn = crate::db::begin(&state.db).await?;
     let w = find_or_404::<entity::workshop::Entity>(&txn, id).await?;
     if w.status != WorkshopStatus::Scheduled
@@ -310,8 +319,6 @@ pub async fn check_in(
         ));
     }
     if !code.trim().eq_ignore_ascii_case(&w.check_in_code) {
-        txn.rollback().await?;
-        limits::hit(&state.db, &guesses, limits::CHECK_IN_WINDOW, now).await?;
         return Err(ApiError::field(
             "/code",
             "wrong_code",
