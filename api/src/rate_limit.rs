@@ -136,24 +136,10 @@ fn insert_fields(headers: &mut actix_web::http::header::HeaderMap, name: &str, v
     }
 }
 
-/// The middleware: counts the request against its caller and answers 429 past the quota.
-/// A valid access token is verified once here and handed to the `AuthUser` extractor.
-pub async fn rate_limit(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, Error> {
-    let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
-    };
-    if req.path().starts_with("/health/") {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
-    }
+/// Who is calling (a valid token's user, else the client's address; the verified claims are
+/// left for the `AuthUser` extractor) and the request counted against them; `None` when their
+/// kind has no limit.
+fn count(req: &ServiceRequest, state: &AppState) -> Option<(Caller, Verdict)> {
     let claims = crate::auth::bearer(req.request()).and_then(|t| state.jwt.verify(&t));
     let caller = match claims.as_ref().and_then(|c| c.sub.parse().ok()) {
         Some(id) => Caller::User(id),
@@ -163,7 +149,21 @@ pub async fn rate_limit(
     if let Some(claims) = claims {
         req.extensions_mut().insert(VerifiedClaims(claims));
     }
-    let Some(verdict) = state.rate_limiter.hit(caller, Instant::now()) else {
+    Some((caller, state.rate_limiter.hit(caller, Instant::now())?))
+}
+
+/// The middleware: counts the request against its caller and answers 429 past the quota.
+/// A valid access token is verified once here and handed to the `AuthUser` extractor.
+pub async fn rate_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let counted = req
+        .app_data::<Data<AppState>>()
+        .cloned()
+        .filter(|_| !req.path().starts_with("/health/"))
+        .and_then(|state| count(&req, &state));
+    let Some((caller, verdict)) = counted else {
         return next
             .call(req)
             .await

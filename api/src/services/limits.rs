@@ -63,27 +63,13 @@ fn secs(d: Duration) -> i64 {
     i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 4)
 }
 
-/// Counts of unexpired keys, in one query; a key without a row (or whose window ended) is absent.
-pub async fn counts(
-    db: &impl ConnectionTrait,
-    keys: &[&str],
-    now: DateTime<Utc>,
-) -> Result<Vec<(String, Count)>, DbErr> {
-    let rows = rate_bucket::Entity::find()
-        .filter(rate_bucket::Column::Key.is_in(keys.iter().copied()))
+/// Whether a counter (or marker) stands, its window not yet ended.
+async fn stands(db: &impl ConnectionTrait, key: &str, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    Ok(rate_bucket::Entity::find_by_id(key.to_owned())
         .filter(rate_bucket::Column::ResetsAt.gt(now.timestamp()))
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let count = Count {
-                hits: u32::try_from(r.hits).unwrap_or(0),
-                resets_at: r.resets_at,
-            };
-            (r.key, count)
-        })
-        .collect())
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// Adds one to a counter (opening a new window when the last has ended) and returns it.
@@ -184,7 +170,7 @@ impl LoginAttempt {
         limits: &Limits,
         now: DateTime<Utc>,
     ) -> Result<bool, ApiError> {
-        let known = !counts(db, &[&self.known], now).await?.is_empty();
+        let known = stands(db, &self.known, now).await?;
         let pair = hit(db, &self.pair, limits.login_window, now).await?;
         if pair.hits > limits.login_per_pair {
             return Err(too_many(pair, now));

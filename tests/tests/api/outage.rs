@@ -62,6 +62,16 @@ impl Cluster {
             .unwrap_or_else(|e| panic!("{program}: {e}"))
     }
 
+    /// Runs a PostgreSQL program and insists that it succeeds.
+    fn run(&self, program: &str, args: &[&str]) {
+        let out = self.command(program, args);
+        assert!(
+            out.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     fn start_new() -> Cluster {
         let dir = tempfile::tempdir().expect("cluster dir");
         let is_root = Command::new("id")
@@ -82,7 +92,7 @@ impl Cluster {
             .port();
         let cluster = Cluster { dir, port, run_as };
         let data = cluster.data();
-        let out = cluster.command(
+        cluster.run(
             "initdb",
             &[
                 "-D",
@@ -94,11 +104,6 @@ impl Cluster {
                 "UTF8",
                 "--no-sync",
             ],
-        );
-        assert!(
-            out.status.success(),
-            "initdb: {}",
-            String::from_utf8_lossy(&out.stderr)
         );
         cluster.start();
         cluster
@@ -122,7 +127,7 @@ impl Cluster {
             self.dir.path().display()
         );
         let log = self.dir.path().join("log").display().to_string();
-        let out = self.command(
+        self.run(
             "pg_ctl",
             &[
                 "-D",
@@ -135,20 +140,10 @@ impl Cluster {
                 "start",
             ],
         );
-        assert!(
-            out.status.success(),
-            "pg_ctl start: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
     }
 
     fn stop(&self) {
-        let out = self.command("pg_ctl", &["-D", &self.data(), "-m", "fast", "-w", "stop"]);
-        assert!(
-            out.status.success(),
-            "pg_ctl stop: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        self.run("pg_ctl", &["-D", &self.data(), "-m", "fast", "-w", "stop"]);
     }
 
     /// The server's processes: the postmaster (first line of its pid file) and its children.
