@@ -38,6 +38,10 @@ impl Standing {
         auth: &AuthUser,
         platform_id: i64,
     ) -> Result<Standing, ApiError> {
+        // A key limited to other platforms has no standing here at all.
+        if !auth.reaches(platform_id) {
+            return Ok(Standing::default());
+        }
         let seat = coordinator_term::Entity::find()
             .select_only()
             .column(coordinator_term::Column::Seat)
@@ -48,7 +52,8 @@ impl Standing {
             .one(db)
             .await?;
         Ok(Standing {
-            admin: auth.is_admin(),
+            // An administrator's key limited to platforms administers those (and no other).
+            admin: auth.user.role == crate::domain::Role::Admin,
             seat,
             member: is_active_member(db, auth.id(), platform_id).await?,
         })
@@ -127,7 +132,7 @@ impl PaperStanding {
     ) -> Result<PaperStanding, ApiError> {
         let platform = Standing::of_caller(db, auth, platform_id).await?;
         let author = match auth {
-            Some(a) if !a.is_admin() => {
+            Some(a) if !a.is_admin() && a.reaches(platform_id) => {
                 position_paper_author::Entity::find()
                     .filter(position_paper_author::Column::PaperId.eq(paper_id))
                     .filter(position_paper_author::Column::UserId.eq(a.id()))
@@ -167,7 +172,9 @@ pub async fn require_agreement_manager(
     let task_force = task_force::Entity::find()
         .filter(task_force::Column::Slug.eq(PARTNERSHIPS_TASK_FORCE))
         .one(db)
-        .await?;
+        .await?
+        // Agreements belong to no platform: a key limited to platforms does not manage them.
+        .filter(|_| !auth.platform_limited());
     let member = match task_force {
         Some(tf) => {
             task_force_member::Entity::find()
@@ -284,4 +291,75 @@ pub async fn require_some_standing(
             ),
         ))
     }
+}
+
+/// The platforms a caller may hand on to a key or a webhook subscription they create: `None`
+/// for every platform (an administrator not limited by a key), else the platforms they
+/// coordinate (or, for an administrator's key, the key's), within their own key's platforms.
+pub async fn platforms_in_reach(
+    db: &impl ConnectionTrait,
+    auth: &AuthUser,
+) -> Result<Option<Vec<i64>>, ApiError> {
+    let key_platforms = auth.key.as_ref().and_then(|k| k.platforms.clone());
+    if auth.user.role == crate::domain::Role::Admin {
+        return Ok(key_platforms);
+    }
+    let mut held = coordinated_platforms(db, auth.id()).await?;
+    if let Some(limit) = key_platforms {
+        held.retain(|p| limit.contains(p));
+    }
+    Ok(Some(held))
+}
+
+/// Checks the platforms a new key or subscription names (`pointer`, e.g. `/platform_ids`)
+/// against what the caller may reach: each must exist and be within reach, and a caller who
+/// cannot reach every platform must name some. Answers the field errors.
+pub async fn check_granted_platforms(
+    db: &impl ConnectionTrait,
+    auth: &AuthUser,
+    ids: Option<&[i64]>,
+    pointer: &str,
+) -> Result<Vec<crate::error::FieldError>, ApiError> {
+    use crate::error::FieldError;
+    let reach = platforms_in_reach(db, auth).await?;
+    let mut errors = Vec::new();
+    let Some(ids) = ids else {
+        if reach.is_some() {
+            errors.push(FieldError::new(
+                pointer,
+                "required",
+                Text::new(
+                    "Name the platforms this is for: yours, as their coordinator.",
+                    "حدد المنصات المقصودة: منصاتك بصفتك منسقًا لها.",
+                ),
+            ));
+        }
+        return Ok(errors);
+    };
+    let existing: Vec<i64> = entity::platform::Entity::find()
+        .select_only()
+        .column(entity::platform::Column::Id)
+        .filter(entity::platform::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (i, id) in ids.iter().enumerate() {
+        if !existing.contains(id) {
+            errors.push(FieldError::new(
+                format!("{pointer}/{i}"),
+                "not_found",
+                Text::new("No such platform.", "لا توجد منصة كهذه."),
+            ));
+        } else if reach.as_ref().is_some_and(|r| !r.contains(id)) {
+            errors.push(FieldError::new(
+                format!("{pointer}/{i}"),
+                "not_allowed",
+                Text::new(
+                    "Only platforms you coordinate (and your key reaches) can be named.",
+                    "لا يمكن تحديد إلا المنصات التي تنسقها (ويصل إليها مفتاحك).",
+                ),
+            ));
+        }
+    }
+    Ok(errors)
 }

@@ -89,6 +89,34 @@ pub fn diff<M: ModelTrait>(before: &M, after: &M) -> Map<String, Json> {
     out
 }
 
+/// Who made a change: a person, and the API key they acted through when it was one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub api_key_id: Option<i64>,
+}
+
+impl From<Option<i64>> for Actor {
+    fn from(user_id: Option<i64>) -> Actor {
+        Actor {
+            user_id,
+            api_key_id: None,
+        }
+    }
+}
+
+impl From<i64> for Actor {
+    fn from(user_id: i64) -> Actor {
+        Some(user_id).into()
+    }
+}
+
+impl From<&crate::auth::AuthUser> for Actor {
+    fn from(auth: &crate::auth::AuthUser) -> Actor {
+        auth.actor()
+    }
+}
+
 /// One entry, built up and then written with [`Entry::write`].
 #[must_use = "an audit entry does nothing until written"]
 #[derive(Debug)]
@@ -144,16 +172,31 @@ impl Entry {
         self
     }
 
-    /// Writes the entry on `db` (the write's transaction).
+    /// Writes the entry on `db` (the write's transaction), and with it what partners are told
+    /// of the change: its row in the changes feed and its webhook messages.
     pub async fn write(
         self,
         db: &impl ConnectionTrait,
-        actor_id: Option<i64>,
+        actor: impl Into<Actor>,
         at: DateTime<Utc>,
     ) -> Result<(), ApiError> {
+        let actor = actor.into();
+        crate::services::events::record(
+            db,
+            &crate::services::events::Fact {
+                action: self.action,
+                entity_type: self.entity_type,
+                entity_id: self.entity_id,
+                platform_id: self.platform_id,
+                changes: &self.changes,
+            },
+            at,
+        )
+        .await?;
         audit_entry::ActiveModel {
             at: Set(at),
-            actor_id: Set(actor_id),
+            actor_id: Set(actor.user_id),
+            api_key_id: Set(actor.api_key_id),
             action: Set(self.action.to_owned()),
             entity_type: Set(self.entity_type.to_owned()),
             entity_id: Set(self.entity_id),
@@ -173,7 +216,7 @@ pub async fn delete_recorded<E>(
     db: &impl ConnectionTrait,
     id: i64,
     entry: impl FnOnce(&E::Model) -> Entry,
-    actor_id: i64,
+    actor: impl Into<Actor>,
     at: DateTime<Utc>,
 ) -> Result<E::Model, ApiError>
 where
@@ -182,7 +225,7 @@ where
     E::Model: Sync,
 {
     let current = crate::db::find_or_404::<E>(db, id).await?;
-    delete_row::<E>(db, id, &current, entry(&current), actor_id, at).await?;
+    delete_row::<E>(db, id, &current, entry(&current), actor, at).await?;
     Ok(current)
 }
 
@@ -193,7 +236,7 @@ pub async fn delete_row<E>(
     id: i64,
     row: &E::Model,
     entry: Entry,
-    actor_id: i64,
+    actor: impl Into<Actor>,
     at: DateTime<Utc>,
 ) -> Result<(), ApiError>
 where
@@ -204,7 +247,7 @@ where
         .exec(db)
         .await
         .map_err(ApiError::from_delete)?;
-    entry.deleted(row).write(db, Some(actor_id), at).await
+    entry.deleted(row).write(db, actor, at).await
 }
 
 #[cfg(test)]

@@ -53,6 +53,49 @@ pub struct Config {
     pub outbox_max_backoff_secs: u64,
     /// Hours before a workshop that its reminder goes out.
     pub reminder_hours: i64,
+    /// Webhook deliveries.
+    pub webhooks: Webhooks,
+    /// How long the changes feed keeps tombstones of deleted resources.
+    pub changes_retention: Duration,
+}
+
+/// How webhooks are delivered; see the README's "Webhooks" section.
+#[derive(Clone, Debug)]
+pub struct Webhooks {
+    /// Targets in private, loopback and link-local ranges (and plain `http://`) are allowed:
+    /// for development and tests only.
+    pub allow_private_targets: bool,
+    /// The wait before the first retry; each further one doubles it (with jitter), up to 12 h.
+    pub retry_base: Duration,
+    /// How long a message is retried before it is given up.
+    pub give_up_after: Duration,
+    /// The longest an endpoint may take to answer (connecting included).
+    pub timeout: Duration,
+}
+
+fn parse_bool(src: &dyn Source, name: &'static str) -> Result<bool, ConfigError> {
+    match src.get(name).as_deref().map(str::trim) {
+        None | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some(other) => Err(bad(name, format!("expected true or false, got {other:?}"))),
+    }
+}
+
+impl Webhooks {
+    fn load(src: &dyn Source) -> Result<Webhooks, ConfigError> {
+        Ok(Webhooks {
+            allow_private_targets: parse_bool(src, "WEBHOOKS_ALLOW_PRIVATE_TARGETS")?,
+            retry_base: Duration::from_millis(
+                parse_num(src, "WEBHOOK_RETRY_BASE_MS", 5000u64)?.max(10),
+            ),
+            give_up_after: Duration::from_secs(
+                parse_num(src, "WEBHOOK_RETRY_HOURS", 72u64)?.clamp(1, 24 * 14) * 3600,
+            ),
+            timeout: Duration::from_millis(
+                parse_num(src, "WEBHOOK_TIMEOUT_MS", 10_000u64)?.clamp(100, 60_000),
+            ),
+        })
+    }
 }
 
 /// The limits, all configurable; see the README's "Limits" section for the policy.
@@ -388,6 +431,10 @@ impl Config {
             outbox_poll_ms: parse_num(src, "OUTBOX_POLL_MS", 1000)?,
             outbox_max_backoff_secs: parse_num(src, "OUTBOX_MAX_BACKOFF_SECS", 300)?,
             reminder_hours: parse_num(src, "REMINDER_HOURS", 24)?,
+            webhooks: Webhooks::load(src)?,
+            changes_retention: Duration::from_secs(
+                parse_num(src, "CHANGES_RETENTION_DAYS", 30u64)?.clamp(1, 3650) * 86_400,
+            ),
         })
     }
 }

@@ -80,6 +80,8 @@ problem_codes! {
     NotAPartnershipManager = "not_a_partnership_manager", 403, "Not a manager of partnership agreements", "ليس مديرًا لاتفاقيات الشراكة";
     NoLocalAuthority = "no_local_authority", 403, "The caller belongs to no local authority", "لا ينتمي المستخدم إلى هيئة محلية";
     MembersOnly = "members_only", 403, "For the platform's members", "مخصص لأعضاء المنصة";
+    InsufficientScope = "insufficient_scope", 403, "The API key lacks the scope this needs", "مفتاح الواجهة لا يملك الصلاحية المطلوبة";
+    NotForApiKeys = "not_for_api_keys", 403, "For people, not API keys", "للأشخاص لا لمفاتيح الواجهة";
     NomineeOnly = "nominee_only", 403, "Only the nominee may do this", "للمرشح نفسه فقط";
     NotFound = "not_found", 404, "Not found", "غير موجود";
     MethodNotAllowed = "method_not_allowed", 405, "Method not allowed", "الطريقة غير مسموحة";
@@ -109,6 +111,7 @@ problem_codes! {
     TooEarly = "too_early", 409, "Not yet: the workshop has not reached that point", "لم يحن الوقت بعد";
     CheckInClosed = "check_in_closed", 409, "Check-in is closed", "تسجيل الحضور مغلق";
     LimitReached = "limit_reached", 409, "The collection is full", "بلغت المجموعة حدها الأقصى";
+    CursorExpired = "cursor_expired", 410, "The cursor is older than the feed keeps: resync", "المؤشر أقدم مما يحتفظ به السجل: أعد المزامنة";
     StaleVersion = "stale_version", 412, "The version is not the current one", "النسخة ليست الحالية";
     PayloadTooLarge = "payload_too_large", 413, "Payload too large", "حجم الطلب كبير جدًا";
     UnsupportedMediaType = "unsupported_media_type", 415, "Unsupported media type", "نوع المحتوى غير مدعوم";
@@ -493,12 +496,18 @@ pub const RULE_FIELD_CODES: &[&str] = &[
     "not_found",
     "not_later",
     "not_registered",
+    "not_https",
     "order",
     "past",
+    "private_target",
     "reference",
     "required",
     "too_few",
+    "too_many",
     "unknown_axis",
+    "unknown_event_type",
+    "unknown_scope",
+    "url",
     "wrong_code",
     "wrong_password",
 ];

@@ -1,5 +1,5 @@
-//! Request rates per caller: a signed-in caller by their user id, anyone else by their address
-//! (see [`crate::client`]). Fixed one-minute windows, counted in this replica's memory: with N
+//! Request rates per caller: an API key by the key (its own limit is part of the key), a
+//! signed-in caller by their user id, anyone else by their address (see [`crate::client`]). Fixed one-minute windows, counted in this replica's memory: with N
 //! replicas behind a balancer a caller gets up to N times the quota (the README says so). The
 //! security limits that must hold across replicas live in the database instead
 //! ([`crate::services::limits`]).
@@ -21,8 +21,11 @@ use actix_web::middleware::Next;
 use actix_web::web::Data;
 use actix_web::{Error, HttpMessage};
 
-use crate::auth::VerifiedClaims;
-use crate::error::ApiError;
+use crate::auth::scopes::KeyAccess;
+use crate::auth::{VerifiedClaims, VerifiedKey, keys};
+use crate::error::{ApiError, ProblemCode};
+use crate::i18n::Text;
+use crate::openapi::RouteTable;
 use crate::state::AppState;
 
 pub const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
@@ -36,6 +39,7 @@ const SHARD_SWEEP_AT: usize = 4096;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Caller {
+    Key(i64),
     User(i64),
     Address(IpAddr),
     Unknown,
@@ -74,16 +78,16 @@ impl RateLimiter {
         }
     }
 
+    /// The quota of a caller that is not a key (a key brings its own).
     fn quota(&self, caller: Caller) -> u32 {
         match caller {
-            Caller::User(_) => self.per_user,
+            Caller::User(_) | Caller::Key(_) => self.per_user,
             Caller::Address(_) | Caller::Unknown => self.per_address,
         }
     }
 
-    /// Counts one request; `None` when the caller's kind has no limit (quota 0).
-    fn hit(&self, caller: Caller, now: Instant) -> Option<Verdict> {
-        let quota = self.quota(caller);
+    /// Counts one request; `None` when the caller has no limit (quota 0).
+    fn hit(&self, caller: Caller, quota: u32, now: Instant) -> Option<Verdict> {
         if quota == 0 {
             return None;
         }
@@ -121,6 +125,7 @@ impl RateLimiter {
 
 fn policy_name(caller: Caller) -> &'static str {
     match caller {
+        Caller::Key(_) => "key",
         Caller::User(_) => "user",
         Caller::Address(_) | Caller::Unknown => "address",
     }
@@ -136,11 +141,36 @@ fn insert_fields(headers: &mut actix_web::http::header::HeaderMap, name: &str, v
     }
 }
 
-/// Who is calling (a valid token's user, else the client's address; the verified claims are
-/// left for the `AuthUser` extractor) and the request counted against them; `None` when their
-/// kind has no limit.
-fn count(req: &ServiceRequest, state: &AppState) -> Option<(Caller, Verdict)> {
-    let claims = crate::auth::bearer(req.request()).and_then(|t| state.jwt.verify(&t));
+/// What the middleware decided about a request.
+enum Decision {
+    /// Counted against the caller (or not, when their kind has no limit).
+    Counted(Option<(Caller, Verdict)>),
+    /// Refused before counting: a bad key, or a key where it may not go.
+    Refused(ApiError),
+}
+
+/// Who is calling and the request counted against them. An API key is looked up (and its use
+/// noted) and checked against the route's scope; a valid access token is verified. Either is
+/// left for the `AuthUser` extractor, so that it is checked once.
+async fn decide(req: &ServiceRequest, state: &AppState) -> Decision {
+    let token = crate::auth::bearer(req.request());
+    if let Some(key) = token.as_deref().filter(|t| keys::is_key(t)) {
+        let access = req
+            .app_data::<Data<RouteTable>>()
+            .and_then(|routes| routes.key_access(req.method().as_str(), req.path()));
+        let scope = match access {
+            // Nothing answers here, or anyone may call it: no need to look the key up.
+            None | Some(KeyAccess::Open) => return Decision::Counted(None),
+            Some(KeyAccess::Scope(scope)) => Some(scope),
+            // For people: the key is no credential here (the `AuthUser` extractor refuses it
+            // where a person is needed); the caller is counted by address.
+            Some(KeyAccess::PeopleOnly) => None,
+        };
+        if let Some(scope) = scope {
+            return decide_key(req, state, key, &scope).await;
+        }
+    }
+    let claims = token.and_then(|t| state.jwt.verify(&t));
     let caller = match claims.as_ref().and_then(|c| c.sub.parse().ok()) {
         Some(id) => Caller::User(id),
         None => crate::client::client_ip(req.request(), &state.config.trusted_proxies)
@@ -149,20 +179,73 @@ fn count(req: &ServiceRequest, state: &AppState) -> Option<(Caller, Verdict)> {
     if let Some(claims) = claims {
         req.extensions_mut().insert(VerifiedClaims(claims));
     }
-    Some((caller, state.rate_limiter.hit(caller, Instant::now())?))
+    let quota = state.rate_limiter.quota(caller);
+    Decision::Counted(
+        state
+            .rate_limiter
+            .hit(caller, quota, Instant::now())
+            .map(|v| (caller, v)),
+    )
 }
 
-/// The middleware: counts the request against its caller and answers 429 past the quota.
-/// A valid access token is verified once here and handed to the `AuthUser` extractor.
+/// An API key on an operation that takes keys: looked up, checked against the scope, counted
+/// against its own quota.
+async fn decide_key(req: &ServiceRequest, state: &AppState, key: &str, scope: &str) -> Decision {
+    let grant = match keys::find_valid(&state.db, key, state.clock.now()).await {
+        Ok(Some(found)) => keys::grant(&found),
+        Ok(None) => return Decision::Refused(ApiError::unauthenticated()),
+        Err(e) => return Decision::Refused(e),
+    };
+    if !grant.has_scope(scope) {
+        return Decision::Refused(ApiError::Problem(
+            ProblemCode::InsufficientScope,
+            Text::new(
+                format!("This API key lacks the scope `{scope}`."),
+                format!("مفتاح الواجهة هذا لا يملك الصلاحية `{scope}`."),
+            ),
+        ));
+    }
+    let caller = Caller::Key(grant.id);
+    let quota = grant.rate_limit_per_minute;
+    req.extensions_mut().insert(VerifiedKey(grant));
+    Decision::Counted(
+        state
+            .rate_limiter
+            .hit(caller, quota, Instant::now())
+            .map(|v| (caller, v)),
+    )
+}
+
+/// An error answer made here, rendered in the caller's language (the fields set on it kept).
+fn refuse(req: ServiceRequest, err: ApiError, fields: Option<(&str, Verdict)>) -> ServiceResponse {
+    let mut res = actix_web::HttpResponse::from_error(err);
+    if let Some((name, verdict)) = fields {
+        insert_fields(res.headers_mut(), name, verdict);
+    }
+    // Not `into_response`: that conversion would drop the error the response carries.
+    let (request, _) = req.into_parts();
+    ServiceResponse::new(request, res)
+}
+
+/// The middleware: checks an API key's scope, counts the request against its caller and
+/// answers 429 past the quota. A valid access token is verified once here and handed to the
+/// `AuthUser` extractor.
 pub async fn rate_limit(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let counted = req
+    let state = req
         .app_data::<Data<AppState>>()
         .cloned()
-        .filter(|_| !req.path().starts_with("/health/"))
-        .and_then(|state| count(&req, &state));
+        .filter(|_| !req.path().starts_with("/health/"));
+    let decision = match state {
+        Some(state) => decide(&req, &state).await,
+        None => Decision::Counted(None),
+    };
+    let counted = match decision {
+        Decision::Refused(err) => return Ok(refuse(req, err, None)),
+        Decision::Counted(counted) => counted,
+    };
     let Some((caller, verdict)) = counted else {
         return next
             .call(req)
@@ -174,13 +257,7 @@ pub async fn rate_limit(
         let err = ApiError::TooManyRequests {
             retry_after_secs: verdict.reset,
         };
-        // Carries the error, so that the problem is rendered in the caller's language; the
-        // fields set here are kept.
-        let mut res = actix_web::HttpResponse::from_error(err);
-        insert_fields(res.headers_mut(), name, verdict);
-        // Not `into_response`: that conversion would drop the error the response carries.
-        let (request, _) = req.into_parts();
-        return Ok(ServiceResponse::new(request, res));
+        return Ok(refuse(req, err, Some((name, verdict))));
     }
     let mut res = next.call(req).await?.map_into_boxed_body();
     insert_fields(res.headers_mut(), name, verdict);
@@ -197,26 +274,48 @@ mod tests {
         let start = Instant::now();
         let user = Caller::User(7);
         let seen: Vec<(bool, u32)> = (0..4)
-            .map(|_| limiter.hit(user, start).expect("valid"))
+            .map(|_| limiter.hit(user, 3, start).expect("valid"))
             .map(|v| (v.allowed, v.remaining))
             .collect();
         assert_eq!(seen, [(true, 2), (true, 1), (true, 0), (false, 0)]);
         // Another caller has a quota of their own; an address has the address quota.
         let address = Caller::Address("192.0.2.1".parse().expect("valid"));
-        assert_eq!(limiter.hit(address, start).expect("valid").quota, 2);
-        assert!(limiter.hit(Caller::User(8), start).expect("valid").allowed);
+        assert_eq!(limiter.hit(address, 2, start).expect("valid").quota, 2);
+        assert!(
+            limiter
+                .hit(Caller::User(8), 3, start)
+                .expect("valid")
+                .allowed
+        );
         // A new window starts afresh; the reset counts down within one.
         let v = limiter
-            .hit(user, start + Duration::from_secs(20))
+            .hit(user, 3, start + Duration::from_secs(20))
             .expect("valid");
         assert!(!v.allowed && v.reset == 40);
-        assert!(limiter.hit(user, start + WINDOW).expect("valid").allowed);
+        assert!(limiter.hit(user, 3, start + WINDOW).expect("valid").allowed);
     }
 
     #[test]
     fn a_zero_quota_means_no_limit() {
         let limiter = RateLimiter::new(0, 5);
-        assert!(limiter.hit(Caller::User(1), Instant::now()).is_none());
-        assert!(limiter.hit(Caller::Unknown, Instant::now()).is_some());
+        let quota = limiter.quota(Caller::User(1));
+        assert!(
+            limiter
+                .hit(Caller::User(1), quota, Instant::now())
+                .is_none()
+        );
+        let quota = limiter.quota(Caller::Unknown);
+        assert!(
+            limiter
+                .hit(Caller::Unknown, quota, Instant::now())
+                .is_some()
+        );
+        // A key brings its own quota.
+        assert_eq!(
+            limiter
+                .hit(Caller::Key(1), 2, Instant::now())
+                .map(|v| v.quota),
+            Some(2)
+        );
     }
 }

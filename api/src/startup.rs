@@ -45,6 +45,8 @@ pub enum StartupError {
     Admin(String),
     #[error("password hashing: {0}")]
     Hashing(String),
+    #[error("{0}")]
+    Prepare(String),
 }
 
 /// A built server, bound and ready to run.
@@ -189,6 +191,9 @@ async fn prepare(config: &Config) -> Result<(), StartupError> {
     ensure_first_admin(&db, config).await?;
     crate::seed::load(&db).await?;
     crate::seed::load_launch_workshops(&db).await?;
+    crate::services::changes::backfill(&db, chrono::Utc::now())
+        .await
+        .map_err(|e| StartupError::Prepare(format!("changes feed: {e}")))?;
     db.close().await?;
     lock.release().await
 }
@@ -229,6 +234,8 @@ impl Application {
                 config.limits.requests_per_address,
             ),
             wake: Wake::default(),
+            webhook_client: crate::services::webhooks::client(&config.webhooks)
+                .map_err(|e| StartupError::Prepare(e.to_string()))?,
             config: Arc::new(config),
         });
         let supervisor = Supervisor::start(state.clone().into_inner());

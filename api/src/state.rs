@@ -24,14 +24,17 @@ pub struct AppState {
     pub rate_limiter: RateLimiter,
     /// Wakes the background jobs when a write may have given them work.
     pub wake: Wake,
+    /// The HTTP client of webhook deliveries.
+    pub webhook_client: reqwest::Client,
 }
 
 impl AppState {
-    /// Commits a write, then wakes the background jobs: a message it queued goes out at once
-    /// instead of at the next poll.
+    /// Commits a write, then wakes the background jobs: a message or a webhook it queued goes
+    /// out at once instead of at the next poll.
     pub async fn commit(&self, txn: DatabaseTransaction) -> Result<(), DbErr> {
         txn.commit().await?;
         self.wake.mail();
+        self.wake.webhooks();
         Ok(())
     }
 }

@@ -9,6 +9,8 @@ pub struct Model {
     pub id: i64,
     pub at: DateTimeUtc,
     pub actor_id: Option<i64>,
+    /// The API key the actor acted through, when it was one.
+    pub api_key_id: Option<i64>,
     pub action: String,
     pub entity_type: String,
     pub entity_id: Option<i64>,

@@ -10,6 +10,7 @@ mod m20261123_000003_activities;
 mod m20261123_000004_workshop_hosts;
 mod m20261123_000005_papers_partnerships_audit;
 mod m20261126_000006_shared_limits;
+mod m20261126_000007_partners;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_workshop_hosts::Migration),
             Box::new(m20261123_000005_papers_partnerships_audit::Migration),
             Box::new(m20261126_000006_shared_limits::Migration),
+            Box::new(m20261126_000007_partners::Migration),
         ]
     }
 }

@@ -149,6 +149,9 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         ("RATE_LIMIT_USER_PER_MINUTE", "100000"),
         ("DATABASE_TIMEOUT_MS", "10000"),
         ("REQUEST_TIMEOUT_MS", "30000"),
+        // Webhook receivers in tests listen on loopback, and retries come quickly.
+        ("WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true"),
+        ("WEBHOOK_RETRY_BASE_MS", "200"),
     ]
     .iter()
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

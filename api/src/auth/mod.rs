@@ -2,7 +2,9 @@
 //! `AuthUser` extractor.
 
 pub mod jwt;
+pub mod keys;
 pub mod password;
+pub mod scopes;
 pub mod tokens;
 
 use std::future::Future;
@@ -22,17 +24,41 @@ use crate::i18n::Text;
 use crate::state::AppState;
 
 /// The authenticated caller: a valid access token for an active user whose session is still
-/// open, read fresh from the database so that a role change, a deactivation, a logout or a
-/// password change takes effect at the next request.
+/// open, or a valid API key of an active user, read fresh from the database so that a role
+/// change, a deactivation, a logout or a password change takes effect at the next request.
+///
+/// A key acts as its creator and never beyond: its scopes are checked before the handler runs
+/// (`rate_limit`), and a key limited to some platforms reaches no other (`reaches`) and is no
+/// administrator (its `role` is a member's), so every rule of `access` holds for it unchanged.
 #[derive(Clone, Debug)]
 pub struct AuthUser {
     pub user: user::Model,
     pub role: Role,
+    /// The key the caller acts through, when it is one.
+    pub key: Option<keys::KeyGrant>,
 }
 
 impl AuthUser {
     pub fn id(&self) -> i64 {
         self.user.id
+    }
+
+    /// Who a write is recorded as: the person, and the key when it was one.
+    pub fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor {
+            user_id: Some(self.user.id),
+            api_key_id: self.key.as_ref().map(|k| k.id),
+        }
+    }
+
+    /// Whether the caller's credential reaches the platform (a key may be limited to some).
+    pub fn reaches(&self, platform_id: i64) -> bool {
+        self.key.as_ref().is_none_or(|k| k.reaches(platform_id))
+    }
+
+    /// Whether the caller acts through a key limited to some platforms.
+    pub fn platform_limited(&self) -> bool {
+        self.key.as_ref().is_some_and(|k| k.platforms.is_some())
     }
 
     pub fn is_admin(&self) -> bool {
@@ -69,6 +95,10 @@ pub fn bearer(req: &HttpRequest) -> Option<String> {
 #[derive(Clone, Debug)]
 pub struct VerifiedClaims(pub jwt::Claims);
 
+/// The API key this request carries, found valid (by the rate limiter, which counts it).
+#[derive(Clone, Debug)]
+pub struct VerifiedKey(pub keys::KeyGrant);
+
 impl FromRequest for AuthUser {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -76,9 +106,37 @@ impl FromRequest for AuthUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<Data<AppState>>().cloned();
         let verified = req.extensions().get::<VerifiedClaims>().cloned();
+        let key = req.extensions().get::<VerifiedKey>().cloned();
         let token = bearer(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Unexpected("state missing".into()))?;
+            if let Some(VerifiedKey(grant)) = key {
+                let user = user::Entity::find_by_id(grant.created_by)
+                    .filter(user::Column::IsActive.eq(true))
+                    .one(&state.db)
+                    .await?
+                    .ok_or_else(ApiError::unauthenticated)?;
+                let role = if grant.platforms.is_some() {
+                    Role::Member
+                } else {
+                    user.role
+                };
+                return Ok(AuthUser {
+                    user,
+                    role,
+                    key: Some(grant),
+                });
+            }
+            if token.as_deref().is_some_and(keys::is_key) {
+                // The middleware checks keys where keys may go; anywhere else a person is needed.
+                return Err(ApiError::Problem(
+                    ProblemCode::NotForApiKeys,
+                    Text::new(
+                        "Signing in, one's own account and API keys are for people: an API key cannot do this.",
+                        "تسجيل الدخول والحساب الشخصي ومفاتيح الواجهة للأشخاص: لا يستطيع مفتاح الواجهة القيام بذلك.",
+                    ),
+                ));
+            }
             let claims = match verified {
                 Some(VerifiedClaims(claims)) => claims,
                 None => {
@@ -107,7 +165,11 @@ impl FromRequest for AuthUser {
                 .await?
                 .ok_or_else(ApiError::unauthenticated)?;
             let role = user.role;
-            Ok(AuthUser { user, role })
+            Ok(AuthUser {
+                user,
+                role,
+                key: None,
+            })
         })
     }
 }

@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use super::problems::{self, Shape};
+use super::problems::{self, KeyRule, Shape};
+use crate::auth::scopes::{KeyAccess, key_access, tag_of};
 use crate::error::{PROBLEM_JSON, ProblemCode, problem_type};
 
 /// The two text rules of a place: any text, and text that must not be blank.
@@ -53,6 +54,16 @@ pub fn complete(doc: &mut Value) {
                             expiry required)."
         }
     });
+    doc["components"]["securitySchemes"]["apiKey"] = json!({
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "API key (epk_…)",
+        "description": "An API key of a service account (`/api/v1/api-keys`), sent as \
+                        `Authorization: Bearer epk_…`. It acts as the person who created it, \
+                        within its scopes (listed on each operation as `resource:action`) and \
+                        the platforms it is limited to; sign-in, the caller's own account and \
+                        the keys themselves are for people (403 `not_for_api_keys`)."
+    });
     doc["security"] = json!([{"bearer": []}]);
     doc["components"]["headers"] = rate_limit_headers();
     if let Some(components) = doc["components"].as_object_mut() {
@@ -75,13 +86,15 @@ pub fn complete(doc: &mut Value) {
         for (path, item) in paths.iter_mut() {
             for method in ["get", "put", "post", "delete", "patch"] {
                 if let Some(op) = item.get_mut(method) {
-                    used.extend(complete_operation(path, op));
+                    used.extend(complete_operation(path, method, op));
                 }
             }
         }
     }
     doc["paths"] = paths;
     doc["components"]["examples"] = examples(&used);
+    key_scopes(doc);
+    webhooks(doc);
     links(doc);
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         string_item_limits(schemas);
@@ -91,6 +104,88 @@ pub fn complete(doc: &mut Value) {
             limits(schema, &BODY_TEXT);
         }
     }
+}
+
+/// The scopes a key may be given: exactly those the operations ask for.
+fn key_scopes(doc: &mut Value) {
+    let scopes: Vec<String> = crate::auth::scopes::all(doc).into_iter().collect();
+    let events: Vec<&str> = crate::services::webhooks::CATALOGUE
+        .iter()
+        .map(|e| e.name)
+        .collect();
+    let schemas = &mut doc["components"]["schemas"];
+    for schema in ["CreateApiKeyRequest", "ApiKeyResponse"] {
+        schemas[schema]["properties"]["scopes"]["items"] =
+            json!({"type": "string", "enum": scopes, "maxLength": 40});
+    }
+    for schema in [
+        "CreateWebhookRequest",
+        "UpdateWebhookRequest",
+        "WebhookResponse",
+    ] {
+        schemas[schema]["properties"]["event_types"]["items"] =
+            json!({"type": "string", "enum": events, "maxLength": 48});
+    }
+}
+
+/// The messages the API sends to webhook subscriptions (OpenAPI 3.1 `webhooks`): one per event
+/// type, with the Standard Webhooks headers.
+fn webhooks(doc: &mut Value) {
+    let header = |description: &str, pattern: &str, max: u32| {
+        json!({"in": "header", "required": true, "description": description,
+               "schema": {"type": "string", "pattern": pattern, "maxLength": max}})
+    };
+    let mut out = Map::new();
+    for e in crate::services::webhooks::CATALOGUE {
+        let mut params = vec![
+            header(
+                "The message id: the same for every attempt and replay.",
+                "^msg_[0-9a-f]{32}$",
+                40,
+            ),
+            header(
+                "Unix seconds when this attempt was signed.",
+                "^[0-9]{1,12}$",
+                12,
+            ),
+            header(
+                "`v1,<base64 HMAC-SHA256 of \"{webhook-id}.{webhook-timestamp}.{body}\">`, one per secret in use, separated by spaces.",
+                "^v1,[A-Za-z0-9+/=]+( v1,[A-Za-z0-9+/=]+)*$",
+                200,
+            ),
+        ];
+        for (param, name) in
+            params
+                .iter_mut()
+                .zip(["webhook-id", "webhook-timestamp", "webhook-signature"])
+        {
+            param["name"] = json!(name);
+        }
+        out.insert(
+            e.name.to_owned(),
+            json!({"post": {
+                "operationId": format!("webhook_{}", e.name.replace('.', "_")),
+                "tags": ["webhooks"],
+                "summary": e.en,
+                "description": format!("{}\n\n{}\n\nAnswer 2xx once the message is stored; anything \
+                    else (or no answer within the timeout) is retried with backoff for about three \
+                    days, and 410 Gone disables the subscription. Redirects are not followed.", e.en, e.ar),
+                "security": [],
+                "parameters": params,
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["type", "timestamp", "data"],
+                    "properties": {
+                        "type": {"type": "string", "const": e.name, "maxLength": 48},
+                        "timestamp": {"type": "string", "format": "date-time", "maxLength": 40},
+                        "data": {"$ref": format!("#/components/schemas/{}", e.schema)}
+                    }
+                }}}},
+                "responses": {"2XX": {"description": "Received."}}
+            }}),
+        );
+    }
+    doc["webhooks"] = Value::Object(out);
 }
 
 /// The fields of the IETF httpapi RateLimit draft, and `Retry-After`.
@@ -104,12 +199,12 @@ fn rate_limit_headers() -> Value {
             "The caller's quota (IETF httpapi RateLimit draft): `\"user\";q=600;w=60` for a \
              signed-in caller, `\"address\";q=300;w=60` for anyone else: `q` requests per `w` \
              seconds, counted by each replica (see the README's Limits).",
-            "^\"(user|address)\";q=[0-9]+;w=[0-9]+$"
+            "^\"(user|address|key)\";q=[0-9]+;w=[0-9]+$"
         ),
         "RateLimit": field(
             "What is left of the quota: `r` requests for the next `t` seconds, e.g. \
              `\"user\";r=598;t=41`.",
-            "^\"(user|address)\";r=[0-9]+;t=[0-9]+$"
+            "^\"(user|address|key)\";r=[0-9]+;t=[0-9]+$"
         ),
         "Retry-After": {
             "description": "Seconds to wait before trying again",
@@ -406,7 +501,7 @@ fn is_public(op: &Value) -> bool {
     })
 }
 
-fn shape(path: &str, op: &Value) -> Shape {
+fn shape(path: &str, method: &str, op: &Value) -> Shape {
     let params: Vec<&Value> = op["parameters"].as_array().into_iter().flatten().collect();
     let query = |p: &&Value| p["in"] == "query";
     Shape {
@@ -418,6 +513,11 @@ fn shape(path: &str, op: &Value) -> Shape {
         if_match: params
             .iter()
             .any(|p| p["in"] == "header" && p["name"] == "If-Match"),
+        key: match key_access(path, method, tag_of(op)) {
+            KeyAccess::Open => KeyRule::Open,
+            KeyAccess::Scope(_) => KeyRule::Scoped,
+            KeyAccess::PeopleOnly => KeyRule::PeopleOnly,
+        },
     }
 }
 
@@ -436,17 +536,30 @@ const OPTIONAL_AUTH: &[&str] = &[
 ];
 
 /// Completes one operation; answers the problems it lists.
-fn complete_operation(path: &str, op: &mut Value) -> Vec<ProblemCode> {
-    let shape = shape(path, op);
+fn complete_operation(path: &str, method: &str, op: &mut Value) -> Vec<ProblemCode> {
+    let shape = shape(path, method, op);
     let operation_id = op["operationId"].as_str().unwrap_or_default().to_owned();
-
+    let scope = match key_access(path, method, tag_of(op)) {
+        KeyAccess::Scope(s) => Some(s),
+        KeyAccess::Open | KeyAccess::PeopleOnly => None,
+    };
+    let mut security: Vec<Value> = Vec::new();
     if shape.public {
-        op["security"] = if OPTIONAL_AUTH.contains(&operation_id.as_str()) {
-            json!([{}, {"bearer": []}])
-        } else {
-            json!([])
-        };
+        if OPTIONAL_AUTH.contains(&operation_id.as_str()) {
+            security.extend([json!({}), json!({"bearer": []})]);
+        } else if scope.is_some() {
+            security.push(json!({}));
+        }
+    } else {
+        security.push(json!({"bearer": []}));
     }
+    // The scope is named beside the requirement rather than in it: OpenAPI lists scopes in a
+    // requirement only for OAuth flows, and an API key is no OAuth token.
+    if let Some(scope) = &scope {
+        security.push(json!({"apiKey": []}));
+        op["x-required-scopes"] = json!([scope]);
+    }
+    op["security"] = Value::Array(security);
     let params = op.get_mut("parameters").and_then(Value::as_array_mut);
     for param in params.into_iter().flatten() {
         complete_parameter(param);
@@ -657,6 +770,13 @@ fn describe(op: &mut Value, shape: Shape, codes: &[ProblemCode]) {
     } else {
         "Needs a bearer access token.".to_owned()
     });
+    match (shape.key, op["x-required-scopes"][0].as_str()) {
+        (KeyRule::Scoped, Some(scope)) => {
+            parts.push(format!("An API key needs the scope `{scope}`."));
+        }
+        (KeyRule::PeopleOnly, _) => parts.push("Not for API keys.".to_owned()),
+        _ => {}
+    }
     if shape.if_match {
         parts.push(
             "Send the `ETag` last read in `If-Match`: without it the answer is 428, with a stale \
@@ -875,7 +995,7 @@ mod tests {
                     continue;
                 };
                 let id = op["operationId"].as_str().unwrap_or_default();
-                let codes = problems::for_operation(id, shape(path, op));
+                let codes = problems::for_operation(id, shape(path, method, op));
                 for status in responses.keys().filter_map(|s| s.parse::<u16>().ok()) {
                     if status >= 400 {
                         assert!(

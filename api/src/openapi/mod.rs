@@ -12,6 +12,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as Document;
 use utoipa_actix_web::AppExt;
 
+use crate::auth::scopes::{self, KeyAccess};
 use crate::error::{Problem, ProblemCode, ProblemField};
 
 #[derive(OpenApi)]
@@ -29,10 +30,24 @@ use crate::error::{Problem, ProblemCode, ProblemField};
                        httpapi draft), and past the quota the answer is 429 with `Retry-After`. \
                        Security limits (wrong passwords, mail links, check-in codes, registration \
                        changes) answer 429 the same way. When the database is down or slow the \
-                       answer is a quick 503 with `Retry-After`: try again then.",
+                       answer is a quick 503 with `Retry-After`: try again then.\n\n\
+                       Partner portals sign in with an API key (`Authorization: Bearer epk_…`, \
+                       scopes listed on each operation), receive signed webhooks (Standard \
+                       Webhooks; the messages are under `webhooks`) and mirror with the changes \
+                       feed (`GET /api/v1/changes`).",
         license(name = "MIT")
     ),
-    components(schemas(Problem, ProblemField, ProblemCode)),
+    components(schemas(
+        Problem,
+        ProblemField,
+        ProblemCode,
+        crate::services::webhooks::WorkshopEventData,
+        crate::services::webhooks::RegistrationEventData,
+        crate::services::webhooks::MembershipEventData,
+        crate::services::webhooks::ElectionEventData,
+        crate::services::webhooks::PaperEventData,
+        crate::services::webhooks::PartnershipEventData,
+    )),
     tags(
         (name = "auth", description = "Login, token refresh, password reset, email verification, invitations"),
         (name = "me", description = "The caller's own account"),
@@ -50,6 +65,9 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         (name = "partnerships", description = "Partnership and twinning agreements through their lifecycle"),
         (name = "audit", description = "The audit trail of every change"),
         (name = "search", description = "Search across platforms, topics, working groups and task forces"),
+        (name = "api-keys", description = "API keys of service accounts (partner portals): scopes, platforms, expiry, rotation, revocation"),
+        (name = "webhooks", description = "Webhook subscriptions (Standard Webhooks): the event catalogue, signing secrets, the delivery log and replays"),
+        (name = "changes", description = "The changes feed: every create, update and delete of what the caller may see, in a stable order, for mirrors and offline apps"),
         (name = "operations", description = "Liveness and readiness"),
     )
 )]
@@ -79,10 +97,15 @@ pub fn document_json() -> String {
     json
 }
 
-/// Which methods each documented path answers, for 405 answers with `Allow`.
+/// Which methods each documented path answers (for 405 answers with `Allow`), and what an API
+/// key needs to call each.
 pub struct RouteTable {
-    routes: Vec<(Vec<Option<String>>, Vec<String>)>,
+    routes: Vec<Route>,
 }
+
+/// A documented path (its segments, `None` for a parameter) and its methods with what a key
+/// needs to call each.
+type Route = (Vec<Option<String>>, Vec<(String, KeyAccess)>);
 
 fn segments(path: &str) -> Vec<Option<String>> {
     path.trim_matches('/')
@@ -93,25 +116,32 @@ fn segments(path: &str) -> Vec<Option<String>> {
 
 impl RouteTable {
     pub fn from_document(doc: &Value) -> RouteTable {
-        let mut routes: Vec<(Vec<Option<String>>, Vec<String>)> = doc["paths"]
+        let mut routes: Vec<Route> = doc["paths"]
             .as_object()
             .into_iter()
             .flatten()
             .map(|(path, item)| {
                 let methods = ["get", "put", "post", "delete", "patch"]
                     .iter()
-                    .filter(|m| item.get(**m).is_some())
-                    .map(|m| m.to_ascii_uppercase())
+                    .filter_map(|m| {
+                        let op = item.get(*m)?;
+                        Some((
+                            m.to_ascii_uppercase(),
+                            scopes::key_access(path, m, scopes::tag_of(op)),
+                        ))
+                    })
                     .collect();
                 (segments(path), methods)
             })
             .collect();
-        routes.push((segments("/openapi.json"), vec!["GET".to_owned()]));
+        routes.push((
+            segments("/openapi.json"),
+            vec![("GET".to_owned(), KeyAccess::Open)],
+        ));
         RouteTable { routes }
     }
 
-    /// The methods of a documented path written without parameters, when `path` is one.
-    pub fn literal(&self, path: &str) -> Option<Vec<String>> {
+    fn literal_route(&self, path: &str) -> Option<&[(String, KeyAccess)]> {
         let wanted: Vec<&str> = path.trim_matches('/').split('/').collect();
         self.routes
             .iter()
@@ -122,7 +152,32 @@ impl RouteTable {
                         .zip(&wanted)
                         .all(|(s, w)| s.as_deref() == Some(*w))
             })
-            .map(|(_, methods)| methods.clone())
+            .map(|(_, methods)| methods.as_slice())
+    }
+
+    /// The templates a path matches, the most literal first.
+    fn matching(&self, path: &str) -> Vec<&[(String, KeyAccess)]> {
+        let wanted: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let mut found: Vec<(usize, &[(String, KeyAccess)])> = self
+            .routes
+            .iter()
+            .filter(|(segs, _)| {
+                segs.len() == wanted.len()
+                    && segs
+                        .iter()
+                        .zip(&wanted)
+                        .all(|(s, w)| s.as_ref().is_none_or(|lit| lit == w))
+            })
+            .map(|(segs, ms)| (segs.iter().filter(|s| s.is_none()).count(), ms.as_slice()))
+            .collect();
+        found.sort_by_key(|(params, _)| *params);
+        found.into_iter().map(|(_, ms)| ms).collect()
+    }
+
+    /// The methods of a documented path written without parameters, when `path` is one.
+    pub fn literal(&self, path: &str) -> Option<Vec<String>> {
+        self.literal_route(path)
+            .map(|ms| ms.iter().map(|(m, _)| m.clone()).collect())
     }
 
     /// The methods a path answers, when the path exists at all (a literal path's own methods,
@@ -131,22 +186,24 @@ impl RouteTable {
         if let Some(methods) = self.literal(path) {
             return Some(methods);
         }
-        let wanted: Vec<&str> = path.trim_matches('/').split('/').collect();
         let mut methods: Vec<String> = Vec::new();
-        for (segs, ms) in &self.routes {
-            let matches = segs.len() == wanted.len()
-                && segs
-                    .iter()
-                    .zip(&wanted)
-                    .all(|(s, w)| s.as_ref().is_none_or(|lit| lit == w));
-            if matches {
-                for m in ms {
-                    if !methods.contains(m) {
-                        methods.push(m.clone());
-                    }
+        for ms in self.matching(path) {
+            for (m, _) in ms {
+                if !methods.contains(m) {
+                    methods.push(m.clone());
                 }
             }
         }
         (!methods.is_empty()).then_some(methods)
+    }
+
+    /// What an API key needs to call `method path`; `None` when no documented operation answers
+    /// it (the request ends in 404 or 405 anyway).
+    pub fn key_access(&self, method: &str, path: &str) -> Option<KeyAccess> {
+        self.matching(path)
+            .into_iter()
+            .flat_map(|ms| ms.iter())
+            .find(|(m, _)| m.eq_ignore_ascii_case(method))
+            .map(|(_, access)| access.clone())
     }
 }

@@ -17,6 +17,17 @@ pub struct Shape {
     pub cursor: bool,
     pub body: bool,
     pub if_match: bool,
+    /// What an API key meets here.
+    pub key: KeyRule,
+}
+
+/// How an operation treats API keys (see `crate::auth::scopes`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRule {
+    #[default]
+    Open,
+    Scoped,
+    PeopleOnly,
 }
 
 /// The problems of the programme's rules, beyond those of the operation's shape.
@@ -128,6 +139,14 @@ pub fn for_operation(operation_id: &str, shape: Shape) -> Vec<ProblemCode> {
             UnsupportedMediaType,
             ValidationError,
         ]);
+    }
+    match shape.key {
+        // A key that is unknown, expired or revoked is refused wherever it is sent.
+        KeyRule::Scoped => codes.extend([Unauthorized, InsufficientScope]),
+        // A key where a person must sign in (a public operation ignores it).
+        KeyRule::PeopleOnly if !shape.public => codes.push(NotForApiKeys),
+        KeyRule::PeopleOnly => {}
+        KeyRule::Open => {}
     }
     if !shape.public {
         codes.push(Unauthorized);

@@ -1,8 +1,10 @@
 //! Every route, one module per resource and one file per action.
 
 pub mod activities;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod changes;
 pub mod elections;
 pub mod fallback;
 pub mod health;
@@ -15,6 +17,7 @@ pub mod task_forces;
 pub mod topics;
 pub mod users;
 pub mod views;
+pub mod webhooks;
 pub mod work_plans;
 pub mod workshops;
 
@@ -40,6 +43,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(activities::configure)
             .configure(position_papers::configure)
             .configure(partnerships::configure)
-            .configure(audit::configure),
+            .configure(audit::configure)
+            .configure(api_keys::configure)
+            .configure(webhooks::configure)
+            .configure(changes::configure),
     );
 }

@@ -6,6 +6,8 @@
 //! Errors are `ApiError` problems (a stable code and a bilingual text), which the HTTP layer
 //! renders; the workflows never choose a status line themselves.
 
+pub mod changes;
+pub mod events;
 pub mod hosts;
 pub mod limits;
 pub mod mail;
@@ -17,5 +19,6 @@ pub mod sessions;
 pub mod supervisor;
 pub mod tokens;
 pub mod versioned;
+pub mod webhooks;
 pub mod work_plans;
 pub mod workshop_mail;

@@ -11,7 +11,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set,
 };
 
-use crate::audit::Entry;
+use crate::audit::{Actor, Entry};
 use crate::db::find_or_404;
 use crate::domain::{RegistrationStatus, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
@@ -82,7 +82,7 @@ pub async fn promote_waitlisted(
     db: &impl ConnectionTrait,
     state: &AppState,
     w: &mut workshop::Model,
-    actor_id: i64,
+    by: Actor,
 ) -> Result<(), ApiError> {
     loop {
         if w.capacity.is_some_and(|c| w.registered_count >= c) {
@@ -108,7 +108,7 @@ pub async fn promote_waitlisted(
         Entry::new("registration.promote", "registration", promoted.id)
             .updated(&before, &promoted)
             .platform(w.platform_id)
-            .write(db, Some(actor_id), now)
+            .write(db, by, now)
             .await?;
         set_count(db, w, 1).await?;
         if let Some(p) = person {
@@ -156,7 +156,7 @@ pub async fn register(
     state: &AppState,
     w: &mut workshop::Model,
     person: &user::Model,
-    by: i64,
+    by: Actor,
     now: DateTime<Utc>,
 ) -> Result<(registration::Model, Option<u64>), ApiError> {
     match w.status {
@@ -209,13 +209,13 @@ pub async fn register(
             let mut am = r.into_active_model();
             am.status = Set(status);
             am.queued_at = Set(now);
-            am.registered_by = Set(Some(by));
+            am.registered_by = Set(by.user_id);
             am.updated_at = Set(now);
             let saved = am.update(db).await?;
             Entry::new("registration.create", "registration", saved.id)
                 .updated(&before, &saved)
                 .platform(w.platform_id)
-                .write(db, Some(by), now)
+                .write(db, by, now)
                 .await?;
             saved
         }
@@ -225,7 +225,7 @@ pub async fn register(
                 user_id: Set(person.id),
                 status: Set(status),
                 queued_at: Set(now),
-                registered_by: Set(Some(by)),
+                registered_by: Set(by.user_id),
                 checked_in_at: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -236,7 +236,7 @@ pub async fn register(
             Entry::new("registration.create", "registration", saved.id)
                 .created(&saved)
                 .platform(w.platform_id)
-                .write(db, Some(by), now)
+                .write(db, by, now)
                 .await?;
             saved
         }
@@ -284,7 +284,7 @@ pub async fn cancel(
     state: &AppState,
     w: &mut workshop::Model,
     user_id: i64,
-    by: i64,
+    by: Actor,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let r = registration::Entity::find()
@@ -313,7 +313,7 @@ pub async fn cancel(
     Entry::new("registration.cancel", "registration", cancelled.id)
         .updated(&before, &cancelled)
         .platform(w.platform_id)
-        .write(db, Some(by), now)
+        .write(db, by, now)
         .await?;
     if was == RegistrationStatus::Registered {
         set_count(db, w, -1).await?;

@@ -1,7 +1,7 @@
 //! Background work under one supervisor, started with the server and stopped with it.
 //!
-//! Each job (the mail outbox with password-reset requests, workshop reminders, housekeeping of
-//! limit counters; webhook deliveries will join them) runs in its
+//! Each job (the mail outbox with password-reset requests, webhook deliveries, workshop
+//! reminders, housekeeping of limit counters and the changes feed's old tombstones) runs in its
 //! own task that the supervisor watches: an error is logged and the job tries again after a
 //! pause that grows with repeated failures; a panic is logged and the job is started again. A
 //! job runs batch after batch while work is due, then waits for its poll interval or for a
@@ -17,7 +17,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use crate::error::ApiError;
-use crate::services::{limits, mail, outbox, reminders};
+use crate::services::{changes, limits, mail, outbox, reminders, webhooks};
 use crate::state::AppState;
 
 /// How long a panicked job rests before it starts again.
@@ -34,6 +34,8 @@ const MAX_FAILURE_PAUSE: Duration = Duration::from_secs(30);
 pub enum Job {
     /// Delivers due messages from the mail outbox.
     Mail,
+    /// Delivers due webhook messages.
+    Webhooks,
     /// Queues reminders for workshops that are about to start.
     Reminders,
     /// Removes security-limit counters whose window has ended.
@@ -41,11 +43,12 @@ pub enum Job {
 }
 
 impl Job {
-    pub const ALL: [Job; 3] = [Job::Mail, Job::Reminders, Job::Housekeeping];
+    pub const ALL: [Job; 4] = [Job::Mail, Job::Webhooks, Job::Reminders, Job::Housekeeping];
 
     pub fn name(self) -> &'static str {
         match self {
             Job::Mail => "mail",
+            Job::Webhooks => "webhooks",
             Job::Reminders => "reminders",
             Job::Housekeeping => "housekeeping",
         }
@@ -55,7 +58,7 @@ impl Job {
     fn interval(self, state: &AppState) -> Duration {
         match self {
             Job::Housekeeping => HOUSEKEEPING_INTERVAL,
-            Job::Mail | Job::Reminders => {
+            Job::Mail | Job::Webhooks | Job::Reminders => {
                 Duration::from_millis(state.config.outbox_poll_ms.max(10))
             }
         }
@@ -70,11 +73,16 @@ impl Job {
                     .await
                     .map(|d| d.more || more_requests)
             }
+            Job::Webhooks => webhooks::deliver_due(state).await.map(|b| b.more),
             Job::Reminders => reminders::send_due(state).await.map(|_| false),
-            Job::Housekeeping => limits::sweep(&state.db, state.clock.now())
-                .await
-                .map(|_| false)
-                .map_err(ApiError::from),
+            Job::Housekeeping => {
+                let now = state.clock.now();
+                limits::sweep(&state.db, now).await?;
+                let keep =
+                    chrono::Duration::from_std(state.config.changes_retention).unwrap_or_default();
+                changes::purge(&state.db, now - keep).await?;
+                Ok(false)
+            }
         }
     }
 }
@@ -84,6 +92,7 @@ impl Job {
 #[derive(Clone, Default)]
 pub struct Wake {
     mail: Arc<Notify>,
+    webhooks: Arc<Notify>,
     /// Job loops running for this state (one per job while the server runs).
     running: Arc<AtomicUsize>,
 }
@@ -99,9 +108,15 @@ impl Wake {
         self.mail.notify_one();
     }
 
+    /// Something committed may have queued webhook messages.
+    pub fn webhooks(&self) {
+        self.webhooks.notify_one();
+    }
+
     fn of(&self, job: Job) -> Option<Arc<Notify>> {
         match job {
             Job::Mail => Some(self.mail.clone()),
+            Job::Webhooks => Some(self.webhooks.clone()),
             Job::Reminders | Job::Housekeeping => None,
         }
     }

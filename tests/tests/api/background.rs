@@ -109,13 +109,13 @@ async fn the_jobs_run_once_per_server_and_stop_with_it_leaving_nothing_half_sent
         .expect("a second server builds");
     let state = second.state();
     let handle = second.server_handle();
-    // Three jobs (mail, reminders, housekeeping), once each, whatever runs beside them on the
+    // Four jobs (mail, webhooks, reminders, housekeeping), once each, whatever runs beside them on the
     // same database.
     wait_until("the jobs start", Duration::from_secs(5), async || {
-        state.wake.running() == 3
+        state.wake.running() == 4
     })
     .await;
-    assert_eq!(app.state.wake.running(), 3);
+    assert_eq!(app.state.wake.running(), 4);
     let served = tokio::spawn(second.run_until_stopped());
     queue(&app, 600).await;
     state.wake.mail();
@@ -128,7 +128,7 @@ async fn the_jobs_run_once_per_server_and_stop_with_it_leaving_nothing_half_sent
     assert_eq!(state.wake.running(), 0, "its jobs stopped with the server");
     assert_eq!(
         app.state.wake.running(),
-        3,
+        4,
         "the other server's jobs run on"
     );
     // Whatever the stopped server claimed, it finished: no message is left leased and unsent.

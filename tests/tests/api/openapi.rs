@@ -82,10 +82,40 @@ async fn every_operation_is_tagged_summarized_and_has_error_responses() {
         paths["/api/v1/auth/login"]["post"]["security"],
         serde_json::json!([])
     );
-    // Reading a workshop takes a token when there is one.
+    // Reading a workshop takes a token when there is one, or an API key with its scope.
     assert_eq!(
         paths["/api/v1/workshops/{id}"]["get"]["security"],
-        serde_json::json!([{}, {"bearer": []}])
+        serde_json::json!([{}, {"bearer": []}, {"apiKey": []}])
+    );
+    assert_eq!(
+        paths["/api/v1/workshops/{id}"]["get"]["x-required-scopes"],
+        serde_json::json!(["workshops:read"])
+    );
+    assert_eq!(
+        paths["/api/v1/workshops/{id}/registrations"]["post"]["x-required-scopes"],
+        serde_json::json!(["registrations:write"])
+    );
+    // Every operation a key may call names its scope; signing in and the keys are for people.
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("item") {
+            let keyed = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("apiKey").is_some()));
+            let people_only = path.starts_with("/api/v1/auth/")
+                || path.starts_with("/api/v1/me")
+                || path.starts_with("/api/v1/api-keys")
+                || path.starts_with("/health/");
+            assert_eq!(keyed, !people_only, "{method} {path}: API key or not");
+            assert_eq!(
+                op["x-required-scopes"].is_array(),
+                keyed,
+                "{method} {path}: scopes"
+            );
+        }
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["apiKey"]["scheme"],
+        "bearer"
     );
     assert_eq!(doc["security"], serde_json::json!([{"bearer": []}]));
     assert_eq!(

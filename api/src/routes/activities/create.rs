@@ -129,7 +129,7 @@ pub async fn create_activity(
         .field("host_platform_ids", &hosts)
         .field("risks", &req.risks)
         .field("budget_lines", &req.budget_lines)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = response(&txn, saved).await?;
     state.commit(txn).await?;

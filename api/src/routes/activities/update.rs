@@ -121,9 +121,7 @@ pub async fn update_activity(
     if let Some(b) = &body.budget_lines {
         entry = entry.field("budget_lines", b);
     }
-    entry
-        .write(&txn, Some(auth.id()), updated.updated_at)
-        .await?;
+    entry.write(&txn, &auth, updated.updated_at).await?;
     let body = response(&txn, updated).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()
@@ -211,7 +209,7 @@ pub async fn change_activity_status(
     Entry::new("activity.status", "activity", a.id)
         .updated(&a, &updated)
         .platform(a.platform_id)
-        .write(&txn, Some(auth.id()), updated.updated_at)
+        .write(&txn, &auth, updated.updated_at)
         .await?;
     let body = response(&txn, updated).await?;
     state.commit(txn).await?;
@@ -248,7 +246,7 @@ pub async fn delete_activity(
         ));
     }
     let entry = Entry::new("activity.delete", "activity", a.id).platform(a.platform_id);
-    delete_row::<activity::Entity>(&txn, a.id, &a, entry, auth.id(), state.clock.now()).await?;
+    delete_row::<activity::Entity>(&txn, a.id, &a, entry, &auth, state.clock.now()).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -38,7 +38,7 @@ pub async fn request_email_verification(
         .await?;
         send_link(&txn, &state, &auth.user, TokenPurpose::EmailVerification).await?;
         Entry::new("user.email_verification_request", "user", auth.id())
-            .write(&txn, Some(auth.id()), state.clock.now())
+            .write(&txn, &auth, state.clock.now())
             .await?;
         state.commit(txn).await?;
     }

@@ -103,7 +103,7 @@ pub async fn cast_ballot(
     Entry::new("election.vote", "election", e.id)
         .platform(e.platform_id)
         .field("seat", req.seat.as_str())
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Created().json(BallotReceipt {

@@ -86,7 +86,7 @@ pub async fn nominate(
     Entry::new("election.nominate", "election_candidate", candidate.id)
         .created(&candidate)
         .platform(e.platform_id)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = election_response(&txn, e, now).await?;
     state.commit(txn).await?;
@@ -137,7 +137,7 @@ pub async fn accept_nomination(
         Entry::new("election.accept_nomination", "election_candidate", saved.id)
             .updated(&before, &saved)
             .platform(e.platform_id)
-            .write(&txn, Some(auth.id()), now)
+            .write(&txn, &auth, now)
             .await?;
     }
     let body = election_response(&txn, e, now).await?;

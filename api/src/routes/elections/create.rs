@@ -134,7 +134,7 @@ pub async fn create_election(
     Entry::new("election.create", "election", created.id)
         .created(&created)
         .platform(platform.id)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = election_response(&txn, created, now).await?;
     state.commit(txn).await?;

@@ -283,7 +283,7 @@ pub async fn certify(
         .platform(e.platform_id)
         .updated(&e, &certified)
         .field("winners", winners)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = results_of(&txn, certified, now).await?;
     state.commit(txn).await?;

@@ -71,7 +71,7 @@ pub async fn create_local_authority(
     .await?;
     Entry::new("local_authority.create", "local_authority", model.id)
         .created(&model)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Created()

@@ -29,7 +29,7 @@ pub async fn delete_local_authority(
         &txn,
         id.into_inner(),
         entry,
-        auth.id(),
+        &auth,
         state.clock.now(),
     )
     .await?;

@@ -76,7 +76,7 @@ pub async fn update_local_authority(
     let updated = model.update(&txn).await?;
     Entry::new("local_authority.update", "local_authority", updated.id)
         .updated(&before, &updated)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     state.commit(txn).await?;
     Ok(web::Json(updated.into()))

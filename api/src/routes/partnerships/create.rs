@@ -130,7 +130,7 @@ pub async fn create_partnership(
     Entry::new("partnership.create", "partnership", saved.id)
         .created(&saved)
         .field("parties", &req.parties)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = response(&txn, saved).await?;
     state.commit(txn).await?;

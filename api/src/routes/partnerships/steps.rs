@@ -195,7 +195,7 @@ pub async fn record_step(
     Entry::new("partnership.step", "partnership", p.id)
         .updated(&p, &updated)
         .field("step", step_json(&step))
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = response(&txn, updated).await?;
     state.commit(txn).await?;

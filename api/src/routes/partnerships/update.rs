@@ -153,7 +153,7 @@ pub async fn update_partnership(
     if let Some(p) = &body.parties {
         entry = entry.field("parties", p);
     }
-    entry.write(&txn, Some(auth.id()), now).await?;
+    entry.write(&txn, &auth, now).await?;
     let body = response(&txn, updated).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()

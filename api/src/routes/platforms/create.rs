@@ -154,7 +154,7 @@ pub async fn create_platform(
     Entry::new("platform.create", "platform", created.id)
         .platform(created.id)
         .created(&created)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = response(&txn, created).await?;
     state.commit(txn).await?;

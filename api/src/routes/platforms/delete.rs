@@ -25,7 +25,7 @@ pub async fn delete_platform(
     let txn = crate::db::begin(&state.db).await?;
     let entry =
         |p: &platform::Model| Entry::new("platform.delete", "platform", p.id).platform(p.id);
-    delete_recorded::<platform::Entity>(&txn, id.into_inner(), entry, auth.id(), state.clock.now())
+    delete_recorded::<platform::Entity>(&txn, id.into_inner(), entry, &auth, state.clock.now())
         .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -206,7 +206,7 @@ pub async fn request_membership(
             Entry::new("membership.request", "membership", saved.id)
                 .updated(&before, &saved)
                 .platform(platform.id)
-                .write(&txn, Some(auth.id()), now)
+                .write(&txn, auth.actor(), now)
                 .await?;
             saved
         }
@@ -226,7 +226,7 @@ pub async fn request_membership(
             Entry::new("membership.request", "membership", saved.id)
                 .created(&saved)
                 .platform(platform.id)
-                .write(&txn, Some(auth.id()), now)
+                .write(&txn, auth.actor(), now)
                 .await?;
             saved
         }
@@ -273,7 +273,7 @@ async fn decide(
     Entry::new(action, "membership", saved.id)
         .updated(&before, &saved)
         .platform(platform.id)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, auth.actor(), now)
         .await?;
     let body = member_response(&txn, saved).await?;
     state.commit(txn).await?;
@@ -392,7 +392,7 @@ pub async fn remove_membership(
             .await?;
         entry = entry.field("coordinator_term_ended", true);
     }
-    entry.write(&txn, Some(auth.id()), now).await?;
+    entry.write(&txn, auth.actor(), now).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -129,7 +129,7 @@ pub async fn update_platform(
     Entry::new("platform.update", "platform", platform_id)
         .platform(platform_id)
         .updated(&current, &updated)
-        .write(&txn, Some(auth.id()), updated.updated_at)
+        .write(&txn, &auth, updated.updated_at)
         .await?;
     let body = response(&txn, updated).await?;
     state.commit(txn).await?;

@@ -149,7 +149,7 @@ pub async fn create_paper(
         .created(&paper)
         .platform(platform.id)
         .field("author_ids", &authors)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = response(&txn, paper).await?;
     state.commit(txn).await?;

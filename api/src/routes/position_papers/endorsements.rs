@@ -133,7 +133,7 @@ pub async fn endorse(
     )
     .created(&saved)
     .platform(paper.platform_id)
-    .write(&txn, Some(auth.id()), now)
+    .write(&txn, &auth, now)
     .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Created().json(EndorsementResponse {
@@ -228,7 +228,7 @@ pub async fn withdraw_endorsement(
     )
     .deleted(&e)
     .platform(paper.platform_id)
-    .write(&txn, Some(auth.id()), state.clock.now())
+    .write(&txn, &auth, state.clock.now())
     .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -147,7 +147,7 @@ pub async fn transition_paper(
         .platform(paper.platform_id)
         .field("transition_id", t.id)
         .field("note", &t.note)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = response(&txn, updated).await?;
     state.commit(txn).await?;

@@ -185,7 +185,7 @@ pub async fn update_paper(
     if let Some(ids) = &authors {
         entry = entry.field("author_ids", ids);
     }
-    entry.write(&txn, Some(auth.id()), now).await?;
+    entry.write(&txn, &auth, now).await?;
     let body = response(&txn, updated).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()

@@ -80,7 +80,7 @@ pub async fn create_task_force(
     .await?;
     Entry::new("task_force.create", "task_force", created.id)
         .created(&created)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = response(&txn, created).await?;
     state.commit(txn).await?;

@@ -196,7 +196,7 @@ pub async fn add_task_force_member(
     .await?;
     Entry::new("task_force.add_member", "task_force_member", added.id)
         .created(&added)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = super::response(&txn, tf).await?;
     state.commit(txn).await?;
@@ -229,7 +229,7 @@ pub async fn remove_task_force_member(
         .await?;
     Entry::new("task_force.remove_member", "task_force_member", member.id)
         .deleted(&member)
-        .write(&txn, Some(auth.id()), state.clock.now())
+        .write(&txn, &auth, state.clock.now())
         .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -95,7 +95,7 @@ pub async fn update_task_force(
     let updated = versioned::save::<task_force::Entity>(&txn, task_force_id, expected, m).await?;
     Entry::new("task_force.update", "task_force", task_force_id)
         .updated(&before, &updated)
-        .write(&txn, Some(auth.id()), updated.updated_at)
+        .write(&txn, &auth, updated.updated_at)
         .await?;
     let body = response(&txn, updated).await?;
     state.commit(txn).await?;
@@ -119,14 +119,8 @@ pub async fn delete_task_force(
     auth.require_admin()?;
     let txn = crate::db::begin(&state.db).await?;
     let entry = |t: &task_force::Model| Entry::new("task_force.delete", "task_force", t.id);
-    delete_recorded::<task_force::Entity>(
-        &txn,
-        id.into_inner(),
-        entry,
-        auth.id(),
-        state.clock.now(),
-    )
-    .await?;
+    delete_recorded::<task_force::Entity>(&txn, id.into_inner(), entry, &auth, state.clock.now())
+        .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -69,7 +69,7 @@ pub async fn update_topic(
     Entry::new("topic.update", "topic", saved.id)
         .updated(&before, &saved)
         .platform(saved.platform_id)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     state.commit(txn).await?;
     Ok(web::Json(saved.into()))
@@ -108,7 +108,7 @@ pub async fn delete_topic(
     Entry::new("topic.delete", "topic", t.id)
         .platform(t.platform_id)
         .deleted(&t)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -229,7 +229,7 @@ pub async fn put_working_group(
     };
     entry
         .platform(saved.platform_id)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = group_response(&txn, saved).await?;
     state.commit(txn).await?;
@@ -292,7 +292,7 @@ pub async fn add_working_group_member(
     Entry::new("working_group.add_member", "working_group_member", added.id)
         .created(&added)
         .platform(g.platform_id)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = group_response(&txn, g).await?;
     state.commit(txn).await?;
@@ -338,7 +338,7 @@ pub async fn remove_working_group_member(
     .deleted(&member)
     .platform(g.platform_id)
     .field("lead_removed", g.lead_user_id == Some(user_id))
-    .write(&txn, Some(auth.id()), state.clock.now())
+    .write(&txn, &auth, state.clock.now())
     .await?;
     if g.lead_user_id == Some(user_id) {
         let mut m = g.into_active_model();

@@ -82,7 +82,7 @@ pub async fn create_user(
     send_link(&txn, &state, &created, TokenPurpose::Invitation).await?;
     Entry::new("user.create", "user", created.id)
         .created(&created)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let response = find_with_authority(&txn, created.id).await?;
     state.commit(txn).await?;

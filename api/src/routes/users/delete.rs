@@ -40,7 +40,7 @@ pub async fn delete_user(
         ensure_other_admin(&txn, id).await?;
     }
     let entry = Entry::new("user.delete", "user", target.id);
-    delete_row::<user::Entity>(&txn, id, &target, entry, auth.id(), state.clock.now()).await?;
+    delete_row::<user::Entity>(&txn, id, &target, entry, &auth, state.clock.now()).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

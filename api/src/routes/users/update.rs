@@ -99,7 +99,7 @@ pub async fn update_user(
     let updated = model.update(&txn).await?;
     Entry::new("user.update", "user", user_id)
         .updated(&before, &updated)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     if deactivating {
         revoke_sessions(&txn, user_id).await?;

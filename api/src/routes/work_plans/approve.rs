@@ -63,7 +63,7 @@ pub async fn approve_work_plan(
     Entry::new("work_plan.approve", "work_plan", plan.id)
         .updated(&plan, &approved)
         .platform(plan.platform_id)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = response(&txn, approved).await?;
     state.commit(txn).await?;

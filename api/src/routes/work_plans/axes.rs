@@ -74,7 +74,7 @@ pub async fn add_axis(
     Entry::new("work_plan.add_axis", "work_plan_axis", axis.id)
         .created(&axis)
         .platform(plan.platform_id)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = response(
         &txn,

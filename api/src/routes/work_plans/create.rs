@@ -144,7 +144,7 @@ pub async fn create_work_plan(
         .platform(platform.id)
         .field("axes", axis_ids.len())
         .field("topics", topic_count)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = response(&txn, plan).await?;
     state.commit(txn).await?;

@@ -38,8 +38,7 @@ pub async fn delete_work_plan(
         ));
     }
     let entry = Entry::new("work_plan.delete", "work_plan", plan.id).platform(plan.platform_id);
-    delete_row::<work_plan::Entity>(&txn, plan.id, &plan, entry, auth.id(), state.clock.now())
-        .await?;
+    delete_row::<work_plan::Entity>(&txn, plan.id, &plan, entry, &auth, state.clock.now()).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

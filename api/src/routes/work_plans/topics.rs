@@ -88,7 +88,7 @@ pub async fn add_topic(
     Entry::new("topic.create", "topic", added.id)
         .created(&added)
         .platform(plan.platform_id)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = response(
         &txn,
@@ -161,7 +161,7 @@ pub async fn reorder_topics(
     Entry::new("work_plan.reorder_topics", "work_plan", plan.id)
         .platform(plan.platform_id)
         .field("topic_ids", &ids)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = response(
         &txn,

@@ -73,7 +73,7 @@ pub async fn update_work_plan(
     Entry::new("work_plan.update", "work_plan", plan.id)
         .updated(&plan, &updated)
         .platform(plan.platform_id)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = response(&txn, updated).await?;
     state.commit(txn).await?;

@@ -246,7 +246,7 @@ pub async fn record_attendance(
     Entry::new("workshop.attendance", "workshop", w.id)
         .platform(w.platform_id)
         .field("entries", marked)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = attendance_of(&txn, &w).await?;
     state.commit(txn).await?;
@@ -354,7 +354,7 @@ pub async fn check_in(
     Entry::new("registration.check_in", "registration", saved.id)
         .updated(&before, &saved)
         .platform(w.platform_id)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -180,7 +180,7 @@ pub async fn create_calendar_token(
     .await?;
     Entry::new("calendar_token.create", "calendar_token", saved.id)
         .created(&saved)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     state.commit(txn).await?;
     let url = format!(
@@ -201,7 +201,7 @@ pub async fn revoke_calendar_token(
     let txn = crate::db::begin(&state.db).await?;
     revoke_calendar_feeds(&txn, auth.id(), now).await?;
     Entry::new("calendar_token.revoke", "user", auth.id())
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -295,7 +295,7 @@ pub async fn create_workshop(
         .field("agenda", &req.agenda)
         .field("experts", &req.experts)
         .field("materials", &req.materials)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     let body = response(&txn, saved, true, warnings).await?;
     state.commit(txn).await?;

@@ -23,6 +23,7 @@ pub use view::*;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use clashes::Warning;
+pub(crate) use registrations::to_response as registration_response;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list_workshops)

@@ -40,7 +40,7 @@ pub struct RegisterRequest {
     pub user_id: Option<i64>,
 }
 
-fn to_response(
+pub(crate) fn to_response(
     r: registration::Model,
     u: &user::Model,
     position: Option<u64>,
@@ -102,7 +102,7 @@ pub async fn register(
             ),
         ));
     }
-    let (saved, pos) = seats::register(&txn, &state, &mut w, &person, auth.id(), now).await?;
+    let (saved, pos) = seats::register(&txn, &state, &mut w, &person, auth.actor(), now).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Created().json(to_response(saved, &person, pos)))
 }
@@ -197,7 +197,7 @@ pub async fn cancel_registration(
     if user_id != auth.id() {
         Standing::of_manager(&txn, &auth, w.platform_id).await?;
     }
-    seats::cancel(&txn, &state, &mut w, user_id, auth.id(), now).await?;
+    seats::cancel(&txn, &state, &mut w, user_id, auth.actor(), now).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -78,14 +78,14 @@ pub async fn transition_workshop(
     Entry::new("workshop.transition", "workshop", w.id)
         .updated(&w, &updated)
         .platform(w.platform_id)
-        .write(&txn, Some(auth.id()), now)
+        .write(&txn, &auth, now)
         .await?;
     if to == Cancelled {
         let people = active_registrants(&txn, updated.id, true).await?;
         mail::notify(&txn, &state, mail::Kind::Cancellation, &updated, &people).await?;
     }
     if to == Scheduled {
-        promote_waitlisted(&txn, &state, &mut updated, auth.id()).await?;
+        promote_waitlisted(&txn, &state, &mut updated, auth.actor()).await?;
     }
     let body = response(&txn, updated, true, Vec::new()).await?;
     state.commit(txn).await?;
@@ -160,7 +160,7 @@ pub async fn put_minutes(
     Entry::new("workshop.minutes", "workshop", w.id)
         .updated(&w, &updated)
         .platform(w.platform_id)
-        .write(&txn, Some(auth.id()), updated.updated_at)
+        .write(&txn, &auth, updated.updated_at)
         .await?;
     let body = response(&txn, updated, true, Vec::new()).await?;
     state.commit(txn).await?;

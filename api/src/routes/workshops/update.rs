@@ -222,9 +222,9 @@ pub async fn update_workshop(
     if let Some(m) = &body.materials {
         entry = entry.field("materials", m);
     }
-    entry.write(&txn, Some(auth.id()), now).await?;
+    entry.write(&txn, &auth, now).await?;
     if body.capacity.is_some() {
-        promote_waitlisted(&txn, &state, &mut updated, auth.id()).await?;
+        promote_waitlisted(&txn, &state, &mut updated, auth.actor()).await?;
     }
     if (moved || place_changed) && updated.status == WorkshopStatus::Scheduled {
         let people = active_registrants(&txn, updated.id, true).await?;

@@ -1,0 +1,327 @@
+//! The changes feed: what a mirror or an offline phone needs to stay in step. Every audited
+//! write of a resource the feed carries moves that resource's one row to the end of the feed
+//! (so reading from the start gives every live resource once) and a deletion leaves a tombstone,
+//! kept for `CHANGES_RETENTION_DAYS`.
+//!
+//! The order is `(txid, id)`: on PostgreSQL `txid` is the writing transaction's id and a reader
+//! only sees rows whose transaction is older than every transaction still running
+//! (`pg_snapshot_xmin`), so a transaction that commits late can never land behind a cursor that
+//! already moved past it — the trap of a plain sequence or timestamp. On SQLite writers are
+//! serialized and commit in `id` order (`txid` is 0).
+
+use chrono::{DateTime, Utc};
+use entity::{change_horizon, change_log};
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, Statement, TransactionTrait,
+    Value,
+};
+
+use crate::error::{ApiError, ProblemCode};
+use crate::i18n::Text;
+
+/// The feed's types: the audit trail's entity names and what the feed calls them (the name of
+/// their collection in the API, which is also their scope's resource).
+pub const TYPES: &[(&str, &str)] = &[
+    ("local_authority", "local-authorities"),
+    ("platform", "platforms"),
+    ("topic", "topics"),
+    ("task_force", "task-forces"),
+    ("workshop", "workshops"),
+    ("registration", "registrations"),
+    ("position_paper", "position-papers"),
+];
+
+/// What the feed calls an audited entity, when it carries it.
+pub fn feed_type(entity_type: &str) -> Option<&'static str> {
+    TYPES
+        .iter()
+        .find(|(e, _)| *e == entity_type)
+        .map(|(_, t)| *t)
+}
+
+/// What happened to a resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Op {
+    /// The operation an audit action names (`workshop.create`, `…delete`; anything else changes).
+    pub fn of_action(action: &str) -> Op {
+        match action.rsplit('.').next() {
+            Some("create") => Op::Create,
+            Some("delete") => Op::Delete,
+            _ => Op::Update,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Create => "create",
+            Op::Update => "update",
+            Op::Delete => "delete",
+        }
+    }
+}
+
+/// The SQL of the writing transaction's id: on PostgreSQL its xid, on SQLite 0.
+pub fn txid_sql(backend: DatabaseBackend) -> &'static str {
+    match backend {
+        DatabaseBackend::Postgres => "pg_current_xact_id()::text::bigint",
+        _ => "0",
+    }
+}
+
+/// The SQL condition that a row's `txid` is settled: no transaction that could still commit
+/// has that id or an older one.
+pub fn settled_sql(backend: DatabaseBackend) -> &'static str {
+    match backend {
+        DatabaseBackend::Postgres => "txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+        _ => "1 = 1",
+    }
+}
+
+/// A change to record.
+#[derive(Clone, Copy, Debug)]
+pub struct Change {
+    pub entity_type: &'static str,
+    pub entity_id: i64,
+    pub op: Op,
+    pub platform_id: Option<i64>,
+    pub user_id: Option<i64>,
+}
+
+/// Moves the resource to the end of the feed (inside the write's transaction).
+pub async fn record(
+    db: &impl ConnectionTrait,
+    c: Change,
+    at: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let backend = db.get_database_backend();
+    let sql = format!(
+        "INSERT INTO change_log (txid, entity_type, entity_id, op, version, platform_id, user_id, changed_at) \
+         SELECT {}, $1, $2, $3, COALESCE(MAX(version), 0) + 1, $4, $5, $6 FROM change_log \
+         WHERE entity_type = $1 AND entity_id = $2 RETURNING id",
+        txid_sql(backend)
+    );
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                c.entity_type.into(),
+                c.entity_id.into(),
+                c.op.as_str().into(),
+                c.platform_id.into(),
+                c.user_id.into(),
+                at.into(),
+            ],
+        ))
+        .await?
+        .ok_or_else(|| ApiError::Unexpected("change_log insert returned nothing".into()))?;
+    let id: i64 = row.try_get("", "id")?;
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        "DELETE FROM change_log WHERE entity_type = $1 AND entity_id = $2 AND id <> $3",
+        [c.entity_type.into(), c.entity_id.into(), id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A place in the feed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub txid: i64,
+    pub id: i64,
+}
+
+impl Position {
+    pub fn of(row: &change_log::Model) -> Position {
+        Position {
+            txid: row.txid,
+            id: row.id,
+        }
+    }
+}
+
+/// One page of the feed after `after`: the rows, where the next page starts, and whether there
+/// is more already. 410 `cursor_expired` when tombstones after `after` have been purged.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    after: Position,
+    limit: u64,
+) -> Result<(Vec<change_log::Model>, Position, bool), ApiError> {
+    let horizon = horizon(db).await?;
+    if after < horizon {
+        return Err(ApiError::Problem(
+            ProblemCode::CursorExpired,
+            Text::new(
+                "Deletions after this cursor are no longer kept: list everything again and follow the feed from a new cursor.",
+                "لم تعد عمليات الحذف بعد هذا المؤشر محفوظة: اقرأ كل شيء من جديد ثم تابع السجل من مؤشر جديد.",
+            ),
+        ));
+    }
+    let backend = db.get_database_backend();
+    let sql = format!(
+        "SELECT * FROM change_log WHERE (txid > $1 OR (txid = $1 AND id > $2)) AND {} \
+         ORDER BY txid, id LIMIT $3",
+        settled_sql(backend)
+    );
+    let rows = change_log::Model::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [
+            after.txid.into(),
+            after.id.into(),
+            ((limit + 1) as i64).into(),
+        ],
+    ))
+    .all(db)
+    .await?;
+    let more = rows.len() as u64 > limit;
+    let rows: Vec<change_log::Model> = rows.into_iter().take(limit as usize).collect();
+    let next = rows.last().map_or(after, Position::of);
+    Ok((rows, next, more))
+}
+
+/// The end of the feed as a reader sees it now: a cursor that starts after everything settled.
+pub async fn head(db: &impl ConnectionTrait) -> Result<Position, ApiError> {
+    let backend = db.get_database_backend();
+    let sql = format!(
+        "SELECT txid, id FROM change_log WHERE {} ORDER BY txid DESC, id DESC LIMIT 1",
+        settled_sql(backend)
+    );
+    let row = db
+        .query_one_raw(Statement::from_string(backend, sql))
+        .await?;
+    let head = match row {
+        Some(r) => Position {
+            txid: r.try_get("", "txid")?,
+            id: r.try_get("", "id")?,
+        },
+        None => Position::default(),
+    };
+    Ok(head.max(horizon(db).await?))
+}
+
+const HORIZON: &str = "tombstones";
+
+/// How far tombstones have been purged.
+pub async fn horizon(db: &impl ConnectionTrait) -> Result<Position, ApiError> {
+    Ok(change_horizon::Entity::find_by_id(HORIZON.to_owned())
+        .one(db)
+        .await?
+        .map(|h| Position {
+            txid: h.txid,
+            id: h.change_id,
+        })
+        .unwrap_or_default())
+}
+
+/// Purges tombstones older than `before`, moving the horizon past them first (in one
+/// transaction); answers how many went.
+pub async fn purge(
+    db: &sea_orm::DatabaseConnection,
+    before: DateTime<Utc>,
+) -> Result<u64, ApiError> {
+    let txn = db.begin().await?;
+    let backend = txn.get_database_backend();
+    let last = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT txid, id FROM change_log WHERE op = 'delete' AND changed_at < $1 \
+             ORDER BY txid DESC, id DESC LIMIT 1",
+            [before.into()],
+        ))
+        .await?;
+    let Some(last) = last else {
+        return Ok(0);
+    };
+    let last = Position {
+        txid: last.try_get("", "txid")?,
+        id: last.try_get("", "id")?,
+    };
+    let horizon = horizon(&txn).await?.max(last);
+    txn.execute_raw(Statement::from_sql_and_values(
+        backend,
+        "INSERT INTO change_horizon (name, txid, change_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (name) DO UPDATE SET txid = excluded.txid, change_id = excluded.change_id",
+        [HORIZON.into(), horizon.txid.into(), horizon.id.into()],
+    ))
+    .await?;
+    let gone = txn
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            "DELETE FROM change_log WHERE op = 'delete' AND (txid < $1 OR (txid = $1 AND id <= $2))",
+            [horizon.txid.into(), horizon.id.into()],
+        ))
+        .await?
+        .rows_affected();
+    txn.commit().await?;
+    Ok(gone)
+}
+
+/// Gives every live resource the feed carries a row, for those written without the audit trail
+/// (reference data, rows from before the feed existed). Run at start, under the start lock.
+pub async fn backfill(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, ApiError> {
+    let backend = db.get_database_backend();
+    let txid = txid_sql(backend);
+    let mut added = 0;
+    for (entity_type, from, platform, user) in [
+        ("local_authority", "local_authorities r", "NULL", "NULL"),
+        ("platform", "platforms r", "r.id", "NULL"),
+        ("topic", "topics r", "r.platform_id", "NULL"),
+        ("task_force", "task_forces r", "NULL", "NULL"),
+        ("workshop", "workshops r", "r.platform_id", "NULL"),
+        (
+            "registration",
+            "registrations r JOIN workshops w ON w.id = r.workshop_id",
+            "w.platform_id",
+            "r.user_id",
+        ),
+        (
+            "position_paper",
+            "position_papers r",
+            "r.platform_id",
+            "NULL",
+        ),
+    ] {
+        let sql = format!(
+            "INSERT INTO change_log (txid, entity_type, entity_id, op, version, platform_id, user_id, changed_at) \
+             SELECT {txid}, $1, r.id, 'create', 1, {platform}, {user}, $2 FROM {from} \
+             WHERE NOT EXISTS (SELECT 1 FROM change_log c WHERE c.entity_type = $1 AND c.entity_id = r.id)"
+        );
+        added += db
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [Value::from(entity_type), now.into()],
+            ))
+            .await?
+            .rows_affected();
+    }
+    Ok(added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_name_their_operation() {
+        assert_eq!(Op::of_action("workshop.create"), Op::Create);
+        assert_eq!(Op::of_action("platform.delete"), Op::Delete);
+        assert_eq!(Op::of_action("workshop.transition"), Op::Update);
+        assert_eq!(Op::of_action("registration.cancel"), Op::Update);
+    }
+
+    #[test]
+    fn positions_order_by_transaction_then_id() {
+        let p = |txid, id| Position { txid, id };
+        assert!(p(5, 100) < p(6, 1));
+        assert!(p(6, 1) < p(6, 2));
+    }
+}
