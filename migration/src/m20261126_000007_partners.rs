@@ -48,6 +48,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        index(m, "audit_log", &["api_key_id", "id"], false).await?;
 
         m.create_table(
             Table::create()
@@ -164,6 +165,13 @@ impl MigrationTrait for Migration {
         ] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }
+        m.drop_index(
+            Index::drop()
+                .name("ix_audit_log_api_key_id_id")
+                .table("audit_log")
+                .to_owned(),
+        )
+        .await?;
         m.alter_table(
             Table::alter()
                 .table("audit_log")

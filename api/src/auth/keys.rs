@@ -3,8 +3,8 @@
 //! or is revoked; after a rotation the previous key stays valid for the grace period chosen.
 
 use chrono::{DateTime, Utc};
-use entity::api_key;
-use sea_orm::sea_query::{Condition, Expr};
+use entity::{api_key, user};
+use sea_orm::sea_query::{Condition, Expr, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::auth::tokens;
@@ -73,8 +73,8 @@ pub fn grant(key: &api_key::Model) -> KeyGrant {
     }
 }
 
-/// The valid key with this secret at `now` (unexpired, unrevoked; the previous secret of a
-/// rotated key within its grace period), and notes its use.
+/// The valid key with this secret at `now` (unexpired, unrevoked, its creator's account active;
+/// the previous secret of a rotated key within its grace period), and notes its use.
 pub async fn find_valid(
     db: &impl ConnectionTrait,
     key: &str,
@@ -92,6 +92,15 @@ pub async fn find_valid(
                 ),
         )
         .filter(api_key::Column::RevokedAt.is_null())
+        .filter(
+            api_key::Column::CreatedBy.in_subquery(
+                Query::select()
+                    .column(user::Column::Id)
+                    .from(user::Entity)
+                    .and_where(user::Column::IsActive.eq(true))
+                    .to_owned(),
+            ),
+        )
         .filter(
             Condition::any()
                 .add(api_key::Column::ExpiresAt.is_null())

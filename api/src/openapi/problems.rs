@@ -117,6 +117,9 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         ],
         "cancel_registration" => &[NotAManager, NotRegistered],
         "ready" => &[Unavailable],
+        "create_api_key" | "create_webhook" => &[NotAManager],
+        "rotate_api_key" => &[NotEditable],
+        "list_changes" => &[CursorExpired],
         _ => &[],
     }
 }
@@ -343,6 +346,45 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
         )],
         "check_in" => &[("wrong_code", "`code` is the workshop's check-in code")],
         "register" => &[("not_found", "`user_id` is an active user")],
+        "create_api_key" => &[
+            (
+                "unknown_scope",
+                "each scope is one an operation names (`x-required-scopes`)",
+            ),
+            ("duplicate", "a scope is listed once"),
+            ("past", "`expires_at` is in the future"),
+            ("required", "a coordinator's key names its `platform_ids`"),
+            ("not_found", "each of `platform_ids` exists"),
+            (
+                "not_allowed",
+                "each of `platform_ids` is a platform the caller coordinates",
+            ),
+        ],
+        "create_webhook" | "update_webhook" => &[
+            ("unknown_event_type", "each event type is in the catalogue"),
+            (
+                "url",
+                "`url` is an absolute http(s) URL with a host and no credentials",
+            ),
+            ("not_https", "`url` is https outside development"),
+            (
+                "private_target",
+                "`url` is not in a private, loopback or link-local range",
+            ),
+            (
+                "required",
+                "a coordinator's subscription names its `platform_ids`",
+            ),
+            ("not_found", "each of `platform_ids` exists"),
+            (
+                "not_allowed",
+                "each of `platform_ids` is a platform the caller coordinates",
+            ),
+        ],
+        "replay_deliveries" => &[
+            ("before_from", "`until` is after `since`"),
+            ("too_many", "the range holds at most 10 000 messages"),
+        ],
         _ => &[],
     };
     rules.to_vec()

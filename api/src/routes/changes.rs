@@ -163,11 +163,7 @@ pub async fn list_changes(
 ) -> Result<web::Json<ChangesPage>, ApiError> {
     let q = query.into_inner();
     let limit = PageRequest::new(q.limit, None)?.limit;
-    let after = match q.cursor.as_deref() {
-        Some(c) => decode(c)?,
-        // A new mirror has nothing to forget: it starts where the tombstones still kept begin.
-        None => changes::horizon(&state.db).await?,
-    };
+    let after = q.cursor.as_deref().map(decode).transpose()?;
     let (rows, next, has_more) = changes::page(&state.db, after, limit).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {

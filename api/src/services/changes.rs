@@ -147,15 +147,17 @@ impl Position {
     }
 }
 
-/// One page of the feed after `after`: the rows, where the next page starts, and whether there
-/// is more already. 410 `cursor_expired` when tombstones after `after` have been purged.
+/// One page of the feed after `after` (from the start when `None`): the rows, where the next
+/// page starts, and whether there is more already. 410 `cursor_expired` when tombstones after
+/// `after` have been purged (a reader from the start has nothing to forget).
 pub async fn page(
     db: &impl ConnectionTrait,
-    after: Position,
+    after: Option<Position>,
     limit: u64,
 ) -> Result<(Vec<change_log::Model>, Position, bool), ApiError> {
-    let horizon = horizon(db).await?;
-    if after < horizon {
+    let from_start = after.is_none();
+    let after = after.unwrap_or_default();
+    if !from_start && after < horizon(db).await? {
         return Err(ApiError::Problem(
             ProblemCode::CursorExpired,
             Text::new(
@@ -185,26 +187,6 @@ pub async fn page(
     let rows: Vec<change_log::Model> = rows.into_iter().take(limit as usize).collect();
     let next = rows.last().map_or(after, Position::of);
     Ok((rows, next, more))
-}
-
-/// The end of the feed as a reader sees it now: a cursor that starts after everything settled.
-pub async fn head(db: &impl ConnectionTrait) -> Result<Position, ApiError> {
-    let backend = db.get_database_backend();
-    let sql = format!(
-        "SELECT txid, id FROM change_log WHERE {} ORDER BY txid DESC, id DESC LIMIT 1",
-        settled_sql(backend)
-    );
-    let row = db
-        .query_one_raw(Statement::from_string(backend, sql))
-        .await?;
-    let head = match row {
-        Some(r) => Position {
-            txid: r.try_get("", "txid")?,
-            id: r.try_get("", "id")?,
-        },
-        None => Position::default(),
-    };
-    Ok(head.max(horizon(db).await?))
 }
 
 const HORIZON: &str = "tombstones";

@@ -1,10 +1,12 @@
 //! The integration suite: every test drives the real server over HTTP.
 
 mod activities;
+mod api_keys;
 mod audit;
 mod auth;
 mod background;
 mod calendars;
+mod changes;
 mod elections;
 mod errors;
 mod health;
@@ -23,5 +25,6 @@ mod search;
 mod security;
 mod task_forces;
 mod users;
+mod webhooks;
 mod work_plans;
 mod workshops;

@@ -837,3 +837,181 @@ async fn rights_stop_at_the_platform_for_every_write_route() {
         failures.join("\n")
     );
 }
+
+/// A key stored directly (the key routes have tests of their own): of `creator`, with `scopes`,
+/// limited to `platforms`, expired or revoked as asked. Answers the key.
+async fn stored_key(
+    app: &TestApp,
+    creator: i64,
+    scopes: &[String],
+    platforms: Option<&[i64]>,
+    expired: bool,
+    revoked: bool,
+) -> (i64, String) {
+    let now = app.state.clock.now();
+    let key = format!("epk_{}", uuid::Uuid::new_v4().simple());
+    let row = entity::api_key::ActiveModel {
+        name: Set("matrix".into()),
+        prefix: Set(key[..12].to_owned()),
+        secret_hash: Set(api::auth::tokens::hash(&key)),
+        previous_hash: Set(None),
+        previous_expires_at: Set(None),
+        created_by: Set(creator),
+        scopes: Set(serde_json::to_string(scopes).expect("json")),
+        platform_ids: Set(platforms.map(|p| serde_json::to_string(p).expect("json"))),
+        rate_limit_per_minute: Set(100_000),
+        expires_at: Set(expired.then(|| now - Duration::minutes(1))),
+        revoked_at: Set(revoked.then_some(now)),
+        last_used_at: Set(None),
+        created_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("key");
+    (row.id, key)
+}
+
+/// The routes for people only: a key gets 403 there, whatever its scopes.
+fn people_only(route: Route) -> bool {
+    matches!(
+        route,
+        Route::CreateCalendarToken | Route::RevokeCalendarToken
+    )
+}
+
+#[tokio::test]
+async fn keys_never_exceed_their_creator_for_every_write_route() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let authority = app.create_authority(&admin, "بلدية طوباس", "Tubas").await;
+    let (coord_id, coord) = app
+        .create_member(&admin, "coord-here@example.org", Some(authority))
+        .await;
+    let (coord_b_id, coord_b) = app
+        .create_member(&admin, "coord-there@example.org", Some(authority))
+        .await;
+    let (member_id, member) = app
+        .create_member(&admin, "member@example.org", Some(authority))
+        .await;
+    let (other_id, _) = app
+        .create_member(&admin, "other@example.org", Some(authority))
+        .await;
+    let elsewhere = app.platform_id("public-relations").await;
+    app.make_coordinator(elsewhere, coord_b_id, "coordinator")
+        .await;
+    // The coordinator also coordinates a second platform: a key limited to that one must not
+    // reach the first.
+    let second = app.platform_id("innovation").await;
+    app.make_coordinator(second, coord_id, "coordinator").await;
+    let admin_id = app.get_json("/api/v1/me", Some(&admin)).await["id"]
+        .as_i64()
+        .expect("admin id");
+    let fx = Fixture {
+        admin: admin.clone(),
+        authority,
+        coord_id,
+        member_id,
+        other_id,
+        tokens: [Some(admin), Some(coord), Some(coord_b), Some(member), None],
+        counter: std::cell::Cell::new(0),
+    };
+    let all: Vec<String> = api::auth::scopes::known().iter().cloned().collect();
+    let wrong = vec!["audit:read".to_owned()];
+    let kinds = [
+        "admin's key, every scope",
+        "coordinator's key for this platform",
+        "coordinator's key for another platform",
+        "coordinator's key without the scope",
+        "coordinator's expired key",
+        "coordinator's revoked key",
+    ];
+    let mut failures = Vec::new();
+    for &route in ROUTES {
+        let people = expected(route);
+        for (k, kind) in kinds.iter().enumerate() {
+            let r = prepare(&app, &fx, route).await;
+            // The newest platform is the one `prepare` made for this cell.
+            let here = newest_platform(&app).await;
+            let (creator, scopes, platforms, expired, revoked) = match k {
+                0 => (admin_id, &all, None, false, false),
+                1 => (coord_id, &all, Some(vec![here]), false, false),
+                2 => (coord_id, &all, Some(vec![second]), false, false),
+                3 => (coord_id, &wrong, Some(vec![here]), false, false),
+                4 => (coord_id, &all, Some(vec![here]), true, false),
+                _ => (coord_id, &all, Some(vec![here]), false, true),
+            };
+            let (key_id, key) = stored_key(
+                &app,
+                creator,
+                scopes,
+                platforms.as_deref(),
+                expired,
+                revoked,
+            )
+            .await;
+            let want = match k {
+                // A key is no credential there at all, valid or not.
+                _ if people_only(route) => 403,
+                0 => people[0],
+                1 => people[1],
+                // Like a coordinator of another platform, except that this person belongs
+                // here already (joining again is a conflict).
+                2 if matches!(route, Route::RequestMembership) => 409,
+                2 => people[2],
+                3 => 403,
+                _ => 401,
+            };
+            let before = last_audit(&app).await;
+            let mut rb = app.request(r.method.clone(), &r.path, Some(&key));
+            if r.if_match {
+                rb = rb.header("If-Match", "\"1\"");
+            }
+            if !r.body.is_null() {
+                rb = rb.json(&r.body);
+            }
+            let res = rb.send().await.expect("request");
+            let got = res.status().as_u16();
+            let after = last_audit(&app).await;
+            let audited = after.as_ref().map(|e| e.id) != before.as_ref().map(|e| e.id);
+            if res.status().is_success() {
+                let as_key = after
+                    .as_ref()
+                    .is_some_and(|e| e.actor_id == Some(creator) && e.api_key_id == Some(key_id));
+                if !audited || !as_key {
+                    failures.push(format!(
+                        "{route:?} with {kind}: succeeded but the newest audit entry is {after:?}"
+                    ));
+                }
+            } else if audited {
+                failures.push(format!(
+                    "{route:?} with {kind}: refused ({got}) but audited: {after:?}"
+                ));
+            }
+            if got != want {
+                let body = res.text().await.unwrap_or_default();
+                failures.push(format!(
+                    "{route:?} with {kind}: got {got}, want {want} ({body})"
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+async fn newest_platform(app: &TestApp) -> i64 {
+    use sea_orm::{EntityTrait, QueryOrder};
+    entity::platform::Entity::find()
+        .order_by_desc(entity::platform::Column::Id)
+        .one(&app.db)
+        .await
+        .expect("platforms")
+        .expect("a platform")
+        .id
+}

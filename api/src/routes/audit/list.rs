@@ -65,6 +65,9 @@ pub async fn list_audit(
     if let Some(a) = q.actor_id {
         select = select.filter(audit_entry::Column::ActorId.eq(a));
     }
+    if let Some(k) = q.api_key_id {
+        select = select.filter(audit_entry::Column::ApiKeyId.eq(k));
+    }
     if let Some(t) = q
         .entity_type
         .as_deref()
@@ -128,6 +131,7 @@ pub async fn list_audit(
             id: e.id,
             at: e.at,
             actor_id: e.actor_id,
+            api_key_id: e.api_key_id,
             action: e.action,
             entity_type: e.entity_type,
             entity_id: e.entity_id,

@@ -23,6 +23,8 @@ pub struct AuditEntryResponse {
     /// `null` for changes nobody signed in made (e.g. a password-reset request).
     pub actor_id: Option<i64>,
     pub actor: Option<AuditActor>,
+    /// The API key the actor acted through, when the change came through one.
+    pub api_key_id: Option<i64>,
     #[schema(
         example = "workshop.update",
         max_length = 64,
@@ -49,6 +51,8 @@ pub struct ListAuditQuery {
     pub cursor: Option<String>,
     /// Changes made by this user.
     pub actor_id: Option<i64>,
+    /// Changes made through this API key.
+    pub api_key_id: Option<i64>,
     /// e.g. `workshop`, `position_paper`, `partnership`, `user`.
     pub entity_type: Option<String>,
     /// With `entity_type`: one object's history.
