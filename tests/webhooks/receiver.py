@@ -5,7 +5,10 @@ tolerance). A verified message is appended to the log as one JSON line and then 
 anything else is answered 400 and logged as rejected. The process can be killed at any time:
 a message is acknowledged only after its line is on disk.
 
-    python receiver.py PORT SECRET LOG
+    python receiver.py PORT SECRET LOG [fast]
+
+SECRET is one secret, or `@FILE` naming a JSON object of secrets by request path (several
+subscriptions, one endpoint each). `fast` skips the fsync (for the delivery benchmark).
 """
 
 import json
@@ -18,7 +21,12 @@ from threading import Lock
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 PORT, SECRET, LOG = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-webhook = Webhook(SECRET)
+FAST = len(sys.argv) > 4 and sys.argv[4] == "fast"
+if SECRET.startswith("@"):
+    with open(SECRET[1:], encoding="utf-8") as f:
+        webhooks = {path: Webhook(secret) for path, secret in json.load(f).items()}
+else:
+    webhooks = {None: Webhook(SECRET)}
 lock = Lock()
 
 
@@ -26,7 +34,8 @@ def record(entry):
     with lock, open(LOG, "a", encoding="utf-8") as f:
         f.write(json.dumps(entry) + "\n")
         f.flush()
-        os.fsync(f.fileno())
+        if not FAST:
+            os.fsync(f.fileno())
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -35,7 +44,10 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("content-length", "0")))
         headers = {k.lower(): v for k, v in self.headers.items()}
+        webhook = webhooks.get(self.path) or webhooks.get(None)
         try:
+            if webhook is None:
+                raise WebhookVerificationError("no secret for " + self.path)
             payload = webhook.verify(body, headers)
         except WebhookVerificationError as e:
             record({"rejected": str(e)})
@@ -45,6 +57,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         record({
             "webhook_id": headers["webhook-id"],
+            "path": self.path,
             "type": payload["type"],
             "data": payload["data"],
             "timestamp": payload["timestamp"],

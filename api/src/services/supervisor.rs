@@ -81,6 +81,7 @@ impl Job {
                 let keep =
                     chrono::Duration::from_std(state.config.changes_retention).unwrap_or_default();
                 changes::purge(&state.db, now - keep).await?;
+                webhooks::purge_log(&state.db, now).await?;
                 Ok(false)
             }
         }

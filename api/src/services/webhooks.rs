@@ -551,8 +551,10 @@ pub async fn target_problem(
         Some(url::Host::Ipv4(ip)) => is_private(IpAddr::V4(ip)),
         Some(url::Host::Ipv6(ip)) => is_private(IpAddr::V6(ip)),
         Some(url::Host::Domain(name)) => {
+            // Well within a request's time: a name that does not answer by then is checked
+            // again at every delivery.
             let lookup = tokio::time::timeout(
-                Duration::from_secs(3),
+                Duration::from_secs(1),
                 tokio::net::lookup_host((name.to_owned(), port)),
             )
             .await;
@@ -752,20 +754,56 @@ async fn serve_leased(
     .all(&state.db)
     .await?;
     let full = rows.len() as u64 == PER_TURN;
-    let mut delivered = 0;
+    // Messages go out one after another, in order; what succeeded is written down at the end of
+    // the turn, several at a time (a worker that dies before that sends them again: at least
+    // once). A failure is written at once, and ends the turn.
+    let mut succeeded = Vec::new();
+    let mut more = full;
     for row in rows {
         let now = state.clock.now();
         if row.next_attempt_at > now {
             // The head waits for its retry; the rest wait behind it.
-            return Ok((delivered, false));
+            more = false;
+            break;
         }
-        match attempt(state, sub, &row).await? {
-            Attempt::Delivered => delivered += 1,
-            Attempt::Failed | Attempt::Disabled => return Ok((delivered, false)),
+        let (outcome, update) = attempt(state, sub, &row).await;
+        match outcome {
+            Attempt::Delivered => succeeded.push(update),
+            Attempt::Failed | Attempt::Disabled => {
+                update.update(&state.db).await?;
+                if matches!(outcome, Attempt::Disabled) {
+                    disable(state, sub.id, "the endpoint answered 410 Gone").await?;
+                }
+                more = false;
+                break;
+            }
         }
     }
-    Ok((delivered, full))
+    let delivered = succeeded.len();
+    record_all(state, succeeded).await?;
+    Ok((delivered, more))
 }
+
+/// Writes the outcomes of delivered messages, several at a time.
+async fn record_all(
+    state: &AppState,
+    updates: Vec<webhook_delivery::ActiveModel>,
+) -> Result<(), ApiError> {
+    use futures_util::StreamExt;
+    let written: Vec<Result<webhook_delivery::Model, sea_orm::DbErr>> =
+        futures_util::stream::iter(updates)
+            .map(|u| u.update(&state.db))
+            .buffer_unordered(RECORD_CONCURRENCY)
+            .collect()
+            .await;
+    for w in written {
+        w?;
+    }
+    Ok(())
+}
+
+/// How many delivery outcomes are written at once.
+const RECORD_CONCURRENCY: usize = 4;
 
 enum Attempt {
     Delivered,
@@ -773,31 +811,48 @@ enum Attempt {
     Disabled,
 }
 
-/// Sends one message and records what happened.
+/// Sends one message; answers what happened and the row's update that records it.
 async fn attempt(
     state: &AppState,
     sub: &webhook_subscription::Model,
     row: &webhook_delivery::Model,
-) -> Result<Attempt, ApiError> {
+) -> (Attempt, webhook_delivery::ActiveModel) {
     let now = state.clock.now();
     let timestamp = now.timestamp();
     let signature = signature_header(sub, &row.msg_id, timestamp, &row.payload, now);
     let started = Instant::now();
-    let sent = state
-        .webhook_client
-        .post(&sub.url)
-        .header("content-type", "application/json")
-        .header("webhook-id", &row.msg_id)
-        .header("webhook-timestamp", timestamp.to_string())
-        .header("webhook-signature", signature)
-        .body(row.payload.clone())
-        .send()
-        .await;
+    // A name is checked by the resolver at each connection; an address written in the URL is
+    // checked here (it may have been allowed when the subscription was made).
+    let literal_private = !state.config.webhooks.allow_private_targets
+        && url::Url::parse(&sub.url)
+            .ok()
+            .and_then(|u| match u.host() {
+                Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
+                Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
+                _ => None,
+            })
+            .is_some_and(is_private);
+    let sent = if literal_private {
+        Err(None)
+    } else {
+        state
+            .webhook_client
+            .post(&sub.url)
+            .header("content-type", "application/json")
+            .header("webhook-id", &row.msg_id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header("webhook-signature", signature)
+            .body(row.payload.clone())
+            .send()
+            .await
+            .map_err(Some)
+    };
     let latency = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
     let attempts = row.attempts + 1;
     let (code, error) = match &sent {
         Ok(res) => (Some(res.status().as_u16() as i32), None),
-        Err(e) => (None, Some(describe(e))),
+        Err(Some(e)) => (None, Some(describe(e))),
+        Err(None) => (None, Some("the address is in a private range".to_owned())),
     };
     let ok = code.is_some_and(|c| (200..300).contains(&c));
     let gone = code == Some(410);
@@ -829,10 +884,6 @@ async fn attempt(
         update.next_attempt_at = Set(now + backoff(attempts, state.config.webhooks.retry_base));
         Attempt::Failed
     };
-    update.update(&state.db).await?;
-    if gone {
-        disable(state, sub.id, "the endpoint answered 410 Gone").await?;
-    }
     if !ok {
         tracing::warn!(
             subscription = sub.id,
@@ -843,7 +894,7 @@ async fn attempt(
             "webhook delivery failed"
         );
     }
-    Ok(result)
+    (result, update)
 }
 
 fn describe(e: &reqwest::Error) -> String {
@@ -906,6 +957,22 @@ pub async fn disable(state: &AppState, id: i64, reason: &str) -> Result<(), ApiE
         .await?;
     tracing::warn!(subscription = id, reason, "webhook subscription disabled");
     Ok(())
+}
+
+/// How long the delivery log keeps a message that succeeded or was given up.
+pub const LOG_RETENTION_DAYS: i64 = 30;
+
+/// Removes finished messages older than the log keeps; answers how many went.
+pub async fn purge_log(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, ApiError> {
+    Ok(webhook_delivery::Entity::delete_many()
+        .filter(webhook_delivery::Column::Status.ne("pending"))
+        .filter(
+            webhook_delivery::Column::CreatedAt
+                .lt(now - chrono::Duration::days(LOG_RETENTION_DAYS)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// Queues one delivery again, as a new attempt of the same message (same `webhook-id`), at the
