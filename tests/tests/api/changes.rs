@@ -302,10 +302,24 @@ async fn no_change_is_skipped_when_transactions_commit_out_of_order() {
                 .await,
         );
     }
-    let (_, start) = drain(&app, None, None).await;
+    // Start once all of them are in the feed (on a busy cluster that takes a moment).
+    let (_, start) = drain_until(&app, None, None, |i| {
+        i.iter()
+            .filter(|c| {
+                c["type"] == "local-authorities" && ids.contains(&c["id"].as_i64().unwrap_or(0))
+            })
+            .count()
+            == ids.len()
+    })
+    .await;
 
     // The first writer starts before the second and commits after it.
     let (first, second) = (ids[0], ids[1]);
+    let updated = |items: &[Value], id: i64| {
+        items
+            .iter()
+            .position(|c| c["id"] == id && c["version"].as_i64() >= Some(2))
+    };
     let slow = tokio::spawn(slow_change(
         app.db.clone(),
         first,
@@ -314,17 +328,21 @@ async fn no_change_is_skipped_when_transactions_commit_out_of_order() {
     tokio::time::sleep(StdDuration::from_millis(200)).await;
     slow_change(app.db.clone(), second, StdDuration::ZERO).await;
     // The second has committed, but it is not handed out while the first could still land
-    // before it: the cursor does not move past the first's place.
+    // before it, so the cursor cannot move past the first's place.
     let (early, cursor) = drain(&app, Some(&start), None).await;
     assert!(
-        early.is_empty(),
+        updated(&early, second).is_none() && updated(&early, first).is_none(),
         "handed out ahead of an open transaction: {early:?}"
     );
-    assert_eq!(cursor, start);
     slow.await.expect("slow writer");
-    let (items, _) = drain_until(&app, Some(&cursor), None, |i| i.len() >= 2).await;
-    let order: Vec<i64> = items.iter().filter_map(|c| c["id"].as_i64()).collect();
-    assert_eq!(order, [first, second]);
+    let (items, _) = drain_until(&app, Some(&cursor), None, |i| {
+        updated(i, first).is_some() && updated(i, second).is_some()
+    })
+    .await;
+    assert!(
+        updated(&items, first) < updated(&items, second),
+        "the first writer's change comes first: {items:?}"
+    );
 
     // Many writers whose commits interleave at random, and a mirror following the feed all
     // along: at the end it holds the last version of every authority.
