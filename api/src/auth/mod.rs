@@ -61,6 +61,11 @@ impl AuthUser {
         self.key.as_ref().is_some_and(|k| k.platforms.is_some())
     }
 
+    /// The platforms a key is limited to, when it is.
+    pub fn key_platforms(&self) -> Option<&[i64]> {
+        self.key.as_ref().and_then(|k| k.platforms.as_deref())
+    }
+
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }

@@ -377,3 +377,69 @@ async fn a_key_has_its_own_rate_limit() {
         200
     );
 }
+
+#[tokio::test]
+async fn a_key_limited_to_a_platform_reads_nothing_inner_of_the_others() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (coord_id, coord) = app.create_member(&admin, "coord@example.org", None).await;
+    let here = app.platform_id("financial-management").await;
+    let there = app.platform_id("public-relations").await;
+    for p in [here, there] {
+        app.make_coordinator(p, coord_id, "coordinator").await;
+    }
+    // A draft paper on the other platform, and an audited change on each.
+    let res = app
+        .post(
+            "/api/v1/position-papers",
+            Some(&coord),
+            &json!({"platform_id": there, "target_body": "وزارة الحكم المحلي",
+                    "title": {"ar": "مسودة ورقة موقف"}, "summary": {"ar": "ملخص"},
+                    "body": {"ar": "نص"}}),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        201,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    for p in [here, there] {
+        crate::workshops::scheduled(&app, &coord, p, 48, None, "رام الله").await;
+    }
+    let key = key_of(
+        &create_key(
+            &app,
+            &coord,
+            json!({"name": "this platform only", "platform_ids": [here],
+                   "scopes": ["audit:read", "position-papers:read"]}),
+        )
+        .await,
+    );
+    // With their token the coordinator sees both platforms' inner work…
+    let papers = app.get_json("/api/v1/position-papers", Some(&coord)).await;
+    assert!(
+        papers["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|p| p["platform_id"] == there)
+    );
+    // …through the key, only this platform's.
+    let papers = app.get_json("/api/v1/position-papers", Some(&key)).await;
+    assert!(
+        papers["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|p| p["platform_id"] != there || p["status"] == "published")
+    );
+    let audit = app.get_json("/api/v1/audit", Some(&key)).await;
+    let items = audit["items"].as_array().expect("items");
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|e| e["platform_id"] == here), "{items:?}");
+    let res = app
+        .get(&format!("/api/v1/audit?platform_id={there}"), Some(&key))
+        .await;
+    assert_problem(res, 403).await;
+}

@@ -53,17 +53,33 @@ pub async fn list_papers(
     match &auth {
         Some(a) if a.is_admin() => {}
         Some(a) => {
-            let platforms = member_platforms(&state.db, a.id()).await?;
+            // Through a key limited to platforms: only those (all of them for an
+            // administrator's key), authored papers included.
+            let (platforms, authored_within) = match a.key_platforms() {
+                Some(reach) if a.user.role == crate::domain::Role::Admin => {
+                    (reach.to_vec(), Some(reach.to_vec()))
+                }
+                Some(reach) => {
+                    let mut mine = member_platforms(&state.db, a.id()).await?;
+                    mine.retain(|p| reach.contains(p));
+                    (mine, Some(reach.to_vec()))
+                }
+                None => (member_platforms(&state.db, a.id()).await?, None),
+            };
             let authored = position_paper_author::Entity::find()
                 .select_only()
                 .column(position_paper_author::Column::PaperId)
                 .filter(position_paper_author::Column::UserId.eq(a.id()))
                 .into_query();
+            let mut own = Condition::all().add(position_paper::Column::Id.in_subquery(authored));
+            if let Some(reach) = authored_within {
+                own = own.add(position_paper::Column::PlatformId.is_in(reach));
+            }
             select = select.filter(
                 Condition::any()
                     .add(published)
                     .add(position_paper::Column::PlatformId.is_in(platforms))
-                    .add(position_paper::Column::Id.in_subquery(authored)),
+                    .add(own),
             );
         }
         None => select = select.filter(published),
