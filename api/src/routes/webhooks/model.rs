@@ -25,7 +25,7 @@ pub struct CreateWebhookRequest {
     /// Where to POST events: `https://` (plain `http://` and private addresses only in
     /// development, see `WEBHOOKS_ALLOW_PRIVATE_TARGETS`).
     #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000, pattern = "^https?://[^\\s]+$")]
+    #[schema(min_length = 1, max_length = 2000, format = "uri")]
     pub url: String,
     /// The event types wanted (`GET /api/v1/webhooks/event-types`).
     #[validate(length(min = 1, max = 50))]
@@ -45,7 +45,7 @@ pub struct UpdateWebhookRequest {
     #[schema(max_length = 200)]
     pub description: Option<String>,
     #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000, pattern = "^https?://[^\\s]+$")]
+    #[schema(min_length = 1, max_length = 2000, format = "uri")]
     pub url: Option<String>,
     #[validate(length(min = 1, max = 50))]
     #[schema(min_items = 1, max_items = 50)]
