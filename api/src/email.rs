@@ -71,7 +71,15 @@ impl Mailer {
                     .singlepart(Attachment::new("invite.ics".to_owned()).body(ics, content_type))
             }
         };
+        // Every message names itself (RFC 5322 §3.6.4), in the sender's domain, so that mail
+        // clients thread and deduplicate it.
+        let message_id = format!(
+            "<{}@{}>",
+            uuid::Uuid::new_v4().simple(),
+            self.from.email.domain()
+        );
         Message::builder()
+            .message_id(Some(message_id))
             .from(self.from.clone())
             .to(email.to)
             .subject(email.subject)

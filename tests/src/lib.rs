@@ -120,6 +120,8 @@ pub struct Mail {
     pub html: String,
     /// The text/calendar attachment, when there is one.
     pub ics: Option<String>,
+    /// The `Message-ID` header, without its angle brackets.
+    pub message_id: Option<String>,
 }
 
 /// Starts the server with the default test configuration.
@@ -506,6 +508,7 @@ impl TestApp {
                         .attachments()
                         .find(|a| mail_parser::MimeHeaders::is_content_type(*a, "text", "calendar"))
                         .and_then(|a| a.text_contents().map(str::to_owned)),
+                    message_id: msg.message_id().map(str::to_owned),
                 })
             })
             .collect()

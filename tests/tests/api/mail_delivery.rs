@@ -119,3 +119,28 @@ async fn mail_waits_while_smtp_is_down_and_goes_out_exactly_once_when_it_returns
             .all(|m| m.contains("text/calendar") && m.contains("method=REQUEST"))
     );
 }
+
+#[tokio::test]
+async fn every_email_has_its_own_message_id_in_the_senders_domain() {
+    let app = tests::spawn_app_with(&[(
+        "MAIL_FROM",
+        "Exchange Platforms <no-reply@platforms.example.org>",
+    )])
+    .await;
+    let admin = app.admin_token().await;
+    for who in ["one@example.org", "two@example.org"] {
+        app.create_member(&admin, who, None).await;
+    }
+    let mails = app.wait_for_mails(2).await;
+    let ids: Vec<String> = mails
+        .iter()
+        .map(|m| m.message_id.clone().expect("a Message-ID"))
+        .collect();
+    for id in &ids {
+        assert!(id.ends_with("@platforms.example.org"), "{id}");
+    }
+    let mut distinct = ids.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), ids.len(), "{ids:?}");
+}
