@@ -121,6 +121,57 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Left-to-right isolate (U+2066 … U+2069): dates, times, numbers, addresses and codes inside
+/// Arabic text keep their order. The plain-text part keeps the marks; the HTML part turns them
+/// into `<bdi dir="ltr">`.
+pub fn ltr(text: &str) -> String {
+    format!("\u{2066}{text}\u{2069}")
+}
+
+/// First-strong isolate (U+2068 … U+2069): a name or title in either language, set apart from
+/// the sentence around it. HTML: `<bdi>`.
+pub fn isolate(text: &str) -> String {
+    format!("\u{2068}{text}\u{2069}")
+}
+
+/// Escapes text for HTML and turns the isolates into `<bdi>` elements (each one closed, stray
+/// marks dropped).
+fn html_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut open = 0usize;
+    for c in text.chars() {
+        match c {
+            '\u{2066}' => {
+                out.push_str("<bdi dir=\"ltr\">");
+                open += 1;
+            }
+            '\u{2067}' => {
+                out.push_str("<bdi dir=\"rtl\">");
+                open += 1;
+            }
+            '\u{2068}' => {
+                out.push_str("<bdi>");
+                open += 1;
+            }
+            '\u{2069}' if open > 0 => {
+                out.push_str("</bdi>");
+                open -= 1;
+            }
+            '\u{2069}' => {}
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
+    for _ in 0..open {
+        out.push_str("</bdi>");
+    }
+    out
+}
+
 /// A message with one call to action, in the recipient's language.
 pub fn action_email(
     to: Mailbox,
@@ -157,20 +208,20 @@ pub fn layout(
         Locale::En => ("en", "ltr", "left"),
     };
     let greeting = match locale {
-        Locale::Ar => format!("مرحبًا {name}،"),
-        Locale::En => format!("Hello {name},"),
+        Locale::Ar => format!("مرحبًا {}،", isolate(name)),
+        Locale::En => format!("Hello {},", isolate(name)),
     };
     let mut text = format!("{greeting}\n\n");
     let mut html = format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head><meta charset=\"utf-8\"><title>{}</title></head>\n\
          <body dir=\"{dir}\" style=\"direction:{dir};text-align:{align};font-family:Tahoma,Arial,sans-serif\">\n<p>{}</p>\n",
         escape(subject),
-        escape(&greeting),
+        html_text(&greeting),
     );
-    for p in paragraphs {
+    for p in paragraphs.iter().filter(|p| !p.is_empty()) {
         text.push_str(p);
         text.push_str("\n\n");
-        html.push_str(&format!("<p>{}</p>\n", escape(p).replace('\n', "<br>")));
+        html.push_str(&format!("<p>{}</p>\n", html_text(p)));
     }
     if let Some((button, link)) = action {
         text.push_str(link);
@@ -238,5 +289,25 @@ fn action_texts(
                 "The link works once, within seven days.",
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn isolates_become_bdi_elements_and_text_is_escaped() {
+        let p = format!(
+            "الموعد: {} ({})",
+            ltr("2026-12-10 10:00–13:00"),
+            isolate("<Gaza>")
+        );
+        assert_eq!(
+            html_text(&p),
+            "الموعد: <bdi dir=\"ltr\">2026-12-10 10:00–13:00</bdi> (<bdi>&lt;Gaza&gt;</bdi>)"
+        );
+        assert_eq!(html_text("\u{2066}open"), "<bdi dir=\"ltr\">open</bdi>");
+        assert_eq!(html_text("stray\u{2069}"), "stray");
     }
 }

@@ -69,6 +69,7 @@ problem_codes! {
     ControlCharacter = "control_character", 400, "A control character in the URL", "محرف تحكم في الرابط";
     InvalidParameter = "invalid_parameter", 400, "Invalid query or path parameter", "معامل استعلام أو مسار غير صالح";
     InvalidCursor = "invalid_cursor", 400, "The cursor is not one this API issued", "قيمة cursor غير صادرة عن هذه الواجهة";
+    InvalidIdempotencyKey = "invalid_idempotency_key", 400, "Invalid Idempotency-Key", "قيمة Idempotency-Key غير صالحة";
     Unauthorized = "unauthorized", 401, "Authentication required", "المصادقة مطلوبة";
     InvalidCredentials = "invalid_credentials", 401, "Wrong email or password", "البريد الإلكتروني أو كلمة المرور غير صحيحة";
     InvalidRefreshToken = "invalid_refresh_token", 401, "Invalid refresh token", "رمز التحديث غير صالح";
@@ -110,11 +111,13 @@ problem_codes! {
     NotRegistered = "not_registered", 409, "Not registered", "غير مسجل";
     TooEarly = "too_early", 409, "Not yet: the workshop has not reached that point", "لم يحن الوقت بعد";
     CheckInClosed = "check_in_closed", 409, "Check-in is closed", "تسجيل الحضور مغلق";
+    IdempotencyKeyInUse = "idempotency_key_in_use", 409, "A request with this Idempotency-Key is still running", "طلب بمفتاح Idempotency-Key نفسه ما زال قيد المعالجة";
     LimitReached = "limit_reached", 409, "The collection is full", "بلغت المجموعة حدها الأقصى";
     CursorExpired = "cursor_expired", 410, "The cursor is older than the feed keeps: resync", "المؤشر أقدم مما يحتفظ به السجل: أعد المزامنة";
     StaleVersion = "stale_version", 412, "The version is not the current one", "النسخة ليست الحالية";
     PayloadTooLarge = "payload_too_large", 413, "Payload too large", "حجم الطلب كبير جدًا";
     UnsupportedMediaType = "unsupported_media_type", 415, "Unsupported media type", "نوع المحتوى غير مدعوم";
+    IdempotencyKeyReused = "idempotency_key_reused", 422, "The Idempotency-Key was used for another request", "استُخدم مفتاح Idempotency-Key لطلب آخر";
     ValidationError = "validation_error", 422, "Validation failed", "فشل التحقق من البيانات";
     VersionRequired = "version_required", 428, "If-Match is required", "الترويسة If-Match مطلوبة";
     TooManyRequests = "too_many_requests", 429, "Too many requests", "طلبات كثيرة جدًا";

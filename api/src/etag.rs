@@ -1,5 +1,7 @@
-//! Optimistic concurrency: a versioned resource answers with `ETag: "<version>"`, and every
-//! change must send it back in `If-Match`. A stale one is 412, a missing one 428.
+//! Optimistic concurrency: a versioned resource answers with `ETag: "<version>"` (made
+//! `"<version>.<hash>"` on its way out by [`crate::conditional`]), and every change must send it
+//! back in `If-Match`. A stale version is 412, a missing one 428. Only the version counts: a
+//! seat count that moved since the read changes the tag but does not make an edit stale.
 
 use actix_web::HttpRequest;
 use actix_web::http::header::{ETAG, HeaderValue, IF_MATCH};
@@ -35,6 +37,8 @@ pub fn expected_version(req: &HttpRequest) -> Result<i32, ApiError> {
         .to_str()
         .ok()
         .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        // `"3"`, or the tag of a read: `"3.<hash of the body>"`, maybe with a coding suffix.
+        .and_then(|v| v.split(['.', '-']).next())
         .and_then(|v| v.parse().ok())
         .ok_or_else(stale)
 }

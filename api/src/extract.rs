@@ -5,7 +5,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header::CONTENT_TYPE;
-use actix_web::web::{BytesMut, Data};
+use actix_web::web::{Bytes, BytesMut, Data};
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
@@ -73,22 +73,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> 
                 if !json {
                     return Err(ApiError::UnsupportedMediaType);
                 }
-                let mut body = BytesMut::new();
-                while let Some(chunk) = payload.next().await {
-                    let chunk = chunk.map_err(|e| {
-                        ApiError::Problem(
-                            ProblemCode::BadRequest,
-                            Text::new(
-                                format!("The request body could not be read: {e}"),
-                                "تعذرت قراءة محتوى الطلب.",
-                            ),
-                        )
-                    })?;
-                    if body.len() + chunk.len() > limit {
-                        return Err(ApiError::PayloadTooLarge(limit));
-                    }
-                    body.extend_from_slice(&chunk);
-                }
+                let body = read_body(&mut payload, limit).await?;
                 let value = crate::json::from_slice::<T>(&body)?;
                 value.validate().map_err(validation_errors)?;
                 Ok(value)
@@ -96,6 +81,27 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> 
             Ok(ValidatedJson(outcome.await))
         })
     }
+}
+
+/// Reads a whole body: 413 past `limit`, 400 when the connection breaks mid-body.
+pub async fn read_body(payload: &mut Payload, limit: usize) -> Result<Bytes, ApiError> {
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::Problem(
+                ProblemCode::BadRequest,
+                Text::new(
+                    format!("The request body could not be read: {e}"),
+                    "تعذرت قراءة محتوى الطلب.",
+                ),
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// Flattens validator's nested errors into field errors with pointers, sorted by pointer.

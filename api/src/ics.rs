@@ -93,7 +93,8 @@ fn offset_at(tz: Tz, t: DateTime<Utc>) -> i32 {
         .local_minus_utc()
 }
 
-/// The UTC instants where the zone's offset changes between `from` and `to`, to the minute.
+/// The UTC instants where the zone's offset changes between `from` and `to`, to the second (the
+/// tz database's own precision): the first second of each new offset.
 fn transitions(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Utc>> {
     let mut out = Vec::new();
     let mut t = from;
@@ -101,7 +102,7 @@ fn transitions(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<U
         let next = t + Duration::hours(6);
         if offset_at(tz, t) != offset_at(tz, next) {
             let (mut lo, mut hi) = (t, next);
-            while hi - lo > Duration::minutes(1) {
+            while hi - lo > Duration::seconds(1) {
                 let mid = lo + (hi - lo) / 2;
                 if offset_at(tz, mid) == offset_at(tz, lo) {
                     lo = mid;
@@ -152,7 +153,7 @@ pub fn vtimezone(tz: Tz, instants: &[DateTime<Utc>], out: &mut String) {
         emit(from, off, off);
     } else {
         for at in changes {
-            let before = offset_at(tz, at - Duration::minutes(1));
+            let before = offset_at(tz, at - Duration::seconds(1));
             let after = offset_at(tz, at);
             emit(at, before, after);
         }
@@ -246,6 +247,88 @@ mod tests {
         }
         let unfolded = out.replace("\r\n ", "");
         assert_eq!(unfolded, format!("SUMMARY:{}\r\n", "ورشة ".repeat(40)));
+    }
+
+    /// Every observance of the VTIMEZONE, read back as (UTC instant, offset before, after).
+    fn observances(text: &str) -> Vec<(DateTime<Utc>, i32, i32)> {
+        let secs = |v: &str| {
+            let sign = if v.starts_with('-') { -1 } else { 1 };
+            let h: i32 = v[1..3].parse().expect("hours");
+            let m: i32 = v[3..5].parse().expect("minutes");
+            sign * (h * 3600 + m * 60)
+        };
+        let mut out = Vec::new();
+        let (mut start, mut from) = (None, 0);
+        for line in text.split("\r\n") {
+            if let Some(v) = line.strip_prefix("DTSTART:") {
+                start = Some(NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S").expect("stamp"));
+            } else if let Some(v) = line.strip_prefix("TZOFFSETFROM:") {
+                from = secs(v);
+            } else if let Some(v) = line.strip_prefix("TZOFFSETTO:") {
+                let local = start.take().expect("DTSTART first");
+                let utc = (local - Duration::seconds(i64::from(from))).and_utc();
+                out.push((utc, from, secs(v)));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn vtimezone_transitions_are_the_tz_databases_to_the_second() {
+        for tz in [chrono_tz::Asia::Hebron, chrono_tz::Asia::Gaza] {
+            let instants = [
+                Utc.with_ymd_and_hms(2023, 6, 1, 0, 0, 0)
+                    .single()
+                    .expect("t"),
+                Utc.with_ymd_and_hms(2027, 6, 1, 0, 0, 0)
+                    .single()
+                    .expect("t"),
+            ];
+            let mut out = String::new();
+            vtimezone(tz, &instants, &mut out);
+            let found = observances(&out);
+            // Every change chrono-tz knows in 2022–2028: each hour stepped, and the hour of a
+            // change walked second by second.
+            let mut expected = Vec::new();
+            let mut t = Utc
+                .with_ymd_and_hms(2022, 1, 1, 0, 0, 0)
+                .single()
+                .expect("t");
+            let end = Utc
+                .with_ymd_and_hms(2028, 12, 31, 0, 0, 0)
+                .single()
+                .expect("t");
+            while t < end {
+                let next = t + Duration::hours(1);
+                if offset_at(tz, t) != offset_at(tz, next) {
+                    let mut s = t;
+                    while offset_at(tz, s) == offset_at(tz, t) {
+                        s += Duration::seconds(1);
+                    }
+                    expected.push((s, offset_at(tz, t), offset_at(tz, s)));
+                }
+                t = next;
+            }
+            assert!(
+                expected.len() >= 12,
+                "{}: {} changes",
+                tz.name(),
+                expected.len()
+            );
+            assert_eq!(found, expected, "{}", tz.name());
+            for (at, before, after) in &found {
+                assert_eq!(offset_at(tz, *at - Duration::seconds(1)), *before);
+                assert_eq!(offset_at(tz, *at), *after);
+            }
+        }
+        // The autumn change of 2025: 02:00 local, not a second off.
+        let mut out = String::new();
+        let t = Utc
+            .with_ymd_and_hms(2025, 6, 1, 0, 0, 0)
+            .single()
+            .expect("t");
+        vtimezone(chrono_tz::Asia::Hebron, &[t], &mut out);
+        assert!(out.contains("DTSTART:20251025T020000"), "{out}");
     }
 
     #[test]

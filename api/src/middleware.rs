@@ -127,13 +127,11 @@ const API_POLICY: &str =
 
 /// The security fields every answer carries: no sniffing, no framing, no referrer, a content
 /// policy (the documentation's allows its own assets), HSTS in production (browsers then keep
-/// to HTTPS), and `Cache-Control: no-store` on anything that may hold a token or a person's data
-/// (answers to requests with a token, the auth routes, private calendar feeds) unless the
-/// handler chose its own caching.
+/// to HTTPS), and `Cache-Control: no-store` on any answer that [`crate::conditional`] did not
+/// give a policy (those refused before reaching it).
 struct SecurityFields {
     docs: bool,
     production: bool,
-    private: bool,
 }
 
 impl SecurityFields {
@@ -144,10 +142,6 @@ impl SecurityFields {
             production: req
                 .app_data::<actix_web::web::Data<crate::state::AppState>>()
                 .is_some_and(|s| s.config.mode == crate::config::Mode::Production),
-            private: req.headers().contains_key(header::AUTHORIZATION)
-                || path.starts_with("/api/v1/auth/")
-                || path.starts_with("/api/v1/me")
-                || path.starts_with("/api/v1/calendar/"),
         }
     }
 
@@ -170,7 +164,7 @@ impl SecurityFields {
                 "max-age=31536000; includeSubDomains",
             );
         }
-        if self.private && !headers.contains_key(header::CACHE_CONTROL) {
+        if !headers.contains_key(header::CACHE_CONTROL) {
             set(headers, header::CACHE_CONTROL, "no-store");
         }
     }

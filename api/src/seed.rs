@@ -521,6 +521,11 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
             launch_attendance: Set(p.launch.as_ref().and_then(|l| l.attendance)),
             launch_authority_count: Set(p.launch_authorities),
             status: Set(PlatformStatus::Active),
+            time_zone: Set(if p.slug == "gaza" || p.parent == Some("gaza") {
+                "Asia/Gaza".to_owned()
+            } else {
+                crate::domain::zone::DEFAULT_TIME_ZONE.to_owned()
+            }),
             search_text: Set(search::platform_search_text(p.name, p.description)),
             version: Set(1),
             created_at: Set(now),

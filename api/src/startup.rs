@@ -281,6 +281,8 @@ fn cors(origins: &[String]) -> Cors {
             actix_web::http::header::ACCEPT,
             actix_web::http::header::ACCEPT_LANGUAGE,
             actix_web::http::header::IF_MATCH,
+            actix_web::http::header::IF_NONE_MATCH,
+            crate::idempotency::IDEMPOTENCY_KEY,
             middleware::REQUEST_ID,
         ])
         .expose_headers([
@@ -290,6 +292,7 @@ fn cors(origins: &[String]) -> Cors {
             actix_web::http::header::LOCATION,
             rate_limit::RATELIMIT,
             rate_limit::RATELIMIT_POLICY,
+            crate::idempotency::REPLAYED,
         ])
         .max_age(3600);
     if origins.iter().any(|o| o == "*") {
@@ -328,12 +331,16 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, S
             .configure(routes::configure)
             .split_for_parts();
         // Without configured origins there is nothing for CORS to allow: skip its work.
-        app.wrap(from_fn(rate_limit::rate_limit))
+        app.wrap(from_fn(crate::idempotency::idempotency))
+            .wrap(from_fn(rate_limit::rate_limit))
+            .wrap(from_fn(crate::conditional::conditional))
             .wrap(actix_web::middleware::Condition::new(
                 !state.config.cors_origins.is_empty(),
                 cors(&state.config.cors_origins),
             ))
             .wrap(from_fn(middleware::request_context))
+            .wrap(actix_web::middleware::Compress::default())
+            .wrap(from_fn(crate::conditional::codings))
             .route(
                 "/openapi.json",
                 web::get().to(serve_document(document.clone())),

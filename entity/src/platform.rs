@@ -29,6 +29,8 @@ pub struct Model {
     pub launch_authority_count: Option<i32>,
     /// `planned` | `active` | `suspended` | `closed`.
     pub status: PlatformStatus,
+    /// IANA zone its workshops are shown in unless they name another.
+    pub time_zone: String,
     pub search_text: String,
     /// Bumped on every update: the ETag.
     pub version: i32,

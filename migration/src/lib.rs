@@ -11,6 +11,8 @@ mod m20261123_000004_workshop_hosts;
 mod m20261123_000005_papers_partnerships_audit;
 mod m20261126_000006_shared_limits;
 mod m20261126_000007_partners;
+mod m20261127_000008_idempotency;
+mod m20261127_000009_platform_zones;
 
 pub struct Migrator;
 
@@ -25,6 +27,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_papers_partnerships_audit::Migration),
             Box::new(m20261126_000006_shared_limits::Migration),
             Box::new(m20261126_000007_partners::Migration),
+            Box::new(m20261127_000008_idempotency::Migration),
+            Box::new(m20261127_000009_platform_zones::Migration),
         ]
     }
 }

@@ -65,7 +65,8 @@ pub fn complete(doc: &mut Value) {
                         the keys themselves are for people (403 `not_for_api_keys`)."
     });
     doc["security"] = json!([{"bearer": []}]);
-    doc["components"]["headers"] = rate_limit_headers();
+    doc["components"]["headers"] = shared_headers();
+    doc["components"]["parameters"] = shared_parameters();
     if let Some(components) = doc["components"].as_object_mut() {
         components.remove("responses");
     }
@@ -186,6 +187,66 @@ fn webhooks(doc: &mut Value) {
         );
     }
     doc["webhooks"] = Value::Object(out);
+}
+
+/// A tag as the API answers it: the version of a versioned resource, a hash of the bytes, and
+/// the content coding when compressed.
+const ETAG_PATTERN: &str = "^\"([0-9]+\\.)?[A-Za-z0-9_-]{16}(-(gzip|br))?\"$";
+/// What `If-Match` takes: a tag as answered, or the bare version.
+const IF_MATCH_PATTERN: &str = "^(W/)?\"[0-9]+(\\.[A-Za-z0-9_-]{16}(-(gzip|br))?)?\"$";
+
+/// The request headers every read or every write takes.
+fn shared_parameters() -> Value {
+    json!({
+        "If-None-Match": {
+            "name": "If-None-Match",
+            "in": "header",
+            "required": false,
+            "description": "Tags of copies the client holds (RFC 9110): when one is current the \
+                            answer is 304 without a body.",
+            "schema": {"type": "string", "maxLength": 512,
+                       "pattern": "^(\\*|(W/)?\"[!#-~]{1,64}\"( *, *(W/)?\"[!#-~]{1,64}\")*)$"}
+        },
+        "Idempotency-Key": {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "description": "A key the client makes up for this one request (a UUID, say), to send \
+                            it again safely (IETF httpapi Idempotency-Key draft): the same key with \
+                            the same request answers the first answer again, marked \
+                            `Idempotent-Replayed: true`; while the first still runs, 409 \
+                            `idempotency_key_in_use`; with another request, 422 \
+                            `idempotency_key_reused`. Keys are the caller's own and kept 24 \
+                            hours; only successful answers are kept.",
+            "schema": {"type": "string", "minLength": 1,
+                       "maxLength": crate::idempotency::MAX_KEY_CHARS,
+                       "pattern": crate::idempotency::KEY_PATTERN},
+            "example": "\"8e03978e-40d5-43e8-bc93-6894a57f9324\""
+        }
+    })
+}
+
+/// The fields of the IETF httpapi RateLimit draft, `Retry-After`, and the caching and retry
+/// fields.
+fn shared_headers() -> Value {
+    let mut headers = rate_limit_headers();
+    headers["ETag"] = json!({
+        "description": "Strong tag of this exact representation (RFC 9110); for a versioned \
+                        resource it starts with the version, and goes back in `If-Match`.",
+        "schema": {"type": "string", "maxLength": 48, "pattern": ETAG_PATTERN}
+    });
+    headers["Cache-Control"] = json!({
+        "description": "`public, no-cache` for public reads, `private, no-cache` for the \
+                        caller's own, `no-store` for writes, the caller's account and anything \
+                        holding tokens: a stored copy is revalidated with `If-None-Match`.",
+        "schema": {"type": "string", "maxLength": 64,
+                   "enum": ["public, no-cache", "private, no-cache", "no-store"]}
+    });
+    headers["Idempotent-Replayed"] = json!({
+        "description": "`true` on an answer repeated for a retry with the same `Idempotency-Key`.",
+        "schema": {"type": "string", "const": "true"}
+    });
+    headers
 }
 
 /// The fields of the IETF httpapi RateLimit draft, and `Retry-After`.
@@ -513,6 +574,7 @@ fn shape(path: &str, method: &str, op: &Value) -> Shape {
         if_match: params
             .iter()
             .any(|p| p["in"] == "header" && p["name"] == "If-Match"),
+        write: method != "get",
         key: match key_access(path, method, tag_of(op)) {
             KeyAccess::Open => KeyRule::Open,
             KeyAccess::Scope(_) => KeyRule::Scoped,
@@ -560,6 +622,16 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) -> Vec<ProblemCo
         op["x-required-scopes"] = json!([scope]);
     }
     op["security"] = Value::Array(security);
+    if !op["parameters"].is_array() {
+        op["parameters"] = json!([]);
+    }
+    if let Some(params) = op["parameters"].as_array_mut() {
+        params.push(if shape.write {
+            json!({"$ref": "#/components/parameters/Idempotency-Key"})
+        } else {
+            json!({"$ref": "#/components/parameters/If-None-Match"})
+        });
+    }
     let params = op.get_mut("parameters").and_then(Value::as_array_mut);
     for param in params.into_iter().flatten() {
         complete_parameter(param);
@@ -570,13 +642,16 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) -> Vec<ProblemCo
     let codes = problems::for_operation(&operation_id, shape);
     let responses = op["responses"].as_object_mut();
     if let Some(responses) = responses {
-        complete_responses(responses, &codes);
+        complete_responses(responses, &codes, shape.write);
     }
     describe(op, shape, &codes);
     codes
 }
 
 fn complete_parameter(param: &mut Value) {
+    if param.get("$ref").is_some() {
+        return;
+    }
     let name = param["name"].as_str().unwrap_or_default().to_owned();
     let location = param["in"].as_str().unwrap_or_default().to_owned();
     match (location.as_str(), name.as_str()) {
@@ -594,8 +669,12 @@ fn complete_parameter(param: &mut Value) {
                 json!("The opaque `next_cursor` of the previous page; absent for the first.");
         }
         ("header", "If-Match") => {
-            param["schema"] = json!({"type": "string", "maxLength": 24,
-                                     "pattern": "^(W/)?\"[0-9]+\"$"});
+            param["schema"] = json!({"type": "string", "maxLength": 48,
+                                     "pattern": IF_MATCH_PATTERN});
+            param["description"] = json!(
+                "The `ETag` last read (`\"3\"` or `\"3.<hash>\"`): only its version is compared, \
+                 so a seat count that moved since does not make the change stale."
+            );
         }
         ("path", _) if param["schema"]["type"] == "integer" => {
             // Path ids and version numbers start at 1.
@@ -650,12 +729,24 @@ fn success_description(status: &str) -> &'static str {
     }
 }
 
-fn complete_responses(responses: &mut Map<String, Value>, codes: &[ProblemCode]) {
+fn complete_responses(responses: &mut Map<String, Value>, codes: &[ProblemCode], write: bool) {
     let rate_limited = codes.contains(&ProblemCode::TooManyRequests);
+    let read_ok = !write && responses.contains_key("200");
     for (status, response) in responses.iter_mut() {
         if status.starts_with('2') {
             if response.get("description").is_none_or(|d| d == "") {
                 response["description"] = json!(success_description(status));
+            }
+            let headers = &mut response["headers"];
+            if !headers.is_object() {
+                *headers = json!({});
+            }
+            headers["Cache-Control"] = json!({"$ref": "#/components/headers/Cache-Control"});
+            if write {
+                headers["Idempotent-Replayed"] =
+                    json!({"$ref": "#/components/headers/Idempotent-Replayed"});
+            } else {
+                headers["ETag"] = json!({"$ref": "#/components/headers/ETag"});
             }
             if rate_limited {
                 let headers = &mut response["headers"];
@@ -666,9 +757,10 @@ fn complete_responses(responses: &mut Map<String, Value>, codes: &[ProblemCode])
                 headers["RateLimit-Policy"] =
                     json!({"$ref": "#/components/headers/RateLimit-Policy"});
             }
-            if let Some(etag) = response.pointer_mut("/headers/ETag") {
-                etag["schema"] = json!({"type": "string", "maxLength": 13,
-                                        "pattern": "^\"[0-9]+\"$"});
+            if let Some(etag) = response.pointer_mut("/headers/ETag")
+                && etag.get("$ref").is_none()
+            {
+                *etag = json!({"$ref": "#/components/headers/ETag"});
             }
             if let Some(calendar) = response.pointer_mut("/content/text~1calendar/schema") {
                 // A feed holds at most 1 000 events of a few kilobytes each.
@@ -741,6 +833,18 @@ fn complete_responses(responses: &mut Map<String, Value>, codes: &[ProblemCode])
             _ => {}
         }
         responses.insert(status.to_string(), response);
+    }
+    if read_ok {
+        responses.insert(
+            "304".to_owned(),
+            json!({
+                "description": "Not modified: the `If-None-Match` tag is the current one; no body.",
+                "headers": {
+                    "ETag": {"$ref": "#/components/headers/ETag"},
+                    "Cache-Control": {"$ref": "#/components/headers/Cache-Control"}
+                }
+            }),
+        );
     }
     let mut entries: Vec<(String, Value)> = std::mem::take(responses).into_iter().collect();
     entries.sort_by(|a, b| a.0.cmp(&b.0));

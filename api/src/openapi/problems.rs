@@ -17,6 +17,8 @@ pub struct Shape {
     pub cursor: bool,
     pub body: bool,
     pub if_match: bool,
+    /// POST, PUT, PATCH or DELETE: takes an `Idempotency-Key`.
+    pub write: bool,
     /// What an API key meets here.
     pub key: KeyRule,
 }
@@ -159,6 +161,13 @@ pub fn for_operation(operation_id: &str, shape: Shape) -> Vec<ProblemCode> {
     }
     if shape.if_match {
         codes.extend([VersionRequired, StaleVersion]);
+    }
+    if shape.write {
+        codes.extend([
+            InvalidIdempotencyKey,
+            IdempotencyKeyInUse,
+            IdempotencyKeyReused,
+        ]);
     }
     codes.extend_from_slice(specific(operation_id));
     // Every caller has a request rate (health probes excepted), and the security limits

@@ -9,6 +9,7 @@
 pub mod changes;
 pub mod events;
 pub mod hosts;
+pub mod idempotency;
 pub mod limits;
 pub mod mail;
 pub mod outbox;

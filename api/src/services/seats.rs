@@ -47,10 +47,19 @@ pub async fn active_registrants(
     if with_waitlist {
         statuses.push(RegistrationStatus::Waitlisted);
     }
+    registrants_in(db, workshop_id, &statuses).await
+}
+
+/// The people whose registration has one of `statuses`, in the order they registered.
+pub async fn registrants_in(
+    db: &impl ConnectionTrait,
+    workshop_id: i64,
+    statuses: &[RegistrationStatus],
+) -> Result<Vec<user::Model>, ApiError> {
     Ok(registration::Entity::find()
         .find_also_related(user::Entity)
         .filter(registration::Column::WorkshopId.eq(workshop_id))
-        .filter(registration::Column::Status.is_in(statuses))
+        .filter(registration::Column::Status.is_in(statuses.iter().copied()))
         .order_by_asc(registration::Column::Id)
         .all(db)
         .await?

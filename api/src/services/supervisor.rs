@@ -17,7 +17,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use crate::error::ApiError;
-use crate::services::{changes, limits, mail, outbox, reminders, webhooks};
+use crate::services::{changes, idempotency, limits, mail, outbox, reminders, webhooks};
 use crate::state::AppState;
 
 /// How long a panicked job rests before it starts again.
@@ -82,6 +82,7 @@ impl Job {
                     chrono::Duration::from_std(state.config.changes_retention).unwrap_or_default();
                 changes::purge(&state.db, now - keep).await?;
                 webhooks::purge_log(&state.db, now).await?;
+                idempotency::purge(&state.db, now).await?;
                 Ok(false)
             }
         }

@@ -5,11 +5,12 @@ use chrono_tz::Tz;
 use entity::{user, workshop};
 use sea_orm::ConnectionTrait;
 
-use crate::domain::{Locale, MailKind, WorkshopStatus};
-use crate::email::layout;
+use crate::domain::{Locale, MailKind, RegistrationStatus, WorkshopStatus};
+use crate::email::{isolate, layout, ltr};
 use crate::error::ApiError;
 use crate::ics;
 use crate::services::mail::mailbox;
+use crate::services::seats::registrants_in;
 use crate::state::AppState;
 
 /// Why a workshop email is sent.
@@ -20,6 +21,10 @@ pub enum Kind {
     Promotion,
     Update,
     Cancellation,
+    /// The workshop moved, told to someone on its waiting list (no invitation: no seat).
+    WaitlistUpdate,
+    /// The workshop was cancelled, told to someone on its waiting list.
+    WaitlistCancellation,
     Reminder,
 }
 
@@ -29,8 +34,8 @@ impl Kind {
             Kind::Confirmation => MailKind::WorkshopConfirmation,
             Kind::Waitlisted => MailKind::WorkshopWaitlisted,
             Kind::Promotion => MailKind::WorkshopPromotion,
-            Kind::Update => MailKind::WorkshopUpdate,
-            Kind::Cancellation => MailKind::WorkshopCancellation,
+            Kind::Update | Kind::WaitlistUpdate => MailKind::WorkshopUpdate,
+            Kind::Cancellation | Kind::WaitlistCancellation => MailKind::WorkshopCancellation,
             Kind::Reminder => MailKind::WorkshopReminder,
         }
     }
@@ -75,6 +80,22 @@ impl Kind {
             (Kind::Cancellation, Locale::En) => (
                 "Workshop cancelled",
                 "We are sorry: this workshop is cancelled.",
+            ),
+            (Kind::WaitlistUpdate, Locale::Ar) => (
+                "تعديل على موعد الورشة أو مكانها",
+                "تغير موعد الورشة أو مكانها، وما زلت على قائمة الانتظار. التفاصيل المحدثة أدناه؛ سنراسلك إذا توفر مقعد.",
+            ),
+            (Kind::WaitlistUpdate, Locale::En) => (
+                "Workshop changed",
+                "The time or place of the workshop changed; you are still on its waiting list. The new details are below; we will write when a seat frees up.",
+            ),
+            (Kind::WaitlistCancellation, Locale::Ar) => (
+                "إلغاء الورشة",
+                "نأسف لإبلاغك بإلغاء الورشة التالية التي كنت على قائمة انتظارها.",
+            ),
+            (Kind::WaitlistCancellation, Locale::En) => (
+                "Workshop cancelled",
+                "We are sorry: this workshop, whose waiting list you were on, is cancelled.",
             ),
             (Kind::Reminder, Locale::Ar) => ("تذكير بموعد الورشة", "نذكّرك بالورشة التالية."),
             (Kind::Reminder, Locale::En) => {
@@ -133,6 +154,34 @@ pub fn event(state: &AppState, w: &workshop::Model, attendee: Option<&str>) -> i
     }
 }
 
+/// "When: 2026-12-10 10:00–13:00 (Gaza time, UTC+02:00)" in the reader's language, the date,
+/// times and offset isolated left to right so that Arabic text keeps them in order.
+fn when_line(w: &workshop::Model, tz: Tz, locale: Locale, label: &str) -> String {
+    let starts = w.starts_at.with_timezone(&tz);
+    let ends = w.ends_at.with_timezone(&tz);
+    let span = if starts.date_naive() == ends.date_naive() {
+        format!(
+            "{}–{}",
+            starts.format("%Y-%m-%d %H:%M"),
+            ends.format("%H:%M")
+        )
+    } else {
+        format!(
+            "{} – {}",
+            starts.format("%Y-%m-%d %H:%M"),
+            ends.format("%Y-%m-%d %H:%M")
+        )
+    };
+    let (zone, offset) = crate::domain::zone::label(tz, locale == Locale::Ar, w.starts_at);
+    let comma = if locale == Locale::Ar { "، " } else { ", " };
+    format!(
+        "{label}: {} ({}{comma}{})",
+        ltr(&span),
+        isolate(&zone),
+        ltr(&offset)
+    )
+}
+
 /// Writes one workshop email per recipient to the outbox (inside the caller's transaction).
 pub async fn notify(
     db: &impl ConnectionTrait,
@@ -164,23 +213,21 @@ pub async fn notify(
                 },
             ),
         };
-        let when = format!(
-            "{when_label}: {} – {} ({})",
-            w.starts_at.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
-            w.ends_at.with_timezone(&tz).format("%H:%M"),
-            tz.name()
-        );
+        let when = when_line(w, tz, locale, when_label);
+        let comma = if locale == Locale::Ar { "، " } else { ", " };
         let place = match (&w.venue_city, &w.venue_address, &w.online_url) {
             (Some(c), a, _) => format!(
-                "{where_label}: {}{c}",
+                "{where_label}: {}{}",
                 a.as_deref()
                     .filter(|a| !a.is_empty())
-                    .map(|a| format!("{a}، "))
-                    .unwrap_or_default()
+                    .map(|a| format!("{}{comma}", isolate(a)))
+                    .unwrap_or_default(),
+                isolate(c)
             ),
-            (None, _, Some(u)) => format!("{where_label}: {u}"),
+            (None, _, Some(u)) => format!("{where_label}: {}", ltr(u)),
             _ => String::new(),
         };
+        let title = isolate(title);
         let outro = match locale {
             Locale::Ar => "مع التحية، اتحاد الهيئات المحلية",
             Locale::En => "Kind regards, the union of local authorities",
@@ -190,14 +237,18 @@ pub async fn notify(
             locale,
             subject,
             name,
-            &[intro, title, &when, &place],
+            &[intro, &title, &when, &place],
             None,
             outro,
         );
+        // Only a seat puts the workshop in a calendar: nobody waiting gets an invitation.
         let method = match kind {
             Kind::Confirmation | Kind::Promotion | Kind::Update => Some(ics::Method::Request),
             Kind::Cancellation => Some(ics::Method::Cancel),
-            Kind::Waitlisted | Kind::Reminder => None,
+            Kind::Waitlisted
+            | Kind::WaitlistUpdate
+            | Kind::WaitlistCancellation
+            | Kind::Reminder => None,
         };
         if let Some(method) = method {
             let ev = event(state, w, Some(&u.email));
@@ -206,4 +257,23 @@ pub async fn notify(
         crate::services::outbox::enqueue(db, kind.code(), email, now).await?;
     }
     Ok(())
+}
+
+/// Tells the people of a workshop that it moved (`Kind::Update`) or was cancelled
+/// (`Kind::Cancellation`): those with a seat get the calendar update, those waiting the news
+/// without an invitation.
+pub async fn notify_registrants(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    kind: Kind,
+    w: &workshop::Model,
+) -> Result<(), ApiError> {
+    let waiting_kind = match kind {
+        Kind::Cancellation => Kind::WaitlistCancellation,
+        _ => Kind::WaitlistUpdate,
+    };
+    let seated = registrants_in(db, w.id, &[RegistrationStatus::Registered]).await?;
+    notify(db, state, kind, w, &seated).await?;
+    let waiting = registrants_in(db, w.id, &[RegistrationStatus::Waitlisted]).await?;
+    notify(db, state, waiting_kind, w, &waiting).await
 }

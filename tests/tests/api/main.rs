@@ -9,6 +9,7 @@ mod calendars;
 mod changes;
 mod elections;
 mod errors;
+mod front_ends;
 mod health;
 mod hostile_input;
 mod limits;

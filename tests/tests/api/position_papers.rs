@@ -67,10 +67,8 @@ async fn draft(app: &TestApp, who: &People) -> Value {
         )
         .await;
     assert_eq!(res.status(), 201);
-    assert_eq!(
-        res.headers().get("etag").and_then(|v| v.to_str().ok()),
-        Some("\"1\"")
-    );
+    let etag = res.headers().get("etag").and_then(|v| v.to_str().ok());
+    assert!(etag.is_some_and(|t| t.starts_with("\"1.")), "{etag:?}");
     res.json().await.expect("json")
 }
 

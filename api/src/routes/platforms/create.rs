@@ -51,6 +51,11 @@ pub struct CreatePlatformRequest {
     #[validate(range(min = 0, max = 10000))]
     #[schema(minimum = 0, maximum = 10000)]
     pub launch_authority_count: Option<i32>,
+    /// IANA zone its workshops are shown in unless they name another; default `Asia/Hebron`
+    /// (a regional platform: its parent's).
+    #[validate(length(max = 64))]
+    #[schema(value_type = Option<crate::domain::zone::TimeZoneName>)]
+    pub time_zone: Option<String>,
     /// Default `active`.
     pub status: Option<PlatformStatus>,
 }
@@ -124,7 +129,17 @@ pub async fn create_platform(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     check_parent(&txn, req.kind, req.parent_id, None).await?;
+    let time_zone = match (&req.time_zone, req.parent_id) {
+        (Some(z), _) => crate::domain::zone::parse(z)?.name().to_owned(),
+        (None, Some(parent)) => {
+            crate::db::find_or_404::<platform::Entity>(&txn, parent)
+                .await?
+                .time_zone
+        }
+        (None, None) => crate::domain::zone::DEFAULT_TIME_ZONE.to_owned(),
+    };
     let created = platform::ActiveModel {
+        time_zone: Set(time_zone),
         slug: Set(req.slug),
         search_text: Set(platform_search_text(
             (&name.ar, &name.en),

@@ -29,6 +29,9 @@ pub struct PlatformResponse {
     /// Local authorities taking part at the launch, where the sources give it.
     pub launch_authority_count: Option<i32>,
     pub status: PlatformStatus,
+    /// The zone its workshops are shown in unless they name another.
+    #[schema(value_type = crate::domain::zone::TimeZoneName)]
+    pub time_zone: String,
     /// Active members.
     pub member_count: i64,
     /// Distinct local authorities of the active members.
@@ -63,6 +66,7 @@ impl PlatformResponse {
             launch_attendance: p.launch_attendance,
             launch_authority_count: p.launch_authority_count,
             status: p.status,
+            time_zone: p.time_zone,
             member_count: counts.0,
             authority_count: counts.1,
             version: p.version,

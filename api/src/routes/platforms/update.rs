@@ -47,6 +47,11 @@ pub struct UpdatePlatformRequest {
     #[validate(range(min = 0, max = 10000))]
     #[schema(minimum = 0, maximum = 10000)]
     pub launch_authority_count: Option<i32>,
+    /// IANA zone its workshops are shown in unless they name another; default `Asia/Hebron`
+    /// (a regional platform: its parent's).
+    #[validate(length(max = 64))]
+    #[schema(value_type = Option<crate::domain::zone::TimeZoneName>)]
+    pub time_zone: Option<String>,
     pub status: Option<PlatformStatus>,
 }
 
@@ -120,6 +125,9 @@ pub async fn update_platform(
     }
     if let Some(n) = body.launch_authority_count {
         m.launch_authority_count = Set(Some(n));
+    }
+    if let Some(z) = &body.time_zone {
+        m.time_zone = Set(crate::domain::zone::parse(z)?.name().to_owned());
     }
     if let Some(s) = body.status {
         m.status = Set(s);

@@ -23,10 +23,7 @@ use crate::state::AppState;
 const TEXT_CALENDAR: &str = "text/calendar; charset=utf-8";
 
 fn ics_response(body: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(TEXT_CALENDAR)
-        .insert_header(("Cache-Control", "no-cache"))
-        .body(body)
+    HttpResponse::Ok().content_type(TEXT_CALENDAR).body(body)
 }
 
 /// One workshop as an iCalendar file (public workshops; managers also get drafts).

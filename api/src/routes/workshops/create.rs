@@ -42,7 +42,7 @@ pub struct CreateWorkshopRequest {
     pub description: BilingualText,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
-    /// IANA zone, default `Asia/Hebron` (`Asia/Gaza` for Gaza).
+    /// IANA zone; default the platform's (`Asia/Gaza` for Gaza's, `Asia/Hebron` for most).
     #[validate(length(max = 64))]
     #[schema(value_type = Option<crate::domain::zone::TimeZoneName>)]
     pub time_zone: Option<String>,
@@ -186,7 +186,8 @@ pub async fn create_workshop(
             ),
         ));
     }
-    let tz = parse_zone(req.time_zone.as_deref().unwrap_or(super::DEFAULT_TIME_ZONE))?;
+    // The platform's zone unless the workshop names one (Gaza's workshops: `Asia/Gaza`).
+    let tz = parse_zone(req.time_zone.as_deref().unwrap_or(&platform.time_zone))?;
     check_schedule(
         req.starts_at,
         req.ends_at,

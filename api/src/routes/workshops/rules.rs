@@ -1,6 +1,5 @@
 //! The rules of the workshops: checks and derived values the handlers share.
 
-use chrono_tz::Tz;
 use entity::workshop;
 use sea_orm::ConnectionTrait;
 
@@ -9,21 +8,8 @@ use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::WorkshopStatus;
 use crate::error::ApiError;
-use crate::i18n::Text;
 
-/// Parses an IANA zone name; 422 on `/time_zone` otherwise.
-pub fn parse_zone(name: &str) -> Result<Tz, ApiError> {
-    name.parse::<Tz>().map_err(|_| {
-        ApiError::field(
-            "/time_zone",
-            "time_zone",
-            Text::new(
-                "not an IANA time zone (e.g. Asia/Hebron)",
-                "ليست منطقة زمنية معروفة (مثل Asia/Hebron)",
-            ),
-        )
-    })
-}
+pub use crate::domain::zone::parse as parse_zone;
 
 /// A random check-in code: 6 characters without look-alikes.
 pub fn check_in_code() -> String {

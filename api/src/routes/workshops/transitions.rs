@@ -16,7 +16,7 @@ use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::seats::{active_registrants, lock, promote_waitlisted};
+use crate::services::seats::{lock, promote_waitlisted};
 use crate::services::versioned;
 use crate::services::workshop_mail::{self as mail};
 use crate::state::AppState;
@@ -81,8 +81,7 @@ pub async fn transition_workshop(
         .write(&txn, &auth, now)
         .await?;
     if to == Cancelled {
-        let people = active_registrants(&txn, updated.id, true).await?;
-        mail::notify(&txn, &state, mail::Kind::Cancellation, &updated, &people).await?;
+        mail::notify_registrants(&txn, &state, mail::Kind::Cancellation, &updated).await?;
     }
     if to == Scheduled {
         promote_waitlisted(&txn, &state, &mut updated, auth.actor()).await?;

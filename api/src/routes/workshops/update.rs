@@ -21,7 +21,7 @@ use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::services::hosts::{self, check_hosts};
-use crate::services::seats::{active_registrants, promote_waitlisted};
+use crate::services::seats::promote_waitlisted;
 use crate::services::versioned;
 use crate::services::workshop_mail::{self as mail};
 use crate::state::AppState;
@@ -227,8 +227,7 @@ pub async fn update_workshop(
         promote_waitlisted(&txn, &state, &mut updated, auth.actor()).await?;
     }
     if (moved || place_changed) && updated.status == WorkshopStatus::Scheduled {
-        let people = active_registrants(&txn, updated.id, true).await?;
-        mail::notify(&txn, &state, mail::Kind::Update, &updated, &people).await?;
+        mail::notify_registrants(&txn, &state, mail::Kind::Update, &updated).await?;
     }
     let host_list = match hosts {
         Some(h) => h,

@@ -1,0 +1,236 @@
+//! Cheap refreshes: every successful read carries a strong `ETag` computed from the exact bytes
+//! it answers (so a seat count, a translation or a list page that changes changes it), and
+//! `If-None-Match` with a current tag answers 304 without a body. Each answer says how it may be
+//! cached: public reads `public, no-cache` (stored, revalidated), a caller's own reads
+//! `private, no-cache`, the documentation's assets for an hour, and anything written, refused,
+//! holding tokens or the person's own account `no-store`.
+//!
+//! A versioned resource keeps its version in front of the tag (`"3.Zm9v…"`), so that the same tag
+//! goes back in `If-Match` (see [`crate::etag`]). Compression happens outside this layer: a
+//! compressed answer's tag gets the coding as a suffix (`"…-br"`), as two codings are two
+//! representations, and a suffixed tag sent back matches its plain one here.
+
+use actix_web::Error;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+
+/// Bodies shorter than this are not worth compressing.
+pub const COMPRESS_FROM_BYTES: usize = 1024;
+/// The suffixes the compression layer adds to a tag.
+const CODINGS: [&str; 3] = ["gzip", "br", "zstd"];
+
+/// How an answer may be cached.
+fn cache_policy(read: bool, status: StatusCode, path: &str, personal: bool) -> &'static str {
+    // The person's own account (address, phone) is not kept on a device that may be shared.
+    if !read
+        || personal && !status.is_success()
+        || path.starts_with("/api/v1/auth/")
+        || path == "/api/v1/me"
+    {
+        "no-store"
+    } else if !status.is_success() {
+        // A public refusal (a 404, say) holds nothing private, but is not kept either.
+        "no-cache"
+    } else if path.starts_with("/docs/") {
+        "public, max-age=3600"
+    } else if personal {
+        "private, no-cache"
+    } else {
+        "public, no-cache"
+    }
+}
+
+/// The strong tag of a body: the version the handler named, if any, then a hash of the bytes.
+pub fn tag_of(version_tag: Option<&HeaderValue>, body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    let hash = URL_SAFE_NO_PAD.encode(&digest[..12]);
+    let version = version_tag
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim_start_matches("W/").trim_matches('"'))
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()));
+    match version {
+        Some(v) => format!("\"{v}.{hash}\""),
+        None => format!("\"{hash}\""),
+    }
+}
+
+/// A tag as sent back, without a coding suffix and weakness (If-None-Match compares weakly).
+fn plain(tag: &str) -> &str {
+    let tag = tag.trim().trim_start_matches("W/").trim_matches('"');
+    CODINGS
+        .iter()
+        .find_map(|c| tag.strip_suffix(c).and_then(|t| t.strip_suffix('-')))
+        .unwrap_or(tag)
+}
+
+/// Whether `If-None-Match` names the current tag (or `*`).
+pub fn none_match(if_none_match: &str, current: &str) -> bool {
+    let current = plain(current);
+    if_none_match
+        .split(',')
+        .any(|t| t.trim() == "*" || plain(t) == current)
+}
+
+fn set(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        headers.insert(name, v);
+    }
+}
+
+/// ETags, 304s and caching fields.
+pub async fn conditional(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let read = matches!(*req.method(), Method::GET | Method::HEAD);
+    let path = req.path().to_owned();
+    let personal = req.headers().contains_key(header::AUTHORIZATION)
+        || path.starts_with("/api/v1/me")
+        || path.starts_with("/api/v1/calendar/");
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let res = next.call(req).await?.map_into_boxed_body();
+    let status = res.status();
+    let (http_req, mut res) = res.into_parts();
+    let headers = res.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        set(
+            headers,
+            header::CACHE_CONTROL,
+            cache_policy(read, status, &path, personal),
+        );
+    }
+    if path.starts_with("/api/") {
+        headers.append(
+            header::VARY,
+            HeaderValue::from_static("authorization, accept-language"),
+        );
+    }
+    let tagged = status.is_success() && (read || headers.contains_key(header::ETAG));
+    if !tagged {
+        return Ok(ServiceResponse::new(http_req, res));
+    }
+    let (mut res, body) = res.into_parts();
+    let bytes = match body.try_into_bytes() {
+        Ok(bytes) => bytes,
+        // A streamed answer is not held in memory to be hashed.
+        Err(body) => return Ok(ServiceResponse::new(http_req, res.set_body(body))),
+    };
+    let tag = tag_of(res.headers().get(header::ETAG), &bytes);
+    set(res.headers_mut(), header::ETAG, &tag);
+    if bytes.len() < COMPRESS_FROM_BYTES {
+        // Read by the compression layer as "leave as it is", then removed (see `codings`).
+        res.headers_mut().insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static("identity"),
+        );
+    }
+    if read && status == StatusCode::OK && if_none_match.is_some_and(|m| none_match(&m, &tag)) {
+        let mut not_modified = res.set_body(BoxBody::new(()));
+        *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
+        let headers = not_modified.headers_mut();
+        headers.remove(header::CONTENT_TYPE);
+        headers.remove(header::CONTENT_LENGTH);
+        headers.remove(header::CONTENT_ENCODING);
+        return Ok(ServiceResponse::new(http_req, not_modified));
+    }
+    Ok(ServiceResponse::new(
+        http_req,
+        res.set_body(BoxBody::new(bytes)),
+    ))
+}
+
+/// Outside the compression layer: a compressed answer's tag names its coding, and the
+/// "leave as it is" mark is taken off.
+pub async fn codings(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    let headers = res.headers_mut();
+    let coding = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    match coding.as_deref() {
+        Some("identity") => {
+            headers.remove(header::CONTENT_ENCODING);
+        }
+        Some(coding) if CODINGS.contains(&coding) => {
+            let tag = headers
+                .get(header::ETAG)
+                .and_then(|v| v.to_str().ok())
+                .filter(|t| t.starts_with('"') && t.ends_with('"') && t.len() >= 2)
+                .map(|t| format!("\"{}-{coding}\"", &t[1..t.len() - 1]));
+            if let Some(tag) = tag {
+                set(headers, header::ETAG, &tag);
+            }
+        }
+        _ => {}
+    }
+    Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tag_changes_with_any_byte_and_keeps_the_version_in_front() {
+        let v = HeaderValue::from_static("\"3\"");
+        let a = tag_of(Some(&v), b"{\"seats_left\":30}");
+        let b = tag_of(Some(&v), b"{\"seats_left\":29}");
+        assert_ne!(a, b);
+        assert!(a.starts_with("\"3.") && a.ends_with('"'), "{a}");
+        assert!(!tag_of(None, b"x").contains('.'));
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly_and_ignores_the_coding() {
+        let tag = "\"3.abc\"";
+        assert!(none_match("\"3.abc\"", tag));
+        assert!(none_match("W/\"3.abc\"", tag));
+        assert!(none_match("\"x\", \"3.abc-gzip\"", tag));
+        assert!(none_match("*", tag));
+        assert!(!none_match("\"3\"", tag));
+        assert!(!none_match("\"3.abd\"", tag));
+    }
+
+    #[test]
+    fn only_successful_reads_are_cached_and_the_callers_privately() {
+        let ok = StatusCode::OK;
+        assert_eq!(
+            cache_policy(true, ok, "/api/v1/platforms", false),
+            "public, no-cache"
+        );
+        assert_eq!(
+            cache_policy(true, ok, "/api/v1/platforms", true),
+            "private, no-cache"
+        );
+        assert_eq!(
+            cache_policy(false, ok, "/api/v1/platforms", true),
+            "no-store"
+        );
+        assert_eq!(
+            cache_policy(true, StatusCode::NOT_FOUND, "/api/v1/x", false),
+            "no-cache"
+        );
+        assert_eq!(
+            cache_policy(true, StatusCode::NOT_FOUND, "/api/v1/x", true),
+            "no-store"
+        );
+        assert_eq!(
+            cache_policy(true, ok, "/api/v1/auth/login", false),
+            "no-store"
+        );
+    }
+}
