@@ -481,17 +481,20 @@ impl ApiError {
 /// A request valid by the document can still meet them; the document lists them under
 /// `ProblemField.code` as `x-rule-codes`.
 pub const RULE_FIELD_CODES: &[&str] = &[
+    "ambiguous_local_time",
     "amount",
     "before_from",
     "before_previous",
     "before_start",
     "below_registered",
     "duplicate",
+    "format",
     "future",
     "invalid_parent",
     "invalid_token",
     "no_authority",
     "no_local_authority",
+    "nonexistent_local_time",
     "not_a_candidate",
     "not_a_member",
     "not_a_permutation",

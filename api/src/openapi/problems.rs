@@ -210,11 +210,29 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
         ),
         (
             "past",
-            "`starts_at` is not in the past (an admin may record a completed workshop)",
+            "`starts_at` is not in the past (unless a past workshop is recorded as `completed`)",
         ),
         (
             "required",
-            "a workshop has a `venue`, an `online_url`, or both",
+            "a workshop has a `venue`, an `online_url`, or both; `starts_at` or \
+             `starts_at_local` (and the same for the end); a `completed` one a `history_reason`",
+        ),
+        (
+            "not_allowed",
+            "a new workshop is not `cancelled`; an instant and a local time are not both given",
+        ),
+        ("future", "a workshop recorded as `completed` has ended"),
+        (
+            "format",
+            "`starts_at_local`/`ends_at_local` look like `2026-12-10T10:00`",
+        ),
+        (
+            "nonexistent_local_time",
+            "a local time the clocks skip (daylight saving starts) is refused",
+        ),
+        (
+            "ambiguous_local_time",
+            "a local time the clocks pass twice (daylight saving ends) is refused: send the instant",
         ),
         (
             "not_found",
@@ -269,6 +287,22 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             (
                 "below_registered",
                 "`capacity` is not below the people already registered",
+            ),
+            (
+                "not_allowed",
+                "an instant and a local time are not both given",
+            ),
+            (
+                "format",
+                "`starts_at_local`/`ends_at_local` look like `2026-12-10T10:00`",
+            ),
+            (
+                "nonexistent_local_time",
+                "a local time the clocks skip (daylight saving starts) is refused",
+            ),
+            (
+                "ambiguous_local_time",
+                "a local time the clocks pass twice (daylight saving ends) is refused: send the instant",
             ),
             ("not_found", "`host_platform_ids` and `topic_id` exist"),
         ],

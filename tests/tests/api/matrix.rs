@@ -522,7 +522,7 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
         PutMinutes | RecordAttendance => {
             let now = Utc::now();
             let w = admin_post(app, fx, "/api/v1/workshops", json!({"platform_id": p, "title": {"ar": "ورشة سابقة"}, "status": "completed",
-                "starts_at": now - Duration::hours(5), "ends_at": now - Duration::hours(3), "venue": {"city": "أريحا"}})).await;
+                "history_reason": "سجل سابق", "starts_at": now - Duration::hours(5), "ends_at": now - Duration::hours(3), "venue": {"city": "أريحا"}})).await;
             let id = w["id"].as_i64().expect("id");
             if matches!(route, PutMinutes) {
                 req(

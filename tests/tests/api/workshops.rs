@@ -119,7 +119,7 @@ async fn workshops_are_instants_shown_in_their_zone() {
     );
     // An admin may record history.
     let res = bad(json!({"platform_id": gaza, "title": {"ar": "ورشة سابقة"}, "status": "completed", "reported_attendance": 31,
-                         "starts_at": "2021-05-01T08:00:00Z", "ends_at": "2021-05-01T11:00:00Z", "venue": {"city": "غزة"}})).await;
+                         "history_reason": "عُقدت قبل إطلاق المنصة الإلكترونية", "starts_at": "2021-05-01T08:00:00Z", "ends_at": "2021-05-01T11:00:00Z", "venue": {"city": "غزة"}})).await;
     assert_eq!(res.status(), 201);
 }
 
@@ -744,4 +744,167 @@ async fn the_list_filters_and_pages_by_start_time() {
     assert_eq!(online["seats_left"], Value::Null);
     assert_eq!(online["title"]["en"], "Remote \"meeting\"");
     assert_eq!(online["host_platform_ids"], json!([innovation]));
+}
+
+fn warning_codes(body: &Value) -> Vec<String> {
+    body["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| w["code"].as_str().expect("code").to_owned())
+        .collect()
+}
+
+/// The first local time from `start` (hour by hour, at :30) that `tz` skips or passes twice.
+fn local_time_around_a_change(tz: chrono_tz::Tz, start: &str, skipped: bool) -> String {
+    use chrono::TimeZone;
+    let mut t = chrono::NaiveDateTime::parse_from_str(start, "%Y-%m-%dT%H:%M").expect("start");
+    for _ in 0..24 * 60 {
+        let found = match tz.from_local_datetime(&t) {
+            chrono::LocalResult::None => skipped,
+            chrono::LocalResult::Ambiguous(..) => !skipped,
+            chrono::LocalResult::Single(_) => false,
+        };
+        if found {
+            return t.format("%Y-%m-%dT%H:%M").to_string();
+        }
+        t += Duration::hours(1);
+    }
+    panic!("no change of {} after {start}", tz.name());
+}
+
+#[tokio::test]
+async fn coordinators_schedule_in_local_time_see_clashes_on_every_move_and_record_history() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let gaza = app.platform_id("gaza").await;
+    let (coord_id, coord) = app
+        .create_member(&admin, "gaza.coord@example.org", None)
+        .await;
+    app.make_coordinator(gaza, coord_id, "coordinator").await;
+    let create = |body: Value| {
+        let (app, coord) = (&app, coord.clone());
+        async move { app.post("/api/v1/workshops", Some(&coord), &body).await }
+    };
+
+    // A wall-clock time in the workshop's zone (Gaza's by default).
+    let res = create(
+        json!({"platform_id": gaza, "title": {"ar": "ورشة بالتوقيت المحلي"},
+        "starts_at_local": "2026-12-10T10:00", "ends_at_local": "2026-12-10T13:00",
+        "venue": {"city": "غزة", "address": "قاعة البلدية"}}),
+    )
+    .await;
+    let first: Value = res.json().await.expect("json");
+    assert_eq!(first["starts_at"], "2026-12-10T08:00:00Z", "{first}");
+    assert_eq!(first["local"]["starts_at"], "2026-12-10T10:00:00+02:00");
+    assert_eq!(first["time_zone"], "Asia/Gaza");
+    // Both an instant and a local time, or a malformed one: refused, naming the field.
+    let res = create(json!({"platform_id": gaza, "title": {"ar": "س"}, "online_url": "https://x.org",
+        "starts_at": "2026-12-10T08:00:00Z", "starts_at_local": "2026-12-10T10:00", "ends_at_local": "2026-12-10T13:00"}))
+    .await;
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(problem["errors"][0]["pointer"], "/starts_at_local");
+    assert_eq!(problem["errors"][0]["code"], "not_allowed");
+    let res = create(
+        json!({"platform_id": gaza, "title": {"ar": "س"}, "online_url": "https://x.org",
+        "ends_at_local": "2026-12-10T13:00"}),
+    )
+    .await;
+    assert_eq!(
+        assert_problem(res, 422).await["errors"][0]["pointer"],
+        "/starts_at"
+    );
+    // Around the daylight-saving changes of 2027: a skipped time and a repeated one.
+    for (from, skipped, code) in [
+        ("2027-03-01T00:30", true, "nonexistent_local_time"),
+        ("2027-09-15T00:30", false, "ambiguous_local_time"),
+    ] {
+        let local = local_time_around_a_change(chrono_tz::Asia::Gaza, from, skipped);
+        let res = create(
+            json!({"platform_id": gaza, "title": {"ar": "س"}, "online_url": "https://x.org",
+            "starts_at_local": local, "ends_at": "2027-12-31T10:00:00Z"}),
+        )
+        .await;
+        let problem = assert_problem(res, 422).await;
+        assert_eq!(
+            problem["errors"][0]["pointer"], "/starts_at_local",
+            "{local}"
+        );
+        assert_eq!(problem["errors"][0]["code"], code, "{local}");
+    }
+
+    // A draft at the same place and time: scheduling it answers the clash, as creating did.
+    let res = create(
+        json!({"platform_id": gaza, "title": {"ar": "مسودة متزامنة"},
+        "starts_at_local": "2026-12-10T11:00", "ends_at_local": "2026-12-10T12:00",
+        "venue": {"city": "غزة", "address": "قاعة البلدية"}}),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let draft: Value = res.json().await.expect("json");
+    assert_eq!(draft["status"], "draft");
+    let res = app
+        .post(
+            &format!("/api/v1/workshops/{}/transitions", draft["id"]),
+            Some(&coord),
+            &json!({"to": "scheduled"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let moved: Value = res.json().await.expect("json");
+    assert_eq!(moved["status"], "scheduled");
+    let codes = warning_codes(&moved);
+    assert!(
+        codes.contains(&"venue_clash".to_owned()) || codes.contains(&"platform_clash".to_owned()),
+        "{codes:?}"
+    );
+
+    // A coordinator records a past workshop, saying why; the reason is in the audit trail.
+    let past = json!({"platform_id": gaza, "title": {"ar": "لقاء سابق في غزة"}, "status": "completed",
+        "starts_at": "2025-03-01T08:00:00Z", "ends_at": "2025-03-01T11:00:00Z", "venue": {"city": "غزة"},
+        "reported_attendance": 25});
+    let res = create(past.clone()).await;
+    assert_eq!(
+        assert_problem(res, 422).await["errors"][0]["pointer"],
+        "/history_reason"
+    );
+    let mut future = past.clone();
+    future["history_reason"] = json!("سجل");
+    future["starts_at"] = json!("2027-03-01T08:00:00Z");
+    future["ends_at"] = json!("2027-03-01T11:00:00Z");
+    let problem = assert_problem(create(future).await, 422).await;
+    assert_eq!(problem["errors"][0]["code"], "future");
+    let mut with_reason = past.clone();
+    with_reason["history_reason"] = json!("عُقد قبل اعتماد المنصة الإلكترونية");
+    let res = create(with_reason).await;
+    assert_eq!(res.status(), 201);
+    let recorded: Value = res.json().await.expect("json");
+    assert_eq!(recorded["status"], "completed");
+    let audit = app
+        .get_json(
+            &format!(
+                "/api/v1/audit?entity_type=workshop&entity_id={}",
+                recorded["id"]
+            ),
+            Some(&admin),
+        )
+        .await;
+    assert!(
+        audit
+            .to_string()
+            .contains("عُقد قبل اعتماد المنصة الإلكترونية"),
+        "{audit}"
+    );
+    // A member who coordinates nothing still cannot.
+    let (_, member) = app
+        .quick_user("plain@example.org", None, "male", "ar")
+        .await;
+    let mut by_member = past.clone();
+    by_member["history_reason"] = json!("x");
+    assert_problem(
+        app.post("/api/v1/workshops", Some(&member), &by_member)
+            .await,
+        403,
+    )
+    .await;
 }

@@ -46,6 +46,19 @@ fn overlapping(starts: DateTime<Utc>, ends: DateTime<Utc>, own: Option<i64>) -> 
     c
 }
 
+/// Clashes of a saved workshop with the others, at its venue and among its hosts.
+pub async fn of_saved(
+    db: &impl ConnectionTrait,
+    w: &workshop::Model,
+    hosts: &[i64],
+) -> Result<Vec<Warning>, ApiError> {
+    let venue = w
+        .venue_city
+        .as_deref()
+        .map(|c| (c, w.venue_address.as_deref().unwrap_or_default()));
+    find(db, Some(w.id), w.starts_at, w.ends_at, venue, hosts).await
+}
+
 /// Clashes of a workshop at `[starts, ends)` at a venue, hosted by `hosts`.
 pub async fn find(
     db: &impl ConnectionTrait,

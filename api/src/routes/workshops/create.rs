@@ -13,6 +13,7 @@ use super::{
 use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
+use crate::domain::zone::instant_or_local;
 use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
 use crate::error::{ApiError, FieldError};
 use crate::etag;
@@ -40,8 +41,20 @@ pub struct CreateWorkshopRequest {
     #[validate(nested)]
     #[serde(default)]
     pub description: BilingualText,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
+    /// The start as an instant (RFC 3339, any offset); or give `starts_at_local`.
+    pub starts_at: Option<DateTime<Utc>>,
+    /// The end as an instant; or give `ends_at_local`.
+    pub ends_at: Option<DateTime<Utc>>,
+    /// The start as a wall-clock time in `time_zone` (`2026-12-10T10:00`), instead of
+    /// `starts_at`. A time the clocks skip or pass twice (daylight saving) is refused (422
+    /// `nonexistent_local_time` / `ambiguous_local_time`): send the instant then.
+    #[schema(value_type = Option<String>, max_length = 19, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$", example = "2026-12-10T10:00")]
+    #[validate(length(max = 19))]
+    pub starts_at_local: Option<String>,
+    /// The end as a wall-clock time in `time_zone`, instead of `ends_at`.
+    #[schema(value_type = Option<String>, max_length = 19, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$", example = "2026-12-10T13:00")]
+    #[validate(length(max = 19))]
+    pub ends_at_local: Option<String>,
     /// IANA zone; default the platform's (`Asia/Gaza` for Gaza's, `Asia/Hebron` for most).
     #[validate(length(max = 64))]
     #[schema(value_type = Option<crate::domain::zone::TimeZoneName>)]
@@ -62,8 +75,14 @@ pub struct CreateWorkshopRequest {
     pub registration_closes_at: Option<DateTime<Utc>>,
     /// Listed publicly and in platform calendars (default true).
     pub is_public: Option<bool>,
-    /// `draft` (default) or `scheduled`; an admin may record a past workshop as `completed`.
+    /// `draft` (default) or `scheduled`; a past workshop is recorded as `completed`, with a
+    /// `history_reason`.
     pub status: Option<WorkshopStatus>,
+    /// Why a past workshop is recorded afterwards (required with `completed`; kept in the audit
+    /// trail).
+    #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
+    pub history_reason: Option<String>,
     #[validate(range(min = 0, max = 100000))]
     #[schema(minimum = 0, maximum = 100000)]
     pub reported_attendance: Option<i32>,
@@ -161,10 +180,7 @@ pub async fn create_workshop(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     crate::access::require_some_manager(&txn, &auth).await?;
-    let mut req = body.into_inner()?;
-    // Whole seconds: calendars and keyset cursors compare instants exactly.
-    req.starts_at = crate::clock::whole_seconds(req.starts_at);
-    req.ends_at = crate::clock::whole_seconds(req.ends_at);
+    let req = body.into_inner()?;
     let platform = crate::db::find_named::<entity::platform::Entity>(
         &txn,
         req.platform_id,
@@ -174,23 +190,53 @@ pub async fn create_workshop(
     .await?;
     Standing::of_manager(&txn, &auth, platform.id).await?;
     let status = req.status.unwrap_or(WorkshopStatus::Draft);
-    if status == WorkshopStatus::Cancelled
-        || (status == WorkshopStatus::Completed && !auth.is_admin())
-    {
+    if status == WorkshopStatus::Cancelled {
         return Err(ApiError::field(
             "/status",
             "not_allowed",
             Text::new(
-                "a new workshop is a draft or scheduled; only an admin records a completed one",
-                "الورشة الجديدة مسودة أو مجدولة؛ يسجل المسؤول وحده ورشة منعقدة سابقًا",
+                "a new workshop is a draft, scheduled, or a past one recorded as completed",
+                "الورشة الجديدة مسودة أو مجدولة أو ورشة سابقة تُسجَّل منعقدة",
+            ),
+        ));
+    }
+    let history_reason = req
+        .history_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if status == WorkshopStatus::Completed && history_reason.is_none() {
+        return Err(ApiError::field(
+            "/history_reason",
+            "required",
+            Text::new(
+                "say why this past workshop is recorded afterwards",
+                "اذكر سبب تسجيل هذه الورشة السابقة لاحقًا",
             ),
         ));
     }
     // The platform's zone unless the workshop names one (Gaza's workshops: `Asia/Gaza`).
     let tz = parse_zone(req.time_zone.as_deref().unwrap_or(&platform.time_zone))?;
+    let pick = |instant, local: &Option<String>, name| {
+        instant_or_local(instant, local.as_deref(), tz, name, true)
+            .map(|t| t.map(crate::clock::whole_seconds).unwrap_or_default())
+    };
+    // Whole seconds: calendars and keyset cursors compare instants exactly.
+    let starts_at = pick(req.starts_at, &req.starts_at_local, "starts_at")?;
+    let ends_at = pick(req.ends_at, &req.ends_at_local, "ends_at")?;
+    if status == WorkshopStatus::Completed && ends_at > now {
+        return Err(ApiError::field(
+            "/ends_at",
+            "future",
+            Text::new(
+                "a workshop recorded as completed has ended",
+                "الورشة المسجلة منعقدةً تكون قد انتهت",
+            ),
+        ));
+    }
     check_schedule(
-        req.starts_at,
-        req.ends_at,
+        starts_at,
+        ends_at,
         req.venue.is_some() || req.online_url.is_some(),
         req.registration_opens_at,
         req.registration_closes_at,
@@ -238,8 +284,8 @@ pub async fn create_workshop(
         title_en: Set(title.en),
         description_ar: Set(req.description.ar),
         description_en: Set(req.description.en),
-        starts_at: Set(req.starts_at),
-        ends_at: Set(req.ends_at),
+        starts_at: Set(starts_at),
+        ends_at: Set(ends_at),
         time_zone: Set(tz.name().to_owned()),
         venue_city: Set(req.venue.as_ref().map(|v| v.city.trim().to_owned())),
         venue_address: Set(req.venue.as_ref().map(|v| v.address.trim().to_owned())),
@@ -276,28 +322,18 @@ pub async fn create_workshop(
         Some(&req.materials),
     )
     .await?;
-    let venue = saved
-        .venue_city
-        .clone()
-        .map(|c| (c, saved.venue_address.clone().unwrap_or_default()));
-    let warnings = clashes::find(
-        &txn,
-        Some(saved.id),
-        saved.starts_at,
-        saved.ends_at,
-        venue.as_ref().map(|(c, a)| (c.as_str(), a.as_str())),
-        &hosts,
-    )
-    .await?;
-    Entry::new("workshop.create", "workshop", saved.id)
+    let warnings = clashes::of_saved(&txn, &saved, &hosts).await?;
+    let mut entry = Entry::new("workshop.create", "workshop", saved.id)
         .created(&saved)
         .platform(saved.platform_id)
         .field("host_platform_ids", &hosts)
         .field("agenda", &req.agenda)
         .field("experts", &req.experts)
-        .field("materials", &req.materials)
-        .write(&txn, &auth, now)
-        .await?;
+        .field("materials", &req.materials);
+    if let Some(reason) = history_reason {
+        entry = entry.field("history_reason", reason);
+    }
+    entry.write(&txn, &auth, now).await?;
     let body = response(&txn, saved, true, warnings).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Created()

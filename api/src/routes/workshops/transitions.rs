@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{WorkshopResponse, response};
+use super::{WorkshopResponse, clashes, response};
 use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
@@ -29,8 +29,9 @@ pub struct TransitionRequest {
 }
 
 /// Moves a workshop along draft → scheduled → completed, or to cancelled (its platform's
-/// managers). Completing needs the workshop to have started. Cancelling mails everyone
-/// registered or waiting a METHOD:CANCEL invitation. Other moves → 409.
+/// managers). Completing needs the workshop to have started. Scheduling answers the clashes
+/// (venue, hosting platforms) as `warnings`, as creating and editing do. Cancelling sends those
+/// with a seat a METHOD:CANCEL invitation and those waiting a notice. Other moves → 409.
 #[utoipa::path(
     tag = "workshops",
     params(("id" = i64, Path, description = "Workshop id")),
@@ -83,10 +84,14 @@ pub async fn transition_workshop(
     if to == Cancelled {
         mail::notify_registrants(&txn, &state, mail::Kind::Cancellation, &updated).await?;
     }
+    let mut warnings = Vec::new();
     if to == Scheduled {
         promote_waitlisted(&txn, &state, &mut updated, auth.actor()).await?;
+        // Every way into `scheduled` says what it clashes with.
+        let hosts = crate::services::hosts::parse_hosts(&updated.host_ids);
+        warnings = clashes::of_saved(&txn, &updated, &hosts).await?;
     }
-    let body = response(&txn, updated, true, Vec::new()).await?;
+    let body = response(&txn, updated, true, warnings).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

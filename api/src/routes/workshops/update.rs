@@ -15,6 +15,7 @@ use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
+use crate::domain::zone::instant_or_local;
 use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
@@ -40,6 +41,15 @@ pub struct UpdateWorkshopRequest {
     pub description: Option<BilingualText>,
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
+    /// A new start as a wall-clock time in the workshop's (new) `time_zone`, instead of
+    /// `starts_at`; times the clocks skip or pass twice are refused.
+    #[schema(value_type = Option<String>, max_length = 19, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$", example = "2026-12-10T10:00")]
+    #[validate(length(max = 19))]
+    pub starts_at_local: Option<String>,
+    /// A new end as a wall-clock time, instead of `ends_at`.
+    #[schema(value_type = Option<String>, max_length = 19, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$", example = "2026-12-10T13:00")]
+    #[validate(length(max = 19))]
+    pub ends_at_local: Option<String>,
     #[validate(length(max = 64))]
     #[schema(value_type = Option<crate::domain::zone::TimeZoneName>)]
     pub time_zone: Option<String>,
@@ -107,15 +117,23 @@ pub async fn update_workshop(
             ),
         ));
     }
-    let starts = body
-        .starts_at
-        .map(crate::clock::whole_seconds)
-        .unwrap_or(w.starts_at);
-    let ends = body
-        .ends_at
-        .map(crate::clock::whole_seconds)
-        .unwrap_or(w.ends_at);
     let tz = parse_zone(body.time_zone.as_deref().unwrap_or(&w.time_zone))?;
+    let starts = instant_or_local(
+        body.starts_at,
+        body.starts_at_local.as_deref(),
+        tz,
+        "starts_at",
+        false,
+    )?
+    .map_or(w.starts_at, crate::clock::whole_seconds);
+    let ends = instant_or_local(
+        body.ends_at,
+        body.ends_at_local.as_deref(),
+        tz,
+        "ends_at",
+        false,
+    )?
+    .map_or(w.ends_at, crate::clock::whole_seconds);
     let venue = body
         .venue
         .clone()
@@ -233,19 +251,7 @@ pub async fn update_workshop(
         Some(h) => h,
         None => hosts::parse_hosts(&updated.host_ids),
     };
-    let place = updated
-        .venue_city
-        .clone()
-        .map(|c| (c, updated.venue_address.clone().unwrap_or_default()));
-    let warnings = clashes::find(
-        &txn,
-        Some(updated.id),
-        updated.starts_at,
-        updated.ends_at,
-        place.as_ref().map(|(c, a)| (c.as_str(), a.as_str())),
-        &host_list,
-    )
-    .await?;
+    let warnings = clashes::of_saved(&txn, &updated, &host_list).await?;
     let body = response(&txn, updated, true, warnings).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()
