@@ -18,6 +18,7 @@ pub mod election_candidate;
 pub mod election_voter;
 pub mod local_authority;
 pub mod membership;
+pub mod notification;
 pub mod outbox;
 pub mod partnership;
 pub mod partnership_contribution;

@@ -13,6 +13,7 @@ mod m20261126_000006_shared_limits;
 mod m20261126_000007_partners;
 mod m20261127_000008_idempotency;
 mod m20261127_000009_platform_zones;
+mod m20261127_000010_notifications;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_partners::Migration),
             Box::new(m20261127_000008_idempotency::Migration),
             Box::new(m20261127_000009_platform_zones::Migration),
+            Box::new(m20261127_000010_notifications::Migration),
         ]
     }
 }

@@ -57,6 +57,9 @@ pub enum ChangeType {
     Registrations,
     #[serde(rename = "position-papers")]
     PositionPapers,
+    /// The caller's own notices (`/me/notifications`).
+    #[serde(rename = "notifications")]
+    Notifications,
 }
 
 impl ChangeType {
@@ -69,6 +72,7 @@ impl ChangeType {
             "workshop" => ChangeType::Workshops,
             "registration" => ChangeType::Registrations,
             "position_paper" => ChangeType::PositionPapers,
+            "notification" => ChangeType::Notifications,
             _ => return None,
         })
     }
@@ -143,8 +147,8 @@ fn decode(cursor: &str) -> Result<Position, ApiError> {
 }
 
 /// Every create, update and delete of what the caller may read, oldest first: local
-/// authorities, platforms, topics, task forces, workshops, the caller's own registrations and
-/// position papers. Without a cursor the feed starts at the beginning, where every live resource
+/// authorities, platforms, topics, task forces, workshops, position papers, and the caller's own
+/// registrations and notices (`notifications`, people only). Without a cursor the feed starts at the beginning, where every live resource
 /// appears once: a mirror reads it to the end, keeps `next_cursor`, and from then on asks for
 /// what changed since. Changes are never skipped, even when writes commit out of order.
 /// Tombstones are kept for `CHANGES_RETENTION_DAYS` (30 by default); a cursor older than the
@@ -192,7 +196,12 @@ async fn visible(
     {
         return Ok(None);
     }
-    if kind == ChangeType::Registrations
+    // A person's registrations and notices are theirs alone (and no key's: the inbox is for
+    // people).
+    if kind == ChangeType::Notifications && auth.is_some_and(|a| a.key.is_some()) {
+        return Ok(None);
+    }
+    if matches!(kind, ChangeType::Registrations | ChangeType::Notifications)
         && row
             .user_id
             .is_none_or(|u| Some(u) != auth.map(AuthUser::id))
@@ -290,6 +299,13 @@ async fn render(
             json(crate::routes::workshops::registration_response(
                 r, &u, position,
             ))?
+        }
+        ChangeType::Notifications => {
+            let Some(a) = auth else { return Ok(None) };
+            match crate::services::notifications::find(db, a.id(), id).await? {
+                Some(n) => json(crate::routes::notifications::NotificationResponse::from(n))?,
+                None => return Ok(None),
+            }
         }
         ChangeType::PositionPapers => {
             match crate::routes::position_papers::visible_paper(db, auth, id).await {

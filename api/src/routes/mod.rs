@@ -9,6 +9,7 @@ pub mod elections;
 pub mod fallback;
 pub mod health;
 pub mod local_authorities;
+pub mod notifications;
 pub mod partnerships;
 pub mod platforms;
 pub mod position_papers;
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(workshops::configure)
             .configure(auth::configure)
             .configure(users::me::configure)
+            .configure(notifications::configure)
             .configure(users::configure)
             .configure(local_authorities::configure)
             .configure(platforms::configure)

@@ -1,6 +1,7 @@
-//! What partners are told of a change, written beside its audit entry in the same transaction:
-//! the resource's row in the changes feed (`services::changes`) and the webhook events it raises
-//! (`services::webhooks`). The audit trail already records every write with its entity, its
+//! What partners and people are told of a change, written beside its audit entry in the same
+//! transaction: the resource's row in the changes feed (`services::changes`), the webhook events
+//! it raises (`services::webhooks`) and the notices in people's inboxes
+//! (`services::notifications`). The audit trail already records every write with its entity, its
 //! platform and what changed, so this one hook sees every change and no handler can forget one.
 
 use chrono::{DateTime, Utc};
@@ -10,7 +11,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::error::ApiError;
 use crate::services::changes::{self, Change, Op};
-use crate::services::webhooks;
+use crate::services::{notifications, webhooks};
 
 /// An audited change, as the audit entry describes it.
 #[derive(Clone, Copy, Debug)]
@@ -36,7 +37,8 @@ pub async fn record(
     let Some(id) = fact.entity_id else {
         return Ok(());
     };
-    if feed.is_none() && events.is_empty() {
+    let tells = notifications::concerns(fact.action);
+    if feed.is_none() && events.is_empty() && !tells {
         return Ok(());
     }
     let owner = owner_of(db, fact.entity_type, id).await?;
@@ -59,6 +61,9 @@ pub async fn record(
         for event in events {
             webhooks::enqueue(db, event, fact.platform_id, &data, at).await?;
         }
+    }
+    if tells {
+        notifications::from_fact(db, fact, owner, at).await?;
     }
     Ok(())
 }

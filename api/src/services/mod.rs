@@ -12,6 +12,7 @@ pub mod hosts;
 pub mod idempotency;
 pub mod limits;
 pub mod mail;
+pub mod notifications;
 pub mod outbox;
 pub mod platform_stats;
 pub mod reminders;

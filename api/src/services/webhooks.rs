@@ -159,7 +159,8 @@ pub fn is_event_type(name: &str) -> bool {
 }
 
 /// The value of a field of an audit entry's changes: the new one when it changed.
-fn changed<'a>(changes: &'a serde_json::Map<String, Json>, field: &str) -> Option<&'a Json> {
+/// The value a field took in an audited change (`to` of an update, the value of a creation).
+pub fn changed<'a>(changes: &'a serde_json::Map<String, Json>, field: &str) -> Option<&'a Json> {
     let v = changes.get(field)?;
     Some(v.get("to").unwrap_or(v))
 }

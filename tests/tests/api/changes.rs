@@ -14,7 +14,11 @@ use crate::api_keys::create_key;
 use crate::workshops::scheduled;
 
 /// Reads the feed from `cursor` to its current end: the changes and the cursor to keep.
-async fn drain(app: &TestApp, cursor: Option<&str>, token: Option<&str>) -> (Vec<Value>, String) {
+pub async fn drain(
+    app: &TestApp,
+    cursor: Option<&str>,
+    token: Option<&str>,
+) -> (Vec<Value>, String) {
     let mut items = Vec::new();
     let mut cursor = cursor.map(str::to_owned);
     loop {
@@ -37,7 +41,7 @@ async fn drain(app: &TestApp, cursor: Option<&str>, token: Option<&str>) -> (Vec
 /// Reads the feed from `cursor` until `done` holds of what it read (up to 10 s): on PostgreSQL a
 /// change is handed out once every transaction older than it has ended — at once on a quiet
 /// database, a moment later while other databases of the cluster are busy (as in the test run).
-async fn drain_until(
+pub async fn drain_until(
     app: &TestApp,
     cursor: Option<&str>,
     token: Option<&str>,

@@ -16,6 +16,7 @@ mod limits;
 mod local_authorities;
 mod mail_delivery;
 mod matrix;
+mod notifications;
 mod openapi;
 mod outage;
 mod partnerships;

@@ -1,0 +1,17 @@
+//! The caller's in-app inbox (`/api/v1/me/notifications`): what happened that concerns them,
+//! in both languages, newest first, with the unread count and marking as read. The notices are
+//! written by `services::notifications` in the transaction of the change they tell of.
+
+mod inbox;
+mod model;
+
+pub use model::*;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(inbox::list_notifications)
+        .service(inbox::unread_notifications)
+        .service(inbox::read_all_notifications)
+        .service(inbox::read_notification);
+}

@@ -1,0 +1,504 @@
+//! The in-app inbox. Notices are derived from the audit entry of a change, like the changes feed
+//! and the webhooks (see `services::events`), and written in the same transaction: a membership
+//! request tells the platform's coordinators; its approval or rejection the member; a promotion
+//! from the waiting list the person; a workshop that moves or is cancelled its registrants
+//! (seated and waiting); an election opening the platform's members; a paper sent to review or
+//! adopted its authors and the coordinators; an endorsement the paper's authors.
+
+use chrono::{DateTime, Utc};
+use entity::{
+    coordinator_term, local_authority, membership, notification, platform, position_paper,
+    position_paper_author, position_paper_endorsement, registration, user, workshop,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use crate::domain::{MembershipStatus, RegistrationStatus};
+use crate::error::ApiError;
+use crate::i18n::Text;
+use crate::services::changes::{self, Op};
+use crate::services::events::Fact;
+use crate::services::webhooks::changed;
+
+/// One notice, before it is addressed.
+pub struct Notice {
+    pub kind: &'static str,
+    pub title: Text,
+    pub body: Text,
+    pub entity_type: &'static str,
+    pub entity_id: i64,
+    pub platform_id: Option<i64>,
+    pub link: String,
+}
+
+/// Puts a notice in each recipient's inbox (each person once) and in their changes feed.
+pub async fn send(
+    db: &impl ConnectionTrait,
+    recipients: &[i64],
+    notice: &Notice,
+    at: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let mut to: Vec<i64> = recipients.to_vec();
+    to.sort_unstable();
+    to.dedup();
+    for chunk in to.chunks(200) {
+        let rows = chunk.iter().map(|user_id| notification::ActiveModel {
+            user_id: Set(*user_id),
+            kind: Set(notice.kind.to_owned()),
+            title_ar: Set(clip(&notice.title.ar, 400)),
+            title_en: Set(clip(&notice.title.en, 400)),
+            body_ar: Set(notice.body.ar.to_string()),
+            body_en: Set(notice.body.en.to_string()),
+            entity_type: Set(notice.entity_type.to_owned()),
+            entity_id: Set(notice.entity_id),
+            platform_id: Set(notice.platform_id),
+            link: Set(notice.link.clone()),
+            read_at: Set(None),
+            created_at: Set(at),
+            ..Default::default()
+        });
+        let saved = notification::Entity::insert_many(rows)
+            .exec_with_returning(db)
+            .await?;
+        let entries: Vec<(i64, Option<i64>, Option<i64>)> = saved
+            .iter()
+            .map(|n| (n.id, n.platform_id, Some(n.user_id)))
+            .collect();
+        changes::record_many(db, "notification", Op::Create, &entries, at).await?;
+    }
+    Ok(())
+}
+
+fn clip(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+/// Whether an audited action may put a notice in someone's inbox.
+pub fn concerns(action: &str) -> bool {
+    matches!(
+        action,
+        "membership.request"
+            | "membership.approve"
+            | "membership.reject"
+            | "registration.promote"
+            | "workshop.update"
+            | "workshop.transition"
+            | "election.create"
+            | "position_paper.transition"
+            | "position_paper.endorse"
+    )
+}
+
+/// What a change tells whom, if anything.
+pub async fn from_fact(
+    db: &impl ConnectionTrait,
+    fact: &Fact<'_>,
+    owner: Option<(i64, Option<i64>)>,
+    at: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let Some(id) = fact.entity_id else {
+        return Ok(());
+    };
+    let status = changed(fact.changes, "status").and_then(|v| v.as_str());
+    let moved = [
+        "starts_at",
+        "ends_at",
+        "time_zone",
+        "venue_city",
+        "venue_address",
+        "online_url",
+    ]
+    .iter()
+    .any(|f| fact.changes.contains_key(*f));
+    match (fact.action, status) {
+        ("membership.request", _) | ("membership.approve", _) | ("membership.reject", _) => {
+            let (Some((member, _)), Some(p)) = (owner, fact.platform_id) else {
+                return Ok(());
+            };
+            let name = platform_name(db, p).await?;
+            let person = person_name(db, member).await?;
+            let (recipients, notice) = match fact.action {
+                "membership.request" => (
+                    coordinators(db, p).await?,
+                    Notice {
+                        kind: "membership.requested",
+                        title: Text::new(
+                            format!("New membership request: {}", name.en),
+                            format!("طلب عضوية جديد في {}", name.ar),
+                        ),
+                        body: Text::new(
+                            format!("{} asks to join {}.", person.en, name.en),
+                            format!("يطلب {} الانضمام إلى {}.", person.ar, name.ar),
+                        ),
+                        entity_type: "membership",
+                        entity_id: id,
+                        platform_id: Some(p),
+                        link: format!("/api/v1/platforms/{p}/members?status=pending"),
+                    },
+                ),
+                "membership.approve" => (
+                    vec![member],
+                    Notice {
+                        kind: "membership.approved",
+                        title: Text::new(
+                            format!("Welcome to {}", name.en),
+                            format!("مرحبًا بك في {}", name.ar),
+                        ),
+                        body: Text::new(
+                            format!("Your request to join {} was approved.", name.en),
+                            format!("قُبل طلب انضمامك إلى {}.", name.ar),
+                        ),
+                        entity_type: "membership",
+                        entity_id: id,
+                        platform_id: Some(p),
+                        link: format!("/api/v1/platforms/{p}"),
+                    },
+                ),
+                _ => (
+                    vec![member],
+                    Notice {
+                        kind: "membership.rejected",
+                        title: Text::new(
+                            format!("Your request to join {}", name.en),
+                            format!("طلب انضمامك إلى {}", name.ar),
+                        ),
+                        body: Text::new(
+                            format!("Your request to join {} was not approved.", name.en),
+                            format!("لم يُقبل طلب انضمامك إلى {}.", name.ar),
+                        ),
+                        entity_type: "membership",
+                        entity_id: id,
+                        platform_id: Some(p),
+                        link: format!("/api/v1/platforms/{p}"),
+                    },
+                ),
+            };
+            send(db, &recipients, &notice, at).await
+        }
+        ("registration.promote", _) => {
+            let Some((person, Some(w))) = owner else {
+                return Ok(());
+            };
+            let title = workshop_title(db, w).await?;
+            let notice = Notice {
+                kind: "registration.promoted",
+                title: Text::new("A seat is yours", "توفر لك مقعد"),
+                body: Text::new(
+                    format!("A seat became free at “{}”: you are registered.", title.en),
+                    format!("توفر مقعد في ورشة «{}» وأصبحت مسجلًا فيها.", title.ar),
+                ),
+                entity_type: "workshop",
+                entity_id: w,
+                platform_id: fact.platform_id,
+                link: format!("/api/v1/workshops/{w}"),
+            };
+            send(db, &[person], &notice, at).await
+        }
+        ("workshop.update", _) if moved => workshop_notice(db, fact, id, false, at).await,
+        ("workshop.transition", Some("cancelled")) => workshop_notice(db, fact, id, true, at).await,
+        ("election.create", _) => {
+            let Some(p) = fact.platform_id else {
+                return Ok(());
+            };
+            let name = platform_name(db, p).await?;
+            let members = active_members(db, p).await?;
+            let notice = Notice {
+                kind: "election.opened",
+                title: Text::new(
+                    format!("Election of {}'s coordinators", name.en),
+                    format!("انتخاب منسقي {}", name.ar),
+                ),
+                body: Text::new(
+                    format!(
+                        "An election of a coordinator and a deputy for {} is open: nominations first, then the vote.",
+                        name.en
+                    ),
+                    format!(
+                        "فُتحت انتخابات منسق ونائب منسق {}: الترشح أولًا ثم التصويت.",
+                        name.ar
+                    ),
+                ),
+                entity_type: "election",
+                entity_id: id,
+                platform_id: Some(p),
+                link: format!("/api/v1/elections/{id}"),
+            };
+            send(db, &members, &notice, at).await
+        }
+        ("position_paper.transition", Some(to @ ("in_review" | "adopted"))) => {
+            let title = paper_title(db, id).await?;
+            let mut recipients = paper_authors(db, id).await?;
+            if let Some(p) = fact.platform_id {
+                recipients.extend(coordinators(db, p).await?);
+            }
+            let (en, ar) = if to == "in_review" {
+                ("sent for review", "أُرسلت للمراجعة")
+            } else {
+                ("adopted", "اعتُمدت")
+            };
+            let notice = Notice {
+                kind: if to == "in_review" {
+                    "position_paper.in_review"
+                } else {
+                    "position_paper.adopted"
+                },
+                title: Text::new(format!("Position paper {en}"), format!("ورقة موقف {ar}")),
+                body: Text::new(
+                    format!("“{}” was {en}.", title.en),
+                    format!("ورقة الموقف «{}» {ar}.", title.ar),
+                ),
+                entity_type: "position_paper",
+                entity_id: id,
+                platform_id: fact.platform_id,
+                link: format!("/api/v1/position-papers/{id}"),
+            };
+            send(db, &recipients, &notice, at).await
+        }
+        ("position_paper.endorse", _) => {
+            let Some(e) = position_paper_endorsement::Entity::find_by_id(id)
+                .one(db)
+                .await?
+            else {
+                return Ok(());
+            };
+            let title = paper_title(db, e.paper_id).await?;
+            let authority = local_authority::Entity::find_by_id(e.local_authority_id)
+                .one(db)
+                .await?
+                .map_or_else(
+                    || Text::new("A local authority", "هيئة محلية"),
+                    |a| Text::new(nonempty(a.name_en, &a.name_ar), a.name_ar),
+                );
+            let notice = Notice {
+                kind: "position_paper.endorsed",
+                title: Text::new("Your paper was endorsed", "تأييد لورقتك"),
+                body: Text::new(
+                    format!("{} endorsed “{}”.", authority.en, title.en),
+                    format!("أيدت {} ورقة الموقف «{}».", authority.ar, title.ar),
+                ),
+                entity_type: "position_paper",
+                entity_id: e.paper_id,
+                platform_id: fact.platform_id,
+                link: format!("/api/v1/position-papers/{}/endorsements", e.paper_id),
+            };
+            send(db, &paper_authors(db, e.paper_id).await?, &notice, at).await
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A workshop that moved or was cancelled, told to everyone holding a seat or waiting.
+async fn workshop_notice(
+    db: &impl ConnectionTrait,
+    fact: &Fact<'_>,
+    id: i64,
+    cancelled: bool,
+    at: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let title = workshop_title(db, id).await?;
+    let people: Vec<i64> = registration::Entity::find()
+        .select_only()
+        .column(registration::Column::UserId)
+        .filter(registration::Column::WorkshopId.eq(id))
+        .filter(registration::Column::Status.is_in([
+            RegistrationStatus::Registered,
+            RegistrationStatus::Waitlisted,
+        ]))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let notice = if cancelled {
+        Notice {
+            kind: "workshop.cancelled",
+            title: Text::new("Workshop cancelled", "إلغاء ورشة"),
+            body: Text::new(
+                format!("“{}” is cancelled.", title.en),
+                format!("أُلغيت ورشة «{}».", title.ar),
+            ),
+            entity_type: "workshop",
+            entity_id: id,
+            platform_id: fact.platform_id,
+            link: format!("/api/v1/workshops/{id}"),
+        }
+    } else {
+        Notice {
+            kind: "workshop.changed",
+            title: Text::new("Workshop changed", "تعديل على ورشة"),
+            body: Text::new(
+                format!("The time or place of “{}” changed.", title.en),
+                format!("تغير موعد ورشة «{}» أو مكانها.", title.ar),
+            ),
+            entity_type: "workshop",
+            entity_id: id,
+            platform_id: fact.platform_id,
+            link: format!("/api/v1/workshops/{id}"),
+        }
+    };
+    send(db, &people, &notice, at).await
+}
+
+fn nonempty(en: String, ar: &str) -> String {
+    if en.trim().is_empty() {
+        ar.to_owned()
+    } else {
+        en
+    }
+}
+
+async fn platform_name(db: &impl ConnectionTrait, id: i64) -> Result<Text, ApiError> {
+    Ok(platform::Entity::find_by_id(id).one(db).await?.map_or_else(
+        || Text::new("the platform", "المنصة"),
+        |p| Text::new(nonempty(p.name_en, &p.name_ar), p.name_ar),
+    ))
+}
+
+async fn person_name(db: &impl ConnectionTrait, id: i64) -> Result<Text, ApiError> {
+    Ok(user::Entity::find_by_id(id).one(db).await?.map_or_else(
+        || Text::new("Someone", "أحد الأشخاص"),
+        |u| Text::new(nonempty(u.name_en, &u.name_ar), u.name_ar),
+    ))
+}
+
+async fn workshop_title(db: &impl ConnectionTrait, id: i64) -> Result<Text, ApiError> {
+    Ok(workshop::Entity::find_by_id(id).one(db).await?.map_or_else(
+        || Text::new("the workshop", "الورشة"),
+        |w| Text::new(nonempty(w.title_en, &w.title_ar), w.title_ar),
+    ))
+}
+
+async fn paper_title(db: &impl ConnectionTrait, id: i64) -> Result<Text, ApiError> {
+    Ok(position_paper::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map_or_else(
+            || Text::new("the paper", "الورقة"),
+            |p| Text::new(nonempty(p.title_en, &p.title_ar), p.title_ar),
+        ))
+}
+
+async fn coordinators(db: &impl ConnectionTrait, platform_id: i64) -> Result<Vec<i64>, ApiError> {
+    Ok(coordinator_term::Entity::find()
+        .select_only()
+        .column(coordinator_term::Column::UserId)
+        .filter(coordinator_term::Column::PlatformId.eq(platform_id))
+        .filter(coordinator_term::Column::EndedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+async fn active_members(db: &impl ConnectionTrait, platform_id: i64) -> Result<Vec<i64>, ApiError> {
+    Ok(membership::Entity::find()
+        .select_only()
+        .column(membership::Column::UserId)
+        .filter(membership::Column::PlatformId.eq(platform_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+async fn paper_authors(db: &impl ConnectionTrait, paper_id: i64) -> Result<Vec<i64>, ApiError> {
+    Ok(position_paper_author::Entity::find()
+        .select_only()
+        .column(position_paper_author::Column::UserId)
+        .filter(position_paper_author::Column::PaperId.eq(paper_id))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// A page of a person's inbox, newest first, after the notice `before` (exclusive).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    unread_only: bool,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Vec<notification::Model>, ApiError> {
+    let mut select = notification::Entity::find().filter(notification::Column::UserId.eq(user_id));
+    if unread_only {
+        select = select.filter(notification::Column::ReadAt.is_null());
+    }
+    if let Some(before) = before {
+        select = select.filter(notification::Column::Id.lt(before));
+    }
+    Ok(select
+        .order_by_desc(notification::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// One of a person's notices.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    id: i64,
+) -> Result<Option<notification::Model>, ApiError> {
+    Ok(notification::Entity::find_by_id(id)
+        .filter(notification::Column::UserId.eq(user_id))
+        .one(db)
+        .await?)
+}
+
+/// How many of a person's notices are unread.
+pub async fn unread_count(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, ApiError> {
+    Ok(notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .count(db)
+        .await?)
+}
+
+/// Marks the person's notices read: one (`Some(id)`) or all; answers those marked now.
+pub async fn mark_read(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    one: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<Vec<notification::Model>, ApiError> {
+    let mut select = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user_id))
+        .filter(notification::Column::ReadAt.is_null());
+    if let Some(id) = one {
+        select = select.filter(notification::Column::Id.eq(id));
+    }
+    let unread = select.all(db).await?;
+    if unread.is_empty() {
+        return Ok(unread);
+    }
+    let ids: Vec<i64> = unread.iter().map(|n| n.id).collect();
+    for chunk in ids.chunks(500) {
+        notification::Entity::update_many()
+            .col_expr(notification::Column::ReadAt, Expr::value(at))
+            .filter(notification::Column::Id.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    let entries: Vec<(i64, Option<i64>, Option<i64>)> = unread
+        .iter()
+        .map(|n| (n.id, n.platform_id, Some(n.user_id)))
+        .collect();
+    changes::record_many(db, "notification", Op::Update, &entries, at).await?;
+    Ok(unread
+        .into_iter()
+        .map(|mut n| {
+            n.read_at = Some(at);
+            n
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_titles_are_clipped_on_character_boundaries() {
+        let t = "ورشة ".repeat(200);
+        let c = super::clip(&t, 400);
+        assert_eq!(c.chars().count(), 400);
+    }
+}
