@@ -11,6 +11,7 @@ pub mod budget_line;
 pub mod calendar_token;
 pub mod change_horizon;
 pub mod change_log;
+pub mod check_in_scan;
 pub mod coordinator_term;
 pub mod election;
 pub mod election_ballot;

@@ -14,6 +14,7 @@ mod m20261126_000007_partners;
 mod m20261127_000008_idempotency;
 mod m20261127_000009_platform_zones;
 mod m20261127_000010_notifications;
+mod m20261127_000011_check_in_scans;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_idempotency::Migration),
             Box::new(m20261127_000009_platform_zones::Migration),
             Box::new(m20261127_000010_notifications::Migration),
+            Box::new(m20261127_000011_check_in_scans::Migration),
         ]
     }
 }

@@ -1,5 +1,5 @@
 //! What an API key may call: every operation needs one `resource:action` scope, derived from the
-//! operation itself (its tag, or `registrations` for the registration, attendance and check-in
+//! operation itself (its tag, or `registrations` for the registration, attendance, check-in and ticket
 //! routes; `read` for GET, `write` otherwise). The same rule builds the OpenAPI document's
 //! per-operation scopes and the check each request passes, so they cannot disagree.
 //!
@@ -22,7 +22,13 @@ pub enum KeyAccess {
 /// Tags whose operations are for people only.
 const PEOPLE_ONLY: &[&str] = &["auth", "me", "api-keys"];
 /// Path segments that make an operation about registrations, whatever its tag.
-const REGISTRATION_SEGMENTS: &[&str] = &["registrations", "attendance", "check-in"];
+const REGISTRATION_SEGMENTS: &[&str] = &[
+    "registrations",
+    "attendance",
+    "check-in",
+    "check-ins",
+    "ticket",
+];
 
 /// What a key needs to call `method path` (a documented template) tagged `tag`.
 pub fn key_access(path: &str, method: &str, tag: &str) -> KeyAccess {

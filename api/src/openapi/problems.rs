@@ -110,6 +110,8 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "transition_workshop" => &[NotAManager, TransitionNotAllowed],
         "put_minutes" | "record_attendance" => &[NotAManager, TooEarly],
         "check_in" => &[CheckInClosed, NotRegistered],
+        "record_check_ins" => &[NotAManager, CheckInClosed],
+        "get_ticket" => &[NotRegistered],
         "register" => &[
             NotAManager,
             MembersOnly,
@@ -306,6 +308,10 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             ),
             ("not_found", "`host_platform_ids` and `topic_id` exist"),
         ],
+        "record_check_ins" => &[(
+            "required",
+            "each scan has a `ticket` or a `walk_in_user_id`",
+        )],
         "create_election" => &[
             (
                 "order",

@@ -7,6 +7,7 @@
 //! renders; the workflows never choose a status line themselves.
 
 pub mod changes;
+pub mod check_ins;
 pub mod events;
 pub mod hosts;
 pub mod idempotency;
@@ -19,6 +20,7 @@ pub mod reminders;
 pub mod seats;
 pub mod sessions;
 pub mod supervisor;
+pub mod tickets;
 pub mod tokens;
 pub mod versioned;
 pub mod webhooks;

@@ -7,6 +7,7 @@ mod auth;
 mod background;
 mod calendars;
 mod changes;
+mod check_ins;
 mod elections;
 mod errors;
 mod front_ends;

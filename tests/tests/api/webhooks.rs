@@ -564,13 +564,13 @@ async fn deliveries_are_replayed_with_their_webhook_id_and_a_rotated_secret_sign
     assert!(!shown.to_string().contains("whsec_"));
 }
 
-/// The Python that runs the verifying receiver: `WEBHOOK_VERIFIER_PYTHON`, or `python3` when it
-/// has the `standardwebhooks` library. `None` skips the test (CI sets
-/// `REQUIRE_WEBHOOK_VERIFIER=1`, which makes a missing verifier a failure).
-fn verifier_python() -> Option<String> {
+/// The Python that runs an outside verifier with `module` (`standardwebhooks`, `cryptography`):
+/// `WEBHOOK_VERIFIER_PYTHON`, or `python3` when it has the library. `None` skips the test (CI
+/// sets `REQUIRE_WEBHOOK_VERIFIER=1`, which makes a missing verifier a failure).
+pub fn verifier_python(module: &str) -> Option<String> {
     let python = std::env::var("WEBHOOK_VERIFIER_PYTHON").unwrap_or_else(|_| "python3".into());
     let has_library = std::process::Command::new(&python)
-        .args(["-c", "import standardwebhooks"])
+        .args(["-c", &format!("import {module}")])
         .output()
         .is_ok_and(|o| o.status.success());
     if has_library {
@@ -578,9 +578,9 @@ fn verifier_python() -> Option<String> {
     }
     assert!(
         std::env::var_os("REQUIRE_WEBHOOK_VERIFIER").is_none(),
-        "REQUIRE_WEBHOOK_VERIFIER is set but {python} cannot import standardwebhooks"
+        "REQUIRE_WEBHOOK_VERIFIER is set but {python} cannot import {module}"
     );
-    eprintln!("skipped: no Python with the standardwebhooks library (see tests/webhooks)");
+    eprintln!("skipped: no Python with the {module} library (see tests/webhooks/requirements.txt)");
     None
 }
 
@@ -635,7 +635,7 @@ fn log_lines(log: &std::path::Path) -> Vec<Value> {
 
 #[tokio::test]
 async fn a_receiver_verifying_with_the_official_library_gets_every_event_across_its_restart() {
-    let Some(python) = verifier_python() else {
+    let Some(python) = verifier_python("standardwebhooks") else {
         return;
     };
     let app = spawn_app().await;

@@ -11,6 +11,7 @@ mod model;
 mod read;
 mod registrations;
 mod rules;
+mod tickets;
 mod transitions;
 mod update;
 mod view;
@@ -38,6 +39,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(attendance::get_attendance)
         .service(attendance::record_attendance)
         .service(attendance::check_in)
+        .service(tickets::ticket_keys)
+        .service(tickets::get_ticket)
+        .service(tickets::record_check_ins)
         .service(calendar::workshop_calendar)
         .service(calendar::platform_calendar)
         .service(calendar::personal_calendar)
