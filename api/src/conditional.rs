@@ -6,9 +6,11 @@
 //! holding tokens or the person's own account `no-store`.
 //!
 //! A versioned resource keeps its version in front of the tag (`"3.Zm9v…"`), so that the same tag
-//! goes back in `If-Match` (see [`crate::etag`]). Compression happens outside this layer: a
-//! compressed answer's tag gets the coding as a suffix (`"…-br"`), as two codings are two
-//! representations, and a suffixed tag sent back matches its plain one here.
+//! goes back in `If-Match` (see [`crate::etag`]). Answers of 1 to 64 KiB are compressed here when
+//! the client asks (gzip, or brotli when preferred); larger ones by actix's `Compress` outside.
+//! Either way the outermost layer ([`codings`]) gives a compressed answer's tag the coding as a
+//! suffix (`"…-br"`), as two codings are two representations, and a suffixed tag sent back
+//! matches its plain one here.
 
 use actix_web::Error;
 use actix_web::body::{BoxBody, MessageBody};
@@ -22,6 +24,9 @@ use sha2::{Digest, Sha256};
 
 /// Bodies shorter than this are not worth compressing.
 pub const COMPRESS_FROM_BYTES: usize = 1024;
+/// Bodies up to this size are compressed here, at once (tens of microseconds at the fast
+/// levels); larger and streamed ones by actix's `Compress`, on the blocking pool.
+pub const COMPRESS_INLINE_UP_TO: usize = 64 * 1024;
 /// The suffixes the compression layer adds to a tag.
 const CODINGS: [&str; 3] = ["gzip", "br", "zstd"];
 
@@ -77,6 +82,67 @@ pub fn none_match(if_none_match: &str, current: &str) -> bool {
         .any(|t| t.trim() == "*" || plain(t) == current)
 }
 
+/// The coding to answer in, from `Accept-Encoding`: gzip unless brotli is preferred (by `q`);
+/// none when neither is accepted.
+pub fn negotiate(accept: &str) -> Option<&'static str> {
+    let mut best: Option<(f32, &'static str)> = None;
+    for part in accept.split(',') {
+        let mut pieces = part.split(';');
+        let coding = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = pieces
+            .find_map(|p| p.trim().strip_prefix("q=").map(str::to_owned))
+            .and_then(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let name = match coding.as_str() {
+            "gzip" | "x-gzip" => "gzip",
+            "br" => "br",
+            _ => continue,
+        };
+        let better = match best {
+            None => true,
+            Some((bq, bname)) => q > bq || (q == bq && name == "gzip" && bname == "br"),
+        };
+        if q > 0.0 && better {
+            best = Some((q, name));
+        }
+    }
+    best.map(|(_, name)| name)
+}
+
+fn compressible(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.starts_with("application/json")
+                || ct.starts_with("application/problem+json")
+                || ct.starts_with("text/")
+                || ct.starts_with("application/javascript")
+                || ct.starts_with("image/svg+xml")
+        })
+}
+
+/// Compresses at the fast levels (gzip 1, brotli 4).
+fn compress(coding: &str, body: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write as _;
+    let mut out = Vec::with_capacity(body.len() / 3 + 64);
+    match coding {
+        "gzip" => {
+            let mut enc = flate2::write::GzEncoder::new(out, flate2::Compression::fast());
+            enc.write_all(body).ok()?;
+            out = enc.finish().ok()?;
+        }
+        "br" => {
+            let mut enc = brotli::CompressorWriter::new(&mut out, 4096, 4, 20);
+            enc.write_all(body).ok()?;
+            enc.flush().ok()?;
+            drop(enc);
+        }
+        _ => return None,
+    }
+    Some(out)
+}
+
 fn set(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
         headers.insert(name, v);
@@ -98,6 +164,11 @@ pub async fn conditional(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let coding = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .and_then(negotiate);
     let res = next.call(req).await?.map_into_boxed_body();
     let status = res.status();
     let (http_req, mut res) = res.into_parts();
@@ -134,6 +205,12 @@ pub async fn conditional(
             HeaderValue::from_static("identity"),
         );
     }
+    // A body of a few kilobytes is compressed here, at once (`codings` then names the coding in
+    // the tag); a larger one is left to actix's `Compress`, which works on the blocking pool.
+    let inline = coding.filter(|_| {
+        (COMPRESS_FROM_BYTES..=COMPRESS_INLINE_UP_TO).contains(&bytes.len())
+            && compressible(res.headers())
+    });
     if read && status == StatusCode::OK && if_none_match.is_some_and(|m| none_match(&m, &tag)) {
         let mut not_modified = res.set_body(BoxBody::new(()));
         *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
@@ -141,7 +218,27 @@ pub async fn conditional(
         headers.remove(header::CONTENT_TYPE);
         headers.remove(header::CONTENT_LENGTH);
         headers.remove(header::CONTENT_ENCODING);
+        // The tag the full answer would have carried.
+        if let Some(coding) = inline {
+            set(
+                headers,
+                header::ETAG,
+                &format!("{}-{coding}\"", tag.trim_end_matches('"')),
+            );
+            headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
         return Ok(ServiceResponse::new(http_req, not_modified));
+    }
+    if let Some(coding) = inline
+        && let Some(packed) = compress(coding, &bytes)
+    {
+        let headers = res.headers_mut();
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        return Ok(ServiceResponse::new(
+            http_req,
+            res.set_body(BoxBody::new(packed)),
+        ));
     }
     Ok(ServiceResponse::new(
         http_req,

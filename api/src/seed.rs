@@ -639,7 +639,7 @@ pub async fn load_launch_workshops(db: &DatabaseConnection) -> Result<(), DbErr>
         .await?;
     for p in launched {
         let Some(day) = p.launched_on else { continue };
-        let tz = chrono_tz::Asia::Hebron;
+        let tz: chrono_tz::Tz = p.time_zone.parse().unwrap_or(chrono_tz::Asia::Hebron);
         let at = |h: u32| {
             day.and_hms_opt(h, 0, 0)
                 .and_then(|t| chrono::TimeZone::from_local_datetime(&tz, &t).single())
@@ -661,6 +661,7 @@ pub async fn load_launch_workshops(db: &DatabaseConnection) -> Result<(), DbErr>
             ends_at: Set(ends),
             time_zone: Set(tz.name().to_owned()),
             venue_city: Set(p.launch_city_ar.clone()),
+            venue_city_en: Set(p.launch_city_en.clone().unwrap_or_default()),
             venue_address: Set(Some(String::new())),
             online_url: Set(None),
             capacity: Set(None),

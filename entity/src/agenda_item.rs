@@ -10,6 +10,7 @@ pub struct Model {
     pub workshop_id: i64,
     pub position: i32,
     pub title: String,
+    pub title_en: String,
     pub speaker: Option<String>,
     pub duration_minutes: Option<i32>,
 }

@@ -22,6 +22,9 @@ pub struct Model {
     pub time_zone: String,
     pub venue_city: Option<String>,
     pub venue_address: Option<String>,
+    /// The city and address in English (empty: the Arabic serves).
+    pub venue_city_en: String,
+    pub venue_address_en: String,
     pub online_url: Option<String>,
     /// `None`: no limit.
     pub capacity: Option<i32>,

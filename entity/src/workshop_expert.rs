@@ -9,8 +9,10 @@ pub struct Model {
     pub id: i64,
     pub workshop_id: i64,
     pub name: String,
+    pub name_en: String,
     pub email: Option<String>,
     pub organisation: Option<String>,
+    pub organisation_en: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

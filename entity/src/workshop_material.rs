@@ -9,6 +9,7 @@ pub struct Model {
     pub id: i64,
     pub workshop_id: i64,
     pub title: String,
+    pub title_en: String,
     pub url: String,
 }
 

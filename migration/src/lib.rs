@@ -15,6 +15,7 @@ mod m20261127_000008_idempotency;
 mod m20261127_000009_platform_zones;
 mod m20261127_000010_notifications;
 mod m20261127_000011_check_in_scans;
+mod m20261127_000012_bilingual_workshop_details;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000009_platform_zones::Migration),
             Box::new(m20261127_000010_notifications::Migration),
             Box::new(m20261127_000011_check_in_scans::Migration),
+            Box::new(m20261127_000012_bilingual_workshop_details::Migration),
         ]
     }
 }

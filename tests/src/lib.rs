@@ -401,6 +401,16 @@ impl TestApp {
         self.send_json(Method::PATCH, path, token, body).await
     }
 
+    /// A PATCH with `If-Match` (an ETag as read, or a bare version such as `"2"`).
+    pub async fn patch_if(&self, path: &str, token: &str, etag: &str, body: &Value) -> Response {
+        self.request(Method::PATCH, path, Some(token))
+            .header("If-Match", etag)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
         self.request(Method::DELETE, path, token)
             .send()

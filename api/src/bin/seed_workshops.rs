@@ -78,6 +78,8 @@ async fn run() -> Result<usize, sea_orm::DbErr> {
                     .into()),
                     venue_city: Set(Some(cities[i % cities.len()].into())),
                     venue_address: Set(Some("قاعة البلدية".into())),
+                    venue_city_en: Set(String::new()),
+                    venue_address_en: Set(String::new()),
                     online_url: Set(None),
                     capacity: Set(Some(20 + (i % 40) as i32)),
                     registered_count: Set((i % 25) as i32),

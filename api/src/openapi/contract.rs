@@ -1140,6 +1140,9 @@ mod tests {
         let input = &doc["components"]["schemas"]["VenueInput"];
         let output = &doc["components"]["schemas"]["Venue"];
         assert_eq!(input["required"], json!(["city"]));
-        assert_eq!(output["required"], json!(["address", "city"]));
+        assert_eq!(
+            output["required"],
+            json!(["address", "address_en", "city", "city_en"])
+        );
     }
 }

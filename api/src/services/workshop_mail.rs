@@ -105,6 +105,29 @@ impl Kind {
     }
 }
 
+/// The venue in a reader's language ("address، city"), the English falling back to the Arabic.
+fn venue(w: &workshop::Model, locale: Locale) -> Option<String> {
+    let city = w.venue_city.as_deref()?;
+    let address = w.venue_address.as_deref().unwrap_or_default();
+    let (city, address, comma) = match locale {
+        Locale::Ar => (city, address, "، "),
+        Locale::En => (
+            Some(w.venue_city_en.as_str())
+                .filter(|c| !c.is_empty())
+                .unwrap_or(city),
+            Some(w.venue_address_en.as_str())
+                .filter(|a| !a.is_empty())
+                .unwrap_or(address),
+            ", ",
+        ),
+    };
+    Some(if address.is_empty() {
+        city.to_owned()
+    } else {
+        format!("{address}{comma}{city}")
+    })
+}
+
 /// The workshop's calendar event, for one attendee.
 pub fn event(state: &AppState, w: &workshop::Model, attendee: Option<&str>) -> ics::Event {
     let tz: Tz = w.time_zone.parse().unwrap_or(chrono_tz::Asia::Hebron);
@@ -118,9 +141,10 @@ pub fn event(state: &AppState, w: &workshop::Model, attendee: Option<&str>) -> i
         .next()
         .unwrap_or("localhost")
         .to_owned();
-    let location = match (&w.venue_city, &w.venue_address) {
-        (Some(c), Some(a)) if !a.is_empty() => Some(format!("{a}، {c}")),
-        (Some(c), _) => Some(c.clone()),
+    // Both languages, as the summary: "قاعة البلدية، رام الله | Municipal hall, Ramallah".
+    let location = match (venue(w, Locale::Ar), venue(w, Locale::En)) {
+        (Some(ar), Some(en)) if en != ar => Some(format!("{ar} | {en}")),
+        (Some(ar), _) => Some(ar),
         _ => w.online_url.clone(),
     };
     ics::Event {
@@ -214,17 +238,9 @@ pub async fn notify(
             ),
         };
         let when = when_line(w, tz, locale, when_label);
-        let comma = if locale == Locale::Ar { "، " } else { ", " };
-        let place = match (&w.venue_city, &w.venue_address, &w.online_url) {
-            (Some(c), a, _) => format!(
-                "{where_label}: {}{}",
-                a.as_deref()
-                    .filter(|a| !a.is_empty())
-                    .map(|a| format!("{}{comma}", isolate(a)))
-                    .unwrap_or_default(),
-                isolate(c)
-            ),
-            (None, _, Some(u)) => format!("{where_label}: {}", ltr(u)),
+        let place = match (venue(w, locale), &w.online_url) {
+            (Some(v), _) => format!("{where_label}: {}", isolate(&v)),
+            (None, Some(u)) => format!("{where_label}: {}", ltr(u)),
             _ => String::new(),
         };
         let title = isolate(title);

@@ -1,6 +1,5 @@
 use std::io::BufReader;
 
-use reqwest::Method;
 use serde_json::{Value, json};
 use tests::{TestApp, assert_problem, spawn_app};
 
@@ -77,16 +76,13 @@ async fn workshop_and_platform_feeds_parse_with_timezones_and_sequences() {
 
     // Every change raises the SEQUENCE; the UID stays.
     let res = app
-        .request(
-            Method::PATCH,
+        .patch_if(
             &format!("/api/v1/workshops/{id}"),
-            Some(&admin),
+            &admin,
+            &format!("\"{}\"", w["version"]),
+            &json!({"venue": {"city": "بيت لحم", "address": "مركز السلام"}}),
         )
-        .header("If-Match", format!("\"{}\"", w["version"]))
-        .json(&json!({"venue": {"city": "بيت لحم", "address": "مركز السلام"}}))
-        .send()
-        .await
-        .expect("r");
+        .await;
     assert_eq!(res.status(), 200);
     let cal = feed(&app, &format!("/api/v1/workshops/{id}/calendar.ics")).await;
     assert_eq!(
@@ -239,16 +235,13 @@ async fn only_a_seat_brings_an_invitation_and_gaza_speaks_its_own_time() {
     // The workshop moves: the seated person gets a REQUEST, the waiting one the news alone.
     let new_start = app.state.clock.now() + chrono::Duration::hours(100);
     let res = app
-        .request(
-            Method::PATCH,
+        .patch_if(
             &format!("/api/v1/workshops/{id}"),
-            Some(&admin),
+            &admin,
+            &format!("\"{}\"", w["version"]),
+            &json!({"starts_at": new_start, "ends_at": new_start + chrono::Duration::hours(3)}),
         )
-        .header("If-Match", format!("\"{}\"", w["version"]))
-        .json(&json!({"starts_at": new_start, "ends_at": new_start + chrono::Duration::hours(3)}))
-        .send()
-        .await
-        .expect("patch");
+        .await;
     assert_eq!(res.status(), 200);
     let moved: Value = res.json().await.expect("json");
     let update = app
@@ -338,30 +331,138 @@ async fn only_a_seat_brings_an_invitation_and_gaza_speaks_its_own_time() {
     let w = scheduled(&app, &admin, pr, 72, None, "رام الله").await;
     assert_eq!(w["time_zone"], "Asia/Hebron");
     let res = app
-        .request(
-            Method::PATCH,
+        .patch_if(
             &format!("/api/v1/platforms/{pr}"),
-            Some(&admin),
+            &admin,
+            "\"1\"",
+            &json!({"time_zone": "Asia/Gaza"}),
         )
-        .header("If-Match", "\"1\"")
-        .json(&json!({"time_zone": "Asia/Gaza"}))
-        .send()
-        .await
-        .expect("patch");
+        .await;
     assert_eq!(res.status(), 200);
     let res = app
-        .request(
-            Method::PATCH,
+        .patch_if(
             &format!("/api/v1/platforms/{pr}"),
-            Some(&admin),
+            &admin,
+            "\"2\"",
+            &json!({"time_zone": "Gaza"}),
         )
-        .header("If-Match", "\"2\"")
-        .json(&json!({"time_zone": "Gaza"}))
-        .send()
-        .await
-        .expect("patch");
+        .await;
     let problem = assert_problem(res, 422).await;
     assert_eq!(problem["errors"][0]["pointer"], "/time_zone");
     let w = scheduled(&app, &admin, pr, 80, None, "رام الله").await;
     assert_eq!(w["time_zone"], "Asia/Gaza");
+}
+
+#[tokio::test]
+async fn venue_agenda_materials_and_experts_speak_both_languages() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let pr = app.platform_id("public-relations").await;
+    let now = app.state.clock.now();
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&admin),
+            &json!({"platform_id": pr, "title": {"ar": "ورشة الاتصال الاستراتيجي", "en": "Strategic communication"},
+                    "starts_at": now + chrono::Duration::days(5), "ends_at": now + chrono::Duration::days(5) + chrono::Duration::hours(3),
+                    "status": "scheduled",
+                    "venue": {"city": "رام الله", "address": "قاعة البلدية", "city_en": "Ramallah", "address_en": "Municipal hall"},
+                    "agenda": [{"title": "افتتاح", "title_en": "Opening", "duration_minutes": 15}],
+                    "experts": [{"name": "د. لينا حداد", "name_en": "Dr. Lina Haddad", "organisation": "الوكالة الألمانية", "organisation_en": "GIZ"}],
+                    "materials": [{"title": "العرض", "title_en": "Slides", "url": "https://example.org/slides.pdf"}]}),
+        )
+        .await;
+    let status = res.status();
+    let w: Value = res.json().await.expect("json");
+    assert_eq!(status, 201, "{w}");
+    let id = w["id"].as_i64().expect("id");
+    let read = app.get_json(&format!("/api/v1/workshops/{id}"), None).await;
+    assert_eq!(read["venue"]["city_en"], "Ramallah");
+    assert_eq!(read["venue"]["address_en"], "Municipal hall");
+    assert_eq!(read["agenda"][0]["title_en"], "Opening");
+    assert_eq!(read["experts"][0]["name_en"], "Dr. Lina Haddad");
+    assert_eq!(read["experts"][0]["organisation_en"], "GIZ");
+    assert_eq!(read["materials"][0]["title_en"], "Slides");
+    let list = app
+        .get_json(
+            &format!("/api/v1/workshops?platform_id={pr}&limit=100"),
+            None,
+        )
+        .await;
+    let listed = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == id)
+        .expect("listed");
+    assert_eq!(listed["venue"]["city_en"], "Ramallah");
+
+    // Each reader gets the place in their language; the calendar carries both.
+    let (_, ar) = app
+        .quick_user("ar.reader@example.org", None, "female", "ar")
+        .await;
+    let (_, en) = app
+        .quick_user("en.reader@example.org", None, "male", "en")
+        .await;
+    for token in [&ar, &en] {
+        let res = app
+            .post(
+                &format!("/api/v1/workshops/{id}/registrations"),
+                Some(token),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let arabic = app
+        .wait_for_mails_to("ar.reader@example.org", 1)
+        .await
+        .remove(0);
+    assert!(
+        arabic.text.contains("قاعة البلدية، رام الله"),
+        "{}",
+        arabic.text
+    );
+    let english = app
+        .wait_for_mails_to("en.reader@example.org", 1)
+        .await
+        .remove(0);
+    assert!(
+        english
+            .text
+            .contains("Where: \u{2068}Municipal hall, Ramallah\u{2069}"),
+        "{}",
+        english.text
+    );
+    assert!(!english.text.contains("رام الله"), "{}", english.text);
+    let ics = english.ics.expect("invitation");
+    let mut parser = ical::IcalParser::new(BufReader::new(ics.as_bytes()));
+    let calendar = parser.next().expect("a calendar").expect("parses");
+    let location = prop(&calendar.events[0].properties, "LOCATION").expect("location");
+    assert!(
+        location.contains("رام الله") && location.contains("Municipal hall"),
+        "{location}"
+    );
+
+    // A new venue without English drops the old English: English readers then see the Arabic.
+    let res = app
+        .patch_if(
+            &format!("/api/v1/workshops/{id}"),
+            &admin,
+            &format!("\"{}\"", w["version"]),
+            &json!({"venue": {"city": "البيرة"}}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let moved: Value = res.json().await.expect("json");
+    assert_eq!(moved["venue"]["city_en"], "");
+    let update = app
+        .wait_for_mails_to("en.reader@example.org", 2)
+        .await
+        .remove(1);
+    assert!(
+        update.text.contains("Where: \u{2068}البيرة\u{2069}"),
+        "{}",
+        update.text
+    );
 }

@@ -2,7 +2,6 @@
 //! in the caller's changes feed.
 
 use chrono::Duration;
-use reqwest::Method;
 use serde_json::{Value, json};
 use tests::{TestApp, assert_problem, spawn_app};
 
@@ -156,29 +155,23 @@ async fn people_are_told_what_concerns_them_in_both_languages() {
     );
     let later = app.state.clock.now() + Duration::hours(120);
     let res = app
-        .request(
-            Method::PATCH,
+        .patch_if(
             &format!("/api/v1/workshops/{id}"),
-            Some(&admin),
+            &admin,
+            &format!("\"{}\"", w["version"]),
+            &json!({"starts_at": later, "ends_at": later + Duration::hours(2)}),
         )
-        .header("If-Match", format!("\"{}\"", w["version"]))
-        .json(&json!({"starts_at": later, "ends_at": later + Duration::hours(2)}))
-        .send()
-        .await
-        .expect("patch");
+        .await;
     assert_eq!(res.status(), 200);
     // A change that moves nothing (the title) tells nobody.
     let res = app
-        .request(
-            Method::PATCH,
+        .patch_if(
             &format!("/api/v1/workshops/{id}"),
-            Some(&admin),
+            &admin,
+            "\"2\"",
+            &json!({"title": {"ar": "ورشة نظم المعلومات الجغرافية", "en": "GIS"}}),
         )
-        .header("If-Match", "\"2\"")
-        .json(&json!({"title": {"ar": "ورشة نظم المعلومات الجغرافية", "en": "GIS"}}))
-        .send()
-        .await
-        .expect("patch");
+        .await;
     assert_eq!(res.status(), 200);
     let res = app
         .post(

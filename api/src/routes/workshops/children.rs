@@ -49,6 +49,7 @@ pub async fn write_children(
                 workshop_id: Set(workshop_id),
                 position: Set(i as i32 + 1),
                 title: Set(a.title.trim().to_owned()),
+                title_en: Set(a.title_en.trim().to_owned()),
                 speaker: Set(a.speaker.clone()),
                 duration_minutes: Set(a.duration_minutes),
                 ..Default::default()
@@ -66,8 +67,10 @@ pub async fn write_children(
             workshop_expert::ActiveModel {
                 workshop_id: Set(workshop_id),
                 name: Set(e.name.trim().to_owned()),
+                name_en: Set(e.name_en.trim().to_owned()),
                 email: Set(e.email.clone()),
                 organisation: Set(e.organisation.clone()),
+                organisation_en: Set(e.organisation_en.trim().to_owned()),
                 ..Default::default()
             }
             .insert(db)
@@ -83,6 +86,7 @@ pub async fn write_children(
             workshop_material::ActiveModel {
                 workshop_id: Set(workshop_id),
                 title: Set(m.title.trim().to_owned()),
+                title_en: Set(m.title_en.trim().to_owned()),
                 url: Set(m.url.clone()),
                 ..Default::default()
             }

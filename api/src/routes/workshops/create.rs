@@ -289,6 +289,16 @@ pub async fn create_workshop(
         time_zone: Set(tz.name().to_owned()),
         venue_city: Set(req.venue.as_ref().map(|v| v.city.trim().to_owned())),
         venue_address: Set(req.venue.as_ref().map(|v| v.address.trim().to_owned())),
+        venue_city_en: Set(req
+            .venue
+            .as_ref()
+            .map(|v| v.city_en.trim().to_owned())
+            .unwrap_or_default()),
+        venue_address_en: Set(req
+            .venue
+            .as_ref()
+            .map(|v| v.address_en.trim().to_owned())
+            .unwrap_or_default()),
         online_url: Set(req.online_url),
         capacity: Set(req.capacity),
         registered_count: Set(0),

@@ -54,6 +54,8 @@ pub struct TitleRef<'r> {
 pub struct VenueRef<'r> {
     pub city: &'r str,
     pub address: &'r str,
+    pub city_en: &'r str,
+    pub address_en: &'r str,
 }
 
 /// A stored host list (`"3,5"`), serialized as the array of ids it holds.
@@ -85,6 +87,8 @@ struct Row<'r> {
     capacity: Option<i32>,
     registered_count: i32,
     status: &'r str,
+    venue_city_en: &'r str,
+    venue_address_en: &'r str,
 }
 
 /// Decodes by position. The column types are fixed by the SELECT below and the migrations, and
@@ -116,6 +120,8 @@ where
         capacity: r.try_get_unchecked(13)?,
         registered_count: r.try_get_unchecked(14)?,
         status: r.try_get_unchecked(15)?,
+        venue_city_en: r.try_get_unchecked(16)?,
+        venue_address_en: r.try_get_unchecked(17)?,
     })
 }
 
@@ -150,6 +156,8 @@ impl<'r> Row<'r> {
             venue: self.venue_city.map(|city| VenueRef {
                 city,
                 address: self.venue_address.unwrap_or_default(),
+                city_en: self.venue_city_en,
+                address_en: self.venue_address_en,
             }),
             online_url: self.online_url,
             seats_left: self
@@ -201,8 +209,8 @@ pub async fn list_workshops(
     let mut sql = String::with_capacity(600);
     sql.push_str(
         "SELECT id, platform_id, host_ids, topic_id, kind, title_ar, title_en, starts_at, ends_at, \
-         time_zone, venue_city, venue_address, online_url, capacity, registered_count, status \
-         FROM workshops WHERE is_public = ",
+         time_zone, venue_city, venue_address, online_url, capacity, registered_count, status, \
+         venue_city_en, venue_address_en FROM workshops WHERE is_public = ",
     );
     sql.push_str(if backend == DbBackend::Postgres {
         "TRUE"

@@ -26,6 +26,15 @@ pub struct Venue {
     #[schema(max_length = 300)]
     #[serde(default)]
     pub address: String,
+    /// The city in English (empty: English readers see the Arabic).
+    #[validate(length(max = 100))]
+    #[schema(max_length = 100, example = "Ramallah")]
+    #[serde(default)]
+    pub city_en: String,
+    #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
+    #[serde(default)]
+    pub address_en: String,
 }
 
 /// An agenda item, in order.
@@ -38,6 +47,11 @@ pub struct AgendaItem {
     )]
     #[schema(min_length = 1, max_length = 300)]
     pub title: String,
+    /// The title in English (empty: the Arabic serves).
+    #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
+    #[serde(default)]
+    pub title_en: String,
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
     pub speaker: Option<String>,
@@ -56,6 +70,11 @@ pub struct Expert {
     )]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    /// The name as written in English (empty: as above).
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    #[serde(default)]
+    pub name_en: String,
     /// Shown to the platform's managers only.
     #[validate(email, length(max = 254))]
     #[schema(format = Email, max_length = 254)]
@@ -63,6 +82,11 @@ pub struct Expert {
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
     pub organisation: Option<String>,
+    /// The organisation in English (empty: as above).
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    #[serde(default)]
+    pub organisation_en: String,
 }
 
 /// A material (a link).
@@ -75,6 +99,11 @@ pub struct Material {
     )]
     #[schema(min_length = 1, max_length = 300)]
     pub title: String,
+    /// The title in English (empty: the Arabic serves).
+    #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
+    #[serde(default)]
+    pub title_en: String,
     #[validate(
         custom(function = "crate::domain::validate_web_url"),
         length(max = 1000)

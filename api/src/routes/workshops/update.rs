@@ -191,6 +191,11 @@ pub async fn update_workshop(
         updated_at: Set(now),
         ..Default::default()
     };
+    // A new venue brings its English (or none); without one the old stays.
+    if let Some(v) = &body.venue {
+        m.venue_city_en = Set(v.city_en.trim().to_owned());
+        m.venue_address_en = Set(v.address_en.trim().to_owned());
+    }
     if let Some(k) = body.kind {
         m.kind = Set(k);
     }

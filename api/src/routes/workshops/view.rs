@@ -26,6 +26,7 @@ pub async fn response(
         .into_iter()
         .map(|a| AgendaItem {
             title: a.title,
+            title_en: a.title_en,
             speaker: a.speaker,
             duration_minutes: a.duration_minutes,
         })
@@ -38,8 +39,10 @@ pub async fn response(
         .into_iter()
         .map(|e| Expert {
             name: e.name,
+            name_en: e.name_en,
             email: e.email.filter(|_| manager),
             organisation: e.organisation,
+            organisation_en: e.organisation_en,
         })
         .collect();
     let materials = workshop_material::Entity::find()
@@ -50,6 +53,7 @@ pub async fn response(
         .into_iter()
         .map(|m| Material {
             title: m.title,
+            title_en: m.title_en,
             url: m.url,
         })
         .collect();
@@ -73,6 +77,8 @@ pub async fn response(
         venue: w.venue_city.map(|city| Venue {
             city,
             address: w.venue_address.unwrap_or_default(),
+            city_en: w.venue_city_en,
+            address_en: w.venue_address_en,
         }),
         online_url: w.online_url,
         capacity: w.capacity,
