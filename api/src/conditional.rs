@@ -30,6 +30,11 @@ pub const COMPRESS_INLINE_UP_TO: usize = 64 * 1024;
 /// The suffixes the compression layer adds to a tag.
 const CODINGS: [&str; 3] = ["gzip", "br", "zstd"];
 
+/// A representation that never changes (a position paper's version), readable by anyone.
+pub const IMMUTABLE_PUBLIC: &str = "public, max-age=31536000, immutable";
+/// A representation that never changes, for the caller only.
+pub const IMMUTABLE_PRIVATE: &str = "private, max-age=31536000, immutable";
+
 /// How an answer may be cached.
 fn cache_policy(read: bool, status: StatusCode, path: &str, personal: bool) -> &'static str {
     // The person's own account (address, phone) is not kept on a device that may be shared.

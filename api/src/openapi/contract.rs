@@ -238,9 +238,12 @@ fn shared_headers() -> Value {
     headers["Cache-Control"] = json!({
         "description": "`public, no-cache` for public reads, `private, no-cache` for the \
                         caller's own, `no-store` for writes, the caller's account and anything \
-                        holding tokens: a stored copy is revalidated with `If-None-Match`.",
+                        holding tokens: a stored copy is revalidated with `If-None-Match`. What \
+                        never changes (a paper's version) is `immutable` for a year.",
         "schema": {"type": "string", "maxLength": 64,
-                   "enum": ["public, no-cache", "private, no-cache", "no-store"]}
+                   "enum": ["public, no-cache", "private, no-cache", "no-store",
+                            crate::conditional::IMMUTABLE_PUBLIC,
+                            crate::conditional::IMMUTABLE_PRIVATE]}
     });
     headers["Idempotent-Replayed"] = json!({
         "description": "`true` on an answer repeated for a retry with the same `Idempotency-Key`.",

@@ -173,13 +173,21 @@ async fn every_edit_makes_an_immutable_version_and_versions_compare() {
     assert_eq!(items.len(), 3);
     assert_eq!(items[0]["note"], "المسودة الأولى");
     assert_eq!(items[1]["note"], "تعديل الفقرة الثانية");
-    // Version 1 is as it was written, whatever came after.
-    let v1 = app
-        .get_json(
+    // Version 1 is as it was written, whatever came after: cached as immutable (privately, as
+    // the paper is not published).
+    let res = app
+        .get(
             &format!("/api/v1/position-papers/{id}/versions/1"),
             Some(&who.author),
         )
         .await;
+    assert_eq!(
+        res.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("private, max-age=31536000, immutable")
+    );
+    let v1: Value = res.json().await.expect("json");
     assert_eq!(v1["body"]["ar"], "السطر الأول\nالسطر الثاني\nالسطر الثالث");
     assert_eq!(v1["title"]["ar"], "ورقة موقف حول الموازنات التشاركية");
 
@@ -372,6 +380,17 @@ async fn the_lifecycle_allows_only_its_transitions_and_records_them() {
     assert!(published["published_at"].is_string());
     assert_problem(move_to(&app, &who.admin, id, "withdrawn").await, 409).await;
     assert_problem(move_to(&app, &who.admin, id, "draft").await, 409).await;
+    // A published paper's versions are anyone's, and never change: cached publicly for a year.
+    let res = app
+        .get(&format!("/api/v1/position-papers/{id}/versions/1"), None)
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("public, max-age=31536000, immutable")
+    );
 
     let history = app
         .get_json(&format!("/api/v1/position-papers/{id}/transitions"), None)

@@ -1,4 +1,4 @@
-use actix_web::{get, web};
+use actix_web::{HttpResponse, get, web};
 use entity::position_paper_version;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::diff::{self, DiffChunk};
 use super::{PaperBody, visible_paper};
 use crate::auth::AuthUser;
-use crate::domain::{Bilingual, BilingualText};
+use crate::domain::{Bilingual, BilingualText, PaperStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
@@ -140,7 +140,9 @@ fn to_response(v: position_paper_version::Model) -> VersionResponse {
     }
 }
 
-/// One version of a paper, as it was written.
+/// One version of a paper, as it was written. A version never changes once written, so it is
+/// cached as immutable: publicly for a published paper read without a token, privately
+/// otherwise.
 #[utoipa::path(
     tag = "position-papers",
     security((), ("bearer" = [])),
@@ -152,12 +154,18 @@ pub async fn get_version(
     auth: Option<AuthUser>,
     state: web::Data<AppState>,
     path: web::Path<(i64, i32)>,
-) -> Result<web::Json<VersionResponse>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let (id, number) = path.into_inner();
     let (paper, _) = visible_paper(&state.db, auth.as_ref(), id).await?;
-    Ok(web::Json(to_response(
-        version_or_404(&state.db, paper.id, number).await?,
-    )))
+    let version = to_response(version_or_404(&state.db, paper.id, number).await?);
+    let caching = if auth.is_none() && paper.status == PaperStatus::Published {
+        crate::conditional::IMMUTABLE_PUBLIC
+    } else {
+        crate::conditional::IMMUTABLE_PRIVATE
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, caching))
+        .json(version))
 }
 
 /// Which two versions to compare.
