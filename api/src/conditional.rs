@@ -13,6 +13,9 @@
 //! matches its plain one here.
 
 use actix_web::Error;
+
+use crate::error::{ApiError, ProblemCode};
+use crate::i18n::Text;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
@@ -29,6 +32,9 @@ pub const COMPRESS_FROM_BYTES: usize = 1024;
 pub const COMPRESS_INLINE_UP_TO: usize = 64 * 1024;
 /// The suffixes the compression layer adds to a tag.
 const CODINGS: [&str; 3] = ["gzip", "br", "zstd"];
+
+/// The longest `If-None-Match` read (a client holds a few tags, not hundreds).
+pub const MAX_IF_NONE_MATCH: usize = 512;
 
 /// A representation that never changes (a position paper's version), readable by anyone.
 pub const IMMUTABLE_PUBLIC: &str = "public, max-age=31536000, immutable";
@@ -167,8 +173,25 @@ pub async fn conditional(
     let if_none_match = req
         .headers()
         .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+        .map(|v| v.to_str().map(str::to_owned));
+    let if_none_match = match if_none_match {
+        Some(Ok(v)) if v.len() <= MAX_IF_NONE_MATCH => Some(v),
+        None => None,
+        Some(_) => {
+            return Err(ApiError::Problem(
+                ProblemCode::InvalidParameter,
+                Text::new(
+                    format!(
+                        "If-None-Match holds at most {MAX_IF_NONE_MATCH} printable ASCII characters."
+                    ),
+                    format!(
+                        "الترويسة If-None-Match تحمل {MAX_IF_NONE_MATCH} محرفًا مطبوعًا من ASCII على الأكثر."
+                    ),
+                ),
+            )
+            .into());
+        }
+    };
     let coding = req
         .headers()
         .get(header::ACCEPT_ENCODING)

@@ -67,7 +67,7 @@ problem_codes! {
     BadRequest = "bad_request", 400, "Bad request", "طلب غير صالح";
     MalformedJson = "malformed_json", 400, "The body is not valid JSON", "المحتوى ليس JSON صالحًا";
     ControlCharacter = "control_character", 400, "A control character in the URL", "محرف تحكم في الرابط";
-    InvalidParameter = "invalid_parameter", 400, "Invalid query or path parameter", "معامل استعلام أو مسار غير صالح";
+    InvalidParameter = "invalid_parameter", 400, "Invalid query, path or header parameter", "معامل استعلام أو مسار أو ترويسة غير صالح";
     InvalidCursor = "invalid_cursor", 400, "The cursor is not one this API issued", "قيمة cursor غير صادرة عن هذه الواجهة";
     InvalidIdempotencyKey = "invalid_idempotency_key", 400, "Invalid Idempotency-Key", "قيمة Idempotency-Key غير صالحة";
     Unauthorized = "unauthorized", 401, "Authentication required", "المصادقة مطلوبة";

@@ -169,6 +169,10 @@ fn message_for(e: &validator::ValidationError) -> Text {
             "يجب أن يكون رابطًا كاملًا يبدأ بـ https:// أو http://",
         ),
         "blank" => Text::new("must not be blank", "يجب ألا يكون فارغًا"),
+        "pattern" => Text::new(
+            "holds characters it may not (see the field's pattern)",
+            "يحتوي محارف غير مسموح بها (انظر نمط الحقل)",
+        ),
         _ => Text::new("is invalid", "قيمة غير صالحة"),
     }
 }

@@ -100,10 +100,18 @@ pub async fn idempotency(
         *req.method(),
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
+    // Only where a documented operation answers: anything else ends in 404 or 405, key or not.
+    let documented = req
+        .app_data::<Data<crate::openapi::RouteTable>>()
+        .is_some_and(|routes| {
+            routes
+                .key_access(req.method().as_str(), req.path())
+                .is_some()
+        });
     let Some(value) = req
         .headers()
         .get(IDEMPOTENCY_KEY)
-        .filter(|_| write)
+        .filter(|_| write && documented)
         .cloned()
     else {
         return next

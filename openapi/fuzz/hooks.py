@@ -37,8 +37,14 @@ with open(_DOCUMENT, encoding="utf-8") as f:
 RULE_FIELD_CODES = set(
     _DOC["components"]["schemas"]["ProblemField"]["properties"]["code"]["x-rule-codes"]
 )
-# Problems that depend on state a generator cannot know: an opaque cursor, the current version.
-STATE_PROBLEMS = {"invalid_cursor", "stale_version", "version_required"}
+# Problems that depend on state a generator cannot know: an opaque cursor, the current version,
+# an idempotency key it happened to use before for another request.
+STATE_PROBLEMS = {
+    "invalid_cursor",
+    "stale_version",
+    "version_required",
+    "idempotency_key_reused",
+}
 ACCEPTED = {401, 403, 404, 409, 429}
 
 

@@ -202,10 +202,10 @@ fn shared_parameters() -> Value {
             "name": "If-None-Match",
             "in": "header",
             "required": false,
-            "description": "Tags of copies the client holds (RFC 9110): when one is current the \
-                            answer is 304 without a body.",
-            "schema": {"type": "string", "maxLength": 512,
-                       "pattern": "^(\\*|(W/)?\"[!#-~]{1,64}\"( *, *(W/)?\"[!#-~]{1,64}\")*)$"}
+            "description": "Tags of copies the client holds (RFC 9110), e.g. `\"3.Q2xpZW50VGFnAAAA\"`: \
+                            when one is current the answer is 304 without a body. A tag that is \
+                            no current one (or no tag at all) is simply not a match.",
+            "schema": {"type": "string", "maxLength": crate::conditional::MAX_IF_NONE_MATCH}
         },
         "Idempotency-Key": {
             "name": "Idempotency-Key",

@@ -131,7 +131,8 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
 /// Every problem an operation can answer, generic ones first, each once.
 pub fn for_operation(operation_id: &str, shape: Shape) -> Vec<ProblemCode> {
     let mut codes = vec![ControlCharacter];
-    if shape.path_params || shape.query_params {
+    // A read's `If-None-Match` is a parameter too.
+    if shape.path_params || shape.query_params || !shape.write {
         codes.push(InvalidParameter);
     }
     if shape.cursor {

@@ -409,3 +409,43 @@ async fn cors_lets_a_browser_send_retry_keys_and_validators() {
         "{exposed}"
     );
 }
+
+#[tokio::test]
+async fn retry_keys_and_validators_never_change_what_the_router_answers() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    // A method no operation takes is 405 with or without a key, and keeps no key.
+    for _ in 0..2 {
+        let res = app
+            .request(Method::PUT, "/api/v1/workshops", Some(&admin))
+            .header("Idempotency-Key", "\"same\"")
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("put");
+        assert_problem(res, 405).await;
+    }
+    let res = app
+        .request(Method::POST, "/api/v1/nothing-here", Some(&admin))
+        .header("Idempotency-Key", "\"same\"")
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("post");
+    assert_problem(res, 404).await;
+    // An If-None-Match past its documented length is refused; an unknown tag simply misses.
+    let res = app
+        .request(Method::GET, "/api/v1/platforms", None)
+        .header("If-None-Match", format!("\"{}\"", "a".repeat(600)))
+        .send()
+        .await
+        .expect("long");
+    assert_eq!(assert_problem(res, 400).await["code"], "invalid_parameter");
+    let res = app
+        .request(Method::GET, "/api/v1/platforms", None)
+        .header("If-None-Match", "not-a-tag")
+        .send()
+        .await
+        .expect("odd");
+    assert_eq!(res.status(), 200);
+}

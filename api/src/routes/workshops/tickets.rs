@@ -163,15 +163,24 @@ pub async fn get_ticket(
     }))
 }
 
+/// A nonce is letters, digits and `_.:-` (a UUID is).
+fn nonce_characters(nonce: &str) -> Result<(), validator::ValidationError> {
+    if nonce
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"_.:-".contains(&b))
+    {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("pattern"))
+    }
+}
+
 /// One scan made at the door.
 #[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ScanRequest {
     /// The app's own id of this scan (a UUID, say): sent again, the scan counts once.
-    #[validate(
-        length(min = 8, max = 64),
-        custom(function = "crate::domain::validate_not_blank")
-    )]
+    #[validate(length(min = 8, max = 64), custom(function = "nonce_characters"))]
     #[schema(min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_.:-]+$")]
     pub nonce: String,
     /// The ticket scanned; or give `walk_in_user_id`.
@@ -179,6 +188,7 @@ pub struct ScanRequest {
     #[schema(max_length = 1024)]
     pub ticket: Option<String>,
     /// A person who came without a ticket (or without a seat): registered and marked present.
+    #[validate(range(min = 1))]
     pub walk_in_user_id: Option<i64>,
     /// When it was scanned (the app's clock).
     pub scanned_at: DateTime<Utc>,
