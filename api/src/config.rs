@@ -57,6 +57,8 @@ pub struct Config {
     pub webhooks: Webhooks,
     /// How long the changes feed keeps tombstones of deleted resources.
     pub changes_retention: Duration,
+    /// Report cells counting fewer people than this are hidden from anyone but admins.
+    pub report_min_cell: u64,
 }
 
 /// How webhooks are delivered; see the README's "Webhooks" section.
@@ -435,6 +437,7 @@ impl Config {
             changes_retention: Duration::from_secs(
                 parse_num(src, "CHANGES_RETENTION_DAYS", 30u64)?.clamp(1, 3650) * 86_400,
             ),
+            report_min_cell: parse_num(src, "REPORT_MIN_CELL", 5u64)?.clamp(1, 1000),
         })
     }
 }

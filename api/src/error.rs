@@ -509,6 +509,7 @@ pub const RULE_FIELD_CODES: &[&str] = &[
     "reference",
     "required",
     "too_few",
+    "too_long",
     "too_many",
     "unknown_axis",
     "unknown_event_type",

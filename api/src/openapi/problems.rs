@@ -124,6 +124,7 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "create_api_key" | "create_webhook" => &[NotAManager],
         "rotate_api_key" => &[NotEditable],
         "list_changes" => &[CursorExpired],
+        "participation_report" => &[Forbidden, NotAManager, ValidationError],
         _ => &[],
     }
 }
@@ -308,6 +309,12 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
                 "a local time the clocks pass twice (daylight saving ends) is refused: send the instant",
             ),
             ("not_found", "`host_platform_ids` and `topic_id` exist"),
+        ],
+        "participation_report" => &[
+            ("order", "`to` is on or after `from`"),
+            ("too_long", "`to` is at most five years after `from`"),
+            ("duplicate", "`group_by` names each dimension once"),
+            ("not_found", "`platform_id` is a platform"),
         ],
         "record_check_ins" => &[(
             "required",

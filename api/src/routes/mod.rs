@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod partnerships;
 pub mod platforms;
 pub mod position_papers;
+pub mod reports;
 pub mod search;
 pub mod task_forces;
 pub mod topics;
@@ -48,6 +49,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(audit::configure)
             .configure(api_keys::configure)
             .configure(webhooks::configure)
-            .configure(changes::configure),
+            .configure(changes::configure)
+            .configure(reports::configure),
     );
 }

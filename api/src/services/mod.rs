@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod platform_stats;
 pub mod reminders;
+pub mod reports;
 pub mod seats;
 pub mod sessions;
 pub mod supervisor;

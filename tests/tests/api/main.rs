@@ -24,6 +24,7 @@ mod partnerships;
 mod platforms;
 mod position_papers;
 mod replicas;
+mod reports;
 mod search;
 mod security;
 mod task_forces;
