@@ -100,18 +100,19 @@ pub async fn idempotency(
         *req.method(),
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
-    // Only where a documented operation answers: anything else ends in 404 or 405, key or not.
-    let documented = req
+    // Only where a documented operation answers (anything else ends in 404 or 405, key or
+    // not), and for a caller it knows or an operation open to anyone (an unknown caller of
+    // another ends in 401).
+    let identified =
+        req.extensions().contains::<VerifiedKey>() || req.extensions().contains::<VerifiedClaims>();
+    let applies = req
         .app_data::<Data<crate::openapi::RouteTable>>()
-        .is_some_and(|routes| {
-            routes
-                .key_access(req.method().as_str(), req.path())
-                .is_some()
-        });
+        .and_then(|routes| routes.operation(req.method().as_str(), req.path()))
+        .is_some_and(|(_, public)| public || identified);
     let Some(value) = req
         .headers()
         .get(IDEMPOTENCY_KEY)
-        .filter(|_| write && documented)
+        .filter(|_| write && applies)
         .cloned()
     else {
         return next

@@ -556,7 +556,7 @@ fn limits(value: &mut Value, text: &TextRules) {
 }
 
 /// Public: no requirement, or an empty one among them (`[]`, `[{}]`, `[{}, {"bearer": []}]`).
-fn is_public(op: &Value) -> bool {
+pub(crate) fn is_public(op: &Value) -> bool {
     op["security"].as_array().is_some_and(|reqs| {
         reqs.is_empty()
             || reqs

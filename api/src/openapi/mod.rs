@@ -105,9 +105,12 @@ pub struct RouteTable {
     routes: Vec<Route>,
 }
 
-/// A documented path (its segments, `None` for a parameter) and its methods with what a key
-/// needs to call each.
-type Route = (Vec<Option<String>>, Vec<(String, KeyAccess)>);
+/// A documented method: its name, what a key needs to call it, and whether anyone may call it
+/// without credentials.
+type Method = (String, KeyAccess, bool);
+
+/// A documented path (its segments, `None` for a parameter) and its methods.
+type Route = (Vec<Option<String>>, Vec<Method>);
 
 fn segments(path: &str) -> Vec<Option<String>> {
     path.trim_matches('/')
@@ -130,6 +133,7 @@ impl RouteTable {
                         Some((
                             m.to_ascii_uppercase(),
                             scopes::key_access(path, m, scopes::tag_of(op)),
+                            contract::is_public(op),
                         ))
                     })
                     .collect();
@@ -138,12 +142,12 @@ impl RouteTable {
             .collect();
         routes.push((
             segments("/openapi.json"),
-            vec![("GET".to_owned(), KeyAccess::Open)],
+            vec![("GET".to_owned(), KeyAccess::Open, true)],
         ));
         RouteTable { routes }
     }
 
-    fn literal_route(&self, path: &str) -> Option<&[(String, KeyAccess)]> {
+    fn literal_route(&self, path: &str) -> Option<&[Method]> {
         let wanted: Vec<&str> = path.trim_matches('/').split('/').collect();
         self.routes
             .iter()
@@ -158,9 +162,9 @@ impl RouteTable {
     }
 
     /// The templates a path matches, the most literal first.
-    fn matching(&self, path: &str) -> Vec<&[(String, KeyAccess)]> {
+    fn matching(&self, path: &str) -> Vec<&[Method]> {
         let wanted: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let mut found: Vec<(usize, &[(String, KeyAccess)])> = self
+        let mut found: Vec<(usize, &[Method])> = self
             .routes
             .iter()
             .filter(|(segs, _)| {
@@ -179,7 +183,7 @@ impl RouteTable {
     /// The methods of a documented path written without parameters, when `path` is one.
     pub fn literal(&self, path: &str) -> Option<Vec<String>> {
         self.literal_route(path)
-            .map(|ms| ms.iter().map(|(m, _)| m.clone()).collect())
+            .map(|ms| ms.iter().map(|(m, _, _)| m.clone()).collect())
     }
 
     /// The methods a path answers, when the path exists at all (a literal path's own methods,
@@ -190,7 +194,7 @@ impl RouteTable {
         }
         let mut methods: Vec<String> = Vec::new();
         for ms in self.matching(path) {
-            for (m, _) in ms {
+            for (m, _, _) in ms {
                 if !methods.contains(m) {
                     methods.push(m.clone());
                 }
@@ -202,10 +206,16 @@ impl RouteTable {
     /// What an API key needs to call `method path`; `None` when no documented operation answers
     /// it (the request ends in 404 or 405 anyway).
     pub fn key_access(&self, method: &str, path: &str) -> Option<KeyAccess> {
+        self.operation(method, path).map(|(access, _)| access)
+    }
+
+    /// What a key needs for `method path`, and whether anyone may call it without credentials;
+    /// `None` when no documented operation answers it.
+    pub fn operation(&self, method: &str, path: &str) -> Option<(KeyAccess, bool)> {
         self.matching(path)
             .into_iter()
             .flat_map(|ms| ms.iter())
-            .find(|(m, _)| m.eq_ignore_ascii_case(method))
-            .map(|(_, access)| access.clone())
+            .find(|(m, _, _)| m.eq_ignore_ascii_case(method))
+            .map(|(_, access, public)| (access.clone(), *public))
     }
 }

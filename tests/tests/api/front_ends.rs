@@ -6,7 +6,7 @@ use std::io::Read as _;
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
-use tests::{TestApp, assert_problem, spawn_app, spawn_app_with};
+use tests::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, assert_problem, spawn_app, spawn_app_with};
 
 use crate::workshops::scheduled;
 
@@ -433,6 +433,25 @@ async fn retry_keys_and_validators_never_change_what_the_router_answers() {
         .await
         .expect("post");
     assert_problem(res, 404).await;
+    // A key already used by someone signed out (at this address) does not keep a signed-out
+    // caller of an operation for people from learning that it needs a token.
+    let res = app
+        .request(Method::POST, "/api/v1/auth/login", None)
+        .header("Idempotency-Key", "\"anon\"")
+        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(res.status(), 200);
+    for _ in 0..2 {
+        let res = app
+            .request(Method::DELETE, "/api/v1/me/calendar-token", None)
+            .header("Idempotency-Key", "\"anon\"")
+            .send()
+            .await
+            .expect("delete");
+        assert_problem(res, 401).await;
+    }
     // An If-None-Match past its documented length is refused; an unknown tag simply misses.
     let res = app
         .request(Method::GET, "/api/v1/platforms", None)
