@@ -12,6 +12,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod etag;
+pub mod export;
 pub mod extract;
 pub mod i18n;
 pub mod ics;

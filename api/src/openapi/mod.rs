@@ -68,7 +68,7 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         (name = "api-keys", description = "API keys of service accounts (partner portals): scopes, platforms, expiry, rotation, revocation"),
         (name = "webhooks", description = "Webhook subscriptions (Standard Webhooks): the event catalogue, signing secrets, the delivery log and replays"),
         (name = "changes", description = "The changes feed: every create, update and delete of what the caller may see, in a stable order, for mirrors and offline apps"),
-        (name = "reports", description = "Programme reports for the union and its funders: participation by gender, authority, region, platform and period; small cells hidden from anyone but administrators"),
+        (name = "reports", description = "Programme reports for the union and its funders: participation, memberships and working-group and task-force seats by gender, authority, region, platform and period; small cells hidden from anyone but administrators; as JSON, CSV or XLSX"),
         (name = "notifications", description = "The caller's in-app inbox: membership requests and decisions, waiting-list promotions, workshops that move or are cancelled, elections, papers in review, adopted or endorsed; in both languages, with the unread count"),
         (name = "operations", description = "Liveness and readiness"),
     )

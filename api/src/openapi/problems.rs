@@ -124,7 +124,9 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "create_api_key" | "create_webhook" => &[NotAManager],
         "rotate_api_key" => &[NotEditable],
         "list_changes" => &[CursorExpired],
-        "participation_report" => &[Forbidden, NotAManager, ValidationError],
+        "participation_report" | "membership_report" | "seat_report" | "export_attendances" => {
+            &[Forbidden, NotAManager, ValidationError]
+        }
         _ => &[],
     }
 }
@@ -310,10 +312,19 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             ),
             ("not_found", "`host_platform_ids` and `topic_id` exist"),
         ],
-        "participation_report" => &[
+        "export_attendances" => &[
+            ("order", "`to` is on or after `from`"),
+            ("too_long", "`to` is at most five years after `from`"),
+            ("not_found", "`platform_id` is a platform"),
+        ],
+        "participation_report" | "membership_report" | "seat_report" => &[
             ("order", "`to` is on or after `from`"),
             ("too_long", "`to` is at most five years after `from`"),
             ("duplicate", "`group_by` names each dimension once"),
+            (
+                "not_allowed",
+                "`group_by` names dimensions of the report (`workshop_kind` for participation, `body` for seats, `topic` not for memberships)",
+            ),
             ("not_found", "`platform_id` is a platform"),
         ],
         "record_check_ins" => &[(

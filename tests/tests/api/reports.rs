@@ -157,6 +157,10 @@ async fn participation_is_counted_by_any_dimension_and_small_cells_are_hidden() 
         (Some(3), Some(2), Some(1)),
         "a no-show is a registration, not an attendance"
     );
+    assert_eq!(men["no_shows"], 1);
+    assert_eq!(men["no_show_rate"], 0.3333, "one no-show in three taken");
+    assert_eq!(women["no_show_rate"], 0.0);
+    assert_eq!(women["labels"]["gender"], "Women");
     assert_eq!(report["totals"]["registrations"], 12);
     assert_eq!(report["totals"]["attendances"], 11);
     assert_eq!(report["totals"]["people"], 8);
@@ -173,6 +177,23 @@ async fn participation_is_counted_by_any_dimension_and_small_cells_are_hidden() 
     let by_quarter = app.get_json(&path("quarter,platform"), Some(&admin)).await;
     let q = row(&by_quarter, "quarter", &quarter);
     assert_eq!(q["group"]["platform"], finance.to_string());
+    // Ids are shown by name, in the caller's language.
+    let named = app
+        .request(
+            reqwest::Method::GET,
+            &path("platform,local_authority"),
+            Some(&admin),
+        )
+        .header("accept-language", "ar")
+        .send()
+        .await
+        .expect("report")
+        .json::<Value>()
+        .await
+        .expect("json");
+    let north_row = row(&named, "local_authority", &north.to_string());
+    assert_eq!(north_row["labels"]["local_authority"], "بلدية جنين");
+    assert_eq!(north_row["labels"]["platform"], "منصة الإدارة المالية");
 
     // A coordinator sees the same report with small groups hidden: the lone small group takes
     // the next smallest with it, so that the totals minus the rest give nothing back.
@@ -259,4 +280,406 @@ async fn participation_is_counted_by_any_dimension_and_small_cells_are_hidden() 
         assert_eq!(problem["errors"][0]["pointer"], field, "{bad}");
         assert_eq!(problem["errors"][0]["code"], code, "{bad}");
     }
+}
+
+async fn seat_holders(app: &TestApp, admin: &str) -> (i64, i64, Vec<(i64, String)>, Vec<i64>) {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    let finance = app.platform_id("financial-management").await;
+    let north = authority(app, admin, "بلدية طوباس", "north").await;
+    let south = authority(app, admin, "بلدية يطا", "south").await;
+    let mut women = Vec::new();
+    for i in 0..6 {
+        let (id, token) = app
+            .quick_user(&format!("w{i}@example.org"), Some(north), "female", "ar")
+            .await;
+        app.make_member(finance, id).await;
+        women.push((id, token));
+    }
+    let mut men = Vec::new();
+    for i in 0..2 {
+        let (id, _) = app
+            .quick_user(&format!("m{i}@example.org"), Some(south), "male", "ar")
+            .await;
+        men.push(id);
+    }
+    app.make_member(finance, men[0]).await;
+    // The other man was a member and left.
+    let now = chrono::Utc::now();
+    entity::membership::ActiveModel {
+        platform_id: Set(finance),
+        user_id: Set(men[1]),
+        status: Set(api::domain::MembershipStatus::Left),
+        requested_at: Set(now),
+        decided_at: Set(Some(now)),
+        decided_by: Set(None),
+        left_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("membership");
+    // Five women sit in the working group of a finance topic; both men in a task force.
+    let topic = entity::topic::Entity::find()
+        .filter(entity::topic::Column::PlatformId.eq(finance))
+        .one(&app.db)
+        .await
+        .expect("topics")
+        .expect("a finance topic");
+    let group = entity::working_group::ActiveModel {
+        topic_id: Set(topic.id),
+        platform_id: Set(finance),
+        name_ar: Set("مجموعة الموازنات".into()),
+        name_en: Set("Budgets group".into()),
+        lead_user_id: Set(None),
+        search_text: Set(String::new()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("group");
+    for (id, _) in women.iter().take(5) {
+        entity::working_group_member::ActiveModel {
+            working_group_id: Set(group.id),
+            user_id: Set(*id),
+            joined_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("seat");
+    }
+    let force = entity::task_force::Entity::find()
+        .filter(entity::task_force::Column::Slug.eq("financial-experts"))
+        .one(&app.db)
+        .await
+        .expect("task forces")
+        .expect("the financial experts");
+    for id in &men {
+        entity::task_force_member::ActiveModel {
+            task_force_id: Set(force.id),
+            user_id: Set(*id),
+            local_authority_id: Set(south),
+            joined_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("seat");
+    }
+    (finance, topic.id, women, men)
+}
+
+#[tokio::test]
+async fn memberships_and_seats_are_counted_by_the_same_dimensions() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (finance, topic, _, _) = seat_holders(&app, &admin).await;
+
+    let report = app
+        .get_json(
+            "/api/v1/reports/memberships?group_by=gender,region",
+            Some(&admin),
+        )
+        .await;
+    let women = row(&report, "gender", "female");
+    assert_eq!(
+        (
+            &women["memberships"],
+            &women["joined"],
+            &women["left"],
+            &women["people"]
+        ),
+        (&json!(6), &json!(6), &json!(0), &json!(6))
+    );
+    assert_eq!(women["labels"]["region"], "North of the West Bank");
+    let men = row(&report, "gender", "male");
+    assert_eq!(
+        (&men["memberships"], &men["left"], &men["people"]),
+        (&json!(2), &json!(1), &json!(2)),
+        "a membership that ended in the period was held in it"
+    );
+    // Without parameters: by platform and gender, named.
+    let report = app
+        .get_json("/api/v1/reports/memberships", Some(&admin))
+        .await;
+    assert_eq!(report["group_by"], json!(["platform", "gender"]));
+    assert_eq!(
+        row(&report, "platform", &finance.to_string())["labels"]["platform"],
+        "Financial Management Platform"
+    );
+    // A dimension that does not apply is refused, naming it.
+    let res = app
+        .get(
+            "/api/v1/reports/memberships?group_by=workshop_kind",
+            Some(&admin),
+        )
+        .await;
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(problem["errors"][0]["code"], "not_allowed");
+
+    let seats = app
+        .get_json("/api/v1/reports/seats?group_by=body,topic", Some(&admin))
+        .await;
+    let group = row(&seats, "body", "working_group");
+    assert_eq!((&group["seats"], &group["people"]), (&json!(5), &json!(5)));
+    assert_eq!(group["group"]["topic"], topic.to_string());
+    let force = row(&seats, "body", "task_force");
+    assert_eq!(force["seats"], 2);
+    assert!(
+        force["group"]["topic"].is_null(),
+        "a task force has no topic"
+    );
+    assert_eq!(force["labels"]["body"], "Task force");
+    assert_eq!(seats["totals"]["seats"], 7);
+
+    // The finance coordinator sees the platform's working groups, not the union's task forces,
+    // and small groups hidden.
+    let (coord_id, coord) = app.create_member(&admin, "coord@example.org", None).await;
+    app.make_coordinator(finance, coord_id, "coordinator").await;
+    let seats = app
+        .get_json("/api/v1/reports/seats?group_by=body", Some(&coord))
+        .await;
+    assert_eq!(seats["rows"].as_array().map(Vec::len), Some(1));
+    assert_eq!(row(&seats, "body", "working_group")["seats"], 5);
+    let report = app
+        .get_json("/api/v1/reports/memberships?group_by=gender", Some(&coord))
+        .await;
+    // Three men now (the coordinator is one), a lone small group: the women's is hidden too.
+    assert_eq!(row(&report, "gender", "male")["people"], "<5");
+    assert_eq!(row(&report, "gender", "female")["people"], "<5");
+    assert_eq!(report["totals"]["people"], 9);
+}
+
+/// Runs the Python reader of `tests/reports/read_xlsx.py` over a workbook (or, named `.csv`, a
+/// CSV file).
+fn read_with_python(python: &str, bytes: &[u8], name: &str) -> Value {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/reports/read_xlsx.py");
+    let out = std::process::Command::new(python)
+        .arg(script)
+        .arg(&path)
+        .output()
+        .expect("python");
+    assert!(
+        out.status.success(),
+        "openpyxl could not read the workbook: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+/// A CSV body: checks the byte-order mark and CRLF ends, and splits it into records (Python's
+/// reader checks the quoting below).
+fn csv_records(body: &[u8]) -> Vec<Vec<String>> {
+    let text = std::str::from_utf8(body).expect("utf-8");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark first");
+    assert!(text.ends_with("\r\n"), "records end in CRLF");
+    text.split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn reports_open_as_csv_and_xlsx_in_the_callers_language() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let finance = app.platform_id("financial-management").await;
+    // A name with a comma and quotes, which CSV must quote.
+    let north = authority(&app, &admin, "بلدية \"قباطية\", جنين", "north").await;
+    let w = held(&app, &admin, finance, 2).await;
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        let gender = if i < 5 { "female" } else { "male" };
+        let (id, token) = app
+            .quick_user(&format!("p{i}@example.org"), Some(north), gender, "ar")
+            .await;
+        let res = app
+            .post(
+                &format!("/api/v1/workshops/{w}/registrations"),
+                Some(&token),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        ids.push(id);
+    }
+    app.advance_clock(Duration::days(3));
+    let res = app
+        .post(
+            &format!("/api/v1/workshops/{w}/attendance"),
+            Some(&admin),
+            &json!({"entries": ids.iter().map(|id| json!({"user_id": id, "status": "attended"})).collect::<Vec<_>>()}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let get = |path: String, accept: &'static str, lang: &'static str| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let res = app
+                .request(reqwest::Method::GET, &path, Some(&admin))
+                .header("accept", accept)
+                .header("accept-language", lang)
+                .send()
+                .await
+                .expect("report");
+            assert_eq!(res.status(), 200, "{path}");
+            let ct = res
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            (ct, res.bytes().await.expect("body").to_vec())
+        }
+    };
+
+    // CSV by Accept, headers in Arabic, names of groups in Arabic, a totals line.
+    let (ct, body) = get(
+        "/api/v1/reports/participation?group_by=gender".into(),
+        "text/csv",
+        "ar",
+    )
+    .await;
+    assert!(ct.starts_with("text/csv"), "{ct}");
+    let records = csv_records(&body);
+    assert_eq!(
+        records[0],
+        [
+            "الجنس",
+            "التسجيلات",
+            "الحضور",
+            "الغياب",
+            "الأشخاص",
+            "نسبة الغياب"
+        ]
+    );
+    assert_eq!(records[1][..5], ["نساء", "5", "5", "0", "5"]);
+    assert_eq!(records[2][..5], ["رجال", "2", "2", "0", "2"]);
+    assert_eq!(records[3][..5], ["المجموع", "7", "7", "0", "7"]);
+    // In English by ?format=, whatever Accept says.
+    let (_, body) = get(
+        "/api/v1/reports/participation?group_by=gender&format=csv".into(),
+        "application/json",
+        "en",
+    )
+    .await;
+    assert_eq!(csv_records(&body)[0][0], "Gender");
+
+    // The attendances, one line each, streamed.
+    let (_, body) = get(
+        format!("/api/v1/reports/attendances?platform_id={finance}"),
+        "text/csv",
+        "en",
+    )
+    .await;
+    let records = csv_records(&body);
+    assert_eq!(records.len(), 8, "a header and seven attendances");
+    assert_eq!(records[0][..3], ["Workshop", "Title", "Starts (UTC)"]);
+    assert_eq!(records[1][0], w.to_string());
+    assert!(
+        std::str::from_utf8(&body)
+            .expect("utf-8")
+            .contains(",\"بلدية \"\"قباطية\"\", جنين\","),
+        "a field with a comma and quotes is quoted, its quotes doubled"
+    );
+    let (ct, body) = get(
+        "/api/v1/reports/attendances".into(),
+        "application/json",
+        "en",
+    )
+    .await;
+    assert!(ct.starts_with("application/json"));
+    let list: Value = serde_json::from_slice(&body).expect("a JSON array");
+    assert_eq!(list.as_array().map(Vec::len), Some(7));
+    assert_eq!(list[0]["workshop_id"], w);
+    assert_eq!(list[0]["region"], "north");
+    // Nothing in the period: an empty array.
+    let (_, body) = get(
+        "/api/v1/reports/attendances?from=2020-01-01&to=2020-12-31".into(),
+        "application/json",
+        "en",
+    )
+    .await;
+    assert_eq!(
+        serde_json::from_slice::<Value>(&body).expect("json"),
+        json!([])
+    );
+
+    // A partner key sees aggregates, not who attended.
+    let res = app
+        .post(
+            "/api/v1/api-keys",
+            Some(&admin),
+            &json!({"name": "Donor", "scopes": ["reports:read"]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let key = res.json::<Value>().await.expect("json")["key"]
+        .as_str()
+        .expect("key")
+        .to_owned();
+    assert_eq!(
+        app.get("/api/v1/reports/participation?format=csv", Some(&key))
+            .await
+            .status(),
+        200
+    );
+    assert_problem(
+        app.get("/api/v1/reports/attendances", Some(&key)).await,
+        403,
+    )
+    .await;
+
+    // XLSX, read by openpyxl: Arabic right to left, numbers as numbers, dates as dates.
+    let Some(python) = crate::webhooks::verifier_python("openpyxl") else {
+        return;
+    };
+    let (ct, body) = get(
+        "/api/v1/reports/participation?group_by=gender,quarter&format=xlsx".into(),
+        "*/*",
+        "ar",
+    )
+    .await;
+    assert!(ct.starts_with("application/vnd.openxmlformats"), "{ct}");
+    let book = read_with_python(&python, &body, "report.xlsx");
+    let sheet = &book["sheets"][0];
+    assert_eq!(sheet["title"], "المشاركة");
+    assert_eq!(sheet["right_to_left"], true);
+    assert_eq!(sheet["rows"][0][0]["value"], "الجنس");
+    assert_eq!(sheet["rows"][1][0]["value"], "نساء");
+    assert_eq!(sheet["rows"][1][2]["type"], "int", "counts are numbers");
+    assert_eq!(sheet["rows"][1][2]["value"], 5);
+    assert_eq!(
+        sheet["rows"][1][6]["type"], "int",
+        "a rate of 0 is a number"
+    );
+    assert_eq!(sheet["formats"][1][6], "0.0%");
+    let (_, body) = get(
+        "/api/v1/reports/attendances?format=xlsx".into(),
+        "*/*",
+        "en",
+    )
+    .await;
+    let book = read_with_python(&python, &body, "report.xlsx");
+    let sheet = &book["sheets"][0];
+    assert_eq!(sheet["right_to_left"], false);
+    assert_eq!(sheet["rows"].as_array().map(Vec::len), Some(8));
+    assert_eq!(sheet["rows"][1][0]["value"], w);
+    assert_eq!(sheet["rows"][1][2]["type"], "datetime", "a start is a date");
+    assert_eq!(sheet["rows"][1][7]["value"], "بلدية \"قباطية\", جنين");
+    // Python's CSV reader reads the same export back, quotes and all.
+    let (_, body) = get("/api/v1/reports/attendances?format=csv".into(), "*/*", "ar").await;
+    let csv = read_with_python(&python, &body, "report.csv");
+    assert_eq!(csv["bom"], true);
+    assert_eq!(csv["records"][0][0], "الورشة");
+    assert_eq!(csv["records"][1][7], "بلدية \"قباطية\", جنين");
+    assert_eq!(csv["records"][1][6], "نساء");
+    assert_eq!(csv["records"].as_array().map(Vec::len), Some(8));
 }

@@ -1,13 +1,24 @@
 //! Programme reports for the union and its funders (`/api/v1/reports/…`): what the database
 //! counts, shown to administrators in full and to coordinators and partner keys with small cells
-//! hidden (`services::reports`).
+//! hidden (`services::reports`), as JSON, CSV or XLSX (`export`).
 
+mod attendances;
+mod common;
+mod memberships;
 mod participation;
+mod seats;
 
+pub use attendances::*;
+pub use common::{Count, DimensionName, ReportScope};
+pub use memberships::*;
 pub use participation::*;
+pub use seats::*;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(participation::participation_report);
+    cfg.service(participation::participation_report)
+        .service(memberships::membership_report)
+        .service(seats::seat_report)
+        .service(attendances::export_attendances);
 }
