@@ -16,6 +16,7 @@ mod m20261127_000009_platform_zones;
 mod m20261127_000010_notifications;
 mod m20261127_000011_check_in_scans;
 mod m20261127_000012_bilingual_workshop_details;
+mod m20261128_000013_report_indexes;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_notifications::Migration),
             Box::new(m20261127_000011_check_in_scans::Migration),
             Box::new(m20261127_000012_bilingual_workshop_details::Migration),
+            Box::new(m20261128_000013_report_indexes::Migration),
         ]
     }
 }

@@ -460,7 +460,7 @@ impl TestApp {
         email: &str,
         authority: Option<i64>,
     ) -> (i64, String) {
-        let before = self.mails().len();
+        let before = self.mails_to(email).len();
         let res = self
             .post(
                 "/api/v1/users",
@@ -471,8 +471,9 @@ impl TestApp {
             .await;
         assert_eq!(res.status(), 201);
         let user: Value = res.json().await.expect("json");
+        // The invitation is this address's newest email (others may be written meanwhile).
         let mail = self
-            .wait_for_mails(before + 1)
+            .wait_for_mails_to(email, before + 1)
             .await
             .pop()
             .expect("invitation");

@@ -1,6 +1,13 @@
 //! Benchmark data: migrates `DATABASE_URL` and adds `ROWS` (default 100000) public, scheduled
 //! workshops spread over the next two years across the programme's platforms. Used by
 //! `.ci/bench`; not part of the service.
+//!
+//! With `REPORT_REGISTRATIONS` (e.g. 1000000; PostgreSQL only), it adds the programme's reporting
+//! load instead, in set-based SQL: `REPORT_AUTHORITIES` local authorities (500),
+//! `REPORT_PEOPLE` people spread over them (50000, two in five women), `REPORT_WORKSHOPS`
+//! workshops (20000) spread evenly from the programme's launch (`REPORT_SINCE`, 2019-10-01) to the
+//! end of this year, and the registrations spread evenly over them, eight in ten attended, one a
+//! no-show, one still registered. Used by `.ci/bench-reports`.
 
 use std::process::ExitCode;
 
@@ -23,6 +30,80 @@ async fn main() -> ExitCode {
     }
 }
 
+fn env_number(name: &str) -> Option<i64> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
+}
+
+/// The reporting load (see the top of the file), in a few `INSERT … SELECT generate_series`.
+async fn report_load(
+    db: &sea_orm::DatabaseConnection,
+    registrations: i64,
+) -> Result<usize, sea_orm::DbErr> {
+    use chrono::Datelike;
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Err(sea_orm::DbErr::Custom(
+            "the reporting load is seeded on PostgreSQL".into(),
+        ));
+    }
+    let authorities = env_number("REPORT_AUTHORITIES").unwrap_or(500);
+    let people = env_number("REPORT_PEOPLE").unwrap_or(50_000);
+    let workshops = env_number("REPORT_WORKSHOPS").unwrap_or(20_000);
+    let since = std::env::var("REPORT_SINCE").unwrap_or_else(|_| "2019-10-01".into());
+    let since = chrono::NaiveDate::parse_from_str(&since, "%Y-%m-%d")
+        .map_err(|e| sea_orm::DbErr::Custom(format!("REPORT_SINCE: {e}")))?;
+    let end = chrono::NaiveDate::from_ymd_opt(Utc::now().year() + 1, 1, 1).unwrap_or(since);
+    let minutes = (end - since).num_minutes() / workshops.max(1);
+    let per_workshop = (registrations + workshops - 1) / workshops;
+    let statements = [
+        format!(
+            "INSERT INTO local_authorities (name_ar, name_en, search_text, kind, governorate, region, created_at, updated_at) \
+             SELECT 'هيئة محلية ' || g, 'Local authority ' || g, 'local authority ' || g, \
+             (ARRAY['municipality','village_council','village_council','joint_services_council'])[1 + g % 4], \
+             (ARRAY['جنين','نابلس','رام الله والبيرة','الخليل','بيت لحم','غزة','طولكرم'])[1 + g % 7], \
+             (ARRAY['north','north','center','south','south','gaza','north'])[1 + g % 7], now(), now() \
+             FROM generate_series(1, {authorities}) g"
+        ),
+        format!(
+            "INSERT INTO users (email, search_text, name_ar, name_en, gender, local_authority_id, locale, role, is_active, created_at, updated_at) \
+             SELECT 'bench' || g || '@example.org', 'bench ' || g, 'مشارك ' || g, 'Participant ' || g, \
+             CASE WHEN g % 5 < 2 THEN 'female' ELSE 'male' END, \
+             (SELECT min(id) FROM local_authorities WHERE name_en LIKE 'Local authority %') + g % {authorities}, \
+             'ar', 'member', true, now(), now() FROM generate_series(0, {people} - 1) g"
+        ),
+        format!(
+            "INSERT INTO workshops (platform_id, kind, title_ar, title_en, description_ar, description_en, starts_at, ends_at, \
+             time_zone, venue_city, registered_count, status, is_public, check_in_code, sequence, minutes_ar, minutes_en, \
+             outcomes_ar, outcomes_en, version, created_at, updated_at, host_ids, venue_city_en, venue_address_en) \
+             SELECT p.id, (ARRAY['learning_day','specialized_workshop','peer_exchange','training'])[1 + g % 4], \
+             'ورشة التقرير ' || g, 'Report workshop ' || g, '', '', s, s + interval '3 hours', 'Asia/Hebron', 'نابلس', \
+             {per_workshop}, CASE WHEN g % 3 = 0 THEN 'scheduled' ELSE 'completed' END, true, 'BENCH1', 0, '', '', '', '', 1, \
+             now(), now(), p.id::text, '', '' \
+             FROM generate_series(0, {workshops} - 1) g \
+             CROSS JOIN LATERAL (SELECT TIMESTAMPTZ '{since} 08:00:00+00' \
+               + (g * {minutes} || ' minutes')::interval AS s) t \
+             JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS c FROM platforms) p \
+               ON p.n = g % p.c"
+        ),
+        format!(
+            "INSERT INTO registrations (workshop_id, user_id, status, queued_at, created_at, updated_at) \
+             SELECT w.id, u0.first + (w.n * {per_workshop} + k) % {people}, \
+             CASE WHEN k % 10 < 8 THEN 'attended' WHEN k % 10 = 8 THEN 'no_show' ELSE 'registered' END, \
+             w.starts_at - interval '7 days', now(), now() \
+             FROM (SELECT id, starts_at, row_number() OVER (ORDER BY id) - 1 AS n FROM workshops \
+                   WHERE title_en LIKE 'Report workshop %') w \
+             CROSS JOIN generate_series(0, {per_workshop} - 1) k \
+             CROSS JOIN (SELECT min(id) AS first FROM users WHERE email LIKE 'bench%@example.org') u0 \
+             WHERE w.n * {per_workshop} + k < {registrations}"
+        ),
+    ];
+    for sql in statements {
+        db.execute_raw(Statement::from_string(DbBackend::Postgres, sql))
+            .await?;
+    }
+    Ok(usize::try_from(workshops).unwrap_or(0))
+}
+
 async fn run() -> Result<usize, sea_orm::DbErr> {
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://bench.db?mode=rwc".into());
     let rows: usize = std::env::var("ROWS")
@@ -33,6 +114,9 @@ async fn run() -> Result<usize, sea_orm::DbErr> {
     Migrator::up(&db, None).await?;
     api::seed::load(&db).await?;
     api::seed::load_launch_workshops(&db).await?;
+    if let Some(registrations) = env_number("REPORT_REGISTRATIONS") {
+        return report_load(&db, registrations).await;
+    }
     let platforms: Vec<i64> = platform::Entity::find()
         .select_only()
         .column(platform::Column::Id)

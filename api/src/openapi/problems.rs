@@ -314,12 +314,12 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
         ],
         "export_attendances" => &[
             ("order", "`to` is on or after `from`"),
-            ("too_long", "`to` is at most five years after `from`"),
+            ("too_long", "`to` is at most ten years after `from`"),
             ("not_found", "`platform_id` is a platform"),
         ],
         "participation_report" | "membership_report" | "seat_report" => &[
             ("order", "`to` is on or after `from`"),
-            ("too_long", "`to` is at most five years after `from`"),
+            ("too_long", "`to` is at most ten years after `from`"),
             ("duplicate", "`group_by` names each dimension once"),
             (
                 "not_allowed",

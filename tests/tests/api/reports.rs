@@ -267,7 +267,7 @@ async fn participation_is_counted_by_any_dimension_and_small_cells_are_hidden() 
     for (bad, field, code) in [
         ("group_by=gender,gender", "group_by", "duplicate"),
         ("from=2026-05-01&to=2026-01-01", "to", "order"),
-        ("from=2020-01-01&to=2030-01-01", "to", "too_long"),
+        ("from=2020-01-01&to=2031-01-01", "to", "too_long"),
         ("platform_id=999999", "platform_id", "not_found"),
     ] {
         let res = app

@@ -23,7 +23,7 @@ const PAGE: u64 = 2_000;
 pub struct AttendanceExportQuery {
     /// First day (workshops starting from it, UTC); default the 1st of January this year.
     pub from: Option<NaiveDate>,
-    /// Last day; default the 31st of December of `from`'s year. At most five years.
+    /// Last day; default the 31st of December of `from`'s year. At most ten years (the programme began in 2019).
     pub to: Option<NaiveDate>,
     /// Only this platform (default: every platform the caller may report on).
     #[param(minimum = 1)]

@@ -20,7 +20,7 @@ use crate::services::reports::{self, Counts, Dimension, Query, Row, Subject};
 use crate::state::AppState;
 
 /// The longest period one report covers.
-const MAX_YEARS: i32 = 5;
+const MAX_YEARS: i32 = 10;
 /// The most dimensions one report groups by.
 const MAX_DIMENSIONS: usize = 4;
 
@@ -41,7 +41,7 @@ pub struct ReportQuery {
     pub group_by: Option<String>,
     /// First day counted (UTC); default the 1st of January this year.
     pub from: Option<NaiveDate>,
-    /// Last day counted; default the 31st of December of `from`'s year. At most five years.
+    /// Last day counted; default the 31st of December of `from`'s year. At most ten years (the programme began in 2019).
     pub to: Option<NaiveDate>,
     /// Only this platform (default: every platform the caller may report on).
     #[param(minimum = 1)]
