@@ -703,3 +703,119 @@ pub async fn load_launch_workshops(db: &DatabaseConnection) -> Result<(), DbErr>
     .await?;
     txn.commit().await
 }
+
+/// The name of the second reading of the sources in `seed_runs`.
+pub const REREAD_SEED: &str = "programme-2026-11-reread";
+
+/// The five platforms of the programme's second phase, which `001` says were launched in the last
+/// quarter of 2019 (with preparatory workshops that drew up each one's work plan).
+const SECOND_PHASE: [&str; 5] = [
+    "public-relations",
+    "engineering-planning",
+    "financial-management",
+    "village-councils",
+    "innovation",
+];
+
+/// The innovation platform's first idea (`003`), under which its three topics sit.
+const INNOVATION_FIRST_IDEA: (&str, &str) = (
+    "نظم المعلومات الجغرافية مفتوحة المصدر",
+    "Open-source geographic information systems",
+);
+
+/// What a second reading of the sources adds to the first load (issue 15): the launch quarter of
+/// the second phase's five platforms (`001`), Gaza as a region of its own rather than a theme
+/// (`003`: created "to cover a wider geographic area", 25 municipalities in four axes), and the
+/// innovation platform's first idea as the axis of its topics. Applied once, in one transaction,
+/// after `load`; a platform edited through the API since it was loaded (its version is past 1),
+/// or a topic already placed under an axis, is left as it is.
+pub async fn load_reread(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    if seed_run::Entity::find_by_id(REREAD_SEED.to_owned())
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    let now = chrono::Utc::now();
+    let untouched = |slug: &'static str| {
+        platform::Entity::find()
+            .filter(platform::Column::Slug.eq(slug))
+            .filter(platform::Column::Version.eq(1))
+            .one(&txn)
+    };
+    let bump = |p: platform::Model| {
+        let version = p.version + 1;
+        let mut m: platform::ActiveModel = p.into();
+        m.version = Set(version);
+        m.updated_at = Set(now);
+        m
+    };
+    for slug in SECOND_PHASE {
+        if let Some(p) = untouched(slug).await?
+            && p.launch_quarter.is_none()
+        {
+            let mut m = bump(p);
+            m.launch_quarter = Set(Some("2019-Q4".to_owned()));
+            m.update(&txn).await?;
+        }
+    }
+    if let Some(p) = untouched("gaza").await?
+        && p.kind == PlatformKind::Thematic
+        && p.parent_id.is_none()
+    {
+        let mut m = bump(p);
+        m.kind = Set(PlatformKind::Regional);
+        m.update(&txn).await?;
+    }
+    let innovation = platform::Entity::find()
+        .filter(platform::Column::Slug.eq("innovation"))
+        .one(&txn)
+        .await?;
+    let plan = match innovation {
+        Some(p) => {
+            work_plan::Entity::find()
+                .filter(work_plan::Column::PlatformId.eq(p.id))
+                .order_by_asc(work_plan::Column::Id)
+                .one(&txn)
+                .await?
+        }
+        None => None,
+    };
+    if let Some(plan) = plan {
+        let has_axes = work_plan_axis::Entity::find()
+            .filter(work_plan_axis::Column::WorkPlanId.eq(plan.id))
+            .one(&txn)
+            .await?
+            .is_some();
+        if !has_axes {
+            let axis = work_plan_axis::ActiveModel {
+                work_plan_id: Set(plan.id),
+                rank: Set(1),
+                name_ar: Set(INNOVATION_FIRST_IDEA.0.to_owned()),
+                name_en: Set(INNOVATION_FIRST_IDEA.1.to_owned()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            topic::Entity::update_many()
+                .col_expr(
+                    topic::Column::AxisId,
+                    sea_orm::sea_query::Expr::value(axis.id),
+                )
+                .filter(topic::Column::WorkPlanId.eq(plan.id))
+                .filter(topic::Column::AxisId.is_null())
+                .exec(&txn)
+                .await?;
+        }
+    }
+    seed_run::ActiveModel {
+        name: Set(REREAD_SEED.to_owned()),
+        applied_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await
+}

@@ -190,6 +190,7 @@ async fn prepare(config: &Config) -> Result<(), StartupError> {
     Migrator::up(&db, None).await?;
     ensure_first_admin(&db, config).await?;
     crate::seed::load(&db).await?;
+    crate::seed::load_reread(&db).await?;
     crate::seed::load_launch_workshops(&db).await?;
     crate::services::changes::backfill(&db, chrono::Utc::now())
         .await

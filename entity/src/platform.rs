@@ -22,6 +22,8 @@ pub struct Model {
     pub audience_ar: String,
     pub audience_en: String,
     pub launched_on: Option<Date>,
+    /// `YYYY-Qn`, where a source gives the quarter of a launch rather than its day.
+    pub launch_quarter: Option<String>,
     pub launch_city_ar: Option<String>,
     pub launch_city_en: Option<String>,
     pub launch_attendance: Option<i32>,

@@ -113,6 +113,7 @@ async fn run() -> Result<usize, sea_orm::DbErr> {
     let db = Database::connect(&url).await?;
     Migrator::up(&db, None).await?;
     api::seed::load(&db).await?;
+    api::seed::load_reread(&db).await?;
     api::seed::load_launch_workshops(&db).await?;
     if let Some(registrations) = env_number("REPORT_REGISTRATIONS") {
         return report_load(&db, registrations).await;

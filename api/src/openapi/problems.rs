@@ -201,10 +201,6 @@ pub fn for_operation(operation_id: &str, shape: Shape) -> Vec<ProblemCode> {
 /// `crate::error::RULE_FIELD_CODES`.
 pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
     const PARENT: &[(&str, &str)] = &[
-        (
-            "required",
-            "a regional platform names its parent (`parent_id`)",
-        ),
         ("not_allowed", "a thematic platform has no parent"),
         ("not_found", "`parent_id` is an existing platform"),
         ("invalid_parent", "the parent is another, thematic platform"),

@@ -206,11 +206,20 @@ async fn platforms_validate_kind_parent_and_slug() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     let parent = app.platform_id("village-councils").await;
+    // A region of its own, as Gaza is, has no parent; a thematic platform may not have one.
     let res = app
         .post(
             "/api/v1/platforms",
             Some(&admin),
             &json!({"name": {"ar": "منصة"}, "slug": "x-y", "kind": "regional"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let res = app
+        .post(
+            "/api/v1/platforms",
+            Some(&admin),
+            &json!({"name": {"ar": "منصة"}, "slug": "x-z", "kind": "thematic", "parent_id": parent}),
         )
         .await;
     assert_eq!(
@@ -358,4 +367,96 @@ async fn members_join_on_approval_and_are_counted_with_their_authorities() {
         .get(&format!("/api/v1/platforms/{platform}/members"), None)
         .await;
     assert_problem(res, 401).await;
+}
+
+/// The second reading of the sources (issue 15): what the first load left out, added once, and
+/// never over an edit.
+#[tokio::test]
+async fn the_second_reading_of_the_sources_is_loaded_once_and_keeps_edits() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let page = app.get_json("/api/v1/platforms?limit=100", None).await;
+    let items = page["items"].as_array().expect("items");
+    // 001: the five platforms of the second phase were launched in the last quarter of 2019.
+    for slug in [
+        "public-relations",
+        "engineering-planning",
+        "financial-management",
+        "village-councils",
+        "innovation",
+    ] {
+        assert_eq!(find(items, slug)["launch_quarter"], "2019-Q4", "{slug}");
+    }
+    assert!(find(items, "sdgs")["launch_quarter"].is_null());
+    // 003: Gaza is a region of its own, of 25 municipalities, working in four axes.
+    let gaza = find(items, "gaza");
+    assert_eq!(gaza["kind"], "regional");
+    assert!(gaza["parent_id"].is_null());
+    assert_eq!(gaza["launch_authority_count"], 25);
+    // 003: the innovation platform's first idea, open-source GIS, holds its three topics.
+    let innovation = find(items, "innovation")["id"].as_i64().expect("id");
+    let plans = app
+        .get_json(&format!("/api/v1/platforms/{innovation}/work-plans"), None)
+        .await;
+    let plan = &plans["items"][0];
+    assert_eq!(
+        plan["axes"][0]["name"]["ar"],
+        "نظم المعلومات الجغرافية مفتوحة المصدر"
+    );
+    let axis = plan["axes"][0]["id"].clone();
+    for t in plan["topics"].as_array().expect("topics") {
+        assert_eq!(t["axis_id"], axis, "{t}");
+    }
+
+    // An installation that loaded the first reading and was edited since: the second reading
+    // adds what is missing and leaves the edit as it was.
+    let pr = find(items, "public-relations");
+    let pr_id = pr["id"].as_i64().expect("id");
+    let res = app
+        .patch_if(
+            &format!("/api/v1/platforms/{pr_id}"),
+            &admin,
+            &format!("\"{}\"", pr["version"]),
+            &json!({"launch_quarter": "2019-Q3"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    entity::seed_run::Entity::delete_many()
+        .filter(entity::seed_run::Column::Name.eq(api::seed::REREAD_SEED))
+        .exec(&app.db)
+        .await
+        .expect("forget the second reading");
+    api::seed::load_reread(&app.db).await.expect("again");
+    api::seed::load_reread(&app.db)
+        .await
+        .expect("and again: a no-op");
+    let pr = app
+        .get_json(&format!("/api/v1/platforms/{pr_id}"), None)
+        .await;
+    assert_eq!(
+        pr["launch_quarter"], "2019-Q3",
+        "an edit is never overwritten"
+    );
+    let plans = app
+        .get_json(&format!("/api/v1/platforms/{innovation}/work-plans"), None)
+        .await;
+    assert_eq!(
+        plans["items"][0]["axes"].as_array().map(Vec::len),
+        Some(1),
+        "the first idea once"
+    );
+    // A quarter is written as the sources write it.
+    let res = app
+        .patch_if(
+            &format!("/api/v1/platforms/{pr_id}"),
+            &admin,
+            &format!("\"{}\"", pr["version"]),
+            &json!({"launch_quarter": "2019-Q5"}),
+        )
+        .await;
+    assert_eq!(
+        assert_problem(res, 422).await["errors"][0]["pointer"],
+        "/launch_quarter"
+    );
 }

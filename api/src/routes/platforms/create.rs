@@ -16,7 +16,7 @@ use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::state::AppState;
 
-/// A new platform. A regional platform names its parent.
+/// A new platform. A regional sub-platform names its parent; a region of its own (Gaza) does not.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePlatformRequest {
@@ -43,6 +43,16 @@ pub struct CreatePlatformRequest {
     #[serde(default)]
     pub target_audience: BilingualText,
     pub launched_on: Option<chrono::NaiveDate>,
+    /// The quarter it was launched in, where that is known rather than the day (`001`: the five
+    /// platforms of the programme's second phase, the last quarter of 2019).
+    #[validate(custom(function = "crate::domain::money::validate_quarter"))]
+    #[schema(
+        example = "2019-Q4",
+        min_length = 7,
+        max_length = 7,
+        pattern = "^[0-9]{4}-Q[1-4]$"
+    )]
+    pub launch_quarter: Option<String>,
     #[validate(nested)]
     pub launch_city: Option<Bilingual>,
     #[validate(range(min = 0, max = 100000))]
@@ -60,7 +70,8 @@ pub struct CreatePlatformRequest {
     pub status: Option<PlatformStatus>,
 }
 
-/// Checks the kind/parent pairing: regional platforms have a thematic parent, thematic ones none.
+/// Checks the kind/parent pairing: a regional platform has a thematic parent or none (a region of
+/// its own, as Gaza is), a thematic one none.
 pub async fn check_parent(
     db: &impl sea_orm::ConnectionTrait,
     kind: PlatformKind,
@@ -77,14 +88,8 @@ pub async fn check_parent(
                 "المنصات الإقليمية فقط لها منصة أم",
             ),
         )),
-        (PlatformKind::Regional, None) => Err(ApiError::field(
-            "/parent_id",
-            "required",
-            Text::new(
-                "a regional platform needs a parent",
-                "المنصة الإقليمية تحتاج إلى منصة أم",
-            ),
-        )),
+        // A region of its own (Gaza, `003`: 25 municipalities in four axes) has no parent.
+        (PlatformKind::Regional, None) => Ok(()),
         (PlatformKind::Regional, Some(pid)) => {
             let parent = crate::db::find_named::<entity::platform::Entity>(
                 db,
@@ -154,6 +159,7 @@ pub async fn create_platform(
         audience_ar: Set(req.target_audience.ar),
         audience_en: Set(req.target_audience.en),
         launched_on: Set(req.launched_on),
+        launch_quarter: Set(req.launch_quarter),
         launch_city_ar: Set(req.launch_city.as_ref().map(|c| c.ar.clone())),
         launch_city_en: Set(req.launch_city.map(|c| c.en)),
         launch_attendance: Set(req.launch_attendance),

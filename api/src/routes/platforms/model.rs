@@ -24,6 +24,9 @@ pub struct PlatformResponse {
     pub description: BilingualText,
     pub target_audience: BilingualText,
     pub launched_on: Option<chrono::NaiveDate>,
+    /// The quarter it was launched in, where a source gives that rather than the day.
+    #[schema(example = "2019-Q4", pattern = "^[0-9]{4}-Q[1-4]$", max_length = 7)]
+    pub launch_quarter: Option<String>,
     pub launch_city: Option<Bilingual>,
     pub launch_attendance: Option<i32>,
     /// Local authorities taking part at the launch, where the sources give it.
@@ -62,6 +65,7 @@ impl PlatformResponse {
             description: BilingualText::new(p.description_ar, p.description_en),
             target_audience: BilingualText::new(p.audience_ar, p.audience_en),
             launched_on: p.launched_on,
+            launch_quarter: p.launch_quarter,
             launch_city,
             launch_attendance: p.launch_attendance,
             launch_authority_count: p.launch_authority_count,

@@ -39,6 +39,16 @@ pub struct UpdatePlatformRequest {
     #[validate(nested)]
     pub target_audience: Option<BilingualText>,
     pub launched_on: Option<chrono::NaiveDate>,
+    /// The quarter it was launched in, where that is known rather than the day (`001`: the five
+    /// platforms of the programme's second phase, the last quarter of 2019).
+    #[validate(custom(function = "crate::domain::money::validate_quarter"))]
+    #[schema(
+        example = "2019-Q4",
+        min_length = 7,
+        max_length = 7,
+        pattern = "^[0-9]{4}-Q[1-4]$"
+    )]
+    pub launch_quarter: Option<String>,
     #[validate(nested)]
     pub launch_city: Option<Bilingual>,
     #[validate(range(min = 0, max = 100000))]
@@ -115,6 +125,9 @@ pub async fn update_platform(
     }
     if let Some(d) = body.launched_on {
         m.launched_on = Set(Some(d));
+    }
+    if let Some(q) = body.launch_quarter {
+        m.launch_quarter = Set(Some(q));
     }
     if let Some(c) = body.launch_city {
         m.launch_city_ar = Set(Some(c.ar));
