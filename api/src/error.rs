@@ -511,6 +511,7 @@ pub const RULE_FIELD_CODES: &[&str] = &[
     "too_few",
     "too_long",
     "too_many",
+    "too_much",
     "unknown_axis",
     "unknown_event_type",
     "unknown_scope",

@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod partnership;
 pub mod partnership_contribution;
 pub mod partnership_party;
+pub mod partnership_payment;
 pub mod partnership_step;
 pub mod password_reset_request;
 pub mod platform;

@@ -18,6 +18,7 @@ mod m20261127_000011_check_in_scans;
 mod m20261127_000012_bilingual_workshop_details;
 mod m20261128_000013_report_indexes;
 mod m20261128_000014_platform_launch_quarter;
+mod m20261128_000015_partnership_payments;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000012_bilingual_workshop_details::Migration),
             Box::new(m20261128_000013_report_indexes::Migration),
             Box::new(m20261128_000014_platform_launch_quarter::Migration),
+            Box::new(m20261128_000015_partnership_payments::Migration),
         ]
     }
 }

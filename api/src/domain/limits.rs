@@ -10,6 +10,8 @@ pub const MAX_CANDIDATES_PER_ELECTION: u64 = 200;
 pub const MAX_WORKING_GROUP_MEMBERS: u64 = 500;
 /// Recorded steps of one partnership agreement.
 pub const MAX_STEPS_PER_AGREEMENT: u64 = 500;
+/// Payments recorded against one contribution.
+pub const MAX_PAYMENTS_PER_CONTRIBUTION: u64 = 100;
 /// Topics of one work plan.
 pub const MAX_TOPICS_PER_PLAN: u64 = 50;
 /// Axes of one work plan.

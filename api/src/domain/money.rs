@@ -23,6 +23,46 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
 /// The JSON Schema pattern of an amount, for the OpenAPI document.
 pub const AMOUNT_PATTERN: &str = "^[0-9]{1,12}(\\.[0-9]{1,4})?$";
 
+/// Where a contribution stands against its due date: `paid` in full, `partly_paid` or `due`
+/// before the date, `late` after it while anything is unpaid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    Paid,
+    PartlyPaid,
+    Due,
+    Late,
+}
+
+impl PaymentStatus {
+    /// A contribution of `amount` with `paid` paid, on `today`.
+    pub fn of(
+        amount: Decimal,
+        paid: Decimal,
+        due_on: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    ) -> PaymentStatus {
+        if paid >= amount {
+            PaymentStatus::Paid
+        } else if due_on < today {
+            PaymentStatus::Late
+        } else if paid > Decimal::ZERO {
+            PaymentStatus::PartlyPaid
+        } else {
+            PaymentStatus::Due
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::Paid => "paid",
+            PaymentStatus::PartlyPaid => "partly_paid",
+            PaymentStatus::Due => "due",
+            PaymentStatus::Late => "late",
+        }
+    }
+}
+
 /// Validates a `YYYY-Qn` quarter.
 pub fn validate_quarter(q: &str) -> Result<(), validator::ValidationError> {
     let ok = q.len() == 7

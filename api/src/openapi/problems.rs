@@ -127,6 +127,8 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "participation_report" | "membership_report" | "seat_report" | "export_attendances" => {
             &[Forbidden, NotAManager, ValidationError]
         }
+        "partnership_report" | "contribution_report" => &[Forbidden, ValidationError],
+        "record_payment" => &[NotAPartnershipManager, NotEditable],
         _ => &[],
     }
 }
@@ -307,6 +309,15 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
                 "a local time the clocks pass twice (daylight saving ends) is refused: send the instant",
             ),
             ("not_found", "`host_platform_ids` and `topic_id` exist"),
+        ],
+        "partnership_report" | "contribution_report" => &[
+            ("order", "`to` is on or after `from`"),
+            ("too_long", "`to` is at most ten years after `from`"),
+        ],
+        "record_payment" => &[
+            ("future", "`paid_on` is not in the future"),
+            ("amount", "`amount` is more than zero"),
+            ("too_much", "`amount` is at most what is still unpaid"),
         ],
         "export_attendances" => &[
             ("order", "`to` is on or after `from`"),

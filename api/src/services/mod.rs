@@ -15,6 +15,7 @@ pub mod limits;
 pub mod mail;
 pub mod notifications;
 pub mod outbox;
+pub mod partnership_reports;
 pub mod platform_stats;
 pub mod reminders;
 pub mod reports;

@@ -473,3 +473,189 @@ async fn agreements_expiring_within_n_days_are_listed_soonest_first() {
         assert_problem(res, 400).await;
     }
 }
+
+#[tokio::test]
+async fn contributions_are_paid_against_their_due_dates_and_reported() {
+    let app = spawn_app().await;
+    let who = people(&app).await;
+    let body = agreement(&who, true, "2029-12-31");
+    let id = open(&app, &who.officer, &body).await["id"]
+        .as_i64()
+        .expect("id");
+    let view = app
+        .get_json(&format!("/api/v1/partnerships/{id}"), Some(&who.officer))
+        .await;
+    let first = view["parties"][1]["contributions"][0].clone();
+    let first_id = first["id"].as_i64().expect("id");
+    assert_eq!(first["payment_status"], "due");
+    assert_eq!(first["paid"], "0");
+    let pay = |contribution: i64, body: Value, token: String| {
+        let app = &app;
+        async move {
+            app.post(
+                &format!("/api/v1/partnerships/{id}/contributions/{contribution}/payments"),
+                Some(&token),
+                &body,
+            )
+            .await
+        }
+    };
+    // Not before the agreement is agreed: its contributions may still change.
+    let res = pay(first_id, json!({"amount": "100"}), who.officer.clone()).await;
+    assert_eq!(assert_problem(res, 409).await["code"], "not_editable");
+    walk(
+        &app,
+        &who.officer,
+        id,
+        &[
+            "drafting",
+            "council_deliberation",
+            "approved",
+            "signing",
+            "visa",
+            "in_force",
+        ],
+    )
+    .await;
+    // Only the agreements' managers record payments.
+    let res = pay(first_id, json!({"amount": "100"}), who.member.clone()).await;
+    assert_problem(res, 403).await;
+    let res = pay(
+        first_id,
+        json!({"amount": "10000.25", "reference": "حوالة 17"}),
+        who.officer.clone(),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let view: Value = res.json().await.expect("json");
+    let first = &view["parties"][1]["contributions"][0];
+    assert_eq!(first["paid"], "10000.25");
+    assert_eq!(first["payment_status"], "partly_paid");
+    assert_eq!(first["payments"][0]["reference"], "حوالة 17");
+    // Refused, changing nothing: more than is unpaid, a day to come, nothing, another agreement's.
+    let tomorrow = (app.state.clock.now() + Duration::days(1)).date_naive();
+    for (body, pointer, code) in [
+        (json!({"amount": "15000.26"}), "/amount", "too_much"),
+        (
+            json!({"amount": "1", "paid_on": tomorrow}),
+            "/paid_on",
+            "future",
+        ),
+        (json!({"amount": "0"}), "/amount", "amount"),
+    ] {
+        let problem = assert_problem(pay(first_id, body, who.officer.clone()).await, 422).await;
+        assert_eq!(problem["errors"][0]["pointer"], pointer);
+        assert_eq!(problem["errors"][0]["code"], code);
+    }
+    let other = open(&app, &who.officer, &agreement(&who, true, "2029-12-31")).await;
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/partnerships/{}/contributions/{first_id}/payments",
+                other["id"]
+            ),
+            Some(&who.officer),
+            &json!({"amount": "1"}),
+        )
+        .await;
+    assert_problem(res, 404).await;
+
+    // The report of contributions due: exact decimals, by currency.
+    let path = "/api/v1/reports/contributions?from=2027-01-01&to=2028-12-31";
+    let report = app.get_json(path, Some(&who.admin)).await;
+    assert_eq!(
+        report["rows"].as_array().map(Vec::len),
+        Some(4),
+        "two agreements"
+    );
+    let ours: Vec<&Value> = report["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["partnership_id"] == id)
+        .collect();
+    assert_eq!(ours[0]["outstanding"], "15000.25");
+    assert_eq!(ours[0]["status"], "partly_paid");
+    assert_eq!(report["totals"][0]["currency"], "EUR");
+    assert_eq!(report["totals"][0]["amount"], "80000.00");
+    assert_eq!(report["totals"][0]["paid"], "10000.25");
+    assert_eq!(report["totals"][0]["outstanding"], "69999.75");
+    assert_eq!(report["totals"][0]["late"], "0");
+    // Past the first due date, what is unpaid of it is late.
+    let due = chrono::NaiveDate::from_ymd_opt(2027, 7, 10).expect("day");
+    app.advance_clock(Duration::days(
+        (due - app.state.clock.now().date_naive()).num_days(),
+    ));
+    let report = app.get_json(path, Some(&who.admin)).await;
+    assert_eq!(report["totals"][0]["late"], "40000.75");
+    let view = app
+        .get_json(&format!("/api/v1/partnerships/{id}"), Some(&who.officer))
+        .await;
+    assert_eq!(
+        view["parties"][1]["contributions"][0]["payment_status"],
+        "late"
+    );
+    let res = pay(first_id, json!({"amount": "15000.25"}), who.officer.clone()).await;
+    let view: Value = res.json().await.expect("json");
+    assert_eq!(
+        view["parties"][1]["contributions"][0]["payment_status"],
+        "paid"
+    );
+    // As a sheet: Arabic headers, amounts as numbers, due dates as dates.
+    let res = app
+        .request(Method::GET, &format!("{path}&format=csv"), Some(&who.admin))
+        .header("accept-language", "ar")
+        .send()
+        .await
+        .expect("csv");
+    let text = res.text().await.expect("text");
+    assert!(
+        text.starts_with("\u{feff}الاتفاقية,الموضوع,الطرف,تاريخ الاستحقاق"),
+        "{text}"
+    );
+    assert!(
+        text.contains(",EUR,25000.50,25000.50,0.00,مدفوعة\r\n"),
+        "{text}"
+    );
+
+    if let Some(python) = crate::webhooks::verifier_python("openpyxl") {
+        let res = app
+            .get(&format!("{path}&format=xlsx"), Some(&who.admin))
+            .await;
+        let book = crate::reports::read_with_python(
+            &python,
+            &res.bytes().await.expect("xlsx"),
+            "contributions.xlsx",
+        );
+        let row = &book["sheets"][0]["rows"][1];
+        assert_eq!(row[3]["type"], "datetime", "a due date is a date");
+        assert_eq!(row[5]["type"], "float", "an amount is a number");
+        assert_eq!(row[5]["value"], 25000.5);
+    }
+
+    // Agreements by stage: ours in force, the other still in consultation.
+    let stages = app
+        .get_json(
+            "/api/v1/reports/partnerships?from=2027-01-01&to=2027-12-31",
+            Some(&who.admin),
+        )
+        .await;
+    let count = |status: &str| {
+        stages["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["status"] == status)
+            .map(|r| r["agreements"].clone())
+    };
+    assert_eq!(count("in_force"), Some(json!(1)));
+    assert_eq!(count("consultation"), Some(json!(1)));
+    assert_eq!(stages["total"], 2);
+    // A member reports on nothing.
+    assert_problem(
+        app.get("/api/v1/reports/partnerships", Some(&who.member))
+            .await,
+        403,
+    )
+    .await;
+}

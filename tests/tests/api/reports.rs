@@ -454,7 +454,7 @@ async fn memberships_and_seats_are_counted_by_the_same_dimensions() {
 
 /// Runs the Python reader of `tests/reports/read_xlsx.py` over a workbook (or, named `.csv`, a
 /// CSV file).
-fn read_with_python(python: &str, bytes: &[u8], name: &str) -> Value {
+pub fn read_with_python(python: &str, bytes: &[u8], name: &str) -> Value {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).expect("write");

@@ -132,7 +132,7 @@ pub async fn create_partnership(
         .field("parties", &req.parties)
         .write(&txn, &auth, now)
         .await?;
-    let body = response(&txn, saved).await?;
+    let body = response(&txn, saved, now.date_naive()).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header(etag::header(body.version))

@@ -11,6 +11,7 @@ mod children;
 mod create;
 mod list;
 mod model;
+mod payments;
 mod read;
 mod rules;
 mod steps;
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create::create_partnership)
         .service(steps::list_steps)
         .service(steps::record_step)
+        .service(payments::record_payment)
         .service(read::get_partnership)
         .service(update::update_partnership);
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::domain::money::PaymentStatus;
 use crate::domain::{Bilingual, BilingualText, PartnershipKind, PartnershipStatus, PartyKind};
 
 /// A financial contribution of a party.
@@ -82,6 +83,43 @@ pub struct ContributionResponse {
     pub due_on: chrono::NaiveDate,
     #[schema(max_length = 500)]
     pub description: String,
+    /// Paid so far (exact decimal, the contribution's currency).
+    #[schema(max_length = 40, pattern = "^[0-9]+(\\.[0-9]+)?$")]
+    pub paid: String,
+    pub payment_status: PaymentStatus,
+    /// Payments in the order they were made.
+    #[schema(max_items = 100)]
+    pub payments: Vec<PaymentResponse>,
+}
+
+/// A payment against a contribution.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PaymentResponse {
+    pub id: i64,
+    #[schema(max_length = 40, pattern = "^[0-9]+(\\.[0-9]+)?$")]
+    pub amount: String,
+    pub paid_on: chrono::NaiveDate,
+    #[schema(max_length = 200)]
+    pub reference: String,
+    pub recorded_by: i64,
+}
+
+/// A payment to record against a contribution.
+#[derive(Clone, Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRequest {
+    /// Decimal string, more than zero, at most 4 decimals, in the contribution's currency; at
+    /// most what is still unpaid.
+    #[validate(custom(function = "crate::domain::money::validate_amount"))]
+    #[schema(example = "5000.00", format = "decimal")]
+    pub amount: String,
+    /// The day it was paid (default today; not in the future).
+    pub paid_on: Option<chrono::NaiveDate>,
+    /// The transfer's or receipt's reference.
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    #[serde(default)]
+    pub reference: String,
 }
 
 /// A party as stored.

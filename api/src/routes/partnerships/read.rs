@@ -20,7 +20,7 @@ pub async fn get_partnership(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let p = find_or_404::<entity::partnership::Entity>(&state.db, id.into_inner()).await?;
-    let body = response(&state.db, p).await?;
+    let body = response(&state.db, p, state.clock.now().date_naive()).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
         .json(body))

@@ -197,7 +197,7 @@ pub async fn record_step(
         .field("step", step_json(&step))
         .write(&txn, &auth, now)
         .await?;
-    let body = response(&txn, updated).await?;
+    let body = response(&txn, updated, today).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

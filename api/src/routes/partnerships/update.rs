@@ -154,7 +154,7 @@ pub async fn update_partnership(
         entry = entry.field("parties", p);
     }
     entry.write(&txn, &auth, now).await?;
-    let body = response(&txn, updated).await?;
+    let body = response(&txn, updated, now.date_naive()).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

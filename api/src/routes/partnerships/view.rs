@@ -2,10 +2,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use entity::{partnership, partnership_contribution, partnership_party, partnership_step};
+use entity::{
+    partnership, partnership_contribution, partnership_party, partnership_payment, partnership_step,
+};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::domain::money::PaymentStatus;
 use crate::domain::{Bilingual, BilingualText};
 use crate::error::ApiError;
 
@@ -34,10 +37,12 @@ pub(crate) fn step_response(s: partnership_step::Model) -> StepResponse {
     }
 }
 
-/// The full answer for one agreement (four queries, whatever its size).
+/// The full answer for one agreement (five queries, whatever its size); `today` judges which
+/// contributions are late.
 pub async fn response(
     db: &impl ConnectionTrait,
     p: partnership::Model,
+    today: chrono::NaiveDate,
 ) -> Result<PartnershipResponse, ApiError> {
     let parties = partnership_party::Entity::find()
         .filter(partnership_party::Column::PartnershipId.eq(p.id))
@@ -54,16 +59,42 @@ pub async fn response(
         .order_by_asc(partnership_step::Column::Id)
         .all(db)
         .await?;
+    let mut payments: HashMap<i64, Vec<PaymentResponse>> = HashMap::new();
+    for pay in partnership_payment::Entity::find()
+        .filter(partnership_payment::Column::PartnershipId.eq(p.id))
+        .order_by_asc(partnership_payment::Column::Id)
+        .all(db)
+        .await?
+    {
+        payments
+            .entry(pay.contribution_id)
+            .or_default()
+            .push(PaymentResponse {
+                id: pay.id,
+                amount: pay.amount,
+                paid_on: pay.paid_on,
+                reference: pay.reference,
+                recorded_by: pay.recorded_by,
+            });
+    }
     let mut totals: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut by_party: HashMap<i64, Vec<ContributionResponse>> = HashMap::new();
     for c in contributions {
         let amount = c.amount.parse::<Decimal>().unwrap_or_default();
         *totals.entry(c.currency.clone()).or_default() += amount;
+        let paid_to_it = payments.remove(&c.id).unwrap_or_default();
+        let paid: Decimal = paid_to_it
+            .iter()
+            .map(|x| x.amount.parse::<Decimal>().unwrap_or_default())
+            .sum();
         by_party
             .entry(c.party_id)
             .or_default()
             .push(ContributionResponse {
                 id: c.id,
+                payment_status: PaymentStatus::of(amount, paid, c.due_on, today),
+                paid: paid.to_string(),
+                payments: paid_to_it,
                 amount: c.amount,
                 currency: c.currency,
                 due_on: c.due_on,

@@ -6,12 +6,14 @@ mod attendances;
 mod common;
 mod memberships;
 mod participation;
+mod partnerships;
 mod seats;
 
 pub use attendances::*;
 pub use common::{Count, DimensionName, ReportScope};
 pub use memberships::*;
 pub use participation::*;
+pub use partnerships::*;
 pub use seats::*;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -20,5 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(participation::participation_report)
         .service(memberships::membership_report)
         .service(seats::seat_report)
-        .service(attendances::export_attendances);
+        .service(attendances::export_attendances)
+        .service(partnerships::partnership_report)
+        .service(partnerships::contribution_report);
 }
