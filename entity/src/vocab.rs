@@ -195,7 +195,8 @@ text_enum!(
 text_enum!(
     /// A partnership agreement's lifecycle (from the decentralized-cooperation office's procedure):
     /// consultation → drafting → council_deliberation → approved → signing → visa (only with
-    /// financial contributions) → in_force → renewed | amended | completed | terminated.
+    /// financial contributions) → in_force → evaluation (monitoring and evaluation, `002`) →
+    /// renewed | amended | completed | terminated.
     PartnershipStatus {
         Consultation => "consultation",
         Drafting => "drafting",
@@ -204,6 +205,7 @@ text_enum!(
         Signing => "signing",
         Visa => "visa",
         InForce => "in_force",
+        Evaluation => "evaluation",
         Renewed => "renewed",
         Amended => "amended",
         Completed => "completed",

@@ -19,6 +19,7 @@ mod m20261127_000012_bilingual_workshop_details;
 mod m20261128_000013_report_indexes;
 mod m20261128_000014_platform_launch_quarter;
 mod m20261128_000015_partnership_payments;
+mod m20261128_000016_partnership_monitoring;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000013_report_indexes::Migration),
             Box::new(m20261128_000014_platform_launch_quarter::Migration),
             Box::new(m20261128_000015_partnership_payments::Migration),
+            Box::new(m20261128_000016_partnership_monitoring::Migration),
         ]
     }
 }

@@ -128,7 +128,9 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
             &[Forbidden, NotAManager, ValidationError]
         }
         "partnership_report" | "contribution_report" => &[Forbidden, ValidationError],
-        "record_payment" => &[NotAPartnershipManager, NotEditable],
+        "record_payment" | "record_measurement" => {
+            &[NotAPartnershipManager, NotEditable, LimitReached]
+        }
         _ => &[],
     }
 }
@@ -314,6 +316,14 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             ("order", "`to` is on or after `from`"),
             ("too_long", "`to` is at most ten years after `from`"),
         ],
+        "record_measurement" => &[
+            ("future", "`measured_on` is not in the future"),
+            (
+                "not_found",
+                "`indicator` is the position of one of the agreement's indicators",
+            ),
+        ],
+        "list_measurements" => &[("not_found", "`indicator` is from 1 to 30")],
         "record_payment" => &[
             ("future", "`paid_on` is not in the future"),
             ("amount", "`amount` is more than zero"),
@@ -357,7 +367,10 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             ("future", "`on` is not in the future"),
             ("before_previous", "`on` is not before the previous step"),
             ("required", "a renewal names `new_ends_on`"),
-            ("not_allowed", "only a renewal names `new_ends_on`"),
+            (
+                "not_allowed",
+                "only a renewal or an amendment names `new_ends_on`; only an amendment names `terms`",
+            ),
             ("not_later", "`new_ends_on` is after the current end"),
             ("before_start", "`new_ends_on` is after the start"),
         ],

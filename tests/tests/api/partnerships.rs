@@ -659,3 +659,149 @@ async fn contributions_are_paid_against_their_due_dates_and_reported() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn agreements_in_force_are_evaluated_measured_and_amended_keeping_their_terms() {
+    let app = spawn_app().await;
+    let who = people(&app).await;
+    let id = open(&app, &who.officer, &agreement(&who, false, "2029-12-31")).await["id"]
+        .as_i64()
+        .expect("id");
+    let measure = |body: Value, token: String| {
+        let app = &app;
+        async move {
+            app.post(
+                &format!("/api/v1/partnerships/{id}/measurements"),
+                Some(&token),
+                &body,
+            )
+            .await
+        }
+    };
+    // Not measured before it is in force.
+    let res = measure(json!({"indicator": 1, "value": "2"}), who.officer.clone()).await;
+    assert_eq!(assert_problem(res, 409).await["code"], "not_editable");
+    walk(
+        &app,
+        &who.officer,
+        id,
+        &[
+            "drafting",
+            "council_deliberation",
+            "approved",
+            "signing",
+            "in_force",
+        ],
+    )
+    .await;
+    let today = app.state.clock.now().date_naive();
+    let res = measure(
+        json!({"indicator": 1, "value": "2", "measured_on": today - Duration::days(30), "note": "زيارتان"}),
+        who.officer.clone(),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let first: Value = res.json().await.expect("json");
+    assert_eq!(first["indicator_name"]["ar"], "عدد الزيارات المتبادلة");
+    // The monitoring and evaluation stage (002), then measured again.
+    walk(&app, &who.officer, id, &["evaluation"]).await;
+    let res = measure(json!({"indicator": 1, "value": "5"}), who.officer.clone()).await;
+    assert_eq!(res.status(), 201);
+    for (body, pointer, code) in [
+        (
+            json!({"indicator": 2, "value": "1"}),
+            "/indicator",
+            "not_found",
+        ),
+        (
+            json!({"indicator": 1, "value": "1", "measured_on": today + Duration::days(1)}),
+            "/measured_on",
+            "future",
+        ),
+    ] {
+        let problem = assert_problem(measure(body, who.officer.clone()).await, 422).await;
+        assert_eq!(problem["errors"][0]["pointer"], pointer);
+        assert_eq!(problem["errors"][0]["code"], code);
+    }
+    assert_problem(
+        measure(json!({"indicator": 1, "value": "1"}), who.member.clone()).await,
+        403,
+    )
+    .await;
+    let values = app
+        .get_json(
+            &format!("/api/v1/partnerships/{id}/measurements?indicator=1"),
+            Some(&who.member),
+        )
+        .await;
+    let values: Vec<&str> = values["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|m| m["value"].as_str().expect("value"))
+        .collect();
+    assert_eq!(values, ["2", "5"], "values over time");
+
+    // Terms go with an amendment only.
+    let res = step(
+        &app,
+        &who.officer,
+        id,
+        json!({"to": "renewed", "new_ends_on": "2031-12-31", "terms": {"supervising_body": "x"}}),
+    )
+    .await;
+    assert_eq!(
+        assert_problem(res, 422).await["errors"][0]["pointer"],
+        "/terms"
+    );
+    // The evaluation leads to an amendment: new terms, the old ones kept.
+    let res = step(
+        &app,
+        &who.officer,
+        id,
+        json!({"to": "amended", "minutes": "قرار المجلس بالتعديل",
+               "terms": {"supervising_body": "لجنة التوأمة الموسعة",
+                         "indicators": [{"ar": "عدد الزيارات المتبادلة"}, {"ar": "عدد المتدربين"}]}}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let amended: Value = res.json().await.expect("json");
+    assert_eq!(amended["status"], "amended");
+    assert_eq!(amended["supervising_body"], "لجنة التوأمة الموسعة");
+    assert_eq!(amended["indicators"].as_array().map(Vec::len), Some(2));
+    // Found by the new terms.
+    let found = app
+        .get_json(
+            "/api/v1/partnerships?q=%D8%A7%D9%84%D9%85%D9%88%D8%B3%D8%B9%D8%A9",
+            Some(&who.member),
+        )
+        .await;
+    assert_eq!(found["items"][0]["id"], id);
+    let res = step(
+        &app,
+        &who.officer,
+        id,
+        json!({"to": "renewed", "new_ends_on": "2031-12-31"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let terms = app
+        .get_json(
+            &format!("/api/v1/partnerships/{id}/terms"),
+            Some(&who.member),
+        )
+        .await;
+    let items = terms["items"].as_array().expect("items");
+    assert_eq!(items.len(), 3, "as agreed, as amended, as renewed");
+    assert_eq!(items[0]["version"], 1);
+    assert_eq!(items[0]["supervising_body"], "لجنة المتابعة المشتركة");
+    assert_eq!(items[0]["indicators"].as_array().map(Vec::len), Some(1));
+    assert_eq!(items[1]["supervising_body"], "لجنة التوأمة الموسعة");
+    assert_eq!(items[1]["ends_on"], "2029-12-31");
+    assert_eq!(items[2]["current"], true);
+    assert_eq!(items[2]["ends_on"], "2031-12-31");
+    assert!(items[2]["replaced_on"].is_null());
+    // The second indicator can now be measured.
+    let res = measure(json!({"indicator": 2, "value": "14"}), who.officer.clone()).await;
+    assert_eq!(res.status(), 201);
+}

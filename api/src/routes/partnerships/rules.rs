@@ -14,8 +14,9 @@ use crate::i18n::Text;
 use super::*;
 
 /// Statuses in which an agreement is in force.
-pub const ACTIVE: [PartnershipStatus; 3] = [
+pub const ACTIVE: [PartnershipStatus; 4] = [
     PartnershipStatus::InForce,
+    PartnershipStatus::Evaluation,
     PartnershipStatus::Renewed,
     PartnershipStatus::Amended,
 ];
@@ -31,7 +32,9 @@ pub fn next_statuses(from: PartnershipStatus, financial: bool) -> Vec<Partnershi
         Signing if financial => vec![Visa, Terminated],
         Signing => vec![InForce, Terminated],
         Visa => vec![InForce, Terminated],
-        InForce | Renewed | Amended => vec![Renewed, Amended, Completed, Terminated],
+        InForce | Renewed | Amended => vec![Evaluation, Renewed, Amended, Completed, Terminated],
+        // `002`: evaluating leads to a review (amendment), a renewal or extension, or the end.
+        Evaluation => vec![Renewed, Amended, Completed, Terminated],
         Completed | Terminated => vec![],
     }
 }

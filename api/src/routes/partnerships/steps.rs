@@ -41,6 +41,32 @@ pub struct StepRequest {
     pub documents: Vec<DocumentLink>,
     /// The new end date: required for `renewed`, optional for `amended`, refused otherwise.
     pub new_ends_on: Option<chrono::NaiveDate>,
+    /// The amended terms, with `amended` only: what changes. The terms they replace are kept
+    /// (`GET /partnerships/{id}/terms`), as they are before a renewal.
+    #[validate(nested)]
+    pub terms: Option<AmendedTerms>,
+}
+
+/// Terms an amendment changes; absent ones stay as they are.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct AmendedTerms {
+    #[validate(nested)]
+    pub subject: Option<crate::domain::Bilingual>,
+    #[validate(nested)]
+    pub objectives: Option<crate::domain::BilingualText>,
+    #[validate(nested, length(max = 30))]
+    #[schema(max_items = 30)]
+    pub fields: Option<Vec<crate::domain::Bilingual>>,
+    #[validate(nested, length(max = 30))]
+    #[schema(max_items = 30)]
+    pub indicators: Option<Vec<crate::domain::Bilingual>>,
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 300)]
+    pub supervising_body: Option<String>,
 }
 
 /// Records the next step (admins and the international partnerships task force). Allowed
@@ -172,10 +198,23 @@ pub async fn record_step(
         }
         (_, None) => None,
     };
-    let extra = new_end
+    if req.terms.is_some() && req.to != Amended {
+        return Err(ApiError::field(
+            "/terms",
+            "not_allowed",
+            Text::new(
+                "only an amendment records new terms",
+                "التعديل وحده يسجل شروطًا جديدة",
+            ),
+        ));
+    }
+    let mut extra: Vec<(partnership::Column, sea_orm::sea_query::SimpleExpr)> = new_end
         .map(|d| (partnership::Column::EndsOn, Expr::value(d)))
         .into_iter()
         .collect();
+    if let Some(t) = &req.terms {
+        extra.extend(amended_columns(&txn, &p, t).await?);
+    }
     let updated =
         versioned::move_status::<partnership::Entity, _>(&txn, p.id, from, req.to, now, extra)
             .await?;
@@ -192,6 +231,9 @@ pub async fn record_step(
     }
     .insert(&txn)
     .await?;
+    if matches!(req.to, Amended | Renewed) {
+        super::keep_terms(&txn, &p, step.id, on, now).await?;
+    }
     Entry::new("partnership.step", "partnership", p.id)
         .updated(&p, &updated)
         .field("step", step_json(&step))
@@ -202,6 +244,60 @@ pub async fn record_step(
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
         .json(body))
+}
+
+/// The columns an amendment sets: the changed terms, and the search key they feed.
+async fn amended_columns(
+    db: &impl sea_orm::ConnectionTrait,
+    p: &partnership::Model,
+    t: &AmendedTerms,
+) -> Result<Vec<(partnership::Column, sea_orm::sea_query::SimpleExpr)>, ApiError> {
+    use crate::domain::Bilingual;
+    use partnership::Column as C;
+    let mut out = Vec::new();
+    let subject = t
+        .subject
+        .clone()
+        .map(Bilingual::trimmed)
+        .unwrap_or(Bilingual {
+            ar: p.subject_ar.clone(),
+            en: p.subject_en.clone(),
+        });
+    let supervising = t
+        .supervising_body
+        .as_deref()
+        .map_or(p.supervising_body.clone(), |s| s.trim().to_owned());
+    if t.subject.is_some() || t.supervising_body.is_some() {
+        let parties: Vec<Bilingual> = entity::partnership_party::Entity::find()
+            .filter(entity::partnership_party::Column::PartnershipId.eq(p.id))
+            .order_by_asc(entity::partnership_party::Column::Position)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|x| Bilingual {
+                ar: x.name_ar,
+                en: x.name_en,
+            })
+            .collect();
+        out.push((
+            C::SearchText,
+            Expr::value(super::search_text(&subject, &supervising, &parties)),
+        ));
+        out.push((C::SubjectAr, Expr::value(subject.ar)));
+        out.push((C::SubjectEn, Expr::value(subject.en)));
+        out.push((C::SupervisingBody, Expr::value(supervising)));
+    }
+    if let Some(o) = &t.objectives {
+        out.push((C::ObjectivesAr, Expr::value(o.ar.trim().to_owned())));
+        out.push((C::ObjectivesEn, Expr::value(o.en.trim().to_owned())));
+    }
+    if let Some(f) = &t.fields {
+        out.push((C::Fields, Expr::value(super::list_json(f))));
+    }
+    if let Some(i) = &t.indicators {
+        out.push((C::Indicators, Expr::value(super::list_json(i))));
+    }
+    Ok(out)
 }
 
 fn step_json(s: &partnership_step::Model) -> serde_json::Value {

@@ -57,6 +57,7 @@ fn status_label(s: &str) -> Text {
         "signing" => ("Signing", "التوقيع"),
         "visa" => ("Visa", "التأشير"),
         "in_force" => ("In force", "حيز التنفيذ"),
+        "evaluation" => ("Monitoring and evaluation", "التتبع والتقييم"),
         "renewed" => ("Renewed", "مجددة"),
         "amended" => ("Amended", "معدلة"),
         "completed" => ("Completed", "منتهية بالإنجاز"),
