@@ -330,20 +330,25 @@ async fn only_a_seat_brings_an_invitation_and_gaza_speaks_its_own_time() {
     let pr = app.platform_id("public-relations").await;
     let w = scheduled(&app, &admin, pr, 72, None, "رام الله").await;
     assert_eq!(w["time_zone"], "Asia/Hebron");
+    let version = app
+        .get_json(&format!("/api/v1/platforms/{pr}"), None)
+        .await["version"]
+        .clone();
     let res = app
         .patch_if(
             &format!("/api/v1/platforms/{pr}"),
             &admin,
-            "\"1\"",
+            &format!("\"{version}\""),
             &json!({"time_zone": "Asia/Gaza"}),
         )
         .await;
     assert_eq!(res.status(), 200);
+    let version = res.json::<Value>().await.expect("json")["version"].clone();
     let res = app
         .patch_if(
             &format!("/api/v1/platforms/{pr}"),
             &admin,
-            "\"2\"",
+            &format!("\"{version}\""),
             &json!({"time_zone": "Gaza"}),
         )
         .await;
