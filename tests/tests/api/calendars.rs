@@ -233,7 +233,13 @@ async fn only_a_seat_brings_an_invitation_and_gaza_speaks_its_own_time() {
     app.wait_for_mails_to("waiting@example.org", 1).await;
 
     // The workshop moves: the seated person gets a REQUEST, the waiting one the news alone.
-    let new_start = app.state.clock.now() + chrono::Duration::hours(100);
+    // At 08:00 UTC four days on: the three hours stay within one local day whenever the test
+    // runs (a move across midnight is written with both dates).
+    let new_start = (app.state.clock.now() + chrono::Duration::days(4))
+        .date_naive()
+        .and_hms_opt(8, 0, 0)
+        .expect("08:00")
+        .and_utc();
     let res = app
         .patch_if(
             &format!("/api/v1/workshops/{id}"),
@@ -330,10 +336,7 @@ async fn only_a_seat_brings_an_invitation_and_gaza_speaks_its_own_time() {
     let pr = app.platform_id("public-relations").await;
     let w = scheduled(&app, &admin, pr, 72, None, "رام الله").await;
     assert_eq!(w["time_zone"], "Asia/Hebron");
-    let version = app
-        .get_json(&format!("/api/v1/platforms/{pr}"), None)
-        .await["version"]
-        .clone();
+    let version = app.get_json(&format!("/api/v1/platforms/{pr}"), None).await["version"].clone();
     let res = app
         .patch_if(
             &format!("/api/v1/platforms/{pr}"),
