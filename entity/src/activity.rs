@@ -10,6 +10,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub working_group_id: i64,
+    /// The programme milestone it serves (`000`).
+    pub milestone_id: Option<i64>,
     /// The working group's platform (the first host).
     pub platform_id: i64,
     pub kind: ActivityKind,

@@ -2,7 +2,9 @@
 
 pub mod action_token;
 pub mod activity;
+pub mod activity_indicator;
 pub mod activity_platform;
+pub mod activity_quarter;
 pub mod activity_risk;
 pub mod agenda_item;
 pub mod api_key;
@@ -19,6 +21,7 @@ pub mod election_candidate;
 pub mod election_voter;
 pub mod local_authority;
 pub mod membership;
+pub mod milestone;
 pub mod notification;
 pub mod outbox;
 pub mod partnership;

@@ -143,6 +143,12 @@ text_enum!(
 );
 
 text_enum!(
+    /// The three levels an activity's indicators measure (`000`): it has started, is well
+    /// advanced, is completed.
+    IndicatorLevel { Started => "started", Advanced => "advanced", Completed => "completed" }
+);
+
+text_enum!(
     /// An activity's progress (as in the transition framework): planned → started → advanced →
     /// completed, or cancelled.
     ActivityStatus {
@@ -310,6 +316,7 @@ mod tests {
         agree(TaskForceStatus::ALL, TaskForceStatus::as_str);
         agree(ActivityKind::ALL, ActivityKind::as_str);
         agree(ActivityStatus::ALL, ActivityStatus::as_str);
+        agree(IndicatorLevel::ALL, IndicatorLevel::as_str);
         agree(WorkshopStatus::ALL, WorkshopStatus::as_str);
         agree(RegistrationStatus::ALL, RegistrationStatus::as_str);
         agree(PaperStatus::ALL, PaperStatus::as_str);

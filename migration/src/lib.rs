@@ -20,6 +20,7 @@ mod m20261128_000013_report_indexes;
 mod m20261128_000014_platform_launch_quarter;
 mod m20261128_000015_partnership_payments;
 mod m20261128_000016_partnership_monitoring;
+mod m20261128_000017_programme_plan;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000014_platform_launch_quarter::Migration),
             Box::new(m20261128_000015_partnership_payments::Migration),
             Box::new(m20261128_000016_partnership_monitoring::Migration),
+            Box::new(m20261128_000017_programme_plan::Migration),
         ]
     }
 }

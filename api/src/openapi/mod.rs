@@ -58,6 +58,7 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         (name = "work-plans", description = "Work plans, axes and ranked topics"),
         (name = "topics", description = "Topics and their working groups"),
         (name = "task-forces", description = "Specialised task forces and their members"),
+        (name = "milestones", description = "A programme's milestones (the transition framework of the technical offices): the seven of the framework as a template, and the activities that serve each"),
         (name = "workshops", description = "Workshops: scheduling, registrations and waiting lists, attendance, minutes"),
         (name = "calendars", description = "iCalendar feeds: a workshop, a platform, a person's private feed"),
         (name = "activities", description = "Activities of working groups with risks and budgets"),
@@ -211,8 +212,14 @@ impl RouteTable {
 
     /// What a key needs for `method path`, and whether anyone may call it without credentials;
     /// `None` when no documented operation answers it.
+    /// A literal path answers with its own methods only, as in `allowed` (`PATCH
+    /// /milestones/template` is no `PATCH /milestones/{id}`).
     pub fn operation(&self, method: &str, path: &str) -> Option<(KeyAccess, bool)> {
-        self.matching(path)
+        let candidates = match self.literal_route(path) {
+            Some(own) => vec![own],
+            None => self.matching(path),
+        };
+        candidates
             .into_iter()
             .flat_map(|ms| ms.iter())
             .find(|(m, _, _)| m.eq_ignore_ascii_case(method))

@@ -80,6 +80,10 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "approve_work_plan" => &[NotAManager, TransitionNotAllowed, StaleVersion],
         "delete_work_plan" => &[NotAManager, NotDeletable, StillReferenced],
         "create_activity" => &[NotAManager],
+        "create_milestone" | "load_milestone_template" | "update_milestone" => {
+            &[AdminOnly, Duplicate]
+        }
+        "delete_milestone" => &[AdminOnly],
         "update_activity" => &[NotAManager],
         "delete_activity" => &[NotAManager, NotDeletable, StillReferenced],
         "change_activity_status" => &[NotAManager, TransitionNotAllowed],
@@ -386,11 +390,27 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             ("required", "a paper has at least one author"),
         ],
         "update_paper" => PAPER,
-        "create_activity" => &[(
-            "not_found",
-            "`working_group_id` and `host_platform_ids` exist",
-        )],
-        "update_activity" => &[("not_found", "`host_platform_ids` exist")],
+        "create_activity" => &[
+            (
+                "not_found",
+                "`working_group_id`, `milestone_id` and `host_platform_ids` exist",
+            ),
+            ("duplicate", "`timeline` names each quarter once"),
+            ("too_long", "`timeline` spans at most three years"),
+            (
+                "future",
+                "an indicator's `achieved_on` is not in the future",
+            ),
+        ],
+        "update_activity" => &[
+            ("not_found", "`milestone_id` and `host_platform_ids` exist"),
+            ("duplicate", "`timeline` names each quarter once"),
+            ("too_long", "`timeline` spans at most three years"),
+            (
+                "future",
+                "an indicator's `achieved_on` is not in the future",
+            ),
+        ],
         "list_audit" => &[("before_from", "`to` is after `from`")],
         "confirm_email_verification" | "accept_invitation" | "confirm_password_reset" => &[(
             "invalid_token",

@@ -9,6 +9,7 @@ pub mod elections;
 pub mod fallback;
 pub mod health;
 pub mod local_authorities;
+pub mod milestones;
 pub mod notifications;
 pub mod partnerships;
 pub mod platforms;
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(work_plans::configure)
             .configure(topics::configure)
             .configure(task_forces::configure)
+            .configure(milestones::configure)
             .configure(search::configure)
             .configure(activities::configure)
             .configure(position_papers::configure)

@@ -57,6 +57,7 @@ macro_rules! versioned {
 }
 
 versioned!(
+    milestone,
     platform,
     task_force,
     work_plan,

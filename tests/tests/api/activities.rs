@@ -171,3 +171,186 @@ async fn activities_progress_in_order_with_dates() {
         .await;
     assert_eq!(list["items"].as_array().expect("i").len(), 1);
 }
+
+/// The transition framework of `000` as data: a programme's seven milestones from the template,
+/// and activities that serve one, with indicators at three levels and a timeline of quarters.
+#[tokio::test]
+async fn activities_serve_milestones_with_indicators_and_a_timeline() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (_, group) = working_group(&app, &admin, "engineering-planning").await;
+    let res = app
+        .post(
+            "/api/v1/milestones/template",
+            Some(&admin),
+            &json!({"programme": "technical-offices"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let template: Value = res.json().await.expect("json");
+    let items = template["items"].as_array().expect("items");
+    assert_eq!(items.len(), 7);
+    assert_eq!(items[0]["name"]["ar"], "مرحلة التخطيط");
+    assert_eq!(items[6]["name"]["en"], "Handover and exit");
+    assert_eq!(items[6]["rank"], 7);
+    let planning = items[0]["id"].as_i64().expect("id");
+    // Loaded once per programme; another programme gets its own.
+    let res = app
+        .post(
+            "/api/v1/milestones/template",
+            Some(&admin),
+            &json!({"programme": "technical-offices"}),
+        )
+        .await;
+    assert_eq!(assert_problem(res, 409).await["code"], "duplicate");
+    let (_, member) = app.quick_user("m@example.org", None, "female", "ar").await;
+    assert_problem(
+        app.post(
+            "/api/v1/milestones/template",
+            Some(&member),
+            &json!({"programme": "other"}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    let listed = app
+        .get_json(
+            "/api/v1/milestones?programme=technical-offices",
+            Some(&member),
+        )
+        .await;
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(7));
+
+    let today = app.state.clock.now().date_naive();
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&admin),
+            &json!({"working_group_id": group, "kind": "learning_day", "milestone_id": planning,
+                    "title": {"ar": "اجتماعات تشاورية مع مسؤولي السلطة المحلية"},
+                    "indicators": [
+                        {"level": "started", "text_ar": "عقد الاجتماع الأول", "achieved_on": today},
+                        {"level": "advanced", "text_ar": "الاتفاق على حجم المكتب"},
+                        {"level": "completed", "text_ar": "توقيع اتفاق الإنشاء"}],
+                    "timeline": [{"year": 2027, "quarter": 2}, {"year": 2027, "quarter": 1}]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let a: Value = res.json().await.expect("json");
+    assert_eq!(a["milestone_id"], planning);
+    assert_eq!(a["indicators"][0]["achieved_on"], today.to_string());
+    assert_eq!(a["indicators"][2]["level"], "completed");
+    assert_eq!(
+        a["timeline"],
+        json!([{"year": 2027, "quarter": 1}, {"year": 2027, "quarter": 2}]),
+        "in order"
+    );
+    let id = a["id"].as_i64().expect("id");
+    // Refused, naming the field: a quarter twice, more than three years, an indicator achieved
+    // in the future, a milestone that is not there.
+    for (body, pointer, code) in [
+        (
+            json!({"timeline": [{"year": 2027, "quarter": 1}, {"year": 2027, "quarter": 1}]}),
+            "/timeline",
+            "duplicate",
+        ),
+        (
+            json!({"timeline": [{"year": 2027, "quarter": 1}, {"year": 2030, "quarter": 1}]}),
+            "/timeline",
+            "too_long",
+        ),
+        (
+            json!({"indicators": [{"level": "started", "text_ar": "x", "achieved_on": today + chrono::Duration::days(1)}]}),
+            "/indicators/0/achieved_on",
+            "future",
+        ),
+        (
+            json!({"milestone_id": 999999}),
+            "/milestone_id",
+            "not_found",
+        ),
+    ] {
+        let res = app
+            .request(
+                Method::PATCH,
+                &format!("/api/v1/activities/{id}"),
+                Some(&admin),
+            )
+            .header("if-match", format!("\"{}\"", a["version"]))
+            .json(&body)
+            .send()
+            .await
+            .expect("patch");
+        let problem = assert_problem(res, 422).await;
+        assert_eq!(problem["errors"][0]["pointer"], pointer, "{body}");
+        assert_eq!(problem["errors"][0]["code"], code, "{body}");
+    }
+    // Twelve quarters is three years: accepted; the milestone can be let go.
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/activities/{id}"),
+            Some(&admin),
+        )
+        .header("if-match", format!("\"{}\"", a["version"]))
+        .json(
+            &json!({"timeline": [{"year": 2027, "quarter": 1}, {"year": 2029, "quarter": 4}],
+                      "milestone_id": null}),
+        )
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(res.status(), 200);
+    let a: Value = res.json().await.expect("json");
+    assert!(a["milestone_id"].is_null());
+    assert_eq!(a["timeline"].as_array().map(Vec::len), Some(2));
+    // Deleting a milestone keeps its activities.
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/activities/{id}"),
+            Some(&admin),
+        )
+        .header("if-match", format!("\"{}\"", a["version"]))
+        .json(&json!({"milestone_id": planning}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(res.status(), 200);
+    let res = app
+        .delete(&format!("/api/v1/milestones/{planning}"), Some(&admin))
+        .await;
+    assert_eq!(res.status(), 204);
+    let a = app
+        .get_json(&format!("/api/v1/activities/{id}"), Some(&admin))
+        .await;
+    assert!(a["milestone_id"].is_null());
+    // A milestone is edited with If-Match; a rank taken in the programme is refused.
+    let second = items[1]["id"].as_i64().expect("id");
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/milestones/{second}"),
+            Some(&admin),
+        )
+        .header("if-match", "\"1\"")
+        .json(&json!({"rank": 3}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(assert_problem(res, 409).await["code"], "duplicate");
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/milestones/{second}"),
+            Some(&admin),
+        )
+        .header("if-match", "\"1\"")
+        .json(&json!({"summary": {"ar": "خمسة أنشطة"}}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.expect("json")["version"], 2);
+}

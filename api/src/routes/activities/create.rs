@@ -5,7 +5,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{ActivityResponse, BudgetLineInput, Risk, response, write_children};
+use super::{
+    ActivityResponse, BudgetLineInput, Indicator, Plan, QuarterCell, Risk, check_milestone,
+    check_plan, response, write_children,
+};
 use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
@@ -22,6 +25,20 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CreateActivityRequest {
     pub working_group_id: i64,
+    /// The programme milestone it serves (`000`); see `/milestones`.
+    #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
+    pub milestone_id: Option<i64>,
+    /// Indicators at three levels: started, advanced, completed.
+    #[validate(nested, length(max = 30))]
+    #[schema(max_items = 30)]
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+    /// The quarters it is planned in: up to twelve, within three years, each once.
+    #[validate(nested, length(max = 12))]
+    #[schema(max_items = 12)]
+    #[serde(default)]
+    pub timeline: Vec<QuarterCell>,
     pub kind: ActivityKind,
     #[validate(nested)]
     pub title: Bilingual,
@@ -90,9 +107,16 @@ pub async fn create_activity(
     Standing::of_manager(&txn, &auth, group.platform_id).await?;
     let hosts = hosts::host_list(group.platform_id, &req.host_platform_ids);
     check_hosts(&txn, &hosts).await?;
+    let plan = Plan {
+        indicators: Some(&req.indicators),
+        timeline: Some(&req.timeline),
+    };
+    check_plan(plan, now.date_naive())?;
+    check_milestone(&txn, req.milestone_id).await?;
     let title = req.title.trimmed();
     let saved = activity::ActiveModel {
         working_group_id: Set(group.id),
+        milestone_id: Set(req.milestone_id),
         platform_id: Set(group.platform_id),
         kind: Set(req.kind),
         title_ar: Set(title.ar),
@@ -121,6 +145,7 @@ pub async fn create_activity(
         Some(&hosts),
         Some(&req.risks),
         Some(&req.budget_lines),
+        plan,
     )
     .await?;
     Entry::new("activity.create", "activity", saved.id)
@@ -129,6 +154,8 @@ pub async fn create_activity(
         .field("host_platform_ids", &hosts)
         .field("risks", &req.risks)
         .field("budget_lines", &req.budget_lines)
+        .field("indicators", &req.indicators)
+        .field("timeline", &req.timeline)
         .write(&txn, &auth, now)
         .await?;
     let body = response(&txn, saved).await?;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
+use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText, IndicatorLevel};
 
 /// A risk and how it is mitigated.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
@@ -22,6 +22,45 @@ pub struct Risk {
     #[serde(default)]
     pub mitigation: String,
 }
+
+/// An indicator at one level (`000`: whether the activity has started, is well advanced, is
+/// completed), and the day it was achieved.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub level: IndicatorLevel,
+    /// Arabic (required).
+    #[validate(
+        length(min = 1, max = 1000),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 1000)]
+    pub text_ar: String,
+    #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
+    #[serde(default)]
+    pub text_en: String,
+    /// Not in the future; `null` until achieved.
+    #[serde(default)]
+    pub achieved_on: Option<chrono::NaiveDate>,
+}
+
+/// A quarter of an activity's timeline.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema, Validate,
+)]
+#[serde(deny_unknown_fields)]
+pub struct QuarterCell {
+    #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub year: i32,
+    #[validate(range(min = 1, max = 4))]
+    #[schema(minimum = 1, maximum = 4)]
+    pub quarter: i32,
+}
+
+/// The most quarters a timeline spans: three years, as in `000`.
+pub const TIMELINE_QUARTERS: usize = 12;
 
 /// A budget line as sent: amounts are decimal strings, never floats.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
@@ -90,6 +129,8 @@ pub struct Budget {
 pub struct ActivityResponse {
     pub id: i64,
     pub working_group_id: i64,
+    /// The programme milestone it serves (`000`).
+    pub milestone_id: Option<i64>,
     pub platform_id: i64,
     /// Every hosting platform (joint activities have several).
     #[schema(max_items = 21)]
@@ -114,6 +155,11 @@ pub struct ActivityResponse {
     pub cancelled_on: Option<chrono::NaiveDate>,
     #[schema(max_items = 50)]
     pub risks: Vec<Risk>,
+    #[schema(max_items = 30)]
+    pub indicators: Vec<Indicator>,
+    /// The quarters it is planned in, in order (up to twelve, within three years).
+    #[schema(max_items = 12)]
+    pub timeline: Vec<QuarterCell>,
     pub budget: Budget,
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,

@@ -5,7 +5,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{ActivityResponse, BudgetLineInput, Risk, response, write_children};
+use super::{
+    ActivityResponse, BudgetLineInput, Indicator, Plan, QuarterCell, Risk, check_milestone,
+    check_plan, response, write_children,
+};
 use crate::access::Standing;
 use crate::audit::{Entry, delete_row};
 use crate::auth::AuthUser;
@@ -24,6 +27,17 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct UpdateActivityRequest {
     pub kind: Option<ActivityKind>,
+    /// The programme milestone it serves; `null` detaches it.
+    #[serde(default, deserialize_with = "crate::domain::double_option")]
+    #[validate(range(min = 1))]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub milestone_id: Option<Option<i64>>,
+    #[validate(nested, length(max = 30))]
+    #[schema(max_items = 30)]
+    pub indicators: Option<Vec<Indicator>>,
+    #[validate(nested, length(max = 12))]
+    #[schema(max_items = 12)]
+    pub timeline: Option<Vec<QuarterCell>>,
     #[validate(nested)]
     pub title: Option<Bilingual>,
     #[validate(nested)]
@@ -74,6 +88,14 @@ pub async fn update_activity(
     if let Some(h) = &hosts {
         check_hosts(&txn, h).await?;
     }
+    let plan = Plan {
+        indicators: body.indicators.as_deref(),
+        timeline: body.timeline.as_deref(),
+    };
+    check_plan(plan, state.clock.now().date_naive())?;
+    if let Some(milestone) = body.milestone_id {
+        check_milestone(&txn, milestone).await?;
+    }
     let mut m = activity::ActiveModel {
         updated_at: Set(state.clock.now()),
         ..Default::default()
@@ -99,6 +121,9 @@ pub async fn update_activity(
     if let Some(q) = body.planned_quarter {
         m.planned_quarter = Set(Some(q));
     }
+    if let Some(milestone) = body.milestone_id {
+        m.milestone_id = Set(milestone);
+    }
     versioned::save::<activity::Entity>(&txn, a.id, expected, m).await?;
     write_children(
         &txn,
@@ -106,6 +131,7 @@ pub async fn update_activity(
         hosts.as_deref(),
         body.risks.as_deref(),
         body.budget_lines.as_deref(),
+        plan,
     )
     .await?;
     let updated = find_or_404::<entity::activity::Entity>(&txn, a.id).await?;
@@ -120,6 +146,12 @@ pub async fn update_activity(
     }
     if let Some(b) = &body.budget_lines {
         entry = entry.field("budget_lines", b);
+    }
+    if let Some(i) = &body.indicators {
+        entry = entry.field("indicators", i);
+    }
+    if let Some(t) = &body.timeline {
+        entry = entry.field("timeline", t);
     }
     entry.write(&txn, &auth, updated.updated_at).await?;
     let body = response(&txn, updated).await?;

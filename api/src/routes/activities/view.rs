@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use entity::{activity, activity_platform, activity_risk, budget_line};
+use entity::{
+    activity, activity_indicator, activity_platform, activity_quarter, activity_risk, budget_line,
+};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -40,7 +42,8 @@ pub fn lines_of(rows: &[budget_line::Model]) -> Vec<BudgetLine> {
         .collect()
 }
 
-/// Activities with hosts, risks and budgets, in three queries for the whole set.
+/// Activities with hosts, risks, indicators, timelines and budgets, in five queries for the
+/// whole set.
 pub async fn responses(
     db: &impl ConnectionTrait,
     activities: Vec<activity::Model>,
@@ -54,6 +57,17 @@ pub async fn responses(
     let risks = activity_risk::Entity::find()
         .filter(activity_risk::Column::ActivityId.is_in(ids.clone()))
         .order_by_asc(activity_risk::Column::Position)
+        .all(db)
+        .await?;
+    let indicators = activity_indicator::Entity::find()
+        .filter(activity_indicator::Column::ActivityId.is_in(ids.clone()))
+        .order_by_asc(activity_indicator::Column::Position)
+        .all(db)
+        .await?;
+    let quarters = activity_quarter::Entity::find()
+        .filter(activity_quarter::Column::ActivityId.is_in(ids.clone()))
+        .order_by_asc(activity_quarter::Column::Year)
+        .order_by_asc(activity_quarter::Column::Quarter)
         .all(db)
         .await?;
     let lines = budget_line::Entity::find()
@@ -78,6 +92,7 @@ pub async fn responses(
             ActivityResponse {
                 id: a.id,
                 working_group_id: a.working_group_id,
+                milestone_id: a.milestone_id,
                 platform_id: a.platform_id,
                 host_platform_ids: hosts
                     .iter()
@@ -104,6 +119,24 @@ pub async fn responses(
                     .map(|r| Risk {
                         risk: r.risk.clone(),
                         mitigation: r.mitigation.clone(),
+                    })
+                    .collect(),
+                indicators: indicators
+                    .iter()
+                    .filter(|x| x.activity_id == a.id)
+                    .map(|x| Indicator {
+                        level: x.level,
+                        text_ar: x.text_ar.clone(),
+                        text_en: x.text_en.clone(),
+                        achieved_on: x.achieved_on,
+                    })
+                    .collect(),
+                timeline: quarters
+                    .iter()
+                    .filter(|q| q.activity_id == a.id)
+                    .map(|q| QuarterCell {
+                        year: q.year,
+                        quarter: q.quarter,
                     })
                     .collect(),
                 budget: Budget {
