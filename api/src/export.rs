@@ -79,12 +79,35 @@ impl utoipa::PartialSchema for Spreadsheet {
             .schema_type(Type::String)
             .format(Some(SchemaFormat::Custom("binary".into())))
             .content_media_type(XLSX)
+            .max_length(Some(MAX_FILE_BYTES))
             .description(Some("An Office Open XML workbook (XLSX)."))
             .into()
     }
 }
 
 impl ToSchema for Spreadsheet {}
+
+/// The largest export documented: 4 GiB (a year of the whole programme is some 20 MB).
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024 * 1024;
+
+/// A CSV file (RFC 4180, UTF-8 with a byte-order mark, CRLF), as the body of an answer.
+pub struct CsvText;
+
+impl utoipa::PartialSchema for CsvText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .content_media_type("text/csv")
+            .max_length(Some(MAX_FILE_BYTES))
+            .description(Some(
+                "CSV (RFC 4180): UTF-8 with a byte-order mark, a header line in the caller's language, CRLF line ends.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for CsvText {}
 
 /// One cell.
 #[derive(Clone, Debug, PartialEq)]

@@ -77,6 +77,36 @@ impl AttendanceRecord {
     }
 }
 
+/// Every attendance of the period, as one JSON array written as it is read.
+pub struct AttendanceRecords;
+
+impl utoipa::PartialSchema for AttendanceRecords {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(utoipa::openapi::Ref::from_schema_name("AttendanceRecord"))
+            .max_items(Some(100_000_000))
+            .description(Some(
+                "Every attendance of the period, oldest registration first.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for AttendanceRecords {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            "AttendanceRecord".to_owned(),
+            <AttendanceRecord as utoipa::PartialSchema>::schema(),
+        ));
+        <AttendanceRecord as ToSchema>::schemas(schemas);
+    }
+}
+
 fn headers() -> Vec<Text> {
     [
         ("Workshop", "الورشة"),
@@ -122,8 +152,8 @@ fn cells(a: &Attendance, lang: Lang) -> Vec<Cell> {
     tag = "reports",
     params(AttendanceExportQuery),
     responses((status = 200, content(
-        (Vec<AttendanceRecord> = "application/json"),
-        (String = "text/csv"),
+        (AttendanceRecords = "application/json"),
+        (crate::export::CsvText = "text/csv"),
         (crate::export::Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )))
 )]

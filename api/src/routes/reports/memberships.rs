@@ -64,7 +64,7 @@ fn counts(shown: Vec<Count>) -> MembershipCounts {
     params(ReportQuery),
     responses((status = 200, content(
         (MembershipReport = "application/json"),
-        (String = "text/csv"),
+        (crate::export::CsvText = "text/csv"),
         (crate::export::Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )))
 )]

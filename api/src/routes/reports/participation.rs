@@ -81,7 +81,7 @@ fn counts(shown: Vec<Count>, raw: Option<&Counts>) -> ParticipationCounts {
     params(ReportQuery),
     responses((status = 200, content(
         (ParticipationReport = "application/json"),
-        (String = "text/csv"),
+        (crate::export::CsvText = "text/csv"),
         (crate::export::Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )))
 )]

@@ -99,7 +99,7 @@ async fn answer(
     params(PeriodQuery),
     responses((status = 200, content(
         (StageReport = "application/json"),
-        (String = "text/csv"),
+        (crate::export::CsvText = "text/csv"),
         (crate::export::Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )))
 )]
@@ -227,7 +227,7 @@ pub struct DueReport {
     params(PeriodQuery),
     responses((status = 200, content(
         (DueReport = "application/json"),
-        (String = "text/csv"),
+        (crate::export::CsvText = "text/csv"),
         (crate::export::Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )))
 )]

@@ -62,7 +62,7 @@ fn counts(shown: Vec<Count>) -> SeatCounts {
     params(ReportQuery),
     responses((status = 200, content(
         (SeatReport = "application/json"),
-        (String = "text/csv"),
+        (crate::export::CsvText = "text/csv"),
         (crate::export::Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )))
 )]
