@@ -12,7 +12,12 @@ pub struct Model {
     pub description: String,
     pub unit_cost: String,
     pub units: String,
+    /// The second cost unit of `000`, when there is one.
+    pub unit_cost_2: Option<String>,
+    pub units_2: Option<String>,
     pub currency: String,
+    /// Who pays for it (may be empty).
+    pub funder: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

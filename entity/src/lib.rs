@@ -6,6 +6,7 @@ pub mod activity_indicator;
 pub mod activity_platform;
 pub mod activity_quarter;
 pub mod activity_risk;
+pub mod activity_spending;
 pub mod agenda_item;
 pub mod api_key;
 pub mod audit_entry;

@@ -21,6 +21,7 @@ mod m20261128_000014_platform_launch_quarter;
 mod m20261128_000015_partnership_payments;
 mod m20261128_000016_partnership_monitoring;
 mod m20261128_000017_programme_plan;
+mod m20261128_000018_programme_budget;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000015_partnership_payments::Migration),
             Box::new(m20261128_000016_partnership_monitoring::Migration),
             Box::new(m20261128_000017_programme_plan::Migration),
+            Box::new(m20261128_000018_programme_budget::Migration),
         ]
     }
 }

@@ -84,6 +84,7 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
             &[AdminOnly, Duplicate]
         }
         "delete_milestone" => &[AdminOnly],
+        "record_spending" => &[NotAManager, LimitReached],
         "update_activity" => &[NotAManager],
         "delete_activity" => &[NotAManager, NotDeletable, StillReferenced],
         "change_activity_status" => &[NotAManager, TransitionNotAllowed],
@@ -132,6 +133,7 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
             &[Forbidden, NotAManager, ValidationError]
         }
         "partnership_report" | "contribution_report" => &[Forbidden, ValidationError],
+        "progress_report" | "budget_report" => &[Forbidden, NotAManager, ValidationError],
         "record_payment" | "record_measurement" => {
             &[NotAPartnershipManager, NotEditable, LimitReached]
         }
@@ -316,6 +318,11 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             ),
             ("not_found", "`host_platform_ids` and `topic_id` exist"),
         ],
+        "progress_report" | "budget_report" => &[
+            ("order", "`to` is on or after `from`"),
+            ("too_long", "`to` is at most ten years after `from`"),
+            ("not_found", "`platform_id` is a platform"),
+        ],
         "partnership_report" | "contribution_report" => &[
             ("order", "`to` is on or after `from`"),
             ("too_long", "`to` is at most ten years after `from`"),
@@ -392,6 +399,10 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
         "update_paper" => PAPER,
         "create_activity" => &[
             (
+                "required",
+                "a second cost unit has `unit_cost_2` and `units_2`",
+            ),
+            (
                 "not_found",
                 "`working_group_id`, `milestone_id` and `host_platform_ids` exist",
             ),
@@ -402,7 +413,15 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
                 "an indicator's `achieved_on` is not in the future",
             ),
         ],
+        "record_spending" => &[
+            ("future", "`spent_on` is not in the future"),
+            ("amount", "`amount` is more than zero"),
+        ],
         "update_activity" => &[
+            (
+                "required",
+                "a second cost unit has `unit_cost_2` and `units_2`",
+            ),
             ("not_found", "`milestone_id` and `host_platform_ids` exist"),
             ("duplicate", "`timeline` names each quarter once"),
             ("too_long", "`timeline` spans at most three years"),

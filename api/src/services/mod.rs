@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod partnership_reports;
 pub mod platform_stats;
+pub mod programme_reports;
 pub mod reminders;
 pub mod reports;
 pub mod seats;

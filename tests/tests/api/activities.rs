@@ -354,3 +354,191 @@ async fn activities_serve_milestones_with_indicators_and_a_timeline() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.expect("json")["version"], 2);
 }
+
+/// `000`'s budget: two cost units and a funder per line, spending against it, and the reports of
+/// progress (on time, late) and of the budget planned against spent, in exact decimals.
+#[tokio::test]
+async fn progress_and_budget_are_reported_against_the_plan() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (eng, group) = working_group(&app, &admin, "engineering-planning").await;
+    let res = app
+        .post(
+            "/api/v1/milestones/template",
+            Some(&admin),
+            &json!({"programme": "technical-offices"}),
+        )
+        .await;
+    let template: Value = res.json().await.expect("json");
+    let capacity = template["items"][2]["id"].as_i64().expect("id");
+    let today = app.state.clock.now().date_naive();
+    let (year, quarter) = (
+        chrono::Datelike::year(&today),
+        chrono::Datelike::month0(&today) as i32 / 3 + 1,
+    );
+    let (py, pq) = if quarter == 1 {
+        (year - 1, 4)
+    } else {
+        (year, quarter - 1)
+    };
+    // Training due last quarter, not done: late. Training due this quarter: on time.
+    let create = |title: &'static str, cells: Value, lines: Value| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let res = app
+                .post(
+                    "/api/v1/activities",
+                    Some(&admin),
+                    &json!({"working_group_id": group, "kind": "training", "milestone_id": capacity,
+                            "title": {"ar": title}, "timeline": cells, "budget_lines": lines}),
+                )
+                .await;
+            let status = res.status();
+            let body: Value = res.json().await.expect("json");
+            assert_eq!(status, 201, "{body}");
+            body
+        }
+    };
+    let late = create(
+        "القوانين واللوائح البلدية",
+        json!([{"year": py, "quarter": pq}]),
+        json!([{"description": "الخبرة واللوجستيات", "unit_cost": "65", "units": "24",
+                "unit_cost_2": "250", "units_2": "2", "currency": "USD", "funder": "UN-Habitat"}]),
+    )
+    .await;
+    assert_eq!(
+        late["budget"]["lines"][0]["subtotal"], "2060",
+        "65 × 24 + 250 × 2"
+    );
+    assert_eq!(late["budget"]["lines"][0]["funder"], "UN-Habitat");
+    let _on_time = create(
+        "تطوير الاقتراح",
+        json!([{"year": year, "quarter": quarter}]),
+        json!([{"description": "الخبرة", "unit_cost": "0.1", "units": "3", "currency": "USD", "funder": "UN-Habitat"}]),
+    )
+    .await;
+    // A second cost unit has both its parts.
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&admin),
+            &json!({"working_group_id": group, "kind": "training", "title": {"ar": "ناقص"},
+                    "budget_lines": [{"description": "x", "unit_cost": "1", "units": "1", "unit_cost_2": "5", "currency": "USD"}]}),
+        )
+        .await;
+    assert_eq!(
+        assert_problem(res, 422).await["errors"][0]["pointer"],
+        "/budget_lines/0/units_2"
+    );
+    // Spent on the late one: recorded by the platform's managers, not in the future.
+    let id = late["id"].as_i64().expect("id");
+    let res = app
+        .post(
+            &format!("/api/v1/activities/{id}/spendings"),
+            Some(&admin),
+            &json!({"amount": "1000.50", "currency": "USD", "funder": "UN-Habitat", "description": "المدرب"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let res = app
+        .post(
+            &format!("/api/v1/activities/{id}/spendings"),
+            Some(&admin),
+            &json!({"amount": "1", "currency": "USD", "spent_on": today + chrono::Duration::days(1)}),
+        )
+        .await;
+    assert_eq!(
+        assert_problem(res, 422).await["errors"][0]["code"],
+        "future"
+    );
+    let (_, member) = app.quick_user("m@example.org", None, "female", "ar").await;
+    assert_problem(
+        app.post(
+            &format!("/api/v1/activities/{id}/spendings"),
+            Some(&member),
+            &json!({"amount": "1", "currency": "USD"}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    let spent = app
+        .get_json(&format!("/api/v1/activities/{id}/spendings"), None)
+        .await;
+    assert_eq!(spent["items"][0]["amount"], "1000.50");
+
+    // Progress: one late, one on time, under the capacity development plan.
+    let from = format!("{py}-01-01");
+    let to = format!("{year}-12-31");
+    let progress = app
+        .get_json(
+            &format!("/api/v1/reports/progress?from={from}&to={to}&programme=technical-offices"),
+            Some(&admin),
+        )
+        .await;
+    let rows = progress["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 2, "{progress}");
+    let row = |q: String| {
+        rows.iter()
+            .find(|r| r["quarter"] == q)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {q} in {progress}"))
+    };
+    let past = row(format!("{py}-Q{pq}"));
+    assert_eq!(
+        (past["late"].as_i64(), past["on_time"].as_i64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(past["milestone"], "Capacity development plan");
+    let now = row(format!("{year}-Q{quarter}"));
+    assert_eq!(
+        (now["late"].as_i64(), now["on_time"].as_i64()),
+        (Some(0), Some(1))
+    );
+    // Budget: planned in each activity's quarter, spent in this one, exact totals.
+    let budget = app
+        .get_json(
+            &format!("/api/v1/reports/budget?from={from}&to={to}&platform_id={eng}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        budget["totals"],
+        json!([{"funder": "UN-Habitat", "currency": "USD", "planned": "2060.3", "spent": "1000.50"}]),
+        "{budget}"
+    );
+    let this_quarter = budget["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["quarter"] == format!("{year}-Q{quarter}"))
+        .cloned()
+        .expect("this quarter");
+    assert_eq!(this_quarter["spent"], "1000.50");
+    // As CSV in Arabic.
+    let res = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/reports/budget?from={from}&to={to}&format=csv"),
+            Some(&admin),
+        )
+        .header("accept-language", "ar")
+        .send()
+        .await
+        .expect("csv");
+    let text = res.text().await.expect("text");
+    assert!(
+        text.starts_with("\u{feff}الممول,العملة,الربع,المخطط,المصروف\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("UN-Habitat,USD,المجموع,2060.3,1000.50\r\n"),
+        "{text}"
+    );
+    // A member reports on nothing.
+    assert_problem(
+        app.get("/api/v1/reports/progress", Some(&member)).await,
+        403,
+    )
+    .await;
+}

@@ -79,6 +79,24 @@ pub async fn check_milestone(
     Ok(())
 }
 
+/// Checks budget lines: a second cost unit has both its cost and its units.
+pub fn check_lines(lines: Option<&[BudgetLineInput]>) -> Result<(), ApiError> {
+    if let Some(i) = lines.and_then(|ls| {
+        ls.iter()
+            .position(|l| l.unit_cost_2.is_some() != l.units_2.is_some())
+    }) {
+        return Err(ApiError::field(
+            &format!("/budget_lines/{i}/units_2"),
+            "required",
+            crate::i18n::Text::new(
+                "a second cost unit has both `unit_cost_2` and `units_2`",
+                "لوحدة التكلفة الثانية `unit_cost_2` و`units_2` معًا",
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Replaces the given child lists (absent ones stay).
 pub async fn write_children(
     db: &impl ConnectionTrait,
@@ -164,13 +182,18 @@ pub async fn write_children(
             // Stored as parsed, keeping the scale given ("1250.50" stays two decimals).
             let unit_cost = parse_amount(&l.unit_cost).unwrap_or_default();
             let units = parse_amount(&l.units).unwrap_or_default();
+            let second =
+                |v: &Option<String>| v.as_deref().and_then(parse_amount).map(|d| d.to_string());
             budget_line::ActiveModel {
                 activity_id: Set(activity_id),
                 position: Set(i as i32 + 1),
                 description: Set(l.description.trim().to_owned()),
                 unit_cost: Set(unit_cost.to_string()),
                 units: Set(units.to_string()),
+                unit_cost_2: Set(second(&l.unit_cost_2)),
+                units_2: Set(second(&l.units_2)),
                 currency: Set(l.currency.clone()),
+                funder: Set(l.funder.trim().to_owned()),
                 ..Default::default()
             }
             .insert(db)

@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{
-    ActivityResponse, BudgetLineInput, Indicator, Plan, QuarterCell, Risk, check_milestone,
-    check_plan, response, write_children,
+    ActivityResponse, BudgetLineInput, Indicator, Plan, QuarterCell, Risk, check_lines,
+    check_milestone, check_plan, response, write_children,
 };
 use crate::access::Standing;
 use crate::audit::Entry;
@@ -112,6 +112,7 @@ pub async fn create_activity(
         timeline: Some(&req.timeline),
     };
     check_plan(plan, now.date_naive())?;
+    check_lines(Some(&req.budget_lines))?;
     check_milestone(&txn, req.milestone_id).await?;
     let title = req.title.trimmed();
     let saved = activity::ActiveModel {

@@ -7,11 +7,13 @@ mod children;
 mod create;
 mod model;
 mod read;
+mod spendings;
 mod update;
 mod view;
 
 pub use children::*;
 pub use model::*;
+pub use spendings::*;
 pub use view::*;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -23,5 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(update::update_activity)
         .service(update::change_activity_status)
         .service(update::delete_activity)
-        .service(budget::platform_budget);
+        .service(budget::platform_budget)
+        .service(spendings::record_spending)
+        .service(spendings::list_spendings);
 }

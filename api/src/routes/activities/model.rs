@@ -79,6 +79,14 @@ pub struct BudgetLineInput {
     #[validate(custom(function = "crate::domain::money::validate_amount"))]
     #[schema(example = "3", format = "decimal")]
     pub units: String,
+    /// A second cost unit, as `000` budgets (e.g. days of logistics beside hours of training):
+    /// both or neither.
+    #[validate(custom(function = "crate::domain::money::validate_amount"))]
+    #[schema(example = "250", format = "decimal")]
+    pub unit_cost_2: Option<String>,
+    #[validate(custom(function = "crate::domain::money::validate_amount"))]
+    #[schema(example = "2", format = "decimal")]
+    pub units_2: Option<String>,
     /// ISO 4217 code.
     #[validate(custom(function = "crate::domain::money::validate_currency"))]
     #[schema(
@@ -88,6 +96,11 @@ pub struct BudgetLineInput {
         pattern = "^[A-Z]{3}$"
     )]
     pub currency: String,
+    /// Who pays for it.
+    #[validate(length(max = 200))]
+    #[schema(example = "GIZ", max_length = 200)]
+    #[serde(default)]
+    pub funder: String,
 }
 
 /// A budget line with its subtotal.
@@ -99,9 +112,15 @@ pub struct BudgetLine {
     pub unit_cost: Decimal,
     #[schema(value_type = String, example = "3", max_length = 40, pattern = "^-?[0-9]+(\\.[0-9]+)?$")]
     pub units: Decimal,
+    #[schema(value_type = Option<String>, example = "250", max_length = 40, pattern = "^-?[0-9]+(\\.[0-9]+)?$")]
+    pub unit_cost_2: Option<Decimal>,
+    #[schema(value_type = Option<String>, example = "2", max_length = 40, pattern = "^-?[0-9]+(\\.[0-9]+)?$")]
+    pub units_2: Option<Decimal>,
     #[schema(min_length = 3, max_length = 3, pattern = "^[A-Z]{3}$")]
     pub currency: String,
-    /// `unit_cost × units`, exact.
+    #[schema(max_length = 200)]
+    pub funder: String,
+    /// `unit_cost × units` (+ `unit_cost_2 × units_2`), exact.
     #[schema(value_type = String, example = "3751.50", max_length = 40, pattern = "^-?[0-9]+(\\.[0-9]+)?$")]
     pub subtotal: Decimal,
 }

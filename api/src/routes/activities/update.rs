@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{
-    ActivityResponse, BudgetLineInput, Indicator, Plan, QuarterCell, Risk, check_milestone,
-    check_plan, response, write_children,
+    ActivityResponse, BudgetLineInput, Indicator, Plan, QuarterCell, Risk, check_lines,
+    check_milestone, check_plan, response, write_children,
 };
 use crate::access::Standing;
 use crate::audit::{Entry, delete_row};
@@ -93,6 +93,7 @@ pub async fn update_activity(
         timeline: body.timeline.as_deref(),
     };
     check_plan(plan, state.clock.now().date_naive())?;
+    check_lines(body.budget_lines.as_deref())?;
     if let Some(milestone) = body.milestone_id {
         check_milestone(&txn, milestone).await?;
     }

@@ -31,12 +31,20 @@ pub fn lines_of(rows: &[budget_line::Model]) -> Vec<BudgetLine> {
         .map(|l| {
             let unit_cost = parse_amount(&l.unit_cost).unwrap_or_default();
             let units = parse_amount(&l.units).unwrap_or_default();
+            let unit_cost_2 = l.unit_cost_2.as_deref().and_then(parse_amount);
+            let units_2 = l.units_2.as_deref().and_then(parse_amount);
+            let second = unit_cost_2
+                .zip(units_2)
+                .map_or(Decimal::ZERO, |(c, n)| c * n);
             BudgetLine {
                 description: l.description.clone(),
                 unit_cost,
                 units,
+                unit_cost_2,
+                units_2,
                 currency: l.currency.clone(),
-                subtotal: unit_cost * units,
+                funder: l.funder.clone(),
+                subtotal: unit_cost * units + second,
             }
         })
         .collect()

@@ -7,6 +7,7 @@ mod common;
 mod memberships;
 mod participation;
 mod partnerships;
+mod programme;
 mod seats;
 
 pub use attendances::*;
@@ -14,6 +15,7 @@ pub use common::{Count, DimensionName, ReportScope};
 pub use memberships::*;
 pub use participation::*;
 pub use partnerships::*;
+pub use programme::*;
 pub use seats::*;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -24,5 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(seats::seat_report)
         .service(attendances::export_attendances)
         .service(partnerships::partnership_report)
-        .service(partnerships::contribution_report);
+        .service(partnerships::contribution_report)
+        .service(programme::progress_report)
+        .service(programme::budget_report);
 }
