@@ -176,3 +176,18 @@ fn message_for(e: &validator::ValidationError) -> Text {
         _ => Text::new("is invalid", "قيمة غير صالحة"),
     }
 }
+
+/// Checks a slug given as a query parameter (e.g. `?programme=`): 2 to 80 lowercase letters,
+/// digits and single hyphens, as the document's pattern says; anything else is malformed (400).
+pub fn query_slug(name: &str, value: &str) -> Result<(), ApiError> {
+    if (2..=80).contains(&value.len()) && crate::domain::validate_slug(value).is_ok() {
+        return Ok(());
+    }
+    Err(ApiError::Problem(
+        crate::error::ProblemCode::InvalidParameter,
+        crate::i18n::Text::new(
+            format!("{name} is a slug: 2 to 80 lowercase letters, digits and single hyphens."),
+            format!("{name} معرف نصي: من 2 إلى 80 حرفًا لاتينيًا صغيرًا أو رقمًا أو شرطة مفردة."),
+        ),
+    ))
+}

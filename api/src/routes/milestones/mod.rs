@@ -104,15 +104,7 @@ pub async fn list_milestones(
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
     let mut select = milestone::Entity::find();
     if let Some(p) = &q.programme {
-        if !(2..=80).contains(&p.len()) || crate::domain::validate_slug(p).is_err() {
-            return Err(ApiError::Problem(
-                crate::error::ProblemCode::InvalidParameter,
-                crate::i18n::Text::new(
-                    "programme is a slug: 2 to 80 lowercase letters, digits and single hyphens.",
-                    "programme معرف نصي: من 2 إلى 80 حرفًا لاتينيًا صغيرًا أو رقمًا أو شرطة مفردة.",
-                ),
-            ));
-        }
+        crate::extract::query_slug("programme", p)?;
         select = select.filter(milestone::Column::Programme.eq(p.as_str()));
     }
     if let Some(after) = page.after {

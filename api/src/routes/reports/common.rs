@@ -508,11 +508,29 @@ pub async fn answer<T: Serialize>(
     extra: &[Extra],
     json: impl FnOnce(&Counted) -> T,
 ) -> Result<HttpResponse, ApiError> {
-    if counted.format == ExportFormat::Json {
+    let (format, lang, stem) = (counted.format, counted.lang, counted.stem(report));
+    either(
+        format,
+        lang,
+        &stem,
+        || json(&counted),
+        || counted.table(name, extra),
+    )
+    .await
+}
+
+/// A report answered as its own JSON, or as the table made of it (CSV or XLSX).
+pub async fn either<T: Serialize>(
+    format: ExportFormat,
+    lang: Lang,
+    stem: &str,
+    json: impl FnOnce() -> T,
+    table: impl FnOnce() -> Table,
+) -> Result<HttpResponse, ApiError> {
+    if format == ExportFormat::Json {
         return Ok(HttpResponse::Ok()
             .insert_header((actix_web::http::header::VARY, "accept"))
-            .json(json(&counted)));
+            .json(json()));
     }
-    let table = counted.table(name, extra);
-    crate::export::respond(table, counted.format, counted.lang, &counted.stem(report)).await
+    crate::export::respond(table(), format, lang, stem).await
 }

@@ -78,19 +78,6 @@ fn header(en: &'static str, ar: &'static str) -> Text {
     Text::new(en, ar)
 }
 
-async fn answer(
-    format: ExportFormat,
-    lang: Lang,
-    stem: String,
-    table: impl FnOnce() -> Table,
-    json: impl FnOnce() -> HttpResponse,
-) -> Result<HttpResponse, ApiError> {
-    if format == ExportFormat::Json {
-        return Ok(json());
-    }
-    crate::export::respond(table(), format, lang, &stem).await
-}
-
 /// Partnership agreements by stage and kind: those whose term overlaps the period (default this
 /// year) and those not yet in force. For administrators, coordinators and keys with
 /// `reports:read`. As JSON, CSV or XLSX (`?format=` or `Accept`).
@@ -115,10 +102,25 @@ pub async fn partnership_report(
     let stages = partnership_reports::stages(&state.db, r.from, r.to).await?;
     let lang = r.lang;
     let total: u64 = stages.iter().map(|s| s.agreements).sum();
-    answer(
+    common::either(
         r.format,
         lang,
-        format!("partnerships-{}-{}", r.from, r.to),
+        &format!("partnerships-{}-{}", r.from, r.to),
+        || StageReport {
+            from: r.from,
+            to: r.to,
+            rows: stages
+                .iter()
+                .filter_map(|s| {
+                    Some(StageRow {
+                        status: PartnershipStatus::parse(&s.status)?,
+                        kind: PartnershipKind::parse(&s.kind)?,
+                        agreements: s.agreements,
+                    })
+                })
+                .collect(),
+            total,
+        },
         || {
             let mut rows: Vec<Vec<Cell>> = stages
                 .iter()
@@ -144,25 +146,6 @@ pub async fn partnership_report(
                 ],
                 rows,
             }
-        },
-        || {
-            HttpResponse::Ok()
-                .insert_header((actix_web::http::header::VARY, "accept"))
-                .json(StageReport {
-                    from: r.from,
-                    to: r.to,
-                    rows: stages
-                        .iter()
-                        .filter_map(|s| {
-                            Some(StageRow {
-                                status: PartnershipStatus::parse(&s.status)?,
-                                kind: PartnershipKind::parse(&s.kind)?,
-                                agreements: s.agreements,
-                            })
-                        })
-                        .collect(),
-                    total,
-                })
         },
     )
     .await
@@ -294,10 +277,11 @@ pub async fn contribution_report(
         totals,
     };
     let decimal = |s: &str| Cell::Decimal(s.parse().unwrap_or_default());
-    answer(
+    common::either(
         r.format,
         lang,
-        format!("contributions-{}-{}", r.from, r.to),
+        &format!("contributions-{}-{}", r.from, r.to),
+        || &report,
         || {
             let mut rows: Vec<Vec<Cell>> = report
                 .rows
@@ -344,11 +328,6 @@ pub async fn contribution_report(
                 ],
                 rows,
             }
-        },
-        || {
-            HttpResponse::Ok()
-                .insert_header((actix_web::http::header::VARY, "accept"))
-                .json(&report)
         },
     )
     .await

@@ -71,16 +71,6 @@ pub struct ProgressReport {
     pub rows: Vec<ProgressRow>,
 }
 
-fn bad_programme() -> ApiError {
-    ApiError::Problem(
-        crate::error::ProblemCode::InvalidParameter,
-        Text::new(
-            "programme is a slug: 2 to 80 lowercase letters, digits and single hyphens.",
-            "programme معرف نصي: من 2 إلى 80 حرفًا لاتينيًا صغيرًا أو رقمًا أو شرطة مفردة.",
-        ),
-    )
-}
-
 /// Progress of the programme's activities against their timelines: per milestone and the
 /// quarter each activity is due (the last of its timeline, or its planned quarter), how many
 /// are planned, started, advanced, completed, on time and late. Activities of the platforms the
@@ -103,10 +93,8 @@ pub async fn progress_report(
     query: web::Query<PlanReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    if let Some(p) = &q.programme
-        && (!(2..=80).contains(&p.len()) || crate::domain::validate_slug(p).is_err())
-    {
-        return Err(bad_programme());
+    if let Some(p) = &q.programme {
+        crate::extract::query_slug("programme", p)?;
     }
     let r = common::resolve(&req, &auth, &state, (q.from, q.to, q.platform_id, q.format)).await?;
     let today = state.clock.now().date_naive();
@@ -143,18 +131,14 @@ pub async fn progress_report(
             late: p.late,
         })
         .collect();
-    if r.format == ExportFormat::Json {
-        return Ok(HttpResponse::Ok()
-            .insert_header((actix_web::http::header::VARY, "accept"))
-            .json(ProgressReport {
-                from: r.from,
-                to: r.to,
-                platform_ids: r.platforms,
-                rows,
-            }));
-    }
+    let report = ProgressReport {
+        from: r.from,
+        to: r.to,
+        platform_ids: r.platforms,
+        rows,
+    };
     let n = |v: u64| Cell::Int(i64::try_from(v).unwrap_or(i64::MAX));
-    let table = Table {
+    let table = || Table {
         name: Text::new("Progress", "التقدم"),
         headers: [
             ("Milestone", "المرحلة المرجعية"),
@@ -170,7 +154,8 @@ pub async fn progress_report(
         .into_iter()
         .map(|(en, ar)| Text::new(en, ar))
         .collect(),
-        rows: rows
+        rows: report
+            .rows
             .iter()
             .map(|p| {
                 vec![
@@ -187,11 +172,12 @@ pub async fn progress_report(
             })
             .collect(),
     };
-    crate::export::respond(
-        table,
+    common::either(
         r.format,
         lang,
         &format!("progress-{}-{}", r.from, r.to),
+        || &report,
+        table,
     )
     .await
 }
@@ -260,10 +246,8 @@ pub async fn budget_report(
     query: web::Query<PlanReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    if let Some(p) = &q.programme
-        && (!(2..=80).contains(&p.len()) || crate::domain::validate_slug(p).is_err())
-    {
-        return Err(bad_programme());
+    if let Some(p) = &q.programme {
+        crate::extract::query_slug("programme", p)?;
     }
     let r = common::resolve(&req, &auth, &state, (q.from, q.to, q.platform_id, q.format)).await?;
     let money = programme_reports::budget(&state.db, r.platforms.as_deref(), r.from, r.to).await?;
@@ -298,19 +282,16 @@ pub async fn budget_report(
         })
         .collect();
     let lang: Lang = r.lang;
-    if r.format == ExportFormat::Json {
-        return Ok(HttpResponse::Ok()
-            .insert_header((actix_web::http::header::VARY, "accept"))
-            .json(BudgetReport {
-                from: r.from,
-                to: r.to,
-                platform_ids: r.platforms,
-                rows,
-                totals,
-            }));
-    }
+    let report = BudgetReport {
+        from: r.from,
+        to: r.to,
+        platform_ids: r.platforms,
+        rows,
+        totals,
+    };
     let decimal = |s: &str| Cell::Decimal(s.parse().unwrap_or_default());
-    let mut cells: Vec<Vec<Cell>> = rows
+    let mut cells: Vec<Vec<Cell>> = report
+        .rows
         .iter()
         .map(|b| {
             vec![
@@ -322,7 +303,7 @@ pub async fn budget_report(
             ]
         })
         .collect();
-    for t in &totals {
+    for t in &report.totals {
         cells.push(vec![
             Cell::Text(t.funder.clone()),
             Cell::Text(t.currency.clone()),
@@ -345,11 +326,12 @@ pub async fn budget_report(
         .collect(),
         rows: cells,
     };
-    crate::export::respond(
-        table,
+    common::either(
         r.format,
         lang,
         &format!("budget-{}-{}", r.from, r.to),
+        || &report,
+        || table,
     )
     .await
 }
