@@ -230,6 +230,27 @@ pub async fn holds_seat(
         > 0)
 }
 
+/// 403 `not_a_manager` unless the caller manages the platform, or, for what belongs to the
+/// union itself (no platform), is an administrator whose key (if any) is not limited to some
+/// platforms.
+pub async fn require_manager_of(
+    db: &impl ConnectionTrait,
+    auth: &AuthUser,
+    platform_id: Option<i64>,
+) -> Result<(), ApiError> {
+    match platform_id {
+        Some(p) => Standing::of_manager(db, auth, p).await.map(|_| ()),
+        None if auth.is_admin() && !auth.platform_limited() => Ok(()),
+        None => Err(ApiError::Problem(
+            ProblemCode::NotAManager,
+            Text::new(
+                "Only administrators manage the union's own work.",
+                "إدارة أعمال الاتحاد نفسه مقصورة على المسؤولين.",
+            ),
+        )),
+    }
+}
+
 fn not_manager() -> ApiError {
     ApiError::Problem(
         ProblemCode::NotAManager,

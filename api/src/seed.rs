@@ -1,7 +1,8 @@
 //! The programme's reference data, from `shared/seeds/` (001, 003, 004): the eight platforms with
 //! their launches and ranked priority topics, the Gaza platform's four axes, the innovation
-//! platform's open-source GIS topics, and the four task forces. Loaded once, in one
-//! transaction, on the first start; a marker row in `seed_runs` keeps later starts from loading
+//! platform's open-source GIS topics, and the four task forces; then what a second reading adds
+//! (`load_reread`) and the activities the sources name (`load_activities`). Each is loaded once,
+//! in one transaction; a marker row in `seed_runs` keeps later starts from loading
 //! it again, so edits made through the API are never overwritten.
 //!
 //! Arabic is as written in the sources, including their spelling (e.g. "الاستراتجيات",
@@ -813,6 +814,152 @@ pub async fn load_reread(db: &DatabaseConnection) -> Result<(), DbErr> {
     }
     seed_run::ActiveModel {
         name: Set(REREAD_SEED.to_owned()),
+        applied_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await
+}
+
+/// The name in `seed_runs` of the activities the sources name beside the platforms' topics.
+pub const ACTIVITIES_SEED: &str = "programme-2026-11-activities";
+
+/// An activity a source names: (organising platform, other hosts, kind, title, rationale as the
+/// source words it, responsible party).
+struct ActivitySeed {
+    platform: &'static str,
+    other_hosts: &'static [&'static str],
+    kind: ActivityKind,
+    title: (&'static str, &'static str),
+    rationale: (&'static str, &'static str),
+    responsible_party: &'static str,
+}
+
+/// Engineering & planning's two guides (`001`), the GIS topic it shares with innovation (`001`,
+/// `003`: "يتمثل بنشاط مشترك مع منصة الابتكار"), and Hebron's bilateral GIS exchange (`003`).
+/// Activities of the platforms as a whole: the sources name no working group for them.
+const SOURCE_ACTIVITIES: &[ActivitySeed] = &[
+    ActivitySeed {
+        platform: "engineering-planning",
+        other_hosts: &[],
+        kind: ActivityKind::Guide,
+        title: (
+            "دليل حول \"إدارة المشاريع الاحترافية\"",
+            "A guide to \"professional project management\"",
+        ),
+        rationale: (ENGINEERING_GUIDES.0, ENGINEERING_GUIDES.1),
+        responsible_party: "أعضاء منصة الهندسة والتخطيط",
+    },
+    ActivitySeed {
+        platform: "engineering-planning",
+        other_hosts: &[],
+        kind: ActivityKind::Guide,
+        title: (
+            "دليل عام حول \"الهندسة والتخطيط\"",
+            "A general guide to \"engineering and planning\"",
+        ),
+        rationale: (ENGINEERING_GUIDES.0, ENGINEERING_GUIDES.1),
+        responsible_party: "أعضاء منصة الهندسة والتخطيط",
+    },
+    ActivitySeed {
+        platform: "engineering-planning",
+        other_hosts: &["innovation"],
+        kind: ActivityKind::JointActivity,
+        title: (
+            "نظم المعلومات الجغرافية: نشاط مشترك مع منصة الابتكار",
+            "Geographic information systems: a joint activity with the innovation platform",
+        ),
+        rationale: (
+            "اتفق أعضاء منصة الهندسة والتخطيط أن يتم تنظيم ورشات عمل لتبادل الخبرات فيما بينهم حول نظم المعلومات الجغرافية GIS.",
+            "The members of the engineering & planning platform agreed to hold workshops to exchange experience on geographic information systems (GIS).",
+        ),
+        responsible_party: "منصة الهندسة والتخطيط ومنصة الابتكار",
+    },
+    ActivitySeed {
+        platform: "innovation",
+        other_hosts: &[],
+        kind: ActivityKind::PeerExchange,
+        title: (
+            "مشاركة بلدية الخليل تجربتها في بناء نظام معلومات جغرافية مع بلديات محافظتي الخليل وبيت لحم بشكل ثنائي",
+            "Hebron municipality shares, one to one, its experience of building a geographic information system with municipalities of the Hebron and Bethlehem governorates",
+        ),
+        rationale: (
+            "وستعمل بلدية الخليل من خلال منصة نظم المعلومات الجغرافية مفتوحة المصدر مع البلديات المعنية في محافظتي الخليل وبيت لحم على مشاركة تجربتها في بناء نظام معلومات جغرافية مع هذه البلديات بشكل ثنائي.",
+            "Through the open-source GIS platform, Hebron municipality will work with the municipalities concerned in the Hebron and Bethlehem governorates to share, one to one, its experience of building a geographic information system.",
+        ),
+        responsible_party: "بلدية الخليل",
+    },
+];
+
+/// `001` on the engineering & planning platform's guides.
+const ENGINEERING_GUIDES: (&str, &str) = (
+    "اتفق أعضاء منصة الهندسة والتخطيط أن يتم إعداد دليل حول \"إدارة المشاريع الاحترافية\" ودليل عام حول \"الهندسة والتخطيط\".",
+    "The members of the engineering & planning platform agreed to write a guide to \"professional project management\" and a general guide to \"engineering and planning\".",
+);
+
+/// The activities the sources name (`SOURCE_ACTIVITIES`), added once, in one transaction, after
+/// the second reading: only added, never changed afterwards, so what is edited or deleted
+/// through the API stays so. An activity whose platform is gone is skipped.
+pub async fn load_activities(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use crate::domain::ActivityStatus;
+    use entity::{activity, activity_platform};
+    if seed_run::Entity::find_by_id(ACTIVITIES_SEED.to_owned())
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    let now = chrono::Utc::now();
+    let ids: std::collections::HashMap<String, i64> = platform::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| (p.slug, p.id))
+        .collect();
+    for seed in SOURCE_ACTIVITIES {
+        let Some(&organiser) = ids.get(seed.platform) else {
+            continue;
+        };
+        let saved = activity::ActiveModel {
+            working_group_id: Set(None),
+            milestone_id: Set(None),
+            platform_id: Set(Some(organiser)),
+            kind: Set(seed.kind),
+            title_ar: Set(seed.title.0.to_owned()),
+            title_en: Set(seed.title.1.to_owned()),
+            rationale_ar: Set(seed.rationale.0.to_owned()),
+            rationale_en: Set(seed.rationale.1.to_owned()),
+            expected_outputs_ar: Set(String::new()),
+            expected_outputs_en: Set(String::new()),
+            responsible_party: Set(seed.responsible_party.to_owned()),
+            status: Set(ActivityStatus::Planned),
+            planned_quarter: Set(None),
+            started_on: Set(None),
+            advanced_on: Set(None),
+            completed_on: Set(None),
+            cancelled_on: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let others = seed.other_hosts.iter().filter_map(|s| ids.get(*s).copied());
+        for p in std::iter::once(organiser).chain(others) {
+            activity_platform::ActiveModel {
+                activity_id: Set(saved.id),
+                platform_id: Set(p),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    seed_run::ActiveModel {
+        name: Set(ACTIVITIES_SEED.to_owned()),
         applied_at: Set(now),
     }
     .insert(&txn)

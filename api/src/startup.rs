@@ -191,6 +191,7 @@ async fn prepare(config: &Config) -> Result<(), StartupError> {
     ensure_first_admin(&db, config).await?;
     crate::seed::load(&db).await?;
     crate::seed::load_reread(&db).await?;
+    crate::seed::load_activities(&db).await?;
     crate::seed::load_launch_workshops(&db).await?;
     crate::services::changes::backfill(&db, chrono::Utc::now())
         .await

@@ -1,4 +1,5 @@
-//! An activity of a working group (learning day, workshop, campaign, …) with its plan and budget.
+//! An activity (learning day, workshop, campaign, guide, …) with its plan and budget: of a
+//! working group, of a platform, or of the union itself.
 
 use sea_orm::entity::prelude::*;
 
@@ -9,11 +10,12 @@ use crate::vocab::{ActivityKind, ActivityStatus};
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub working_group_id: i64,
+    /// `None` for an activity of a platform as a whole, or of the union.
+    pub working_group_id: Option<i64>,
     /// The programme milestone it serves (`000`).
     pub milestone_id: Option<i64>,
-    /// The working group's platform (the first host).
-    pub platform_id: i64,
+    /// The organising platform (the first host); `None` for an activity of the union itself.
+    pub platform_id: Option<i64>,
     pub kind: ActivityKind,
     pub title_ar: String,
     pub title_en: String,

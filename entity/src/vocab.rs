@@ -139,6 +139,7 @@ text_enum!(
         PeerExchange => "peer_exchange",
         Campaign => "campaign",
         Training => "training",
+        Guide => "guide",
     }
 );
 

@@ -22,6 +22,7 @@ mod m20261128_000015_partnership_payments;
 mod m20261128_000016_partnership_monitoring;
 mod m20261128_000017_programme_plan;
 mod m20261128_000018_programme_budget;
+mod m20261129_000019_union_activities;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000016_partnership_monitoring::Migration),
             Box::new(m20261128_000017_programme_plan::Migration),
             Box::new(m20261128_000018_programme_budget::Migration),
+            Box::new(m20261129_000019_union_activities::Migration),
         ]
     }
 }

@@ -404,7 +404,11 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             ),
             (
                 "not_found",
-                "`working_group_id`, `milestone_id` and `host_platform_ids` exist",
+                "`working_group_id`, `platform_id`, `milestone_id` and `host_platform_ids` exist",
+            ),
+            (
+                "not_allowed",
+                "with `working_group_id`, `platform_id` is left out or is the group's platform",
             ),
             ("duplicate", "`timeline` names each quarter once"),
             ("too_long", "`timeline` spans at most three years"),

@@ -533,6 +533,7 @@ fn vocabulary(d: Dimension, code: &str) -> Option<Text> {
         (Dimension::WorkshopKind, "peer_exchange") => ("Peer exchange", "تبادل الأقران"),
         (Dimension::WorkshopKind, "campaign") => ("Campaign", "حملة"),
         (Dimension::WorkshopKind, "training") => ("Training", "تدريب"),
+        (Dimension::WorkshopKind, "guide") => ("Guide", "دليل"),
         (Dimension::Body, "working_group") => ("Working group", "مجموعة عمل"),
         (Dimension::Body, "task_force") => ("Task force", "فريق مهام"),
         _ => return None,

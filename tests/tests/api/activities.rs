@@ -542,3 +542,270 @@ async fn progress_and_budget_are_reported_against_the_plan() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn activities_belong_to_a_working_group_a_platform_or_the_union() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let eng = app.platform_id("engineering-planning").await;
+    let innovation = app.platform_id("innovation").await;
+
+    // What the sources name is there from the start: engineering's two guides, the GIS topic it
+    // shares with innovation, and Hebron's bilateral exchange, each of its platform as a whole.
+    let seeded = app
+        .get_json("/api/v1/activities?level=platform&limit=100", None)
+        .await;
+    let seeded = seeded["items"].as_array().expect("items");
+    let titled = |needle: &str| -> &Value {
+        seeded
+            .iter()
+            .find(|a| {
+                a["title"]["ar"]
+                    .as_str()
+                    .is_some_and(|t| t.contains(needle))
+            })
+            .unwrap_or_else(|| panic!("no seeded activity titled {needle}"))
+    };
+    let guide = titled("إدارة المشاريع الاحترافية");
+    assert_eq!(guide["kind"], "guide");
+    assert_eq!(guide["platform_id"], eng);
+    assert_eq!(guide["working_group_id"], Value::Null);
+    assert_eq!(guide["level"], "platform");
+    assert_eq!(titled("دليل عام حول")["kind"], "guide");
+    let gis = titled("نشاط مشترك مع منصة الابتكار");
+    assert_eq!(gis["kind"], "joint_activity");
+    assert_eq!(gis["host_platform_ids"], json!([eng, innovation]));
+    let hebron = titled("بلدية الخليل");
+    assert_eq!(hebron["platform_id"], innovation);
+    assert_eq!(hebron["kind"], "peer_exchange");
+    assert_eq!(hebron["responsible_party"], "بلدية الخليل");
+    assert!(
+        hebron["rationale"]["ar"]
+            .as_str()
+            .expect("rationale")
+            .contains("محافظتي الخليل وبيت لحم")
+    );
+    assert_eq!(seeded.len(), 4, "{seeded:?}");
+
+    // The union's own activity: no working group, no platform; admins only.
+    let union_body = json!({"kind": "training", "milestone_id": null,
+        "title": {"ar": "تدريب موظفي الاتحاد على إدارة المعرفة", "en": "Knowledge management for the union's staff"},
+        "responsible_party": "اتحاد الهيئات المحلية", "host_platform_ids": [innovation, innovation],
+        "timeline": [{"year": 2027, "quarter": 1}, {"year": 2027, "quarter": 2}]});
+    let (coordinator_id, coordinator) = app
+        .quick_user("coordinator@example.org", None, "female", "ar")
+        .await;
+    app.make_coordinator(eng, coordinator_id, "coordinator")
+        .await;
+    let res = app
+        .post("/api/v1/activities", Some(&coordinator), &union_body)
+        .await;
+    assert_eq!(
+        assert_problem(res, 403).await["code"],
+        "not_a_manager",
+        "a coordinator does not plan the union's own work"
+    );
+    let res = app
+        .post("/api/v1/activities", Some(&admin), &union_body)
+        .await;
+    assert_eq!(res.status(), 201);
+    let union: Value = res.json().await.expect("json");
+    assert_eq!(union["level"], "union");
+    assert_eq!(union["platform_id"], Value::Null);
+    assert_eq!(union["working_group_id"], Value::Null);
+    assert_eq!(union["host_platform_ids"], json!([innovation]));
+    let id = union["id"].as_i64().expect("id");
+    let listed = app.get_json("/api/v1/activities?level=union", None).await;
+    let ids: Vec<i64> = listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|a| a["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(ids, vec![id]);
+    // Changing it or its progress is the admins' too.
+    assert_problem(
+        app.post(
+            &format!("/api/v1/activities/{id}/status"),
+            Some(&coordinator),
+            &json!({"status": "started"}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    let res = app
+        .post(
+            &format!("/api/v1/activities/{id}/status"),
+            Some(&admin),
+            &json!({"status": "started"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // A workshop of any platform may serve the union's activity.
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&admin),
+            &json!({"platform_id": eng, "activity_id": id, "title": {"ar": "ورشة الاتحاد"},
+                    "starts_at": "2030-01-15T10:00:00Z", "ends_at": "2030-01-15T12:00:00Z",
+                    "online_url": "https://meet.example.org/union"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+
+    // A platform's own activity, by its coordinator; another platform's is refused.
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&coordinator),
+            &json!({"platform_id": eng, "kind": "guide", "title": {"ar": "دليل قانون التنظيم والبناء"}}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let own: Value = res.json().await.expect("json");
+    assert_eq!(own["level"], "platform");
+    assert_eq!(own["host_platform_ids"], json!([eng]));
+    assert_problem(
+        app.post(
+            "/api/v1/activities",
+            Some(&coordinator),
+            &json!({"platform_id": innovation, "kind": "guide", "title": {"ar": "دليل"}}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    // A working group's platform is its own: another one named beside it is 422, as is a
+    // platform that does not exist. Nothing is written.
+    let (_, group) = working_group(&app, &admin, "engineering-planning").await;
+    let before = app.get_json("/api/v1/activities?limit=100", None).await["items"]
+        .as_array()
+        .expect("items")
+        .len();
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&admin),
+            &json!({"working_group_id": group, "platform_id": innovation, "kind": "training", "title": {"ar": "س"}}),
+        )
+        .await;
+    let body = assert_problem(res, 422).await;
+    assert_eq!(body["errors"][0]["pointer"], "/platform_id");
+    assert_eq!(body["errors"][0]["code"], "not_allowed");
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&admin),
+            &json!({"platform_id": 999_999, "kind": "training", "title": {"ar": "س"}}),
+        )
+        .await;
+    assert_eq!(
+        assert_problem(res, 422).await["errors"][0]["code"],
+        "not_found"
+    );
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&admin),
+            &json!({"working_group_id": group, "platform_id": eng, "kind": "training", "title": {"ar": "تدريب المجموعة"}}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let grouped: Value = res.json().await.expect("json");
+    assert_eq!(grouped["level"], "working_group");
+    let after = app.get_json("/api/v1/activities?limit=100", None).await["items"]
+        .as_array()
+        .expect("items")
+        .len();
+    assert_eq!(after, before + 1);
+}
+
+/// The migration that lets an activity belong to no working group (on SQLite, an edit of the
+/// stored table definition) keeps every row and what hangs on it, both ways.
+#[tokio::test]
+async fn the_union_activities_migration_keeps_every_row_both_ways() {
+    use migration::{Migrator, MigratorTrait};
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (eng, group) = working_group(&app, &admin, "engineering-planning").await;
+    let innovation = app.platform_id("innovation").await;
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&admin),
+            &json!({"working_group_id": group, "kind": "training", "title": {"ar": "تدريب على نظم المعلومات الجغرافية"},
+                    "host_platform_ids": [innovation], "risks": [{"risk": "ضعف الاتصال"}],
+                    "timeline": [{"year": 2027, "quarter": 1}],
+                    "indicators": [{"level": "started", "text_ar": "بدأ"}],
+                    "budget_lines": [{"description": "مدرب", "unit_cost": "65", "units": "24", "currency": "USD"}]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let kept: Value = res.json().await.expect("json");
+    let id = kept["id"].as_i64().expect("id");
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&admin),
+            &json!({"platform_id": eng, "activity_id": id, "title": {"ar": "ورشة"},
+                    "starts_at": "2030-01-15T10:00:00Z", "ends_at": "2030-01-15T12:00:00Z",
+                    "online_url": "https://meet.example.org/gis"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let workshop: Value = res.json().await.expect("json");
+    let union = app
+        .post(
+            "/api/v1/activities",
+            Some(&admin),
+            &json!({"kind": "campaign", "title": {"ar": "حملة الاتحاد"}}),
+        )
+        .await;
+    assert_eq!(union.status(), 201);
+    let union: Value = union.json().await.expect("json");
+
+    let same = |a: &Value| {
+        let mut a = a.clone();
+        a.as_object_mut().expect("object").remove("updated_at");
+        a
+    };
+    // Back to the old rule: the activities of no working group go (they cannot be kept), the
+    // others stay whole, and so does the workshop's link.
+    Migrator::down(&app.db, Some(1)).await.expect("down");
+    let back = app
+        .get_json(&format!("/api/v1/activities/{id}"), None)
+        .await;
+    assert_eq!(same(&back), same(&kept));
+    assert_eq!(
+        app.get(&format!("/api/v1/activities/{}", union["id"]), None)
+            .await
+            .status(),
+        404
+    );
+    let seeded = app
+        .get_json("/api/v1/activities?level=platform", None)
+        .await;
+    assert_eq!(seeded["items"], json!([]));
+    // And forward again.
+    Migrator::up(&app.db, None).await.expect("up");
+    let again = app
+        .get_json(&format!("/api/v1/activities/{id}"), None)
+        .await;
+    assert_eq!(same(&again), same(&kept));
+    let w = app
+        .get_json(
+            &format!("/api/v1/workshops/{}", workshop["id"]),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(w["activity_id"], id);
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&admin),
+            &json!({"kind": "campaign", "title": {"ar": "حملة الاتحاد من جديد"}}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+}

@@ -79,6 +79,23 @@ pub async fn check_milestone(
     Ok(())
 }
 
+/// The hosting platforms of an activity: its organising platform first (none for the union's
+/// own activities), then the others once each.
+pub fn hosts_of(organiser: Option<i64>, others: &[i64]) -> Vec<i64> {
+    match organiser {
+        Some(p) => crate::services::hosts::host_list(p, others),
+        None => {
+            let mut hosts: Vec<i64> = Vec::with_capacity(others.len());
+            for p in others {
+                if !hosts.contains(p) {
+                    hosts.push(*p);
+                }
+            }
+            hosts
+        }
+    }
+}
+
 /// Checks budget lines: a second cost unit has both its cost and its units.
 pub fn check_lines(lines: Option<&[BudgetLineInput]>) -> Result<(), ApiError> {
     if let Some(i) = lines.and_then(|ls| {

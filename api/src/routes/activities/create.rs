@@ -9,7 +9,6 @@ use super::{
     ActivityResponse, BudgetLineInput, Indicator, Plan, QuarterCell, Risk, check_lines,
     check_milestone, check_plan, response, write_children,
 };
-use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
@@ -17,14 +16,23 @@ use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::hosts::{self, check_hosts};
+use crate::services::hosts::check_hosts;
 use crate::state::AppState;
 
-/// A new activity of a working group.
+/// A new activity: of a working group (give `working_group_id`), of a platform as a whole (give
+/// `platform_id` only), or of the union itself (give neither; administrators only).
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateActivityRequest {
-    pub working_group_id: i64,
+    /// The working group it belongs to; its platform organises it.
+    #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
+    pub working_group_id: Option<i64>,
+    /// The organising platform, for an activity of no working group (with `working_group_id`, it
+    /// may be given only as the group's platform).
+    #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
+    pub platform_id: Option<i64>,
     /// The programme milestone it serves (`000`); see `/milestones`.
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
@@ -75,7 +83,8 @@ pub struct CreateActivityRequest {
     pub budget_lines: Vec<BudgetLineInput>,
 }
 
-/// Plans an activity for a working group (the platform's coordinator or deputy, or an admin).
+/// Plans an activity: of a working group or a platform (the platform's coordinator or deputy, or
+/// an admin), or of the union itself (admins).
 #[utoipa::path(
     tag = "activities",
     request_body = CreateActivityRequest,
@@ -91,21 +100,9 @@ pub async fn create_activity(
     let txn = crate::db::begin(&state.db).await?;
     crate::access::require_some_manager(&txn, &auth).await?;
     let req = body.into_inner()?;
-    let group = working_group::Entity::find_by_id(req.working_group_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| {
-            ApiError::field(
-                "/working_group_id",
-                "not_found",
-                Text::new(
-                    "no working group has this id",
-                    "لا توجد مجموعة عمل بهذا الرقم",
-                ),
-            )
-        })?;
-    Standing::of_manager(&txn, &auth, group.platform_id).await?;
-    let hosts = hosts::host_list(group.platform_id, &req.host_platform_ids);
+    let (group_id, platform_id) = attachment(&txn, &req).await?;
+    crate::access::require_manager_of(&txn, &auth, platform_id).await?;
+    let hosts = super::hosts_of(platform_id, &req.host_platform_ids);
     check_hosts(&txn, &hosts).await?;
     let plan = Plan {
         indicators: Some(&req.indicators),
@@ -116,9 +113,9 @@ pub async fn create_activity(
     check_milestone(&txn, req.milestone_id).await?;
     let title = req.title.trimmed();
     let saved = activity::ActiveModel {
-        working_group_id: Set(group.id),
+        working_group_id: Set(group_id),
         milestone_id: Set(req.milestone_id),
-        platform_id: Set(group.platform_id),
+        platform_id: Set(platform_id),
         kind: Set(req.kind),
         title_ar: Set(title.ar),
         title_en: Set(title.en),
@@ -168,4 +165,51 @@ pub async fn create_activity(
             format!("/api/v1/activities/{}", body.id),
         ))
         .json(body))
+}
+
+/// What the activity belongs to: (working group, organising platform), each optional. 422 when the
+/// working group or platform does not exist, or the platform is not the working group's.
+async fn attachment(
+    db: &impl sea_orm::ConnectionTrait,
+    req: &CreateActivityRequest,
+) -> Result<(Option<i64>, Option<i64>), ApiError> {
+    let Some(group_id) = req.working_group_id else {
+        if let Some(p) = req.platform_id
+            && entity::platform::Entity::find_by_id(p)
+                .one(db)
+                .await?
+                .is_none()
+        {
+            return Err(ApiError::field(
+                "/platform_id",
+                "not_found",
+                Text::new("no platform has this id", "لا توجد منصة بهذا الرقم"),
+            ));
+        }
+        return Ok((None, req.platform_id));
+    };
+    let group = working_group::Entity::find_by_id(group_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            ApiError::field(
+                "/working_group_id",
+                "not_found",
+                Text::new(
+                    "no working group has this id",
+                    "لا توجد مجموعة عمل بهذا الرقم",
+                ),
+            )
+        })?;
+    if req.platform_id.is_some_and(|p| p != group.platform_id) {
+        return Err(ApiError::field(
+            "/platform_id",
+            "not_allowed",
+            Text::new(
+                "is the working group's platform, or is left out",
+                "يجب أن تكون منصة مجموعة العمل، أو أن تُترك",
+            ),
+        ));
+    }
+    Ok((Some(group.id), Some(group.platform_id)))
 }

@@ -7,6 +7,29 @@ use validator::Validate;
 
 use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText, IndicatorLevel};
 
+/// What an activity belongs to (`000`: optionally a working group, or the union itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityLevel {
+    /// A working group's, organised by its platform.
+    WorkingGroup,
+    /// A platform's as a whole (e.g. a guide its members write).
+    Platform,
+    /// The union's own, beside the platforms.
+    Union,
+}
+
+impl ActivityLevel {
+    /// The level of an activity with this working group and platform.
+    pub fn of(working_group_id: Option<i64>, platform_id: Option<i64>) -> ActivityLevel {
+        match (working_group_id, platform_id) {
+            (Some(_), _) => ActivityLevel::WorkingGroup,
+            (None, Some(_)) => ActivityLevel::Platform,
+            (None, None) => ActivityLevel::Union,
+        }
+    }
+}
+
 /// A risk and how it is mitigated.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
@@ -147,10 +170,14 @@ pub struct Budget {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ActivityResponse {
     pub id: i64,
-    pub working_group_id: i64,
+    /// `null` for an activity of a platform as a whole, or of the union.
+    pub working_group_id: Option<i64>,
     /// The programme milestone it serves (`000`).
     pub milestone_id: Option<i64>,
-    pub platform_id: i64,
+    /// The organising platform; `null` for an activity of the union itself.
+    pub platform_id: Option<i64>,
+    /// What it belongs to: a working group, a platform, or the union.
+    pub level: ActivityLevel,
     /// Every hosting platform (joint activities have several).
     #[schema(max_items = 21)]
     pub host_platform_ids: Vec<i64>,

@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{ActivityResponse, response, responses};
+use super::{ActivityLevel, ActivityResponse, response, responses};
 use crate::db::find_or_404;
 use crate::domain::{ActivityKind, ActivityStatus};
 use crate::error::ApiError;
@@ -41,6 +41,8 @@ pub struct ListActivitiesQuery {
     /// Hosted by this platform.
     pub platform_id: Option<i64>,
     pub working_group_id: Option<i64>,
+    /// Only the activities of working groups, of platforms as a whole, or of the union.
+    pub level: Option<ActivityLevel>,
     pub status: Option<ActivityStatus>,
     pub kind: Option<ActivityKind>,
     /// `YYYY-Qn`, or a year `YYYY` for its four quarters.
@@ -77,6 +79,16 @@ pub async fn list_activities(
     if let Some(g) = q.working_group_id {
         select = select.filter(activity::Column::WorkingGroupId.eq(g));
     }
+    select = match q.level {
+        None => select,
+        Some(ActivityLevel::WorkingGroup) => {
+            select.filter(activity::Column::WorkingGroupId.is_not_null())
+        }
+        Some(ActivityLevel::Platform) => select
+            .filter(activity::Column::WorkingGroupId.is_null())
+            .filter(activity::Column::PlatformId.is_not_null()),
+        Some(ActivityLevel::Union) => select.filter(activity::Column::PlatformId.is_null()),
+    };
     if let Some(s) = q.status {
         select = select.filter(activity::Column::Status.eq(s));
     }

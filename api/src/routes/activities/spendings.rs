@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -106,7 +105,7 @@ pub async fn record_spending(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
-    Standing::of_manager(&txn, &auth, a.platform_id).await?;
+    crate::access::require_manager_of(&txn, &auth, a.platform_id).await?;
     let req = body.into_inner()?;
     crate::db::ensure_room(
         &txn,

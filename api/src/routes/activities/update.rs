@@ -9,7 +9,6 @@ use super::{
     ActivityResponse, BudgetLineInput, Indicator, Plan, QuarterCell, Risk, check_lines,
     check_milestone, check_plan, response, write_children,
 };
-use crate::access::Standing;
 use crate::audit::{Entry, delete_row};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
@@ -18,7 +17,7 @@ use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::hosts::{self, check_hosts};
+use crate::services::hosts::check_hosts;
 use crate::services::versioned;
 use crate::state::AppState;
 
@@ -78,13 +77,13 @@ pub async fn update_activity(
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
     let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
-    Standing::of_manager(&txn, &auth, a.platform_id).await?;
+    crate::access::require_manager_of(&txn, &auth, a.platform_id).await?;
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     let hosts = body
         .host_platform_ids
         .as_ref()
-        .map(|extra| hosts::host_list(a.platform_id, extra));
+        .map(|extra| super::hosts_of(a.platform_id, extra));
     if let Some(h) = &hosts {
         check_hosts(&txn, h).await?;
     }
@@ -192,7 +191,7 @@ pub async fn change_activity_status(
     use ActivityStatus::*;
     let txn = crate::db::begin(&state.db).await?;
     let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
-    Standing::of_manager(&txn, &auth, a.platform_id).await?;
+    crate::access::require_manager_of(&txn, &auth, a.platform_id).await?;
     let req = body.into_inner()?;
     let from = a.status;
     let ok = matches!(
@@ -268,7 +267,7 @@ pub async fn delete_activity(
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
     let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
-    Standing::of_manager(&txn, &auth, a.platform_id).await?;
+    crate::access::require_manager_of(&txn, &auth, a.platform_id).await?;
     if a.status != ActivityStatus::Planned {
         return Err(ApiError::Problem(
             ProblemCode::NotDeletable,

@@ -102,6 +102,7 @@ pub async fn responses(
                 working_group_id: a.working_group_id,
                 milestone_id: a.milestone_id,
                 platform_id: a.platform_id,
+                level: ActivityLevel::of(a.working_group_id, a.platform_id),
                 host_platform_ids: hosts
                     .iter()
                     .filter(|h| h.activity_id == a.id)

@@ -260,14 +260,14 @@ pub async fn create_workshop(
         let ok = activity::Entity::find_by_id(a)
             .one(&txn)
             .await?
-            .is_some_and(|a| a.platform_id == platform.id);
+            .is_some_and(|a| a.platform_id.is_none_or(|p| p == platform.id));
         if !ok {
             return Err(ApiError::field(
                 "/activity_id",
                 "not_found",
                 Text::new(
-                    "not an activity of this platform",
-                    "ليس نشاطًا في هذه المنصة",
+                    "not an activity of this platform or of the union",
+                    "ليس نشاطًا في هذه المنصة أو في الاتحاد",
                 ),
             ));
         }
