@@ -220,6 +220,27 @@ text_enum!(
     }
 );
 
+impl PartnershipStatus {
+    /// The statuses in which an agreement is in force (its indicators are measured then).
+    pub const IN_FORCE: [PartnershipStatus; 4] = [
+        PartnershipStatus::InForce,
+        PartnershipStatus::Evaluation,
+        PartnershipStatus::Renewed,
+        PartnershipStatus::Amended,
+    ];
+
+    /// Whether the terms (parties, contributions, dates) may still change: until the council
+    /// has deliberated. Payments are recorded only after.
+    pub fn terms_editable(self) -> bool {
+        matches!(
+            self,
+            PartnershipStatus::Consultation
+                | PartnershipStatus::Drafting
+                | PartnershipStatus::CouncilDeliberation
+        )
+    }
+}
+
 /// Where a recorded partnership step started: nowhere for the opening consultation (stored as
 /// the empty text), otherwise the status the agreement left.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, DeriveValueType)]

@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod partnership_reports;
 pub mod platform_stats;
 pub mod programme_reports;
+pub mod records;
 pub mod reminders;
 pub mod reports;
 pub mod seats;

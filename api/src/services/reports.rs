@@ -549,7 +549,6 @@ pub async fn labels(
     rows: &[Row],
 ) -> Result<BTreeMap<(Dimension, String), Text>, ApiError> {
     use entity::{local_authority, platform, topic};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
     let mut wanted: BTreeMap<Dimension, BTreeSet<String>> = BTreeMap::new();
     for r in rows {
@@ -562,45 +561,18 @@ pub async fn labels(
     let mut out = BTreeMap::new();
     for (d, values) in wanted {
         let ids: Vec<i64> = values.iter().filter_map(|v| v.parse().ok()).collect();
-        let named: Vec<(i64, String, String)> = match d {
+        use local_authority::Column as A;
+        use platform::Column as P;
+        use topic::Column as T;
+        let named = match d {
             Dimension::LocalAuthority => {
-                local_authority::Entity::find()
-                    .select_only()
-                    .columns([
-                        local_authority::Column::Id,
-                        local_authority::Column::NameEn,
-                        local_authority::Column::NameAr,
-                    ])
-                    .filter(local_authority::Column::Id.is_in(ids))
-                    .into_tuple()
-                    .all(db)
-                    .await?
+                names::<local_authority::Entity>(db, [A::Id, A::NameEn, A::NameAr], ids).await?
             }
             Dimension::Platform => {
-                platform::Entity::find()
-                    .select_only()
-                    .columns([
-                        platform::Column::Id,
-                        platform::Column::NameEn,
-                        platform::Column::NameAr,
-                    ])
-                    .filter(platform::Column::Id.is_in(ids))
-                    .into_tuple()
-                    .all(db)
-                    .await?
+                names::<platform::Entity>(db, [P::Id, P::NameEn, P::NameAr], ids).await?
             }
             Dimension::Topic => {
-                topic::Entity::find()
-                    .select_only()
-                    .columns([
-                        topic::Column::Id,
-                        topic::Column::TitleEn,
-                        topic::Column::TitleAr,
-                    ])
-                    .filter(topic::Column::Id.is_in(ids))
-                    .into_tuple()
-                    .all(db)
-                    .await?
+                names::<topic::Entity>(db, [T::Id, T::TitleEn, T::TitleAr], ids).await?
             }
             _ => {
                 for v in values {
@@ -617,6 +589,24 @@ pub async fn labels(
         }
     }
     Ok(out)
+}
+
+/// The (id, English name, Arabic name) of the rows of `E` with these ids; `columns` names its id
+/// and name columns in that order.
+async fn names<E: sea_orm::EntityTrait>(
+    db: &impl ConnectionTrait,
+    columns: [E::Column; 3],
+    ids: Vec<i64>,
+) -> Result<Vec<(i64, String, String)>, ApiError> {
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    let [id, _, _] = columns;
+    Ok(E::find()
+        .select_only()
+        .columns(columns)
+        .filter(id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// Which rows (and whether the totals) must be hidden from someone who is not an admin: every

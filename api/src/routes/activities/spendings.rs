@@ -2,9 +2,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use entity::activity_spending;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -12,15 +10,11 @@ use validator::Validate;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::money::parse_amount;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::i18n::Text;
 use crate::pagination::PageRequest;
+use crate::services::records::{self, NewSpending, Recorder};
 use crate::state::AppState;
-
-/// The most spendings recorded on one activity.
-const MAX_SPENDINGS: u64 = 1_000;
 
 /// Money spent on an activity.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
@@ -107,42 +101,18 @@ pub async fn record_spending(
     let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
     crate::access::require_manager_of(&txn, &auth, a.platform_id).await?;
     let req = body.into_inner()?;
-    crate::db::ensure_room(
-        &txn,
-        activity_spending::Entity::find().filter(activity_spending::Column::ActivityId.eq(a.id)),
-        MAX_SPENDINGS,
-        ("Spendings of an activity", "نفقات النشاط"),
-    )
-    .await?;
-    let spent_on = req.spent_on.unwrap_or(now.date_naive());
-    if spent_on > now.date_naive() {
-        return Err(ApiError::field(
-            "/spent_on",
-            "future",
-            Text::new("cannot be in the future", "لا يمكن أن يكون في المستقبل"),
-        ));
-    }
-    let amount = parse_amount(&req.amount).unwrap_or_default();
-    if amount.is_zero() {
-        return Err(ApiError::field(
-            "/amount",
-            "amount",
-            Text::new("is more than zero", "أكبر من صفر"),
-        ));
-    }
-    let saved = activity_spending::ActiveModel {
-        activity_id: Set(a.id),
-        amount: Set(amount.to_string()),
-        currency: Set(req.currency),
-        funder: Set(req.funder.trim().to_owned()),
-        spent_on: Set(spent_on),
-        description: Set(req.description.trim().to_owned()),
-        recorded_by: Set(auth.id()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let spending = NewSpending {
+        amount: req.amount,
+        currency: req.currency,
+        funder: req.funder,
+        spent_on: req.spent_on,
+        description: req.description,
+    };
+    let by = Recorder {
+        user_id: auth.id(),
+        now,
+    };
+    let saved = records::spend(&txn, a.id, spending, by).await?;
     Entry::new("activity.spending", "activity", a.id)
         .created(&saved)
         .platform(a.platform_id)

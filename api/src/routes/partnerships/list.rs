@@ -10,7 +10,7 @@ use sea_orm::{
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{ACTIVE, PartnershipSummary};
+use super::PartnershipSummary;
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, PartnershipKind, PartnershipStatus, search};
 use crate::error::{ApiError, ProblemCode};
@@ -65,7 +65,7 @@ async fn summaries(
             let status = p.status;
             PartnershipSummary {
                 parties: parties.remove(&p.id).unwrap_or_default(),
-                days_left: ACTIVE
+                days_left: PartnershipStatus::IN_FORCE
                     .contains(&status)
                     .then(|| (p.ends_on - today).num_days()),
                 id: p.id,
@@ -161,7 +161,7 @@ pub async fn expiring_partnerships(
     let today = state.clock.now().date_naive();
     let until = today + chrono::Duration::days(days);
     let mut select = partnership::Entity::find()
-        .filter(partnership::Column::Status.is_in(ACTIVE))
+        .filter(partnership::Column::Status.is_in(PartnershipStatus::IN_FORCE))
         .filter(partnership::Column::EndsOn.gte(today))
         .filter(partnership::Column::EndsOn.lte(until));
     if let Some(c) = q.cursor.as_deref() {

@@ -11,17 +11,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{ACTIVE, list_from_json};
+use super::list_from_json;
 use crate::access::require_agreement_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::money::parse_amount;
 use crate::domain::{Bilingual, BilingualText};
-use crate::error::{ApiError, ProblemCode};
+use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
+use crate::services::records::{self, NewMeasurement, Recorder};
 use crate::state::AppState;
 
 /// Keeps the terms `p` had before the step `step_id` of `on` replaced them.
@@ -204,9 +204,6 @@ impl From<partnership_measurement::Model> for MeasurementResponse {
 
 crate::listed!(MeasurementResponse => MeasurementList, "A page of measurements, oldest first.");
 
-/// Measurements of an agreement's indicators recorded at a time.
-const MAX_MEASUREMENTS: u64 = 5_000;
-
 /// Records a measurement of one of an agreement's indicators while it is in force (in force,
 /// under evaluation, renewed or amended; 409 otherwise): admins and the international
 /// partnerships task force.
@@ -227,65 +224,21 @@ pub async fn record_measurement(
     body: ValidatedJson<MeasurementRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let today = now.date_naive();
     let txn = crate::db::begin(&state.db).await?;
     require_agreement_manager(&txn, &auth).await?;
     let req = body.into_inner()?;
     let p = find_or_404::<partnership::Entity>(&txn, id.into_inner()).await?;
-    if !ACTIVE.contains(&p.status) {
-        return Err(ApiError::Problem(
-            ProblemCode::NotEditable,
-            Text::new(
-                "Indicators are measured while the agreement is in force.",
-                "تقاس المؤشرات أثناء سريان الاتفاقية.",
-            ),
-        ));
-    }
-    crate::db::ensure_room(
-        &txn,
-        partnership_measurement::Entity::find()
-            .filter(partnership_measurement::Column::PartnershipId.eq(p.id)),
-        MAX_MEASUREMENTS,
-        ("Measurements of an agreement", "قياسات الاتفاقية"),
-    )
-    .await?;
-    let indicators = list_from_json(&p.indicators);
-    let Some(indicator) = usize::try_from(req.indicator - 1)
-        .ok()
-        .and_then(|i| indicators.get(i))
-    else {
-        return Err(ApiError::field(
-            "/indicator",
-            "not_found",
-            Text::new(
-                format!("is one of the agreement's {} indicators", indicators.len()),
-                format!("أحد مؤشرات الاتفاقية وعددها {}", indicators.len()),
-            ),
-        ));
+    let measurement = NewMeasurement {
+        indicator: req.indicator,
+        value: req.value,
+        measured_on: req.measured_on,
+        note: req.note,
     };
-    let measured_on = req.measured_on.unwrap_or(today);
-    if measured_on > today {
-        return Err(ApiError::field(
-            "/measured_on",
-            "future",
-            Text::new("cannot be in the future", "لا يمكن أن يكون في المستقبل"),
-        ));
-    }
-    let value = parse_amount(&req.value).unwrap_or_default();
-    let saved = partnership_measurement::ActiveModel {
-        partnership_id: Set(p.id),
-        indicator: Set(req.indicator),
-        indicator_ar: Set(indicator.ar.clone()),
-        indicator_en: Set(indicator.en.clone()),
-        value: Set(value.to_string()),
-        measured_on: Set(measured_on),
-        note: Set(req.note.trim().to_owned()),
-        recorded_by: Set(auth.id()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let by = Recorder {
+        user_id: auth.id(),
+        now,
+    };
+    let saved = records::measure(&txn, &p, measurement, by).await?;
     Entry::new("partnership.measurement", "partnership", p.id)
         .field(
             "measurement",

@@ -1,17 +1,14 @@
 use actix_web::{HttpResponse, post, web};
-use entity::{partnership_contribution, partnership_payment};
-use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use entity::partnership_contribution;
 
-use super::{PaymentRequest, editable, response};
+use super::{PaymentRequest, response};
 use crate::access::require_agreement_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::money::parse_amount;
-use crate::error::{ApiError, ProblemCode};
+use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::i18n::Text;
+use crate::services::records::{self, NewPayment, Recorder};
 use crate::state::AppState;
 
 /// Records a payment against a contribution of an agreement (admins and the international
@@ -49,69 +46,16 @@ pub async fn record_payment(
     if c.partnership_id != p.id {
         return Err(ApiError::not_found());
     }
-    if editable(p.status) {
-        return Err(ApiError::Problem(
-            ProblemCode::NotEditable,
-            Text::new(
-                "Payments are recorded once the agreement is approved: its contributions may still change.",
-                "تسجل الدفعات بعد إقرار الاتفاقية: ما زالت مساهماتها قابلة للتغيير.",
-            ),
-        ));
-    }
-    crate::db::ensure_room(
-        &txn,
-        partnership_payment::Entity::find()
-            .filter(partnership_payment::Column::ContributionId.eq(c.id)),
-        crate::domain::limits::MAX_PAYMENTS_PER_CONTRIBUTION,
-        ("Payments of a contribution", "دفعات المساهمة"),
-    )
-    .await?;
-    let paid_on = req.paid_on.unwrap_or(today);
-    if paid_on > today {
-        return Err(ApiError::field(
-            "/paid_on",
-            "future",
-            Text::new("cannot be in the future", "لا يمكن أن يكون في المستقبل"),
-        ));
-    }
-    let amount = parse_amount(&req.amount).unwrap_or_default();
-    if amount <= Decimal::ZERO {
-        return Err(ApiError::field(
-            "/amount",
-            "amount",
-            Text::new("is more than zero", "أكبر من صفر"),
-        ));
-    }
-    let paid: Decimal = partnership_payment::Entity::find()
-        .filter(partnership_payment::Column::ContributionId.eq(c.id))
-        .all(&txn)
-        .await?
-        .iter()
-        .map(|x| x.amount.parse::<Decimal>().unwrap_or_default())
-        .sum();
-    let owed = c.amount.parse::<Decimal>().unwrap_or_default() - paid;
-    if amount > owed {
-        return Err(ApiError::field(
-            "/amount",
-            "too_much",
-            Text::new(
-                format!("is at most what is unpaid: {owed} {}", c.currency),
-                format!("لا يتجاوز غير المدفوع: {owed} {}", c.currency),
-            ),
-        ));
-    }
-    let payment = partnership_payment::ActiveModel {
-        partnership_id: Set(p.id),
-        contribution_id: Set(c.id),
-        amount: Set(amount.to_string()),
-        paid_on: Set(paid_on),
-        reference: Set(req.reference.trim().to_owned()),
-        recorded_by: Set(auth.id()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let payment = NewPayment {
+        amount: req.amount,
+        paid_on: req.paid_on,
+        reference: req.reference,
+    };
+    let by = Recorder {
+        user_id: auth.id(),
+        now,
+    };
+    let payment = records::pay(&txn, &p, &c, payment, by).await?;
     Entry::new("partnership.payment", "partnership", p.id)
         .field(
             "payment",

@@ -13,14 +13,6 @@ use crate::i18n::Text;
 
 use super::*;
 
-/// Statuses in which an agreement is in force.
-pub const ACTIVE: [PartnershipStatus; 4] = [
-    PartnershipStatus::InForce,
-    PartnershipStatus::Evaluation,
-    PartnershipStatus::Renewed,
-    PartnershipStatus::Amended,
-];
-
 /// Where an agreement may go from `from`; `financial` when it has financial contributions.
 pub fn next_statuses(from: PartnershipStatus, financial: bool) -> Vec<PartnershipStatus> {
     use PartnershipStatus::*;
@@ -37,16 +29,6 @@ pub fn next_statuses(from: PartnershipStatus, financial: bool) -> Vec<Partnershi
         Evaluation => vec![Renewed, Amended, Completed, Terminated],
         Completed | Terminated => vec![],
     }
-}
-
-/// Statuses in which the terms (parties, contributions, dates) may still be edited.
-pub fn editable(status: PartnershipStatus) -> bool {
-    matches!(
-        status,
-        PartnershipStatus::Consultation
-            | PartnershipStatus::Drafting
-            | PartnershipStatus::CouncilDeliberation
-    )
 }
 
 /// Checked parties: authorities exist and appear once, names where needed, at least two

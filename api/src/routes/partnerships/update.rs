@@ -6,8 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{
-    PartyInput, check_dates, check_parties, editable, list_json, response, search_text,
-    write_parties,
+    PartyInput, check_dates, check_parties, list_json, response, search_text, write_parties,
 };
 use crate::access::require_agreement_manager;
 use crate::audit::Entry;
@@ -79,7 +78,7 @@ pub async fn update_partnership(
     let current = find_or_404::<entity::partnership::Entity>(&txn, id.into_inner()).await?;
     let expected = etag::expected_version(&req)?;
     versioned::check::<partnership::Entity>(&current, expected)?;
-    if !editable(current.status) {
+    if !current.status.terms_editable() {
         return Err(ApiError::Problem(
             ProblemCode::NotEditable,
             Text::new(
