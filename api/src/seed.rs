@@ -484,11 +484,7 @@ const TASK_FORCES: &[TaskForceSeed] = &[
 
 /// Loads the programme's data unless it was loaded before.
 pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
-    if seed_run::Entity::find_by_id(PROGRAMME_SEED.to_owned())
-        .one(db)
-        .await?
-        .is_some()
-    {
+    if applied(db, PROGRAMME_SEED).await? {
         return Ok(());
     }
     let txn = db.begin().await?;
@@ -607,13 +603,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
         .insert(&txn)
         .await?;
     }
-    seed_run::ActiveModel {
-        name: Set(PROGRAMME_SEED.to_owned()),
-        applied_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await
+    mark_applied(txn, PROGRAMME_SEED, now).await
 }
 
 /// The name of the launch-meetings data set in `seed_runs`.
@@ -625,11 +615,7 @@ pub const LAUNCH_WORKSHOPS_SEED: &str = "launch-workshops-2026-01";
 pub async fn load_launch_workshops(db: &DatabaseConnection) -> Result<(), DbErr> {
     use entity::{workshop, workshop_platform};
     use sea_orm::{ColumnTrait, QueryFilter};
-    if seed_run::Entity::find_by_id(LAUNCH_WORKSHOPS_SEED.to_owned())
-        .one(db)
-        .await?
-        .is_some()
-    {
+    if applied(db, LAUNCH_WORKSHOPS_SEED).await? {
         return Ok(());
     }
     let txn = db.begin().await?;
@@ -696,13 +682,7 @@ pub async fn load_launch_workshops(db: &DatabaseConnection) -> Result<(), DbErr>
         .insert(&txn)
         .await?;
     }
-    seed_run::ActiveModel {
-        name: Set(LAUNCH_WORKSHOPS_SEED.to_owned()),
-        applied_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await
+    mark_applied(txn, LAUNCH_WORKSHOPS_SEED, now).await
 }
 
 /// The name of the second reading of the sources in `seed_runs`.
@@ -732,11 +712,7 @@ const INNOVATION_FIRST_IDEA: (&str, &str) = (
 /// or a topic already placed under an axis, is left as it is.
 pub async fn load_reread(db: &DatabaseConnection) -> Result<(), DbErr> {
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
-    if seed_run::Entity::find_by_id(REREAD_SEED.to_owned())
-        .one(db)
-        .await?
-        .is_some()
-    {
+    if applied(db, REREAD_SEED).await? {
         return Ok(());
     }
     let txn = db.begin().await?;
@@ -812,13 +788,7 @@ pub async fn load_reread(db: &DatabaseConnection) -> Result<(), DbErr> {
                 .await?;
         }
     }
-    seed_run::ActiveModel {
-        name: Set(REREAD_SEED.to_owned()),
-        applied_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await
+    mark_applied(txn, REREAD_SEED, now).await
 }
 
 /// The name in `seed_runs` of the activities the sources name beside the platforms' topics.
@@ -903,11 +873,7 @@ const ENGINEERING_GUIDES: (&str, &str) = (
 pub async fn load_activities(db: &DatabaseConnection) -> Result<(), DbErr> {
     use crate::domain::ActivityStatus;
     use entity::{activity, activity_platform};
-    if seed_run::Entity::find_by_id(ACTIVITIES_SEED.to_owned())
-        .one(db)
-        .await?
-        .is_some()
-    {
+    if applied(db, ACTIVITIES_SEED).await? {
         return Ok(());
     }
     let txn = db.begin().await?;
@@ -958,8 +924,26 @@ pub async fn load_activities(db: &DatabaseConnection) -> Result<(), DbErr> {
             .await?;
         }
     }
+    mark_applied(txn, ACTIVITIES_SEED, now).await
+}
+
+/// Whether the data set `name` was loaded already (its row in `seed_runs`).
+async fn applied(db: &DatabaseConnection, name: &str) -> Result<bool, DbErr> {
+    Ok(seed_run::Entity::find_by_id(name.to_owned())
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Marks the data set `name` as loaded and commits its transaction: the data and its mark land
+/// together or not at all.
+async fn mark_applied(
+    txn: sea_orm::DatabaseTransaction,
+    name: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbErr> {
     seed_run::ActiveModel {
-        name: Set(ACTIVITIES_SEED.to_owned()),
+        name: Set(name.to_owned()),
         applied_at: Set(now),
     }
     .insert(&txn)
