@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
-use entity::{activity, activity_quarter, activity_spending, budget_line};
+use entity::{activity, activity_platform, activity_quarter, activity_spending, budget_line};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -44,7 +44,8 @@ fn quarter_end((y, q): Quarter) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// Activities of the given platforms (`None`: all), not cancelled.
+/// Activities hosted by the given platforms (`None`: all, the union's own among them), not
+/// cancelled. A joint activity counts for each of its hosts, as in a platform's budget.
 async fn activities(
     db: &impl ConnectionTrait,
     platforms: Option<&[i64]>,
@@ -52,7 +53,15 @@ async fn activities(
     let mut select =
         activity::Entity::find().filter(activity::Column::Status.ne(ActivityStatus::Cancelled));
     if let Some(p) = platforms {
-        select = select.filter(activity::Column::PlatformId.is_in(p.iter().copied()));
+        select = select.filter(
+            activity::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(activity_platform::Column::ActivityId)
+                    .from(activity_platform::Entity)
+                    .and_where(activity_platform::Column::PlatformId.is_in(p.iter().copied()))
+                    .to_owned(),
+            ),
+        );
     }
     Ok(select.all(db).await?)
 }

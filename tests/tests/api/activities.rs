@@ -654,6 +654,23 @@ async fn activities_belong_to_a_working_group_a_platform_or_the_union() {
         .await;
     assert_eq!(res.status(), 201);
 
+    // In the progress report, the union's activity counts for administrators and for the
+    // platforms hosting it, not for the others.
+    let (innovation_coordinator_id, innovation_coordinator) = app
+        .quick_user("innovation@example.org", None, "male", "ar")
+        .await;
+    app.make_coordinator(innovation, innovation_coordinator_id, "coordinator")
+        .await;
+    let in_2027 = "/api/v1/reports/progress?from=2027-01-01&to=2027-12-31";
+    for token in [&admin, &innovation_coordinator] {
+        let report = app.get_json(in_2027, Some(token)).await;
+        assert_eq!(report["rows"][0]["quarter"], "2027-Q2", "{report}");
+        assert_eq!(report["rows"][0]["activities"], 1, "{report}");
+        assert_eq!(report["rows"][0]["started"], 1, "{report}");
+    }
+    let report = app.get_json(in_2027, Some(&coordinator)).await;
+    assert_eq!(report["rows"], json!([]), "{report}");
+
     // A platform's own activity, by its coordinator; another platform's is refused.
     let res = app
         .post(

@@ -20,7 +20,8 @@ pub struct PlanReportQuery {
     pub from: Option<NaiveDate>,
     /// Last day; default the 31st of December of `from`'s year. At most ten years.
     pub to: Option<NaiveDate>,
-    /// Only this platform's activities (default: every platform the caller may report on).
+    /// Only the activities this platform hosts (default: every platform the caller may report
+    /// on).
     #[param(minimum = 1)]
     pub platform_id: Option<i64>,
     /// Only activities serving this programme's milestones (progress only).
@@ -73,8 +74,9 @@ pub struct ProgressReport {
 
 /// Progress of the programme's activities against their timelines: per milestone and the
 /// quarter each activity is due (the last of its timeline, or its planned quarter), how many
-/// are planned, started, advanced, completed, on time and late. Activities of the platforms the
-/// caller may report on (administrators: all; coordinators: theirs; keys with `reports:read`).
+/// are planned, started, advanced, completed, on time and late. Activities hosted by the
+/// platforms the caller may report on (administrators: all, the union's own too; coordinators:
+/// theirs; keys with `reports:read`); a joint activity counts for each host.
 /// As JSON, CSV or XLSX (`?format=` or `Accept`).
 #[utoipa::path(
     tag = "reports",
