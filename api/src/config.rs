@@ -59,6 +59,8 @@ pub struct Config {
     pub changes_retention: Duration,
     /// Report cells counting fewer people than this are hidden from anyone but admins.
     pub report_min_cell: u64,
+    /// The most groups one report answers (at most `reports::MAX_GROUPS`, the documented bound).
+    pub report_max_groups: usize,
 }
 
 /// How webhooks are delivered; see the README's "Webhooks" section.
@@ -438,6 +440,12 @@ impl Config {
                 parse_num(src, "CHANGES_RETENTION_DAYS", 30u64)?.clamp(1, 3650) * 86_400,
             ),
             report_min_cell: parse_num(src, "REPORT_MIN_CELL", 5u64)?.clamp(1, 1000),
+            report_max_groups: parse_num(
+                src,
+                "REPORT_MAX_GROUPS",
+                crate::services::reports::MAX_GROUPS,
+            )?
+            .clamp(1, crate::services::reports::MAX_GROUPS),
         })
     }
 }

@@ -351,7 +351,11 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             ("duplicate", "`group_by` names each dimension once"),
             (
                 "not_allowed",
-                "`group_by` names dimensions of the report (`workshop_kind` for participation, `body` for seats, `topic` not for memberships)",
+                "`group_by` names dimensions of the report (`workshop_kind` for participation, `body` for seats, `topic` not for memberships), and `quarter` or `month`, not both",
+            ),
+            (
+                "too_many",
+                "the grouping gives at most `REPORT_MAX_GROUPS` groups (100 000)",
             ),
             ("not_found", "`platform_id` is a platform"),
         ],

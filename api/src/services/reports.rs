@@ -244,6 +244,8 @@ impl Dimension {
 pub struct Query {
     pub subject: Subject,
     pub group_by: Vec<Dimension>,
+    /// More groups than this are refused (422 `too_many` on `group_by`).
+    pub max_groups: usize,
     pub from: DateTime<Utc>,
     /// Exclusive.
     pub until: DateTime<Utc>,
@@ -277,7 +279,25 @@ pub struct Row {
     pub counts: Counts,
 }
 
-/// The subject counted by the query's dimensions, and over all.
+/// The most groups a report answers, as the document bounds its rows.
+pub const MAX_GROUPS: usize = 100_000;
+
+/// 422 for a grouping that gives more than `max` groups.
+fn too_many_groups(max: usize) -> ApiError {
+    ApiError::field(
+        "group_by",
+        "too_many",
+        Text::new(
+            format!(
+                "gives more than {max} groups: group by fewer dimensions, or over a shorter period"
+            ),
+            format!("ينتج أكثر من {max} مجموعة: اجمع بأبعاد أقل أو على فترة أقصر"),
+        ),
+    )
+}
+
+/// The subject counted by the query's dimensions, and over all; at most `q.max_groups` groups
+/// (read one past it, to know), else 422 `too_many`.
 pub async fn count(
     db: &sea_orm::DatabaseConnection,
     q: &Query,
@@ -333,11 +353,12 @@ pub async fn count(
         // registrations is some 140 000 rows (see BENCHMARKS.md).
         let sql = format!(
             "SELECT GROUPING({}) AS is_total, {}, {measures} {filter} \
-             GROUP BY GROUPING SETS (({}), ()) ORDER BY is_total, {}",
+             GROUP BY GROUPING SETS (({}), ()) ORDER BY is_total DESC, {} LIMIT {}",
             grouped[0],
             shown.join(", "),
             grouped.join(", "),
-            keys.join(", ")
+            keys.join(", "),
+            q.max_groups + 2
         );
         let txn = db.begin().await?;
         // For this transaction only, in one round trip: sort in memory, no JIT (its compile
@@ -369,10 +390,11 @@ pub async fn count(
         }
     } else {
         let sql = format!(
-            "SELECT {}, {measures} {filter} GROUP BY {} ORDER BY {}",
+            "SELECT {}, {measures} {filter} GROUP BY {} ORDER BY {} LIMIT {}",
             shown.join(", "),
             grouped.join(", "),
-            keys.join(", ")
+            keys.join(", "),
+            q.max_groups + 1
         );
         for r in db
             .query_all_raw(Statement::from_sql_and_values(backend, sql, values.clone()))
@@ -393,6 +415,9 @@ pub async fn count(
         {
             total = Some(counts_of(subject, &r)?);
         }
+    }
+    if rows.len() > q.max_groups {
+        return Err(too_many_groups(q.max_groups));
     }
     let total = total.unwrap_or_else(|| Counts(vec![0; subject.measures().len()]));
     Ok((rows, total))

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Duration};
 use serde_json::{Value, json};
-use tests::{TestApp, assert_problem, spawn_app};
+use tests::{TestApp, assert_problem, spawn_app, spawn_app_with};
 
 async fn authority(app: &TestApp, admin: &str, name: &str, region: &str) -> i64 {
     let res = app
@@ -158,6 +158,23 @@ async fn participation_is_counted_by_any_dimension_and_small_cells_are_hidden() 
         "a no-show is a registration, not an attendance"
     );
     assert_eq!(men["no_shows"], 1);
+    // Any combination of the dimensions: all nine at once still adds up to the totals.
+    let all = app
+        .get_json(
+            &path("gender,local_authority,authority_kind,governorate,region,platform,topic,workshop_kind,month"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(all["group_by"].as_array().expect("group_by").len(), 9);
+    let rows = all["rows"].as_array().expect("rows");
+    assert!(rows.len() >= 2, "{all}");
+    for measure in ["registrations", "attendances"] {
+        let sum: i64 = rows
+            .iter()
+            .map(|r| r[measure].as_i64().expect("a count"))
+            .sum();
+        assert_eq!(Some(sum), all["totals"][measure].as_i64(), "{measure}");
+    }
     assert_eq!(men["no_show_rate"], 0.3333, "one no-show in three taken");
     assert_eq!(women["no_show_rate"], 0.0);
     assert_eq!(women["labels"]["gender"], "Women");
@@ -248,10 +265,7 @@ async fn participation_is_counted_by_any_dimension_and_small_cells_are_hidden() 
         format!("{}-01-01", app.state.clock.now().year())
     );
     // Bad parameters are refused, naming what is wrong: malformed ones 400, rules 422.
-    for bad in [
-        "group_by=colour",
-        "group_by=gender,region,quarter,month,platform",
-    ] {
+    for bad in ["group_by=colour", "group_by=gender,region,,quarter"] {
         let res = app
             .get(
                 &format!("/api/v1/reports/participation?{bad}"),
@@ -266,6 +280,7 @@ async fn participation_is_counted_by_any_dimension_and_small_cells_are_hidden() 
     }
     for (bad, field, code) in [
         ("group_by=gender,gender", "group_by", "duplicate"),
+        ("group_by=gender,quarter,month", "group_by", "not_allowed"),
         ("from=2026-05-01&to=2026-01-01", "to", "order"),
         ("from=2020-01-01&to=2031-01-01", "to", "too_long"),
         ("platform_id=999999", "platform_id", "not_found"),
@@ -682,4 +697,31 @@ async fn reports_open_as_csv_and_xlsx_in_the_callers_language() {
     assert_eq!(csv["records"][1][7], "بلدية \"قباطية\", جنين");
     assert_eq!(csv["records"][1][6], "نساء");
     assert_eq!(csv["records"].as_array().map(Vec::len), Some(8));
+}
+
+#[tokio::test]
+async fn a_report_of_more_groups_than_allowed_is_refused_not_cut() {
+    let app = spawn_app_with(&[("REPORT_MAX_GROUPS", "1")]).await;
+    let admin = app.admin_token().await;
+    let finance = app.platform_id("financial-management").await;
+    for (email, gender) in [("w@example.org", "female"), ("m@example.org", "male")] {
+        let (id, _) = app.quick_user(email, None, gender, "ar").await;
+        app.make_member(finance, id).await;
+    }
+    let one = app
+        .get_json(
+            "/api/v1/reports/memberships?group_by=platform",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(one["rows"].as_array().expect("rows").len(), 1, "{one}");
+    let res = app
+        .get(
+            "/api/v1/reports/memberships?group_by=platform,gender",
+            Some(&admin),
+        )
+        .await;
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(problem["errors"][0]["pointer"], "group_by");
+    assert_eq!(problem["errors"][0]["code"], "too_many");
 }

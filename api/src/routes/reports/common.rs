@@ -21,21 +21,20 @@ use crate::state::AppState;
 
 /// The longest period one report covers.
 const MAX_YEARS: i32 = 10;
-/// The most dimensions one report groups by.
-const MAX_DIMENSIONS: usize = 4;
 
 /// What to count by, over which period and platform, and in which format.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
-    /// Up to four dimensions, comma-separated: `gender`, `local_authority`, `authority_kind`,
-    /// `governorate`, `region`, `platform`, `topic` (not for memberships), `workshop_kind`
-    /// (participation only), `body` (seats only: working group or task force), `quarter`,
-    /// `month`. Default: participation `quarter,gender`, memberships `platform,gender`, seats
-    /// `body,gender`.
+    /// Any combination of these dimensions, comma-separated, each once: `gender`,
+    /// `local_authority`, `authority_kind`, `governorate`, `region`, `platform`, `topic` (not for
+    /// memberships), `workshop_kind` (participation only), `body` (seats only: working group or
+    /// task force), and `quarter` or `month` (not both). At most 100 000 groups come back (422
+    /// `too_many` beyond). Default: participation `quarter,gender`, memberships
+    /// `platform,gender`, seats `body,gender`.
     #[param(
         max_length = 120,
-        pattern = "^(gender|local_authority|authority_kind|governorate|region|platform|topic|workshop_kind|body|quarter|month)(,(gender|local_authority|authority_kind|governorate|region|platform|topic|workshop_kind|body|quarter|month)){0,3}$",
+        pattern = "^(gender|local_authority|authority_kind|governorate|region|platform|topic|workshop_kind|body|quarter|month)(,(gender|local_authority|authority_kind|governorate|region|platform|topic|workshop_kind|body|quarter|month)){0,9}$",
         example = "region,quarter"
     )]
     pub group_by: Option<String>,
@@ -120,7 +119,7 @@ pub type GroupLabels = BTreeMap<String, String>;
 pub struct ReportScope {
     pub from: NaiveDate,
     pub to: NaiveDate,
-    #[schema(value_type = Vec<DimensionName>, max_items = 4)]
+    #[schema(value_type = Vec<DimensionName>, max_items = 10)]
     pub group_by: Vec<String>,
     /// The platforms counted; `null`: all.
     #[schema(max_items = 1000)]
@@ -189,10 +188,14 @@ fn dimensions(subject: Subject, text: &str) -> Result<Vec<Dimension>, ApiError> 
         }
         out.push(d);
     }
-    if out.len() > MAX_DIMENSIONS {
-        return Err(bad(
-            format!("group_by takes at most {MAX_DIMENSIONS} dimensions."),
-            format!("تقبل group_by {MAX_DIMENSIONS} أبعاد على الأكثر."),
+    if out.contains(&Dimension::Quarter) && out.contains(&Dimension::Month) {
+        return Err(ApiError::field(
+            "group_by",
+            "not_allowed",
+            Text::new(
+                "groups by `quarter` or by `month`, not both",
+                "تجمع حسب `quarter` أو حسب `month`، لا كليهما",
+            ),
         ));
     }
     Ok(out)
@@ -313,6 +316,7 @@ pub async fn count(
     let query = Query {
         subject,
         group_by: group_by.clone(),
+        max_groups: state.config.report_max_groups,
         from: r.start,
         until: r.until,
         platforms: r.platforms.clone(),

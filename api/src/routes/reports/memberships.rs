@@ -55,7 +55,7 @@ fn counts(shown: Vec<Count>) -> MembershipCounts {
 }
 
 /// Platform memberships held at some time in the period (default this year): how many, how
-/// many began (were approved) and ended in it, and distinct members, grouped by up to four of
+/// many began (were approved) and ended in it, and distinct members, grouped by any of
 /// gender, local authority, its kind, governorate and region, platform, and the quarter or month
 /// a membership was approved in. Who sees what, hidden small groups and formats as for
 /// participation.

@@ -71,7 +71,7 @@ fn counts(shown: Vec<Count>, raw: Option<&Counts>) -> ParticipationCounts {
 
 /// Participation in scheduled and completed workshops starting in the period (default this
 /// year): registrations, attendances, no-shows, distinct people who attended and the no-show
-/// rate, grouped by up to four dimensions, over the platforms the caller may report on
+/// rate, grouped by any combination of dimensions (at most 100 000 groups), over the platforms the caller may report on
 /// (administrators: all; coordinators: theirs; a key with `reports:read`: its creator's, within
 /// its own). For anyone but an administrator (a key included), a group counting fewer than
 /// `REPORT_MIN_CELL` people (5) shows `"<5"`, and one more group is hidden beside a lone hidden

@@ -52,8 +52,8 @@ fn counts(shown: Vec<Count>) -> SeatCounts {
 }
 
 /// Seats in working groups and task forces held now and taken before the period's end (default
-/// this year): how many, how many taken in the period, and distinct people, grouped by up to
-/// four of `body` (working group or task force), gender, local authority (a task-force seat's
+/// this year): how many, how many taken in the period, and distinct people, grouped by any of
+/// `body` (working group or task force), gender, local authority (a task-force seat's
 /// own), its kind, governorate and region, platform and topic (of a working group; task forces
 /// have none, and only administrators see them), and the quarter or month a seat was taken.
 /// Who sees what, hidden small groups and formats as for participation.
