@@ -362,13 +362,15 @@ pub async fn count(
         );
         let txn = db.begin().await?;
         // For this transaction only, in one round trip: sort in memory, no JIT (its compile
-        // time exceeds the query's), both cores, and a plan for these very dates.
+        // time exceeds the query's), both cores (with the users' and authorities' hash tables
+        // built once and shared, not once per worker), and a plan for these very dates.
         txn.execute_raw(Statement::from_string(
             backend,
             "SELECT set_config('work_mem', '32MB', true), set_config('jit', 'off', true), \
              set_config('parallel_setup_cost', '0', true), \
              set_config('parallel_tuple_cost', '0', true), \
              set_config('min_parallel_index_scan_size', '0', true), \
+             set_config('min_parallel_table_scan_size', '0', true), \
              set_config('plan_cache_mode', 'force_custom_plan', true)",
         ))
         .await?;
