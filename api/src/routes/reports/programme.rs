@@ -32,6 +32,19 @@ pub struct PlanReportQuery {
     pub format: Option<ExportFormat>,
 }
 
+/// The period, platforms and format both reports cover, once `programme` is checked.
+async fn scope(
+    req: &HttpRequest,
+    auth: &AuthUser,
+    state: &AppState,
+    q: &PlanReportQuery,
+) -> Result<common::Resolved, ApiError> {
+    if let Some(p) = &q.programme {
+        crate::extract::query_slug("programme", p)?;
+    }
+    common::resolve(req, auth, state, (q.from, q.to, q.platform_id, q.format)).await
+}
+
 /// Activities due in one quarter under one milestone, and how they stand.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProgressRow {
@@ -95,10 +108,7 @@ pub async fn progress_report(
     query: web::Query<PlanReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    if let Some(p) = &q.programme {
-        crate::extract::query_slug("programme", p)?;
-    }
-    let r = common::resolve(&req, &auth, &state, (q.from, q.to, q.platform_id, q.format)).await?;
+    let r = scope(&req, &auth, &state, &q).await?;
     let today = state.clock.now().date_naive();
     let counted = programme_reports::progress(
         &state.db,
@@ -248,10 +258,7 @@ pub async fn budget_report(
     query: web::Query<PlanReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    if let Some(p) = &q.programme {
-        crate::extract::query_slug("programme", p)?;
-    }
-    let r = common::resolve(&req, &auth, &state, (q.from, q.to, q.platform_id, q.format)).await?;
+    let r = scope(&req, &auth, &state, &q).await?;
     let money = programme_reports::budget(&state.db, r.platforms.as_deref(), r.from, r.to).await?;
     let mut totals: std::collections::BTreeMap<
         (String, String),
