@@ -671,6 +671,46 @@ async fn activities_belong_to_a_working_group_a_platform_or_the_union() {
     let report = app.get_json(in_2027, Some(&coordinator)).await;
     assert_eq!(report["rows"], json!([]), "{report}");
 
+    // An administrator's key limited to one platform plans that platform's work, not the
+    // union's: a key never reaches past what it was given.
+    let res = app
+        .post(
+            "/api/v1/api-keys",
+            Some(&admin),
+            &json!({"name": "engineering portal", "scopes": ["activities:write"], "platform_ids": [eng]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let key = res.json::<Value>().await.expect("json")["key"]
+        .as_str()
+        .expect("key")
+        .to_owned();
+    let res = app
+        .post("/api/v1/activities", Some(&key), &union_body)
+        .await;
+    assert_eq!(assert_problem(res, 403).await["code"], "not_a_manager");
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&key),
+            &json!({"platform_id": innovation, "kind": "guide", "title": {"ar": "دليل"}}),
+        )
+        .await;
+    assert_problem(res, 403).await;
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&key),
+            &json!({"platform_id": eng, "kind": "guide", "title": {"ar": "دليل المنصة"}}),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        201,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+
     // A platform's own activity, by its coordinator; another platform's is refused.
     let res = app
         .post(
