@@ -161,25 +161,16 @@ pub async fn create_milestone(
     let req = body.into_inner()?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let name = req.name.trimmed();
-    let saved = milestone::ActiveModel {
-        programme: Set(req.programme),
-        rank: Set(req.rank.min(MAX_RANK)),
-        name_ar: Set(name.ar),
-        name_en: Set(name.en),
-        summary_ar: Set(req.summary.ar),
-        summary_en: Set(req.summary.en),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let saved = insert_milestone(
+        &txn,
+        &auth,
+        &req.programme,
+        req.rank.min(MAX_RANK),
+        req.name.trimmed(),
+        req.summary,
+        now,
+    )
     .await?;
-    Entry::new("milestone.create", "milestone", saved.id)
-        .created(&saved)
-        .write(&txn, &auth, now)
-        .await?;
     state.commit(txn).await?;
     let body = MilestoneResponse::from(saved);
     Ok(HttpResponse::Created()
@@ -189,6 +180,38 @@ pub async fn create_milestone(
             format!("/api/v1/milestones/{}", body.id),
         ))
         .json(body))
+}
+
+/// A programme's milestone and its audit entry, in the caller's transaction: what adding one and
+/// loading the template both write.
+async fn insert_milestone(
+    txn: &sea_orm::DatabaseTransaction,
+    auth: &AuthUser,
+    programme: &str,
+    rank: i32,
+    name: Bilingual,
+    summary: BilingualText,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<milestone::Model, ApiError> {
+    let saved = milestone::ActiveModel {
+        programme: Set(programme.to_owned()),
+        rank: Set(rank),
+        name_ar: Set(name.ar),
+        name_en: Set(name.en),
+        summary_ar: Set(summary.ar),
+        summary_en: Set(summary.en),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Entry::new("milestone.create", "milestone", saved.id)
+        .created(&saved)
+        .write(txn, auth, now)
+        .await?;
+    Ok(saved)
 }
 
 /// One milestone (signed-in users).

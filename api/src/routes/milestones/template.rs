@@ -1,13 +1,13 @@
 use actix_web::{HttpResponse, post, web};
 use entity::milestone;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::MilestoneResponse;
-use crate::audit::Entry;
+use super::{MilestoneResponse, insert_milestone};
 use crate::auth::AuthUser;
+use crate::domain::{Bilingual, BilingualText};
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
@@ -118,24 +118,19 @@ pub async fn load_milestone_template(
         ));
     }
     for (rank, (name_ar, name_en, summary_ar, summary_en)) in TEMPLATE.iter().enumerate() {
-        let saved = milestone::ActiveModel {
-            programme: Set(req.programme.clone()),
-            rank: Set(rank as i32 + 1),
-            name_ar: Set((*name_ar).to_owned()),
-            name_en: Set((*name_en).to_owned()),
-            summary_ar: Set((*summary_ar).to_owned()),
-            summary_en: Set((*summary_en).to_owned()),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        insert_milestone(
+            &txn,
+            &auth,
+            &req.programme,
+            rank as i32 + 1,
+            Bilingual {
+                ar: (*name_ar).to_owned(),
+                en: (*name_en).to_owned(),
+            },
+            BilingualText::new(*summary_ar, *summary_en),
+            now,
+        )
         .await?;
-        Entry::new("milestone.create", "milestone", saved.id)
-            .created(&saved)
-            .write(&txn, &auth, now)
-            .await?;
     }
     let items = milestone::Entity::find()
         .filter(milestone::Column::Programme.eq(req.programme.as_str()))
