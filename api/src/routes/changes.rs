@@ -5,7 +5,10 @@
 use actix_web::{get, web};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
-use entity::{change_log, local_authority, platform, registration, task_force, topic, user};
+use entity::{
+    activity, change_log, local_authority, milestone, platform, registration, task_force, topic,
+    user,
+};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -60,6 +63,12 @@ pub enum ChangeType {
     /// The caller's own notices (`/me/notifications`).
     #[serde(rename = "notifications")]
     Notifications,
+    /// The programme's milestones (`000`).
+    #[serde(rename = "milestones")]
+    Milestones,
+    /// The programme's activities, with their plan, indicators, budget and spending.
+    #[serde(rename = "activities")]
+    Activities,
 }
 
 impl ChangeType {
@@ -73,6 +82,8 @@ impl ChangeType {
             "registration" => ChangeType::Registrations,
             "position_paper" => ChangeType::PositionPapers,
             "notification" => ChangeType::Notifications,
+            "milestone" => ChangeType::Milestones,
+            "activity" => ChangeType::Activities,
             _ => return None,
         })
     }
@@ -106,7 +117,8 @@ pub struct Change {
     pub changed_at: DateTime<Utc>,
     /// The resource as it is now, in the shape of its own `GET` (`LocalAuthorityResponse`,
     /// `PlatformResponse`, `TopicResponse`, `TaskForceResponse`, `WorkshopResponse`,
-    /// `RegistrationResponse`, `PaperResponse`); null for a deletion.
+    /// `RegistrationResponse`, `PaperResponse`, `NotificationResponse`, `MilestoneResponse`,
+    /// `ActivityResponse`); null for a deletion.
     #[schema(value_type = Option<Object>)]
     pub data: Option<Json>,
 }
@@ -147,8 +159,9 @@ fn decode(cursor: &str) -> Result<Position, ApiError> {
 }
 
 /// Every create, update and delete of what the caller may read, oldest first: local
-/// authorities, platforms, topics, task forces, workshops, position papers, and the caller's own
-/// registrations and notices (`notifications`, people only). Without a cursor the feed starts at the beginning, where every live resource
+/// authorities, platforms, topics, task forces, workshops, position papers, the programme's
+/// milestones and activities (an activity changes with its plan, indicators, budget and
+/// spending), and the caller's own registrations and notices (`notifications`, people only). Without a cursor the feed starts at the beginning, where every live resource
 /// appears once: a mirror reads it to the end, keeps `next_cursor`, and from then on asks for
 /// what changed since. Changes are never skipped, even when writes commit out of order.
 /// Tombstones are kept for `CHANGES_RETENTION_DAYS` (30 by default); a cursor older than the
@@ -307,6 +320,14 @@ async fn render(
                 None => return Ok(None),
             }
         }
+        ChangeType::Milestones => match milestone::Entity::find_by_id(id).one(db).await? {
+            Some(m) => json(crate::routes::milestones::MilestoneResponse::from(m))?,
+            None => return Ok(None),
+        },
+        ChangeType::Activities => match activity::Entity::find_by_id(id).one(db).await? {
+            Some(a) => json(crate::routes::activities::response(db, a).await?)?,
+            None => return Ok(None),
+        },
         ChangeType::PositionPapers => {
             match crate::routes::position_papers::visible_paper(db, auth, id).await {
                 Ok((paper, _)) => json(crate::routes::position_papers::response(db, paper).await?)?,

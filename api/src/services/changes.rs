@@ -30,6 +30,8 @@ pub const TYPES: &[(&str, &str)] = &[
     ("registration", "registrations"),
     ("position_paper", "position-papers"),
     ("notification", "notifications"),
+    ("milestone", "milestones"),
+    ("activity", "activities"),
 ];
 
 /// What the feed calls an audited entity, when it carries it.
@@ -344,6 +346,8 @@ pub async fn backfill(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u
             "r.platform_id",
             "NULL",
         ),
+        ("milestone", "milestones r", "NULL", "NULL"),
+        ("activity", "activities r", "r.platform_id", "NULL"),
     ] {
         let sql = format!(
             "INSERT INTO change_log (txid, entity_type, entity_id, op, version, platform_id, user_id, changed_at) \

@@ -234,6 +234,98 @@ async fn each_caller_sees_what_they_may_read_and_no_more() {
 }
 
 #[tokio::test]
+async fn a_mirror_follows_the_programme_milestones_and_activities() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (all, head) = drain(&app, None, None).await;
+    // The activities the sources name are there from the start, as their own GET shows them.
+    let seeded: Vec<&Value> = all.iter().filter(|c| c["type"] == "activities").collect();
+    assert!(seeded.len() >= 4, "{seeded:?}");
+    for c in &seeded {
+        assert_eq!(c["op"], "create");
+        let own = app
+            .get_json(&format!("/api/v1/activities/{}", c["id"]), None)
+            .await;
+        assert_eq!(c["data"], own);
+    }
+
+    // A milestone, and a union activity serving it.
+    let res = app
+        .post(
+            "/api/v1/milestones",
+            Some(&admin),
+            &json!({"programme": "mirror-check", "rank": 1, "name": {"ar": "التخطيط", "en": "Planning"}}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let milestone = res.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let res = app
+        .post(
+            "/api/v1/activities",
+            Some(&admin),
+            &json!({"kind": "guide", "milestone_id": milestone, "title": {"ar": "دليل التخطيط"}}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let activity = res.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let (items, c1) = drain_until(&app, Some(&head), None, |i| {
+        i.iter()
+            .any(|c| c["type"] == "activities" && c["id"] == activity)
+    })
+    .await;
+    let m = of(&items, "milestones", milestone);
+    assert_eq!(m.len(), 1, "{items:?}");
+    assert_eq!(m[0]["data"]["name"]["en"], "Planning");
+    let a = of(&items, "activities", activity);
+    assert_eq!((a.len(), &a[0]["op"]), (1, &json!("create")), "{items:?}");
+    assert_eq!(a[0]["data"]["milestone_id"], milestone);
+    assert_eq!(a[0]["data"]["level"], "union");
+
+    // The milestone deleted: the activity comes again, serving none, and the milestone leaves
+    // its tombstone.
+    assert_eq!(
+        app.delete(&format!("/api/v1/milestones/{milestone}"), Some(&admin))
+            .await
+            .status(),
+        204
+    );
+    let (items, c2) = drain_until(&app, Some(&c1), None, |i| i.len() >= 2).await;
+    let a = of(&items, "activities", activity);
+    assert_eq!((a.len(), &a[0]["op"]), (1, &json!("update")), "{items:?}");
+    assert!(a[0]["data"]["milestone_id"].is_null(), "{items:?}");
+    assert_eq!(a[0]["version"], 2);
+    let m = of(&items, "milestones", milestone);
+    assert_eq!((m.len(), &m[0]["op"]), (1, &json!("delete")), "{items:?}");
+    assert!(m[0]["data"].is_null());
+
+    // The activity deleted: its tombstone, which anyone may read, as its GET is public.
+    assert_eq!(
+        app.delete(&format!("/api/v1/activities/{activity}"), Some(&admin))
+            .await
+            .status(),
+        204
+    );
+    let (items, _) = drain_until(&app, Some(&c2), None, |i| !i.is_empty()).await;
+    let a = of(&items, "activities", activity);
+    assert_eq!((a.len(), &a[0]["op"]), (1, &json!("delete")), "{items:?}");
+
+    // A key reads the activities when it holds their scope, and nothing else of the programme.
+    let created = create_key(
+        &app,
+        &admin,
+        json!({"name": "programme mirror", "scopes": ["changes:read", "activities:read"]}),
+    )
+    .await;
+    let (all, _) = drain(&app, None, created["key"].as_str()).await;
+    assert!(of(&all, "activities", activity).len() == 1);
+    assert!(all.iter().all(|c| c["type"] == "activities"), "{all:?}");
+}
+
+#[tokio::test]
 async fn a_cursor_older_than_the_tombstones_kept_gets_410_and_the_mirror_starts_again() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;

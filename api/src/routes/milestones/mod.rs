@@ -310,7 +310,14 @@ pub async fn delete_milestone(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let id = id.into_inner();
+    let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
+    // The activities that served it serve none now: each change is audited (and so reaches the
+    // changes feed), as a change through the activity's own PATCH would be.
+    let served = entity::activity::Entity::find()
+        .filter(entity::activity::Column::MilestoneId.eq(id))
+        .all(&txn)
+        .await?;
     entity::activity::Entity::update_many()
         .col_expr(
             entity::activity::Column::MilestoneId,
@@ -319,8 +326,15 @@ pub async fn delete_milestone(
         .filter(entity::activity::Column::MilestoneId.eq(id))
         .exec(&txn)
         .await?;
+    for a in served {
+        Entry::new("activity.update", "activity", a.id)
+            .platform(a.platform_id)
+            .field("milestone_id", Option::<i64>::None)
+            .write(&txn, &auth, now)
+            .await?;
+    }
     let entry = |m: &milestone::Model| Entry::new("milestone.delete", "milestone", m.id);
-    delete_recorded::<milestone::Entity>(&txn, id, entry, &auth, state.clock.now()).await?;
+    delete_recorded::<milestone::Entity>(&txn, id, entry, &auth, now).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }
