@@ -298,6 +298,21 @@ async fn a_mirror_follows_the_programme_milestones_and_activities() {
     assert_eq!((a.len(), &a[0]["op"]), (1, &json!("update")), "{items:?}");
     assert!(a[0]["data"]["milestone_id"].is_null(), "{items:?}");
     assert_eq!(a[0]["version"], 2);
+    // A new version of the activity: an edit prepared before the unlink is refused, as stale
+    // before anything else (here the milestone it names, gone) is looked at.
+    assert_eq!(a[0]["data"]["version"], 2);
+    let res = app
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/activities/{activity}"),
+            Some(&admin),
+        )
+        .header("If-Match", "\"1\"")
+        .json(&json!({"milestone_id": milestone}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(assert_problem(res, 412).await["code"], "stale_version");
     let m = of(&items, "milestones", milestone);
     assert_eq!((m.len(), &m[0]["op"]), (1, &json!("delete")), "{items:?}");
     assert!(m[0]["data"].is_null());

@@ -80,6 +80,7 @@ pub async fn update_activity(
     crate::access::require_manager_of(&txn, &auth, a.platform_id).await?;
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
+    versioned::check::<activity::Entity>(&a, expected)?;
     let hosts = body
         .host_platform_ids
         .as_ref()

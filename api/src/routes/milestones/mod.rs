@@ -6,6 +6,7 @@ mod template;
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use entity::milestone;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -312,8 +313,9 @@ pub async fn delete_milestone(
     let id = id.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    // The activities that served it serve none now: each change is audited (and so reaches the
-    // changes feed), as a change through the activity's own PATCH would be.
+    // The activities that served it serve none now: each is a new version (so that an edit
+    // prepared before is refused) and each change is audited (and so reaches the changes feed),
+    // as a change through the activity's own PATCH would be.
     let served = entity::activity::Entity::find()
         .filter(entity::activity::Column::MilestoneId.eq(id))
         .all(&txn)
@@ -321,8 +323,13 @@ pub async fn delete_milestone(
     entity::activity::Entity::update_many()
         .col_expr(
             entity::activity::Column::MilestoneId,
-            sea_orm::sea_query::Expr::value(Option::<i64>::None),
+            Expr::value(Option::<i64>::None),
         )
+        .col_expr(
+            entity::activity::Column::Version,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(entity::activity::Column::Version), 1),
+        )
+        .col_expr(entity::activity::Column::UpdatedAt, Expr::value(now))
         .filter(entity::activity::Column::MilestoneId.eq(id))
         .exec(&txn)
         .await?;
@@ -330,6 +337,7 @@ pub async fn delete_milestone(
         Entry::new("activity.update", "activity", a.id)
             .platform(a.platform_id)
             .field("milestone_id", Option::<i64>::None)
+            .field("version", a.version + 1)
             .write(&txn, &auth, now)
             .await?;
     }
