@@ -2,6 +2,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tests::{TestApp, assert_problem, spawn_app};
 
+use crate::api_keys::{create_key, key_of};
+
 async fn working_group(app: &TestApp, admin: &str, slug: &str) -> (i64, i64) {
     let platform = app.platform_id(slug).await;
     let plan = app
@@ -673,18 +675,7 @@ async fn activities_belong_to_a_working_group_a_platform_or_the_union() {
 
     // An administrator's key limited to one platform plans that platform's work, not the
     // union's: a key never reaches past what it was given.
-    let res = app
-        .post(
-            "/api/v1/api-keys",
-            Some(&admin),
-            &json!({"name": "engineering portal", "scopes": ["activities:write"], "platform_ids": [eng]}),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
-    let key = res.json::<Value>().await.expect("json")["key"]
-        .as_str()
-        .expect("key")
-        .to_owned();
+    let key = key_of(&create_key(&app, &admin, json!({"name": "engineering portal", "scopes": ["activities:write"], "platform_ids": [eng]})).await);
     let res = app
         .post("/api/v1/activities", Some(&key), &union_body)
         .await;

@@ -15,7 +15,7 @@ pub async fn create_key(app: &TestApp, token: &str, body: Value) -> Value {
     body
 }
 
-fn key_of(created: &Value) -> String {
+pub fn key_of(created: &Value) -> String {
     created["key"].as_str().expect("key").to_owned()
 }
 

@@ -5,6 +5,8 @@ use chrono::{Datelike, Duration};
 use serde_json::{Value, json};
 use tests::{TestApp, assert_problem, spawn_app, spawn_app_with};
 
+use crate::api_keys::{create_key, key_of};
+
 async fn authority(app: &TestApp, admin: &str, name: &str, region: &str) -> i64 {
     let res = app
         .post(
@@ -238,18 +240,14 @@ async fn participation_is_counted_by_any_dimension_and_small_cells_are_hidden() 
 
     // A partner key with reports:read, created by the coordinator: aggregates, small cells
     // hidden.
-    let res = app
-        .post(
-            "/api/v1/api-keys",
-            Some(&coord),
-            &json!({"name": "GIZ", "scopes": ["reports:read"], "platform_ids": [finance]}),
+    let key = key_of(
+        &create_key(
+            &app,
+            &coord,
+            json!({"name": "GIZ", "scopes": ["reports:read"], "platform_ids": [finance]}),
         )
-        .await;
-    assert_eq!(res.status(), 201);
-    let key = res.json::<Value>().await.expect("json")["key"]
-        .as_str()
-        .expect("key")
-        .to_owned();
+        .await,
+    );
     let report = app.get_json(&path("gender"), Some(&key)).await;
     assert_eq!(row(&report, "gender", "male")["people"], "<5");
     // A member reports on nothing.
@@ -628,18 +626,14 @@ async fn reports_open_as_csv_and_xlsx_in_the_callers_language() {
     );
 
     // A partner key sees aggregates, not who attended.
-    let res = app
-        .post(
-            "/api/v1/api-keys",
-            Some(&admin),
-            &json!({"name": "Donor", "scopes": ["reports:read"]}),
+    let key = key_of(
+        &create_key(
+            &app,
+            &admin,
+            json!({"name": "Donor", "scopes": ["reports:read"]}),
         )
-        .await;
-    assert_eq!(res.status(), 201);
-    let key = res.json::<Value>().await.expect("json")["key"]
-        .as_str()
-        .expect("key")
-        .to_owned();
+        .await,
+    );
     assert_eq!(
         app.get("/api/v1/reports/participation?format=csv", Some(&key))
             .await
