@@ -588,6 +588,36 @@ async fn activities_belong_to_a_working_group_a_platform_or_the_union() {
             .contains("محافظتي الخليل وبيت لحم")
     );
     assert_eq!(seeded.len(), 4, "{seeded:?}");
+    // A joint activity's workshops may be run by any of its hosts, not by another platform.
+    let workshop = |platform: i64, activity: &Value| {
+        json!({"platform_id": platform, "activity_id": activity["id"], "title": {"ar": "ورشة نظم المعلومات الجغرافية"},
+               "starts_at": "2030-02-10T10:00:00Z", "ends_at": "2030-02-10T12:00:00Z",
+               "online_url": "https://meet.example.org/gis"})
+    };
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&admin),
+            &workshop(innovation, gis),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        201,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let finance = app.platform_id("financial-management").await;
+    let res = app
+        .post("/api/v1/workshops", Some(&admin), &workshop(finance, gis))
+        .await;
+    let body = assert_problem(res, 422).await;
+    assert_eq!(body["errors"][0]["pointer"], "/activity_id", "{body}");
+    // Hebron's exchange is innovation's alone.
+    let res = app
+        .post("/api/v1/workshops", Some(&admin), &workshop(eng, hebron))
+        .await;
+    assert_problem(res, 422).await;
 
     // The union's own activity: no working group, no platform; admins only.
     let union_body = json!({"kind": "training", "milestone_id": null,

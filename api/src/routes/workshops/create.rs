@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, post, web};
 use chrono::{DateTime, Utc};
-use entity::{activity, topic, workshop};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use entity::{activity, activity_platform, topic, workshop};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -34,6 +34,8 @@ pub struct CreateWorkshopRequest {
     #[schema(max_items = 20)]
     pub host_platform_ids: Vec<i64>,
     pub topic_id: Option<i64>,
+    /// The activity it serves: one of the union's, or one this platform organises or co-hosts
+    /// (else 422 `not_found`).
     pub activity_id: Option<i64>,
     pub kind: Option<ActivityKind>,
     #[validate(nested)]
@@ -257,17 +259,25 @@ pub async fn create_workshop(
         }
     }
     if let Some(a) = req.activity_id {
-        let ok = activity::Entity::find_by_id(a)
-            .one(&txn)
-            .await?
-            .is_some_and(|a| a.platform_id.is_none_or(|p| p == platform.id));
+        // The union's own activities, and those the platform organises or co-hosts (a joint
+        // activity's workshops may be run by any of its hosts).
+        let ok = match activity::Entity::find_by_id(a).one(&txn).await? {
+            None => false,
+            Some(a) if a.platform_id.is_none_or(|p| p == platform.id) => true,
+            Some(a) => activity_platform::Entity::find()
+                .filter(activity_platform::Column::ActivityId.eq(a.id))
+                .filter(activity_platform::Column::PlatformId.eq(platform.id))
+                .one(&txn)
+                .await?
+                .is_some(),
+        };
         if !ok {
             return Err(ApiError::field(
                 "/activity_id",
                 "not_found",
                 Text::new(
-                    "not an activity of this platform or of the union",
-                    "ليس نشاطًا في هذه المنصة أو في الاتحاد",
+                    "not an activity this platform organises or hosts, nor one of the union",
+                    "ليس نشاطًا تنظمه هذه المنصة أو تستضيفه، ولا نشاطًا للاتحاد",
                 ),
             ));
         }
