@@ -161,9 +161,9 @@ fn decode(cursor: &str) -> Result<Position, ApiError> {
 /// Every create, update and delete of what the caller may read, oldest first: local
 /// authorities, platforms, topics, task forces, workshops, position papers, the programme's
 /// milestones and activities (an activity changes with its plan, indicators, budget and
-/// spending), and the caller's own registrations and notices (`notifications`, people only). Without a cursor the feed starts at the beginning, where every live resource
-/// appears once: a mirror reads it to the end, keeps `next_cursor`, and from then on asks for
-/// what changed since. Changes are never skipped, even when writes commit out of order.
+/// spending), and the caller's own registrations and notices (`notifications`, people only).
+/// Without a cursor the feed starts at the beginning, where every live resource appears once: a
+/// mirror reads it to the end, keeps `next_cursor`, and from then on asks for what changed since. Changes are never skipped, even when writes commit out of order.
 /// Tombstones are kept for `CHANGES_RETENTION_DAYS` (30 by default); a cursor older than the
 /// oldest purged tombstone answers 410 `cursor_expired`: start again without a cursor.
 #[utoipa::path(

@@ -705,7 +705,9 @@ async fn activities_belong_to_a_working_group_a_platform_or_the_union() {
 
     // An administrator's key limited to one platform plans that platform's work, not the
     // union's: a key never reaches past what it was given.
-    let key = key_of(&create_key(&app, &admin, json!({"name": "engineering portal", "scopes": ["activities:write"], "platform_ids": [eng]})).await);
+    let portal = json!({"name": "engineering portal", "scopes": ["activities:write"],
+                        "platform_ids": [eng]});
+    let key = key_of(&create_key(&app, &admin, portal).await);
     let res = app
         .post("/api/v1/activities", Some(&key), &union_body)
         .await;
