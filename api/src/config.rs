@@ -75,6 +75,10 @@ pub struct Webhooks {
     pub give_up_after: Duration,
     /// The longest an endpoint may take to answer (connecting included).
     pub timeout: Duration,
+    /// The most subscriptions one person may have made (disabled ones count until deleted).
+    pub max_subscriptions_per_creator: u64,
+    /// The most messages a subscription may have waiting: a replay never queues past it.
+    pub max_queued: u64,
 }
 
 fn parse_bool(src: &dyn Source, name: &'static str) -> Result<bool, ConfigError> {
@@ -98,6 +102,9 @@ impl Webhooks {
             timeout: Duration::from_millis(
                 parse_num(src, "WEBHOOK_TIMEOUT_MS", 10_000u64)?.clamp(100, 60_000),
             ),
+            max_subscriptions_per_creator: parse_num(src, "WEBHOOK_MAX_SUBSCRIPTIONS", 20u64)?
+                .clamp(1, 1000),
+            max_queued: parse_num(src, "WEBHOOK_MAX_QUEUED", 10_000u64)?.clamp(1, 1_000_000),
         })
     }
 }

@@ -314,7 +314,7 @@ impl TestApp {
         .expect("session");
         let claims = json!({"iss": "exchange-platforms", "aud": "exchange-platforms-api",
                             "sub": user.id.to_string(), "iat": now.timestamp(),
-                            "exp": now.timestamp() + 3600, "jti": uuid::Uuid::new_v4().to_string(),
+                            "nbf": now.timestamp(), "exp": now.timestamp() + 3600, "jti": uuid::Uuid::new_v4().to_string(),
                             "sid": session});
         let token = jsonwebtoken::encode(
             &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),

@@ -1,4 +1,4 @@
-//! Short-lived HS256 access tokens with `iss`, `aud`, `exp` and `sub` checked strictly.
+//! Short-lived HS256 access tokens with `iss`, `aud`, `exp`, `nbf` and `sub` checked strictly.
 
 use std::time::Duration;
 
@@ -15,6 +15,8 @@ pub struct Claims {
     /// The user id.
     pub sub: String,
     pub iat: i64,
+    /// Not before: a token is refused until then (with the same leeway as `exp`).
+    pub nbf: i64,
     pub exp: i64,
     /// A unique id, so that two tokens issued in the same second differ.
     pub jti: String,
@@ -38,7 +40,8 @@ impl JwtKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[&config.jwt_issuer]);
         validation.set_audience(&[&config.jwt_audience]);
-        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        validation.set_required_spec_claims(&["exp", "nbf", "sub", "iss", "aud"]);
+        validation.validate_nbf = true;
         // `sid` is required too: `Claims` has no default for it.
         validation.leeway = 5;
         JwtKeys {
@@ -63,6 +66,7 @@ impl JwtKeys {
             aud: self.audience.clone(),
             sub: user_id.to_string(),
             iat: now,
+            nbf: now,
             exp: now + i64::try_from(self.ttl.as_secs()).unwrap_or(900),
             jti: uuid::Uuid::new_v4().to_string(),
             sid: session.to_owned(),

@@ -156,11 +156,13 @@ impl FromRequest for AuthUser {
                 .sub
                 .parse()
                 .map_err(|_| ApiError::unauthenticated())?;
-            // One query: the user, active, with the token's session still open.
+            // One query: the user, active, with the token's session still open and the user's
+            // own (a token naming another person's session is refused).
             let open_session = Query::select()
                 .expr(Expr::val(1))
                 .from(refresh_token::Entity)
                 .and_where(refresh_token::Column::Family.eq(claims.sid))
+                .and_where(refresh_token::Column::UserId.eq(id))
                 .and_where(refresh_token::Column::RevokedAt.is_null())
                 .to_owned();
             let user = user::Entity::find_by_id(id)

@@ -126,7 +126,8 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         ],
         "cancel_registration" => &[NotAManager, NotRegistered],
         "ready" => &[Unavailable],
-        "create_api_key" | "create_webhook" => &[NotAManager],
+        "create_api_key" => &[NotAManager],
+        "create_webhook" => &[NotAManager, LimitReached],
         "rotate_api_key" => &[NotEditable],
         "list_changes" => &[CursorExpired],
         "participation_report" | "membership_report" | "seat_report" | "export_attendances" => {
@@ -518,7 +519,11 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
         ],
         "replay_deliveries" => &[
             ("before_from", "`until` is after `since`"),
-            ("too_many", "the range holds at most 10 000 messages"),
+            (
+                "too_many",
+                "the range holds at most 10 000 messages, and with the messages already waiting \
+                 at most `WEBHOOK_MAX_QUEUED` (10 000) wait",
+            ),
         ],
         _ => &[],
     };

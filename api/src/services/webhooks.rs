@@ -478,7 +478,10 @@ pub fn signature_header(
 }
 
 /// Whether an address is one a webhook may not reach outside development: loopback, private,
-/// carrier-grade NAT, link-local, unique-local, multicast, unspecified, documentation, benchmark.
+/// carrier-grade NAT, link-local, unique-local, site-local, multicast, unspecified,
+/// documentation, benchmark, discard-only; and any IPv6 address that carries an IPv4 one a
+/// router would reach (IPv4-compatible, -mapped and -translated, NAT64, 6to4, Teredo) when
+/// that IPv4 address is itself private.
 pub fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -497,18 +500,47 @@ pub fn is_private(ip: IpAddr) -> bool {
                 || o[0] >= 240
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_private(IpAddr::V4(v4));
-            }
             let s = v6.segments();
             v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (s[0] & 0xfe00) == 0xfc00
                 || (s[0] & 0xffc0) == 0xfe80
+                // Site-local (deprecated, still routed inside some networks).
+                || (s[0] & 0xffc0) == 0xfec0
                 || (s[0] == 0x2001 && s[1] == 0x0db8)
+                // Discard-only and local-use NAT64 prefixes.
+                || (s[0] == 0x0100 && s[1..4] == [0, 0, 0])
+                || (s[0] == 0x0064 && s[1] == 0xff9b && s[2] == 1)
+                || embedded_v4(&s)
+                    .into_iter()
+                    .any(|v4| is_private(IpAddr::V4(v4)))
         }
     }
+}
+
+/// The IPv4 addresses an IPv6 address carries for translation or tunnelling.
+fn embedded_v4(s: &[u16; 8]) -> Vec<std::net::Ipv4Addr> {
+    let v4 = |hi: u16, lo: u16| std::net::Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    let mut found = Vec::new();
+    // IPv4-compatible ::a.b.c.d, IPv4-mapped ::ffff:a.b.c.d, IPv4-translated ::ffff:0:a.b.c.d.
+    if s[..4] == [0, 0, 0, 0] && matches!((s[4], s[5]), (0, 0) | (0, 0xffff) | (0xffff, 0)) {
+        found.push(v4(s[6], s[7]));
+    }
+    // NAT64 well-known prefix 64:ff9b::/96.
+    if s[..6] == [0x0064, 0xff9b, 0, 0, 0, 0] {
+        found.push(v4(s[6], s[7]));
+    }
+    // 6to4 2002:a.b.c.d::/48.
+    if s[0] == 0x2002 {
+        found.push(v4(s[1], s[2]));
+    }
+    // Teredo 2001:0::/32: the server, and the client (its bits inverted).
+    if s[0] == 0x2001 && s[1] == 0 {
+        found.push(v4(s[2], s[3]));
+        found.push(v4(!s[6], !s[7]));
+    }
+    found
 }
 
 /// What is wrong with a target URL, as a field code and a message: not http(s), not https
@@ -976,37 +1008,138 @@ pub async fn purge_log(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<
         .rows_affected)
 }
 
+/// 409 `limit_reached` when the person already made as many subscriptions as one may.
+pub async fn check_subscription_cap(
+    db: &impl ConnectionTrait,
+    creator: i64,
+    config: &WebhookConfig,
+) -> Result<(), ApiError> {
+    use sea_orm::PaginatorTrait;
+    let made = webhook_subscription::Entity::find()
+        .filter(webhook_subscription::Column::CreatedBy.eq(creator))
+        .count(db)
+        .await?;
+    if made >= config.max_subscriptions_per_creator {
+        return Err(ApiError::limit_reached(
+            "Webhook subscriptions one person may make",
+            "اشتراكات الخطافات للشخص الواحد",
+            config.max_subscriptions_per_creator,
+        ));
+    }
+    Ok(())
+}
+
+/// Holds a subscription's row for the transaction (a no-op write), so that two replays at once
+/// see each other's queued messages.
+pub async fn lock_subscription(db: &impl ConnectionTrait, id: i64) -> Result<(), ApiError> {
+    webhook_subscription::Entity::update_many()
+        .col_expr(
+            webhook_subscription::Column::Enabled,
+            Expr::col(webhook_subscription::Column::Enabled),
+        )
+        .filter(webhook_subscription::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// 422 `too_many` on `/until` when queuing `more` messages would leave more than
+/// `WEBHOOK_MAX_QUEUED` waiting for the subscription.
+pub async fn check_queue_room(
+    db: &impl ConnectionTrait,
+    subscription: i64,
+    more: u64,
+    config: &WebhookConfig,
+) -> Result<(), ApiError> {
+    use sea_orm::PaginatorTrait;
+    let queued = webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::SubscriptionId.eq(subscription))
+        .filter(webhook_delivery::Column::Status.eq("pending"))
+        .count(db)
+        .await?;
+    if queued + more > config.max_queued {
+        return Err(ApiError::field(
+            "/until",
+            "too_many",
+            crate::i18n::Text::new(
+                format!(
+                    "{queued} messages wait already and a subscription holds at most {} waiting: \
+                     replay fewer, or when the queue has drained.",
+                    config.max_queued
+                ),
+                format!(
+                    "تنتظر \u{2066}{queued}\u{2069} رسالة بالفعل والحد الأقصى للرسائل المنتظرة \
+                     \u{2066}{}\u{2069}: أعد إرسال عدد أقل أو بعد أن تفرغ القائمة.",
+                    config.max_queued
+                ),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The ids of the messages waiting for a subscription.
+pub async fn waiting_messages(
+    db: &impl ConnectionTrait,
+    subscription: i64,
+) -> Result<std::collections::HashSet<String>, ApiError> {
+    use sea_orm::QuerySelect;
+    let ids: Vec<String> = webhook_delivery::Entity::find()
+        .select_only()
+        .column(webhook_delivery::Column::MsgId)
+        .filter(webhook_delivery::Column::SubscriptionId.eq(subscription))
+        .filter(webhook_delivery::Column::Status.eq("pending"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// Whether a message is waiting already (its first send or a replay): replaying it again then
+/// adds nothing.
+pub async fn is_waiting(
+    db: &impl ConnectionTrait,
+    subscription: i64,
+    msg_id: &str,
+) -> Result<Option<webhook_delivery::Model>, ApiError> {
+    Ok(webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::SubscriptionId.eq(subscription))
+        .filter(webhook_delivery::Column::MsgId.eq(msg_id))
+        .filter(webhook_delivery::Column::Status.eq("pending"))
+        .one(db)
+        .await?)
+}
+
 /// Queues one delivery again, as a new attempt of the same message (same `webhook-id`), at the
 /// end of its subscription's order.
 pub async fn replay(
     db: &impl ConnectionTrait,
     of: &webhook_delivery::Model,
     now: DateTime<Utc>,
-) -> Result<i64, ApiError> {
+) -> Result<webhook_delivery::Model, ApiError> {
     let backend: DatabaseBackend = db.get_database_backend();
     let sql = format!(
         "INSERT INTO webhook_deliveries (subscription_id, txid, msg_id, event_type, platform_id, \
          payload, status, attempts, next_attempt_at, created_at, replay_of) \
-         VALUES ($1, {}, $2, $3, $4, $5, 'pending', 0, $6, $6, $7) RETURNING id",
+         VALUES ($1, {}, $2, $3, $4, $5, 'pending', 0, $6, $6, $7) RETURNING *",
         txid_sql(backend)
     );
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [
-                of.subscription_id.into(),
-                of.msg_id.clone().into(),
-                of.event_type.clone().into(),
-                of.platform_id.into(),
-                of.payload.clone().into(),
-                now.into(),
-                of.id.into(),
-            ],
-        ))
-        .await?
-        .ok_or_else(|| ApiError::Unexpected("replay insert returned nothing".into()))?;
-    Ok(row.try_get("", "id")?)
+    webhook_delivery::Model::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [
+            of.subscription_id.into(),
+            of.msg_id.clone().into(),
+            of.event_type.clone().into(),
+            of.platform_id.into(),
+            of.payload.clone().into(),
+            now.into(),
+            of.id.into(),
+        ],
+    ))
+    .one(db)
+    .await?
+    .ok_or_else(|| ApiError::Unexpected("replay insert returned nothing".into()))
 }
 
 #[cfg(test)]
@@ -1042,10 +1175,29 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
+            // IPv6 forms that carry a private IPv4 address, and other local IPv6 ranges.
+            "::127.0.0.1",
+            "::ffff:0:7f00:1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::808:808",
+            "2002:a9fe:a9fe::",
+            "2002:7f00:1::1",
+            "2001:0:4136:e378:8000:63bf:80ff:fffe",
+            "2001:0:a00:1::1",
+            "fec0::1",
+            "100::1",
         ] {
             assert!(is_private(ip.parse().expect("ip")), "{ip}");
         }
-        for ip in ["8.8.8.8", "185.12.3.4", "2a00:1450::1"] {
+        for ip in [
+            "8.8.8.8",
+            "185.12.3.4",
+            "2a00:1450::1",
+            "::ffff:8.8.8.8",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+            "2001:0:808:808:0:0:f7f7:f7f7",
+        ] {
             assert!(!is_private(ip.parse().expect("ip")), "{ip}");
         }
     }

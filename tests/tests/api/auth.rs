@@ -73,7 +73,11 @@ async fn access_tokens_are_checked_strictly() {
             .expect("token"),
     );
     let good = json!({"iss": "exchange-platforms", "aud": "exchange-platforms-api", "sub": "1",
-                      "iat": now, "exp": now + 600, "jti": "x", "sid": sid});
+                      "iat": now, "nbf": now, "exp": now + 600, "jti": "x", "sid": sid});
+    // Another person's open session, which a token for the admin must not borrow.
+    let (_, member) = app
+        .quick_user("someone@example.org", None, "female", "ar")
+        .await;
     let ok = token_with(good.clone(), JWT_SECRET, Algorithm::HS256);
     assert_eq!(
         app.get("/api/v1/me", Some(&ok)).await.status(),
@@ -87,6 +91,8 @@ async fn access_tokens_are_checked_strictly() {
         ("aud", json!("another-api")),
         ("exp", json!(now - 120)),
         ("sub", json!("999")),
+        ("nbf", json!(now + 120)),
+        ("sid", json!(session_of(&member))),
     ] {
         let mut c = good.clone();
         c[field] = value;
@@ -101,7 +107,7 @@ async fn access_tokens_are_checked_strictly() {
         "unknown session".to_owned(),
         token_with(other_session, JWT_SECRET, Algorithm::HS256),
     ));
-    for missing in ["exp", "aud", "iss", "sub", "sid"] {
+    for missing in ["exp", "nbf", "aud", "iss", "sub", "sid"] {
         let mut c = good.clone();
         c.as_object_mut().expect("obj").remove(missing);
         cases.push((

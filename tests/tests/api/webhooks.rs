@@ -219,7 +219,23 @@ async fn bad_subscriptions_are_refused_with_the_field_named_and_nothing_kept() {
             "not_found",
         ),
     ];
-    for (body, pointer, code) in cases {
+    // IPv6 forms that carry a private IPv4 address, and IPv6's own local ranges.
+    let embedded = [
+        "https://[::127.0.0.1]/hooks",
+        "https://[::ffff:0:7f00:1]/hooks",
+        "https://[64:ff9b::a9fe:a9fe]/hooks",
+        "https://[2002:a9fe:a9fe::]/hooks",
+        "https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hooks",
+        "https://[fec0::1]/hooks",
+    ]
+    .map(|url| {
+        (
+            json!({"url": url, "event_types": ["workshop.scheduled"]}),
+            "/url",
+            "private_target",
+        )
+    });
+    for (body, pointer, code) in cases.into_iter().chain(embedded) {
         let res = app.post("/api/v1/webhooks", Some(&admin), &body).await;
         let problem = assert_problem(res, 422).await;
         let errors = problem["errors"].as_array().expect("errors");
@@ -720,4 +736,190 @@ async fn a_receiver_verifying_with_the_official_library_gets_every_event_across_
         }
     }
     assert_eq!(by_id.len(), expected.len(), "one webhook-id per event");
+}
+
+#[tokio::test]
+async fn replaying_a_range_twice_queues_it_once_and_the_queue_is_bounded() {
+    let app = spawn_app_with(&[("WEBHOOK_MAX_QUEUED", "3")]).await;
+    let admin = app.admin_token().await;
+    let receiver = Receiver::start().await;
+    let finance = app.platform_id("financial-management").await;
+    let (sub, _) = subscribe(&app, &admin, &receiver.url, &["workshop.scheduled"], None).await;
+    let since = chrono::Utc::now() - chrono::Duration::seconds(5);
+    for hours in [48, 49] {
+        scheduled(&app, &admin, finance, hours, None, "رام الله").await;
+    }
+    receiver.wait_for(2).await;
+    // The endpoint fails from now on, so what is replayed stays queued.
+    receiver.status.store(503, Ordering::SeqCst);
+    let replay = |body: Value| {
+        let app = &app;
+        let admin = &admin;
+        async move {
+            app.post(
+                &format!("/api/v1/webhooks/{sub}/replay"),
+                Some(admin),
+                &body,
+            )
+            .await
+        }
+    };
+    let res = replay(json!({"since": since})).await;
+    assert_eq!(res.status(), 202);
+    assert_eq!(res.json::<Value>().await.expect("json")["replayed"], 2);
+    let queued = count(&app, "webhook_deliveries").await;
+    // The same range again, while those wait: nothing more is queued.
+    for _ in 0..3 {
+        let res = replay(json!({"since": since})).await;
+        assert_eq!(res.status(), 202);
+        assert_eq!(res.json::<Value>().await.expect("json")["replayed"], 0);
+    }
+    assert_eq!(count(&app, "webhook_deliveries").await, queued);
+    // One message again while it waits: the waiting send is the answer, nothing is added.
+    let log = app
+        .get_json(
+            &format!("/api/v1/webhooks/{sub}/deliveries?status=succeeded"),
+            Some(&admin),
+        )
+        .await;
+    let first = log["items"][0]["id"].as_i64().expect("delivery");
+    let res = app
+        .post(
+            &format!("/api/v1/webhooks/{sub}/deliveries/{first}/replay"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 202);
+    let waiting: Value = res.json().await.expect("json");
+    assert_eq!(waiting["status"], "pending");
+    assert_ne!(waiting["id"], first);
+    assert_eq!(count(&app, "webhook_deliveries").await, queued);
+    // Two more messages would pass the bound of 3 waiting: refused, nothing queued.
+    for hours in [50, 51] {
+        scheduled(&app, &admin, finance, hours, None, "نابلس").await;
+    }
+    let all = count(&app, "webhook_deliveries").await;
+    let res = replay(json!({"since": since, "status": "succeeded"})).await;
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(problem["errors"][0]["pointer"], "/until", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "too_many", "{problem}");
+    assert_eq!(count(&app, "webhook_deliveries").await, all);
+}
+
+#[tokio::test]
+async fn one_person_may_make_only_so_many_subscriptions() {
+    let app = spawn_app_with(&[("WEBHOOK_MAX_SUBSCRIPTIONS", "2")]).await;
+    let admin = app.admin_token().await;
+    let (first, _) = subscribe(
+        &app,
+        &admin,
+        "https://partner.example.org/a",
+        &["workshop.scheduled"],
+        None,
+    )
+    .await;
+    subscribe(
+        &app,
+        &admin,
+        "https://partner.example.org/b",
+        &["workshop.scheduled"],
+        None,
+    )
+    .await;
+    let before = count(&app, "webhook_subscriptions").await;
+    let res = app
+        .post(
+            "/api/v1/webhooks",
+            Some(&admin),
+            &json!({"url": "https://partner.example.org/c", "event_types": ["workshop.scheduled"]}),
+        )
+        .await;
+    assert_eq!(assert_problem(res, 409).await["code"], "limit_reached");
+    assert_eq!(count(&app, "webhook_subscriptions").await, before);
+    // Deleting one makes room.
+    let res = app
+        .delete(&format!("/api/v1/webhooks/{first}"), Some(&admin))
+        .await;
+    assert_eq!(res.status(), 204);
+    subscribe(
+        &app,
+        &admin,
+        "https://partner.example.org/c",
+        &["workshop.scheduled"],
+        None,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_subscription_stops_when_its_creator_loses_the_rights_it_was_made_with() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let finance = app.platform_id("financial-management").await;
+    for case in ["term ended", "deactivated"] {
+        let receiver = Receiver::start().await;
+        let (id, coordinator) = app
+            .quick_user(
+                &format!("{}@example.org", case.replace(' ', "-")),
+                None,
+                "male",
+                "ar",
+            )
+            .await;
+        app.make_coordinator(finance, id, "coordinator").await;
+        let (sub, _) = subscribe(
+            &app,
+            &coordinator,
+            &receiver.url,
+            &["workshop.scheduled"],
+            Some(&[finance]),
+        )
+        .await;
+        scheduled(&app, &admin, finance, 48, None, "رام الله").await;
+        receiver.wait_for(1).await;
+        if case == "term ended" {
+            app.db
+                .execute_raw(Statement::from_sql_and_values(
+                    app.db.get_database_backend(),
+                    "UPDATE coordinator_terms SET ended_at = $1 WHERE user_id = $2",
+                    [chrono::Utc::now().into(), id.into()],
+                ))
+                .await
+                .expect("end the term");
+        } else {
+            let res = app
+                .patch(
+                    &format!("/api/v1/users/{id}"),
+                    Some(&admin),
+                    &json!({"is_active": false}),
+                )
+                .await;
+            assert_eq!(res.status(), 200, "{case}");
+        }
+        // A members-only workshop of the platform is not told to the former coordinator.
+        let private = app
+            .post(
+                "/api/v1/workshops",
+                Some(&admin),
+                &json!({"platform_id": finance, "title": {"ar": "ورشة للأعضاء", "en": "Members only"},
+                        "starts_at": chrono::Utc::now() + chrono::Duration::hours(50),
+                        "ends_at": chrono::Utc::now() + chrono::Duration::hours(52),
+                        "venue": {"city": "رام الله", "address": "قاعة"}, "status": "scheduled",
+                        "is_public": false}),
+            )
+            .await;
+        assert_eq!(private.status(), 201, "{case}");
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert_eq!(
+            receiver.received().len(),
+            1,
+            "{case}: nothing more was sent"
+        );
+        let shown = app
+            .get_json(&format!("/api/v1/webhooks/{sub}"), Some(&admin))
+            .await;
+        assert_eq!(shown["enabled"], false, "{case}: {shown}");
+    }
 }

@@ -88,16 +88,19 @@ pub async fn replay_delivery(
         .one(&txn)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let new_id = webhooks::replay(&txn, &original, now).await?;
+    webhooks::lock_subscription(&txn, sub.id).await?;
+    // A message waiting already is not queued twice: the answer is the send that waits.
+    if let Some(waiting) = webhooks::is_waiting(&txn, sub.id, &original.msg_id).await? {
+        txn.rollback().await?;
+        return Ok(HttpResponse::Accepted().json(DeliveryResponse::from(waiting)));
+    }
+    webhooks::check_queue_room(&txn, sub.id, 1, &state.config.webhooks).await?;
+    let replayed = webhooks::replay(&txn, &original, now).await?;
     Entry::new("webhook.replay", "webhook_subscription", sub.id)
         .field("delivery_id", delivery_id)
-        .field("replay_id", new_id)
+        .field("replay_id", replayed.id)
         .write(&txn, &auth, now)
         .await?;
-    let replayed = webhook_delivery::Entity::find_by_id(new_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
     state.commit(txn).await?;
     Ok(HttpResponse::Accepted().json(DeliveryResponse::from(replayed)))
 }
@@ -133,6 +136,7 @@ pub async fn replay_deliveries(
     }
     let txn = crate::db::begin(&state.db).await?;
     let sub = own_subscription(&txn, &auth, id.into_inner()).await?;
+    webhooks::lock_subscription(&txn, sub.id).await?;
     let mut select = webhook_delivery::Entity::find()
         .filter(webhook_delivery::Column::SubscriptionId.eq(sub.id))
         .filter(webhook_delivery::Column::ReplayOf.is_null())
@@ -151,10 +155,18 @@ pub async fn replay_deliveries(
             ),
         )]));
     }
-    let originals = select
+    // Messages waiting already (their first send or an earlier replay) are not queued again,
+    // so replaying a range twice adds nothing the second time.
+    let waiting = webhooks::waiting_messages(&txn, sub.id).await?;
+    let originals: Vec<_> = select
         .order_by_asc(webhook_delivery::Column::Txid)
         .order_by_asc(webhook_delivery::Column::Id)
         .all(&txn)
+        .await?
+        .into_iter()
+        .filter(|d| !waiting.contains(&d.msg_id))
+        .collect();
+    webhooks::check_queue_room(&txn, sub.id, originals.len() as u64, &state.config.webhooks)
         .await?;
     for original in &originals {
         webhooks::replay(&txn, original, now).await?;

@@ -130,6 +130,9 @@ pub async fn create_webhook(
     let now = state.clock.now();
     let secret = webhooks::new_secret();
     let txn = crate::db::begin(&state.db).await?;
+    // The creator's row is held, so that two requests at once cannot both pass the cap.
+    crate::db::lock_caller(&txn, auth.id()).await?;
+    webhooks::check_subscription_cap(&txn, auth.id(), &state.config.webhooks).await?;
     let created = webhook_subscription::ActiveModel {
         description: Set(req.description.trim().to_owned()),
         url: Set(req.url),
