@@ -9,7 +9,7 @@ pub mod text;
 pub mod zone;
 
 pub use enums::*;
-pub use text::{Bilingual, BilingualText};
+pub use text::{Bilingual, BilingualPatch, BilingualText, BilingualTextPatch};
 
 /// The shortest password accepted anywhere.
 pub const MIN_PASSWORD_CHARS: usize = 10;

@@ -17,6 +17,7 @@ mod limits;
 mod local_authorities;
 mod mail_delivery;
 mod matrix;
+mod merge_patch;
 mod notifications;
 mod openapi;
 mod outage;

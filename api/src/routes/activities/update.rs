@@ -12,7 +12,7 @@ use super::{
 use crate::audit::{Entry, delete_row};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
+use crate::domain::{ActivityKind, ActivityStatus, BilingualPatch, BilingualTextPatch};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
@@ -38,11 +38,11 @@ pub struct UpdateActivityRequest {
     #[schema(max_items = 12)]
     pub timeline: Option<Vec<QuarterCell>>,
     #[validate(nested)]
-    pub title: Option<Bilingual>,
+    pub title: Option<BilingualPatch>,
     #[validate(nested)]
-    pub rationale: Option<BilingualText>,
+    pub rationale: Option<BilingualTextPatch>,
     #[validate(nested)]
-    pub expected_outputs: Option<BilingualText>,
+    pub expected_outputs: Option<BilingualTextPatch>,
     #[validate(length(max = 300))]
     #[schema(max_length = 300)]
     pub responsible_party: Option<String>,
@@ -104,15 +104,21 @@ pub async fn update_activity(
     if let Some(k) = body.kind {
         m.kind = Set(k);
     }
-    if let Some(t) = body.title.map(Bilingual::trimmed) {
+    if let Some(t) = body.title.map(|t| t.merge(&a.title_ar, &a.title_en)) {
         m.title_ar = Set(t.ar);
         m.title_en = Set(t.en);
     }
-    if let Some(r) = body.rationale {
+    if let Some(r) = body
+        .rationale
+        .map(|r| r.merge(&a.rationale_ar, &a.rationale_en))
+    {
         m.rationale_ar = Set(r.ar);
         m.rationale_en = Set(r.en);
     }
-    if let Some(o) = body.expected_outputs {
+    if let Some(o) = body
+        .expected_outputs
+        .map(|o| o.merge(&a.expected_outputs_ar, &a.expected_outputs_en))
+    {
         m.expected_outputs_ar = Set(o.ar);
         m.expected_outputs_en = Set(o.en);
     }

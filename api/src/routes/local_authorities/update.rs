@@ -9,7 +9,7 @@ use super::{LocalAuthorityResponse, search_text};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::{AuthorityKind, Bilingual, Region};
+use crate::domain::{AuthorityKind, BilingualPatch, Region};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::state::AppState;
@@ -19,7 +19,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct UpdateLocalAuthorityRequest {
     #[validate(nested)]
-    pub name: Option<Bilingual>,
+    pub name: Option<BilingualPatch>,
     pub kind: Option<AuthorityKind>,
     #[validate(
         length(min = 1, max = 100),
@@ -51,10 +51,10 @@ pub async fn update_local_authority(
     let req = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
     let current = find_or_404::<local_authority::Entity>(&txn, id.into_inner()).await?;
-    let name = req.name.map(Bilingual::trimmed).unwrap_or(Bilingual {
-        ar: current.name_ar.clone(),
-        en: current.name_en.clone(),
-    });
+    let name = req
+        .name
+        .unwrap_or_default()
+        .merge(&current.name_ar, &current.name_en);
     let governorate = req
         .governorate
         .map(|g| g.trim().to_owned())

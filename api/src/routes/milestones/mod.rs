@@ -19,7 +19,7 @@ use validator::Validate;
 use crate::audit::{Entry, delete_recorded};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::{Bilingual, BilingualText};
+use crate::domain::{Bilingual, BilingualPatch, BilingualText, BilingualTextPatch};
 use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
@@ -242,9 +242,9 @@ pub struct UpdateMilestoneRequest {
     #[schema(minimum = 1, maximum = 100)]
     pub rank: Option<i32>,
     #[validate(nested)]
-    pub name: Option<Bilingual>,
+    pub name: Option<BilingualPatch>,
     #[validate(nested)]
-    pub summary: Option<BilingualText>,
+    pub summary: Option<BilingualTextPatch>,
 }
 
 /// Changes a milestone (admins), with `If-Match`; a rank taken in the programme → 409.
@@ -272,15 +272,21 @@ pub async fn update_milestone(
     let current = find_or_404::<milestone::Entity>(&txn, id.into_inner()).await?;
     versioned::check::<milestone::Entity>(&current, expected)?;
     let before = current.clone();
+    let name = body
+        .name
+        .map(|n| n.merge(&current.name_ar, &current.name_en));
+    let summary = body
+        .summary
+        .map(|s| s.merge(&current.summary_ar, &current.summary_en));
     let mut m = current.into_active_model();
     if let Some(r) = body.rank {
         m.rank = Set(r);
     }
-    if let Some(n) = body.name.map(Bilingual::trimmed) {
+    if let Some(n) = name {
         m.name_ar = Set(n.ar);
         m.name_en = Set(n.en);
     }
-    if let Some(s) = body.summary {
+    if let Some(s) = summary {
         m.summary_ar = Set(s.ar);
         m.summary_en = Set(s.en);
     }

@@ -12,7 +12,7 @@ use crate::access::require_agreement_manager;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::{Bilingual, BilingualText, PartnershipKind};
+use crate::domain::{Bilingual, BilingualPatch, BilingualTextPatch, PartnershipKind};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
@@ -27,9 +27,9 @@ use crate::state::AppState;
 pub struct UpdatePartnershipRequest {
     pub kind: Option<PartnershipKind>,
     #[validate(nested)]
-    pub subject: Option<Bilingual>,
+    pub subject: Option<BilingualPatch>,
     #[validate(nested)]
-    pub objectives: Option<BilingualText>,
+    pub objectives: Option<BilingualTextPatch>,
     #[validate(nested, length(max = 30))]
     #[schema(max_items = 30)]
     pub fields: Option<Vec<Bilingual>>,
@@ -97,11 +97,8 @@ pub async fn update_partnership(
     let subject = body
         .subject
         .clone()
-        .map(Bilingual::trimmed)
-        .unwrap_or(Bilingual {
-            ar: current.subject_ar.clone(),
-            en: current.subject_en.clone(),
-        });
+        .unwrap_or_default()
+        .merge(&current.subject_ar, &current.subject_en);
     let supervising = body
         .supervising_body
         .as_deref()
@@ -132,9 +129,10 @@ pub async fn update_partnership(
     if let Some(k) = body.kind {
         m.kind = Set(k);
     }
-    if let Some(o) = &body.objectives {
-        m.objectives_ar = Set(o.ar.clone());
-        m.objectives_en = Set(o.en.clone());
+    if let Some(o) = body.objectives.clone() {
+        let o = o.merge(&current.objectives_ar, &current.objectives_en);
+        m.objectives_ar = Set(o.ar);
+        m.objectives_en = Set(o.en);
     }
     if let Some(f) = &body.fields {
         m.fields = Set(list_json(f));

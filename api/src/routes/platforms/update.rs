@@ -11,7 +11,7 @@ use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::search::platform_search_text;
-use crate::domain::{Bilingual, BilingualText, PlatformKind, PlatformStatus};
+use crate::domain::{Bilingual, BilingualPatch, BilingualTextPatch, PlatformKind, PlatformStatus};
 use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
@@ -23,7 +23,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct UpdatePlatformRequest {
     #[validate(nested)]
-    pub name: Option<Bilingual>,
+    pub name: Option<BilingualPatch>,
     #[validate(
         length(min = 2, max = 80),
         custom(function = "crate::domain::validate_slug")
@@ -35,9 +35,9 @@ pub struct UpdatePlatformRequest {
     #[schema(value_type = Option<i64>)]
     pub parent_id: Option<Option<i64>>,
     #[validate(nested)]
-    pub description: Option<BilingualText>,
+    pub description: Option<BilingualTextPatch>,
     #[validate(nested)]
-    pub target_audience: Option<BilingualText>,
+    pub target_audience: Option<BilingualTextPatch>,
     pub launched_on: Option<chrono::NaiveDate>,
     /// The quarter it was launched in, where that is known rather than the day (`001`: the five
     /// platforms of the programme's second phase, the last quarter of 2019).
@@ -50,7 +50,7 @@ pub struct UpdatePlatformRequest {
     )]
     pub launch_quarter: Option<String>,
     #[validate(nested)]
-    pub launch_city: Option<Bilingual>,
+    pub launch_city: Option<BilingualPatch>,
     #[validate(range(min = 0, max = 100000))]
     #[schema(minimum = 0, maximum = 100000)]
     pub launch_attendance: Option<i32>,
@@ -98,14 +98,18 @@ pub async fn update_platform(
     check_parent(&txn, kind, parent_id, Some(current.id)).await?;
     let platform_id = current.id;
     let mut m = current.clone().into_active_model();
-    let name = body.name.map(Bilingual::trimmed).unwrap_or(Bilingual {
-        ar: current.name_ar.clone(),
-        en: current.name_en.clone(),
-    });
-    let description = body.description.unwrap_or(BilingualText::new(
-        current.description_ar.clone(),
-        current.description_en.clone(),
-    ));
+    let name = body
+        .name
+        .unwrap_or_default()
+        .merge(&current.name_ar, &current.name_en);
+    let description = body
+        .description
+        .unwrap_or_default()
+        .merge(&current.description_ar, &current.description_en);
+    let launch_city = match body.launch_city {
+        Some(c) => Some(launch_city(c, &current)?),
+        None => None,
+    };
     m.search_text = Set(platform_search_text(
         (&name.ar, &name.en),
         (&description.ar, &description.en),
@@ -119,7 +123,10 @@ pub async fn update_platform(
     if let Some(slug) = body.slug {
         m.slug = Set(slug);
     }
-    if let Some(a) = body.target_audience {
+    if let Some(a) = body
+        .target_audience
+        .map(|a| a.merge(&current.audience_ar, &current.audience_en))
+    {
         m.audience_ar = Set(a.ar);
         m.audience_en = Set(a.en);
     }
@@ -129,7 +136,7 @@ pub async fn update_platform(
     if let Some(q) = body.launch_quarter {
         m.launch_quarter = Set(Some(q));
     }
-    if let Some(c) = body.launch_city {
+    if let Some(c) = launch_city {
         m.launch_city_ar = Set(Some(c.ar));
         m.launch_city_en = Set(Some(c.en));
     }
@@ -157,4 +164,23 @@ pub async fn update_platform(
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
         .json(body))
+}
+
+/// The launch city after a merge patch: a platform that had none needs its Arabic name.
+fn launch_city(change: BilingualPatch, current: &platform::Model) -> Result<Bilingual, ApiError> {
+    let merged = change.merge(
+        current.launch_city_ar.as_deref().unwrap_or_default(),
+        current.launch_city_en.as_deref().unwrap_or_default(),
+    );
+    if merged.ar.is_empty() {
+        return Err(ApiError::field(
+            "/launch_city/ar",
+            "required",
+            crate::i18n::Text::new(
+                "The platform has no launch city yet: give its Arabic name.",
+                "لا توجد مدينة إطلاق للمنصة بعد: اذكر اسمها بالعربية.",
+            ),
+        ));
+    }
+    Ok(merged)
 }

@@ -1,25 +1,11 @@
 //! What the position papers routes read and answer: request bodies, query parameters and responses.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
-use validator::Validate;
 
 use crate::domain::{Bilingual, BilingualText, PaperStatus};
 
-/// The body of a paper in Arabic and English (up to 50 000 characters each, within the request
-/// size limit); either may be empty while drafting.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct PaperBody {
-    #[validate(length(max = 50000))]
-    #[schema(max_length = 50000)]
-    #[serde(default)]
-    pub ar: String,
-    #[validate(length(max = 50000))]
-    #[schema(max_length = 50000)]
-    #[serde(default)]
-    pub en: String,
-}
+pub use crate::domain::text::{PaperBody, PaperBodyPatch};
 
 /// An author as the API shows them.
 #[derive(Clone, Debug, Serialize, ToSchema)]

@@ -5,11 +5,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{PaperBody, check_authors, check_links, response, search_text, visible_paper};
+use super::{PaperBodyPatch, check_authors, check_links, response, search_text, visible_paper};
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::{Bilingual, BilingualText, PaperStatus};
+use crate::domain::{BilingualPatch, BilingualTextPatch, PaperStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
@@ -28,11 +28,11 @@ pub struct UpdatePaperRequest {
     #[schema(min_length = 1, max_length = 300)]
     pub target_body: Option<String>,
     #[validate(nested)]
-    pub title: Option<Bilingual>,
+    pub title: Option<BilingualPatch>,
     #[validate(nested)]
-    pub summary: Option<BilingualText>,
+    pub summary: Option<BilingualTextPatch>,
     #[validate(nested)]
-    pub body: Option<PaperBody>,
+    pub body: Option<PaperBodyPatch>,
     /// Replaces the authors (active members of the platform).
     #[validate(length(min = 1, max = 50))]
     #[schema(min_items = 1, max_items = 50)]
@@ -110,18 +110,18 @@ pub async fn update_paper(
         .map(str::trim)
         .unwrap_or(&current.target_body)
         .to_owned();
-    let title = body.title.map(Bilingual::trimmed).unwrap_or(Bilingual {
-        ar: current.title_ar.clone(),
-        en: current.title_en.clone(),
-    });
-    let summary = body.summary.unwrap_or(BilingualText::new(
-        current.summary_ar.clone(),
-        current.summary_en.clone(),
-    ));
-    let text = body.body.unwrap_or(PaperBody {
-        ar: current.body_ar.clone(),
-        en: current.body_en.clone(),
-    });
+    let title = body
+        .title
+        .unwrap_or_default()
+        .merge(&current.title_ar, &current.title_en);
+    let summary = body
+        .summary
+        .unwrap_or_default()
+        .merge(&current.summary_ar, &current.summary_en);
+    let text = body
+        .body
+        .unwrap_or_default()
+        .merge(&current.body_ar, &current.body_en);
     let text_changed = target != current.target_body
         || title.ar != current.title_ar
         || title.en != current.title_en

@@ -9,7 +9,7 @@ use super::{response, search_text};
 use crate::audit::{Entry, delete_recorded};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::{Bilingual, BilingualText, TaskForceStatus};
+use crate::domain::{BilingualPatch, BilingualTextPatch, TaskForceStatus};
 use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
@@ -21,9 +21,9 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct UpdateTaskForceRequest {
     #[validate(nested)]
-    pub name: Option<Bilingual>,
+    pub name: Option<BilingualPatch>,
     #[validate(nested)]
-    pub mandate: Option<BilingualText>,
+    pub mandate: Option<BilingualTextPatch>,
     #[serde(default, deserialize_with = "crate::domain::double_option")]
     #[validate(range(min = 1, max = 10000))]
     #[schema(value_type = Option<i32>, minimum = 1, maximum = 10000)]
@@ -64,14 +64,14 @@ pub async fn update_task_force(
     let current = find_or_404::<entity::task_force::Entity>(&txn, id.into_inner()).await?;
     versioned::check::<task_force::Entity>(&current, expected)?;
     let task_force_id = current.id;
-    let name = body.name.map(Bilingual::trimmed).unwrap_or(Bilingual {
-        ar: current.name_ar.clone(),
-        en: current.name_en.clone(),
-    });
-    let mandate = body.mandate.unwrap_or(BilingualText::new(
-        current.mandate_ar.clone(),
-        current.mandate_en.clone(),
-    ));
+    let name = body
+        .name
+        .unwrap_or_default()
+        .merge(&current.name_ar, &current.name_en);
+    let mandate = body
+        .mandate
+        .unwrap_or_default()
+        .merge(&current.mandate_ar, &current.mandate_en);
     let before = current.clone();
     let mut m = current.into_active_model();
     m.search_text = Set(search_text(&name, &mandate));

@@ -12,7 +12,7 @@ use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::{Bilingual, search};
+use crate::domain::{BilingualPatch, search};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::routes::views::TopicResponse;
@@ -25,7 +25,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct UpdateTopicRequest {
     #[validate(nested)]
-    pub title: Option<Bilingual>,
+    pub title: Option<BilingualPatch>,
     #[serde(default, deserialize_with = "crate::domain::double_option")]
     #[schema(value_type = Option<i64>)]
     pub axis_id: Option<Option<i64>>,
@@ -55,8 +55,9 @@ pub async fn update_topic(
     }
     versioned::bump::<entity::work_plan::Entity>(&txn, t.work_plan_id, None, now).await?;
     let before = t.clone();
+    let title = req.title.map(|p| p.merge(&t.title_ar, &t.title_en));
     let mut m = t.into_active_model();
-    if let Some(title) = req.title.map(Bilingual::trimmed) {
+    if let Some(title) = title {
         m.search_text = Set(search::fold_all([title.ar.as_str(), title.en.as_str()]));
         m.title_ar = Set(title.ar);
         m.title_en = Set(title.en);

@@ -10,7 +10,7 @@ use validator::Validate;
 use super::{UserResponse, find_with_authority, search_text};
 use crate::audit::Entry;
 use crate::auth::{AuthUser, password};
-use crate::domain::{Bilingual, Gender, Locale};
+use crate::domain::{BilingualPatch, Gender, Locale};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
@@ -40,7 +40,7 @@ pub async fn get_me(
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
     #[validate(nested)]
-    pub name: Option<Bilingual>,
+    pub name: Option<BilingualPatch>,
     pub gender: Option<Gender>,
     #[validate(
         length(min = 1, max = 200),
@@ -64,8 +64,11 @@ pub async fn update_me(
     let id = auth.id();
     let email = auth.user.email.clone();
     let before = auth.user.clone();
+    let name = req
+        .name
+        .map(|n| n.merge(&auth.user.name_ar, &auth.user.name_en));
     let mut model = auth.user.into_active_model();
-    if let Some(name) = req.name.map(Bilingual::trimmed) {
+    if let Some(name) = name {
         model.search_text = Set(search_text(&email, &name));
         model.name_ar = Set(name.ar);
         model.name_en = Set(name.en);

@@ -9,7 +9,7 @@ use super::{UserResponse, check_authority, ensure_other_admin, find_with_authori
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::{Bilingual, Gender, Locale, Role};
+use crate::domain::{BilingualPatch, Gender, Locale, Role};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::services::sessions::{revoke_calendar_feeds, revoke_sessions};
@@ -20,7 +20,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     #[validate(nested)]
-    pub name: Option<Bilingual>,
+    pub name: Option<BilingualPatch>,
     pub gender: Option<Gender>,
     #[serde(default, deserialize_with = "crate::domain::double_option")]
     #[schema(value_type = Option<i64>)]
@@ -70,8 +70,11 @@ pub async fn update_user(
     let user_id = current.id;
     let email = current.email.clone();
     let before = current.clone();
+    let name = req
+        .name
+        .map(|n| n.merge(&current.name_ar, &current.name_en));
     let mut model = current.into_active_model();
-    if let Some(name) = req.name.map(Bilingual::trimmed) {
+    if let Some(name) = name {
         model.search_text = Set(search_text(&email, &name));
         model.name_ar = Set(name.ar);
         model.name_en = Set(name.en);

@@ -10,7 +10,7 @@ use crate::access::Standing;
 use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::Bilingual;
+use crate::domain::BilingualPatch;
 use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
@@ -28,7 +28,7 @@ pub struct UpdateWorkPlanRequest {
     #[schema(min_length = 1, max_length = 50)]
     pub period: Option<String>,
     #[validate(nested)]
-    pub title: Option<Bilingual>,
+    pub title: Option<BilingualPatch>,
 }
 
 /// Changes a work plan's period or title (the platform's managers), with `If-Match`.
@@ -65,7 +65,7 @@ pub async fn update_work_plan(
     if let Some(p) = body.period {
         m.period = Set(p.trim().to_owned());
     }
-    if let Some(t) = body.title.map(Bilingual::trimmed) {
+    if let Some(t) = body.title.map(|t| t.merge(&plan.title_ar, &plan.title_en)) {
         m.title_ar = Set(t.ar);
         m.title_en = Set(t.en);
     }

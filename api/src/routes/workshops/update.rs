@@ -16,7 +16,7 @@ use crate::audit::Entry;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::zone::instant_or_local;
-use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
+use crate::domain::{ActivityKind, BilingualPatch, BilingualTextPatch, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
@@ -36,9 +36,9 @@ pub struct UpdateWorkshopRequest {
     pub host_platform_ids: Option<Vec<i64>>,
     pub kind: Option<ActivityKind>,
     #[validate(nested)]
-    pub title: Option<Bilingual>,
+    pub title: Option<BilingualPatch>,
     #[validate(nested)]
-    pub description: Option<BilingualText>,
+    pub description: Option<BilingualTextPatch>,
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
     /// A new start as a wall-clock time in the workshop's (new) `time_zone`, instead of
@@ -199,11 +199,14 @@ pub async fn update_workshop(
     if let Some(k) = body.kind {
         m.kind = Set(k);
     }
-    if let Some(t) = body.title.map(Bilingual::trimmed) {
+    if let Some(t) = body.title.map(|t| t.merge(&w.title_ar, &w.title_en)) {
         m.title_ar = Set(t.ar);
         m.title_en = Set(t.en);
     }
-    if let Some(d) = body.description {
+    if let Some(d) = body
+        .description
+        .map(|d| d.merge(&w.description_ar, &w.description_en))
+    {
         m.description_ar = Set(d.ar);
         m.description_en = Set(d.en);
     }
