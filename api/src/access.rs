@@ -8,13 +8,16 @@
 //! belongs to no platform (users, authorities, platforms themselves) is for administrators:
 //! `auth.require_admin()`.
 
-use entity::{coordinator_term, membership, position_paper_author, task_force, task_force_member};
+use entity::{
+    coordinator_term, membership, position_paper_author, registration, task_force,
+    task_force_member, workshop,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 
 use crate::auth::AuthUser;
-use crate::domain::{MembershipStatus, Seat};
+use crate::domain::{MembershipStatus, RegistrationStatus, Seat, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 
@@ -197,6 +200,91 @@ pub async fn require_agreement_manager(
             ),
         ))
     }
+}
+
+/// What the caller may see of a workshop: whether they manage it, and whether they may see it
+/// at all. The one rule for every path that shows a workshop (its page, its calendar, its ticket,
+/// the changes feed):
+/// - its organiser's managers (coordinators, deputies, admins) see it in every state;
+/// - nobody else sees a draft;
+/// - anyone sees a public one;
+/// - a members-only one is seen by admins and by the active members and managers of the
+///   organiser or of a host platform, and by the people registered or waiting for it; a key
+///   only on the platforms it is limited to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WorkshopSight {
+    pub visible: bool,
+    pub manager: bool,
+}
+
+impl WorkshopSight {
+    pub async fn of(
+        db: &impl ConnectionTrait,
+        auth: Option<&AuthUser>,
+        w: &workshop::Model,
+    ) -> Result<WorkshopSight, ApiError> {
+        let manager = Standing::of_caller(db, auth, w.platform_id)
+            .await?
+            .manages();
+        let visible = manager
+            || (w.status != WorkshopStatus::Draft
+                && (w.is_public
+                    || match auth {
+                        Some(a) => takes_part_in_private(db, a, w).await?,
+                        None => false,
+                    }));
+        Ok(WorkshopSight { visible, manager })
+    }
+}
+
+/// Whether a signed-in caller (not a manager of the organiser) may see a members-only workshop.
+async fn takes_part_in_private(
+    db: &impl ConnectionTrait,
+    auth: &AuthUser,
+    w: &workshop::Model,
+) -> Result<bool, ApiError> {
+    let hosts: Vec<i64> = crate::services::hosts::host_ids(&w.host_ids)
+        .chain([w.platform_id])
+        .filter(|p| auth.reaches(*p))
+        .collect();
+    if hosts.is_empty() {
+        return Ok(false);
+    }
+    if auth.user.role == crate::domain::Role::Admin {
+        return Ok(true);
+    }
+    let member = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(auth.id()))
+        .filter(membership::Column::PlatformId.is_in(hosts.clone()))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
+        .count(db)
+        .await?
+        > 0;
+    if member {
+        return Ok(true);
+    }
+    let seated = coordinator_term::Entity::find()
+        .filter(coordinator_term::Column::UserId.eq(auth.id()))
+        .filter(coordinator_term::Column::PlatformId.is_in(hosts))
+        .filter(coordinator_term::Column::EndedAt.is_null())
+        .count(db)
+        .await?
+        > 0;
+    if seated || !auth.reaches(w.platform_id) {
+        return Ok(seated);
+    }
+    Ok(registration::Entity::find()
+        .filter(registration::Column::WorkshopId.eq(w.id))
+        .filter(registration::Column::UserId.eq(auth.id()))
+        .filter(registration::Column::Status.is_in([
+            RegistrationStatus::Registered,
+            RegistrationStatus::Waitlisted,
+            RegistrationStatus::Attended,
+            RegistrationStatus::NoShow,
+        ]))
+        .count(db)
+        .await?
+        > 0)
 }
 
 /// Whether a person (the caller or someone named in the request) is an active member of the

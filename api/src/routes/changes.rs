@@ -294,7 +294,7 @@ async fn render(
             None => return Ok(None),
         },
         ChangeType::Workshops => {
-            match crate::routes::workshops::visible_workshop(db, auth, id, true).await {
+            match crate::routes::workshops::visible_workshop(db, auth, id).await {
                 Ok((w, manager)) => {
                     json(crate::routes::workshops::response(db, w, manager, Vec::new()).await?)?
                 }

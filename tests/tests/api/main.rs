@@ -30,6 +30,7 @@ mod search;
 mod security;
 mod task_forces;
 mod users;
+mod visibility;
 mod webhooks;
 mod work_plans;
 mod workshops;

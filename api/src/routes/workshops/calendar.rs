@@ -26,7 +26,7 @@ fn ics_response(body: String) -> HttpResponse {
     HttpResponse::Ok().content_type(TEXT_CALENDAR).body(body)
 }
 
-/// One workshop as an iCalendar file (public workshops; managers also get drafts).
+/// One workshop as an iCalendar file, for whoever may see the workshop (`GET /workshops/{id}`).
 #[utoipa::path(
     tag = "calendars",
     security((), ("bearer" = [])),
@@ -39,7 +39,7 @@ pub async fn workshop_calendar(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let (w, _) = super::visible_workshop(&state.db, auth.as_ref(), id.into_inner(), false).await?;
+    let (w, _) = super::visible_workshop(&state.db, auth.as_ref(), id.into_inner()).await?;
     let ev = mail::event(&state, &w, None);
     Ok(ics_response(ics::calendar(
         &w.title_ar,

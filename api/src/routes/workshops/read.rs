@@ -20,8 +20,7 @@ pub async fn get_workshop(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let (w, manager) =
-        super::visible_workshop(&state.db, auth.as_ref(), id.into_inner(), true).await?;
+    let (w, manager) = super::visible_workshop(&state.db, auth.as_ref(), id.into_inner()).await?;
     let body = response(&state.db, w, manager, Vec::new()).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

@@ -3,10 +3,9 @@
 use entity::workshop;
 use sea_orm::ConnectionTrait;
 
-use crate::access::Standing;
+use crate::access::WorkshopSight;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::WorkshopStatus;
 use crate::error::ApiError;
 
 pub use crate::domain::zone::parse as parse_zone;
@@ -19,22 +18,17 @@ pub fn check_in_code() -> String {
         .collect()
 }
 
-/// A workshop the caller may see, and whether they manage it. Drafts are for its platform's
-/// managers; a private workshop is for signed-in callers (`private_to_signed_in`) or, where a
-/// reader cannot sign in (a calendar client), for managers only. Anything else: 404.
+/// A workshop the caller may see (`access::WorkshopSight`), and whether they manage it; 404
+/// for anyone else, so that a members-only workshop is not known to exist.
 pub(crate) async fn visible_workshop(
     db: &impl ConnectionTrait,
     auth: Option<&AuthUser>,
     id: i64,
-    private_to_signed_in: bool,
 ) -> Result<(workshop::Model, bool), ApiError> {
     let w = find_or_404::<workshop::Entity>(db, id).await?;
-    let manager = Standing::of_caller(db, auth, w.platform_id)
-        .await?
-        .manages();
-    let private_shown = w.is_public || (private_to_signed_in && auth.is_some());
-    if !manager && (w.status == WorkshopStatus::Draft || !private_shown) {
+    let sight = WorkshopSight::of(db, auth, &w).await?;
+    if !sight.visible {
         return Err(ApiError::not_found());
     }
-    Ok((w, manager))
+    Ok((w, sight.manager))
 }

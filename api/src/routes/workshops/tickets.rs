@@ -118,7 +118,7 @@ pub async fn get_ticket(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<web::Json<TicketResponse>, ApiError> {
-    let (w, _) = super::visible_workshop(&state.db, Some(&auth), id.into_inner(), false).await?;
+    let (w, _) = super::visible_workshop(&state.db, Some(&auth), id.into_inner()).await?;
     let seat = registration::Entity::find()
         .filter(registration::Column::WorkshopId.eq(w.id))
         .filter(registration::Column::UserId.eq(auth.id()))
