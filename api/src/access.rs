@@ -183,6 +183,7 @@ pub async fn require_agreement_manager(
             task_force_member::Entity::find()
                 .filter(task_force_member::Column::TaskForceId.eq(tf.id))
                 .filter(task_force_member::Column::UserId.eq(auth.id()))
+                .filter(task_force_member::Column::LeftAt.is_null())
                 .count(db)
                 .await?
                 > 0

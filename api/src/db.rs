@@ -58,20 +58,55 @@ pub async fn active_user(
     pointer: &str,
 ) -> Result<entity::user::Model, crate::error::ApiError> {
     use sea_orm::EntityTrait;
-    entity::user::Entity::find_by_id(id)
+    let user = entity::user::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|u| u.is_active)
         .ok_or_else(|| {
             crate::error::ApiError::field(
                 pointer,
                 "not_found",
-                crate::i18n::Text::new(
-                    "no active user has this id",
-                    "لا يوجد مستخدم فاعل بهذا الرقم",
-                ),
+                crate::i18n::Text::new("no user has this id", "لا يوجد مستخدم بهذا الرقم"),
             )
-        })
+        })?;
+    if !user.is_active {
+        return Err(deactivated(pointer));
+    }
+    Ok(user)
+}
+
+/// 422 `deactivated` on `pointer`: the account named is deactivated, so it can be added to
+/// nothing (not as a member, an author, a registrant or a seat holder).
+pub fn deactivated(pointer: &str) -> crate::error::ApiError {
+    crate::error::ApiError::field(
+        pointer,
+        "deactivated",
+        crate::i18n::Text::new(
+            "this person's account is deactivated",
+            "حساب هذا الشخص معطل",
+        ),
+    )
+}
+
+/// 422 `deactivated` on `{prefix}/{i}` for the first of `ids` whose account is deactivated.
+pub async fn check_active_people(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[i64],
+    prefix: &str,
+) -> Result<(), crate::error::ApiError> {
+    use entity::user;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let inactive: Vec<i64> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .filter(user::Column::IsActive.eq(false))
+        .into_tuple()
+        .all(db)
+        .await?;
+    match ids.iter().position(|id| inactive.contains(id)) {
+        Some(i) => Err(deactivated(&format!("{prefix}/{i}"))),
+        None => Ok(()),
+    }
 }
 
 /// The caller's own row, read fresh and held for the transaction (a no-op write takes the row

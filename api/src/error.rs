@@ -487,6 +487,7 @@ pub const RULE_FIELD_CODES: &[&str] = &[
     "before_previous",
     "before_start",
     "below_registered",
+    "deactivated",
     "duplicate",
     "format",
     "future",

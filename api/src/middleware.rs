@@ -317,3 +317,36 @@ fn problem_for(
     let (req, _) = res.into_parts();
     ServiceResponse::new(req, rendered)
 }
+
+/// Refuses a query parameter the operation does not document: 400 `invalid_parameter` naming
+/// it (as an unknown body field is refused), so that `?q=` on a list that has no `q` is not
+/// silently answered with everything.
+pub async fn known_query(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, Error> {
+    if let Some(name) = unknown_parameter(&req) {
+        return Err(ApiError::Problem(
+            ProblemCode::InvalidParameter,
+            Text::new(
+                format!("Unknown query parameter `{name}`: this operation does not take it."),
+                format!("معامل الاستعلام `{name}` غير معروف: هذه العملية لا تأخذه."),
+            ),
+        )
+        .into());
+    }
+    next.call(req).await
+}
+
+fn unknown_parameter(req: &ServiceRequest) -> Option<String> {
+    let query = req.query_string();
+    if query.is_empty() {
+        return None;
+    }
+    let routes = req.app_data::<actix_web::web::Data<crate::openapi::RouteTable>>()?;
+    let known = routes.query_parameters(req.method().as_str(), req.path())?;
+    url::form_urlencoded::parse(query.as_bytes())
+        .map(|(name, _)| name)
+        .find(|name| !known.iter().any(|k| k == name))
+        .map(|name| name.chars().take(64).collect())
+}

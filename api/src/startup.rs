@@ -333,7 +333,8 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, S
             .configure(routes::configure)
             .split_for_parts();
         // Without configured origins there is nothing for CORS to allow: skip its work.
-        app.wrap(from_fn(crate::idempotency::idempotency))
+        app.wrap(from_fn(middleware::known_query))
+            .wrap(from_fn(crate::idempotency::idempotency))
             .wrap(from_fn(rate_limit::rate_limit))
             .wrap(from_fn(crate::conditional::conditional))
             .wrap(actix_web::middleware::Condition::new(

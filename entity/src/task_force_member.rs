@@ -11,6 +11,8 @@ pub struct Model {
     pub user_id: i64,
     pub local_authority_id: i64,
     pub joined_at: DateTimeUtc,
+    /// When the seat ended (the person left, was removed or deactivated); open while null.
+    pub left_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

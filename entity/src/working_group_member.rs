@@ -10,6 +10,8 @@ pub struct Model {
     pub working_group_id: i64,
     pub user_id: i64,
     pub joined_at: DateTimeUtc,
+    /// When the seat ended (the person left, was removed or deactivated); open while null.
+    pub left_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

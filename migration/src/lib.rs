@@ -23,6 +23,7 @@ mod m20261128_000016_partnership_monitoring;
 mod m20261128_000017_programme_plan;
 mod m20261128_000018_programme_budget;
 mod m20261129_000019_union_activities;
+mod m20261201_000020_seat_history;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000017_programme_plan::Migration),
             Box::new(m20261128_000018_programme_budget::Migration),
             Box::new(m20261129_000019_union_activities::Migration),
+            Box::new(m20261201_000020_seat_history::Migration),
         ]
     }
 }

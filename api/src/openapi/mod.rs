@@ -106,9 +106,20 @@ pub struct RouteTable {
     routes: Vec<Route>,
 }
 
-/// A documented method: its name, what a key needs to call it, and whether anyone may call it
-/// without credentials.
-type Method = (String, KeyAccess, bool);
+/// A documented method: its name, what a key needs to call it, whether anyone may call it
+/// without credentials, and the query parameters it takes.
+type Method = (String, KeyAccess, bool, Vec<String>);
+
+/// The names of the query parameters an operation documents (its own and its path's).
+fn query_names(item: &Value, op: &Value) -> Vec<String> {
+    [item, op]
+        .iter()
+        .filter_map(|v| v["parameters"].as_array())
+        .flatten()
+        .filter(|p| p["in"] == "query")
+        .filter_map(|p| p["name"].as_str().map(str::to_owned))
+        .collect()
+}
 
 /// A documented path (its segments, `None` for a parameter) and its methods.
 type Route = (Vec<Option<String>>, Vec<Method>);
@@ -135,6 +146,7 @@ impl RouteTable {
                             m.to_ascii_uppercase(),
                             scopes::key_access(path, m, scopes::tag_of(op)),
                             contract::is_public(op),
+                            query_names(item, op),
                         ))
                     })
                     .collect();
@@ -143,7 +155,7 @@ impl RouteTable {
             .collect();
         routes.push((
             segments("/openapi.json"),
-            vec![("GET".to_owned(), KeyAccess::Open, true)],
+            vec![("GET".to_owned(), KeyAccess::Open, true, Vec::new())],
         ));
         RouteTable { routes }
     }
@@ -184,7 +196,7 @@ impl RouteTable {
     /// The methods of a documented path written without parameters, when `path` is one.
     pub fn literal(&self, path: &str) -> Option<Vec<String>> {
         self.literal_route(path)
-            .map(|ms| ms.iter().map(|(m, _, _)| m.clone()).collect())
+            .map(|ms| ms.iter().map(|(m, ..)| m.clone()).collect())
     }
 
     /// The methods a path answers, when the path exists at all (a literal path's own methods,
@@ -195,7 +207,7 @@ impl RouteTable {
         }
         let mut methods: Vec<String> = Vec::new();
         for ms in self.matching(path) {
-            for (m, _, _) in ms {
+            for (m, ..) in ms {
                 if !methods.contains(m) {
                     methods.push(m.clone());
                 }
@@ -215,6 +227,18 @@ impl RouteTable {
     /// A literal path answers with its own methods only, as in `allowed` (`PATCH
     /// /milestones/template` is no `PATCH /milestones/{id}`).
     pub fn operation(&self, method: &str, path: &str) -> Option<(KeyAccess, bool)> {
+        self.method(method, path)
+            .map(|(_, access, public, _)| (access.clone(), *public))
+    }
+
+    /// The query parameters `method path` documents; `None` when no documented operation
+    /// answers it.
+    pub fn query_parameters(&self, method: &str, path: &str) -> Option<&[String]> {
+        self.method(method, path)
+            .map(|(.., query)| query.as_slice())
+    }
+
+    fn method(&self, method: &str, path: &str) -> Option<&Method> {
         let candidates = match self.literal_route(path) {
             Some(own) => vec![own],
             None => self.matching(path),
@@ -222,7 +246,6 @@ impl RouteTable {
         candidates
             .into_iter()
             .flat_map(|ms| ms.iter())
-            .find(|(m, _, _)| m.eq_ignore_ascii_case(method))
-            .map(|(_, access, public)| (access.clone(), *public))
+            .find(|(m, ..)| m.eq_ignore_ascii_case(method))
     }
 }

@@ -283,6 +283,7 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             "not_a_member",
             "every author is an active member of the platform",
         ),
+        ("deactivated", "no author's account is deactivated"),
         ("required", "a paper has at least one author"),
     ];
     let rules: &[(&str, &str)] = match operation_id {
@@ -399,6 +400,7 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
                 "not_a_member",
                 "every author is an active member of the platform",
             ),
+            ("deactivated", "no author's account is deactivated"),
             ("required", "a paper has at least one author"),
         ],
         "update_paper" => PAPER,
@@ -461,7 +463,8 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             "`current_password` is the current password",
         )],
         "add_task_force_member" => &[
-            ("not_found", "`user_id` is an active user"),
+            ("not_found", "`user_id` is a user"),
+            ("deactivated", "the person named has an active account"),
             ("no_authority", "the person belongs to a local authority"),
         ],
         "update_topic" | "add_topic" => {
@@ -472,16 +475,24 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             "not_a_permutation",
             "`topic_ids` lists each topic of the plan exactly once",
         )],
-        "put_working_group" | "add_working_group_member" => &[(
-            "not_a_member",
-            "the person is an active member of the platform",
-        )],
+        "put_working_group" | "add_working_group_member" => &[
+            ("not_found", "`user_id` is a user"),
+            ("deactivated", "the person named has an active account"),
+            (
+                "not_a_member",
+                "the person is an active member of the platform",
+            ),
+        ],
+        "approve_membership" => &[("deactivated", "the person named has an active account")],
         "record_attendance" => &[(
             "not_registered",
             "each person holds a registration for the workshop",
         )],
         "check_in" => &[("wrong_code", "`code` is the workshop's check-in code")],
-        "register" => &[("not_found", "`user_id` is an active user")],
+        "register" => &[
+            ("not_found", "`user_id` is a user"),
+            ("deactivated", "the person named has an active account"),
+        ],
         "create_api_key" => &[
             (
                 "unknown_scope",

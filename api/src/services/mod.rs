@@ -8,6 +8,7 @@
 
 pub mod changes;
 pub mod check_ins;
+pub mod departures;
 pub mod events;
 pub mod hosts;
 pub mod idempotency;

@@ -52,7 +52,8 @@ pub enum Subject {
     Participation,
     /// Platform memberships held at some time in the period.
     Memberships,
-    /// Seats in working groups and task forces taken before the period's end and still held.
+    /// Seats in working groups and task forces held at some time in the period (taken before
+    /// its end, not ended before its start).
     Seats,
 }
 
@@ -129,14 +130,16 @@ impl Subject {
             Subject::Seats => {
                 "FROM (SELECT 'working_group' AS body, g.platform_id AS platform_id, \
                  g.topic_id AS topic_id, s.user_id AS user_id, \
-                 su.local_authority_id AS authority_id, s.joined_at AS joined_at \
+                 su.local_authority_id AS authority_id, s.joined_at AS joined_at, \
+                 s.left_at AS left_at \
                  FROM working_group_members s JOIN working_groups g ON g.id = s.working_group_id \
                  JOIN users su ON su.id = s.user_id \
                  UNION ALL SELECT 'task_force', CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), \
-                 t.user_id, t.local_authority_id, t.joined_at FROM task_force_members t) s \
+                 t.user_id, t.local_authority_id, t.joined_at, t.left_at \
+                 FROM task_force_members t) s \
                  JOIN users u ON u.id = s.user_id \
                  LEFT JOIN local_authorities a ON a.id = s.authority_id \
-                 WHERE s.joined_at < $2"
+                 WHERE s.joined_at < $2 AND (s.left_at IS NULL OR s.left_at >= $1)"
             }
         }
     }

@@ -302,9 +302,8 @@ pub async fn cancel(
         .one(db)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let was = r.status;
     if !matches!(
-        was,
+        r.status,
         RegistrationStatus::Registered | RegistrationStatus::Waitlisted
     ) {
         return Err(problem(
@@ -314,6 +313,44 @@ pub async fn cancel(
         ));
     }
     limit_changes(db, state, w.id, user_id, now).await?;
+    cancel_registration(db, state, w, r, by, now).await
+}
+
+/// Releases a person's seat or waiting-list place at the workshop (whose row the caller has
+/// locked) when they leave: a cancellation without the churn limit. Nothing when they hold none.
+pub async fn release(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    w: &mut workshop::Model,
+    user_id: i64,
+    by: Actor,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let held = registration::Entity::find()
+        .filter(registration::Column::WorkshopId.eq(w.id))
+        .filter(registration::Column::UserId.eq(user_id))
+        .filter(registration::Column::Status.is_in([
+            RegistrationStatus::Registered,
+            RegistrationStatus::Waitlisted,
+        ]))
+        .one(db)
+        .await?;
+    match held {
+        Some(r) => cancel_registration(db, state, w, r, by, now).await,
+        None => Ok(()),
+    }
+}
+
+/// Cancels an active registration, audited; a freed seat goes to the first person waiting.
+async fn cancel_registration(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    w: &mut workshop::Model,
+    r: registration::Model,
+    by: Actor,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let was = r.status;
     let before = r.clone();
     let mut am = r.into_active_model();
     am.status = Set(RegistrationStatus::Cancelled);

@@ -69,7 +69,22 @@ async fn nominate(
         )
         .await;
     assert_eq!(res.status(), 201);
-    res.json().await.expect("json")
+    // The answer is the nomination itself; the election as it now stands is read after.
+    let candidate: Value = res.json().await.expect("json");
+    assert!(candidate["id"].is_i64(), "{candidate}");
+    assert_eq!(candidate["seat"], seat, "{candidate}");
+    let election = app
+        .get_json(&format!("/api/v1/elections/{election}"), Some(token))
+        .await;
+    assert!(
+        election["candidates"]
+            .as_array()
+            .expect("candidates")
+            .iter()
+            .any(|c| c["id"] == candidate["id"]),
+        "{election}"
+    );
+    election
 }
 
 fn candidate_id(election: &Value, user: i64, seat: &str) -> i64 {
@@ -250,7 +265,7 @@ async fn an_election_runs_from_nomination_to_certified_terms() {
         )
         .await;
     assert_eq!(res.status(), 200);
-    assert_problem(
+    let again = assert_problem(
         app.post(
             &format!("/api/v1/elections/{e}/certify"),
             Some(&s.admin),
@@ -260,6 +275,7 @@ async fn an_election_runs_from_nomination_to_certified_terms() {
         409,
     )
     .await;
+    assert_eq!(again["code"], "already_certified", "{again}");
     let coordinators = app
         .get_json(
             &format!("/api/v1/platforms/{}/coordinators", s.platform),

@@ -186,3 +186,35 @@ async fn a_database_failure_is_a_500_without_internals() {
     );
     assert_eq!(body["type"], "urn:problem:internal-error");
 }
+
+#[tokio::test]
+async fn an_unknown_query_parameter_is_refused_with_its_name() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    for (path, token, name) in [
+        ("/api/v1/workshops?q=GIS", None, "q"),
+        ("/api/v1/platforms?limit=5&colour=red", None, "colour"),
+        ("/api/v1/users?limt=5", Some(admin.as_str()), "limt"),
+        ("/api/v1/changes?cursor_=x", None, "cursor_"),
+    ] {
+        let problem = assert_problem(app.get(path, token).await, 400).await;
+        assert_eq!(problem["code"], "invalid_parameter", "{path}");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains(&format!("`{name}`"))),
+            "{path}: {problem}"
+        );
+    }
+    // Documented parameters still pass, and a list that has `q` takes it.
+    assert_eq!(
+        app.get("/api/v1/workshops?limit=5", None).await.status(),
+        200
+    );
+    assert_eq!(
+        app.get("/api/v1/search?q=%D9%85%D9%86%D8%B5%D8%A9", None)
+            .await
+            .status(),
+        200
+    );
+}

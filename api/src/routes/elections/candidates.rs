@@ -32,7 +32,7 @@ pub struct NominateRequest {
     params(("id" = i64, Path, description = "Election id")),
     request_body = NominateRequest,
     responses(
-        (status = 201, body = ElectionResponse),
+        (status = 201, description = "The nomination", body = super::CandidateResponse),
         (status = 409, description = "The nomination window is closed, or the nomination exists", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -88,9 +88,14 @@ pub async fn nominate(
         .platform(e.platform_id)
         .write(&txn, &auth, now)
         .await?;
-    let body = election_response(&txn, e, now).await?;
+    let person = entity::user::Entity::find_by_id(nominee).one(&txn).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Created().json(body))
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/elections/{}", e.id),
+        ))
+        .json(super::view::candidate_response(candidate, person)))
 }
 
 /// Accepts one's own nomination during the nomination window.

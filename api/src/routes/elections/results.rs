@@ -218,6 +218,9 @@ pub async fn certify(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let e = find_or_404::<entity::election::Entity>(&txn, id.into_inner()).await?;
+    if e.certified_at.is_some() {
+        return Err(already_certified());
+    }
     if phase(&e, now) != Phase::Closed {
         return Err(ApiError::Problem(
             ProblemCode::ResultsNotReady,
@@ -240,13 +243,7 @@ pub async fn certify(
         .await?
         .rows_affected;
     if claimed != 1 {
-        return Err(ApiError::Problem(
-            ProblemCode::AlreadyCertified,
-            Text::new(
-                "This election is already certified.",
-                "تم اعتماد هذه الانتخابات من قبل.",
-            ),
-        ));
+        return Err(already_certified());
     }
     let mut winners = serde_json::Map::new();
     for seat in tally(&txn, &e).await? {
@@ -288,4 +285,14 @@ pub async fn certify(
     let body = results_of(&txn, certified, now).await?;
     state.commit(txn).await?;
     Ok(web::Json(body))
+}
+
+fn already_certified() -> ApiError {
+    ApiError::Problem(
+        ProblemCode::AlreadyCertified,
+        Text::new(
+            "This election is already certified.",
+            "تم اعتماد هذه الانتخابات من قبل.",
+        ),
+    )
 }

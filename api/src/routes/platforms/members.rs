@@ -19,6 +19,7 @@ use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
 use crate::routes::views::AuthoritySummary;
+use crate::services::departures::{self, Scope};
 use crate::services::platform_stats::member_counts;
 use crate::state::AppState;
 
@@ -258,6 +259,9 @@ async fn decide(
             ),
         ));
     }
+    if to == MembershipStatus::Active {
+        crate::db::active_user(&txn, user_id, "/user_id").await?;
+    }
     let before = m.clone();
     let now = state.clock.now();
     let mut am = m.into_active_model();
@@ -392,7 +396,19 @@ pub async fn remove_membership(
             .await?;
         entry = entry.field("coordinator_term_ended", true);
     }
-    entry.write(&txn, auth.actor(), now).await?;
+    let released = departures::release(
+        &txn,
+        &state,
+        user_id,
+        Scope::Platform(platform.id),
+        auth.actor(),
+        now,
+    )
+    .await?;
+    entry
+        .field("released", released)
+        .write(&txn, auth.actor(), now)
+        .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

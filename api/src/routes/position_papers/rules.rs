@@ -104,6 +104,7 @@ pub async fn check_authors(
     platform_id: i64,
     ids: &[i64],
 ) -> Result<Vec<i64>, ApiError> {
+    crate::db::check_active_people(db, ids, "/author_ids").await?;
     let members: Vec<i64> = membership::Entity::find()
         .select_only()
         .column(membership::Column::UserId)

@@ -12,7 +12,7 @@ use crate::state::AppState;
 /// Seats of one group, or of all.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SeatCounts {
-    /// Seats held, taken before the period's end.
+    /// Seats held at some time in the period.
     pub seats: Count,
     /// Of them, taken in the period.
     pub joined: Count,
@@ -51,7 +51,7 @@ fn counts(shown: Vec<Count>) -> SeatCounts {
     }
 }
 
-/// Seats in working groups and task forces held now and taken before the period's end (default
+/// Seats in working groups and task forces held at some time in the period (default
 /// this year): how many, how many taken in the period, and distinct people, grouped by any of
 /// `body` (working group or task force), gender, local authority (a task-force seat's
 /// own), its kind, governorate and region, platform and topic (of a working group; task forces

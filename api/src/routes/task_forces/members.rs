@@ -56,7 +56,8 @@ pub async fn list_task_force_members(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let mut select = task_force_member::Entity::find()
         .find_also_related(user::Entity)
-        .filter(task_force_member::Column::TaskForceId.eq(tf.id));
+        .filter(task_force_member::Column::TaskForceId.eq(tf.id))
+        .filter(task_force_member::Column::LeftAt.is_null());
     if let Some(after) = page.after {
         select = select.filter(task_force_member::Column::Id.gt(after));
     }
@@ -156,6 +157,7 @@ pub async fn add_task_force_member(
     let already = task_force_member::Entity::find()
         .filter(task_force_member::Column::TaskForceId.eq(tf.id))
         .filter(task_force_member::Column::UserId.eq(user_id))
+        .filter(task_force_member::Column::LeftAt.is_null())
         .count(&txn)
         .await?;
     if already > 0 {
@@ -171,6 +173,7 @@ pub async fn add_task_force_member(
         let from_authority = task_force_member::Entity::find()
             .filter(task_force_member::Column::TaskForceId.eq(tf.id))
             .filter(task_force_member::Column::LocalAuthorityId.eq(authority))
+            .filter(task_force_member::Column::LeftAt.is_null())
             .count(&txn)
             .await?;
         if from_authority >= max as u64 {
@@ -190,6 +193,7 @@ pub async fn add_task_force_member(
         user_id: Set(user_id),
         local_authority_id: Set(authority),
         joined_at: Set(now),
+        left_at: Set(None),
         ..Default::default()
     }
     .insert(&txn)
@@ -221,14 +225,14 @@ pub async fn remove_task_force_member(
     let member = task_force_member::Entity::find()
         .filter(task_force_member::Column::TaskForceId.eq(tf_id))
         .filter(task_force_member::Column::UserId.eq(user_id))
+        .filter(task_force_member::Column::LeftAt.is_null())
         .one(&txn)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    task_force_member::Entity::delete_by_id(member.id)
-        .exec(&txn)
-        .await?;
+    let ended =
+        crate::services::departures::end_task_force_seat(&txn, &member, state.clock.now()).await?;
     Entry::new("task_force.remove_member", "task_force_member", member.id)
-        .deleted(&member)
+        .updated(&member, &ended)
         .write(&txn, &auth, state.clock.now())
         .await?;
     state.commit(txn).await?;

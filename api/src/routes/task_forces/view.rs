@@ -28,6 +28,7 @@ pub async fn counts(
         .column_as(members, "members")
         .column_as(authorities, "authorities")
         .filter(task_force_member::Column::TaskForceId.is_in(ids.iter().copied()))
+        .filter(task_force_member::Column::LeftAt.is_null())
         .group_by(task_force_member::Column::TaskForceId)
         .into_tuple::<(i64, i64, i64)>()
         .all(db)

@@ -14,6 +14,7 @@ pub(crate) async fn must_be_member(
     platform_id: i64,
     pointer: &str,
 ) -> Result<(), ApiError> {
+    crate::db::active_user(db, user_id, pointer).await?;
     if is_active_member(db, user_id, platform_id).await? {
         Ok(())
     } else {

@@ -58,6 +58,7 @@ async fn group_response(
     let rows = working_group_member::Entity::find()
         .find_also_related(user::Entity)
         .filter(working_group_member::Column::WorkingGroupId.eq(g.id))
+        .filter(working_group_member::Column::LeftAt.is_null())
         .order_by_asc(working_group_member::Column::Id)
         .all(db)
         .await?;
@@ -114,6 +115,7 @@ async fn add_member(
     let exists = working_group_member::Entity::find()
         .filter(working_group_member::Column::WorkingGroupId.eq(group_id))
         .filter(working_group_member::Column::UserId.eq(user_id))
+        .filter(working_group_member::Column::LeftAt.is_null())
         .one(db)
         .await?
         .is_some();
@@ -122,6 +124,7 @@ async fn add_member(
             working_group_id: Set(group_id),
             user_id: Set(user_id),
             joined_at: Set(now),
+            left_at: Set(None),
             ..Default::default()
         }
         .insert(db)
@@ -276,7 +279,8 @@ pub async fn add_working_group_member(
     crate::db::ensure_room(
         &txn,
         working_group_member::Entity::find()
-            .filter(working_group_member::Column::WorkingGroupId.eq(g.id)),
+            .filter(working_group_member::Column::WorkingGroupId.eq(g.id))
+            .filter(working_group_member::Column::LeftAt.is_null()),
         crate::domain::limits::MAX_WORKING_GROUP_MEMBERS,
         ("Members of a working group", "أعضاء مجموعة العمل"),
     )
@@ -285,6 +289,7 @@ pub async fn add_working_group_member(
         working_group_id: Set(g.id),
         user_id: Set(user_id),
         joined_at: Set(now),
+        left_at: Set(None),
         ..Default::default()
     }
     .insert(&txn)
@@ -324,18 +329,18 @@ pub async fn remove_working_group_member(
     let member = working_group_member::Entity::find()
         .filter(working_group_member::Column::WorkingGroupId.eq(g.id))
         .filter(working_group_member::Column::UserId.eq(user_id))
+        .filter(working_group_member::Column::LeftAt.is_null())
         .one(&txn)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    working_group_member::Entity::delete_by_id(member.id)
-        .exec(&txn)
-        .await?;
+    let ended =
+        crate::services::departures::end_group_seat(&txn, &member, state.clock.now()).await?;
     Entry::new(
         "working_group.remove_member",
         "working_group_member",
         member.id,
     )
-    .deleted(&member)
+    .updated(&member, &ended)
     .platform(g.platform_id)
     .field("lead_removed", g.lead_user_id == Some(user_id))
     .write(&txn, &auth, state.clock.now())

@@ -12,6 +12,7 @@ use crate::db::find_or_404;
 use crate::domain::{BilingualPatch, Gender, Locale, Role};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
+use crate::services::departures::{self, Scope};
 use crate::services::sessions::{revoke_calendar_feeds, revoke_sessions};
 use crate::state::AppState;
 
@@ -100,10 +101,20 @@ pub async fn update_user(
     let now = state.clock.now();
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
-    Entry::new("user.update", "user", user_id)
-        .updated(&before, &updated)
-        .write(&txn, &auth, now)
-        .await?;
+    // A person who leaves releases what they held, in this same transaction.
+    let released = if deactivating {
+        Some(
+            departures::release(&txn, &state, user_id, Scope::Everything, auth.actor(), now)
+                .await?,
+        )
+    } else {
+        None
+    };
+    let mut entry = Entry::new("user.update", "user", user_id).updated(&before, &updated);
+    if let Some(r) = released {
+        entry = entry.field("released", r);
+    }
+    entry.write(&txn, &auth, now).await?;
     if deactivating {
         revoke_sessions(&txn, user_id).await?;
         revoke_calendar_feeds(&txn, user_id, now).await?;
