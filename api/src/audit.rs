@@ -31,10 +31,29 @@ fn is_derived(field: &str) -> bool {
     field == "search_text"
 }
 
+/// A column's value as the trail shows it: plain JSON, instants in RFC 3339 (UTC, `Z`), dates
+/// and times in ISO 8601 — never the database's quoted literal.
 fn value_to_json(v: &Value) -> Json {
+    use chrono::SecondsFormat;
     match v {
         // Bytes are never shown (they are not text and may be key material).
         Value::Bytes(Some(_)) => Json::String(REDACTED.to_owned()),
+        Value::ChronoDateTimeUtc(Some(t)) => {
+            Json::String(t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+        }
+        Value::ChronoDateTimeWithTimeZone(Some(t)) => Json::String(
+            t.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(SecondsFormat::AutoSi, true),
+        ),
+        Value::ChronoDateTimeLocal(Some(t)) => Json::String(
+            t.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(SecondsFormat::AutoSi, true),
+        ),
+        Value::ChronoDateTime(Some(t)) => {
+            Json::String(t.format("%Y-%m-%dT%H:%M:%S%.f").to_string())
+        }
+        Value::ChronoDate(Some(d)) => Json::String(d.format("%Y-%m-%d").to_string()),
+        Value::ChronoTime(Some(t)) => Json::String(t.format("%H:%M:%S%.f").to_string()),
         other => sea_orm::sea_query::value::sea_value_to_json_value(other),
     }
 }

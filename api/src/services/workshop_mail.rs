@@ -1,6 +1,7 @@
 //! Workshop emails in the recipient's language: confirmation and update (with an invitation,
 //! METHOD:REQUEST), cancellation (METHOD:CANCEL), reminder, waitlist notice and promotion.
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::{user, workshop};
 use sea_orm::ConnectionTrait;
@@ -179,10 +180,31 @@ pub fn event(state: &AppState, w: &workshop::Model, attendee: Option<&str>) -> i
 }
 
 /// "When: 2026-12-10 10:00–13:00 (Gaza time, UTC+02:00)" in the reader's language, the date,
-/// times and offset isolated left to right so that Arabic text keeps them in order.
-fn when_line(w: &workshop::Model, tz: Tz, locale: Locale, label: &str) -> String {
-    let starts = w.starts_at.with_timezone(&tz);
-    let ends = w.ends_at.with_timezone(&tz);
+/// times and offset isolated left to right so that Arabic text keeps them in order. A workshop
+/// across a daylight-saving change gives each end its own offset:
+/// "2026-10-24 22:00 UTC+03:00 – 2026-10-25 01:00 UTC+02:00 (Gaza time)".
+fn when_line(
+    (starts_at, ends_at): (DateTime<Utc>, DateTime<Utc>),
+    tz: Tz,
+    locale: Locale,
+    label: &str,
+) -> String {
+    let starts = starts_at.with_timezone(&tz);
+    let ends = ends_at.with_timezone(&tz);
+    let arabic = locale == Locale::Ar;
+    let (zone, start_offset) = crate::domain::zone::label(tz, arabic, starts_at);
+    let (_, end_offset) = crate::domain::zone::label(tz, arabic, ends_at);
+    if start_offset != end_offset {
+        return format!(
+            "{label}: {} – {} ({})",
+            ltr(&format!(
+                "{} {start_offset}",
+                starts.format("%Y-%m-%d %H:%M")
+            )),
+            ltr(&format!("{} {end_offset}", ends.format("%Y-%m-%d %H:%M"))),
+            isolate(&zone)
+        );
+    }
     let span = if starts.date_naive() == ends.date_naive() {
         format!(
             "{}–{}",
@@ -196,13 +218,12 @@ fn when_line(w: &workshop::Model, tz: Tz, locale: Locale, label: &str) -> String
             ends.format("%Y-%m-%d %H:%M")
         )
     };
-    let (zone, offset) = crate::domain::zone::label(tz, locale == Locale::Ar, w.starts_at);
-    let comma = if locale == Locale::Ar { "، " } else { ", " };
+    let comma = if arabic { "، " } else { ", " };
     format!(
         "{label}: {} ({}{comma}{})",
         ltr(&span),
         isolate(&zone),
-        ltr(&offset)
+        ltr(&start_offset)
     )
 }
 
@@ -237,7 +258,7 @@ pub async fn notify(
                 },
             ),
         };
-        let when = when_line(w, tz, locale, when_label);
+        let when = when_line((w.starts_at, w.ends_at), tz, locale, when_label);
         let place = match (venue(w, locale), &w.online_url) {
             (Some(v), _) => format!("{where_label}: {}", isolate(&v)),
             (None, Some(u)) => format!("{where_label}: {}", ltr(u)),
@@ -292,4 +313,64 @@ pub async fn notify_registrants(
     notify(db, state, kind, w, &seated).await?;
     let waiting = registrants_in(db, w.id, &[RegistrationStatus::Waitlisted]).await?;
     notify(db, state, waiting_kind, w, &waiting).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Offset, TimeZone};
+
+    /// The first hour of October 2026 at which Gaza's clocks go back (found, not assumed).
+    fn gaza_autumn_change() -> DateTime<Utc> {
+        let gaza = chrono_tz::Asia::Gaza;
+        let offset = |t: DateTime<Utc>| gaza.offset_from_utc_datetime(&t.naive_utc()).fix();
+        let mut t = Utc
+            .with_ymd_and_hms(2026, 10, 1, 0, 0, 0)
+            .single()
+            .expect("t");
+        while offset(t) == offset(t + chrono::Duration::hours(1)) {
+            t += chrono::Duration::hours(1);
+        }
+        t + chrono::Duration::hours(1)
+    }
+
+    #[test]
+    fn a_workshop_across_a_clock_change_shows_each_end_with_its_own_offset() {
+        let change = gaza_autumn_change();
+        let span = (
+            change - chrono::Duration::hours(2),
+            change + chrono::Duration::hours(1),
+        );
+        let line = when_line(span, chrono_tz::Asia::Gaza, Locale::En, "When");
+        assert!(line.contains("UTC+03:00"), "{line}");
+        assert!(line.contains("UTC+02:00"), "{line}");
+        assert!(
+            line.find("UTC+03:00") < line.find("UTC+02:00"),
+            "the start's offset first: {line}"
+        );
+        // Either end reads right on its own: the start in summer time, the end in winter time.
+        let start = span
+            .0
+            .with_timezone(&chrono_tz::Asia::Gaza)
+            .format("%Y-%m-%d %H:%M");
+        let end = span
+            .1
+            .with_timezone(&chrono_tz::Asia::Gaza)
+            .format("%Y-%m-%d %H:%M");
+        assert!(line.contains(&format!("{start} UTC+03:00")), "{line}");
+        assert!(line.contains(&format!("{end} UTC+02:00")), "{line}");
+        // In Arabic too, each kept left to right.
+        let ar = when_line(span, chrono_tz::Asia::Gaza, Locale::Ar, "الموعد");
+        assert!(
+            ar.contains(&format!("\u{2066}{start} UTC+03:00\u{2069}")),
+            "{ar}"
+        );
+        // A workshop on one side of the change keeps the short form with one offset.
+        let winter = (
+            change + chrono::Duration::days(30),
+            change + chrono::Duration::days(30) + chrono::Duration::hours(3),
+        );
+        let line = when_line(winter, chrono_tz::Asia::Gaza, Locale::En, "When");
+        assert_eq!(line.matches("UTC+").count(), 1, "{line}");
+    }
 }

@@ -420,3 +420,51 @@ async fn admins_filter_the_trail_and_coordinators_see_their_platform_only() {
 fn urlencode(s: &str) -> String {
     s.replace('+', "%2B").replace(':', "%3A")
 }
+
+#[tokio::test]
+async fn the_trail_shows_instants_in_rfc_3339_and_plain_values() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let finance = app.platform_id("financial-management").await;
+    let w = crate::workshops::scheduled(&app, &admin, finance, 48, Some(10), "رام الله").await;
+    let res = app
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/workshops/{}", w["id"]),
+            Some(&admin),
+        )
+        .header("If-Match", "\"1\"")
+        .json(
+            &json!({"starts_at": chrono::Utc::now() + chrono::Duration::hours(49),
+                      "ends_at": chrono::Utc::now() + chrono::Duration::hours(52), "capacity": 12}),
+        )
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(res.status(), 200);
+    let entry = newest(&app, &admin).await;
+    assert_eq!(entry["action"], "workshop.update", "{entry}");
+    let changes = &entry["changes"];
+    for field in ["starts_at", "ends_at", "updated_at"] {
+        for side in ["from", "to"] {
+            let text = changes[field][side]
+                .as_str()
+                .unwrap_or_else(|| panic!("{field}: {entry}"));
+            assert!(
+                chrono::DateTime::parse_from_rfc3339(text).is_ok() && text.ends_with('Z'),
+                "{field}.{side} is an RFC 3339 instant: {text}"
+            );
+        }
+    }
+    assert_eq!(changes["capacity"]["from"], 10);
+    assert_eq!(changes["capacity"]["to"], 12);
+    let created = entries(&app, &admin, "action=workshop.create").await;
+    let snapshot = &created[0]["changes"];
+    assert!(
+        snapshot["starts_at"]
+            .as_str()
+            .is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok()),
+        "{snapshot}"
+    );
+    assert_eq!(snapshot["is_public"], true, "{snapshot}");
+}

@@ -908,3 +908,33 @@ async fn coordinators_schedule_in_local_time_see_clashes_on_every_move_and_recor
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_member_registering_for_an_overlapping_workshop_is_warned() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let finance = app.platform_id("financial-management").await;
+    let (_, member) = app
+        .quick_user("busy@example.org", None, "female", "ar")
+        .await;
+    let first = scheduled(&app, &admin, finance, 48, Some(10), "رام الله").await;
+    let overlapping = scheduled(&app, &admin, finance, 49, Some(10), "نابلس").await;
+    let later = scheduled(&app, &admin, finance, 80, Some(10), "جنين").await;
+    let register = |w: &Value| {
+        let path = format!("/api/v1/workshops/{}/registrations", w["id"]);
+        let member = member.clone();
+        let app = &app;
+        async move {
+            let res = app.post(&path, Some(&member), &json!({})).await;
+            assert_eq!(res.status(), 201);
+            res.json::<Value>().await.expect("json")
+        }
+    };
+    let alone = register(&first).await;
+    assert!(alone.get("warnings").is_none(), "{alone}");
+    let clash = register(&overlapping).await;
+    assert_eq!(clash["warnings"][0]["code"], "participant_clash", "{clash}");
+    assert_eq!(clash["warnings"][0]["workshop_ids"], json!([first["id"]]));
+    let apart = register(&later).await;
+    assert!(apart.get("warnings").is_none(), "{apart}");
+}

@@ -167,3 +167,52 @@ pub async fn find(
     }
     Ok(warnings)
 }
+
+/// A person's other registrations at an overlapping time, as a warning on their new one. With
+/// `all_visible` false (a coordinator registering someone) only the clashing workshops that are
+/// public or of the same platform are named.
+pub async fn of_person(
+    db: &impl ConnectionTrait,
+    w: &workshop::Model,
+    person: i64,
+    all_visible: bool,
+) -> Result<Vec<Warning>, ApiError> {
+    let active = [
+        RegistrationStatus::Registered,
+        RegistrationStatus::Waitlisted,
+    ];
+    let mut others = sea_orm::sea_query::Query::select()
+        .column(workshop::Column::Id)
+        .from(workshop::Entity)
+        .cond_where(overlapping(w.starts_at, w.ends_at, Some(w.id)))
+        .to_owned();
+    if !all_visible {
+        others.cond_where(
+            Condition::any()
+                .add(workshop::Column::IsPublic.eq(true))
+                .add(workshop::Column::PlatformId.eq(w.platform_id)),
+        );
+    }
+    let ids: Vec<i64> = registration::Entity::find()
+        .select_only()
+        .column(registration::Column::WorkshopId)
+        .filter(registration::Column::UserId.eq(person))
+        .filter(registration::Column::WorkshopId.in_subquery(others))
+        .filter(registration::Column::Status.is_in(active))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let ids = first_ids(ids);
+    Ok(if ids.is_empty() {
+        Vec::new()
+    } else {
+        vec![Warning {
+            code: "participant_clash",
+            message: Bilingual {
+                ar: "هذا الشخص مسجل في ورشة أخرى في وقت متداخل.".into(),
+                en: "This person is registered for another workshop at an overlapping time.".into(),
+            },
+            workshop_ids: ids,
+        }]
+    })
+}

@@ -31,6 +31,11 @@ pub struct RegistrationResponse {
     pub waitlist_position: Option<u64>,
     pub queued_at: chrono::DateTime<chrono::Utc>,
     pub checked_in_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// On a new registration: the person is registered for another workshop at an overlapping
+    /// time (`participant_clash`; a warning, not an error). Absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 1)]
+    pub warnings: Vec<super::clashes::Warning>,
 }
 
 /// Who to register: the caller by default; a coordinator may register someone else.
@@ -56,6 +61,7 @@ pub(crate) fn to_response(
         waitlist_position: position,
         queued_at: r.queued_at,
         checked_in_at: r.checked_in_at,
+        warnings: Vec::new(),
     }
 }
 
@@ -103,8 +109,14 @@ pub async fn register(
         ));
     }
     let (saved, pos) = seats::register(&txn, &state, &mut w, &person, auth.actor(), now).await?;
+    // Someone registering another names only the clashing workshops they may see themselves.
+    let warnings =
+        super::clashes::of_person(&txn, &w, person.id, target == auth.id() || auth.is_admin())
+            .await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Created().json(to_response(saved, &person, pos)))
+    let mut body = to_response(saved, &person, pos);
+    body.warnings = warnings;
+    Ok(HttpResponse::Created().json(body))
 }
 
 /// Paging and a status filter for registrations.
