@@ -117,6 +117,7 @@ problem_codes! {
     StaleVersion = "stale_version", 412, "The version is not the current one", "النسخة ليست الحالية";
     PayloadTooLarge = "payload_too_large", 413, "Payload too large", "حجم الطلب كبير جدًا";
     UnsupportedMediaType = "unsupported_media_type", 415, "Unsupported media type", "نوع المحتوى غير مدعوم";
+    NotEligible = "not_eligible", 422, "Not among the people this workshop is for", "ليس من الفئة التي تستهدفها الورشة";
     IdempotencyKeyReused = "idempotency_key_reused", 422, "The Idempotency-Key was used for another request", "استُخدم مفتاح Idempotency-Key لطلب آخر";
     ValidationError = "validation_error", 422, "Validation failed", "فشل التحقق من البيانات";
     VersionRequired = "version_required", 428, "If-Match is required", "الترويسة If-Match مطلوبة";

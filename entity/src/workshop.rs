@@ -48,6 +48,10 @@ pub struct Model {
     pub created_by: Option<i64>,
     /// The hosting platforms, comma-separated, organiser first (a copy of `workshop_platforms`).
     pub host_ids: String,
+    /// Governorates whose people may register, a JSON list (`[]`: any).
+    pub eligible_governorates: String,
+    /// Kinds of local authority whose people may register, a JSON list (`[]`: any).
+    pub eligible_authority_kinds: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -24,6 +24,7 @@ mod m20261128_000017_programme_plan;
 mod m20261128_000018_programme_budget;
 mod m20261129_000019_union_activities;
 mod m20261201_000020_seat_history;
+mod m20261201_000021_workshop_eligibility;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000018_programme_budget::Migration),
             Box::new(m20261129_000019_union_activities::Migration),
             Box::new(m20261201_000020_seat_history::Migration),
+            Box::new(m20261201_000021_workshop_eligibility::Migration),
         ]
     }
 }

@@ -182,6 +182,8 @@ async fn run() -> Result<usize, sea_orm::DbErr> {
                     reminder_sent_at: Set(Some(now)),
                     created_by: Set(None),
                     host_ids: Set(p.to_string()),
+                    eligible_governorates: Set("[]".to_owned()),
+                    eligible_authority_kinds: Set("[]".to_owned()),
                     version: Set(1),
                     created_at: Set(now),
                     updated_at: Set(now),

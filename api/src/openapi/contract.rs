@@ -417,6 +417,8 @@ fn sort_object(map: &mut Map<String, Value>) {
 const STRING_ITEMS: &[(&str, &str, usize)] = &[
     // A line of a paper's body, which holds at most 50 000 characters.
     ("DiffChunk", "lines", 50_000),
+    // A governorate's name, as local authorities store it.
+    ("Eligibility", "governorates", 100),
 ];
 
 fn string_item_limits(schemas: &mut Map<String, Value>) {

@@ -120,6 +120,7 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "register" => &[
             NotAManager,
             MembersOnly,
+            NotEligible,
             WorkshopNotOpen,
             RegistrationClosed,
             AlreadyRegistered,

@@ -201,3 +201,22 @@ where
         ),
     )
 }
+
+/// Whether an edit left a resource as it was: its view before and after the edit differ in
+/// nothing but the bookkeeping every write moves (`version`, `updated_at`, a calendar
+/// `sequence`) and the advisory `warnings`. A `PATCH` that changes nothing is then rolled back
+/// and answers the resource as it was, so its version, `ETag` (and a workshop's calendar
+/// `SEQUENCE`) do not move and nothing is audited, mailed or sent.
+pub fn unchanged<T: serde::Serialize>(before: &T, after: &T) -> bool {
+    let strip = |v: &T| {
+        let mut json = serde_json::to_value(v).unwrap_or(serde_json::Value::Null);
+        if let Some(map) = json.as_object_mut() {
+            for bookkeeping in ["version", "updated_at", "sequence", "warnings"] {
+                map.remove(bookkeeping);
+            }
+        }
+        json
+    };
+    let (b, a) = (strip(before), strip(after));
+    !serde_json::Value::is_null(&b) && b == a
+}

@@ -311,3 +311,102 @@ async fn a_partial_edit_of_bilingual_text_keeps_the_other_language_on_every_reso
     assert_eq!(patch["properties"]["ar"]["type"], "string");
     assert_eq!(patch["properties"]["en"]["type"], json!(["string", "null"]));
 }
+
+/// The `SEQUENCE` of a workshop's calendar entry.
+async fn sequence(app: &TestApp, token: &str, workshop: i64) -> String {
+    let ics = app
+        .get(
+            &format!("/api/v1/workshops/{workshop}/calendar.ics"),
+            Some(token),
+        )
+        .await
+        .text()
+        .await
+        .expect("ics");
+    ics.lines()
+        .find_map(|l| l.strip_prefix("SEQUENCE:"))
+        .expect("SEQUENCE")
+        .trim()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_patch_that_changes_nothing_moves_no_version_etag_or_sequence() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let finance = app.platform_id("financial-management").await;
+    let workshop = scheduled(&app, &admin, finance, 72, Some(20), "أريحا").await;
+    let id = workshop["id"].as_i64().expect("id");
+    let task_force = app.get_json("/api/v1/task-forces", None).await["items"][0].clone();
+    let activity = app.get_json("/api/v1/activities", None).await["items"][0].clone();
+    let platform = app
+        .get_json(&format!("/api/v1/platforms/{finance}"), None)
+        .await;
+    let seq = sequence(&app, &admin, id).await;
+    let audited =
+        app.get_json("/api/v1/audit?limit=1", Some(&admin)).await["items"][0]["id"].clone();
+    for (path, body) in [
+        (
+            format!("/api/v1/workshops/{id}"),
+            json!({"title": workshop["title"], "capacity": 20}),
+        ),
+        (
+            format!("/api/v1/platforms/{finance}"),
+            json!({"name": {"ar": platform["name"]["ar"]}}),
+        ),
+        (
+            format!("/api/v1/task-forces/{}", task_force["id"]),
+            json!({"mandate": task_force["mandate"]}),
+        ),
+        (
+            format!("/api/v1/activities/{}", activity["id"]),
+            json!({"title": {"en": activity["title"]["en"]}}),
+        ),
+    ] {
+        let before = app.get(&path, Some(&admin)).await;
+        let tag = before.headers()["etag"].to_str().expect("etag").to_owned();
+        let before: Value = before.json().await.expect("json");
+        let res = app
+            .request(Method::PATCH, &path, Some(&admin))
+            .header("If-Match", &tag)
+            .json(&body)
+            .send()
+            .await
+            .expect("patch");
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(
+            res.headers()["etag"].to_str().expect("etag"),
+            tag,
+            "{path}: the ETag stays"
+        );
+        let after: Value = res.json().await.expect("json");
+        assert_eq!(
+            after["version"], before["version"],
+            "{path}: the version stays"
+        );
+        assert_eq!(after["updated_at"], before["updated_at"], "{path}");
+    }
+    assert_eq!(
+        sequence(&app, &admin, id).await,
+        seq,
+        "the calendar SEQUENCE stays"
+    );
+    let newest =
+        app.get_json("/api/v1/audit?limit=1", Some(&admin)).await["items"][0]["id"].clone();
+    assert_eq!(newest, audited, "nothing is audited");
+    // A real change still moves them.
+    let res = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/workshops/{id}"),
+            Some(&admin),
+        )
+        .header("If-Match", "\"1\"")
+        .json(&json!({"capacity": 21}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.expect("json")["version"], 2);
+    assert_ne!(sequence(&app, &admin, id).await, seq);
+}

@@ -11,6 +11,7 @@ struct People {
     platform: i64,
     author_id: i64,
     author: String,
+    coordinator_id: i64,
     coordinator: String,
     /// An active member of the platform who did not write the paper.
     colleague: String,
@@ -48,6 +49,7 @@ async fn people(app: &TestApp) -> People {
         platform,
         author_id,
         author,
+        coordinator_id: coord_id,
         coordinator,
         colleague,
         outsider,
@@ -155,7 +157,7 @@ async fn every_edit_makes_an_immutable_version_and_versions_compare() {
         &who.author,
         id,
         3,
-        json!({"author_ids": [who.author_id]}),
+        json!({"author_ids": [who.author_id, who.coordinator_id]}),
     )
     .await;
     assert_eq!(res.status(), 200);

@@ -938,3 +938,92 @@ async fn a_member_registering_for_an_overlapping_workshop_is_warned() {
     let apart = register(&later).await;
     assert!(apart.get("warnings").is_none(), "{apart}");
 }
+
+#[tokio::test]
+async fn a_workshop_for_some_governorates_refuses_others_and_its_managers_may_still_register_them()
+{
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let innovation = app.platform_id("innovation").await;
+    // `create_authority` makes a municipality of the Hebron governorate.
+    let hebron = app.create_authority(&admin, "بلدية الخليل", "Hebron").await;
+    let res = app
+        .post(
+            "/api/v1/local-authorities",
+            Some(&admin),
+            &json!({"name": {"ar": "مجلس قروي عصيرة", "en": "Asira"}, "kind": "village_council",
+                    "governorate": "نابلس", "region": "north"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let nablus = res.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let (_, from_hebron) = app
+        .quick_user("h@example.org", Some(hebron), "male", "ar")
+        .await;
+    let (outsider_id, from_nablus) = app
+        .quick_user("n@example.org", Some(nablus), "female", "ar")
+        .await;
+    let (_, of_none) = app.quick_user("x@example.org", None, "female", "ar").await;
+    let now = app.state.clock.now();
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&admin),
+            &json!({"platform_id": innovation,
+                    "title": {"ar": "تبادل خبرة نظم المعلومات الجغرافية", "en": "GIS exchange"},
+                    "starts_at": now + Duration::hours(30), "ends_at": now + Duration::hours(33),
+                    "venue": {"city": "الخليل", "address": "بلدية الخليل"}, "status": "scheduled",
+                    "eligibility": {"governorates": ["الخليل", "بيت لحم"]}}),
+        )
+        .await;
+    let status = res.status();
+    let w: Value = res.json().await.expect("json");
+    assert_eq!(status, 201, "{w}");
+    assert_eq!(
+        w["eligibility"]["governorates"],
+        json!(["الخليل", "بيت لحم"])
+    );
+    let path = format!("/api/v1/workshops/{}/registrations", w["id"]);
+    assert_eq!(
+        app.post(&path, Some(&from_hebron), &json!({}))
+            .await
+            .status(),
+        201
+    );
+    for token in [&from_nablus, &of_none] {
+        let problem = assert_problem(app.post(&path, Some(token), &json!({})).await, 422).await;
+        assert_eq!(problem["code"], "not_eligible", "{problem}");
+    }
+    // The platform's managers may still register someone from elsewhere.
+    let res = app
+        .post(&path, Some(&admin), &json!({"user_id": outsider_id}))
+        .await;
+    assert_eq!(res.status(), 201);
+    // Limited to village councils instead: the Hebron municipality's person is refused.
+    let res = app
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/workshops/{}", w["id"]),
+            Some(&admin),
+        )
+        .header("If-Match", "\"1\"")
+        .json(&json!({"eligibility": {"authority_kinds": ["village_council"]}}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(res.status(), 200);
+    let (_, also_hebron) = app
+        .quick_user("h2@example.org", Some(hebron), "male", "en")
+        .await;
+    let (_, village) = app
+        .quick_user("v@example.org", Some(nablus), "male", "ar")
+        .await;
+    let problem = assert_problem(app.post(&path, Some(&also_hebron), &json!({})).await, 422).await;
+    assert_eq!(problem["code"], "not_eligible");
+    assert_eq!(
+        app.post(&path, Some(&village), &json!({})).await.status(),
+        201
+    );
+}

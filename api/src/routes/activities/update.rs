@@ -81,6 +81,7 @@ pub async fn update_activity(
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     versioned::check::<activity::Entity>(&a, expected)?;
+    let before_view = response(&txn, a.clone()).await?;
     let hosts = body
         .host_platform_ids
         .as_ref()
@@ -162,6 +163,12 @@ pub async fn update_activity(
     }
     entry.write(&txn, &auth, updated.updated_at).await?;
     let body = response(&txn, updated).await?;
+    if versioned::unchanged(&before_view, &body) {
+        txn.rollback().await?;
+        return Ok(HttpResponse::Ok()
+            .insert_header(etag::header(before_view.version))
+            .json(before_view));
+    }
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

@@ -296,8 +296,15 @@ pub async fn update_milestone(
         .updated(&before, &updated)
         .write(&txn, &auth, updated.updated_at)
         .await?;
-    state.commit(txn).await?;
+    let before_view = MilestoneResponse::from(before);
     let body = MilestoneResponse::from(updated);
+    if versioned::unchanged(&before_view, &body) {
+        txn.rollback().await?;
+        return Ok(HttpResponse::Ok()
+            .insert_header(etag::header(before_view.version))
+            .json(before_view));
+    }
+    state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))
         .json(body))

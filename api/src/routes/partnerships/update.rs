@@ -78,6 +78,7 @@ pub async fn update_partnership(
     let current = find_or_404::<entity::partnership::Entity>(&txn, id.into_inner()).await?;
     let expected = etag::expected_version(&req)?;
     versioned::check::<partnership::Entity>(&current, expected)?;
+    let before_view = response(&txn, current.clone(), now.date_naive()).await?;
     if !current.status.terms_editable() {
         return Err(ApiError::Problem(
             ProblemCode::NotEditable,
@@ -152,6 +153,12 @@ pub async fn update_partnership(
     }
     entry.write(&txn, &auth, now).await?;
     let body = response(&txn, updated, now.date_naive()).await?;
+    if versioned::unchanged(&before_view, &body) {
+        txn.rollback().await?;
+        return Ok(HttpResponse::Ok()
+            .insert_header(etag::header(before_view.version))
+            .json(before_view));
+    }
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

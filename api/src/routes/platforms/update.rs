@@ -93,6 +93,7 @@ pub async fn update_platform(
     let txn = crate::db::begin(&state.db).await?;
     let current = find_or_404::<entity::platform::Entity>(&txn, id.into_inner()).await?;
     versioned::check::<platform::Entity>(&current, expected)?;
+    let before_view = response(&txn, current.clone()).await?;
     let kind = body.kind.unwrap_or(current.kind);
     let parent_id = body.parent_id.unwrap_or(current.parent_id);
     check_parent(&txn, kind, parent_id, Some(current.id)).await?;
@@ -160,6 +161,12 @@ pub async fn update_platform(
         .write(&txn, &auth, updated.updated_at)
         .await?;
     let body = response(&txn, updated).await?;
+    if versioned::unchanged(&before_view, &body) {
+        txn.rollback().await?;
+        return Ok(HttpResponse::Ok()
+            .insert_header(etag::header(before_view.version))
+            .json(before_view));
+    }
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

@@ -88,6 +88,7 @@ pub async fn update_paper(
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     versioned::check::<position_paper::Entity>(&current, expected)?;
+    let before_view = response(&txn, current.clone()).await?;
     if current.status != PaperStatus::Draft {
         return Err(ApiError::Problem(
             ProblemCode::NotEditable,
@@ -187,6 +188,12 @@ pub async fn update_paper(
     }
     entry.write(&txn, &auth, now).await?;
     let body = response(&txn, updated).await?;
+    if versioned::unchanged(&before_view, &body) {
+        txn.rollback().await?;
+        return Ok(HttpResponse::Ok()
+            .insert_header(etag::header(before_view.version))
+            .json(before_view));
+    }
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

@@ -63,6 +63,7 @@ pub async fn update_task_force(
     let txn = crate::db::begin(&state.db).await?;
     let current = find_or_404::<entity::task_force::Entity>(&txn, id.into_inner()).await?;
     versioned::check::<task_force::Entity>(&current, expected)?;
+    let before_view = response(&txn, current.clone()).await?;
     let task_force_id = current.id;
     let name = body
         .name
@@ -98,6 +99,12 @@ pub async fn update_task_force(
         .write(&txn, &auth, updated.updated_at)
         .await?;
     let body = response(&txn, updated).await?;
+    if versioned::unchanged(&before_view, &body) {
+        txn.rollback().await?;
+        return Ok(HttpResponse::Ok()
+            .insert_header(etag::header(before_view.version))
+            .json(before_view));
+    }
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

@@ -58,6 +58,7 @@ pub async fn update_work_plan(
     Standing::of_manager(&txn, &auth, plan.platform_id).await?;
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
+    let before_view = response(&txn, plan.clone()).await?;
     let mut m = work_plan::ActiveModel {
         updated_at: Set(now),
         ..Default::default()
@@ -76,6 +77,12 @@ pub async fn update_work_plan(
         .write(&txn, &auth, now)
         .await?;
     let body = response(&txn, updated).await?;
+    if versioned::unchanged(&before_view, &body) {
+        txn.rollback().await?;
+        return Ok(HttpResponse::Ok()
+            .insert_header(etag::header(before_view.version))
+            .json(before_view));
+    }
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

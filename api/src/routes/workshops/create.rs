@@ -77,6 +77,10 @@ pub struct CreateWorkshopRequest {
     pub registration_closes_at: Option<DateTime<Utc>>,
     /// Listed publicly and in platform calendars (default true).
     pub is_public: Option<bool>,
+    /// Limits registration to people of some governorates or kinds of local authority.
+    #[validate(nested)]
+    #[serde(default)]
+    pub eligibility: super::Eligibility,
     /// `draft` (default) or `scheduled`; a past workshop is recorded as `completed`, with a
     /// `history_reason`.
     pub status: Option<WorkshopStatus>,
@@ -316,6 +320,8 @@ pub async fn create_workshop(
         registration_closes_at: Set(req.registration_closes_at),
         status: Set(status),
         is_public: Set(req.is_public.unwrap_or(true)),
+        eligible_governorates: Set(req.eligibility.stored().0),
+        eligible_authority_kinds: Set(req.eligibility.stored().1),
         check_in_code: Set(check_in_code()),
         sequence: Set(0),
         reported_attendance: Set(req.reported_attendance),

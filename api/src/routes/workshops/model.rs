@@ -130,6 +130,65 @@ impl LocalTimes {
     }
 }
 
+/// Who may register beyond the platform's own rules: people of local authorities in these
+/// governorates and of these kinds (an empty list: any). Someone outside them is refused with
+/// 422 `not_eligible`; the platform's managers may still register them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Eligibility {
+    /// Governorate names, as the local authorities give them (e.g. `الخليل`, `بيت لحم`).
+    #[validate(length(max = 20), custom(function = "governorate_names"))]
+    #[schema(max_items = 20, example = json!(["الخليل", "بيت لحم"]))]
+    #[serde(default)]
+    pub governorates: Vec<String>,
+    #[validate(length(max = 4))]
+    #[schema(max_items = 4)]
+    #[serde(default)]
+    pub authority_kinds: Vec<crate::domain::AuthorityKind>,
+}
+
+fn governorate_names(names: &[String]) -> Result<(), validator::ValidationError> {
+    if names
+        .iter()
+        .all(|n| !n.trim().is_empty() && n.chars().count() <= 100)
+    {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("length")
+            .with_message("each governorate is 1 to 100 characters".into()))
+    }
+}
+
+impl Eligibility {
+    /// The stored form of each list (JSON arrays).
+    pub fn stored(&self) -> (String, String) {
+        let names: Vec<&str> = self.governorates.iter().map(|g| g.trim()).collect();
+        (
+            serde_json::to_string(&names).unwrap_or_else(|_| "[]".into()),
+            serde_json::to_string(&self.authority_kinds).unwrap_or_else(|_| "[]".into()),
+        )
+    }
+
+    /// The lists a workshop stores (unreadable ones read as empty).
+    pub fn of(w: &entity::workshop::Model) -> Eligibility {
+        Eligibility {
+            governorates: serde_json::from_str(&w.eligible_governorates).unwrap_or_default(),
+            authority_kinds: serde_json::from_str(&w.eligible_authority_kinds).unwrap_or_default(),
+        }
+    }
+
+    /// Whether a person of this authority (none: `None`) may register.
+    pub fn admits(&self, authority: Option<&entity::local_authority::Model>) -> bool {
+        if self.governorates.is_empty() && self.authority_kinds.is_empty() {
+            return true;
+        }
+        authority.is_some_and(|a| {
+            (self.governorates.is_empty() || self.governorates.contains(&a.governorate))
+                && (self.authority_kinds.is_empty() || self.authority_kinds.contains(&a.kind))
+        })
+    }
+}
+
 /// A workshop as the API shows it. `version` is its `ETag`; `sequence` is its iCalendar SEQUENCE.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WorkshopResponse {
@@ -163,6 +222,7 @@ pub struct WorkshopResponse {
     pub registration_closes_at: Option<DateTime<Utc>>,
     pub status: WorkshopStatus,
     pub is_public: bool,
+    pub eligibility: Eligibility,
     #[schema(max_items = 100)]
     pub agenda: Vec<AgendaItem>,
     #[schema(max_items = 50)]

@@ -108,6 +108,11 @@ pub async fn register(
             ),
         ));
     }
+    // A workshop for some governorates or kinds of authority: its managers may still register
+    // anyone.
+    if !standing.manages() {
+        super::check_eligible(&txn, &w, &person).await?;
+    }
     let (saved, pos) = seats::register(&txn, &state, &mut w, &person, auth.actor(), now).await?;
     // Someone registering another names only the clashing workshops they may see themselves.
     let warnings =

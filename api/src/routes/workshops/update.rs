@@ -67,6 +67,9 @@ pub struct UpdateWorkshopRequest {
     pub registration_opens_at: Option<DateTime<Utc>>,
     pub registration_closes_at: Option<DateTime<Utc>>,
     pub is_public: Option<bool>,
+    /// Replaces who may register (`{}` opens it to all).
+    #[validate(nested)]
+    pub eligibility: Option<super::Eligibility>,
     #[validate(nested, length(max = 100))]
     #[schema(max_items = 100)]
     pub agenda: Option<Vec<AgendaItem>>,
@@ -105,6 +108,7 @@ pub async fn update_workshop(
     let body = body.into_inner()?;
     let expected = etag::expected_version(&req)?;
     versioned::check::<workshop::Entity>(&w, expected)?;
+    let before_view = response(&txn, w.clone(), true, Vec::new()).await?;
     if matches!(
         w.status,
         WorkshopStatus::Completed | WorkshopStatus::Cancelled
@@ -216,6 +220,11 @@ pub async fn update_workshop(
     if let Some(p) = body.is_public {
         m.is_public = Set(p);
     }
+    if let Some(e) = &body.eligibility {
+        let (governorates, kinds) = e.stored();
+        m.eligible_governorates = Set(governorates);
+        m.eligible_authority_kinds = Set(kinds);
+    }
     if moved {
         m.reminder_sent_at = Set(None);
     }
@@ -261,6 +270,13 @@ pub async fn update_workshop(
     };
     let warnings = clashes::of_saved(&txn, &updated, &host_list).await?;
     let body = response(&txn, updated, true, warnings).await?;
+    if versioned::unchanged(&before_view, &body) {
+        // Nothing changed: nothing is written, mailed or sent, and the version stays.
+        txn.rollback().await?;
+        return Ok(HttpResponse::Ok()
+            .insert_header(etag::header(before_view.version))
+            .json(before_view));
+    }
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag::header(body.version))

@@ -58,6 +58,7 @@ pub async fn response(
         })
         .collect();
     let tz: Tz = w.time_zone.parse().unwrap_or(chrono_tz::Asia::Hebron);
+    let eligibility = Eligibility::of(&w);
     Ok(WorkshopResponse {
         id: w.id,
         platform_id: w.platform_id,
@@ -88,6 +89,7 @@ pub async fn response(
         registration_closes_at: w.registration_closes_at,
         status: w.status,
         is_public: w.is_public,
+        eligibility,
         agenda,
         experts,
         materials,
