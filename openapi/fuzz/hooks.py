@@ -38,12 +38,14 @@ RULE_FIELD_CODES = set(
     _DOC["components"]["schemas"]["ProblemField"]["properties"]["code"]["x-rule-codes"]
 )
 # Problems that depend on state a generator cannot know: an opaque cursor, the current version,
-# an idempotency key it happened to use before for another request.
+# an idempotency key it happened to use before for another request, whether the caller's local
+# authority is among those a workshop it made up is for.
 STATE_PROBLEMS = {
     "invalid_cursor",
     "stale_version",
     "version_required",
     "idempotency_key_reused",
+    "not_eligible",
 }
 ACCEPTED = {401, 403, 404, 409, 429}
 
