@@ -113,7 +113,7 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "create_workshop" => &[NotAManager],
         "update_workshop" => &[NotAManager, NotEditable],
         "transition_workshop" => &[NotAManager, TransitionNotAllowed],
-        "put_minutes" | "record_attendance" => &[NotAManager, TooEarly],
+        "put_minutes" | "record_attendance" | "record_participants" => &[NotAManager, TooEarly],
         "check_in" => &[CheckInClosed, NotRegistered],
         "record_check_ins" => &[NotAManager, CheckInClosed],
         "get_ticket" => &[NotRegistered],
@@ -485,6 +485,17 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             ),
         ],
         "approve_membership" => &[("deactivated", "the person named has an active account")],
+        "record_participants" => &[
+            (
+                "required",
+                "each participant gives exactly one of `user_id` and `email`",
+            ),
+            (
+                "not_found",
+                "each `user_id` or `email` is a person's account",
+            ),
+            ("deactivated", "the person named has an active account"),
+        ],
         "record_attendance" => &[(
             "not_registered",
             "each person holds a registration for the workshop",

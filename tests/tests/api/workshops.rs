@@ -1027,3 +1027,99 @@ async fn a_workshop_for_some_governorates_refuses_others_and_its_managers_may_st
         201
     );
 }
+
+#[tokio::test]
+async fn a_past_workshops_participants_are_recorded_and_counted_like_live_ones() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let gaza = app.platform_id("gaza").await;
+    let authority = app
+        .create_authority(&admin, "بلدية دير البلح", "Deir al-Balah")
+        .await;
+    let (came, _) = app
+        .quick_user("came@example.org", Some(authority), "female", "ar")
+        .await;
+    let (_, _) = app
+        .quick_user("Absent@Example.org", Some(authority), "male", "ar")
+        .await;
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&admin),
+            &json!({"platform_id": gaza, "title": {"ar": "لقاء إطلاق منصة غزة", "en": "Gaza platform launch"},
+                    "status": "completed", "history_reason": "عُقد قبل إطلاق المنصة الإلكترونية",
+                    "starts_at": "2020-02-10T08:00:00Z", "ends_at": "2020-02-10T11:00:00Z",
+                    "venue": {"city": "غزة"}}),
+        )
+        .await;
+    let status = res.status();
+    let w: Value = res.json().await.expect("json");
+    assert_eq!(status, 201, "{w}");
+    let path = format!("/api/v1/workshops/{}/participants", w["id"]);
+    let res = app
+        .post(
+            &path,
+            Some(&admin),
+            &json!({"participants": [
+                {"user_id": came, "status": "attended"},
+                {"email": "absent@example.org", "status": "no_show"}]}),
+        )
+        .await;
+    let status = res.status();
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["attended"], 1);
+    assert_eq!(body["no_show"], 1);
+    assert_eq!(body["by_gender"]["female"], 1);
+    // Counted in the participation report exactly like live registrations.
+    let report = app
+        .get_json(
+            "/api/v1/reports/participation?from=2020-01-01&to=2020-12-31",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(report["totals"]["registrations"], 2, "{report}");
+    assert_eq!(report["totals"]["attendances"], 1, "{report}");
+    assert_eq!(report["totals"]["no_shows"], 1, "{report}");
+    // Recording again changes a mark, and the audit trail has each person's entry.
+    let res = app
+        .post(
+            &path,
+            Some(&admin),
+            &json!({"participants": [{"email": "ABSENT@example.org", "status": "attended"}]}),
+        )
+        .await;
+    assert_eq!(res.json::<Value>().await.expect("json")["attended"], 2);
+    let audit = app
+        .get_json(
+            "/api/v1/audit?action=registration.record&limit=10",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        audit["items"].as_array().expect("items").len(),
+        3,
+        "{audit}"
+    );
+    // Nobody unknown, and only once the workshop has ended.
+    let problem = assert_problem(
+        app.post(
+            &path,
+            Some(&admin),
+            &json!({"participants": [{"email": "nobody@example.org", "status": "attended"}]}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["pointer"], "/participants/0/email");
+    let upcoming = scheduled(&app, &admin, gaza, 48, None, "غزة").await;
+    let res = app
+        .post(
+            &format!("/api/v1/workshops/{}/participants", upcoming["id"]),
+            Some(&admin),
+            &json!({"participants": [{"user_id": came, "status": "attended"}]}),
+        )
+        .await;
+    assert_eq!(assert_problem(res, 409).await["code"], "too_early");
+}

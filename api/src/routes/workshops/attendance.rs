@@ -67,7 +67,7 @@ pub async fn get_attendance(
     Ok(web::Json(attendance_of(&state.db, &w).await?))
 }
 
-async fn attendance_of(
+pub(super) async fn attendance_of(
     db: &impl sea_orm::ConnectionTrait,
     w: &entity::workshop::Model,
 ) -> Result<AttendanceResponse, ApiError> {

@@ -8,6 +8,7 @@ mod clashes;
 mod create;
 mod list;
 mod model;
+mod participants;
 mod read;
 mod registrations;
 mod rules;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(attendance::get_attendance)
         .service(attendance::record_attendance)
         .service(attendance::check_in)
+        .service(participants::record_participants)
         .service(tickets::ticket_keys)
         .service(tickets::get_ticket)
         .service(tickets::record_check_ins)
