@@ -63,6 +63,52 @@ impl PaymentStatus {
     }
 }
 
+/// When a contribution was settled and how late: the day its payments (in the order they were
+/// made) first reached its amount, and the days past the due date it was settled — or, while it
+/// is unpaid past its due date, the days it is overdue today.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lateness {
+    pub settled_on: Option<chrono::NaiveDate>,
+    /// Settled after its due date.
+    pub paid_late: bool,
+    /// Days past the due date (settled late, or still unpaid and overdue); `None` when on time.
+    pub days_late: Option<i64>,
+}
+
+impl Lateness {
+    /// `payments` as (day paid, amount), in any order.
+    pub fn of(
+        amount: Decimal,
+        due_on: chrono::NaiveDate,
+        payments: &[(chrono::NaiveDate, Decimal)],
+        today: chrono::NaiveDate,
+    ) -> Lateness {
+        let mut by_day = payments.to_vec();
+        by_day.sort_by_key(|(day, _)| *day);
+        let mut total = Decimal::ZERO;
+        let settled_on = by_day.into_iter().find_map(|(day, paid)| {
+            total += paid;
+            (total >= amount).then_some(day)
+        });
+        let late_by = |day: chrono::NaiveDate| {
+            let days = (day - due_on).num_days();
+            (days > 0).then_some(days)
+        };
+        match settled_on {
+            Some(day) => Lateness {
+                settled_on,
+                paid_late: day > due_on,
+                days_late: late_by(day),
+            },
+            None => Lateness {
+                settled_on: None,
+                paid_late: false,
+                days_late: late_by(today),
+            },
+        }
+    }
+}
+
 /// Validates a `YYYY-Qn` quarter.
 pub fn validate_quarter(q: &str) -> Result<(), validator::ValidationError> {
     let ok = q.len() == 7
@@ -100,6 +146,51 @@ pub fn validate_amount(a: &str) -> Result<(), validator::ValidationError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contribution_settled_after_its_due_date_keeps_how_late_it_was() {
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().expect("date");
+        let n = |s: &str| s.parse::<Decimal>().expect("amount");
+        let due = d("2026-03-31");
+        // Half on time, the rest twelve days late: settled late by 12 days.
+        let late = Lateness::of(
+            n("1000"),
+            due,
+            &[(d("2026-04-12"), n("500")), (d("2026-03-01"), n("500"))],
+            d("2026-12-01"),
+        );
+        assert_eq!(
+            late,
+            Lateness {
+                settled_on: Some(d("2026-04-12")),
+                paid_late: true,
+                days_late: Some(12)
+            }
+        );
+        let on_time = Lateness::of(
+            n("1000"),
+            due,
+            &[(d("2026-03-31"), n("1000"))],
+            d("2026-12-01"),
+        );
+        assert_eq!(on_time.days_late, None);
+        assert!(!on_time.paid_late);
+        // Unpaid and overdue: the days so far.
+        let open = Lateness::of(
+            n("1000"),
+            due,
+            &[(d("2026-04-01"), n("10"))],
+            d("2026-04-11"),
+        );
+        assert_eq!(
+            open,
+            Lateness {
+                settled_on: None,
+                paid_late: false,
+                days_late: Some(11)
+            }
+        );
+    }
 
     #[test]
     fn amounts_are_exact() {

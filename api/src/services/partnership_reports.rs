@@ -58,6 +58,8 @@ pub struct Due {
     pub currency: String,
     pub amount: Decimal,
     pub paid: Decimal,
+    /// Each payment: the day paid and the amount.
+    pub payments: Vec<(NaiveDate, Decimal)>,
 }
 
 /// Contributions falling due in `[from, to]`, oldest due first, each with the sum of its
@@ -82,11 +84,11 @@ pub async fn contributions_due(
             [from.into(), to.into()],
         ))
         .await?;
-    let mut paid: HashMap<i64, Decimal> = HashMap::new();
+    let mut paid: HashMap<i64, Vec<(NaiveDate, Decimal)>> = HashMap::new();
     for r in db
         .query_all_raw(Statement::from_sql_and_values(
             backend,
-            "SELECT m.contribution_id, m.amount FROM partnership_payments m \
+            "SELECT m.contribution_id, m.amount, m.paid_on FROM partnership_payments m \
              JOIN partnership_contributions c ON c.id = m.contribution_id \
              WHERE c.due_on >= $1 AND c.due_on <= $2",
             [from.into(), to.into()],
@@ -95,7 +97,10 @@ pub async fn contributions_due(
     {
         let id: i64 = r.try_get("", "contribution_id")?;
         let amount: String = r.try_get("", "amount")?;
-        *paid.entry(id).or_default() += amount.parse::<Decimal>().unwrap_or_default();
+        paid.entry(id).or_default().push((
+            r.try_get("", "paid_on")?,
+            amount.parse::<Decimal>().unwrap_or_default(),
+        ));
     }
     rows.iter()
         .map(|r| {
@@ -111,7 +116,11 @@ pub async fn contributions_due(
                 due_on: r.try_get("", "due_on")?,
                 currency: r.try_get("", "currency")?,
                 amount: amount.parse().unwrap_or_default(),
-                paid: paid.get(&id).copied().unwrap_or_default(),
+                paid: paid
+                    .get(&id)
+                    .map(|p| p.iter().map(|(_, a)| *a).sum())
+                    .unwrap_or_default(),
+                payments: paid.remove(&id).unwrap_or_default(),
             })
         })
         .collect::<Result<_, sea_orm::DbErr>>()

@@ -597,10 +597,28 @@ async fn contributions_are_paid_against_their_due_dates_and_reported() {
     );
     let res = pay(first_id, json!({"amount": "15000.25"}), who.officer.clone()).await;
     let view: Value = res.json().await.expect("json");
-    assert_eq!(
-        view["parties"][1]["contributions"][0]["payment_status"],
-        "paid"
-    );
+    let settled = &view["parties"][1]["contributions"][0];
+    assert_eq!(settled["payment_status"], "paid");
+    // Paid after its due date: the agreement keeps that fact, and how late.
+    let due_on: chrono::NaiveDate = settled["due_on"]
+        .as_str()
+        .expect("due_on")
+        .parse()
+        .expect("date");
+    let days = (due - due_on).num_days();
+    assert!(days > 0);
+    assert_eq!(settled["paid_late"], true, "{settled}");
+    assert_eq!(settled["days_late"], days, "{settled}");
+    assert_eq!(settled["settled_on"], due.to_string(), "{settled}");
+    let report = app.get_json(path, Some(&who.admin)).await;
+    let row = report["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["contribution_id"] == first_id)
+        .expect("the contribution");
+    assert_eq!(row["paid_late"], true, "{row}");
+    assert_eq!(row["days_late"], days, "{row}");
     // As a sheet: Arabic headers, amounts as numbers, due dates as dates.
     let res = app
         .request(Method::GET, &format!("{path}&format=csv"), Some(&who.admin))
@@ -614,7 +632,9 @@ async fn contributions_are_paid_against_their_due_dates_and_reported() {
         "{text}"
     );
     assert!(
-        text.contains(",EUR,25000.50,25000.50,0.00,مدفوعة\r\n"),
+        text.contains(&format!(
+            ",EUR,25000.50,25000.50,0.00,مدفوعة,{due},نعم,{days}\r\n"
+        )),
         "{text}"
     );
 

@@ -719,3 +719,92 @@ async fn a_report_of_more_groups_than_allowed_is_refused_not_cut() {
     assert_eq!(problem["errors"][0]["pointer"], "group_by");
     assert_eq!(problem["errors"][0]["code"], "too_many");
 }
+
+#[tokio::test]
+async fn a_parent_platform_reports_the_sum_of_its_sub_platforms_and_several_can_be_asked_at_once() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let parent = app.platform_id("village-councils").await;
+    let north = app.platform_id("village-councils-north").await;
+    let center = app.platform_id("village-councils-center").await;
+    let south = app.platform_id("village-councils-south").await;
+    let finance = app.platform_id("financial-management").await;
+    let mut n = 0;
+    for (platform, people) in [(north, 1), (center, 2), (south, 1), (finance, 1)] {
+        let w = crate::workshops::scheduled(&app, &admin, platform, 48, None, "نابلس").await;
+        for _ in 0..people {
+            n += 1;
+            let (id, _) = app
+                .quick_user(&format!("p{n}@example.org"), None, "female", "ar")
+                .await;
+            let res = app
+                .post(
+                    &format!("/api/v1/workshops/{}/registrations", w["id"]),
+                    Some(&admin),
+                    &json!({"user_id": id}),
+                )
+                .await;
+            assert_eq!(res.status(), 201);
+        }
+    }
+    let year = app.state.clock.now().format("%Y").to_string();
+    let report = |query: String| {
+        let app = &app;
+        let admin = &admin;
+        let year = year.clone();
+        async move {
+            app.get_json(
+                &format!("/api/v1/reports/participation?from={year}-01-01&to={year}-12-31&{query}"),
+                Some(admin),
+            )
+            .await
+        }
+    };
+    let by_parent = report(format!("platform_id={parent}")).await;
+    assert_eq!(by_parent["totals"]["registrations"], 4, "{by_parent}");
+    let ids = by_parent["platform_ids"].to_string();
+    for sub in [north, center, south] {
+        assert!(ids.contains(&sub.to_string()), "{ids}");
+    }
+    let two = report(format!("platform_id={north},{center}")).await;
+    assert_eq!(two["totals"]["registrations"], 3, "{two}");
+    // Grouped by platform, each group says which platform it is.
+    let grouped = report(format!("platform_id={parent},{finance}&group_by=platform")).await;
+    assert_eq!(grouped["totals"]["registrations"], 5, "{grouped}");
+    let labels: Vec<String> = grouped["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            r["labels"]["platform"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(labels.len(), 4, "{grouped}");
+    assert!(labels.iter().all(|l| !l.is_empty()), "{labels:?}");
+    // A sub-platform's coordinator may not report on the parent; an unknown id is named.
+    let (coordinator_id, coordinator) = app
+        .quick_user("north@example.org", None, "male", "ar")
+        .await;
+    app.make_coordinator(north, coordinator_id, "coordinator")
+        .await;
+    let res = app
+        .get(
+            &format!("/api/v1/reports/participation?platform_id={parent}"),
+            Some(&coordinator),
+        )
+        .await;
+    assert_problem(res, 403).await;
+    let res = app
+        .get(
+            &format!("/api/v1/reports/participation?platform_id={north},999999"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        assert_problem(res, 422).await["errors"][0]["code"],
+        "not_found"
+    );
+}

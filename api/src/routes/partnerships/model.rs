@@ -87,6 +87,14 @@ pub struct ContributionResponse {
     #[schema(max_length = 40, pattern = "^[0-9]+(\\.[0-9]+)?$")]
     pub paid: String,
     pub payment_status: PaymentStatus,
+    /// The day its payments first reached the amount (`null` while not fully paid).
+    pub settled_on: Option<chrono::NaiveDate>,
+    /// Settled after its due date.
+    pub paid_late: bool,
+    /// Days past the due date: how late it was settled, or how long it has been overdue while
+    /// unpaid; `null` when on time.
+    #[schema(minimum = 1, maximum = 100000)]
+    pub days_late: Option<i64>,
     /// Payments in the order they were made.
     #[schema(max_items = 100)]
     pub payments: Vec<PaymentResponse>,

@@ -87,12 +87,20 @@ pub async fn response(
             .iter()
             .map(|x| x.amount.parse::<Decimal>().unwrap_or_default())
             .sum();
+        let paid_days: Vec<(chrono::NaiveDate, Decimal)> = paid_to_it
+            .iter()
+            .map(|x| (x.paid_on, x.amount.parse::<Decimal>().unwrap_or_default()))
+            .collect();
+        let lateness = crate::domain::money::Lateness::of(amount, c.due_on, &paid_days, today);
         by_party
             .entry(c.party_id)
             .or_default()
             .push(ContributionResponse {
                 id: c.id,
                 payment_status: PaymentStatus::of(amount, paid, c.due_on, today),
+                settled_on: lateness.settled_on,
+                paid_late: lateness.paid_late,
+                days_late: lateness.days_late,
                 paid: paid.to_string(),
                 payments: paid_to_it,
                 amount: c.amount,

@@ -25,9 +25,15 @@ pub struct AttendanceExportQuery {
     pub from: Option<NaiveDate>,
     /// Last day; default the 31st of December of `from`'s year. At most ten years (the programme began in 2019).
     pub to: Option<NaiveDate>,
-    /// Only this platform (default: every platform the caller may report on).
-    #[param(minimum = 1)]
-    pub platform_id: Option<i64>,
+    /// Only these platforms: one platform's id, or several comma-separated (`5,6,7`). A platform
+    /// with regional sub-platforms counts them too (village councils: north, center, south).
+    /// Default: every platform the caller may report on.
+    #[param(
+        max_length = 380,
+        pattern = "^[1-9][0-9]{0,17}(,[1-9][0-9]{0,17}){0,19}$",
+        example = "5,6,7"
+    )]
+    pub platform_id: Option<String>,
     /// `json`, `csv` or `xlsx`; overrides `Accept`.
     #[param(inline)]
     pub format: Option<ExportFormat>,
@@ -174,7 +180,13 @@ pub async fn export_attendances(
         ));
     }
     let q = query.into_inner();
-    let r = common::resolve(&req, &auth, &state, (q.from, q.to, q.platform_id, q.format)).await?;
+    let r = common::resolve(
+        &req,
+        &auth,
+        &state,
+        (q.from, q.to, q.platform_id.as_deref(), q.format),
+    )
+    .await?;
     let db = state.db.clone();
     let (start, until, platforms) = (r.start, r.until, r.platforms.clone());
     // Pages of attendances, read one after the other as the body is sent.

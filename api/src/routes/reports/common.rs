@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
@@ -42,9 +42,15 @@ pub struct ReportQuery {
     pub from: Option<NaiveDate>,
     /// Last day counted; default the 31st of December of `from`'s year. At most ten years (the programme began in 2019).
     pub to: Option<NaiveDate>,
-    /// Only this platform (default: every platform the caller may report on).
-    #[param(minimum = 1)]
-    pub platform_id: Option<i64>,
+    /// Only these platforms: one platform's id, or several comma-separated (`5,6,7`). A platform
+    /// with regional sub-platforms counts them too (village councils: north, center, south).
+    /// Default: every platform the caller may report on.
+    #[param(
+        max_length = 380,
+        pattern = "^[1-9][0-9]{0,17}(,[1-9][0-9]{0,17}){0,19}$",
+        example = "5,6,7"
+    )]
+    pub platform_id: Option<String>,
     /// `json`, `csv` or `xlsx`; overrides `Accept`.
     #[param(inline)]
     pub format: Option<ExportFormat>,
@@ -223,7 +229,7 @@ pub async fn resolve(
     (from, to, platform_id, format): (
         Option<NaiveDate>,
         Option<NaiveDate>,
-        Option<i64>,
+        Option<&str>,
         Option<ExportFormat>,
     ),
 ) -> Result<Resolved, ApiError> {
@@ -257,27 +263,28 @@ pub async fn resolve(
             ),
         ));
     }
-    if let Some(p) = platform_id {
-        if p < 1 {
-            return Err(bad(
-                "platform_id is a platform's id, from 1.".to_owned(),
-                "platform_id معرف منصة يبدأ من 1.".to_owned(),
-            ));
-        }
-        if entity::platform::Entity::find_by_id(p)
-            .one(&state.db)
-            .await?
-            .is_none()
-        {
+    let asked = match platform_id {
+        Some(text) => Some(platform_ids(text)?),
+        None => None,
+    };
+    if let Some(ids) = &asked {
+        let found = entity::platform::Entity::find()
+            .filter(entity::platform::Column::Id.is_in(ids.iter().copied()))
+            .count(&state.db)
+            .await?;
+        if found != ids.len() as u64 {
             return Err(ApiError::field(
                 "platform_id",
                 "not_found",
-                Text::new("is no platform", "ليست منصة"),
+                Text::new(
+                    "names a platform that does not exist",
+                    "تذكر منصة غير موجودة",
+                ),
             ));
         }
     }
-    let platforms = match (platform_id, reach) {
-        (Some(p), Some(reach)) if !reach.contains(&p) => {
+    let platforms = match (asked, reach) {
+        (Some(ids), Some(reach)) if ids.iter().any(|p| !reach.contains(p)) => {
             return Err(ApiError::Problem(
                 ProblemCode::NotAManager,
                 Text::new(
@@ -286,7 +293,7 @@ pub async fn resolve(
                 ),
             ));
         }
-        (Some(p), _) => Some(vec![p]),
+        (Some(ids), _) => Some(with_sub_platforms(&state.db, ids).await?),
         (None, reach) => reach,
     };
     let midnight =
@@ -302,6 +309,62 @@ pub async fn resolve(
     })
 }
 
+/// The platform ids of `platform_id` (`5` or `5,6,7`), each once, in the order given.
+fn platform_ids(text: &str) -> Result<Vec<i64>, ApiError> {
+    let mut ids: Vec<i64> = Vec::new();
+    for part in text.split(',') {
+        let id = part
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id >= 1)
+            .ok_or_else(|| {
+                bad(
+                    "platform_id is one platform's id, or several comma-separated (5,6,7).".into(),
+                    "platform_id معرف منصة أو عدة معرفات تفصلها فواصل (5,6,7).".into(),
+                )
+            })?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.len() > MAX_PLATFORMS_ASKED {
+        return Err(bad(
+            format!("platform_id names at most {MAX_PLATFORMS_ASKED} platforms."),
+            format!("يذكر platform_id {MAX_PLATFORMS_ASKED} منصة على الأكثر."),
+        ));
+    }
+    Ok(ids)
+}
+
+/// The most platforms one report names.
+const MAX_PLATFORMS_ASKED: usize = 20;
+
+/// The platforms asked for and every platform beneath them (a parent's regional sub-platforms,
+/// and theirs), each once: a parent reports the sum of its sub-platforms.
+async fn with_sub_platforms(
+    db: &impl sea_orm::ConnectionTrait,
+    mut ids: Vec<i64>,
+) -> Result<Vec<i64>, ApiError> {
+    let mut frontier = ids.clone();
+    // Platforms nest a few levels at most; the bound guards against a cycle in bad data.
+    for _ in 0..8 {
+        if frontier.is_empty() {
+            break;
+        }
+        let children: Vec<i64> = entity::platform::Entity::find()
+            .select_only()
+            .column(entity::platform::Column::Id)
+            .filter(entity::platform::Column::ParentId.is_in(frontier))
+            .into_tuple()
+            .all(db)
+            .await?;
+        frontier = children.into_iter().filter(|c| !ids.contains(c)).collect();
+        ids.extend(&frontier);
+    }
+    Ok(ids)
+}
+
 /// Checks the parameters and the caller's reach, counts, and decides what is hidden.
 pub async fn count(
     req: &HttpRequest,
@@ -311,7 +374,13 @@ pub async fn count(
     q: ReportQuery,
     default_group_by: &str,
 ) -> Result<Counted, ApiError> {
-    let r = resolve(req, auth, state, (q.from, q.to, q.platform_id, q.format)).await?;
+    let r = resolve(
+        req,
+        auth,
+        state,
+        (q.from, q.to, q.platform_id.as_deref(), q.format),
+    )
+    .await?;
     let group_by = dimensions(subject, q.group_by.as_deref().unwrap_or(default_group_by))?;
     let query = Query {
         subject,

@@ -172,6 +172,14 @@ pub struct DueRow {
     #[schema(format = "decimal")]
     pub outstanding: String,
     pub status: PaymentStatus,
+    /// The day its payments first reached the amount (`null` while not fully paid).
+    pub settled_on: Option<chrono::NaiveDate>,
+    /// Settled after its due date.
+    pub paid_late: bool,
+    /// Days past the due date: how late it was settled, or how long it has been overdue while
+    /// unpaid; `null` when on time.
+    #[schema(minimum = 1, maximum = 100000)]
+    pub days_late: Option<i64>,
 }
 
 /// Totals of one currency (exact decimals).
@@ -238,6 +246,8 @@ pub async fn contribution_report(
         .iter()
         .map(|d| {
             let status = PaymentStatus::of(d.amount, d.paid, d.due_on, today);
+            let lateness =
+                crate::domain::money::Lateness::of(d.amount, d.due_on, &d.payments, today);
             let outstanding = (d.amount - d.paid).max(Decimal::ZERO);
             let t = totals.entry(d.currency.clone()).or_default();
             t[0] += d.amount;
@@ -257,6 +267,9 @@ pub async fn contribution_report(
                 paid: d.paid.to_string(),
                 outstanding: outstanding.to_string(),
                 status,
+                settled_on: lateness.settled_on,
+                paid_late: lateness.paid_late,
+                days_late: lateness.days_late,
             }
         })
         .collect();
@@ -297,6 +310,17 @@ pub async fn contribution_report(
                         decimal(&d.paid),
                         decimal(&d.outstanding),
                         Cell::Text(status_label(d.status.as_str()).get(lang).to_owned()),
+                        d.settled_on.map_or(Cell::Empty, Cell::Date),
+                        Cell::Text(
+                            if d.paid_late {
+                                Text::new("yes", "نعم")
+                            } else {
+                                Text::new("no", "لا")
+                            }
+                            .get(lang)
+                            .to_owned(),
+                        ),
+                        d.days_late.map_or(Cell::Empty, Cell::Int),
                     ]
                 })
                 .collect();
@@ -310,6 +334,9 @@ pub async fn contribution_report(
                     decimal(&t.amount),
                     decimal(&t.paid),
                     decimal(&t.outstanding),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
                     Cell::Empty,
                 ]);
             }
@@ -325,6 +352,9 @@ pub async fn contribution_report(
                     header("Paid", "المدفوع"),
                     header("Outstanding", "المتبقي"),
                     header("Status", "الحالة"),
+                    header("Settled on", "تاريخ السداد"),
+                    header("Paid late", "سُدد متأخرًا"),
+                    header("Days late", "أيام التأخير"),
                 ],
                 rows,
             }

@@ -20,10 +20,15 @@ pub struct PlanReportQuery {
     pub from: Option<NaiveDate>,
     /// Last day; default the 31st of December of `from`'s year. At most ten years.
     pub to: Option<NaiveDate>,
-    /// Only the activities this platform hosts (default: every platform the caller may report
-    /// on).
-    #[param(minimum = 1)]
-    pub platform_id: Option<i64>,
+    /// Only the activities these platforms host: one platform's id, or several comma-separated (`5,6,7`). A platform
+    /// with regional sub-platforms counts them too (village councils: north, center, south).
+    /// Default: every platform the caller may report on.
+    #[param(
+        max_length = 380,
+        pattern = "^[1-9][0-9]{0,17}(,[1-9][0-9]{0,17}){0,19}$",
+        example = "5,6,7"
+    )]
+    pub platform_id: Option<String>,
     /// Only activities serving this programme's milestones (progress only).
     #[param(min_length = 2, max_length = 80, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub programme: Option<String>,
@@ -42,7 +47,13 @@ async fn scope(
     if let Some(p) = &q.programme {
         crate::extract::query_slug("programme", p)?;
     }
-    common::resolve(req, auth, state, (q.from, q.to, q.platform_id, q.format)).await
+    common::resolve(
+        req,
+        auth,
+        state,
+        (q.from, q.to, q.platform_id.as_deref(), q.format),
+    )
+    .await
 }
 
 /// Activities due in one quarter under one milestone, and how they stand.
