@@ -44,6 +44,7 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "update_me" => &[],
         "change_password" => &[InvalidCredentials],
         "list_users" | "get_user" | "remove_task_force_member" => &[AdminOnly],
+        "find_people" => &[NotAManager],
         "delete_platform" | "delete_task_force" => &[AdminOnly, StillReferenced],
         "update_local_authority"
         | "create_platform"

@@ -232,3 +232,73 @@ async fn users_are_deleted_by_admins_only_and_read_by_themselves() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn coordinators_find_people_to_add_without_seeing_outsiders_emails() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let finance = app.platform_id("financial-management").await;
+    let jenin = app.create_authority(&admin, "بلدية جنين", "Jenin").await;
+    let (coordinator_id, coordinator) = app
+        .quick_user("coord@example.org", None, "male", "ar")
+        .await;
+    app.make_coordinator(finance, coordinator_id, "coordinator")
+        .await;
+    let (member_id, _) = app
+        .quick_user("member@example.org", Some(jenin), "female", "ar")
+        .await;
+    app.make_member(finance, member_id).await;
+    // Made through the API, so that their search text is the real one (email and names).
+    let (outsider_id, outsider) = app
+        .create_member(&admin, "outsider@example.org", Some(jenin))
+        .await;
+    let find = |query: &str, token: &str| {
+        let app = &app;
+        let path = format!("/api/v1/people?{query}");
+        let token = token.to_owned();
+        async move { app.get_json(&path, Some(&token)).await }
+    };
+    // By authority name (Arabic folded), both members and people of the union.
+    let found = find("q=%D8%AC%D9%86%D9%8A%D9%86&limit=100", &coordinator).await;
+    let items = found["items"].as_array().expect("items");
+    let of = |id: i64| items.iter().find(|p| p["id"] == id).cloned();
+    let member = of(member_id).expect("the platform's member");
+    let other = of(outsider_id).expect("a person of the union");
+    assert_eq!(member["email"], "member@example.org", "{member}");
+    assert!(
+        other["email"].is_null(),
+        "no email outside the platform: {other}"
+    );
+    assert_eq!(other["local_authority"]["id"], jenin);
+    assert!(
+        other.get("gender").is_none() && other.get("role").is_none(),
+        "{other}"
+    );
+    // Only the platform's members, when asked.
+    let members = find(&format!("platform_id={finance}"), &coordinator).await;
+    let ids: Vec<i64> = members["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|p| p["id"].as_i64())
+        .collect();
+    assert!(
+        ids.contains(&member_id) && !ids.contains(&outsider_id),
+        "{ids:?}"
+    );
+    // An email is not a search term, so it cannot be probed.
+    let probed = find("q=outsider%40example.org", &coordinator).await;
+    assert_eq!(probed["items"], json!([]), "{probed}");
+    let by_name = find("q=test%20member", &coordinator).await;
+    assert_eq!(by_name["items"][0]["id"], outsider_id, "{by_name}");
+    // Administrators see every email; members may not look people up.
+    let all = find(&format!("local_authority_id={jenin}"), &admin).await;
+    assert!(
+        all["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|p| p["email"].is_string())
+    );
+    assert_problem(app.get("/api/v1/people", Some(&outsider)).await, 403).await;
+}

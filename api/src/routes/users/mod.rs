@@ -5,6 +5,7 @@ mod delete;
 mod list;
 pub mod me;
 mod model;
+mod people;
 mod read;
 mod rules;
 mod update;
@@ -18,6 +19,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list_users)
+        .service(people::find_people)
         .service(create::create_user)
         .service(read::get_user)
         .service(update::update_user)
