@@ -8,6 +8,7 @@ mod background;
 mod calendars;
 mod changes;
 mod check_ins;
+mod configuration;
 mod departures;
 mod elections;
 mod errors;
