@@ -21,6 +21,7 @@ pub mod json;
 pub mod middleware;
 pub mod openapi;
 pub mod pagination;
+pub mod probe;
 pub mod rate_limit;
 pub mod routes;
 pub mod seed;

@@ -8,6 +8,14 @@ use api::startup::Application;
 #[actix_web::main]
 async fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
+    // `api healthcheck`: the container's probe (exit 0 when `/health/ready` answers 200).
+    if std::env::args().nth(1).as_deref() == Some("healthcheck") {
+        let bind = std::env::var("BIND_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
+        return match api::probe::target(&bind) {
+            Some(addr) if api::probe::ready(addr) => ExitCode::SUCCESS,
+            _ => ExitCode::from(1),
+        };
+    }
     let config = match Config::load(&Env) {
         Ok(c) => c,
         Err(e) => {

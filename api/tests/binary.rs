@@ -83,6 +83,21 @@ fn sigterm_stops_the_server_gracefully() {
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    // The container's probe: `api healthcheck` asks /health/ready on BIND_ADDR.
+    let probe = |bind: &str| {
+        api(dir.path())
+            .arg("healthcheck")
+            .env("BIND_ADDR", bind)
+            .status()
+            .expect("probe")
+            .code()
+    };
+    assert_eq!(probe(&format!("127.0.0.1:{port}")), Some(0), "ready");
+    assert_eq!(
+        probe(&format!("0.0.0.0:{port}")),
+        Some(0),
+        "a wildcard bind is probed on loopback"
+    );
 
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -110,5 +125,10 @@ fn sigterm_stops_the_server_gracefully() {
     assert!(
         TcpStream::connect(("127.0.0.1", port)).is_err(),
         "port released"
+    );
+    assert_eq!(
+        probe(&format!("127.0.0.1:{port}")),
+        Some(1),
+        "nothing answers any more"
     );
 }
