@@ -126,6 +126,15 @@ problem_codes! {
     Unavailable = "unavailable", 503, "Service unavailable", "الخدمة غير متاحة";
 }
 
+/// A security limit that refused a request: its policy name (e.g. `login.pair`), how many uses
+/// its window allows, and the window's length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HitLimit {
+    pub name: &'static str,
+    pub quota: u32,
+    pub window_secs: u64,
+}
+
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -141,7 +150,12 @@ pub enum ApiError {
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("too many requests")]
-    TooManyRequests { retry_after_secs: u64 },
+    TooManyRequests {
+        retry_after_secs: u64,
+        /// The security limit that was hit (its name, quota and window), for the `RateLimit`
+        /// fields; `None` for the request rate, whose fields the rate limiter writes itself.
+        limit: Option<HitLimit>,
+    },
     #[error("unavailable: {}", .0.en)]
     Unavailable(Text),
     #[error("database error: {0}")]
@@ -405,7 +419,9 @@ impl ApiError {
                 "The request body must be sent as application/json.",
                 "يجب إرسال محتوى الطلب بصيغة \u{2066}application/json\u{2069}.",
             ),
-            ApiError::TooManyRequests { retry_after_secs } => Text::new(
+            ApiError::TooManyRequests {
+                retry_after_secs, ..
+            } => Text::new(
                 format!("Too many attempts. Try again in {retry_after_secs} seconds."),
                 format!(
                     "محاولات كثيرة جدًا. حاول مجددًا بعد \u{2066}{retry_after_secs}\u{2069} ثانية."
@@ -456,7 +472,9 @@ impl ApiError {
             ApiError::Problem(ProblemCode::Unauthorized, _) => {
                 res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
-            ApiError::TooManyRequests { retry_after_secs } => {
+            ApiError::TooManyRequests {
+                retry_after_secs, ..
+            } => {
                 res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             ApiError::Unavailable(_) => {

@@ -132,8 +132,23 @@ fn policy_name(caller: Caller) -> &'static str {
 }
 
 fn insert_fields(headers: &mut actix_web::http::header::HeaderMap, name: &str, v: Verdict) {
-    let policy = format!("\"{name}\";q={};w={}", v.quota, WINDOW.as_secs());
-    let current = format!("\"{name}\";r={};t={}", v.remaining, v.reset);
+    insert_limit_fields(
+        headers,
+        name,
+        (v.quota, WINDOW.as_secs()),
+        (v.remaining, v.reset),
+    );
+}
+
+/// `RateLimit-Policy: "name";q=…;w=…` and `RateLimit: "name";r=…;t=…`.
+fn insert_limit_fields(
+    headers: &mut actix_web::http::header::HeaderMap,
+    name: &str,
+    (quota, window): (u32, u64),
+    (remaining, reset): (u32, u64),
+) {
+    let policy = format!("\"{name}\";q={quota};w={window}");
+    let current = format!("\"{name}\";r={remaining};t={reset}");
     for (field, value) in [(RATELIMIT_POLICY, policy), (RATELIMIT, current)] {
         if let Ok(value) = HeaderValue::from_str(&value) {
             headers.insert(field, value);
@@ -256,11 +271,31 @@ pub async fn rate_limit(
     if !verdict.allowed {
         let err = ApiError::TooManyRequests {
             retry_after_secs: verdict.reset,
+            limit: None,
         };
         return Ok(refuse(req, err, Some((name, verdict))));
     }
     let mut res = next.call(req).await?.map_into_boxed_body();
-    insert_fields(res.headers_mut(), name, verdict);
+    // A security limit refused the request: its fields name that limit, not the request rate.
+    let hit = res
+        .response()
+        .error()
+        .and_then(|e| match e.as_error::<ApiError>() {
+            Some(ApiError::TooManyRequests {
+                retry_after_secs,
+                limit: Some(limit),
+            }) => Some((*retry_after_secs, *limit)),
+            _ => None,
+        });
+    match hit {
+        Some((retry_after, limit)) => insert_limit_fields(
+            res.headers_mut(),
+            limit.name,
+            (limit.quota, limit.window_secs),
+            (0, retry_after),
+        ),
+        None => insert_fields(res.headers_mut(), name, verdict),
+    }
     Ok(res)
 }
 

@@ -19,7 +19,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Sta
 
 use crate::auth::tokens;
 use crate::config::Limits;
-use crate::error::ApiError;
+use crate::error::{ApiError, HitLimit};
 
 /// How long an address stays "one this account signed in from".
 pub const KNOWN_ADDRESS_TTL: Duration = Duration::from_secs(90 * 24 * 3600);
@@ -53,11 +53,39 @@ impl Count {
     }
 }
 
-fn too_many(count: Count, now: DateTime<Utc>) -> ApiError {
+fn too_many(count: Count, now: DateTime<Utc>, limit: HitLimit) -> ApiError {
     ApiError::TooManyRequests {
         retry_after_secs: count.retry_after(now),
+        limit: Some(limit),
     }
 }
+
+/// The limit a counter key belongs to (its scope, before the `:`), as the `RateLimit` fields
+/// name it.
+fn hit_limit(key: &str, quota: u32, window: Duration) -> HitLimit {
+    let scope = key.split(':').next().unwrap_or(key);
+    let name = POLICIES
+        .iter()
+        .find(|p| **p == scope)
+        .copied()
+        .unwrap_or("security");
+    HitLimit {
+        name,
+        quota,
+        window_secs: window.as_secs(),
+    }
+}
+
+/// The security limits by name.
+const POLICIES: &[&str] = &[
+    "login.pair",
+    "login.account",
+    "login.address",
+    "mail_link.account",
+    "reset.address",
+    "check_in.attempts",
+    "registration.changes",
+];
 
 fn secs(d: Duration) -> i64 {
     i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 4)
@@ -110,7 +138,7 @@ pub async fn take(
 ) -> Result<(), ApiError> {
     let count = hit(db, key, window, now).await?;
     if count.hits > max {
-        return Err(too_many(count, now));
+        return Err(too_many(count, now, hit_limit(key, max, window)));
     }
     Ok(())
 }
@@ -173,17 +201,28 @@ impl LoginAttempt {
         let known = stands(db, &self.known, now).await?;
         let pair = hit(db, &self.pair, limits.login_window, now).await?;
         if pair.hits > limits.login_per_pair {
-            return Err(too_many(pair, now));
+            let limit = hit_limit(&self.pair, limits.login_per_pair, limits.login_window);
+            return Err(too_many(pair, now, limit));
         }
         if !known {
             let account = hit(db, &self.account, limits.login_window, now).await?;
             let address = hit(db, &self.address, limits.login_window, now).await?;
             let held = [
-                (account.hits > limits.login_per_account).then_some(account),
-                (address.hits > limits.login_per_address).then_some(address),
+                (account.hits > limits.login_per_account).then(|| {
+                    (
+                        account,
+                        hit_limit(&self.account, limits.login_per_account, limits.login_window),
+                    )
+                }),
+                (address.hits > limits.login_per_address).then(|| {
+                    (
+                        address,
+                        hit_limit(&self.address, limits.login_per_address, limits.login_window),
+                    )
+                }),
             ];
-            if let Some(c) = held.into_iter().flatten().max_by_key(|c| c.resets_at) {
-                return Err(too_many(c, now));
+            if let Some((c, limit)) = held.into_iter().flatten().max_by_key(|(c, _)| c.resets_at) {
+                return Err(too_many(c, now, limit));
             }
         }
         Ok(known)

@@ -55,6 +55,10 @@ async fn a_guesser_is_held_while_the_owner_still_signs_in_from_their_usual_addre
     let res = login_from(&app, &base, guesser, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let wait = retry_after(&res);
     assert!((1..=900).contains(&wait), "retry-after {wait}");
+    // The RateLimit fields name the limit that was hit, not the request rate.
+    let field = |name: &str| res.headers()[name].to_str().expect("ascii").to_owned();
+    assert_eq!(field("ratelimit-policy"), "\"login.pair\";q=3;w=900");
+    assert_eq!(field("ratelimit"), format!("\"login.pair\";r=0;t={wait}"));
     assert_problem(res, 429).await;
 
     // Guessing from other addresses passes the account's limit: a new address is held too…
