@@ -419,6 +419,7 @@ const STRING_ITEMS: &[(&str, &str, usize)] = &[
     ("DiffChunk", "lines", 50_000),
     // A governorate's name, as local authorities store it.
     ("Eligibility", "governorates", 100),
+    ("EligibilityInput", "governorates", 100),
 ];
 
 fn string_item_limits(schemas: &mut Map<String, Value>) {
