@@ -625,7 +625,10 @@ pub fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_
     if let Some(methods) = literal
         && !methods.iter().any(|m| m == req.method().as_str())
     {
-        return ApiError::MethodNotAllowed(methods).into();
+        return ApiError::MethodNotAllowed(crate::openapi::RouteTable::with_head_and_options(
+            methods,
+        ))
+        .into();
     }
     ApiError::Problem(
         ProblemCode::InvalidParameter,

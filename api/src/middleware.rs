@@ -350,3 +350,16 @@ fn unknown_parameter(req: &ServiceRequest) -> Option<String> {
         .find(|name| !known.iter().any(|k| k == name))
         .map(|name| name.chars().take(64).collect())
 }
+
+/// `HEAD` is answered as `GET` (RFC 9110 §9.3.2): the same status and fields, and no body (the
+/// HTTP layer, which parsed the request as `HEAD`, sends none), on every route that answers
+/// `GET`.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, Error> {
+    if req.method() == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    next.call(req).await
+}

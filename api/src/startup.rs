@@ -344,6 +344,7 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, S
             .wrap(from_fn(middleware::request_context))
             .wrap(actix_web::middleware::Compress::default())
             .wrap(from_fn(crate::conditional::codings))
+            .wrap(from_fn(middleware::head_as_get))
             .route(
                 "/openapi.json",
                 web::get().to(serve_document(document.clone())),

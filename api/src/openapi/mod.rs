@@ -193,6 +193,19 @@ impl RouteTable {
         found.into_iter().map(|(_, ms)| ms).collect()
     }
 
+    /// A path's methods as `Allow` lists them: `HEAD` beside every `GET` (answered as `GET`),
+    /// and `OPTIONS`.
+    pub fn with_head_and_options(mut methods: Vec<String>) -> Vec<String> {
+        if methods.iter().any(|m| m == "GET") && !methods.iter().any(|m| m == "HEAD") {
+            let at = methods.iter().position(|m| m == "GET").map_or(0, |i| i + 1);
+            methods.insert(at, "HEAD".to_owned());
+        }
+        if !methods.iter().any(|m| m == "OPTIONS") {
+            methods.push("OPTIONS".to_owned());
+        }
+        methods
+    }
+
     /// The methods of a documented path written without parameters, when `path` is one.
     pub fn literal(&self, path: &str) -> Option<Vec<String>> {
         self.literal_route(path)

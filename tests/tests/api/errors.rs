@@ -30,7 +30,7 @@ async fn a_wrong_method_is_405_with_allow() {
         .expect("r");
     let allow = res.headers()["allow"].to_str().expect("ascii").to_owned();
     let body = assert_problem(res, 405).await;
-    assert_eq!(allow, "GET, POST");
+    assert_eq!(allow, "GET, HEAD, POST, OPTIONS");
     assert_eq!(body["type"], "urn:problem:method-not-allowed");
 
     let res = app
@@ -40,7 +40,7 @@ async fn a_wrong_method_is_405_with_allow() {
         .expect("r");
     let allow = res.headers()["allow"].to_str().expect("ascii").to_owned();
     assert_problem(res, 405).await;
-    assert_eq!(allow, "GET, DELETE, PATCH");
+    assert_eq!(allow, "GET, HEAD, DELETE, PATCH, OPTIONS");
 }
 
 #[tokio::test]
@@ -217,4 +217,54 @@ async fn an_unknown_query_parameter_is_refused_with_its_name() {
             .status(),
         200
     );
+}
+
+#[tokio::test]
+async fn every_get_route_answers_head_and_options_names_the_methods() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let platform = app.platform_id("financial-management").await;
+    for (path, token) in [
+        ("/health/ready".to_owned(), None),
+        ("/openapi.json".to_owned(), None),
+        ("/api/v1/platforms".to_owned(), None),
+        (format!("/api/v1/platforms/{platform}"), None),
+        (format!("/api/v1/platforms/{platform}/calendar.ics"), None),
+        ("/api/v1/users".to_owned(), Some(admin.as_str())),
+    ] {
+        let get = app.get(&path, token).await;
+        let head = app
+            .request(Method::HEAD, &path, token)
+            .send()
+            .await
+            .expect("head");
+        assert_eq!(head.status(), get.status(), "{path}");
+        for field in ["content-type", "etag", "cache-control", "vary"] {
+            assert_eq!(
+                head.headers().get(field),
+                get.headers().get(field),
+                "{path}: {field}"
+            );
+        }
+        let body = head.bytes().await.expect("body");
+        assert!(body.is_empty(), "{path}: HEAD has no body");
+    }
+    let res = app
+        .request(
+            Method::OPTIONS,
+            &format!("/api/v1/platforms/{platform}"),
+            None,
+        )
+        .send()
+        .await
+        .expect("options");
+    assert_eq!(res.status(), 204);
+    assert_eq!(res.headers()["allow"], "GET, HEAD, DELETE, PATCH, OPTIONS");
+    // HEAD on a path without GET is 405 like any method it does not take.
+    let res = app
+        .request(Method::HEAD, "/api/v1/auth/login", None)
+        .send()
+        .await
+        .expect("head");
+    assert_eq!(res.status(), 405);
 }
