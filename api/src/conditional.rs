@@ -31,7 +31,7 @@ pub const COMPRESS_FROM_BYTES: usize = 1024;
 /// levels); larger and streamed ones by actix's `Compress`, on the blocking pool.
 pub const COMPRESS_INLINE_UP_TO: usize = 64 * 1024;
 /// The suffixes the compression layer adds to a tag.
-const CODINGS: [&str; 3] = ["gzip", "br", "zstd"];
+const CODINGS: [&str; 4] = ["gzip", "br", "zstd", "deflate"];
 
 /// The longest `If-None-Match` read (a client holds a few tags, not hundreds).
 pub const MAX_IF_NONE_MATCH: usize = 512;
@@ -209,10 +209,7 @@ pub async fn conditional(
         );
     }
     if path.starts_with("/api/") {
-        headers.append(
-            header::VARY,
-            HeaderValue::from_static("authorization, accept-language"),
-        );
+        add_vary(headers, &["authorization", "accept-language"]);
     }
     let tagged = status.is_success() && (read || headers.contains_key(header::ETAG));
     if !tagged {
@@ -253,7 +250,7 @@ pub async fn conditional(
                 header::ETAG,
                 &format!("{}-{coding}\"", tag.trim_end_matches('"')),
             );
-            headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+            add_vary(headers, &["accept-encoding"]);
         }
         return Ok(ServiceResponse::new(http_req, not_modified));
     }
@@ -262,7 +259,7 @@ pub async fn conditional(
     {
         let headers = res.headers_mut();
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
-        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        add_vary(headers, &["accept-encoding"]);
         return Ok(ServiceResponse::new(
             http_req,
             res.set_body(BoxBody::new(packed)),
@@ -272,6 +269,32 @@ pub async fn conditional(
         http_req,
         res.set_body(BoxBody::new(bytes)),
     ))
+}
+
+/// Adds `names` to the answer's `Vary`, keeping it one field with each name once (several
+/// `Vary` lines are merged).
+pub fn add_vary(headers: &mut HeaderMap, names: &[&str]) {
+    let mut all: Vec<String> = Vec::new();
+    let present = headers
+        .get_all(header::VARY)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|n| n.trim().to_ascii_lowercase())
+        .collect::<Vec<_>>();
+    for name in present
+        .into_iter()
+        .chain(names.iter().map(|n| n.to_string()))
+    {
+        if !name.is_empty() && !all.contains(&name) {
+            all.push(name);
+        }
+    }
+    if all.is_empty() {
+        return;
+    }
+    if let Ok(value) = HeaderValue::from_str(&all.join(", ")) {
+        headers.insert(header::VARY, value);
+    }
 }
 
 /// Outside the compression layer: a compressed answer's tag names its coding, and the
@@ -286,6 +309,17 @@ pub async fn codings(
         .get(header::CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    // Whatever could be answered compressed varies on Accept-Encoding, in its plain form too,
+    // and the fields the inner layers wrote (one of them may have rebuilt it) become one line.
+    let may_vary_on_coding = coding.as_deref() != Some("identity") && compressible(headers);
+    add_vary(
+        headers,
+        if may_vary_on_coding {
+            &["accept-encoding"]
+        } else {
+            &[]
+        },
+    );
     match coding.as_deref() {
         Some("identity") => {
             headers.remove(header::CONTENT_ENCODING);

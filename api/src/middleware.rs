@@ -53,6 +53,7 @@ pub async fn request_context(
             res.headers_mut().insert(REQUEST_ID, v);
         }
         fields.apply(res.headers_mut());
+        content_language(res.headers_mut(), lang);
         return Ok(res);
     }
     let deadline = req
@@ -78,6 +79,7 @@ pub async fn request_context(
                 rendered.headers_mut().insert(REQUEST_ID, v);
             }
             fields.apply(rendered.headers_mut());
+            content_language(rendered.headers_mut(), lang);
             span.in_scope(|| {
                 tracing::info!(
                     method,
@@ -93,6 +95,7 @@ pub async fn request_context(
         res.headers_mut().insert(REQUEST_ID, v);
     }
     fields.apply(res.headers_mut());
+    content_language(res.headers_mut(), lang);
     // The route template, not the path: private calendar tokens never reach the logs.
     if tracing::enabled!(tracing::Level::INFO) {
         let route = res
@@ -106,6 +109,36 @@ pub async fn request_context(
         });
     }
     Ok(res)
+}
+
+/// Says which language an answer's text is in: a problem and an export (its headings) are in
+/// the caller's language; the JSON of resources and calendars carry both (`{ar, en}`).
+fn content_language(headers: &mut actix_web::http::header::HeaderMap, lang: Lang) {
+    if headers.contains_key(header::CONTENT_LANGUAGE) {
+        return;
+    }
+    let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return;
+    };
+    let one = match lang {
+        Lang::Ar => "ar",
+        Lang::En => "en",
+    };
+    let value = if ct.starts_with(PROBLEM_JSON)
+        || ct.starts_with("text/csv")
+        || ct.starts_with("application/vnd.openxmlformats")
+    {
+        one
+    } else if ct.starts_with("application/json") || ct.starts_with("text/calendar") {
+        "ar, en"
+    } else {
+        return;
+    };
+    headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(value));
 }
 
 /// The answer to a request that ran past `REQUEST_TIMEOUT_MS` (its work is dropped: an open

@@ -289,6 +289,8 @@ fn cors(origins: &[String]) -> Cors {
         ])
         .expose_headers([
             middleware::REQUEST_ID,
+            actix_web::http::header::CONTENT_DISPOSITION,
+            actix_web::http::header::CONTENT_LANGUAGE,
             actix_web::http::header::ETAG,
             actix_web::http::header::RETRY_AFTER,
             actix_web::http::header::LOCATION,

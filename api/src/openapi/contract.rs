@@ -249,8 +249,30 @@ fn shared_headers() -> Value {
         "description": "`true` on an answer repeated for a retry with the same `Idempotency-Key`.",
         "schema": {"type": "string", "const": "true"}
     });
+    headers["Location"] = json!({
+        "description": "Where the new resource is read (a path under `/api/v1`).",
+        "schema": {"type": "string", "maxLength": 200, "pattern": "^/api/v1/[a-z0-9/_-]+$"}
+    });
     headers
 }
+
+/// The operations whose 201 says where the new resource is (`Location`).
+const CREATED_WITH_LOCATION: &[&str] = &[
+    "create_activity",
+    "create_api_key",
+    "create_election",
+    "create_local_authority",
+    "create_milestone",
+    "create_paper",
+    "create_partnership",
+    "create_platform",
+    "create_task_force",
+    "create_user",
+    "create_webhook",
+    "create_work_plan",
+    "create_workshop",
+    "nominate",
+];
 
 /// The fields of the IETF httpapi RateLimit draft, and `Retry-After`.
 fn rate_limit_headers() -> Value {
@@ -649,6 +671,11 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) -> Vec<ProblemCo
     let responses = op["responses"].as_object_mut();
     if let Some(responses) = responses {
         complete_responses(responses, &codes, shape.write);
+        if CREATED_WITH_LOCATION.contains(&operation_id.as_str())
+            && let Some(created) = responses.get_mut("201")
+        {
+            created["headers"]["Location"] = json!({"$ref": "#/components/headers/Location"});
+        }
     }
     describe(op, shape, &codes);
     codes

@@ -468,3 +468,91 @@ async fn retry_keys_and_validators_never_change_what_the_router_answers() {
         .expect("odd");
     assert_eq!(res.status(), 200);
 }
+
+/// Every `Vary` field of an answer, as the names it lists (lower case, each line).
+fn vary_lines(res: &reqwest::Response) -> Vec<String> {
+    res.headers()
+        .get_all("vary")
+        .iter()
+        .map(|v| v.to_str().expect("ascii").to_ascii_lowercase())
+        .collect()
+}
+
+#[tokio::test]
+async fn caching_fields_hold_on_every_path_a_shared_cache_reads() {
+    // CORS configured, as in front ends' deployments: its layer must not lose what others vary on.
+    let app = spawn_app_with(&[("CORS_ORIGINS", "https://app.example.org")]).await;
+    let small_enough = "/api/v1/platforms?limit=3"; // compressed in the api's own layer
+    let large = "/openapi.json"; // compressed by actix's layer (over 64 KiB)
+    for (path, coding) in [
+        (small_enough, None),
+        (small_enough, Some("gzip")),
+        (small_enough, Some("br")),
+        ("/api/v1/platforms?limit=100", Some("deflate")),
+        (large, None),
+        (large, Some("gzip")),
+        (large, Some("deflate")),
+    ] {
+        let mut req = app
+            .request(Method::GET, path, None)
+            .header("Origin", "https://app.example.org");
+        if let Some(c) = coding {
+            req = req.header("Accept-Encoding", c);
+        }
+        let res = req.send().await.expect("get");
+        assert_eq!(res.status(), 200, "{path}");
+        let lines = vary_lines(&res);
+        assert_eq!(
+            lines.len(),
+            1,
+            "{path} {coding:?}: one Vary field, got {lines:?}"
+        );
+        assert!(
+            lines[0].contains("accept-encoding"),
+            "{path} {coding:?}: Vary names Accept-Encoding even when not compressed: {lines:?}"
+        );
+        if path.starts_with("/api/") {
+            assert!(lines[0].contains("accept-language"), "{lines:?}");
+            assert!(lines[0].contains("authorization"), "{lines:?}");
+        }
+        let encoding = header(&res, "content-encoding").map(str::to_owned);
+        let tag = header(&res, "etag").expect("etag").to_owned();
+        match encoding.as_deref() {
+            Some(c) => assert!(
+                tag.ends_with(&format!("-{c}\"")),
+                "{path}: {c} has its own tag {tag}"
+            ),
+            None => assert!(!tag.contains('-') || !tag.ends_with("-gzip\""), "{tag}"),
+        }
+        let exposed = header(&res, "access-control-expose-headers")
+            .expect("exposed")
+            .to_ascii_lowercase();
+        for field in [
+            "content-disposition",
+            "etag",
+            "location",
+            "retry-after",
+            "ratelimit",
+            "ratelimit-policy",
+            "idempotent-replayed",
+        ] {
+            assert!(exposed.contains(field), "{field} not exposed: {exposed}");
+        }
+    }
+    // The language of an answer's text.
+    let ar = app
+        .request(Method::GET, "/api/v1/no-such-thing", None)
+        .header("Accept-Language", "ar")
+        .send()
+        .await
+        .expect("404");
+    assert_eq!(header(&ar, "content-language"), Some("ar"));
+    let en = app.get("/api/v1/no-such-thing", None).await;
+    assert_eq!(header(&en, "content-language"), Some("en"));
+    let both = app.get("/api/v1/platforms", None).await;
+    assert_eq!(header(&both, "content-language"), Some("ar, en"));
+    // A 201 says where the new resource is, and the document says so.
+    let doc = app.get_json("/openapi.json", None).await;
+    let created = &doc["paths"]["/api/v1/workshops"]["post"]["responses"]["201"]["headers"];
+    assert!(created["Location"].is_object(), "{created}");
+}
