@@ -6,15 +6,24 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 /// The zone a workshop is shown in when none is given.
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Hebron";
 
-/// Parses an IANA zone name; 422 on `/time_zone` otherwise.
+/// Whether the API offers a zone. Every IANA name but the sign-inverted POSIX offsets
+/// (`Etc/GMT+12` is UTC−12, `GMT-0`…): nobody schedules a workshop in them, and their names
+/// differ only by a sign that client generators drop, so `Etc/GMT+12` and `Etc/GMT-12` would
+/// become one identifier. `UTC`, `Etc/UTC` and `Etc/GMT` stay.
+pub fn offered(tz: chrono_tz::Tz) -> bool {
+    let name = tz.name();
+    !(name.contains("GMT+") || name.contains("GMT-"))
+}
+
+/// Parses an IANA zone name the API offers ([`offered`]); 422 on `/time_zone` otherwise.
 pub fn parse(name: &str) -> Result<chrono_tz::Tz, crate::error::ApiError> {
-    name.parse::<chrono_tz::Tz>().map_err(|_| {
+    name.parse::<chrono_tz::Tz>().ok().filter(|tz| offered(*tz)).ok_or_else(|| {
         crate::error::ApiError::field(
             "/time_zone",
             "time_zone",
             crate::i18n::Text::new(
-                "not an IANA time zone (e.g. Asia/Hebron)",
-                "ليست منطقة زمنية معروفة (مثل Asia/Hebron)",
+                "not an IANA time zone the API offers (e.g. Asia/Hebron; the Etc/GMT±N offsets are not)",
+                "ليست منطقة زمنية معروفة تقبلها الواجهة (مثل Asia/Hebron؛ لا تُقبل إزاحات Etc/GMT±N)",
             ),
         )
     })
@@ -166,7 +175,12 @@ impl utoipa::PartialSchema for TimeZoneName {
             .description(Some(
                 "An IANA time zone name (`Asia/Hebron`, `Asia/Gaza`, …), spelled exactly.",
             ))
-            .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|z| z.name())))
+            .enum_values(Some(
+                chrono_tz::TZ_VARIANTS
+                    .iter()
+                    .filter(|z| offered(**z))
+                    .map(|z| z.name()),
+            ))
             .examples([serde_json::json!(DEFAULT_TIME_ZONE)])
             .into()
     }
@@ -179,8 +193,15 @@ mod tests {
     #[test]
     fn every_listed_name_parses_and_nothing_else_does() {
         for zone in chrono_tz::TZ_VARIANTS {
-            assert_eq!(zone.name().parse::<chrono_tz::Tz>().ok(), Some(zone));
+            let parsed = super::parse(zone.name()).ok();
+            if super::offered(zone) {
+                assert_eq!(parsed, Some(zone));
+            } else {
+                assert_eq!(parsed, None, "{}", zone.name());
+            }
         }
+        assert!(super::parse("Etc/GMT+12").is_err() && super::parse("Etc/GMT-12").is_err());
+        assert!(super::parse("Etc/GMT").is_ok() && super::parse("UTC").is_ok());
         assert!("asia/hebron".parse::<chrono_tz::Tz>().is_err());
         assert!("Mars/Olympus".parse::<chrono_tz::Tz>().is_err());
     }

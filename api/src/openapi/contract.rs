@@ -138,6 +138,30 @@ fn webhooks(doc: &mut Value) {
     };
     let mut out = Map::new();
     for e in crate::services::webhooks::CATALOGUE {
+        // Each message a named schema (`WebhookMessageWorkshopScheduled`): generators cannot
+        // name an inline one.
+        let message = format!(
+            "WebhookMessage{}",
+            e.name
+                .split(['.', '_'])
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                        .unwrap_or_default()
+                })
+                .collect::<String>()
+        );
+        doc["components"]["schemas"][&message] = json!({
+            "type": "object",
+            "description": format!("The message of `{}`: {}", e.name, e.en),
+            "required": ["type", "timestamp", "data"],
+            "properties": {
+                "type": {"type": "string", "const": e.name, "maxLength": 48},
+                "timestamp": {"type": "string", "format": "date-time", "maxLength": 40},
+                "data": {"$ref": format!("#/components/schemas/{}", e.schema)}
+            }
+        });
         let mut params = vec![
             header(
                 "The message id: the same for every attempt and replay.",
@@ -166,7 +190,11 @@ fn webhooks(doc: &mut Value) {
             e.name.to_owned(),
             json!({"post": {
                 "operationId": format!("webhook_{}", e.name.replace('.', "_")),
-                "tags": ["webhooks"],
+                // A tag of their own: generators group operations by tag, and the messages
+                // (which the API sends, not serves) must not crowd out the subscription calls.
+                "tags": ["webhook-messages"],
+                // The API sends these; no client calls them, so client generators leave them out.
+                "x-internal": true,
                 "summary": e.en,
                 "description": format!("{}\n\n{}\n\nAnswer 2xx once the message is stored; anything \
                     else (or no answer within the timeout) is retried with backoff for about three \
@@ -174,13 +202,7 @@ fn webhooks(doc: &mut Value) {
                 "security": [],
                 "parameters": params,
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {
-                    "type": "object",
-                    "required": ["type", "timestamp", "data"],
-                    "properties": {
-                        "type": {"type": "string", "const": e.name, "maxLength": 48},
-                        "timestamp": {"type": "string", "format": "date-time", "maxLength": 40},
-                        "data": {"$ref": format!("#/components/schemas/{}", e.schema)}
-                    }
+                    "$ref": format!("#/components/schemas/{message}")
                 }}}},
                 "responses": {"2XX": {"description": "Received."}}
             }}),

@@ -35,7 +35,7 @@ use crate::error::{Problem, ProblemCode, ProblemField};
                        scopes listed on each operation), receive signed webhooks (Standard \
                        Webhooks; the messages are under `webhooks`) and mirror with the changes \
                        feed (`GET /api/v1/changes`).",
-        license(name = "MIT")
+        license(name = "MIT", identifier = "MIT")
     ),
     components(schemas(
         Problem,
@@ -68,6 +68,7 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         (name = "search", description = "Search across platforms, topics, working groups and task forces"),
         (name = "api-keys", description = "API keys of service accounts (partner portals): scopes, platforms, expiry, rotation, revocation"),
         (name = "webhooks", description = "Webhook subscriptions (Standard Webhooks): the event catalogue, signing secrets, the delivery log and replays"),
+        (name = "webhook-messages", description = "The messages the API sends to a subscription's URL (under `webhooks`): what a partner's endpoint receives, signed"),
         (name = "changes", description = "The changes feed: every create, update and delete of what the caller may see, in a stable order, for mirrors and offline apps"),
         (name = "reports", description = "Programme reports for the union and its funders: participation, memberships and working-group and task-force seats by gender, authority, region, platform and period; small cells hidden from anyone but administrators; as JSON, CSV or XLSX"),
         (name = "notifications", description = "The caller's in-app inbox: membership requests and decisions, waiting-list promotions, workshops that move or are cancelled, elections, papers in review, adopted or endorsed; in both languages, with the unread count"),
