@@ -53,3 +53,21 @@ pub fn stale() -> ApiError {
         ),
     )
 }
+
+/// The answer to an edit that changed nothing (`services::versioned::unchanged`): its
+/// transaction is rolled back, so nothing is written, audited or sent, and the resource is
+/// answered as it was, with its unchanged `ETag`.
+pub async fn unchanged<T: serde::Serialize>(
+    txn: sea_orm::DatabaseTransaction,
+    before: T,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    txn.rollback().await?;
+    let version = serde_json::to_value(&before)
+        .ok()
+        .and_then(|v| v["version"].as_i64())
+        .and_then(|v| i32::try_from(v).ok())
+        .unwrap_or_default();
+    Ok(actix_web::HttpResponse::Ok()
+        .insert_header(header(version))
+        .json(before))
+}

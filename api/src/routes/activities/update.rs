@@ -164,10 +164,7 @@ pub async fn update_activity(
     entry.write(&txn, &auth, updated.updated_at).await?;
     let body = response(&txn, updated).await?;
     if versioned::unchanged(&before_view, &body) {
-        txn.rollback().await?;
-        return Ok(HttpResponse::Ok()
-            .insert_header(etag::header(before_view.version))
-            .json(before_view));
+        return etag::unchanged(txn, before_view).await;
     }
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()

@@ -299,10 +299,7 @@ pub async fn update_milestone(
     let before_view = MilestoneResponse::from(before);
     let body = MilestoneResponse::from(updated);
     if versioned::unchanged(&before_view, &body) {
-        txn.rollback().await?;
-        return Ok(HttpResponse::Ok()
-            .insert_header(etag::header(before_view.version))
-            .json(before_view));
+        return etag::unchanged(txn, before_view).await;
     }
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()

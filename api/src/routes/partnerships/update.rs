@@ -154,10 +154,7 @@ pub async fn update_partnership(
     entry.write(&txn, &auth, now).await?;
     let body = response(&txn, updated, now.date_naive()).await?;
     if versioned::unchanged(&before_view, &body) {
-        txn.rollback().await?;
-        return Ok(HttpResponse::Ok()
-            .insert_header(etag::header(before_view.version))
-            .json(before_view));
+        return etag::unchanged(txn, before_view).await;
     }
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()

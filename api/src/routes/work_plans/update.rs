@@ -78,10 +78,7 @@ pub async fn update_work_plan(
         .await?;
     let body = response(&txn, updated).await?;
     if versioned::unchanged(&before_view, &body) {
-        txn.rollback().await?;
-        return Ok(HttpResponse::Ok()
-            .insert_header(etag::header(before_view.version))
-            .json(before_view));
+        return etag::unchanged(txn, before_view).await;
     }
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()

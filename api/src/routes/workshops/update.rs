@@ -271,11 +271,7 @@ pub async fn update_workshop(
     let warnings = clashes::of_saved(&txn, &updated, &host_list).await?;
     let body = response(&txn, updated, true, warnings).await?;
     if versioned::unchanged(&before_view, &body) {
-        // Nothing changed: nothing is written, mailed or sent, and the version stays.
-        txn.rollback().await?;
-        return Ok(HttpResponse::Ok()
-            .insert_header(etag::header(before_view.version))
-            .json(before_view));
+        return etag::unchanged(txn, before_view).await;
     }
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()
