@@ -32,8 +32,7 @@ pub struct RegistrationResponse {
     pub queued_at: chrono::DateTime<chrono::Utc>,
     pub checked_in_at: Option<chrono::DateTime<chrono::Utc>>,
     /// On a new registration: the person is registered for another workshop at an overlapping
-    /// time (`participant_clash`; a warning, not an error). Absent otherwise.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// time (`participant_clash`; a warning, not an error). Empty otherwise.
     #[schema(max_items = 1)]
     pub warnings: Vec<super::clashes::Warning>,
 }
