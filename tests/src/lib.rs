@@ -589,6 +589,11 @@ fn documented_codes() -> &'static Vec<PathCodes> {
                     .into_iter()
                     .flat_map(|r| r.values())
                 {
+                    // A shared answer is a reference into `components.responses`.
+                    let response = match response["$ref"].as_str() {
+                        Some(r) => doc.pointer(r.trim_start_matches('#')).unwrap_or(response),
+                        None => response,
+                    };
                     let examples = &response["content"]["application/problem+json"]["examples"];
                     codes.extend(
                         examples

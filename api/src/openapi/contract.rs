@@ -93,6 +93,7 @@ pub fn complete(doc: &mut Value) {
         }
     }
     doc["paths"] = paths;
+    share_problem_responses(doc);
     doc["components"]["examples"] = examples(&used);
     key_scopes(doc);
     webhooks(doc);
@@ -105,6 +106,99 @@ pub fn complete(doc: &mut Value) {
             limits(schema, &BODY_TEXT);
         }
     }
+}
+
+/// Problem answers that are the same in several operations become one shared response
+/// (`components.responses`), referred to from each: most of the document was copies of them.
+/// Each operation keeps its own description of the answer (the problems it lists), as a 3.1
+/// reference may.
+fn share_problem_responses(doc: &mut Value) {
+    let mut shared: BTreeMap<String, (String, Value)> = BTreeMap::new();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut paths = std::mem::take(&mut doc["paths"]);
+    for item in paths
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+    {
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|i| i.values_mut())
+        {
+            let Some(responses) = op["responses"].as_object_mut() else {
+                continue;
+            };
+            for (status, response) in responses.iter_mut() {
+                if !status.starts_with('4') && !status.starts_with('5') {
+                    continue;
+                }
+                let description = response["description"].clone();
+                let mut body = response.clone();
+                if let Some(b) = body.as_object_mut() {
+                    b.remove("description");
+                }
+                let key = format!("{status}:{body}");
+                let name = match shared.get(&key) {
+                    Some((name, _)) => name.clone(),
+                    None => {
+                        let name = response_name(status, &body, &taken);
+                        taken.insert(name.clone());
+                        let mut component = body.clone();
+                        component["description"] = json!(format!("A problem ({status})."));
+                        shared.insert(key, (name.clone(), component));
+                        name
+                    }
+                };
+                *response = json!({
+                    "$ref": format!("#/components/responses/{name}"),
+                    "description": description,
+                });
+            }
+        }
+    }
+    doc["paths"] = paths;
+    doc["components"]["responses"] = Value::Object(
+        shared
+            .into_values()
+            .collect::<BTreeMap<String, Value>>()
+            .into_iter()
+            .collect(),
+    );
+}
+
+/// A shared problem answer's name: its status and the codes it lists (`Problem404NotFound`,
+/// `Problem409AlreadyRegisteredRegistrationClosed…`), numbered if that is taken.
+fn response_name(status: &str, body: &Value, taken: &BTreeSet<String>) -> String {
+    let codes: Vec<String> = body["content"]["application/problem+json"]["examples"]
+        .as_object()
+        .map(|e| e.keys().cloned().collect())
+        .unwrap_or_default();
+    let pascal = |code: &str| {
+        code.split('_')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect::<String>()
+    };
+    let mut base = format!("Problem{status}");
+    // Long lists are named by their first codes and a number; short ones by all.
+    for code in codes.iter().take(3) {
+        base.push_str(&pascal(code));
+    }
+    if codes.len() > 3 {
+        base.push_str("Etc");
+    }
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
 }
 
 /// The scopes a key may be given: exactly those the operations ask for.
