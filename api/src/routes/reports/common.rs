@@ -46,8 +46,8 @@ pub struct ReportQuery {
     /// with regional sub-platforms counts them too (village councils: north, center, south).
     /// Default: every platform the caller may report on.
     #[param(
-        max_length = 380,
-        pattern = "^[1-9][0-9]{0,17}(,[1-9][0-9]{0,17}){0,19}$",
+        max_length = 199,
+        pattern = "^[1-9][0-9]{0,8}(,[1-9][0-9]{0,8}){0,19}$",
         example = "5,6,7"
     )]
     pub platform_id: Option<String>,

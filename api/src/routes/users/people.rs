@@ -29,7 +29,6 @@ pub struct FindPeopleQuery {
     pub cursor: Option<String>,
     /// Words in either name or in the local authority's name or governorate, ignoring Arabic
     /// diacritics, letter variants and case (never an email).
-    #[param(max_length = 100)]
     pub q: Option<String>,
     pub local_authority_id: Option<i64>,
     /// Only the active members of this platform.
