@@ -369,3 +369,81 @@ async fn cancel_registration(
     }
     Ok(())
 }
+
+/// Records who took part in a workshop that has ended (whose row the caller has locked): each
+/// person's registration, made when they had none, is marked attended or no-show, and audited
+/// (`registration.record`); a person named twice keeps the last mark. A workshop that has not
+/// ended, or is cancelled or a draft: 409 `too_early`.
+pub async fn record_participation(
+    db: &impl ConnectionTrait,
+    w: &workshop::Model,
+    marks: Vec<(i64, crate::domain::AttendanceMark)>,
+    by: Actor,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let ended = matches!(
+        w.status,
+        WorkshopStatus::Scheduled | WorkshopStatus::Completed
+    ) && now >= w.ends_at;
+    if !ended {
+        return Err(problem(
+            ProblemCode::TooEarly,
+            "Participants are recorded once a scheduled or completed workshop has ended.",
+            "يُسجل المشاركون بعد انتهاء الورشة المجدولة أو المنعقدة.",
+        ));
+    }
+    let existing: std::collections::HashMap<i64, registration::Model> =
+        registration::Entity::find()
+            .filter(registration::Column::WorkshopId.eq(w.id))
+            .filter(registration::Column::UserId.is_in(marks.iter().map(|(u, _)| *u)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.user_id, r))
+            .collect();
+    let mut last: Vec<(i64, crate::domain::AttendanceMark)> = Vec::with_capacity(marks.len());
+    for (user_id, mark) in marks {
+        match last.iter_mut().find(|(u, _)| *u == user_id) {
+            Some(entry) => entry.1 = mark,
+            None => last.push((user_id, mark)),
+        }
+    }
+    for (user_id, mark) in last {
+        let status = mark.status();
+        match existing.get(&user_id) {
+            Some(r) if r.status == status => {}
+            Some(r) => {
+                let mut am = r.clone().into_active_model();
+                am.status = Set(status);
+                am.updated_at = Set(now);
+                let saved = am.update(db).await?;
+                Entry::new("registration.record", "registration", saved.id)
+                    .updated(r, &saved)
+                    .platform(w.platform_id)
+                    .write(db, by, now)
+                    .await?;
+            }
+            None => {
+                let saved = registration::ActiveModel {
+                    workshop_id: Set(w.id),
+                    user_id: Set(user_id),
+                    status: Set(status),
+                    queued_at: Set(w.starts_at),
+                    registered_by: Set(by.user_id),
+                    checked_in_at: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(db)
+                .await?;
+                Entry::new("registration.record", "registration", saved.id)
+                    .created(&saved)
+                    .platform(w.platform_id)
+                    .write(db, by, now)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,22 +1,19 @@
 //! Recording who took part in a workshop that has ended: the programme's past workshops (the
 //! launches of 2019–2020 and later ones) and any whose attendance was kept on paper.
 
-use std::collections::HashMap;
-
 use actix_web::{post, web};
-use entity::{registration, user};
+use entity::user;
 use sea_orm::sea_query::ExprTrait;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::attendance::{AttendanceResponse, attendance_of};
 use crate::access::Standing;
-use crate::audit::Entry;
 use crate::auth::AuthUser;
-use crate::domain::{AttendanceMark, WorkshopStatus};
-use crate::error::{ApiError, ProblemCode};
+use crate::domain::AttendanceMark;
+use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::state::AppState;
@@ -68,72 +65,8 @@ pub async fn record_participants(
     let w = crate::services::seats::lock(&txn, id.into_inner()).await?;
     Standing::of_manager(&txn, &auth, w.platform_id).await?;
     let req = body.into_inner()?;
-    let ended = matches!(
-        w.status,
-        WorkshopStatus::Scheduled | WorkshopStatus::Completed
-    ) && now >= w.ends_at;
-    if !ended {
-        return Err(ApiError::Problem(
-            ProblemCode::TooEarly,
-            Text::new(
-                "Participants are recorded once a scheduled or completed workshop has ended.",
-                "يُسجل المشاركون بعد انتهاء الورشة المجدولة أو المنعقدة.",
-            ),
-        ));
-    }
     let people = resolve(&txn, &req.participants).await?;
-    let existing: HashMap<i64, registration::Model> = registration::Entity::find()
-        .filter(registration::Column::WorkshopId.eq(w.id))
-        .filter(registration::Column::UserId.is_in(people.iter().map(|(u, _)| *u)))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|r| (r.user_id, r))
-        .collect();
-    let mut last: Vec<(i64, AttendanceMark)> = Vec::with_capacity(people.len());
-    for (user_id, mark) in people {
-        match last.iter_mut().find(|(u, _)| *u == user_id) {
-            Some(entry) => entry.1 = mark,
-            None => last.push((user_id, mark)),
-        }
-    }
-    for (user_id, mark) in last {
-        let status = mark.status();
-        match existing.get(&user_id) {
-            Some(r) if r.status == status => {}
-            Some(r) => {
-                let mut am = r.clone().into_active_model();
-                am.status = Set(status);
-                am.updated_at = Set(now);
-                let saved = am.update(&txn).await?;
-                Entry::new("registration.record", "registration", saved.id)
-                    .updated(r, &saved)
-                    .platform(w.platform_id)
-                    .write(&txn, &auth, now)
-                    .await?;
-            }
-            None => {
-                let saved = registration::ActiveModel {
-                    workshop_id: Set(w.id),
-                    user_id: Set(user_id),
-                    status: Set(status),
-                    queued_at: Set(w.starts_at),
-                    registered_by: Set(Some(auth.id())),
-                    checked_in_at: Set(None),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-                Entry::new("registration.record", "registration", saved.id)
-                    .created(&saved)
-                    .platform(w.platform_id)
-                    .write(&txn, &auth, now)
-                    .await?;
-            }
-        }
-    }
+    crate::services::seats::record_participation(&txn, &w, people, auth.actor(), now).await?;
     let body = attendance_of(&txn, &w).await?;
     state.commit(txn).await?;
     Ok(web::Json(body))
