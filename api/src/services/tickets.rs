@@ -1,8 +1,13 @@
-//! Signed tickets for offline check-in. A ticket is what a registration's QR code holds:
-//! `ept1.<payload>.<signature>`, the payload base64url JSON naming the workshop, the
-//! registration, the person and the validity, the signature Ed25519 over `ept1.<payload>`. A
-//! coordinator's app verifies it without a connection, with the public keys the API publishes
-//! (`GET /api/v1/tickets/keys`).
+//! Signed tickets for offline check-in. A ticket is what a registration's QR code holds: a
+//! compact JWS (RFC 7515) whose protected header is `{"alg":"EdDSA","kid":"2026-11","typ":"JWT"}`
+//! and whose payload is a JWT claims set naming the workshop (`w`), the registration (`r`), the
+//! person (`u`, with their name `n`) and the validity (`nbf`, `exp`), signed with Ed25519 (RFC
+//! 8037). A coordinator's app verifies it without a connection with any JOSE library and the
+//! public keys the API publishes as a JWK Set (`GET /api/v1/tickets/keys`).
+//!
+//! Tickets of the first format, `ept1.<payload>.<signature>` (the `kid` in the payload, the
+//! signature over `ept1.<payload>`), were printed before; they verify with the same keys until
+//! they expire.
 //!
 //! Keys rotate each calendar month (`kid` = `2026-11`): the month's key signs the tickets issued
 //! in it. Private keys are derived from the server's secret and the month, so every replica signs
@@ -16,15 +21,18 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The format's prefix and version.
-pub const PREFIX: &str = "ept1";
+/// The first format's prefix (tickets printed before JWS, verified until they expire).
+pub const LEGACY_PREFIX: &str = "ept1";
+/// The signing algorithm, as JOSE names it (RFC 8037).
+pub const ALG: &str = "EdDSA";
 /// How many past months of keys are published (a ticket is fetched up to a year ahead).
 pub const PAST_MONTHS: u32 = 13;
 
 /// What a ticket says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
-    /// The key that signed it.
+    /// The key that signed it: the JWS header's `kid` (the payload's, in the first format).
+    #[serde(default, skip_serializing)]
     pub kid: String,
     /// Workshop.
     pub w: i64,
@@ -45,6 +53,19 @@ impl Claims {
     pub fn valid_at(&self, at: DateTime<Utc>) -> bool {
         (self.nbf..=self.exp).contains(&at.timestamp())
     }
+}
+
+/// A JWS protected header, as tickets are signed.
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    alg: String,
+    kid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    typ: Option<String>,
+    /// Extensions a verifier must understand (RFC 7515 §4.1.11): tickets use none, so a header
+    /// that names any is refused.
+    #[serde(default, skip_serializing)]
+    crit: Option<serde_json::Value>,
 }
 
 /// Why a ticket is not accepted.
@@ -140,11 +161,20 @@ impl Keys {
             .then(|| self.signing(kid).verifying_key())
     }
 
-    /// Signs a ticket with this month's key.
+    /// Signs a ticket with this month's key: a compact JWS.
     pub fn issue(&self, mut claims: Claims, now: DateTime<Utc>) -> (String, Claims) {
         claims.kid = kid_of(now);
-        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap_or_default());
-        let signed = format!("{PREFIX}.{payload}");
+        let header = Header {
+            alg: ALG.to_owned(),
+            kid: claims.kid.clone(),
+            typ: Some("JWT".to_owned()),
+            crit: None,
+        };
+        let signed = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header).unwrap_or_default()),
+            URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap_or_default())
+        );
         let signature = self.signing(&claims.kid).sign(signed.as_bytes());
         (
             format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes())),
@@ -175,16 +205,24 @@ impl Keys {
 
     fn checked(&self, ticket: &str, now: DateTime<Utc>) -> Result<Claims, Rejection> {
         let mut parts = ticket.trim().split('.');
-        let (Some(PREFIX), Some(payload), Some(signature), None) =
+        let (Some(first), Some(payload), Some(signature), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(Rejection::Invalid);
         };
-        let claims: Claims = URL_SAFE_NO_PAD
-            .decode(payload)
-            .ok()
-            .and_then(|raw| serde_json::from_slice(&raw).ok())
-            .ok_or(Rejection::Invalid)?;
+        // The first format's payload names its key; a JWS's header does.
+        let claims: Claims = if first == LEGACY_PREFIX {
+            json_part(payload)?
+        } else {
+            let header: Header = json_part(first)?;
+            if header.alg != ALG || header.crit.is_some() {
+                return Err(Rejection::Invalid);
+            }
+            Claims {
+                kid: header.kid,
+                ..json_part(payload)?
+            }
+        };
         let signature = URL_SAFE_NO_PAD
             .decode(signature)
             .ok()
@@ -194,10 +232,19 @@ impl Keys {
         let key = self
             .published_key(&claims.kid, now)
             .ok_or(Rejection::Invalid)?;
-        key.verify(format!("{PREFIX}.{payload}").as_bytes(), &signature)
+        key.verify(format!("{first}.{payload}").as_bytes(), &signature)
             .map_err(|_| Rejection::Invalid)?;
         Ok(claims)
     }
+}
+
+/// A base64url JSON part of a ticket.
+fn json_part<T: serde::de::DeserializeOwned>(part: &str) -> Result<T, Rejection> {
+    URL_SAFE_NO_PAD
+        .decode(part)
+        .ok()
+        .and_then(|raw| serde_json::from_slice(&raw).ok())
+        .ok_or(Rejection::Invalid)
 }
 
 #[cfg(test)]
@@ -241,11 +288,28 @@ mod tests {
         let mut forged = signed.clone();
         forged.r = 346;
         let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).expect("json"));
-        let sig = ticket.rsplit('.').next().expect("signature");
+        let mut parts = ticket.split('.');
+        let (header, _, sig) = (parts.next(), parts.next(), parts.next());
+        let (header, sig) = (header.expect("header"), sig.expect("signature"));
         assert_eq!(
-            keys.verify(&format!("{PREFIX}.{payload}.{sig}"), scanned, scanned),
+            keys.verify(&format!("{header}.{payload}.{sig}"), scanned, scanned),
             Err(Rejection::Invalid)
         );
+        // The same signature under another header: another algorithm, or an extension the
+        // verifier would have to understand.
+        for other_header in [
+            r#"{"alg":"none","kid":"KID"}"#,
+            r#"{"alg":"HS256","kid":"KID"}"#,
+            r#"{"alg":"EdDSA","kid":"KID","crit":["exp"]}"#,
+        ] {
+            let h = URL_SAFE_NO_PAD.encode(other_header.replace("KID", &signed.kid));
+            let payload = ticket.split('.').nth(1).expect("payload");
+            assert_eq!(
+                keys.verify(&format!("{h}.{payload}.{sig}"), scanned, scanned),
+                Err(Rejection::Invalid),
+                "{other_header}"
+            );
+        }
         assert_eq!(
             keys.verify(&ticket[..ticket.len() - 4], scanned, scanned),
             Err(Rejection::Invalid)
@@ -254,6 +318,72 @@ mod tests {
         let much_later = at(1_800_000_100 + 2 * 365 * 86_400);
         assert_eq!(
             keys.verify(&ticket, scanned, much_later),
+            Err(Rejection::Invalid)
+        );
+    }
+
+    #[test]
+    fn a_ticket_is_a_compact_jws_with_the_key_in_its_header() {
+        let keys = Keys::new("a server secret of thirty-two characters");
+        let (ticket, signed) = keys.issue(claims(), at(1_799_000_000));
+        let parts: Vec<&str> = ticket.split('.').collect();
+        assert_eq!(parts.len(), 3);
+        let header: serde_json::Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).expect("b64")).expect("json");
+        assert_eq!(
+            header,
+            serde_json::json!({"alg": "EdDSA", "kid": signed.kid, "typ": "JWT"})
+        );
+        let payload: serde_json::Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).expect("b64")).expect("json");
+        assert_eq!(
+            payload,
+            serde_json::json!({"w": 12, "r": 345, "u": 67, "n": "سمر",
+                "nbf": 1_800_000_000, "exp": 1_800_010_000})
+        );
+    }
+
+    /// A ticket of the first format, as the API printed them before JWS.
+    fn legacy(keys: &Keys, claims: &Claims) -> String {
+        let mut payload = serde_json::to_value(claims).expect("json");
+        payload["kid"] = claims.kid.clone().into();
+        let signed = format!(
+            "{LEGACY_PREFIX}.{}",
+            URL_SAFE_NO_PAD.encode(payload.to_string())
+        );
+        let signature = keys.signing(&claims.kid).sign(signed.as_bytes());
+        format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+    }
+
+    #[test]
+    fn tickets_printed_in_the_first_format_verify_until_they_expire() {
+        let keys = Keys::new("a server secret of thirty-two characters");
+        let issued_at = at(1_799_000_000);
+        let old = Claims {
+            kid: kid_of(issued_at),
+            ..claims()
+        };
+        let ticket = legacy(&keys, &old);
+        let scanned = at(1_800_000_100);
+        assert_eq!(keys.verify(&ticket, scanned, scanned), Ok(old.clone()));
+        assert_eq!(
+            keys.verify(&ticket, at(1_800_010_001), scanned),
+            Err(Rejection::OutsideValidity)
+        );
+        // Naming another month's key in the payload breaks the signature.
+        let other = Claims {
+            kid: kid_of(at(1_799_000_000 - 40 * 86_400)),
+            ..old.clone()
+        };
+        let sig = ticket.rsplit('.').next().expect("signature");
+        let mut payload = serde_json::to_value(&other).expect("json");
+        payload["kid"] = other.kid.clone().into();
+        let swapped = format!(
+            "{LEGACY_PREFIX}.{}.{sig}",
+            URL_SAFE_NO_PAD.encode(payload.to_string())
+        );
+        assert_eq!(
+            keys.verify(&swapped, scanned, scanned),
             Err(Rejection::Invalid)
         );
     }

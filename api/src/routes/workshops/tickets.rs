@@ -57,11 +57,12 @@ pub struct TicketKeys {
     pub keys: Vec<TicketKey>,
 }
 
-/// The public keys that verify check-in tickets: the months whose tickets may still be valid and
-/// the next one (keys rotate monthly). An app fetches them while online and verifies tickets
-/// offline: a ticket `ept1.<payload>.<signature>` is valid when the Ed25519 signature over
-/// `ept1.<payload>` verifies with the key its payload names (`kid`), and the scan falls between
-/// its `nbf` and `exp`.
+/// The public keys that verify check-in tickets, a JWK Set (RFC 7517, keys of RFC 8037): the
+/// months whose tickets may still be valid and the next one (keys rotate monthly). An app fetches
+/// them while online and verifies tickets offline with any JOSE library: a ticket is a compact
+/// JWS signed with EdDSA by the key its header names (`kid`), valid when the scan falls between
+/// its `nbf` and `exp`. Tickets of the first format (`ept1.<payload>.<signature>`, the Ed25519
+/// signature over `ept1.<payload>` by the key the payload names) verify with the same keys.
 #[utoipa::path(tag = "workshops", security(()), responses((status = 200, body = TicketKeys)))]
 #[get("/tickets/keys")]
 pub async fn ticket_keys(state: web::Data<AppState>) -> web::Json<TicketKeys> {
@@ -85,12 +86,15 @@ pub async fn ticket_keys(state: web::Data<AppState>) -> web::Json<TicketKeys> {
 /// A registrant's ticket.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TicketResponse {
-    /// What the QR code holds: `ept1.<payload>.<signature>`.
+    /// What the QR code holds: a compact JWS (`<header>.<payload>.<signature>`, base64url),
+    /// EdDSA over Ed25519, the key's `kid` in the header, the claims `w` (workshop), `r`
+    /// (registration), `u` (person), `n` (their name), `nbf` and `exp`.
     #[schema(
-        max_length = 1024,
-        pattern = "^ept1\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+        max_length = 2048,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
     )]
     pub ticket: String,
+    /// The key that signed it (the JWS header's `kid`).
     #[schema(max_length = 7)]
     pub kid: String,
     pub workshop_id: i64,
@@ -183,9 +187,10 @@ pub struct ScanRequest {
     #[validate(length(min = 8, max = 64), custom(function = "nonce_characters"))]
     #[schema(min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_.:-]+$")]
     pub nonce: String,
-    /// The ticket scanned; or give `walk_in_user_id`.
-    #[validate(length(max = 1024))]
-    #[schema(max_length = 1024)]
+    /// The ticket scanned (a compact JWS, or a ticket of the first format `ept1.…`); or give
+    /// `walk_in_user_id`.
+    #[validate(length(max = 2048))]
+    #[schema(max_length = 2048)]
     pub ticket: Option<String>,
     /// A person who came without a ticket (or without a seat): registered and marked present.
     #[validate(range(min = 1))]
