@@ -6,11 +6,14 @@
 //! holding tokens or the person's own account `no-store`.
 //!
 //! A versioned resource keeps its version in front of the tag (`"3.Zm9v…"`), so that the same tag
-//! goes back in `If-Match` (see [`crate::etag`]). Answers of 1 to 64 KiB are compressed here when
-//! the client asks (gzip, or brotli when preferred); larger ones by actix's `Compress` outside.
-//! Either way the outermost layer ([`codings`]) gives a compressed answer's tag the coding as a
-//! suffix (`"…-br"`), as two codings are two representations, and a suffixed tag sent back
-//! matches its plain one here.
+//! goes back in `If-Match` (see [`crate::etag`]). A tagged answer of 1 KiB or more is compressed
+//! here when the client asks (gzip, brotli or deflate, by `q`; gzip on a tie): at once up to
+//! 64 KiB, on the blocking pool above. Only streamed answers (exports) are left to actix's
+//! `Compress` outside. Two codings are two representations: the outermost layer ([`codings`])
+//! gives a compressed answer's tag the coding as a suffix (`"…-br"`), `If-None-Match` matches a
+//! tag of the coding the answer would have (a gzip tag does not validate a plain answer), and a
+//! 304 carries the tag and the `Vary` the full answer would have (RFC 9110 §15.4.5), which a
+//! shared cache merges into what it stored.
 
 use actix_web::Error;
 
@@ -27,8 +30,8 @@ use sha2::{Digest, Sha256};
 
 /// Bodies shorter than this are not worth compressing.
 pub const COMPRESS_FROM_BYTES: usize = 1024;
-/// Bodies up to this size are compressed here, at once (tens of microseconds at the fast
-/// levels); larger and streamed ones by actix's `Compress`, on the blocking pool.
+/// Bodies up to this size are compressed at once (tens of microseconds at the fast levels);
+/// larger ones on the blocking pool.
 pub const COMPRESS_INLINE_UP_TO: usize = 64 * 1024;
 /// The suffixes the compression layer adds to a tag.
 const CODINGS: [&str; 4] = ["gzip", "br", "zstd", "deflate"];
@@ -77,43 +80,56 @@ pub fn tag_of(version_tag: Option<&HeaderValue>, body: &[u8]) -> String {
 }
 
 /// A tag as sent back, without a coding suffix and weakness (If-None-Match compares weakly).
-fn plain(tag: &str) -> &str {
-    let tag = tag.trim().trim_start_matches("W/").trim_matches('"');
-    CODINGS
-        .iter()
-        .find_map(|c| tag.strip_suffix(c).and_then(|t| t.strip_suffix('-')))
-        .unwrap_or(tag)
+/// A tag's opaque part, for the weak comparison of RFC 9110 §8.8.3.2 (`W/` does not count).
+fn opaque(tag: &str) -> &str {
+    tag.trim().trim_start_matches("W/").trim_matches('"')
 }
 
-/// Whether `If-None-Match` names the current tag (or `*`).
+/// Whether `If-None-Match` names the current tag (or `*`). The coding is part of the tag: a
+/// gzip answer's tag does not match the plain answer's, nor the other way round.
 pub fn none_match(if_none_match: &str, current: &str) -> bool {
-    let current = plain(current);
+    let current = opaque(current);
     if_none_match
         .split(',')
-        .any(|t| t.trim() == "*" || plain(t) == current)
+        .any(|t| t.trim() == "*" || opaque(t) == current)
 }
 
-/// The coding to answer in, from `Accept-Encoding`: gzip unless brotli is preferred (by `q`);
-/// none when neither is accepted.
+/// A tag with its coding's suffix, as [`codings`] will write it.
+fn coded_tag(tag: &str, coding: Option<&str>) -> String {
+    match coding {
+        Some(c) => format!("{}-{c}\"", tag.trim_end_matches('"')),
+        None => tag.to_owned(),
+    }
+}
+
+/// The coding to answer in, from `Accept-Encoding` (RFC 9110 §12.5.3): the accepted coding of
+/// highest `q` among gzip, brotli and deflate (`*` standing for any of them), gzip before brotli
+/// before deflate on a tie; none when none is accepted.
 pub fn negotiate(accept: &str) -> Option<&'static str> {
-    let mut best: Option<(f32, &'static str)> = None;
+    const RANK: [&str; 3] = ["gzip", "br", "deflate"];
+    let mut q_of: [Option<f32>; 3] = [None; 3];
+    let mut any: Option<f32> = None;
     for part in accept.split(',') {
         let mut pieces = part.split(';');
         let coding = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
         let q = pieces
             .find_map(|p| p.trim().strip_prefix("q=").map(str::to_owned))
             .and_then(|q| q.trim().parse::<f32>().ok())
+            .filter(|q| q.is_finite())
             .unwrap_or(1.0);
-        let name = match coding.as_str() {
-            "gzip" | "x-gzip" => "gzip",
-            "br" => "br",
+        let slot = match coding.as_str() {
+            "gzip" | "x-gzip" => &mut q_of[0],
+            "br" => &mut q_of[1],
+            "deflate" => &mut q_of[2],
+            "*" => &mut any,
             _ => continue,
         };
-        let better = match best {
-            None => true,
-            Some((bq, bname)) => q > bq || (q == bq && name == "gzip" && bname == "br"),
-        };
-        if q > 0.0 && better {
+        *slot = Some(slot.map_or(q, |old: f32| old.max(q)));
+    }
+    let mut best: Option<(f32, &'static str)> = None;
+    for (i, name) in RANK.iter().enumerate() {
+        let q = q_of[i].or(any).unwrap_or(0.0);
+        if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
             best = Some((q, name));
         }
     }
@@ -133,13 +149,19 @@ fn compressible(headers: &HeaderMap) -> bool {
         })
 }
 
-/// Compresses at the fast levels (gzip 1, brotli 4).
+/// Compresses at the fast levels (gzip and deflate 1, brotli 4).
 fn compress(coding: &str, body: &[u8]) -> Option<Vec<u8>> {
     use std::io::Write as _;
     let mut out = Vec::with_capacity(body.len() / 3 + 64);
     match coding {
         "gzip" => {
             let mut enc = flate2::write::GzEncoder::new(out, flate2::Compression::fast());
+            enc.write_all(body).ok()?;
+            out = enc.finish().ok()?;
+        }
+        "deflate" => {
+            // HTTP's "deflate" is the zlib format (RFC 9110 §8.4.1.2).
+            let mut enc = flate2::write::ZlibEncoder::new(out, flate2::Compression::fast());
             enc.write_all(body).ok()?;
             out = enc.finish().ok()?;
         }
@@ -223,52 +245,63 @@ pub async fn conditional(
     };
     let tag = tag_of(res.headers().get(header::ETAG), &bytes);
     set(res.headers_mut(), header::ETAG, &tag);
-    if bytes.len() < COMPRESS_FROM_BYTES {
-        // Read by the compression layer as "leave as it is", then removed (see `codings`).
-        res.headers_mut().insert(
-            header::CONTENT_ENCODING,
-            HeaderValue::from_static("identity"),
-        );
+    // The coding this answer goes out in, decided here for every tagged answer, so that the tag
+    // compared and sent, and the `Vary` of a 304, are those of the answer's own coding.
+    let varies = bytes.len() >= COMPRESS_FROM_BYTES && compressible(res.headers());
+    let coding = coding.filter(|_| varies);
+    if varies {
+        add_vary(res.headers_mut(), &["accept-encoding"]);
     }
-    // A body of a few kilobytes is compressed here, at once (`codings` then names the coding in
-    // the tag); a larger one is left to actix's `Compress`, which works on the blocking pool.
-    let inline = coding.filter(|_| {
-        (COMPRESS_FROM_BYTES..=COMPRESS_INLINE_UP_TO).contains(&bytes.len())
-            && compressible(res.headers())
-    });
-    if read && status == StatusCode::OK && if_none_match.is_some_and(|m| none_match(&m, &tag)) {
+    if read
+        && status == StatusCode::OK
+        && if_none_match.is_some_and(|m| none_match(&m, &coded_tag(&tag, coding)))
+    {
         let mut not_modified = res.set_body(BoxBody::new(()));
         *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
         let headers = not_modified.headers_mut();
         headers.remove(header::CONTENT_TYPE);
         headers.remove(header::CONTENT_LENGTH);
-        headers.remove(header::CONTENT_ENCODING);
-        // The tag the full answer would have carried.
-        if let Some(coding) = inline {
-            set(
-                headers,
-                header::ETAG,
-                &format!("{}-{coding}\"", tag.trim_end_matches('"')),
-            );
-            add_vary(headers, &["accept-encoding"]);
-        }
+        // The tag the full answer would have carried; "leave as it is" for the outer layers.
+        set(headers, header::ETAG, &coded_tag(&tag, coding));
+        headers.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static("identity"),
+        );
         return Ok(ServiceResponse::new(http_req, not_modified));
     }
-    if let Some(coding) = inline
-        && let Some(packed) = compress(coding, &bytes)
-    {
-        let headers = res.headers_mut();
-        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
-        add_vary(headers, &["accept-encoding"]);
-        return Ok(ServiceResponse::new(
-            http_req,
-            res.set_body(BoxBody::new(packed)),
-        ));
+    let packed = match coding {
+        Some(c) if bytes.len() <= COMPRESS_INLINE_UP_TO => compress(c, &bytes),
+        Some(c) => {
+            let plain = bytes.clone();
+            actix_web::web::block(move || compress(c, &plain))
+                .await
+                .ok()
+                .flatten()
+        }
+        None => None,
+    };
+    let headers = res.headers_mut();
+    match (coding, packed) {
+        (Some(c), Some(packed)) => {
+            // `codings`, outside, names the coding in the tag.
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
+            Ok(ServiceResponse::new(
+                http_req,
+                res.set_body(BoxBody::new(packed)),
+            ))
+        }
+        _ => {
+            // Read by the compression layer as "leave as it is", then removed (see `codings`).
+            headers.insert(
+                header::CONTENT_ENCODING,
+                HeaderValue::from_static("identity"),
+            );
+            Ok(ServiceResponse::new(
+                http_req,
+                res.set_body(BoxBody::new(bytes)),
+            ))
+        }
     }
-    Ok(ServiceResponse::new(
-        http_req,
-        res.set_body(BoxBody::new(bytes)),
-    ))
 }
 
 /// Adds `names` to the answer's `Vary`, keeping it one field with each name once (several
@@ -354,14 +387,36 @@ mod tests {
     }
 
     #[test]
-    fn if_none_match_compares_weakly_and_ignores_the_coding() {
+    fn if_none_match_compares_weakly_and_each_coding_apart() {
         let tag = "\"3.abc\"";
         assert!(none_match("\"3.abc\"", tag));
         assert!(none_match("W/\"3.abc\"", tag));
-        assert!(none_match("\"x\", \"3.abc-gzip\"", tag));
         assert!(none_match("*", tag));
         assert!(!none_match("\"3\"", tag));
         assert!(!none_match("\"3.abd\"", tag));
+        // A gzip answer's tag does not validate the plain answer, nor the plain one a gzip one.
+        assert!(!none_match("\"3.abc-gzip\"", tag));
+        let gzip = coded_tag(tag, Some("gzip"));
+        assert_eq!(gzip, "\"3.abc-gzip\"");
+        assert!(none_match("\"x\", \"3.abc-gzip\"", &gzip));
+        assert!(!none_match(tag, &gzip));
+        assert!(!none_match("\"3.abc-br\"", &gzip));
+    }
+
+    #[test]
+    fn the_coding_is_the_accepted_one_of_highest_q() {
+        assert_eq!(negotiate("gzip, deflate, br"), Some("gzip"));
+        assert_eq!(negotiate("br;q=1.0, gzip;q=0.8"), Some("br"));
+        assert_eq!(negotiate("deflate"), Some("deflate"));
+        assert_eq!(negotiate("deflate, gzip;q=0.5"), Some("deflate"));
+        assert_eq!(negotiate("identity"), None);
+        assert_eq!(negotiate("gzip;q=0, br;q=0"), None);
+        assert_eq!(negotiate("zstd"), None);
+        assert_eq!(negotiate("*"), Some("gzip"));
+        assert_eq!(negotiate("*;q=0.5, br"), Some("br"));
+        assert_eq!(negotiate("gzip;q=0, *"), Some("br"));
+        assert_eq!(negotiate("gzip;q=nan"), Some("gzip"));
+        assert_eq!(negotiate(""), None);
     }
 
     #[test]

@@ -539,6 +539,58 @@ async fn caching_fields_hold_on_every_path_a_shared_cache_reads() {
             assert!(exposed.contains(field), "{field} not exposed: {exposed}");
         }
     }
+    // A 304 carries the tag and the Vary of the answer it stands for (a shared cache merges them
+    // into what it stored), and a coding's tag validates that coding only.
+    for (path, coding) in [
+        (small_enough, "gzip"),
+        (large, "gzip"),
+        (large, "deflate"),
+        (large, "br"),
+    ] {
+        let full = app
+            .request(Method::GET, path, None)
+            .header("Accept-Encoding", coding)
+            .send()
+            .await
+            .expect("full");
+        assert_eq!(header(&full, "content-encoding"), Some(coding), "{path}");
+        let tag = header(&full, "etag").expect("etag").to_owned();
+        assert!(tag.ends_with(&format!("-{coding}\"")), "{path}: {tag}");
+        let again = app
+            .request(Method::GET, path, None)
+            .header("Accept-Encoding", coding)
+            .header("If-None-Match", &tag)
+            .send()
+            .await
+            .expect("304");
+        assert_eq!(again.status(), 304, "{path} {coding}");
+        assert_eq!(
+            header(&again, "etag"),
+            Some(tag.as_str()),
+            "{path} {coding}"
+        );
+        assert_eq!(header(&again, "content-encoding"), None);
+        let lines = vary_lines(&again);
+        assert!(
+            lines.len() == 1 && lines[0].contains("accept-encoding"),
+            "{path} {coding}: the 304's Vary {lines:?}"
+        );
+        for other in [None, Some(if coding == "gzip" { "br" } else { "gzip" })] {
+            let mut req = app
+                .request(Method::GET, path, None)
+                .header("If-None-Match", &tag);
+            if let Some(o) = other {
+                req = req.header("Accept-Encoding", o);
+            }
+            let res = req.send().await.expect("other coding");
+            assert_eq!(
+                res.status(),
+                200,
+                "{path}: the {coding} tag validated {other:?}"
+            );
+            assert_eq!(header(&res, "content-encoding"), other, "{path}");
+        }
+    }
     // The language of an answer's text.
     let ar = app
         .request(Method::GET, "/api/v1/no-such-thing", None)
