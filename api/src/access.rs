@@ -244,7 +244,7 @@ async fn takes_part_in_private(
     auth: &AuthUser,
     w: &workshop::Model,
 ) -> Result<bool, ApiError> {
-    let hosts: Vec<i64> = crate::services::hosts::host_ids(&w.host_ids)
+    let hosts: Vec<i64> = crate::domain::hosts::host_ids(&w.host_ids)
         .chain([w.platform_id])
         .filter(|p| auth.reaches(*p))
         .collect();

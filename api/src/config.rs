@@ -59,7 +59,7 @@ pub struct Config {
     pub changes_retention: Duration,
     /// Report cells counting fewer people than this are hidden from anyone but admins.
     pub report_min_cell: u64,
-    /// The most groups one report answers (at most `reports::MAX_GROUPS`, the documented bound).
+    /// The most groups one report answers (at most `domain::limits::MAX_REPORT_GROUPS`, the documented bound).
     pub report_max_groups: usize,
 }
 
@@ -450,9 +450,9 @@ impl Config {
             report_max_groups: parse_num(
                 src,
                 "REPORT_MAX_GROUPS",
-                crate::services::reports::MAX_GROUPS,
+                crate::domain::limits::MAX_REPORT_GROUPS,
             )?
-            .clamp(1, crate::services::reports::MAX_GROUPS),
+            .clamp(1, crate::domain::limits::MAX_REPORT_GROUPS),
         })
     }
 }

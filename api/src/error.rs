@@ -616,30 +616,6 @@ pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) ->
     .into()
 }
 
-/// Path-segment errors (`/users/abc`): 400. A path that exists literally under other methods
-/// (`PATCH /partnerships/expiring`, caught by `/partnerships/{id}`) is 405 with `Allow` instead.
-pub fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
-    let literal = req
-        .app_data::<actix_web::web::Data<crate::openapi::RouteTable>>()
-        .and_then(|routes| routes.literal(req.path()));
-    if let Some(methods) = literal
-        && !methods.iter().any(|m| m == req.method().as_str())
-    {
-        return ApiError::MethodNotAllowed(crate::openapi::RouteTable::with_head_and_options(
-            methods,
-        ))
-        .into();
-    }
-    ApiError::Problem(
-        ProblemCode::InvalidParameter,
-        Text::new(
-            format!("Invalid path parameter: {err}"),
-            "معامل المسار غير صالح.",
-        ),
-    )
-    .into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

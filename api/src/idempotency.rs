@@ -106,7 +106,7 @@ pub async fn idempotency(
     let identified =
         req.extensions().contains::<VerifiedKey>() || req.extensions().contains::<VerifiedClaims>();
     let applies = req
-        .app_data::<Data<crate::openapi::RouteTable>>()
+        .app_data::<Data<crate::route_table::RouteTable>>()
         .and_then(|routes| routes.operation(req.method().as_str(), req.path()))
         .is_some_and(|(_, public)| public || identified);
     let Some(value) = req

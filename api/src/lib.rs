@@ -18,11 +18,13 @@ pub mod i18n;
 pub mod ics;
 pub mod idempotency;
 pub mod json;
+pub mod limiter;
 pub mod middleware;
 pub mod openapi;
 pub mod pagination;
 pub mod probe;
 pub mod rate_limit;
+pub mod route_table;
 pub mod routes;
 pub mod seed;
 pub mod services;
@@ -125,5 +127,129 @@ mod architecture {
                 );
             }
         }
+    }
+
+    /// The rooms a file belongs to: its top-level module.
+    fn room_of(path: &Path) -> Option<String> {
+        let rel = path.strip_prefix(src()).ok()?;
+        let first = rel
+            .components()
+            .next()?
+            .as_os_str()
+            .to_string_lossy()
+            .into_owned();
+        let room = first.trim_end_matches(".rs").to_owned();
+        (!["lib", "main", "bin"].contains(&room.as_str())).then_some(room)
+    }
+
+    /// The rooms a piece of code names: `crate::x…` and each `x` of `crate::{x…, y…}`.
+    fn rooms_named(code: &str) -> std::collections::BTreeSet<String> {
+        let ident = |s: &str| -> String {
+            s.trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        };
+        let mut out = std::collections::BTreeSet::new();
+        for (at, _) in code.match_indices("crate::") {
+            let rest = &code[at + "crate::".len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                let (mut depth, mut start) = (0usize, 0usize);
+                for (i, c) in group.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => {
+                            out.insert(ident(&group[start..i]));
+                            break;
+                        }
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => {
+                            out.insert(ident(&group[start..i]));
+                            start = i + 1;
+                        }
+                        _ => {}
+                    }
+                }
+            } else {
+                out.insert(ident(rest));
+            }
+        }
+        out.remove("");
+        out
+    }
+
+    /// Which rooms each room names.
+    fn room_graph() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+        let mut graph: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+            std::collections::BTreeMap::new();
+        for path in sources(&src()) {
+            let Some(room) = room_of(&path) else {
+                continue;
+            };
+            let named = rooms_named(&code_of(&path));
+            let entry = graph.entry(room.clone()).or_default();
+            entry.extend(named.into_iter().filter(|r| *r != room));
+        }
+        graph
+    }
+
+    /// The rooms below the workflows and the HTTP layer: they name nothing above them.
+    #[test]
+    fn the_lower_rooms_import_nothing_from_above() {
+        let graph = room_graph();
+        for lower in ["error", "config", "state", "auth", "audit", "domain"] {
+            for upper in ["routes", "openapi", "services"] {
+                assert!(
+                    !graph[lower].contains(upper),
+                    "{lower} names {upper}: move what it needs down, or the caller up"
+                );
+            }
+        }
+    }
+
+    /// The strongly connected rooms: the circles that remain are the ones the README
+    /// names, each of two rooms.
+    #[test]
+    fn the_only_circles_between_rooms_are_the_named_ones() {
+        let graph = room_graph();
+        let reachable = |from: &String| {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut todo = vec![from.clone()];
+            while let Some(room) = todo.pop() {
+                for next in graph.get(&room).into_iter().flatten() {
+                    if seen.insert(next.clone()) {
+                        todo.push(next.clone());
+                    }
+                }
+            }
+            seen
+        };
+        let reach: std::collections::BTreeMap<&String, _> =
+            graph.keys().map(|r| (r, reachable(r))).collect();
+        let mut circles: Vec<Vec<String>> = Vec::new();
+        for (room, from_room) in &reach {
+            let mut circle: Vec<String> = from_room
+                .iter()
+                .filter(|other| reach.get(other).is_some_and(|back| back.contains(*room)))
+                .cloned()
+                .collect();
+            if !circle.contains(room) {
+                circle.push((*room).clone());
+            }
+            circle.sort();
+            if circle.len() > 1 && !circles.contains(&circle) {
+                circles.push(circle);
+            }
+        }
+        assert_eq!(
+            circles,
+            vec![
+                // The caller's extractor reads the keys the state holds.
+                vec!["auth".to_owned(), "state".to_owned()],
+                // The document is read from the router; the webhook catalogue serves the
+                // message schemas from the document.
+                vec!["openapi".to_owned(), "routes".to_owned()],
+            ]
+        );
     }
 }

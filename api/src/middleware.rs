@@ -376,7 +376,7 @@ fn unknown_parameter(req: &ServiceRequest) -> Option<String> {
     if query.is_empty() {
         return None;
     }
-    let routes = req.app_data::<actix_web::web::Data<crate::openapi::RouteTable>>()?;
+    let routes = req.app_data::<actix_web::web::Data<crate::route_table::RouteTable>>()?;
     let known = routes.query_parameters(req.method().as_str(), req.path())?;
     url::form_urlencoded::parse(query.as_bytes())
         .map(|(name, _)| name)

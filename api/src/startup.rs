@@ -23,10 +23,13 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::{self, Gender, Locale, Role};
 use crate::email::Mailer;
-use crate::error::{path_error, query_error};
-use crate::rate_limit::{self, RateLimiter};
-use crate::services::supervisor::{Supervisor, Wake};
+use crate::error::query_error;
+use crate::limiter::RateLimiter;
+use crate::rate_limit;
+use crate::route_table::path_error;
+use crate::services::supervisor::Supervisor;
 use crate::state::AppState;
+use crate::state::Wake;
 use crate::{middleware, openapi, routes};
 
 /// Why the service could not start.
@@ -320,7 +323,7 @@ fn serve_document(
 
 fn server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, StartupError> {
     let document = openapi::document();
-    let routes = web::Data::new(openapi::RouteTable::from_document(&document));
+    let routes = web::Data::new(crate::route_table::RouteTable::from_document(&document));
     // Serialized once and shared by every worker: the document is large, and a copy per worker
     // would cost memory for nothing.
     let document = web::Bytes::from(serde_json::to_vec(&document).unwrap_or_default());

@@ -1,6 +1,9 @@
 //! What every handler shares.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::sync::Notify;
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr};
 
@@ -8,8 +11,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::email::Mailer;
-use crate::rate_limit::RateLimiter;
-use crate::services::supervisor::Wake;
+use crate::limiter::RateLimiter;
 
 /// Shared state, cloned cheaply into each worker as `web::Data<AppState>`.
 pub struct AppState {
@@ -36,5 +38,47 @@ impl AppState {
         self.wake.mail();
         self.wake.webhooks();
         Ok(())
+    }
+}
+
+/// Wakes the background jobs that wait for new work (the supervisor, in `services`, runs them).
+/// Cheap to call; several calls before a job looks count as one.
+#[derive(Clone, Default)]
+pub struct Wake {
+    mail: Arc<Notify>,
+    webhooks: Arc<Notify>,
+    /// Job loops running for this state (one per job while the server runs).
+    running: Arc<AtomicUsize>,
+}
+
+impl Wake {
+    /// How many job loops are running for this server.
+    pub fn running(&self) -> usize {
+        self.running.load(Ordering::SeqCst)
+    }
+
+    /// Something committed may have queued mail.
+    pub fn mail(&self) {
+        self.mail.notify_one();
+    }
+
+    /// Something committed may have queued webhook messages.
+    pub fn webhooks(&self) {
+        self.webhooks.notify_one();
+    }
+
+    /// What the mail job waits on.
+    pub fn mail_signal(&self) -> Arc<Notify> {
+        self.mail.clone()
+    }
+
+    /// What the webhook job waits on.
+    pub fn webhooks_signal(&self) -> Arc<Notify> {
+        self.webhooks.clone()
+    }
+
+    /// The count a job loop keeps itself in while it runs.
+    pub fn running_count(&self) -> &Arc<AtomicUsize> {
+        &self.running
     }
 }

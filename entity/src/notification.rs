@@ -9,7 +9,7 @@ pub struct Model {
     pub id: i64,
     pub user_id: i64,
     /// What happened, e.g. `membership.requested`.
-    pub kind: String,
+    pub kind: crate::vocab::NoticeKind,
     pub title_ar: String,
     pub title_en: String,
     pub body_ar: String,

@@ -360,3 +360,57 @@ mod tests {
         assert_eq!(StepOrigin(None).to_string(), "");
     }
 }
+
+/// Declares a closed vocabulary whose stored and serialized forms are given one by one (dotted
+/// names, say): each is stored as its text, and an unknown stored value is a read error.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, EnumIter,
+            DeriveActiveEnum,
+        )]
+        #[sea_orm(rs_type = "String", db_type = "Text")]
+        pub enum $name {
+            $(
+                #[sea_orm(string_value = $text)]
+                #[serde(rename = $text)]
+                $variant
+            ),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored and serialized form.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+named_enum!(
+    /// What an inbox notice tells (`notifications.kind`).
+    NoticeKind {
+        MembershipRequested => "membership.requested",
+        MembershipApproved => "membership.approved",
+        MembershipRejected => "membership.rejected",
+        RegistrationPromoted => "registration.promoted",
+        WorkshopChanged => "workshop.changed",
+        WorkshopCancelled => "workshop.cancelled",
+        ElectionOpened => "election.opened",
+        PositionPaperInReview => "position_paper.in_review",
+        PositionPaperAdopted => "position_paper.adopted",
+        PositionPaperEndorsed => "position_paper.endorsed",
+    }
+);

@@ -38,6 +38,12 @@ pub struct AuthUser {
     pub key: Option<keys::KeyGrant>,
 }
 
+impl From<&AuthUser> for crate::audit::Actor {
+    fn from(auth: &AuthUser) -> crate::audit::Actor {
+        auth.actor()
+    }
+}
+
 impl AuthUser {
     pub fn id(&self) -> i64 {
         self.user.id

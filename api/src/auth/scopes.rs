@@ -67,13 +67,6 @@ pub fn all(doc: &serde_json::Value) -> BTreeSet<String> {
     out
 }
 
-/// Every scope a key may hold, from the served document (computed once).
-pub fn known() -> &'static BTreeSet<String> {
-    static KNOWN: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
-    KNOWN
-        .get_or_init(|| all(&serde_json::to_value(crate::openapi::collected()).unwrap_or_default()))
-}
-
 /// An operation's first tag.
 pub fn tag_of(op: &serde_json::Value) -> &str {
     op["tags"][0].as_str().unwrap_or("")

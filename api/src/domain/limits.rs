@@ -20,3 +20,6 @@ pub const MAX_AXES_PER_PLAN: u64 = 20;
 pub const MAX_BUDGET_ACTIVITIES: u64 = 5_000;
 /// Past coordinator terms a platform's page shows, newest first.
 pub const MAX_COORDINATOR_HISTORY: u64 = 100;
+/// The most groups one report answers (the document bounds its rows; `REPORT_MAX_GROUPS` may
+/// lower it).
+pub const MAX_REPORT_GROUPS: usize = 100_000;

@@ -696,21 +696,11 @@ fn limits(value: &mut Value, text: &TextRules) {
     }
 }
 
-/// Public: no requirement, or an empty one among them (`[]`, `[{}]`, `[{}, {"bearer": []}]`).
-pub(crate) fn is_public(op: &Value) -> bool {
-    op["security"].as_array().is_some_and(|reqs| {
-        reqs.is_empty()
-            || reqs
-                .iter()
-                .any(|r| r.as_object().is_some_and(Map::is_empty))
-    })
-}
-
 fn shape(path: &str, method: &str, op: &Value) -> Shape {
     let params: Vec<&Value> = op["parameters"].as_array().into_iter().flatten().collect();
     let query = |p: &&Value| p["in"] == "query";
     Shape {
-        public: is_public(op),
+        public: crate::route_table::is_public(op),
         path_params: path.contains('{'),
         query_params: params.iter().any(query),
         cursor: params.iter().any(|p| query(p) && p["name"] == "cursor"),

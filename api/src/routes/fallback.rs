@@ -5,7 +5,7 @@ use actix_web::http::{Method, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::error::ApiError;
-use crate::openapi::RouteTable;
+use crate::route_table::RouteTable;
 
 pub async fn not_found_or_method(
     req: HttpRequest,

@@ -11,7 +11,7 @@ use entity::{check_in_scan, registration, user, workshop};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use crate::audit::{Actor, Entry};
+use crate::audit::{Action, Actor, Entry};
 use crate::domain::RegistrationStatus;
 use crate::error::ApiError;
 use crate::services::seats::set_count;
@@ -279,7 +279,7 @@ pub async fn apply(
             })
         })
         .collect();
-    Entry::new("workshop.check_ins", "workshop", w.id)
+    Entry::new(Action::WorkshopCheckIns, w.id)
         .platform(w.platform_id)
         .field("scans", recorded_now)
         .write(db, by, now)

@@ -17,7 +17,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 
-use crate::audit::{Actor, Entry};
+use crate::audit::{Action, Actor, Entry};
 use crate::domain::{MembershipStatus, RegistrationStatus, WorkshopStatus};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -127,7 +127,7 @@ async fn end_memberships(
         am.status = Set(MembershipStatus::Left);
         am.left_at = Set(Some(now));
         let ended = am.update(db).await?;
-        Entry::new("membership.leave", "membership", ended.id)
+        Entry::new(Action::MembershipLeave, ended.id)
             .updated(m, &ended)
             .platform(ended.platform_id)
             .field("reason", "deactivated")
@@ -153,7 +153,7 @@ async fn end_terms(
         let mut am = t.clone().into_active_model();
         am.ended_at = Set(Some(now));
         let ended = am.update(db).await?;
-        Entry::new("coordinator_term.end", "coordinator_term", ended.id)
+        Entry::new(Action::CoordinatorTermEnd, ended.id)
             .updated(t, &ended)
             .platform(ended.platform_id)
             .field("reason", "deactivated")
@@ -221,16 +221,12 @@ async fn end_group_seats(
     for (seat, group) in &seats {
         let ended = end_group_seat(db, seat, now).await?;
         let led = group.is_some_and(|g| g.lead_user_id == Some(person));
-        Entry::new(
-            "working_group.remove_member",
-            "working_group_member",
-            seat.id,
-        )
-        .updated(seat, &ended)
-        .platform(group.map(|g| g.platform_id))
-        .field("lead_removed", led)
-        .write(db, by, now)
-        .await?;
+        Entry::new(Action::WorkingGroupRemoveMember, seat.id)
+            .updated(seat, &ended)
+            .platform(group.map(|g| g.platform_id))
+            .field("lead_removed", led)
+            .write(db, by, now)
+            .await?;
         if let Some(g) = group.filter(|_| led) {
             let mut am = (*g).clone().into_active_model();
             am.lead_user_id = Set(None);
@@ -255,7 +251,7 @@ async fn end_task_force_seats(
         .await?;
     for seat in &seats {
         let ended = end_task_force_seat(db, seat, now).await?;
-        Entry::new("task_force.remove_member", "task_force_member", seat.id)
+        Entry::new(Action::TaskForceRemoveMember, seat.id)
             .updated(seat, &ended)
             .write(db, by, now)
             .await?;
@@ -304,15 +300,11 @@ async fn withdraw_nominations(
         election_candidate::Entity::delete_by_id(nomination.id)
             .exec(db)
             .await?;
-        Entry::new(
-            "election.withdraw_candidate",
-            "election_candidate",
-            nomination.id,
-        )
-        .deleted(nomination)
-        .platform(e.as_ref().map(|e| e.platform_id))
-        .write(db, by, now)
-        .await?;
+        Entry::new(Action::ElectionWithdrawCandidate, nomination.id)
+            .deleted(nomination)
+            .platform(e.as_ref().map(|e| e.platform_id))
+            .write(db, by, now)
+            .await?;
     }
     Ok(open.len() as u64)
 }

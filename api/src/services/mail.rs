@@ -4,7 +4,7 @@
 use entity::{password_reset_request, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::domain::{Locale, MailKind, TokenPurpose};
 use crate::email::action_email;
 use crate::error::ApiError;
@@ -119,7 +119,7 @@ pub async fn answer_password_resets(state: &AppState) -> Result<bool, ApiError> 
         };
         if let Some(u) = &account {
             send_link(&txn, state, u, TokenPurpose::PasswordReset).await?;
-            Entry::new("user.password_reset_request", "user", u.id)
+            Entry::new(Action::UserPasswordResetRequest, u.id)
                 .write(&txn, None, state.clock.now())
                 .await?;
         }

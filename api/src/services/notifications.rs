@@ -16,16 +16,16 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use crate::domain::{MembershipStatus, RegistrationStatus};
+use crate::audit::Action;
+use crate::domain::{MembershipStatus, NoticeKind, RegistrationStatus};
 use crate::error::ApiError;
 use crate::i18n::Text;
 use crate::services::changes::{self, Op};
 use crate::services::events::Fact;
-use crate::services::webhooks::changed;
 
 /// One notice, before it is addressed.
 pub struct Notice {
-    pub kind: &'static str,
+    pub kind: NoticeKind,
     pub title: Text,
     pub body: Text,
     pub entity_type: &'static str,
@@ -47,7 +47,7 @@ pub async fn send(
     for chunk in to.chunks(200) {
         let rows = chunk.iter().map(|user_id| notification::ActiveModel {
             user_id: Set(*user_id),
-            kind: Set(notice.kind.to_owned()),
+            kind: Set(notice.kind),
             title_ar: Set(clip(&notice.title.ar, 400)),
             title_en: Set(clip(&notice.title.en, 400)),
             body_ar: Set(notice.body.ar.to_string()),
@@ -76,25 +76,117 @@ fn clip(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
-/// Whether an audited action may put a notice in someone's inbox.
-pub fn concerns(action: &str) -> bool {
-    matches!(
-        action,
-        "membership.request"
-            | "membership.approve"
-            | "membership.reject"
-            | "registration.promote"
-            | "workshop.update"
-            | "workshop.transition"
-            | "election.create"
-            | "position_paper.transition"
-            | "position_paper.endorse"
-    )
+/// The notice an audited action may put in people's inboxes. Exhaustive: a new action decides
+/// here whom it tells. A workshop's edit tells only when it moved it (`from_fact` reads which
+/// fields changed).
+pub fn notice_of(action: Action) -> Option<NoticeKind> {
+    use crate::domain::{PaperStatus, WorkshopStatus};
+    use Action as A;
+    Some(match action {
+        A::MembershipRequest => NoticeKind::MembershipRequested,
+        A::MembershipApprove => NoticeKind::MembershipApproved,
+        A::MembershipReject => NoticeKind::MembershipRejected,
+        A::RegistrationPromote => NoticeKind::RegistrationPromoted,
+        A::WorkshopUpdate => NoticeKind::WorkshopChanged,
+        A::WorkshopTransition {
+            to: WorkshopStatus::Cancelled,
+        } => NoticeKind::WorkshopCancelled,
+        A::ElectionCreate => NoticeKind::ElectionOpened,
+        A::PositionPaperTransition {
+            to: PaperStatus::InReview,
+        } => NoticeKind::PositionPaperInReview,
+        A::PositionPaperTransition {
+            to: PaperStatus::Adopted,
+        } => NoticeKind::PositionPaperAdopted,
+        A::PositionPaperEndorse => NoticeKind::PositionPaperEndorsed,
+        A::WorkshopTransition { .. } | A::PositionPaperTransition { .. } => return None,
+        A::ActivityCreate
+        | A::ActivityDelete
+        | A::ActivitySpending
+        | A::ActivityStatus
+        | A::ActivityUpdate
+        | A::ApiKeyCreate
+        | A::ApiKeyRevoke
+        | A::ApiKeyRotate
+        | A::CalendarTokenCreate
+        | A::CalendarTokenRevoke
+        | A::CoordinatorTermEnd
+        | A::ElectionAcceptNomination
+        | A::ElectionCertify
+        | A::ElectionNominate
+        | A::ElectionVote
+        | A::ElectionWithdrawCandidate
+        | A::LocalAuthorityCreate
+        | A::LocalAuthorityDelete
+        | A::LocalAuthorityUpdate
+        | A::MembershipLeave
+        | A::MilestoneCreate
+        | A::MilestoneDelete
+        | A::MilestoneUpdate
+        | A::PartnershipCreate
+        | A::PartnershipMeasurement
+        | A::PartnershipPayment
+        | A::PartnershipStep
+        | A::PartnershipUpdate
+        | A::PlatformCreate
+        | A::PlatformDelete
+        | A::PlatformUpdate
+        | A::PositionPaperCreate
+        | A::PositionPaperUpdate
+        | A::PositionPaperWithdrawEndorsement
+        | A::RegistrationCancel
+        | A::RegistrationCheckIn
+        | A::RegistrationCreate { .. }
+        | A::RegistrationRecord
+        | A::SessionLogin
+        | A::SessionLogout
+        | A::SessionRefresh
+        | A::SessionReuseRevoked
+        | A::TaskForceAddMember
+        | A::TaskForceCreate
+        | A::TaskForceDelete
+        | A::TaskForceRemoveMember
+        | A::TaskForceUpdate
+        | A::TopicCreate
+        | A::TopicDelete
+        | A::TopicUpdate
+        | A::UserAcceptInvitation
+        | A::UserCreate
+        | A::UserDelete
+        | A::UserEmailVerificationRequest
+        | A::UserEmailVerify
+        | A::UserPasswordChange
+        | A::UserPasswordReset
+        | A::UserPasswordResetRequest
+        | A::UserUpdate
+        | A::UserUpdateSelf
+        | A::WebhookCreate
+        | A::WebhookDelete
+        | A::WebhookReplay
+        | A::WebhookReplayRange
+        | A::WebhookRotateSecret
+        | A::WebhookUpdate
+        | A::WorkPlanAddAxis
+        | A::WorkPlanApprove
+        | A::WorkPlanCreate
+        | A::WorkPlanDelete
+        | A::WorkPlanReorderTopics
+        | A::WorkPlanUpdate
+        | A::WorkingGroupAddMember
+        | A::WorkingGroupCreate
+        | A::WorkingGroupRemoveMember
+        | A::WorkingGroupUpdate
+        | A::WorkshopAttendance
+        | A::WorkshopCheckIns
+        | A::WorkshopCreate { .. }
+        | A::WorkshopMinutes => return None,
+    })
 }
 
-/// What a change tells whom, if anything.
+/// What a change tells whom: the notice `notice_of` decided, addressed.
 pub async fn from_fact(
     db: &impl ConnectionTrait,
+    kind: NoticeKind,
     fact: &Fact<'_>,
     owner: Option<(i64, Option<i64>)>,
     at: DateTime<Utc>,
@@ -102,7 +194,6 @@ pub async fn from_fact(
     let Some(id) = fact.entity_id else {
         return Ok(());
     };
-    let status = changed(fact.changes, "status").and_then(|v| v.as_str());
     let moved = [
         "starts_at",
         "ends_at",
@@ -113,18 +204,20 @@ pub async fn from_fact(
     ]
     .iter()
     .any(|f| fact.changes.contains_key(*f));
-    match (fact.action, status) {
-        ("membership.request", _) | ("membership.approve", _) | ("membership.reject", _) => {
+    match kind {
+        NoticeKind::MembershipRequested
+        | NoticeKind::MembershipApproved
+        | NoticeKind::MembershipRejected => {
             let (Some((member, _)), Some(p)) = (owner, fact.platform_id) else {
                 return Ok(());
             };
             let name = platform_name(db, p).await?;
             let person = person_name(db, member).await?;
-            let (recipients, notice) = match fact.action {
-                "membership.request" => (
+            let (recipients, notice) = match kind {
+                NoticeKind::MembershipRequested => (
                     coordinators(db, p).await?,
                     Notice {
-                        kind: "membership.requested",
+                        kind,
                         title: Text::new(
                             format!("New membership request: {}", name.en),
                             format!("طلب عضوية جديد في {}", name.ar),
@@ -139,10 +232,10 @@ pub async fn from_fact(
                         link: format!("/api/v1/platforms/{p}/members?status=pending"),
                     },
                 ),
-                "membership.approve" => (
+                NoticeKind::MembershipApproved => (
                     vec![member],
                     Notice {
-                        kind: "membership.approved",
+                        kind,
                         title: Text::new(
                             format!("Welcome to {}", name.en),
                             format!("مرحبًا بك في {}", name.ar),
@@ -160,7 +253,7 @@ pub async fn from_fact(
                 _ => (
                     vec![member],
                     Notice {
-                        kind: "membership.rejected",
+                        kind,
                         title: Text::new(
                             format!("Your request to join {}", name.en),
                             format!("طلب انضمامك إلى {}", name.ar),
@@ -178,13 +271,13 @@ pub async fn from_fact(
             };
             send(db, &recipients, &notice, at).await
         }
-        ("registration.promote", _) => {
+        NoticeKind::RegistrationPromoted => {
             let Some((person, Some(w))) = owner else {
                 return Ok(());
             };
             let title = workshop_title(db, w).await?;
             let notice = Notice {
-                kind: "registration.promoted",
+                kind,
                 title: Text::new("A seat is yours", "توفر لك مقعد"),
                 body: Text::new(
                     format!("A seat became free at “{}”: you are registered.", title.en),
@@ -197,16 +290,17 @@ pub async fn from_fact(
             };
             send(db, &[person], &notice, at).await
         }
-        ("workshop.update", _) if moved => workshop_notice(db, fact, id, false, at).await,
-        ("workshop.transition", Some("cancelled")) => workshop_notice(db, fact, id, true, at).await,
-        ("election.create", _) => {
+        NoticeKind::WorkshopChanged if !moved => Ok(()),
+        NoticeKind::WorkshopChanged => workshop_notice(db, fact, id, false, at).await,
+        NoticeKind::WorkshopCancelled => workshop_notice(db, fact, id, true, at).await,
+        NoticeKind::ElectionOpened => {
             let Some(p) = fact.platform_id else {
                 return Ok(());
             };
             let name = platform_name(db, p).await?;
             let members = active_members(db, p).await?;
             let notice = Notice {
-                kind: "election.opened",
+                kind,
                 title: Text::new(
                     format!("Election of {}'s coordinators", name.en),
                     format!("انتخاب منسقي {}", name.ar),
@@ -228,23 +322,19 @@ pub async fn from_fact(
             };
             send(db, &members, &notice, at).await
         }
-        ("position_paper.transition", Some(to @ ("in_review" | "adopted"))) => {
+        NoticeKind::PositionPaperInReview | NoticeKind::PositionPaperAdopted => {
             let title = paper_title(db, id).await?;
             let mut recipients = paper_authors(db, id).await?;
             if let Some(p) = fact.platform_id {
                 recipients.extend(coordinators(db, p).await?);
             }
-            let (en, ar) = if to == "in_review" {
+            let (en, ar) = if kind == NoticeKind::PositionPaperInReview {
                 ("sent for review", "أُرسلت للمراجعة")
             } else {
                 ("adopted", "اعتُمدت")
             };
             let notice = Notice {
-                kind: if to == "in_review" {
-                    "position_paper.in_review"
-                } else {
-                    "position_paper.adopted"
-                },
+                kind,
                 title: Text::new(format!("Position paper {en}"), format!("ورقة موقف {ar}")),
                 body: Text::new(
                     format!("“{}” was {en}.", title.en),
@@ -257,7 +347,7 @@ pub async fn from_fact(
             };
             send(db, &recipients, &notice, at).await
         }
-        ("position_paper.endorse", _) => {
+        NoticeKind::PositionPaperEndorsed => {
             let Some(e) = position_paper_endorsement::Entity::find_by_id(id)
                 .one(db)
                 .await?
@@ -273,7 +363,7 @@ pub async fn from_fact(
                     |a| Text::new(nonempty(a.name_en, &a.name_ar), a.name_ar),
                 );
             let notice = Notice {
-                kind: "position_paper.endorsed",
+                kind,
                 title: Text::new("Your paper was endorsed", "تأييد لورقتك"),
                 body: Text::new(
                     format!("{} endorsed “{}”.", authority.en, title.en),
@@ -286,7 +376,6 @@ pub async fn from_fact(
             };
             send(db, &paper_authors(db, e.paper_id).await?, &notice, at).await
         }
-        _ => Ok(()),
     }
 }
 
@@ -312,7 +401,7 @@ async fn workshop_notice(
         .await?;
     let notice = if cancelled {
         Notice {
-            kind: "workshop.cancelled",
+            kind: NoticeKind::WorkshopCancelled,
             title: Text::new("Workshop cancelled", "إلغاء ورشة"),
             body: Text::new(
                 format!("“{}” is cancelled.", title.en),
@@ -325,7 +414,7 @@ async fn workshop_notice(
         }
     } else {
         Notice {
-            kind: "workshop.changed",
+            kind: NoticeKind::WorkshopChanged,
             title: Text::new("Workshop changed", "تعديل على ورشة"),
             body: Text::new(
                 format!("The time or place of “{}” changed.", title.en),

@@ -283,7 +283,7 @@ pub struct Row {
 }
 
 /// The most groups a report answers, as the document bounds its rows.
-pub const MAX_GROUPS: usize = 100_000;
+pub use crate::domain::limits::MAX_REPORT_GROUPS as MAX_GROUPS;
 
 /// 422 for a grouping that gives more than `max` groups.
 fn too_many_groups(max: usize) -> ApiError {

@@ -11,7 +11,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set,
 };
 
-use crate::audit::{Actor, Entry};
+use crate::audit::{Action, Actor, Entry};
 use crate::db::find_or_404;
 use crate::domain::{RegistrationStatus, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
@@ -114,7 +114,7 @@ pub async fn promote_waitlisted(
         am.status = Set(RegistrationStatus::Registered);
         am.updated_at = Set(now);
         let promoted = am.update(db).await?;
-        Entry::new("registration.promote", "registration", promoted.id)
+        Entry::new(Action::RegistrationPromote, promoted.id)
             .updated(&before, &promoted)
             .platform(w.platform_id)
             .write(db, by, now)
@@ -221,11 +221,16 @@ pub async fn register(
             am.registered_by = Set(by.user_id);
             am.updated_at = Set(now);
             let saved = am.update(db).await?;
-            Entry::new("registration.create", "registration", saved.id)
-                .updated(&before, &saved)
-                .platform(w.platform_id)
-                .write(db, by, now)
-                .await?;
+            Entry::new(
+                Action::RegistrationCreate {
+                    status: saved.status,
+                },
+                saved.id,
+            )
+            .updated(&before, &saved)
+            .platform(w.platform_id)
+            .write(db, by, now)
+            .await?;
             saved
         }
         None => {
@@ -242,11 +247,16 @@ pub async fn register(
             }
             .insert(db)
             .await?;
-            Entry::new("registration.create", "registration", saved.id)
-                .created(&saved)
-                .platform(w.platform_id)
-                .write(db, by, now)
-                .await?;
+            Entry::new(
+                Action::RegistrationCreate {
+                    status: saved.status,
+                },
+                saved.id,
+            )
+            .created(&saved)
+            .platform(w.platform_id)
+            .write(db, by, now)
+            .await?;
             saved
         }
     };
@@ -356,7 +366,7 @@ async fn cancel_registration(
     am.status = Set(RegistrationStatus::Cancelled);
     am.updated_at = Set(now);
     let cancelled = am.update(db).await?;
-    Entry::new("registration.cancel", "registration", cancelled.id)
+    Entry::new(Action::RegistrationCancel, cancelled.id)
         .updated(&before, &cancelled)
         .platform(w.platform_id)
         .write(db, by, now)
@@ -417,7 +427,7 @@ pub async fn record_participation(
                 am.status = Set(status);
                 am.updated_at = Set(now);
                 let saved = am.update(db).await?;
-                Entry::new("registration.record", "registration", saved.id)
+                Entry::new(Action::RegistrationRecord, saved.id)
                     .updated(r, &saved)
                     .platform(w.platform_id)
                     .write(db, by, now)
@@ -437,7 +447,7 @@ pub async fn record_participation(
                 }
                 .insert(db)
                 .await?;
-                Entry::new("registration.record", "registration", saved.id)
+                Entry::new(Action::RegistrationRecord, saved.id)
                     .created(&saved)
                     .platform(w.platform_id)
                     .write(db, by, now)

@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 
 use crate::error::ApiError;
 use crate::services::{changes, idempotency, limits, mail, outbox, reminders, webhooks};
-use crate::state::AppState;
+use crate::state::{AppState, Wake};
 
 /// How long a panicked job rests before it starts again.
 const RESTART_PAUSE: Duration = Duration::from_secs(1);
@@ -89,38 +89,12 @@ impl Job {
     }
 }
 
-/// Wakes the jobs that wait for new work. Cheap to call; several calls before a job looks
-/// count as one.
-#[derive(Clone, Default)]
-pub struct Wake {
-    mail: Arc<Notify>,
-    webhooks: Arc<Notify>,
-    /// Job loops running for this state (one per job while the server runs).
-    running: Arc<AtomicUsize>,
-}
-
-impl Wake {
-    /// How many job loops are running for this server.
-    pub fn running(&self) -> usize {
-        self.running.load(Ordering::SeqCst)
-    }
-
-    /// Something committed may have queued mail.
-    pub fn mail(&self) {
-        self.mail.notify_one();
-    }
-
-    /// Something committed may have queued webhook messages.
-    pub fn webhooks(&self) {
-        self.webhooks.notify_one();
-    }
-
-    fn of(&self, job: Job) -> Option<Arc<Notify>> {
-        match job {
-            Job::Mail => Some(self.mail.clone()),
-            Job::Webhooks => Some(self.webhooks.clone()),
-            Job::Reminders | Job::Housekeeping => None,
-        }
+/// The signal a job waits on between turns, if any (the others only sleep).
+fn signal_of(wake: &Wake, job: Job) -> Option<Arc<Notify>> {
+    match job {
+        Job::Mail => Some(wake.mail_signal()),
+        Job::Webhooks => Some(wake.webhooks_signal()),
+        Job::Reminders | Job::Housekeeping => None,
     }
 }
 
@@ -187,9 +161,9 @@ where
 
 /// The job's loop: batch after batch while work is due, then a wait.
 async fn run(job: Job, state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
-    let _running = Running::count(&state.wake.running);
+    let _running = Running::count(state.wake.running_count());
     let interval = job.interval(&state);
-    let wake = state.wake.of(job);
+    let wake = signal_of(&state.wake, job);
     let mut failures: u32 = 0;
     loop {
         if *stop.borrow() {

@@ -9,7 +9,7 @@ use super::{
     ActivityResponse, BudgetLineInput, Indicator, Plan, QuarterCell, Risk, check_lines,
     check_milestone, check_plan, response, write_children,
 };
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::{ActivityKind, ActivityStatus, Bilingual, BilingualText};
 use crate::error::ApiError;
@@ -146,7 +146,7 @@ pub async fn create_activity(
         plan,
     )
     .await?;
-    Entry::new("activity.create", "activity", saved.id)
+    Entry::new(Action::ActivityCreate, saved.id)
         .created(&saved)
         .platform(saved.platform_id)
         .field("host_platform_ids", &hosts)

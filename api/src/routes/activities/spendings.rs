@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::error::ApiError;
@@ -113,7 +113,7 @@ pub async fn record_spending(
         now,
     };
     let saved = records::spend(&txn, a.id, spending, by).await?;
-    Entry::new("activity.spending", "activity", a.id)
+    Entry::new(Action::ActivitySpending, a.id)
         .created(&saved)
         .platform(a.platform_id)
         .write(&txn, &auth, now)

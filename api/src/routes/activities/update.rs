@@ -9,7 +9,7 @@ use super::{
     ActivityResponse, BudgetLineInput, Indicator, Plan, QuarterCell, Risk, check_lines,
     check_milestone, check_plan, response, write_children,
 };
-use crate::audit::{Entry, delete_row};
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{ActivityKind, ActivityStatus, BilingualPatch, BilingualTextPatch};
@@ -17,6 +17,7 @@ use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
+use crate::services::events::delete_row;
 use crate::services::hosts::check_hosts;
 use crate::services::versioned;
 use crate::state::AppState;
@@ -143,7 +144,7 @@ pub async fn update_activity(
     )
     .await?;
     let updated = find_or_404::<entity::activity::Entity>(&txn, a.id).await?;
-    let mut entry = Entry::new("activity.update", "activity", a.id)
+    let mut entry = Entry::new(Action::ActivityUpdate, a.id)
         .updated(&a, &updated)
         .platform(a.platform_id);
     if let Some(h) = &hosts {
@@ -249,7 +250,7 @@ pub async fn change_activity_status(
         .exec(&txn)
         .await?;
     let updated = find_or_404::<entity::activity::Entity>(&txn, a.id).await?;
-    Entry::new("activity.status", "activity", a.id)
+    Entry::new(Action::ActivityStatus, a.id)
         .updated(&a, &updated)
         .platform(a.platform_id)
         .write(&txn, &auth, updated.updated_at)
@@ -288,7 +289,7 @@ pub async fn delete_activity(
             ),
         ));
     }
-    let entry = Entry::new("activity.delete", "activity", a.id).platform(a.platform_id);
+    let entry = Entry::new(Action::ActivityDelete, a.id).platform(a.platform_id);
     delete_row::<activity::Entity>(&txn, a.id, &a, entry, &auth, state.clock.now()).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -4,11 +4,12 @@ use sea_orm::{ActiveModelTrait, Set};
 
 use super::{ApiKeyResponse, ApiKeySecret, CreateApiKeyRequest, DEFAULT_KEY_RATE};
 use crate::access;
-use crate::audit::Entry;
-use crate::auth::{AuthUser, keys, scopes};
+use crate::audit::{Action, Entry};
+use crate::auth::{AuthUser, keys};
 use crate::error::{ApiError, FieldError};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
+use crate::route_table::RouteTable;
 use crate::state::AppState;
 
 /// Creates a key (administrators; coordinators for their own platforms). The answer is the only
@@ -22,13 +23,14 @@ use crate::state::AppState;
 pub async fn create_api_key(
     auth: AuthUser,
     state: web::Data<AppState>,
+    routes: web::Data<RouteTable>,
     body: ValidatedJson<CreateApiKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     access::require_some_manager(&state.db, &auth).await?;
     let req = body.into_inner()?;
     let now = state.clock.now();
     let mut errors = Vec::new();
-    let known = scopes::known();
+    let known = routes.scopes();
     let mut seen = std::collections::BTreeSet::new();
     for (i, scope) in req.scopes.iter().enumerate() {
         if !known.contains(scope) {
@@ -93,7 +95,7 @@ pub async fn create_api_key(
     }
     .insert(&txn)
     .await?;
-    Entry::new("api_key.create", "api_key", created.id)
+    Entry::new(Action::ApiKeyCreate, created.id)
         .created(&created)
         .write(&txn, &auth, now)
         .await?;

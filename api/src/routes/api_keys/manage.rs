@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 use super::{
     ApiKeyList, ApiKeyResponse, ApiKeySecret, DEFAULT_GRACE_SECONDS, RotateApiKeyRequest, own_key,
 };
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::{AuthUser, keys};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
@@ -111,7 +111,7 @@ pub async fn rotate_api_key(
     am.prefix = Set(keys::shown(&key));
     am.version = Set(before.version + 1);
     let after = am.update(&txn).await?;
-    Entry::new("api_key.rotate", "api_key", after.id)
+    Entry::new(Action::ApiKeyRotate, after.id)
         .updated(&before, &after)
         .field("grace_seconds", grace)
         .write(&txn, &auth, now)
@@ -147,7 +147,7 @@ pub async fn revoke_api_key(
     am.previous_expires_at = Set(None);
     am.version = Set(before.version + 1);
     let after = am.update(&txn).await?;
-    Entry::new("api_key.revoke", "api_key", after.id)
+    Entry::new(Action::ApiKeyRevoke, after.id)
         .updated(&before, &after)
         .write(&txn, &auth, now)
         .await?;

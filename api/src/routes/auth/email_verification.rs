@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, post, web};
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 
 use super::model::TokenRequest;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::TokenPurpose;
 use crate::error::ApiError;
@@ -37,7 +37,7 @@ pub async fn request_email_verification(
         )
         .await?;
         send_link(&txn, &state, &auth.user, TokenPurpose::EmailVerification).await?;
-        Entry::new("user.email_verification_request", "user", auth.id())
+        Entry::new(Action::UserEmailVerificationRequest, auth.id())
             .write(&txn, &auth, state.clock.now())
             .await?;
         state.commit(txn).await?;
@@ -70,7 +70,7 @@ pub async fn confirm_email_verification(
     model.email_verified_at = Set(Some(now));
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
-    Entry::new("user.email_verify", "user", updated.id)
+    Entry::new(Action::UserEmailVerify, updated.id)
         .updated(&before, &updated)
         .write(&txn, Some(updated.id), now)
         .await?;

@@ -2,7 +2,7 @@ use actix_web::{post, web};
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 
 use super::model::{TokenPasswordRequest, TokenResponse};
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::password;
 use crate::domain::TokenPurpose;
 use crate::error::ApiError;
@@ -36,7 +36,7 @@ pub async fn accept_invitation(
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
     let tokens = TokenResponse::from(sessions::issue(&txn, &state, id, None).await?);
-    Entry::new("user.accept_invitation", "user", id)
+    Entry::new(Action::UserAcceptInvitation, id)
         .updated(&before, &updated)
         .write(&txn, Some(id), now)
         .await?;

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::model::TokenResponse;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::password;
 use crate::client::client_addr;
 use crate::domain;
@@ -91,7 +91,7 @@ pub async fn login(
     let txn = crate::db::begin(&state.db).await?;
     attempt.succeeded(&txn, known, state.clock.now()).await?;
     let tokens = TokenResponse::from(sessions::issue(&txn, &state, user.id, None).await?);
-    Entry::new("session.login", "user", user.id)
+    Entry::new(Action::SessionLogin, user.id)
         .write(&txn, Some(user.id), state.clock.now())
         .await?;
     state.commit(txn).await?;

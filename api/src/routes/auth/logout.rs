@@ -3,7 +3,7 @@ use entity::refresh_token;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::model::RefreshTokenRequest;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::tokens;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
@@ -31,7 +31,7 @@ pub async fn logout(
         .await?
     {
         revoke_family(&txn, &t.family).await?;
-        Entry::new("session.logout", "user", t.user_id)
+        Entry::new(Action::SessionLogout, t.user_id)
             .write(&txn, Some(t.user_id), state.clock.now())
             .await?;
     }

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::model::TokenPasswordRequest;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::password;
 use crate::client::client_addr;
 use crate::domain::{self, TokenPurpose};
@@ -96,7 +96,7 @@ pub async fn confirm_password_reset(
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
     revoke_sessions(&txn, id).await?;
-    Entry::new("user.password_reset", "user", id)
+    Entry::new(Action::UserPasswordReset, id)
         .updated(&before, &updated)
         .write(&txn, Some(id), now)
         .await?;

@@ -3,7 +3,7 @@ use entity::{refresh_token, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::model::{RefreshTokenRequest, TokenResponse};
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::tokens;
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
@@ -63,7 +63,7 @@ pub async fn refresh(
         .rows_affected;
     if spent != 1 {
         sessions::revoke_family(&txn, &current.family).await?;
-        Entry::new("session.reuse_revoked", "user", current.user_id)
+        Entry::new(Action::SessionReuseRevoked, current.user_id)
             .write(&txn, None, now)
             .await?;
         state.commit(txn).await?;
@@ -83,7 +83,7 @@ pub async fn refresh(
     let tokens = TokenResponse::from(
         sessions::issue(&txn, &state, current.user_id, Some(current.family)).await?,
     );
-    Entry::new("session.refresh", "user", current.user_id)
+    Entry::new(Action::SessionRefresh, current.user_id)
         .write(&txn, Some(current.user_id), now)
         .await?;
     state.commit(txn).await?;

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{Phase, phase, window_closed};
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::Seat;
 use crate::error::{ApiError, ProblemCode};
@@ -100,7 +100,7 @@ pub async fn cast_ballot(
     .insert(&txn)
     .await?;
     // That the member voted, and for which seat; never for whom (the ballot stays secret).
-    Entry::new("election.vote", "election", e.id)
+    Entry::new(Action::ElectionVote, e.id)
         .platform(e.platform_id)
         .field("seat", req.seat.as_str())
         .write(&txn, &auth, now)

@@ -7,7 +7,7 @@ use validator::Validate;
 
 use super::{ElectionResponse, Phase, election_response, phase, window_closed};
 use crate::access::is_active_member;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::Seat;
@@ -83,7 +83,7 @@ pub async fn nominate(
     }
     .insert(&txn)
     .await?;
-    Entry::new("election.nominate", "election_candidate", candidate.id)
+    Entry::new(Action::ElectionNominate, candidate.id)
         .created(&candidate)
         .platform(e.platform_id)
         .write(&txn, &auth, now)
@@ -139,7 +139,7 @@ pub async fn accept_nomination(
         let mut am = c.into_active_model();
         am.accepted_at = Set(Some(now));
         let saved = am.update(&txn).await?;
-        Entry::new("election.accept_nomination", "election_candidate", saved.id)
+        Entry::new(Action::ElectionAcceptNomination, saved.id)
             .updated(&before, &saved)
             .platform(e.platform_id)
             .write(&txn, &auth, now)

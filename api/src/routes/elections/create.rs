@@ -11,7 +11,7 @@ use validator::Validate;
 
 use super::{ElectionResponse, election_response, election_responses};
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::error::{ApiError, FieldError, ProblemCode};
@@ -131,7 +131,7 @@ pub async fn create_election(
     }
     .insert(&txn)
     .await?;
-    Entry::new("election.create", "election", created.id)
+    Entry::new(Action::ElectionCreate, created.id)
         .created(&created)
         .platform(platform.id)
         .write(&txn, &auth, now)

@@ -11,7 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{Phase, candidates_of, phase};
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, Seat};
@@ -276,7 +276,7 @@ pub async fn certify(
         .await?;
     }
     let certified = find_or_404::<entity::election::Entity>(&txn, e.id).await?;
-    Entry::new("election.certify", "election", e.id)
+    Entry::new(Action::ElectionCertify, e.id)
         .platform(e.platform_id)
         .updated(&e, &certified)
         .field("winners", winners)

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{LocalAuthorityResponse, search_text};
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::{AuthorityKind, Bilingual, Region};
 use crate::error::ApiError;
@@ -69,7 +69,7 @@ pub async fn create_local_authority(
     }
     .insert(&txn)
     .await?;
-    Entry::new("local_authority.create", "local_authority", model.id)
+    Entry::new(Action::LocalAuthorityCreate, model.id)
         .created(&model)
         .write(&txn, &auth, now)
         .await?;

@@ -1,9 +1,10 @@
 use actix_web::{HttpResponse, delete, web};
 use entity::local_authority;
 
-use crate::audit::{Entry, delete_recorded};
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::services::events::delete_recorded;
 use crate::state::AppState;
 
 /// Deletes a local authority (admins); 409 while users or other records refer to it.
@@ -23,8 +24,7 @@ pub async fn delete_local_authority(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let txn = crate::db::begin(&state.db).await?;
-    let entry =
-        |a: &local_authority::Model| Entry::new("local_authority.delete", "local_authority", a.id);
+    let entry = |a: &local_authority::Model| Entry::new(Action::LocalAuthorityDelete, a.id);
     delete_recorded::<local_authority::Entity>(
         &txn,
         id.into_inner(),

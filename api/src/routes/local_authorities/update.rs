@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{LocalAuthorityResponse, search_text};
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{AuthorityKind, BilingualPatch, Region};
@@ -74,7 +74,7 @@ pub async fn update_local_authority(
     let now = state.clock.now();
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
-    Entry::new("local_authority.update", "local_authority", updated.id)
+    Entry::new(Action::LocalAuthorityUpdate, updated.id)
         .updated(&before, &updated)
         .write(&txn, &auth, now)
         .await?;

@@ -16,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
-use crate::audit::{Entry, delete_recorded};
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, BilingualPatch, BilingualText, BilingualTextPatch};
@@ -24,6 +24,7 @@ use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::pagination::PageRequest;
+use crate::services::events::delete_recorded;
 use crate::services::versioned;
 use crate::state::AppState;
 
@@ -208,7 +209,7 @@ async fn insert_milestone(
     }
     .insert(txn)
     .await?;
-    Entry::new("milestone.create", "milestone", saved.id)
+    Entry::new(Action::MilestoneCreate, saved.id)
         .created(&saved)
         .write(txn, auth, now)
         .await?;
@@ -292,7 +293,7 @@ pub async fn update_milestone(
     }
     m.updated_at = Set(state.clock.now());
     let updated = versioned::save::<milestone::Entity>(&txn, before.id, expected, m).await?;
-    Entry::new("milestone.update", "milestone", before.id)
+    Entry::new(Action::MilestoneUpdate, before.id)
         .updated(&before, &updated)
         .write(&txn, &auth, updated.updated_at)
         .await?;
@@ -344,14 +345,14 @@ pub async fn delete_milestone(
         .exec(&txn)
         .await?;
     for a in served {
-        Entry::new("activity.update", "activity", a.id)
+        Entry::new(Action::ActivityUpdate, a.id)
             .platform(a.platform_id)
             .field("milestone_id", Option::<i64>::None)
             .field("version", a.version + 1)
             .write(&txn, &auth, now)
             .await?;
     }
-    let entry = |m: &milestone::Model| Entry::new("milestone.delete", "milestone", m.id);
+    let entry = |m: &milestone::Model| Entry::new(Action::MilestoneDelete, m.id);
     delete_recorded::<milestone::Entity>(&txn, id, entry, &auth, now).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())

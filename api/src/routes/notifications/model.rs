@@ -41,7 +41,7 @@ impl From<notification::Model> for NotificationResponse {
     fn from(n: notification::Model) -> Self {
         NotificationResponse {
             id: n.id,
-            kind: n.kind,
+            kind: n.kind.as_str().to_owned(),
             title: BilingualText::new(n.title_ar, n.title_en),
             body: BilingualText::new(n.body_ar, n.body_en),
             resource: NoticeResource {

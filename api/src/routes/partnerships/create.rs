@@ -10,7 +10,7 @@ use super::{
     write_parties,
 };
 use crate::access::require_agreement_manager;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, BilingualText, PartnershipKind, PartnershipStatus, StepOrigin};
 use crate::error::ApiError;
@@ -127,7 +127,7 @@ pub async fn create_partnership(
     }
     .insert(&txn)
     .await?;
-    Entry::new("partnership.create", "partnership", saved.id)
+    Entry::new(Action::PartnershipCreate, saved.id)
         .created(&saved)
         .field("parties", &req.parties)
         .write(&txn, &auth, now)

@@ -13,7 +13,7 @@ use validator::Validate;
 
 use super::list_from_json;
 use crate::access::require_agreement_manager;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, BilingualText};
@@ -239,7 +239,7 @@ pub async fn record_measurement(
         now,
     };
     let saved = records::measure(&txn, &p, measurement, by).await?;
-    Entry::new("partnership.measurement", "partnership", p.id)
+    Entry::new(Action::PartnershipMeasurement, p.id)
         .field(
             "measurement",
             serde_json::json!({"id": saved.id, "indicator": saved.indicator,

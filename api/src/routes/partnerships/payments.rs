@@ -3,7 +3,7 @@ use entity::partnership_contribution;
 
 use super::{PaymentRequest, response};
 use crate::access::require_agreement_manager;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::error::ApiError;
@@ -56,7 +56,7 @@ pub async fn record_payment(
         now,
     };
     let payment = records::pay(&txn, &p, &c, payment, by).await?;
-    Entry::new("partnership.payment", "partnership", p.id)
+    Entry::new(Action::PartnershipPayment, p.id)
         .field(
             "payment",
             serde_json::json!({"id": payment.id, "contribution_id": c.id, "amount": payment.amount,

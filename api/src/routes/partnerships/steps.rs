@@ -10,7 +10,7 @@ use validator::Validate;
 
 use super::{DocumentLink, StepResponse, is_financial, next_statuses, response, step_response};
 use crate::access::require_agreement_manager;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{PartnershipStatus, StepOrigin};
@@ -234,7 +234,7 @@ pub async fn record_step(
     if matches!(req.to, Amended | Renewed) {
         super::keep_terms(&txn, &p, step.id, on, now).await?;
     }
-    Entry::new("partnership.step", "partnership", p.id)
+    Entry::new(Action::PartnershipStep, p.id)
         .updated(&p, &updated)
         .field("step", step_json(&step))
         .write(&txn, &auth, now)

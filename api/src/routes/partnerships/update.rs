@@ -9,7 +9,7 @@ use super::{
     PartyInput, check_dates, check_parties, list_json, response, search_text, write_parties,
 };
 use crate::access::require_agreement_manager;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, BilingualPatch, BilingualTextPatch, PartnershipKind};
@@ -146,8 +146,7 @@ pub async fn update_partnership(
     if let (Some(parties), Some(names)) = (&body.parties, names) {
         write_parties(&txn, current.id, parties, names, true).await?;
     }
-    let mut entry =
-        Entry::new("partnership.update", "partnership", current.id).updated(&current, &updated);
+    let mut entry = Entry::new(Action::PartnershipUpdate, current.id).updated(&current, &updated);
     if let Some(p) = &body.parties {
         entry = entry.field("parties", p);
     }

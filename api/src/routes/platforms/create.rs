@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{PlatformResponse, response};
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::search::platform_search_text;
 use crate::domain::{Bilingual, BilingualText, PlatformKind, PlatformStatus};
@@ -172,7 +172,7 @@ pub async fn create_platform(
     }
     .insert(&txn)
     .await?;
-    Entry::new("platform.create", "platform", created.id)
+    Entry::new(Action::PlatformCreate, created.id)
         .platform(created.id)
         .created(&created)
         .write(&txn, &auth, now)

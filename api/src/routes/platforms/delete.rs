@@ -1,9 +1,10 @@
 use actix_web::{HttpResponse, delete, web};
 use entity::platform;
 
-use crate::audit::{Entry, delete_recorded};
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::services::events::delete_recorded;
 use crate::state::AppState;
 
 /// Deletes a platform (admins); 409 while members, plans, elections or sub-platforms refer to it.
@@ -23,8 +24,7 @@ pub async fn delete_platform(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let txn = crate::db::begin(&state.db).await?;
-    let entry =
-        |p: &platform::Model| Entry::new("platform.delete", "platform", p.id).platform(p.id);
+    let entry = |p: &platform::Model| Entry::new(Action::PlatformDelete, p.id).platform(p.id);
     delete_recorded::<platform::Entity>(&txn, id.into_inner(), entry, &auth, state.clock.now())
         .await?;
     state.commit(txn).await?;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::access::{Standing, holds_seat};
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, Gender, MembershipStatus};
@@ -204,7 +204,7 @@ pub async fn request_membership(
             am.decided_by = Set(None);
             am.left_at = Set(None);
             let saved = am.update(&txn).await?;
-            Entry::new("membership.request", "membership", saved.id)
+            Entry::new(Action::MembershipRequest, saved.id)
                 .updated(&before, &saved)
                 .platform(platform.id)
                 .write(&txn, auth.actor(), now)
@@ -224,7 +224,7 @@ pub async fn request_membership(
             }
             .insert(&txn)
             .await?;
-            Entry::new("membership.request", "membership", saved.id)
+            Entry::new(Action::MembershipRequest, saved.id)
                 .created(&saved)
                 .platform(platform.id)
                 .write(&txn, auth.actor(), now)
@@ -270,11 +270,11 @@ async fn decide(
     am.decided_by = Set(Some(auth.id()));
     let saved = am.update(&txn).await?;
     let action = if to == MembershipStatus::Active {
-        "membership.approve"
+        Action::MembershipApprove
     } else {
-        "membership.reject"
+        Action::MembershipReject
     };
-    Entry::new(action, "membership", saved.id)
+    Entry::new(action, saved.id)
         .updated(&before, &saved)
         .platform(platform.id)
         .write(&txn, auth.actor(), now)
@@ -380,7 +380,7 @@ pub async fn remove_membership(
     am.status = Set(MembershipStatus::Left);
     am.left_at = Set(Some(now));
     let saved = am.update(&txn).await?;
-    let mut entry = Entry::new("membership.leave", "membership", saved.id)
+    let mut entry = Entry::new(Action::MembershipLeave, saved.id)
         .updated(&before, &saved)
         .platform(platform.id);
     if holds_seat(&txn, user_id, platform.id).await? {

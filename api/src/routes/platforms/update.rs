@@ -7,7 +7,7 @@ use validator::Validate;
 
 use super::create::check_parent;
 use super::response;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::search::platform_search_text;
@@ -155,7 +155,7 @@ pub async fn update_platform(
     }
     m.updated_at = Set(state.clock.now());
     let updated = versioned::save::<platform::Entity>(&txn, platform_id, expected, m).await?;
-    Entry::new("platform.update", "platform", platform_id)
+    Entry::new(Action::PlatformUpdate, platform_id)
         .platform(platform_id)
         .updated(&current, &updated)
         .write(&txn, &auth, updated.updated_at)

@@ -7,7 +7,7 @@ use validator::Validate;
 
 use super::{PaperBody, check_authors, check_links, response, search_text};
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, BilingualText, PaperStatus};
 use crate::error::{ApiError, ProblemCode};
@@ -145,7 +145,7 @@ pub async fn create_paper(
         .insert(&txn)
         .await?;
     }
-    Entry::new("position_paper.create", "position_paper", paper.id)
+    Entry::new(Action::PositionPaperCreate, paper.id)
         .created(&paper)
         .platform(platform.id)
         .field("author_ids", &authors)

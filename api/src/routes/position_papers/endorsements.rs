@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::visible_paper;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::PaperStatus;
 use crate::error::{ApiError, ProblemCode};
@@ -126,15 +126,11 @@ pub async fn endorse(
         ),
         other => other,
     })?;
-    Entry::new(
-        "position_paper.endorse",
-        "position_paper_endorsement",
-        saved.id,
-    )
-    .created(&saved)
-    .platform(paper.platform_id)
-    .write(&txn, &auth, now)
-    .await?;
+    Entry::new(Action::PositionPaperEndorse, saved.id)
+        .created(&saved)
+        .platform(paper.platform_id)
+        .write(&txn, &auth, now)
+        .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Created().json(EndorsementResponse {
         id: saved.id,
@@ -221,15 +217,11 @@ pub async fn withdraw_endorsement(
     position_paper_endorsement::Entity::delete_by_id(e.id)
         .exec(&txn)
         .await?;
-    Entry::new(
-        "position_paper.withdraw_endorsement",
-        "position_paper_endorsement",
-        e.id,
-    )
-    .deleted(&e)
-    .platform(paper.platform_id)
-    .write(&txn, &auth, state.clock.now())
-    .await?;
+    Entry::new(Action::PositionPaperWithdrawEndorsement, e.id)
+        .deleted(&e)
+        .platform(paper.platform_id)
+        .write(&txn, &auth, state.clock.now())
+        .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -10,7 +10,7 @@ use validator::Validate;
 
 use super::{response, visible_paper};
 use crate::access::PaperStanding;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::PaperStatus;
 use crate::error::{ApiError, ProblemCode};
@@ -142,13 +142,16 @@ pub async fn transition_paper(
     }
     .insert(&txn)
     .await?;
-    Entry::new("position_paper.transition", "position_paper", paper.id)
-        .updated(&paper, &updated)
-        .platform(paper.platform_id)
-        .field("transition_id", t.id)
-        .field("note", &t.note)
-        .write(&txn, &auth, now)
-        .await?;
+    Entry::new(
+        Action::PositionPaperTransition { to: updated.status },
+        paper.id,
+    )
+    .updated(&paper, &updated)
+    .platform(paper.platform_id)
+    .field("transition_id", t.id)
+    .field("note", &t.note)
+    .write(&txn, &auth, now)
+    .await?;
     let body = response(&txn, updated).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Ok()

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{PaperBodyPatch, check_authors, check_links, response, search_text, visible_paper};
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{BilingualPatch, BilingualTextPatch, PaperStatus};
@@ -180,7 +180,7 @@ pub async fn update_paper(
         }
     }
     let updated = find_or_404::<entity::position_paper::Entity>(&txn, current.id).await?;
-    let mut entry = Entry::new("position_paper.update", "position_paper", current.id)
+    let mut entry = Entry::new(Action::PositionPaperUpdate, current.id)
         .updated(&current, &updated)
         .platform(current.platform_id);
     if let Some(ids) = &authors {

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{TaskForceResponse, response, search_text};
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, BilingualText, TaskForceStatus};
 use crate::error::ApiError;
@@ -78,7 +78,7 @@ pub async fn create_task_force(
     }
     .insert(&txn)
     .await?;
-    Entry::new("task_force.create", "task_force", created.id)
+    Entry::new(Action::TaskForceCreate, created.id)
         .created(&created)
         .write(&txn, &auth, now)
         .await?;

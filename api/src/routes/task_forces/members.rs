@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::{active_user, find_or_404};
 use crate::domain::Bilingual;
@@ -198,7 +198,7 @@ pub async fn add_task_force_member(
     }
     .insert(&txn)
     .await?;
-    Entry::new("task_force.add_member", "task_force_member", added.id)
+    Entry::new(Action::TaskForceAddMember, added.id)
         .created(&added)
         .write(&txn, &auth, now)
         .await?;
@@ -231,7 +231,7 @@ pub async fn remove_task_force_member(
         .ok_or_else(ApiError::not_found)?;
     let ended =
         crate::services::departures::end_task_force_seat(&txn, &member, state.clock.now()).await?;
-    Entry::new("task_force.remove_member", "task_force_member", member.id)
+    Entry::new(Action::TaskForceRemoveMember, member.id)
         .updated(&member, &ended)
         .write(&txn, &auth, state.clock.now())
         .await?;

@@ -6,13 +6,14 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{response, search_text};
-use crate::audit::{Entry, delete_recorded};
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{BilingualPatch, BilingualTextPatch, TaskForceStatus};
 use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
+use crate::services::events::delete_recorded;
 use crate::services::versioned;
 use crate::state::AppState;
 
@@ -94,7 +95,7 @@ pub async fn update_task_force(
     }
     m.updated_at = Set(state.clock.now());
     let updated = versioned::save::<task_force::Entity>(&txn, task_force_id, expected, m).await?;
-    Entry::new("task_force.update", "task_force", task_force_id)
+    Entry::new(Action::TaskForceUpdate, task_force_id)
         .updated(&before, &updated)
         .write(&txn, &auth, updated.updated_at)
         .await?;
@@ -122,7 +123,7 @@ pub async fn delete_task_force(
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
     let txn = crate::db::begin(&state.db).await?;
-    let entry = |t: &task_force::Model| Entry::new("task_force.delete", "task_force", t.id);
+    let entry = |t: &task_force::Model| Entry::new(Action::TaskForceDelete, t.id);
     delete_recorded::<task_force::Entity>(&txn, id.into_inner(), entry, &auth, state.clock.now())
         .await?;
     state.commit(txn).await?;

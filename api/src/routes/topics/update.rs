@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{BilingualPatch, search};
@@ -67,7 +67,7 @@ pub async fn update_topic(
     }
     m.updated_at = Set(now);
     let saved = m.update(&txn).await?;
-    Entry::new("topic.update", "topic", saved.id)
+    Entry::new(Action::TopicUpdate, saved.id)
         .updated(&before, &saved)
         .platform(saved.platform_id)
         .write(&txn, &auth, now)
@@ -106,7 +106,7 @@ pub async fn delete_topic(
         .all(&txn)
         .await?;
     renumber(&txn, t.work_plan_id, &rest).await?;
-    Entry::new("topic.delete", "topic", t.id)
+    Entry::new(Action::TopicDelete, t.id)
         .platform(t.platform_id)
         .deleted(&t)
         .write(&txn, &auth, now)

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, search};
@@ -227,8 +227,8 @@ pub async fn put_working_group(
         add_member(&txn, saved.id, lead, now).await?;
     }
     let entry = match &before {
-        Some(b) => Entry::new("working_group.update", "working_group", saved.id).updated(b, &saved),
-        None => Entry::new("working_group.create", "working_group", saved.id).created(&saved),
+        Some(b) => Entry::new(Action::WorkingGroupUpdate, saved.id).updated(b, &saved),
+        None => Entry::new(Action::WorkingGroupCreate, saved.id).created(&saved),
     };
     entry
         .platform(saved.platform_id)
@@ -294,7 +294,7 @@ pub async fn add_working_group_member(
     }
     .insert(&txn)
     .await?;
-    Entry::new("working_group.add_member", "working_group_member", added.id)
+    Entry::new(Action::WorkingGroupAddMember, added.id)
         .created(&added)
         .platform(g.platform_id)
         .write(&txn, &auth, now)
@@ -335,16 +335,12 @@ pub async fn remove_working_group_member(
         .ok_or_else(ApiError::not_found)?;
     let ended =
         crate::services::departures::end_group_seat(&txn, &member, state.clock.now()).await?;
-    Entry::new(
-        "working_group.remove_member",
-        "working_group_member",
-        member.id,
-    )
-    .updated(&member, &ended)
-    .platform(g.platform_id)
-    .field("lead_removed", g.lead_user_id == Some(user_id))
-    .write(&txn, &auth, state.clock.now())
-    .await?;
+    Entry::new(Action::WorkingGroupRemoveMember, member.id)
+        .updated(&member, &ended)
+        .platform(g.platform_id)
+        .field("lead_removed", g.lead_user_id == Some(user_id))
+        .write(&txn, &auth, state.clock.now())
+        .await?;
     if g.lead_user_id == Some(user_id) {
         let mut m = g.into_active_model();
         m.lead_user_id = Set(None);

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{UserResponse, check_authority, find_with_authority, search_text};
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::{self, Bilingual, Gender, Locale, Role, TokenPurpose};
 use crate::error::ApiError;
@@ -80,7 +80,7 @@ pub async fn create_user(
     .insert(&txn)
     .await?;
     send_link(&txn, &state, &created, TokenPurpose::Invitation).await?;
-    Entry::new("user.create", "user", created.id)
+    Entry::new(Action::UserCreate, created.id)
         .created(&created)
         .write(&txn, &auth, now)
         .await?;

@@ -2,12 +2,13 @@ use actix_web::{HttpResponse, delete, web};
 use entity::user;
 
 use super::ensure_other_admin;
-use crate::audit::{Entry, delete_row};
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::Role;
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
+use crate::services::events::delete_row;
 use crate::state::AppState;
 
 /// Deletes a user (admins). Administrators cannot delete themselves; records that refer to the
@@ -39,7 +40,7 @@ pub async fn delete_user(
     if target.is_active && target.role == Role::Admin {
         ensure_other_admin(&txn, id).await?;
     }
-    let entry = Entry::new("user.delete", "user", target.id);
+    let entry = Entry::new(Action::UserDelete, target.id);
     delete_row::<user::Entity>(&txn, id, &target, entry, &auth, state.clock.now()).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())

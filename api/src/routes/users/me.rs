@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use super::{UserResponse, find_with_authority, search_text};
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::{AuthUser, password};
 use crate::domain::{BilingualPatch, Gender, Locale};
 use crate::error::ApiError;
@@ -85,7 +85,7 @@ pub async fn update_me(
     let now = state.clock.now();
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
-    Entry::new("user.update_self", "user", id)
+    Entry::new(Action::UserUpdateSelf, id)
         .updated(&before, &updated)
         .write(&txn, Some(id), now)
         .await?;
@@ -149,7 +149,7 @@ pub async fn change_password(
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
     revoke_sessions(&txn, id).await?;
-    Entry::new("user.password_change", "user", id)
+    Entry::new(Action::UserPasswordChange, id)
         .updated(&before, &updated)
         .write(&txn, Some(id), now)
         .await?;

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{UserResponse, check_authority, ensure_other_admin, find_with_authority, search_text};
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{BilingualPatch, Gender, Locale, Role};
@@ -110,7 +110,7 @@ pub async fn update_user(
     } else {
         None
     };
-    let mut entry = Entry::new("user.update", "user", user_id).updated(&before, &updated);
+    let mut entry = Entry::new(Action::UserUpdate, user_id).updated(&before, &updated);
     if let Some(r) = released {
         entry = entry.field("released", r);
     }

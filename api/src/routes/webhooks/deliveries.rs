@@ -8,7 +8,7 @@ use super::{
     DeliveryList, DeliveryResponse, DeliveryStatus, MAX_REPLAY, ReplayRequest, ReplayResponse,
     own_subscription,
 };
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, FieldError};
 use crate::extract::ValidatedJson;
@@ -96,7 +96,7 @@ pub async fn replay_delivery(
     }
     webhooks::check_queue_room(&txn, sub.id, 1, &state.config.webhooks).await?;
     let replayed = webhooks::replay(&txn, &original, now).await?;
-    Entry::new("webhook.replay", "webhook_subscription", sub.id)
+    Entry::new(Action::WebhookReplay, sub.id)
         .field("delivery_id", delivery_id)
         .field("replay_id", replayed.id)
         .write(&txn, &auth, now)
@@ -172,7 +172,7 @@ pub async fn replay_deliveries(
         webhooks::replay(&txn, original, now).await?;
     }
     let replayed = originals.len() as u64;
-    Entry::new("webhook.replay_range", "webhook_subscription", sub.id)
+    Entry::new(Action::WebhookReplayRange, sub.id)
         .field("since", req.since)
         .field("until", until)
         .field("replayed", replayed)

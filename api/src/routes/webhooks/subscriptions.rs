@@ -11,7 +11,7 @@ use super::{
     WebhookList, WebhookResponse, WebhookSecret, own_subscription,
 };
 use crate::access;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, FieldError};
 use crate::extract::ValidatedJson;
@@ -151,7 +151,7 @@ pub async fn create_webhook(
     }
     .insert(&txn)
     .await?;
-    Entry::new("webhook.create", "webhook_subscription", created.id)
+    Entry::new(Action::WebhookCreate, created.id)
         .created(&created)
         .write(&txn, &auth, now)
         .await?;
@@ -232,7 +232,7 @@ pub async fn update_webhook(
     }
     am.version = Set(before.version + 1);
     let after = am.update(&txn).await?;
-    Entry::new("webhook.update", "webhook_subscription", id)
+    Entry::new(Action::WebhookUpdate, id)
         .updated(&before, &after)
         .write(&txn, &auth, now)
         .await?;
@@ -259,11 +259,11 @@ pub async fn delete_webhook(
         .filter(entity::webhook_delivery::Column::SubscriptionId.eq(sub.id))
         .exec(&txn)
         .await?;
-    crate::audit::delete_row::<webhook_subscription::Entity>(
+    crate::services::events::delete_row::<webhook_subscription::Entity>(
         &txn,
         sub.id,
         &sub,
-        Entry::new("webhook.delete", "webhook_subscription", sub.id),
+        Entry::new(Action::WebhookDelete, sub.id),
         &auth,
         now,
     )
@@ -300,7 +300,7 @@ pub async fn rotate_webhook_secret(
     am.secret = Set(secret.clone());
     am.version = Set(before.version + 1);
     let after = am.update(&txn).await?;
-    Entry::new("webhook.rotate_secret", "webhook_subscription", after.id)
+    Entry::new(Action::WebhookRotateSecret, after.id)
         .updated(&before, &after)
         .field("grace_seconds", grace)
         .write(&txn, &auth, now)

@@ -4,7 +4,7 @@ use sea_orm::Set;
 
 use super::response;
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::WorkPlanStatus;
@@ -60,7 +60,7 @@ pub async fn approve_work_plan(
         },
     )
     .await?;
-    Entry::new("work_plan.approve", "work_plan", plan.id)
+    Entry::new(Action::WorkPlanApprove, plan.id)
         .updated(&plan, &approved)
         .platform(plan.platform_id)
         .write(&txn, &auth, now)

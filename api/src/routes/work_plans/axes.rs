@@ -8,7 +8,7 @@ use validator::Validate;
 
 use super::response;
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::Bilingual;
@@ -71,7 +71,7 @@ pub async fn add_axis(
     }
     .insert(&txn)
     .await?;
-    Entry::new("work_plan.add_axis", "work_plan_axis", axis.id)
+    Entry::new(Action::WorkPlanAddAxis, axis.id)
         .created(&axis)
         .platform(plan.platform_id)
         .write(&txn, &auth, now)

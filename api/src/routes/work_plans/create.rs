@@ -7,7 +7,7 @@ use validator::Validate;
 
 use super::{WorkPlanResponse, response};
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, WorkPlanStatus, search};
@@ -139,7 +139,7 @@ pub async fn create_work_plan(
         .insert(&txn)
         .await?;
     }
-    Entry::new("work_plan.create", "work_plan", plan.id)
+    Entry::new(Action::WorkPlanCreate, plan.id)
         .created(&plan)
         .platform(platform.id)
         .field("axes", axis_ids.len())

@@ -2,12 +2,13 @@ use actix_web::{HttpResponse, delete, web};
 use entity::work_plan;
 
 use crate::access::Standing;
-use crate::audit::{Entry, delete_row};
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::WorkPlanStatus;
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
+use crate::services::events::delete_row;
 use crate::state::AppState;
 
 /// Deletes a draft work plan with its axes, topics and working groups (the platform's managers).
@@ -37,7 +38,7 @@ pub async fn delete_work_plan(
             ),
         ));
     }
-    let entry = Entry::new("work_plan.delete", "work_plan", plan.id).platform(plan.platform_id);
+    let entry = Entry::new(Action::WorkPlanDelete, plan.id).platform(plan.platform_id);
     delete_row::<work_plan::Entity>(&txn, plan.id, &plan, entry, &auth, state.clock.now()).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::NoContent().finish())

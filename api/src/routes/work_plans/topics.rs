@@ -10,7 +10,7 @@ use validator::Validate;
 
 use super::response;
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, search};
@@ -85,7 +85,7 @@ pub async fn add_topic(
     }
     .insert(&txn)
     .await?;
-    Entry::new("topic.create", "topic", added.id)
+    Entry::new(Action::TopicCreate, added.id)
         .created(&added)
         .platform(plan.platform_id)
         .write(&txn, &auth, now)
@@ -158,7 +158,7 @@ pub async fn reorder_topics(
     }
     versioned::bump::<entity::work_plan::Entity>(&txn, plan.id, Some(expected), now).await?;
     renumber(&txn, plan.id, &ids).await?;
-    Entry::new("work_plan.reorder_topics", "work_plan", plan.id)
+    Entry::new(Action::WorkPlanReorderTopics, plan.id)
         .platform(plan.platform_id)
         .field("topic_ids", &ids)
         .write(&txn, &auth, now)

@@ -7,7 +7,7 @@ use validator::Validate;
 
 use super::response;
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::BilingualPatch;
@@ -71,7 +71,7 @@ pub async fn update_work_plan(
         m.title_en = Set(t.en);
     }
     let updated = versioned::save::<work_plan::Entity>(&txn, plan.id, expected, m).await?;
-    Entry::new("work_plan.update", "work_plan", plan.id)
+    Entry::new(Action::WorkPlanUpdate, plan.id)
         .updated(&plan, &updated)
         .platform(plan.platform_id)
         .write(&txn, &auth, now)

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{AttendanceMark, Bilingual, Gender, RegistrationStatus, WorkshopStatus};
@@ -243,7 +243,7 @@ pub async fn record_attendance(
             .exec(&txn)
             .await?;
     }
-    Entry::new("workshop.attendance", "workshop", w.id)
+    Entry::new(Action::WorkshopAttendance, w.id)
         .platform(w.platform_id)
         .field("entries", marked)
         .write(&txn, &auth, now)
@@ -351,7 +351,7 @@ pub async fn check_in(
     am.checked_in_at = Set(Some(now));
     am.updated_at = Set(now);
     let saved = am.update(&txn).await?;
-    Entry::new("registration.check_in", "registration", saved.id)
+    Entry::new(Action::RegistrationCheckIn, saved.id)
         .updated(&before, &saved)
         .platform(w.platform_id)
         .write(&txn, &auth, now)

@@ -10,7 +10,7 @@ use sea_orm::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::{AuthUser, tokens};
 use crate::db::find_or_404;
 use crate::domain::{RegistrationStatus, WorkshopStatus};
@@ -175,7 +175,7 @@ pub async fn create_calendar_token(
     }
     .insert(&txn)
     .await?;
-    Entry::new("calendar_token.create", "calendar_token", saved.id)
+    Entry::new(Action::CalendarTokenCreate, saved.id)
         .created(&saved)
         .write(&txn, &auth, now)
         .await?;
@@ -197,7 +197,7 @@ pub async fn revoke_calendar_token(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     revoke_calendar_feeds(&txn, auth.id(), now).await?;
-    Entry::new("calendar_token.revoke", "user", auth.id())
+    Entry::new(Action::CalendarTokenRevoke, auth.id())
         .write(&txn, &auth, now)
         .await?;
     state.commit(txn).await?;

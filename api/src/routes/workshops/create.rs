@@ -11,7 +11,7 @@ use super::{
     response, write_children,
 };
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::zone::instant_or_local;
 use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
@@ -349,13 +349,18 @@ pub async fn create_workshop(
     )
     .await?;
     let warnings = clashes::of_saved(&txn, &saved, &hosts).await?;
-    let mut entry = Entry::new("workshop.create", "workshop", saved.id)
-        .created(&saved)
-        .platform(saved.platform_id)
-        .field("host_platform_ids", &hosts)
-        .field("agenda", &req.agenda)
-        .field("experts", &req.experts)
-        .field("materials", &req.materials);
+    let mut entry = Entry::new(
+        Action::WorkshopCreate {
+            status: saved.status,
+        },
+        saved.id,
+    )
+    .created(&saved)
+    .platform(saved.platform_id)
+    .field("host_platform_ids", &hosts)
+    .field("agenda", &req.agenda)
+    .field("experts", &req.experts)
+    .field("materials", &req.materials);
     if let Some(reason) = history_reason {
         entry = entry.field("history_reason", reason);
     }

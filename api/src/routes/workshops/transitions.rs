@@ -8,7 +8,7 @@ use validator::Validate;
 
 use super::{WorkshopResponse, clashes, response};
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{BilingualText, WorkshopStatus};
@@ -76,7 +76,7 @@ pub async fn transition_workshop(
         vec![(workshop::Column::Sequence, sequence)],
     )
     .await?;
-    Entry::new("workshop.transition", "workshop", w.id)
+    Entry::new(Action::WorkshopTransition { to: updated.status }, w.id)
         .updated(&w, &updated)
         .platform(w.platform_id)
         .write(&txn, &auth, now)
@@ -161,7 +161,7 @@ pub async fn put_minutes(
         .exec(&txn)
         .await?;
     let updated = find_or_404::<entity::workshop::Entity>(&txn, w.id).await?;
-    Entry::new("workshop.minutes", "workshop", w.id)
+    Entry::new(Action::WorkshopMinutes, w.id)
         .updated(&w, &updated)
         .platform(w.platform_id)
         .write(&txn, &auth, updated.updated_at)

@@ -12,7 +12,7 @@ use super::{
     write_children,
 };
 use crate::access::Standing;
-use crate::audit::Entry;
+use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::zone::instant_or_local;
@@ -242,7 +242,7 @@ pub async fn update_workshop(
     )
     .await?;
     let mut updated = find_or_404::<entity::workshop::Entity>(&txn, w.id).await?;
-    let mut entry = Entry::new("workshop.update", "workshop", w.id)
+    let mut entry = Entry::new(Action::WorkshopUpdate, w.id)
         .updated(&w, &updated)
         .platform(w.platform_id);
     if let Some(h) = &hosts {

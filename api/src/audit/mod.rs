@@ -1,17 +1,23 @@
 //! The audit trail: every write records who did it, what it did, to which object and which
 //! fields changed, in the same transaction as the write, so a rolled-back write leaves no entry
 //! and a committed one always has its entry. Secrets are redacted before anything is stored.
+//!
+//! This room builds entries ([`Entry`], naming a typed [`Action`]); writing one, with what it
+//! tells partners and people, is the events workflow's ([`Entry::write`] is defined in
+//! `services::events`), so that nothing here reaches up into the workflows.
+
+mod action;
+
+#[cfg(test)]
+pub(crate) use action::every_action;
+pub use action::{Action, Entity};
 
 use chrono::{DateTime, Utc};
 use entity::audit_entry;
 use sea_orm::sea_query::Value;
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, IdenStatic, Iterable, ModelTrait, Set,
-};
+use sea_orm::{EntityTrait, IdenStatic, Iterable, ModelTrait, Set};
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
-
-use crate::error::ApiError;
 
 /// What a redacted value is shown as.
 pub const REDACTED: &str = "[redacted]";
@@ -130,29 +136,21 @@ impl From<i64> for Actor {
     }
 }
 
-impl From<&crate::auth::AuthUser> for Actor {
-    fn from(auth: &crate::auth::AuthUser) -> Actor {
-        auth.actor()
-    }
-}
-
-/// One entry, built up and then written with [`Entry::write`].
+/// One entry, built up and then written with [`Entry::write`] (in `services::events`).
 #[must_use = "an audit entry does nothing until written"]
 #[derive(Debug)]
 pub struct Entry {
-    action: &'static str,
-    entity_type: &'static str,
-    entity_id: Option<i64>,
-    platform_id: Option<i64>,
-    changes: Map<String, Json>,
+    pub(crate) action: Action,
+    pub(crate) entity_id: Option<i64>,
+    pub(crate) platform_id: Option<i64>,
+    pub(crate) changes: Map<String, Json>,
 }
 
 impl Entry {
-    /// `action` is `<entity>.<verb>`, e.g. `workshop.update`.
-    pub fn new(action: &'static str, entity_type: &'static str, entity_id: i64) -> Entry {
+    /// What was done (its name and entity are the action's) to the object `entity_id`.
+    pub fn new(action: Action, entity_id: i64) -> Entry {
         Entry {
             action,
-            entity_type,
             entity_id: Some(entity_id),
             platform_id: None,
             changes: Map::new(),
@@ -191,82 +189,20 @@ impl Entry {
         self
     }
 
-    /// Writes the entry on `db` (the write's transaction), and with it what partners are told
-    /// of the change: its row in the changes feed and its webhook messages.
-    pub async fn write(
-        self,
-        db: &impl ConnectionTrait,
-        actor: impl Into<Actor>,
-        at: DateTime<Utc>,
-    ) -> Result<(), ApiError> {
-        let actor = actor.into();
-        crate::services::events::record(
-            db,
-            &crate::services::events::Fact {
-                action: self.action,
-                entity_type: self.entity_type,
-                entity_id: self.entity_id,
-                platform_id: self.platform_id,
-                changes: &self.changes,
-            },
-            at,
-        )
-        .await?;
+    /// The trail's row for this entry.
+    pub fn row(&self, actor: Actor, at: DateTime<Utc>) -> audit_entry::ActiveModel {
         audit_entry::ActiveModel {
             at: Set(at),
             actor_id: Set(actor.user_id),
             api_key_id: Set(actor.api_key_id),
-            action: Set(self.action.to_owned()),
-            entity_type: Set(self.entity_type.to_owned()),
+            action: Set(self.action.name().to_owned()),
+            entity_type: Set(self.action.entity().as_str().to_owned()),
             entity_id: Set(self.entity_id),
             platform_id: Set(self.platform_id),
-            changes: Set(Json::Object(self.changes).to_string()),
+            changes: Set(serde_json::to_string(&self.changes).unwrap_or_default()),
             ..Default::default()
         }
-        .insert(db)
-        .await?;
-        Ok(())
     }
-}
-
-/// Deletes a row by id and records it with its last state: 404 when there is none, 409
-/// `still_referenced` while other rows refer to it. `entry` names the action for the row.
-pub async fn delete_recorded<E>(
-    db: &impl ConnectionTrait,
-    id: i64,
-    entry: impl FnOnce(&E::Model) -> Entry,
-    actor: impl Into<Actor>,
-    at: DateTime<Utc>,
-) -> Result<E::Model, ApiError>
-where
-    E: EntityTrait,
-    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
-    E::Model: Sync,
-{
-    let current = crate::db::find_or_404::<E>(db, id).await?;
-    delete_row::<E>(db, id, &current, entry(&current), actor, at).await?;
-    Ok(current)
-}
-
-/// Deletes a row already read (and checked) and records it with that state; 409
-/// `still_referenced` while other rows refer to it.
-pub async fn delete_row<E>(
-    db: &impl ConnectionTrait,
-    id: i64,
-    row: &E::Model,
-    entry: Entry,
-    actor: impl Into<Actor>,
-    at: DateTime<Utc>,
-) -> Result<(), ApiError>
-where
-    E: EntityTrait,
-    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
-{
-    E::delete_by_id(id)
-        .exec(db)
-        .await
-        .map_err(ApiError::from_delete)?;
-    entry.deleted(row).write(db, actor, at).await
 }
 
 #[cfg(test)]
@@ -302,7 +238,7 @@ mod tests {
 
     #[test]
     fn a_secret_field_set_by_hand_is_redacted() {
-        let e = Entry::new("user.password_change", "user", 1).field("password", "hunter2hunter2");
+        let e = Entry::new(Action::UserPasswordChange, 1).field("password", "hunter2hunter2");
         assert_eq!(e.changes["password"], Json::String(REDACTED.into()));
     }
 }
