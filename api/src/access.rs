@@ -56,7 +56,7 @@ impl Standing {
             .await?;
         Ok(Standing {
             // An administrator's key limited to platforms administers those (and no other).
-            admin: auth.user.role == crate::domain::Role::Admin,
+            admin: auth.administers(platform_id),
             seat,
             member: is_active_member(db, auth.id(), platform_id).await?,
         })
@@ -251,7 +251,7 @@ async fn takes_part_in_private(
     if hosts.is_empty() {
         return Ok(false);
     }
-    if auth.user.role == crate::domain::Role::Admin {
+    if auth.administers_some() {
         return Ok(true);
     }
     let member = membership::Entity::find()
@@ -374,8 +374,7 @@ pub async fn require_some_manager(
     db: &impl ConnectionTrait,
     auth: &AuthUser,
 ) -> Result<(), ApiError> {
-    let administers_some = auth.user.role == crate::domain::Role::Admin;
-    if administers_some || !coordinated_platforms(db, auth.id()).await?.is_empty() {
+    if auth.administers_some() || !coordinated_platforms(db, auth.id()).await?.is_empty() {
         Ok(())
     } else {
         Err(not_manager())
@@ -414,7 +413,7 @@ pub async fn platforms_in_reach(
     auth: &AuthUser,
 ) -> Result<Option<Vec<i64>>, ApiError> {
     let key_platforms = auth.key.as_ref().and_then(|k| k.platforms.clone());
-    if auth.user.role == crate::domain::Role::Admin {
+    if auth.administers_some() {
         return Ok(key_platforms);
     }
     let mut held = coordinated_platforms(db, auth.id()).await?;

@@ -109,23 +109,49 @@ pub async fn check_active_people(
     }
 }
 
-/// The caller's own row, read fresh and held for the transaction (a no-op write takes the row
-/// lock on PostgreSQL; SQLite's write transactions hold the database): what the caller is at
-/// the moment of the write, which an administrator's change cannot slip under. 401 when the
-/// account was deactivated meanwhile.
+/// Reads a row and holds it until the transaction ends, so that writes which must see it as it
+/// is (a seat count, a cap, a caller's standing) are serialized: on PostgreSQL `SELECT … FOR NO
+/// KEY UPDATE`, the lock a write of its other columns takes (concurrent writers of the row wait;
+/// inserts of rows that refer to it do not); on SQLite the write transaction ([`begin`]) already
+/// holds the database. 404 when there is none. The one way the API locks a row.
+pub async fn lock<E>(
+    db: &impl sea_orm::ConnectionTrait,
+    id: i64,
+) -> Result<E::Model, crate::error::ApiError>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+    E::Model: Sync,
+{
+    held::<E>(db, id)
+        .await?
+        .ok_or_else(crate::error::ApiError::not_found)
+}
+
+/// The row [`lock`] holds, if there is one.
+async fn held<E>(db: &impl sea_orm::ConnectionTrait, id: i64) -> Result<Option<E::Model>, DbErr>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+    E::Model: Sync,
+{
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::LockType;
+    let mut select = E::find_by_id(id);
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        select = select.lock(LockType::NoKeyUpdate);
+    }
+    select.one(db).await
+}
+
+/// The caller's own row, held for the transaction ([`lock`]): what the caller is at the moment
+/// of the write, which an administrator's change cannot slip under. 401 when the account was
+/// deactivated meanwhile.
 pub async fn lock_caller(
     db: &impl sea_orm::ConnectionTrait,
     id: i64,
 ) -> Result<entity::user::Model, crate::error::ApiError> {
-    use entity::user;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-    user::Entity::update_many()
-        .col_expr(user::Column::IsActive, Expr::col(user::Column::IsActive))
-        .filter(user::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    user::Entity::find_by_id(id)
-        .one(db)
+    held::<entity::user::Entity>(db, id)
         .await?
         .filter(|u| u.is_active)
         .ok_or_else(crate::error::ApiError::unauthenticated)

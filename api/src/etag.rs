@@ -22,25 +22,49 @@ pub fn header(version: i32) -> (actix_web::http::header::HeaderName, HeaderValue
     )
 }
 
-/// The version the caller last saw, from `If-Match`.
-pub fn expected_version(req: &HttpRequest) -> Result<i32, ApiError> {
-    let Some(value) = req.headers().get(IF_MATCH) else {
-        return Err(ApiError::Problem(
-            ProblemCode::VersionRequired,
-            Text::new(
-                "Send the ETag you last read in If-Match, so that concurrent edits are not lost.",
-                "أرسل قيمة ETag التي قرأتها آخر مرة في الترويسة If-Match حتى لا تضيع التعديلات المتزامنة.",
-            ),
-        ));
-    };
-    value
-        .to_str()
-        .ok()
-        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-        // `"3"`, or the tag of a read: `"3.<hash of the body>"`, maybe with a coding suffix.
-        .and_then(|v| v.split(['.', '-']).next())
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(stale)
+/// The version a versioned write expects, from `If-Match`. Every write of a versioned resource
+/// takes it in its signature and asks for it ([`IfMatch::expected`]) where it checks the
+/// version, after the caller's rights, so that a caller who may not write learns that first:
+/// 428 `version_required` without the header, 412 `stale_version` when it names no version.
+#[derive(Clone, Copy, Debug)]
+pub struct IfMatch(Option<Option<i32>>);
+
+impl IfMatch {
+    /// Reads the header: `"3"`, or the tag of a read `"3.<hash of the body>"`, maybe with a
+    /// coding suffix; only the version counts.
+    pub fn of(req: &HttpRequest) -> IfMatch {
+        IfMatch(req.headers().get(IF_MATCH).map(|value| {
+            value
+                .to_str()
+                .ok()
+                .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+                .and_then(|v| v.split(['.', '-']).next())
+                .and_then(|v| v.parse().ok())
+        }))
+    }
+
+    /// The version the caller last saw.
+    pub fn expected(self) -> Result<i32, ApiError> {
+        match self.0 {
+            None => Err(ApiError::Problem(
+                ProblemCode::VersionRequired,
+                Text::new(
+                    "Send the ETag you last read in If-Match, so that concurrent edits are not lost.",
+                    "أرسل قيمة ETag التي قرأتها آخر مرة في الترويسة If-Match حتى لا تضيع التعديلات المتزامنة.",
+                ),
+            )),
+            Some(version) => version.ok_or_else(stale),
+        }
+    }
+}
+
+impl actix_web::FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<IfMatch, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(IfMatch::of(req)))
+    }
 }
 
 /// 412: someone else changed the resource since the caller read it.

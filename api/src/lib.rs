@@ -252,4 +252,55 @@ mod architecture {
             ]
         );
     }
+
+    /// "Admin" has one meaning, key-adjusted, asked of `AuthUser` (`is_admin`, `administers`,
+    /// `administers_some`): nobody outside `auth` reads the raw role of the caller's account.
+    #[test]
+    fn the_caller_is_an_admin_in_one_sense() {
+        for path in sources(&src()) {
+            if path.starts_with(src().join("auth")) || path.ends_with("lib.rs") {
+                continue;
+            }
+            let code = code_of(&path);
+            assert!(
+                !code.contains(".user.role"),
+                "{} reads the caller's raw role",
+                path.display()
+            );
+        }
+    }
+
+    /// Every PATCH and PUT of a versioned resource takes `If-Match` (428 without, 412 stale);
+    /// the others change resources that keep no version.
+    #[test]
+    fn every_versioned_edit_takes_if_match() {
+        let unversioned = [
+            "/api/v1/local-authorities/{id}",
+            "/api/v1/me",
+            "/api/v1/users/{id}",
+            "/api/v1/topics/{id}",
+            "/api/v1/topics/{id}/working-group",
+        ];
+        let doc = crate::openapi::document();
+        let mut edits = 0;
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for method in ["patch", "put"] {
+                let Some(op) = item.get(method) else {
+                    continue;
+                };
+                edits += 1;
+                let takes = op["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|p| p["name"] == "If-Match" && p["required"] == true);
+                assert_eq!(
+                    takes,
+                    !unversioned.contains(&path.as_str()),
+                    "{method} {path}"
+                );
+            }
+        }
+        assert_eq!(edits, 15);
+    }
 }

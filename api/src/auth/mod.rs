@@ -72,8 +72,22 @@ impl AuthUser {
         self.key.as_ref().and_then(|k| k.platforms.as_deref())
     }
 
+    /// An administrator of everything: an administrator signed in, or through a key that is not
+    /// limited to some platforms (such a key's `role` is a member's).
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// An administrator of the platform: everywhere, or through a key limited to some platforms,
+    /// on those.
+    pub fn administers(&self, platform_id: i64) -> bool {
+        self.administers_some() && self.reaches(platform_id)
+    }
+
+    /// An administrator of at least the platforms their credential reaches (all of them, or a
+    /// key's): the person is an administrator.
+    pub fn administers_some(&self) -> bool {
+        self.user.role == Role::Admin
     }
 
     /// 403 unless the caller is an admin.

@@ -101,7 +101,7 @@ async fn cancel_future_registrations(
         .all(db)
         .await?;
     for id in &ids {
-        let mut w = crate::services::seats::lock(db, *id).await?;
+        let mut w = crate::db::lock::<workshop::Entity>(db, *id).await?;
         crate::services::seats::release(db, state, &mut w, person, by, now).await?;
     }
     Ok(ids.len() as u64)

@@ -12,30 +12,12 @@ use sea_orm::{
 };
 
 use crate::audit::{Action, Actor, Entry};
-use crate::db::find_or_404;
 use crate::domain::{RegistrationStatus, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::services::limits;
 use crate::services::workshop_mail::{self as mail, Kind};
 use crate::state::AppState;
-
-/// Takes the workshop's row for this transaction (a no-op write), then reads it fresh.
-pub async fn lock(db: &impl ConnectionTrait, id: i64) -> Result<workshop::Model, ApiError> {
-    let touched = workshop::Entity::update_many()
-        .col_expr(
-            workshop::Column::RegisteredCount,
-            Expr::col(workshop::Column::RegisteredCount),
-        )
-        .filter(workshop::Column::Id.eq(id))
-        .exec(db)
-        .await?
-        .rows_affected;
-    if touched == 0 {
-        return Err(ApiError::not_found());
-    }
-    find_or_404::<entity::workshop::Entity>(db, id).await
-}
 
 /// Users registered (and, optionally, waitlisted) for a workshop.
 pub async fn active_registrants(

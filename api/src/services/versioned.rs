@@ -19,14 +19,15 @@ use crate::error::{ApiError, ProblemCode};
 use crate::etag;
 use crate::i18n::Text;
 
-/// A table whose rows carry a `version` (their ETag) and an `updated_at`.
+/// A table whose rows carry a `version` (their ETag), and mostly an `updated_at`.
 pub trait Versioned: EntityTrait
 where
     <Self::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i64>,
 {
     const ID: Self::Column;
     const VERSION: Self::Column;
-    const UPDATED_AT: Self::Column;
+    /// When the row last changed, where the table keeps it.
+    const UPDATED_AT: Option<Self::Column>;
 
     /// The version of a row as read.
     fn version_of(row: &Self::Model) -> i32;
@@ -47,7 +48,7 @@ macro_rules! versioned {
         impl Versioned for entity::$entity::Entity {
             const ID: Self::Column = entity::$entity::Column::Id;
             const VERSION: Self::Column = entity::$entity::Column::Version;
-            const UPDATED_AT: Self::Column = entity::$entity::Column::UpdatedAt;
+            const UPDATED_AT: Option<Self::Column> = Some(entity::$entity::Column::UpdatedAt);
 
             fn version_of(row: &Self::Model) -> i32 {
                 row.version
@@ -66,6 +67,16 @@ versioned!(
     partnership,
     position_paper,
 );
+
+impl Versioned for entity::webhook_subscription::Entity {
+    const ID: Self::Column = entity::webhook_subscription::Column::Id;
+    const VERSION: Self::Column = entity::webhook_subscription::Column::Version;
+    const UPDATED_AT: Option<Self::Column> = None;
+
+    fn version_of(row: &Self::Model) -> i32 {
+        row.version
+    }
+}
 
 impl Lifecycle for entity::workshop::Entity {
     const STATUS: Self::Column = entity::workshop::Column::Status;
@@ -135,8 +146,10 @@ where
 {
     let mut update = E::update_many()
         .col_expr(E::VERSION, Expr::col(E::VERSION).add(1))
-        .col_expr(E::UPDATED_AT, Expr::value(now))
         .filter(E::ID.eq(id));
+    if let Some(updated_at) = E::UPDATED_AT {
+        update = update.col_expr(updated_at, Expr::value(now));
+    }
     if let Some(v) = expected {
         update = update.filter(E::VERSION.eq(v));
     }
@@ -162,8 +175,10 @@ where
 {
     let mut update = E::update_many()
         .col_expr(E::STATUS, Expr::value(to.into()))
-        .col_expr(E::VERSION, Expr::col(E::VERSION).add(1))
-        .col_expr(E::UPDATED_AT, Expr::value(now));
+        .col_expr(E::VERSION, Expr::col(E::VERSION).add(1));
+    if let Some(updated_at) = E::UPDATED_AT {
+        update = update.col_expr(updated_at, Expr::value(now));
+    }
     for (column, value) in extra {
         update = update.col_expr(column, value);
     }

@@ -1122,20 +1122,6 @@ pub async fn check_subscription_cap(
     Ok(())
 }
 
-/// Holds a subscription's row for the transaction (a no-op write), so that two replays at once
-/// see each other's queued messages.
-pub async fn lock_subscription(db: &impl ConnectionTrait, id: i64) -> Result<(), ApiError> {
-    webhook_subscription::Entity::update_many()
-        .col_expr(
-            webhook_subscription::Column::Enabled,
-            Expr::col(webhook_subscription::Column::Enabled),
-        )
-        .filter(webhook_subscription::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// 422 `too_many` on `/until` when queuing `more` messages would leave more than
 /// `WEBHOOK_MAX_QUEUED` waiting for the subscription.
 pub async fn check_queue_room(

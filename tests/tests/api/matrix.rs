@@ -525,11 +525,14 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                 "history_reason": "سجل سابق", "starts_at": now - Duration::hours(5), "ends_at": now - Duration::hours(3), "venue": {"city": "أريحا"}})).await;
             let id = w["id"].as_i64().expect("id");
             if matches!(route, PutMinutes) {
-                req(
-                    Method::PUT,
-                    format!("/api/v1/workshops/{id}/minutes"),
-                    json!({"minutes": {"ar": "محضر"}}),
-                )
+                Request {
+                    if_match: true,
+                    ..req(
+                        Method::PUT,
+                        format!("/api/v1/workshops/{id}/minutes"),
+                        json!({"minutes": {"ar": "محضر"}}),
+                    )
+                }
             } else {
                 entity::registration::ActiveModel {
                     workshop_id: Set(id),

@@ -923,3 +923,72 @@ async fn a_subscription_stops_when_its_creator_loses_the_rights_it_was_made_with
         assert_eq!(shown["enabled"], false, "{case}: {shown}");
     }
 }
+
+#[tokio::test]
+async fn a_subscription_is_changed_with_the_version_last_read() {
+    let app = spawn_app().await;
+    let admin = admin_of(&app).await;
+    let (id, _) = subscribe(
+        &app,
+        &admin,
+        "https://hooks.example.org/exchange",
+        &["workshop.scheduled"],
+        None,
+    )
+    .await;
+    let path = format!("/api/v1/webhooks/{id}");
+    let read = app.get(&path, Some(&admin)).await;
+    assert_eq!(read.status(), 200);
+    let tag = read.headers()["etag"].to_str().expect("etag").to_owned();
+    assert!(tag.starts_with("\"1"), "{tag}");
+    let patch = |tag: Option<&str>, body: Value| {
+        let mut req = app
+            .request(reqwest::Method::PATCH, &path, Some(&admin))
+            .json(&body);
+        if let Some(t) = tag {
+            req = req.header("If-Match", t);
+        }
+        req.send()
+    };
+    let audited = || count(&app, "audit_log");
+    let before = audited().await;
+    let res = patch(None, json!({"description": "no tag"}))
+        .await
+        .expect("patch");
+    assert_eq!(assert_problem(res, 428).await["code"], "version_required");
+    let res = patch(Some("\"7\""), json!({"description": "stale"}))
+        .await
+        .expect("patch");
+    assert_eq!(assert_problem(res, 412).await["code"], "stale_version");
+    assert_eq!(audited().await, before, "a refused edit records nothing");
+    let res = patch(Some(&tag), json!({"description": "the ministry's portal"}))
+        .await
+        .expect("patch");
+    assert_eq!(res.status(), 200);
+    let new_tag = res.headers()["etag"].to_str().expect("etag").to_owned();
+    assert!(new_tag.starts_with("\"2"), "{new_tag}");
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(body["description"], "the ministry's portal");
+    assert_eq!(audited().await, before + 1);
+    // The tag read before the edit is stale now.
+    let res = patch(Some(&tag), json!({"enabled": false}))
+        .await
+        .expect("patch");
+    assert_eq!(assert_problem(res, 412).await["code"], "stale_version");
+    // Another person's subscription stays out of reach whatever the tag.
+    let (_, member) = app
+        .quick_user("hooks-member@example.org", None, "female", "ar")
+        .await;
+    let res = app
+        .request(reqwest::Method::PATCH, &path, Some(&member))
+        .header("If-Match", new_tag.as_str())
+        .json(&json!({"enabled": false}))
+        .send()
+        .await
+        .expect("patch");
+    assert!(
+        matches!(res.status().as_u16(), 403 | 404),
+        "{}",
+        res.status()
+    );
+}

@@ -575,21 +575,28 @@ async fn attendance_is_counted_by_gender_and_authority() {
         vec![("Hebron".to_owned(), 1), ("Jenin".to_owned(), 1)]
     );
 
-    // Minutes only once completed.
+    // Minutes only once completed, with If-Match like every versioned write.
     let minutes = json!({"minutes": {"ar": "ناقش المشاركون تجربة الخليل", "en": "Hebron's GIS was presented"}, "outcomes": {"ar": "تبادل ثنائي"}});
-    assert_problem(
-        app.request(
-            Method::PUT,
-            &format!("/api/v1/workshops/{id}/minutes"),
-            Some(&coord),
-        )
-        .json(&minutes)
-        .send()
-        .await
-        .expect("r"),
-        409,
-    )
-    .await;
+    let put_minutes = |tag: Option<String>| {
+        let mut req = app
+            .request(
+                Method::PUT,
+                &format!("/api/v1/workshops/{id}/minutes"),
+                Some(&coord),
+            )
+            .json(&minutes);
+        if let Some(t) = tag {
+            req = req.header("If-Match", t);
+        }
+        req.send()
+    };
+    let tag_now = || async {
+        let res = app
+            .get(&format!("/api/v1/workshops/{id}"), Some(&coord))
+            .await;
+        res.headers()["etag"].to_str().expect("etag").to_owned()
+    };
+    assert_problem(put_minutes(Some(tag_now().await)).await.expect("r"), 409).await;
     assert_eq!(
         app.post(
             &format!("/api/v1/workshops/{id}/transitions"),
@@ -600,21 +607,20 @@ async fn attendance_is_counted_by_gender_and_authority() {
         .status(),
         200
     );
-    let res = app
-        .request(
-            Method::PUT,
-            &format!("/api/v1/workshops/{id}/minutes"),
-            Some(&coord),
-        )
-        .json(&minutes)
-        .send()
-        .await
-        .expect("r");
+    let stale = tag_now().await;
+    let problem = assert_problem(put_minutes(None).await.expect("r"), 428).await;
+    assert_eq!(problem["code"], "version_required");
+    let res = put_minutes(Some(stale.clone())).await.expect("r");
     assert_eq!(res.status(), 200);
+    let new_tag = res.headers()["etag"].to_str().expect("etag").to_owned();
+    assert_ne!(new_tag, stale);
     assert_eq!(
         res.json::<Value>().await.expect("json")["minutes"]["ar"],
         "ناقش المشاركون تجربة الخليل"
     );
+    // A second manager who read before the first wrote is refused, not silently overwritten.
+    let problem = assert_problem(put_minutes(Some(stale)).await.expect("r"), 412).await;
+    assert_eq!(problem["code"], "stale_version");
 }
 
 #[tokio::test]

@@ -1,4 +1,4 @@
-use actix_web::{HttpRequest, HttpResponse, delete, patch, post, web};
+use actix_web::{HttpResponse, delete, patch, post, web};
 use entity::activity;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
@@ -14,7 +14,7 @@ use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{ActivityKind, ActivityStatus, BilingualPatch, BilingualTextPatch};
 use crate::error::{ApiError, ProblemCode};
-use crate::etag;
+use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::services::events::delete_row;
@@ -70,7 +70,7 @@ pub struct UpdateActivityRequest {
 )]
 #[patch("/activities/{id}")]
 pub async fn update_activity(
-    req: HttpRequest,
+    if_match: IfMatch,
     auth: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<i64>,
@@ -80,7 +80,7 @@ pub async fn update_activity(
     let a = find_or_404::<entity::activity::Entity>(&txn, id.into_inner()).await?;
     crate::access::require_manager_of(&txn, &auth, a.platform_id).await?;
     let body = body.into_inner()?;
-    let expected = etag::expected_version(&req)?;
+    let expected = if_match.expected()?;
     versioned::check::<activity::Entity>(&a, expected)?;
     let before_view = response(&txn, a.clone()).await?;
     let hosts = body

@@ -4,7 +4,7 @@
 
 mod template;
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use entity::milestone;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -21,7 +21,7 @@ use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, BilingualPatch, BilingualText, BilingualTextPatch};
 use crate::error::ApiError;
-use crate::etag;
+use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::pagination::PageRequest;
 use crate::services::events::delete_recorded;
@@ -260,14 +260,14 @@ pub struct UpdateMilestoneRequest {
 )]
 #[patch("/milestones/{id}")]
 pub async fn update_milestone(
-    req: HttpRequest,
+    if_match: IfMatch,
     auth: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     body: ValidatedJson<UpdateMilestoneRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let expected = etag::expected_version(&req)?;
+    let expected = if_match.expected()?;
     let body = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
     let current = find_or_404::<milestone::Entity>(&txn, id.into_inner()).await?;

@@ -1,4 +1,4 @@
-use actix_web::{HttpRequest, HttpResponse, patch, web};
+use actix_web::{HttpResponse, patch, web};
 use entity::partnership;
 use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
 use serde::Deserialize;
@@ -14,7 +14,7 @@ use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, BilingualPatch, BilingualTextPatch, PartnershipKind};
 use crate::error::{ApiError, ProblemCode};
-use crate::etag;
+use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::services::versioned;
@@ -65,7 +65,7 @@ pub struct UpdatePartnershipRequest {
 )]
 #[patch("/partnerships/{id}")]
 pub async fn update_partnership(
-    req: HttpRequest,
+    if_match: IfMatch,
     auth: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<i64>,
@@ -76,7 +76,7 @@ pub async fn update_partnership(
     require_agreement_manager(&txn, &auth).await?;
     let body = body.into_inner()?;
     let current = find_or_404::<entity::partnership::Entity>(&txn, id.into_inner()).await?;
-    let expected = etag::expected_version(&req)?;
+    let expected = if_match.expected()?;
     versioned::check::<partnership::Entity>(&current, expected)?;
     let before_view = response(&txn, current.clone(), now.date_naive()).await?;
     if !current.status.terms_editable() {

@@ -1,4 +1,4 @@
-use actix_web::{HttpRequest, HttpResponse, patch, web};
+use actix_web::{HttpResponse, patch, web};
 use entity::platform;
 use sea_orm::{IntoActiveModel, Set};
 use serde::Deserialize;
@@ -13,7 +13,7 @@ use crate::db::find_or_404;
 use crate::domain::search::platform_search_text;
 use crate::domain::{Bilingual, BilingualPatch, BilingualTextPatch, PlatformKind, PlatformStatus};
 use crate::error::ApiError;
-use crate::etag;
+use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::services::versioned;
 use crate::state::AppState;
@@ -81,14 +81,14 @@ pub struct UpdatePlatformRequest {
 )]
 #[patch("/platforms/{id}")]
 pub async fn update_platform(
-    req: HttpRequest,
+    if_match: IfMatch,
     auth: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     body: ValidatedJson<UpdatePlatformRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let expected = etag::expected_version(&req)?;
+    let expected = if_match.expected()?;
     let body = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
     let current = find_or_404::<entity::platform::Entity>(&txn, id.into_inner()).await?;

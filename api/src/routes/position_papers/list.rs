@@ -56,9 +56,7 @@ pub async fn list_papers(
             // Through a key limited to platforms: only those (all of them for an
             // administrator's key), authored papers included.
             let (platforms, authored_within) = match a.key_platforms() {
-                Some(reach) if a.user.role == crate::domain::Role::Admin => {
-                    (reach.to_vec(), Some(reach.to_vec()))
-                }
+                Some(reach) if a.administers_some() => (reach.to_vec(), Some(reach.to_vec())),
                 Some(reach) => {
                     let mut mine = member_platforms(&state.db, a.id()).await?;
                     mine.retain(|p| reach.contains(p));

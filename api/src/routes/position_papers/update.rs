@@ -1,4 +1,4 @@
-use actix_web::{HttpRequest, HttpResponse, patch, web};
+use actix_web::{HttpResponse, patch, web};
 use entity::{position_paper, position_paper_author, position_paper_version};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde::Deserialize;
@@ -11,7 +11,7 @@ use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{BilingualPatch, BilingualTextPatch, PaperStatus};
 use crate::error::{ApiError, ProblemCode};
-use crate::etag;
+use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::services::versioned;
@@ -67,7 +67,7 @@ pub struct UpdatePaperRequest {
 )]
 #[patch("/position-papers/{id}")]
 pub async fn update_paper(
-    req: HttpRequest,
+    if_match: IfMatch,
     auth: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<i64>,
@@ -86,7 +86,7 @@ pub async fn update_paper(
         ));
     }
     let body = body.into_inner()?;
-    let expected = etag::expected_version(&req)?;
+    let expected = if_match.expected()?;
     versioned::check::<position_paper::Entity>(&current, expected)?;
     let before_view = response(&txn, current.clone()).await?;
     if current.status != PaperStatus::Draft {

@@ -1,6 +1,5 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 use entity::{local_authority, task_force, task_force_member, user};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -128,21 +127,9 @@ pub async fn add_task_force_member(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let tf_id = id.into_inner();
-    // Writing the task force's row first serializes additions to it on both databases, so the
-    // per-authority count below cannot be raced past its limit.
-    let touched = task_force::Entity::update_many()
-        .col_expr(
-            task_force::Column::Version,
-            Expr::col(task_force::Column::Version),
-        )
-        .filter(task_force::Column::Id.eq(tf_id))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if touched == 0 {
-        return Err(ApiError::not_found());
-    }
-    let tf = find_or_404::<entity::task_force::Entity>(&txn, tf_id).await?;
+    // Holding the task force's row serializes additions to it, so the per-authority count below
+    // cannot be raced past its limit.
+    let tf = crate::db::lock::<task_force::Entity>(&txn, tf_id).await?;
     let member = active_user(&txn, user_id, "/user_id").await?;
     let authority = member.local_authority_id.ok_or_else(|| {
         ApiError::field(

@@ -1,4 +1,4 @@
-use actix_web::{HttpRequest, HttpResponse, delete, patch, web};
+use actix_web::{HttpResponse, delete, patch, web};
 use entity::task_force;
 use sea_orm::{IntoActiveModel, Set};
 use serde::Deserialize;
@@ -11,7 +11,7 @@ use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{BilingualPatch, BilingualTextPatch, TaskForceStatus};
 use crate::error::ApiError;
-use crate::etag;
+use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::services::events::delete_recorded;
 use crate::services::versioned;
@@ -52,14 +52,14 @@ pub struct UpdateTaskForceRequest {
 )]
 #[patch("/task-forces/{id}")]
 pub async fn update_task_force(
-    req: HttpRequest,
+    if_match: IfMatch,
     auth: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     body: ValidatedJson<UpdateTaskForceRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_admin()?;
-    let expected = etag::expected_version(&req)?;
+    let expected = if_match.expected()?;
     let body = body.into_inner()?;
     let txn = crate::db::begin(&state.db).await?;
     let current = find_or_404::<entity::task_force::Entity>(&txn, id.into_inner()).await?;

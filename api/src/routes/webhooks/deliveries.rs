@@ -88,7 +88,7 @@ pub async fn replay_delivery(
         .one(&txn)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    webhooks::lock_subscription(&txn, sub.id).await?;
+    crate::db::lock::<entity::webhook_subscription::Entity>(&txn, sub.id).await?;
     // A message waiting already is not queued twice: the answer is the send that waits.
     if let Some(waiting) = webhooks::is_waiting(&txn, sub.id, &original.msg_id).await? {
         txn.rollback().await?;
@@ -136,7 +136,7 @@ pub async fn replay_deliveries(
     }
     let txn = crate::db::begin(&state.db).await?;
     let sub = own_subscription(&txn, &auth, id.into_inner()).await?;
-    webhooks::lock_subscription(&txn, sub.id).await?;
+    crate::db::lock::<entity::webhook_subscription::Entity>(&txn, sub.id).await?;
     let mut select = webhook_delivery::Entity::find()
         .filter(webhook_delivery::Column::SubscriptionId.eq(sub.id))
         .filter(webhook_delivery::Column::ReplayOf.is_null())

@@ -14,10 +14,11 @@ use crate::access;
 use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, FieldError};
+use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
-use crate::services::webhooks;
+use crate::services::{versioned, webhooks};
 use crate::state::AppState;
 
 /// Paging for subscriptions.
@@ -104,7 +105,7 @@ fn json_list<T: serde::Serialize>(items: &[T]) -> String {
 #[utoipa::path(
     tag = "webhooks",
     request_body = CreateWebhookRequest,
-    responses((status = 201, body = WebhookSecret))
+    responses((status = 201, body = WebhookSecret, headers(("ETag" = String, description = "The version, for If-Match"))))
 )]
 #[post("/webhooks")]
 pub async fn create_webhook(
@@ -162,44 +163,54 @@ pub async fn create_webhook(
             actix_web::http::header::LOCATION,
             format!("/api/v1/webhooks/{id}"),
         ))
+        .insert_header(etag::header(created.version))
         .json(WebhookSecret {
             secret,
             webhook: WebhookResponse::of(created, now),
         }))
 }
 
-/// One of the caller's subscriptions.
+/// One of the caller's subscriptions; its `ETag` goes back in `If-Match` to change it.
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = i64, Path, description = "Subscription id")),
-    responses((status = 200, body = WebhookResponse))
+    responses((status = 200, body = WebhookResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
 )]
 #[get("/webhooks/{id}")]
 pub async fn get_webhook(
     auth: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-) -> Result<web::Json<WebhookResponse>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let sub = own_subscription(&state.db, &auth, id.into_inner()).await?;
-    Ok(web::Json(WebhookResponse::of(sub, state.clock.now())))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(sub.version))
+        .json(WebhookResponse::of(sub, state.clock.now())))
 }
 
-/// Changes a subscription: its target, events, platforms, or whether it is enabled.
+/// Changes a subscription: its target, events, platforms, or whether it is enabled. Send the
+/// `ETag` you read in `If-Match`: a stale one is 412.
 #[utoipa::path(
     tag = "webhooks",
-    params(("id" = i64, Path, description = "Subscription id")),
+    params(
+        ("id" = i64, Path, description = "Subscription id"),
+        ("If-Match" = String, Header, description = "The ETag last read"),
+    ),
     request_body = UpdateWebhookRequest,
-    responses((status = 200, body = WebhookResponse))
+    responses((status = 200, body = WebhookResponse, headers(("ETag" = String, description = "The new version"))))
 )]
 #[patch("/webhooks/{id}")]
 pub async fn update_webhook(
     auth: AuthUser,
     state: web::Data<AppState>,
+    if_match: IfMatch,
     id: web::Path<i64>,
     body: ValidatedJson<UpdateWebhookRequest>,
-) -> Result<web::Json<WebhookResponse>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    own_subscription(&state.db, &auth, id).await?;
+    let current = own_subscription(&state.db, &auth, id).await?;
+    let expected = if_match.expected()?;
+    versioned::check::<webhook_subscription::Entity>(&current, expected)?;
     let req = body.into_inner()?;
     let mut errors = check(&state, req.url.as_deref(), req.event_types.as_deref()).await;
     if let Some(ids) = req.platform_ids.as_deref() {
@@ -213,7 +224,7 @@ pub async fn update_webhook(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let before = own_subscription(&txn, &auth, id).await?;
-    let mut am: webhook_subscription::ActiveModel = before.clone().into();
+    let mut am = <webhook_subscription::ActiveModel as Default>::default();
     if let Some(d) = req.description {
         am.description = Set(d.trim().to_owned());
     }
@@ -230,14 +241,15 @@ pub async fn update_webhook(
         am.enabled = Set(enabled);
         am.disabled_reason = Set((!enabled).then(|| "disabled by hand".to_owned()));
     }
-    am.version = Set(before.version + 1);
-    let after = am.update(&txn).await?;
+    let after = versioned::save::<webhook_subscription::Entity>(&txn, id, expected, am).await?;
     Entry::new(Action::WebhookUpdate, id)
         .updated(&before, &after)
         .write(&txn, &auth, now)
         .await?;
     state.commit(txn).await?;
-    Ok(web::Json(WebhookResponse::of(after, now)))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag::header(after.version))
+        .json(WebhookResponse::of(after, now)))
 }
 
 /// Deletes a subscription with its delivery log; nothing more is sent to it.

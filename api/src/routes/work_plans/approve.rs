@@ -1,4 +1,4 @@
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpResponse, post, web};
 use entity::work_plan;
 use sea_orm::Set;
 
@@ -9,7 +9,7 @@ use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::WorkPlanStatus;
 use crate::error::{ApiError, ProblemCode};
-use crate::etag;
+use crate::etag::{self, IfMatch};
 use crate::i18n::Text;
 use crate::services::versioned;
 use crate::state::AppState;
@@ -28,7 +28,7 @@ use crate::state::AppState;
 )]
 #[post("/work-plans/{id}/approve")]
 pub async fn approve_work_plan(
-    req: HttpRequest,
+    if_match: IfMatch,
     auth: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<i64>,
@@ -37,7 +37,7 @@ pub async fn approve_work_plan(
     let txn = crate::db::begin(&state.db).await?;
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
     Standing::of_manager(&txn, &auth, plan.platform_id).await?;
-    let expected = etag::expected_version(&req)?;
+    let expected = if_match.expected()?;
     if plan.status != WorkPlanStatus::Draft {
         return Err(ApiError::Problem(
             ProblemCode::TransitionNotAllowed,

@@ -1,4 +1,4 @@
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpResponse, post, web};
 use entity::topic;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
@@ -15,7 +15,7 @@ use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{Bilingual, search};
 use crate::error::ApiError;
-use crate::etag;
+use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::services::versioned;
@@ -123,7 +123,7 @@ pub struct ReorderTopicsRequest {
 )]
 #[post("/work-plans/{id}/topics/reorder")]
 pub async fn reorder_topics(
-    req: HttpRequest,
+    if_match: IfMatch,
     auth: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<i64>,
@@ -134,7 +134,7 @@ pub async fn reorder_topics(
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
     Standing::of_manager(&txn, &auth, plan.platform_id).await?;
     let ids = body.into_inner()?.topic_ids;
-    let expected = etag::expected_version(&req)?;
+    let expected = if_match.expected()?;
     let mut current: Vec<i64> = topic::Entity::find()
         .select_only()
         .column(topic::Column::Id)

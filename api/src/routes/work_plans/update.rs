@@ -1,4 +1,4 @@
-use actix_web::{HttpRequest, HttpResponse, patch, web};
+use actix_web::{HttpResponse, patch, web};
 use entity::work_plan;
 use sea_orm::Set;
 use serde::Deserialize;
@@ -12,7 +12,7 @@ use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::BilingualPatch;
 use crate::error::ApiError;
-use crate::etag;
+use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::services::versioned;
 use crate::state::AppState;
@@ -46,7 +46,7 @@ pub struct UpdateWorkPlanRequest {
 )]
 #[patch("/work-plans/{id}")]
 pub async fn update_work_plan(
-    req: HttpRequest,
+    if_match: IfMatch,
     auth: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<i64>,
@@ -57,7 +57,7 @@ pub async fn update_work_plan(
     let plan = find_or_404::<entity::work_plan::Entity>(&txn, id.into_inner()).await?;
     Standing::of_manager(&txn, &auth, plan.platform_id).await?;
     let body = body.into_inner()?;
-    let expected = etag::expected_version(&req)?;
+    let expected = if_match.expected()?;
     let before_view = response(&txn, plan.clone()).await?;
     let mut m = work_plan::ActiveModel {
         updated_at: Set(now),

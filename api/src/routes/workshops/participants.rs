@@ -62,7 +62,7 @@ pub async fn record_participants(
 ) -> Result<web::Json<AttendanceResponse>, ApiError> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let w = crate::services::seats::lock(&txn, id.into_inner()).await?;
+    let w = crate::db::lock::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
     Standing::of_manager(&txn, &auth, w.platform_id).await?;
     let req = body.into_inner()?;
     let people = resolve(&txn, &req.participants).await?;

@@ -11,13 +11,14 @@ use validator::Validate;
 
 use crate::access::{Standing, is_active_member};
 use crate::auth::AuthUser;
+use crate::db::lock;
 use crate::db::{active_user, find_or_404};
 use crate::domain::{Bilingual, RegistrationStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
-use crate::services::seats::{self, lock};
+use crate::services::seats;
 use crate::state::AppState;
 
 /// A person's place at a workshop.
@@ -86,7 +87,7 @@ pub async fn register(
     let target = body.into_inner()?.user_id.unwrap_or(auth.id());
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let mut w = lock(&txn, id.into_inner()).await?;
+    let mut w = lock::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
     // Asked once: who the caller is to the workshop's platform.
     let standing = Standing::of(&txn, &auth, w.platform_id).await?;
     if target != auth.id() {
@@ -209,7 +210,7 @@ pub async fn cancel_registration(
     let (workshop_id, user_id) = path.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let mut w = lock(&txn, workshop_id).await?;
+    let mut w = lock::<entity::workshop::Entity>(&txn, workshop_id).await?;
     if user_id != auth.id() {
         Standing::of_manager(&txn, &auth, w.platform_id).await?;
     }

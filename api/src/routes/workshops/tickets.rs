@@ -12,12 +12,12 @@ use validator::Validate;
 use crate::access::Standing;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
+use crate::db::lock;
 use crate::domain::{RegistrationStatus, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::services::check_ins::{self, Scan, Scanned};
-use crate::services::seats::lock;
 use crate::services::tickets::{Claims, Keys};
 use crate::state::AppState;
 
@@ -279,7 +279,7 @@ pub async fn record_check_ins(
             scanned_at: crate::clock::whole_seconds(s.scanned_at),
         });
     }
-    let mut w = lock(&txn, w.id).await?;
+    let mut w = lock::<entity::workshop::Entity>(&txn, w.id).await?;
     let open = matches!(
         w.status,
         WorkshopStatus::Scheduled | WorkshopStatus::Completed

@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, post, put, web};
 use entity::workshop;
+use sea_orm::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -11,12 +11,13 @@ use crate::access::Standing;
 use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
+use crate::db::lock;
 use crate::domain::{BilingualText, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
-use crate::etag;
+use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::seats::{lock, promote_waitlisted};
+use crate::services::seats::promote_waitlisted;
 use crate::services::versioned;
 use crate::services::workshop_mail::{self as mail};
 use crate::state::AppState;
@@ -51,7 +52,7 @@ pub async fn transition_workshop(
     use WorkshopStatus::*;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let w = lock(&txn, id.into_inner()).await?;
+    let w = lock::<workshop::Entity>(&txn, id.into_inner()).await?;
     Standing::of_manager(&txn, &auth, w.platform_id).await?;
     let to = body.into_inner()?.to;
     let from = w.status;
@@ -113,13 +114,18 @@ pub struct MinutesRequest {
     pub reported_attendance: Option<i32>,
 }
 
-/// Records the minutes and outcomes of a completed workshop (its platform's managers).
+/// Records the minutes and outcomes of a completed workshop (its platform's managers), with
+/// `If-Match`: a stale one is 412, so two managers writing the minutes never overwrite each other
+/// silently.
 #[utoipa::path(
     tag = "workshops",
-    params(("id" = i64, Path, description = "Workshop id")),
+    params(
+        ("id" = i64, Path, description = "Workshop id"),
+        ("If-Match" = String, Header, description = "The ETag last read"),
+    ),
     request_body = MinutesRequest,
     responses(
-        (status = 200, body = WorkshopResponse),
+        (status = 200, body = WorkshopResponse, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "The workshop is not completed", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -127,12 +133,15 @@ pub struct MinutesRequest {
 pub async fn put_minutes(
     auth: AuthUser,
     state: web::Data<AppState>,
+    if_match: IfMatch,
     id: web::Path<i64>,
     body: ValidatedJson<MinutesRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let txn = crate::db::begin(&state.db).await?;
     let w = find_or_404::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
     Standing::of_manager(&txn, &auth, w.platform_id).await?;
+    let expected = if_match.expected()?;
+    versioned::check::<workshop::Entity>(&w, expected)?;
     let req = body.into_inner()?;
     if w.status != WorkshopStatus::Completed {
         return Err(ApiError::Problem(
@@ -148,19 +157,13 @@ pub async fn put_minutes(
         minutes_en: Set(req.minutes.en),
         outcomes_ar: Set(req.outcomes.ar),
         outcomes_en: Set(req.outcomes.en),
-        version: Set(w.version + 1),
         updated_at: Set(state.clock.now()),
         ..Default::default()
     };
     if let Some(n) = req.reported_attendance {
         m.reported_attendance = Set(Some(n));
     }
-    workshop::Entity::update_many()
-        .set(m)
-        .filter(workshop::Column::Id.eq(w.id))
-        .exec(&txn)
-        .await?;
-    let updated = find_or_404::<entity::workshop::Entity>(&txn, w.id).await?;
+    let updated = versioned::save::<workshop::Entity>(&txn, w.id, expected, m).await?;
     Entry::new(Action::WorkshopMinutes, w.id)
         .updated(&w, &updated)
         .platform(w.platform_id)

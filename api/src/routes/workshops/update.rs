@@ -1,4 +1,4 @@
-use actix_web::{HttpRequest, HttpResponse, patch, web};
+use actix_web::{HttpResponse, patch, web};
 use chrono::{DateTime, Utc};
 use entity::workshop;
 use sea_orm::Set;
@@ -18,7 +18,7 @@ use crate::db::find_or_404;
 use crate::domain::zone::instant_or_local;
 use crate::domain::{ActivityKind, BilingualPatch, BilingualTextPatch, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
-use crate::etag;
+use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::services::hosts::{self, check_hosts};
@@ -95,7 +95,7 @@ pub struct UpdateWorkshopRequest {
 )]
 #[patch("/workshops/{id}")]
 pub async fn update_workshop(
-    req: HttpRequest,
+    if_match: IfMatch,
     auth: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<i64>,
@@ -106,7 +106,7 @@ pub async fn update_workshop(
     let w = find_or_404::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
     Standing::of_manager(&txn, &auth, w.platform_id).await?;
     let body = body.into_inner()?;
-    let expected = etag::expected_version(&req)?;
+    let expected = if_match.expected()?;
     versioned::check::<workshop::Entity>(&w, expected)?;
     let before_view = response(&txn, w.clone(), true, Vec::new()).await?;
     if matches!(
