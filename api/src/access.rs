@@ -148,6 +148,40 @@ impl PaperStanding {
         Ok(PaperStanding { platform, author })
     }
 
+    /// 403 `not_an_editor` unless the caller edits the paper.
+    pub fn require_editor(self) -> Result<(), ApiError> {
+        if self.edits() {
+            return Ok(());
+        }
+        Err(ApiError::Problem(
+            ProblemCode::NotAnEditor,
+            Text::new(
+                "Only the paper's authors, the platform's coordinators or administrators may edit it.",
+                "يعدّل الورقة مؤلفوها أو منسقو المنصة أو المسؤولون فقط.",
+            ),
+        ))
+    }
+
+    /// 403 `forbidden` unless the caller edits the paper (its moves).
+    pub fn require_mover(self) -> Result<(), ApiError> {
+        if self.edits() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+
+    /// 403 `not_a_manager` for a move only the platform's managers make.
+    pub fn manager_move_refused() -> ApiError {
+        ApiError::Problem(
+            ProblemCode::NotAManager,
+            Text::new(
+                "Only the platform's coordinators or administrators may make this move.",
+                "هذا الإجراء مقصور على منسقي المنصة أو المسؤولين.",
+            ),
+        )
+    }
+
     /// Admins, the platform's coordinators and members, and the authors see unpublished papers.
     pub fn sees_unpublished(self) -> bool {
         self.platform.takes_part() || self.author
@@ -474,4 +508,151 @@ pub async fn check_granted_platforms(
         }
     }
     Ok(errors)
+}
+
+/// 403 `nominee_only` unless the caller is the person nominated.
+pub fn require_nominee(auth: &AuthUser, nominee_id: i64) -> Result<(), ApiError> {
+    if nominee_id == auth.id() {
+        return Ok(());
+    }
+    Err(ApiError::Problem(
+        ProblemCode::NomineeOnly,
+        Text::new(
+            "Only the nominee may accept a nomination.",
+            "يقبل الترشيح المرشح نفسه فقط.",
+        ),
+    ))
+}
+
+/// The platforms whose audit entries the caller may read: `None` for all (an administrator),
+/// else a coordinator's platforms (within their key's, when they use one) or an administrator's
+/// key's; 403 `forbidden` with none, or for a platform asked outside them.
+pub async fn audit_reach(
+    db: &impl ConnectionTrait,
+    auth: &AuthUser,
+    platform_id: Option<i64>,
+) -> Result<Option<Vec<i64>>, ApiError> {
+    if auth.is_admin() {
+        return Ok(None);
+    }
+    let mine = platforms_in_reach(db, auth).await?.unwrap_or_default();
+    if mine.is_empty() || platform_id.is_some_and(|p| !mine.contains(&p)) {
+        return Err(ApiError::Problem(
+            ProblemCode::Forbidden,
+            Text::new(
+                "The audit trail is for administrators, and for coordinators about their own platform.",
+                "سجل التدقيق متاح للمسؤولين، وللمنسقين فيما يخص منصاتهم.",
+            ),
+        ));
+    }
+    Ok(Some(mine))
+}
+
+/// The platforms the caller may report on: `None` for all, else those they coordinate (or an
+/// administrator's key's); 403 `forbidden` with none. Asked platforms outside them: 403
+/// `not_a_manager` ([`require_reported_within`]).
+pub async fn report_reach(
+    db: &impl ConnectionTrait,
+    auth: &AuthUser,
+) -> Result<Option<Vec<i64>>, ApiError> {
+    let reach = platforms_in_reach(db, auth).await?;
+    if reach.as_ref().is_some_and(Vec::is_empty) {
+        return Err(ApiError::Problem(
+            ProblemCode::Forbidden,
+            Text::new(
+                "Reports are for administrators and the platforms' coordinators.",
+                "التقارير للمسؤولين ولمنسقي المنصات.",
+            ),
+        ));
+    }
+    Ok(reach)
+}
+
+/// 403 `not_a_manager` when a report asks for a platform outside the caller's reach.
+pub fn require_reported_within(asked: &[i64], reach: Option<&[i64]>) -> Result<(), ApiError> {
+    match reach {
+        Some(reach) if asked.iter().any(|p| !reach.contains(p)) => Err(ApiError::Problem(
+            ProblemCode::NotAManager,
+            Text::new(
+                "You may report on the platforms you coordinate only.",
+                "يمكنك إعداد التقارير عن المنصات التي تنسقها فقط.",
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// 403 `forbidden` for a partner key: who attended is for the union's staff.
+pub fn require_person_for_attendees(auth: &AuthUser) -> Result<(), ApiError> {
+    if auth.key.is_none() {
+        return Ok(());
+    }
+    Err(ApiError::Problem(
+        ProblemCode::Forbidden,
+        Text::new(
+            "Partner keys see aggregate reports only; who attended is for the union's staff.",
+            "مفاتيح الشركاء ترى التقارير المجمعة فقط؛ أسماء الحضور لطاقم الاتحاد.",
+        ),
+    ))
+}
+
+/// 403 `members_only`: a members-only workshop takes the platform's members (its managers may
+/// register anyone).
+pub fn require_open_to(
+    w: &workshop::Model,
+    standing: Standing,
+    person_is_member: bool,
+) -> Result<(), ApiError> {
+    if w.is_public || standing.manages() || person_is_member {
+        return Ok(());
+    }
+    Err(ApiError::Problem(
+        ProblemCode::MembersOnly,
+        Text::new(
+            "This workshop is for the platform's members.",
+            "هذه الورشة مخصصة لأعضاء المنصة.",
+        ),
+    ))
+}
+
+/// 403 `not_a_member`: position papers are drafted by the platform's members, its coordinators
+/// or administrators.
+pub fn require_drafter(standing: Standing) -> Result<(), ApiError> {
+    if standing.takes_part() {
+        return Ok(());
+    }
+    Err(ApiError::Problem(
+        ProblemCode::NotAMember,
+        Text::new(
+            "Position papers are drafted by the platform's members, its coordinators or administrators.",
+            "تُعدّ أوراق الموقف من قبل أعضاء المنصة أو منسقيها أو المسؤولين.",
+        ),
+    ))
+}
+
+/// The local authority a person endorses for: 403 `no_local_authority` without one.
+pub fn endorsing_authority(person: &entity::user::Model) -> Result<i64, ApiError> {
+    person.local_authority_id.ok_or_else(|| {
+        ApiError::Problem(
+            ProblemCode::NoLocalAuthority,
+            Text::new(
+                "Endorsements are given by members of a local authority.",
+                "تُمنح التأييدات من قبل أعضاء الهيئات المحلية.",
+            ),
+        )
+    })
+}
+
+/// 403 `forbidden` unless the caller belongs to the endorsing authority, or is an administrator.
+pub fn require_endorser(auth: &AuthUser, authority_id: i64) -> Result<(), ApiError> {
+    if auth.is_admin() || auth.user.local_authority_id == Some(authority_id) {
+        return Ok(());
+    }
+    Err(ApiError::Problem(
+        ProblemCode::Forbidden,
+        Text::new(
+            "Only a member of the endorsing authority, or an administrator, may withdraw it.",
+            "يسحب التأييد عضو في الهيئة المؤيدة أو أحد المسؤولين فقط.",
+        ),
+    ))
 }

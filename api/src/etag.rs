@@ -58,6 +58,25 @@ impl IfMatch {
     }
 }
 
+/// Documents the header; the contract (`openapi::contract`) gives it its pattern and words, and
+/// the written version's `ETag` to the operation's answer.
+impl utoipa::IntoParams for IfMatch {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, Required, Type};
+        vec![
+            ParameterBuilder::new()
+                .name("If-Match")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::True)
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .build(),
+        ]
+    }
+}
+
 impl actix_web::FromRequest for IfMatch {
     type Error = ApiError;
     type Future = std::future::Ready<Result<IfMatch, ApiError>>;
@@ -78,7 +97,7 @@ pub fn stale() -> ApiError {
     )
 }
 
-/// The answer to an edit that changed nothing (`services::versioned::unchanged`): its
+/// The answer to an edit that changed nothing (`services::store::versioned::unchanged`): its
 /// transaction is rolled back, so nothing is written, audited or sent, and the resource is
 /// answered as it was, with its unchanged `ETag`.
 pub async fn unchanged<T: serde::Serialize>(

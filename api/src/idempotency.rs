@@ -1,6 +1,6 @@
 //! The `Idempotency-Key` header (IETF httpapi draft) on every write: a retry of the same request
 //! with the same key gets the first answer again, marked `Idempotent-Replayed: true`; the
-//! workflow and its storage are in [`crate::services::idempotency`].
+//! workflow and its storage are in [`crate::services::store::idempotency_keys`].
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -15,7 +15,7 @@ use base64::engine::general_purpose::STANDARD;
 use crate::auth::{VerifiedClaims, VerifiedKey};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
-use crate::services::idempotency::{self as store, Answer, Begin, Claim};
+use crate::services::store::idempotency_keys::{self as store, Answer, Begin, Claim};
 use crate::state::AppState;
 
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");

@@ -303,4 +303,30 @@ mod architecture {
         }
         assert_eq!(edits, 15);
     }
+
+    /// Who may do what is decided in `access` (and a resource's `rules.rs`): no handler builds a
+    /// 403 of its own.
+    #[test]
+    fn refusals_are_rules_not_handler_code() {
+        let forbidden: Vec<String> = crate::error::ProblemCode::ALL
+            .iter()
+            .filter(|c| c.status() == actix_web::http::StatusCode::FORBIDDEN)
+            .map(|c| format!("ProblemCode::{c:?}"))
+            .chain(["ApiError::forbidden()".to_owned()])
+            .collect();
+        assert!(forbidden.len() > 5, "{forbidden:?}");
+        for path in sources(&src().join("routes")) {
+            if path.ends_with("rules.rs") {
+                continue;
+            }
+            let code = code_of(&path);
+            for refusal in &forbidden {
+                assert!(
+                    !code.contains(refusal.as_str()),
+                    "{} builds {refusal}: name the rule in access",
+                    path.display()
+                );
+            }
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! signed-in caller by their user id, anyone else by their address (see [`crate::client`]). Fixed one-minute windows, counted in this replica's memory: with N
 //! replicas behind a balancer a caller gets up to N times the quota (the README says so). The
 //! security limits that must hold across replicas live in the database instead
-//! ([`crate::services::limits`]).
+//! ([`crate::services::accounts::security_limits`]).
 //!
 //! Every counted answer carries the IETF httpapi draft's fields, e.g.
 //! `RateLimit-Policy: "user";q=600;w=60` and `RateLimit: "user";r=598;t=41`; past the quota the

@@ -27,7 +27,7 @@ use crate::error::query_error;
 use crate::limiter::RateLimiter;
 use crate::rate_limit;
 use crate::route_table::path_error;
-use crate::services::supervisor::Supervisor;
+use crate::services::jobs::supervisor::Supervisor;
 use crate::state::AppState;
 use crate::state::Wake;
 use crate::{middleware, openapi, routes};
@@ -196,7 +196,7 @@ async fn prepare(config: &Config) -> Result<(), StartupError> {
     crate::seed::load_reread(&db).await?;
     crate::seed::load_activities(&db).await?;
     crate::seed::load_launch_workshops(&db).await?;
-    crate::services::changes::backfill(&db, chrono::Utc::now())
+    crate::services::events::changes::backfill(&db, chrono::Utc::now())
         .await
         .map_err(|e| StartupError::Prepare(format!("changes feed: {e}")))?;
     db.close().await?;
@@ -239,7 +239,7 @@ impl Application {
                 config.limits.requests_per_address,
             ),
             wake: Wake::default(),
-            webhook_client: crate::services::webhooks::client(&config.webhooks)
+            webhook_client: crate::services::events::webhooks::client(&config.webhooks)
                 .map_err(|e| StartupError::Prepare(e.to_string()))?,
             config: Arc::new(config),
         });

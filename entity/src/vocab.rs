@@ -361,6 +361,11 @@ mod tests {
     }
 }
 
+text_enum!(
+    /// Where a delivery stands.
+    DeliveryStatus { Pending => "pending", Succeeded => "succeeded", Failed => "failed" }
+);
+
 /// Declares a closed vocabulary whose stored and serialized forms are given one by one (dotted
 /// names, say): each is stored as its text, and an unknown stored value is a read error.
 macro_rules! named_enum {

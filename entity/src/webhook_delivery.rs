@@ -16,8 +16,7 @@ pub struct Model {
     pub platform_id: Option<i64>,
     /// The JSON body, exactly as signed.
     pub payload: String,
-    /// `pending`, `succeeded` or `failed`.
-    pub status: String,
+    pub status: crate::vocab::DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub created_at: DateTimeUtc,

@@ -204,7 +204,7 @@ fn response_name(status: &str, body: &Value, taken: &BTreeSet<String>) -> String
 /// The scopes a key may be given: exactly those the operations ask for.
 fn key_scopes(doc: &mut Value) {
     let scopes: Vec<String> = crate::auth::scopes::all(doc).into_iter().collect();
-    let events: Vec<&str> = crate::services::webhooks::CATALOGUE
+    let events: Vec<&str> = crate::services::events::webhooks::CATALOGUE
         .iter()
         .map(|e| e.name)
         .collect();
@@ -231,7 +231,7 @@ fn webhooks(doc: &mut Value) {
                "schema": {"type": "string", "pattern": pattern, "maxLength": max}})
     };
     let mut out = Map::new();
-    for e in crate::services::webhooks::CATALOGUE {
+    for e in crate::services::events::webhooks::CATALOGUE {
         // Each message a named schema (`WebhookMessageWorkshopScheduled`): generators cannot
         // name an inline one.
         let message = format!(
@@ -776,7 +776,7 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) -> Vec<ProblemCo
     let codes = problems::for_operation(&operation_id, shape);
     let responses = op["responses"].as_object_mut();
     if let Some(responses) = responses {
-        complete_responses(responses, &codes, shape.write);
+        complete_responses(responses, &codes, shape.write, shape.if_match);
         if CREATED_WITH_LOCATION.contains(&operation_id.as_str())
             && let Some(created) = responses.get_mut("201")
         {
@@ -868,7 +868,12 @@ fn success_description(status: &str) -> &'static str {
     }
 }
 
-fn complete_responses(responses: &mut Map<String, Value>, codes: &[ProblemCode], write: bool) {
+fn complete_responses(
+    responses: &mut Map<String, Value>,
+    codes: &[ProblemCode],
+    write: bool,
+    versioned: bool,
+) {
     let rate_limited = codes.contains(&ProblemCode::TooManyRequests);
     let read_ok = !write && responses.contains_key("200");
     for (status, response) in responses.iter_mut() {
@@ -884,6 +889,10 @@ fn complete_responses(responses: &mut Map<String, Value>, codes: &[ProblemCode],
             if write {
                 headers["Idempotent-Replayed"] =
                     json!({"$ref": "#/components/headers/Idempotent-Replayed"});
+                if versioned {
+                    // A versioned edit answers the version it wrote.
+                    headers["ETag"] = json!({"$ref": "#/components/headers/ETag"});
+                }
             } else {
                 headers["ETag"] = json!({"$ref": "#/components/headers/ETag"});
             }

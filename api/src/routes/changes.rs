@@ -1,4 +1,4 @@
-//! `GET /api/v1/changes`: the changes feed (see `services::changes`) as a caller sees it — each
+//! `GET /api/v1/changes`: the changes feed (see `services::events::changes`) as a caller sees it — each
 //! change of a resource they may read, with the resource as it is now, and tombstones of the
 //! ones deleted.
 
@@ -18,7 +18,7 @@ use crate::access::Standing;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::pagination::{self, PageRequest};
-use crate::services::changes::{self, Position};
+use crate::services::events::changes::{self, Position};
 use crate::state::AppState;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -308,14 +308,14 @@ async fn render(
             let Some(u) = user::Entity::find_by_id(r.user_id).one(db).await? else {
                 return Ok(None);
             };
-            let position = crate::services::seats::waitlist_position(db, &r).await?;
+            let position = crate::services::programme::seats::waitlist_position(db, &r).await?;
             json(crate::routes::workshops::registration_response(
                 r, &u, position,
             ))?
         }
         ChangeType::Notifications => {
             let Some(a) = auth else { return Ok(None) };
-            match crate::services::notifications::find(db, a.id(), id).await? {
+            match crate::services::events::notifications::find(db, a.id(), id).await? {
                 Some(n) => json(crate::routes::notifications::NotificationResponse::from(n))?,
                 None => return Ok(None),
             }

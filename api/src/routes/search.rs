@@ -90,6 +90,26 @@ fn decode(cursor: &str) -> Result<(usize, i64), ApiError> {
     }
 }
 
+/// The rows of one searchable table whose search key matches, after `after`, in id order.
+async fn matching<E>(
+    db: &impl ConnectionTrait,
+    (search_text, id): (E::Column, E::Column),
+    pattern: &str,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<E::Model>, ApiError>
+where
+    E: EntityTrait,
+{
+    Ok(E::find()
+        .filter(search_text.like(LikeExpr::new(pattern).escape('\\')))
+        .filter(id.gt(after))
+        .order_by_asc(id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
 async fn find(
     db: &impl ConnectionTrait,
     kind: HitKind,
@@ -97,84 +117,59 @@ async fn find(
     after: i64,
     limit: u64,
 ) -> Result<Vec<SearchHit>, ApiError> {
-    let like = || LikeExpr::new(pattern).escape('\\');
+    let hit =
+        |id: i64, (ar, en): (String, String), platform_id: Option<i64>, href: String| SearchHit {
+            kind,
+            id,
+            title: Bilingual { ar, en },
+            platform_id,
+            href,
+        };
     let hits = match kind {
-        HitKind::Platform => platform::Entity::find()
-            .filter(platform::Column::SearchText.like(like()))
-            .filter(platform::Column::Id.gt(after))
-            .order_by_asc(platform::Column::Id)
-            .limit(limit)
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| SearchHit {
-                kind,
-                id: p.id,
-                title: Bilingual {
-                    ar: p.name_ar,
-                    en: p.name_en,
-                },
-                platform_id: Some(p.id),
-                href: format!("/api/v1/platforms/{}", p.id),
-            })
-            .collect(),
-        HitKind::Topic => topic::Entity::find()
-            .filter(topic::Column::SearchText.like(like()))
-            .filter(topic::Column::Id.gt(after))
-            .order_by_asc(topic::Column::Id)
-            .limit(limit)
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|t| SearchHit {
-                kind,
-                id: t.id,
-                title: Bilingual {
-                    ar: t.title_ar,
-                    en: t.title_en,
-                },
-                platform_id: Some(t.platform_id),
-                href: format!("/api/v1/topics/{}", t.id),
-            })
-            .collect(),
-        HitKind::WorkingGroup => working_group::Entity::find()
-            .filter(working_group::Column::SearchText.like(like()))
-            .filter(working_group::Column::Id.gt(after))
-            .order_by_asc(working_group::Column::Id)
-            .limit(limit)
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|g| SearchHit {
-                kind,
-                id: g.id,
-                title: Bilingual {
-                    ar: g.name_ar,
-                    en: g.name_en,
-                },
-                platform_id: Some(g.platform_id),
-                href: format!("/api/v1/topics/{}/working-group", g.topic_id),
-            })
-            .collect(),
-        HitKind::TaskForce => task_force::Entity::find()
-            .filter(task_force::Column::SearchText.like(like()))
-            .filter(task_force::Column::Id.gt(after))
-            .order_by_asc(task_force::Column::Id)
-            .limit(limit)
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|t| SearchHit {
-                kind,
-                id: t.id,
-                title: Bilingual {
-                    ar: t.name_ar,
-                    en: t.name_en,
-                },
-                platform_id: None,
-                href: format!("/api/v1/task-forces/{}", t.id),
-            })
-            .collect(),
+        HitKind::Platform => {
+            let columns = (platform::Column::SearchText, platform::Column::Id);
+            matching::<platform::Entity>(db, columns, pattern, after, limit)
+                .await?
+                .into_iter()
+                .map(|p| {
+                    let href = format!("/api/v1/platforms/{}", p.id);
+                    hit(p.id, (p.name_ar, p.name_en), Some(p.id), href)
+                })
+                .collect()
+        }
+        HitKind::Topic => {
+            let columns = (topic::Column::SearchText, topic::Column::Id);
+            matching::<topic::Entity>(db, columns, pattern, after, limit)
+                .await?
+                .into_iter()
+                .map(|t| {
+                    let href = format!("/api/v1/topics/{}", t.id);
+                    hit(t.id, (t.title_ar, t.title_en), Some(t.platform_id), href)
+                })
+                .collect()
+        }
+        HitKind::WorkingGroup => {
+            let columns = (working_group::Column::SearchText, working_group::Column::Id);
+            matching::<working_group::Entity>(db, columns, pattern, after, limit)
+                .await?
+                .into_iter()
+                .map(|g| {
+                    let href = format!("/api/v1/topics/{}/working-group", g.topic_id);
+                    hit(g.id, (g.name_ar, g.name_en), Some(g.platform_id), href)
+                })
+                .collect()
+        }
+        HitKind::TaskForce => {
+            let columns = (task_force::Column::SearchText, task_force::Column::Id);
+            matching::<task_force::Entity>(db, columns, pattern, after, limit)
+                .await?
+                .into_iter()
+                .map(|t| {
+                    let href = format!("/api/v1/task-forces/{}", t.id);
+                    hit(t.id, (t.name_ar, t.name_en), None, href)
+                })
+                .collect()
+        }
     };
     Ok(hits)
 }

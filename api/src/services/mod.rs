@@ -6,28 +6,10 @@
 //! Errors are `ApiError` problems (a stable code and a bilingual text), which the HTTP layer
 //! renders; the workflows never choose a status line themselves.
 
-pub mod changes;
-pub mod check_ins;
-pub mod departures;
+pub mod accounts;
 pub mod events;
-pub mod hosts;
-pub mod idempotency;
-pub mod limits;
-pub mod mail;
-pub mod notifications;
-pub mod outbox;
-pub mod partnership_reports;
-pub mod platform_stats;
-pub mod programme_reports;
-pub mod records;
-pub mod reminders;
+pub mod jobs;
+pub mod messages;
+pub mod programme;
 pub mod reports;
-pub mod seats;
-pub mod sessions;
-pub mod supervisor;
-pub mod tickets;
-pub mod tokens;
-pub mod versioned;
-pub mod webhooks;
-pub mod work_plans;
-pub mod workshop_mail;
+pub mod store;

@@ -361,7 +361,7 @@ async fn a_cursor_older_than_the_tombstones_kept_gets_410_and_the_mirror_starts_
     // Past it (30 days by default) the housekeeping purge removes the tombstone…
     app.advance_clock(Duration::days(31));
     let keep = chrono::Duration::from_std(app.config.changes_retention).expect("retention");
-    let purged = api::services::changes::purge(&app.db, app.state.clock.now() - keep)
+    let purged = api::services::events::changes::purge(&app.db, app.state.clock.now() - keep)
         .await
         .expect("purge");
     assert_eq!(purged, 1);
@@ -381,7 +381,7 @@ async fn a_cursor_older_than_the_tombstones_kept_gets_410_and_the_mirror_starts_
 /// Records a change of a local authority in a transaction of its own that stays open for
 /// `hold`: what a slow write looks like to the feed.
 async fn slow_change(db: sea_orm::DatabaseConnection, id: i64, hold: StdDuration) {
-    use api::services::changes::{Change, Op, record};
+    use api::services::events::changes::{Change, Op, record};
     use sea_orm::TransactionTrait;
     let txn = db.begin().await.expect("begin");
     let change = Change {

@@ -83,7 +83,7 @@ pub async fn check_milestone(
 /// own activities), then the others once each.
 pub fn hosts_of(organiser: Option<i64>, others: &[i64]) -> Vec<i64> {
     match organiser {
-        Some(p) => crate::services::hosts::host_list(p, others),
+        Some(p) => crate::services::programme::hosts::host_list(p, others),
         None => {
             let mut hosts: Vec<i64> = Vec::with_capacity(others.len());
             for p in others {

@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::hosts::check_hosts;
+use crate::services::programme::hosts::check_hosts;
 use crate::state::AppState;
 
 /// A new activity: of a working group (give `working_group_id`), of a platform as a whole (give

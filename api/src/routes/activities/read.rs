@@ -18,7 +18,7 @@ use crate::state::AppState;
     tag = "activities",
     security(()),
     params(("id" = i64, Path, description = "Activity id")),
-    responses((status = 200, body = ActivityResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
+    responses((status = 200, body = ActivityResponse))
 )]
 #[get("/activities/{id}")]
 pub async fn get_activity(

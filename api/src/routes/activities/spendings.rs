@@ -13,7 +13,7 @@ use crate::db::find_or_404;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::pagination::PageRequest;
-use crate::services::records::{self, NewSpending, Recorder};
+use crate::services::programme::records::{self, NewSpending, Recorder};
 use crate::state::AppState;
 
 /// Money spent on an activity.

@@ -18,8 +18,8 @@ use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::services::events::delete_row;
-use crate::services::hosts::check_hosts;
-use crate::services::versioned;
+use crate::services::programme::hosts::check_hosts;
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 /// Fields to change; lists given replace the old ones.
@@ -64,9 +64,9 @@ pub struct UpdateActivityRequest {
 /// Changes an activity (its platform's managers), with `If-Match`.
 #[utoipa::path(
     tag = "activities",
-    params(("id" = i64, Path, description = "Activity id"), ("If-Match" = String, Header, description = "The ETag last read")),
+    params(("id" = i64, Path, description = "Activity id"), IfMatch),
     request_body = UpdateActivityRequest,
-    responses((status = 200, body = ActivityResponse, headers(("ETag" = String, description = "The new version"))))
+    responses((status = 200, body = ActivityResponse))
 )]
 #[patch("/activities/{id}")]
 pub async fn update_activity(

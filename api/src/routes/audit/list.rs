@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::auth::AuthUser;
 use crate::domain::Bilingual;
-use crate::error::{ApiError, ProblemCode};
+use crate::error::ApiError;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
@@ -44,22 +44,7 @@ pub async fn list_audit(
         ));
     }
     let mut select = audit_entry::Entity::find();
-    if !auth.is_admin() {
-        // A coordinator's platforms (within their key's, when they use one); an
-        // administrator's key limited to platforms: those.
-        let mine = crate::access::platforms_in_reach(&state.db, &auth)
-            .await?
-            .unwrap_or_default();
-        let refused = mine.is_empty() || q.platform_id.is_some_and(|p| !mine.contains(&p));
-        if refused {
-            return Err(ApiError::Problem(
-                ProblemCode::Forbidden,
-                Text::new(
-                    "The audit trail is for administrators, and for coordinators about their own platform.",
-                    "سجل التدقيق متاح للمسؤولين، وللمنسقين فيما يخص منصاتهم.",
-                ),
-            ));
-        }
+    if let Some(mine) = crate::access::audit_reach(&state.db, &auth, q.platform_id).await? {
         select = select.filter(audit_entry::Column::PlatformId.is_in(mine));
     }
     if let Some(after) = page.after {

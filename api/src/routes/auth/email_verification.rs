@@ -7,9 +7,9 @@ use crate::auth::AuthUser;
 use crate::domain::TokenPurpose;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::services::limits::{MAIL_LINK_WINDOW, key, take};
-use crate::services::mail::send_link;
-use crate::services::tokens::consume_action_token;
+use crate::services::accounts::action_tokens::consume_action_token;
+use crate::services::accounts::security_limits::{MAIL_LINK_WINDOW, key, take};
+use crate::services::messages::links::send_link;
 use crate::state::AppState;
 
 /// Emails the caller a link that confirms their address (valid three days).

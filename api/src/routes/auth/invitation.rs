@@ -7,8 +7,8 @@ use crate::auth::password;
 use crate::domain::TokenPurpose;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::services::sessions;
-use crate::services::tokens::consume_action_token;
+use crate::services::accounts::action_tokens::consume_action_token;
+use crate::services::accounts::sessions;
 use crate::state::AppState;
 
 /// Accepts an invitation: sets the password, confirms the email (the link proved it) and signs in.

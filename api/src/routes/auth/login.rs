@@ -13,8 +13,8 @@ use crate::domain;
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::limits::LoginAttempt;
-use crate::services::sessions;
+use crate::services::accounts::security_limits::LoginAttempt;
+use crate::services::accounts::sessions;
 use crate::state::AppState;
 
 /// Credentials.

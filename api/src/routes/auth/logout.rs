@@ -7,7 +7,7 @@ use crate::audit::{Action, Entry};
 use crate::auth::tokens;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::services::sessions::revoke_family;
+use crate::services::accounts::sessions::revoke_family;
 use crate::state::AppState;
 
 /// Ends the session the refresh token belongs to (its whole family). Idempotent: an unknown

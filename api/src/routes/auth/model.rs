@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::domain::MIN_PASSWORD_CHARS;
-use crate::services::sessions::TokenPair;
+use crate::services::accounts::sessions::TokenPair;
 
 /// A token from an email and the password to set with it.
 #[derive(Debug, Deserialize, ToSchema, Validate)]

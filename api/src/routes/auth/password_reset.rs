@@ -12,9 +12,9 @@ use crate::client::client_addr;
 use crate::domain::{self, TokenPurpose};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::services::limits::{MAIL_LINK_WINDOW, key, take};
-use crate::services::sessions::revoke_sessions;
-use crate::services::tokens::consume_action_token;
+use crate::services::accounts::action_tokens::consume_action_token;
+use crate::services::accounts::security_limits::{MAIL_LINK_WINDOW, key, take};
+use crate::services::accounts::sessions::revoke_sessions;
 use crate::state::AppState;
 
 /// The account to reset.

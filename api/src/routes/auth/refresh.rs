@@ -8,7 +8,7 @@ use crate::auth::tokens;
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::sessions;
+use crate::services::accounts::sessions;
 use crate::state::AppState;
 
 fn invalid_refresh() -> ApiError {

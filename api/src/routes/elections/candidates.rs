@@ -11,7 +11,7 @@ use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::Seat;
-use crate::error::{ApiError, ProblemCode};
+use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::state::AppState;
@@ -122,15 +122,7 @@ pub async fn accept_nomination(
         .await?
         .filter(|c| c.election_id == e.id)
         .ok_or_else(ApiError::not_found)?;
-    if c.user_id != auth.id() {
-        return Err(ApiError::Problem(
-            ProblemCode::NomineeOnly,
-            Text::new(
-                "Only the nominee may accept a nomination.",
-                "يقبل الترشيح المرشح نفسه فقط.",
-            ),
-        ));
-    }
+    crate::access::require_nominee(&auth, c.user_id)?;
     if phase(&e, now) != Phase::Nomination {
         return Err(window_closed("nomination", "الترشح"));
     }

@@ -17,7 +17,7 @@ use crate::db::find_or_404;
 use crate::domain::{Bilingual, Seat};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
-use crate::services::platform_stats::member_counts;
+use crate::services::reports::platform_stats::member_counts;
 use crate::state::AppState;
 
 /// One candidate's count.

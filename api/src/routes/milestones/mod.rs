@@ -25,7 +25,7 @@ use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::pagination::PageRequest;
 use crate::services::events::delete_recorded;
-use crate::services::versioned;
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 pub use template::*;
@@ -220,7 +220,7 @@ async fn insert_milestone(
 #[utoipa::path(
     tag = "milestones",
     params(("id" = i64, Path, description = "Milestone id", minimum = 1)),
-    responses((status = 200, body = MilestoneResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
+    responses((status = 200, body = MilestoneResponse))
 )]
 #[get("/milestones/{id}")]
 pub async fn get_milestone(
@@ -253,10 +253,10 @@ pub struct UpdateMilestoneRequest {
     tag = "milestones",
     params(
         ("id" = i64, Path, description = "Milestone id", minimum = 1),
-        ("If-Match" = String, Header, description = "The ETag last read"),
+        IfMatch,
     ),
     request_body = UpdateMilestoneRequest,
-    responses((status = 200, body = MilestoneResponse, headers(("ETag" = String, description = "The new version"))))
+    responses((status = 200, body = MilestoneResponse))
 )]
 #[patch("/milestones/{id}")]
 pub async fn update_milestone(

@@ -7,7 +7,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
-use crate::services::notifications;
+use crate::services::events::notifications;
 use crate::state::AppState;
 
 /// Paging and filtering of the inbox.

@@ -1,6 +1,6 @@
 //! The caller's in-app inbox (`/api/v1/me/notifications`): what happened that concerns them,
 //! in both languages, newest first, with the unread count and marking as read. The notices are
-//! written by `services::notifications` in the transaction of the change they tell of.
+//! written by `services::events::notifications` in the transaction of the change they tell of.
 
 mod inbox;
 mod model;

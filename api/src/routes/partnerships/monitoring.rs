@@ -21,7 +21,7 @@ use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
-use crate::services::records::{self, NewMeasurement, Recorder};
+use crate::services::programme::records::{self, NewMeasurement, Recorder};
 use crate::state::AppState;
 
 /// Keeps the terms `p` had before the step `step_id` of `on` replaced them.

@@ -8,7 +8,7 @@ use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::services::records::{self, NewPayment, Recorder};
+use crate::services::programme::records::{self, NewPayment, Recorder};
 use crate::state::AppState;
 
 /// Records a payment against a contribution of an agreement (admins and the international

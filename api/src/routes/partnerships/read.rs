@@ -11,7 +11,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "partnerships",
     params(("id" = i64, Path, description = "Agreement id")),
-    responses((status = 200, body = super::PartnershipResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
+    responses((status = 200, body = super::PartnershipResponse))
 )]
 #[get("/partnerships/{id}")]
 pub async fn get_partnership(

@@ -17,7 +17,7 @@ use crate::error::{ApiError, ProblemCode};
 use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::versioned;
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 /// Changes to the terms; absent fields stay as they are. `parties` replaces all parties and
@@ -55,11 +55,11 @@ pub struct UpdatePartnershipRequest {
     tag = "partnerships",
     params(
         ("id" = i64, Path, description = "Agreement id"),
-        ("If-Match" = String, Header, description = "The ETag last read"),
+        IfMatch,
     ),
     request_body = UpdatePartnershipRequest,
     responses(
-        (status = 200, body = super::PartnershipResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 200, body = super::PartnershipResponse),
         (status = 409, description = "The terms are settled (approved or later)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]

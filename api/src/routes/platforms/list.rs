@@ -9,7 +9,7 @@ use super::{PlatformList, PlatformResponse};
 use crate::domain::{PlatformKind, PlatformStatus, search};
 use crate::error::ApiError;
 use crate::pagination::PageRequest;
-use crate::services::platform_stats::stats;
+use crate::services::reports::platform_stats::stats;
 use crate::state::AppState;
 
 /// Filters and paging for the list of platforms.

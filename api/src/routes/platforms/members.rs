@@ -19,8 +19,8 @@ use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
 use crate::routes::views::AuthoritySummary;
-use crate::services::departures::{self, Scope};
-use crate::services::platform_stats::member_counts;
+use crate::services::programme::departures::{self, Scope};
+use crate::services::reports::platform_stats::member_counts;
 use crate::state::AppState;
 
 /// A member (or applicant) of a platform, with their authority.

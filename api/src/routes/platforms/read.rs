@@ -11,7 +11,7 @@ use crate::state::AppState;
     tag = "platforms",
     security(()),
     params(("id" = i64, Path, description = "Platform id")),
-    responses((status = 200, body = super::PlatformResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
+    responses((status = 200, body = super::PlatformResponse))
 )]
 #[get("/platforms/{id}")]
 pub async fn get_platform(

@@ -15,7 +15,7 @@ use crate::domain::{Bilingual, BilingualPatch, BilingualTextPatch, PlatformKind,
 use crate::error::ApiError;
 use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
-use crate::services::versioned;
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay as they are.
@@ -71,11 +71,11 @@ pub struct UpdatePlatformRequest {
     tag = "platforms",
     params(
         ("id" = i64, Path, description = "Platform id"),
-        ("If-Match" = String, Header, description = "The ETag last read"),
+        IfMatch,
     ),
     request_body = UpdatePlatformRequest,
     responses(
-        (status = 200, body = super::PlatformResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 200, body = super::PlatformResponse),
         (status = 409, description = "The slug is taken", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]

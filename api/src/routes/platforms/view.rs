@@ -12,7 +12,7 @@ pub async fn response(
     db: &impl ConnectionTrait,
     p: platform::Model,
 ) -> Result<PlatformResponse, ApiError> {
-    let counts = crate::services::platform_stats::stats(db, &[p.id])
+    let counts = crate::services::reports::platform_stats::stats(db, &[p.id])
         .await?
         .get(&p.id)
         .copied()

@@ -10,10 +10,9 @@ use crate::access::Standing;
 use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, BilingualText, PaperStatus};
-use crate::error::{ApiError, ProblemCode};
+use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
-use crate::i18n::Text;
 use crate::state::AppState;
 
 /// A new paper, drafted on a platform.
@@ -78,15 +77,7 @@ pub async fn create_paper(
     .await?;
     let standing = Standing::of(&txn, &auth, platform.id).await?;
     let member = standing.member;
-    if !standing.takes_part() {
-        return Err(ApiError::Problem(
-            ProblemCode::NotAMember,
-            Text::new(
-                "Position papers are drafted by the platform's members, its coordinators or administrators.",
-                "تُعدّ أوراق الموقف من قبل أعضاء المنصة أو منسقيها أو المسؤولين.",
-            ),
-        ));
-    }
+    crate::access::require_drafter(standing)?;
     check_links(&txn, platform.id, req.topic_id, req.working_group_id).await?;
     let wanted = if req.author_ids.is_empty() && member {
         vec![auth.id()]

@@ -82,15 +82,7 @@ pub async fn endorse(
     let (paper, _) = visible_paper(&txn, Some(&auth), id.into_inner()).await?;
     // The endorser's authority as it stands now, held until the endorsement is stored.
     let endorser = crate::db::lock_caller(&txn, auth.id()).await?;
-    let Some(authority_id) = endorser.local_authority_id else {
-        return Err(ApiError::Problem(
-            ProblemCode::NoLocalAuthority,
-            Text::new(
-                "Endorsements are given by members of a local authority.",
-                "تُمنح التأييدات من قبل أعضاء الهيئات المحلية.",
-            ),
-        ));
-    };
+    let authority_id = crate::access::endorsing_authority(&endorser)?;
     let req = body.into_inner()?;
     if !endorsable(paper.status) {
         return Err(ApiError::Problem(
@@ -199,15 +191,7 @@ pub async fn withdraw_endorsement(
     let (paper_id, authority_id) = path.into_inner();
     let txn = crate::db::begin(&state.db).await?;
     let (paper, _) = visible_paper(&txn, Some(&auth), paper_id).await?;
-    if !auth.is_admin() && auth.user.local_authority_id != Some(authority_id) {
-        return Err(ApiError::Problem(
-            ProblemCode::Forbidden,
-            Text::new(
-                "Only a member of the endorsing authority, or an administrator, may withdraw it.",
-                "يسحب التأييد عضو في الهيئة المؤيدة أو أحد المسؤولين فقط.",
-            ),
-        ));
-    }
+    crate::access::require_endorser(&auth, authority_id)?;
     let e = position_paper_endorsement::Entity::find()
         .filter(position_paper_endorsement::Column::PaperId.eq(paper.id))
         .filter(position_paper_endorsement::Column::LocalAuthorityId.eq(authority_id))

@@ -12,7 +12,7 @@ use crate::state::AppState;
     tag = "position-papers",
     security((), ("bearer" = [])),
     params(("id" = i64, Path, description = "Paper id")),
-    responses((status = 200, body = super::PaperResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
+    responses((status = 200, body = super::PaperResponse))
 )]
 #[get("/position-papers/{id}")]
 pub async fn get_paper(

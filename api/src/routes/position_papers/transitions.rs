@@ -13,12 +13,11 @@ use crate::access::PaperStanding;
 use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::PaperStatus;
-use crate::error::{ApiError, ProblemCode};
+use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
-use crate::i18n::Text;
 use crate::pagination::PageRequest;
-use crate::services::versioned;
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 /// The allowed moves and who may make them:
@@ -103,9 +102,7 @@ pub async fn transition_paper(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let (paper, standing) = visible_paper(&txn, Some(&auth), id.into_inner()).await?;
-    if !standing.edits() {
-        return Err(ApiError::forbidden());
-    }
+    standing.require_mover()?;
     let req = body.into_inner()?;
     let from = paper.status;
     let Some(may) = allowed(from, req.to) else {
@@ -115,13 +112,7 @@ pub async fn transition_paper(
         ));
     };
     if !may(standing) {
-        return Err(ApiError::Problem(
-            ProblemCode::NotAManager,
-            Text::new(
-                "Only the platform's coordinators or administrators may make this move.",
-                "هذا الإجراء مقصور على منسقي المنصة أو المسؤولين.",
-            ),
-        ));
+        return Err(crate::access::PaperStanding::manager_move_refused());
     }
     let mut extra = Vec::new();
     if req.to == PaperStatus::Published {

@@ -14,7 +14,7 @@ use crate::error::{ApiError, ProblemCode};
 use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::versioned;
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 /// Changes to a draft; absent fields stay as they are, `null` clears a topic or working group.
@@ -57,11 +57,11 @@ pub struct UpdatePaperRequest {
     tag = "position-papers",
     params(
         ("id" = i64, Path, description = "Paper id"),
-        ("If-Match" = String, Header, description = "The ETag last read"),
+        IfMatch,
     ),
     request_body = UpdatePaperRequest,
     responses(
-        (status = 200, body = super::PaperResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 200, body = super::PaperResponse),
         (status = 409, description = "The paper is no longer a draft", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -76,15 +76,7 @@ pub async fn update_paper(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let (current, standing) = visible_paper(&txn, Some(&auth), id.into_inner()).await?;
-    if !standing.edits() {
-        return Err(ApiError::Problem(
-            ProblemCode::NotAnEditor,
-            Text::new(
-                "Only the paper's authors, the platform's coordinators or administrators may edit it.",
-                "يعدّل الورقة مؤلفوها أو منسقو المنصة أو المسؤولون فقط.",
-            ),
-        ));
-    }
+    standing.require_editor()?;
     let body = body.into_inner()?;
     let expected = if_match.expected()?;
     versioned::check::<position_paper::Entity>(&current, expected)?;

@@ -8,10 +8,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::common;
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ProblemCode};
+use crate::error::ApiError;
 use crate::export::{Cell, ExportFormat};
 use crate::i18n::{Lang, Text};
-use crate::services::reports::{self, Attendance, Dimension, code_label};
+use crate::services::reports::participation::{self as reports, Attendance, Dimension, code_label};
 use crate::state::AppState;
 
 /// Attendances read from the database at a time.
@@ -170,15 +170,7 @@ pub async fn export_attendances(
     state: web::Data<AppState>,
     query: web::Query<AttendanceExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if auth.key.is_some() {
-        return Err(ApiError::Problem(
-            ProblemCode::Forbidden,
-            Text::new(
-                "Partner keys see aggregate reports only; who attended is for the union's staff.",
-                "مفاتيح الشركاء ترى التقارير المجمعة فقط؛ أسماء الحضور لطاقم الاتحاد.",
-            ),
-        ));
-    }
+    crate::access::require_person_for_attendees(&auth)?;
     let q = query.into_inner();
     let r = common::resolve(
         &req,

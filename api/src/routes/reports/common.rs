@@ -11,12 +11,13 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::access::platforms_in_reach;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ProblemCode};
 use crate::export::{Cell, ExportFormat, Table};
 use crate::i18n::{Lang, Text};
-use crate::services::reports::{self, Counts, Dimension, Query, Row, Subject};
+use crate::services::reports::participation::{
+    self as reports, Counts, Dimension, Query, Row, Subject,
+};
 use crate::state::AppState;
 
 /// The longest period one report covers.
@@ -233,16 +234,7 @@ pub async fn resolve(
         Option<ExportFormat>,
     ),
 ) -> Result<Resolved, ApiError> {
-    let reach = platforms_in_reach(&state.db, auth).await?;
-    if reach.as_ref().is_some_and(Vec::is_empty) {
-        return Err(ApiError::Problem(
-            ProblemCode::Forbidden,
-            Text::new(
-                "Reports are for administrators and the platforms' coordinators.",
-                "التقارير للمسؤولين ولمنسقي المنصات.",
-            ),
-        ));
-    }
+    let reach = crate::access::report_reach(&state.db, auth).await?;
     let today = state.clock.now().date_naive();
     let from = from.unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
     let to = to.unwrap_or_else(|| NaiveDate::from_ymd_opt(from.year(), 12, 31).unwrap_or(from));
@@ -284,16 +276,10 @@ pub async fn resolve(
         }
     }
     let platforms = match (asked, reach) {
-        (Some(ids), Some(reach)) if ids.iter().any(|p| !reach.contains(p)) => {
-            return Err(ApiError::Problem(
-                ProblemCode::NotAManager,
-                Text::new(
-                    "You may report on the platforms you coordinate only.",
-                    "يمكنك إعداد التقارير عن المنصات التي تنسقها فقط.",
-                ),
-            ));
+        (Some(ids), reach) => {
+            crate::access::require_reported_within(&ids, reach.as_deref())?;
+            Some(with_sub_platforms(&state.db, ids).await?)
         }
-        (Some(ids), _) => Some(with_sub_platforms(&state.db, ids).await?),
         (None, reach) => reach,
     };
     let midnight =

@@ -6,7 +6,7 @@ use super::common::{self, Count, ReportQuery, ReportScope};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::i18n::Text;
-use crate::services::reports::Subject;
+use crate::services::reports::participation::Subject;
 use crate::state::AppState;
 
 /// Memberships of one group, or of all.

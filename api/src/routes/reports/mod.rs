@@ -1,6 +1,6 @@
 //! Programme reports for the union and its funders (`/api/v1/reports/…`): what the database
 //! counts, shown to administrators in full and to coordinators and partner keys with small cells
-//! hidden (`services::reports`), as JSON, CSV or XLSX (`export`).
+//! hidden (`services::reports::participation`), as JSON, CSV or XLSX (`export`).
 
 mod attendances;
 mod common;

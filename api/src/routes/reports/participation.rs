@@ -7,7 +7,7 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::export::Cell;
 use crate::i18n::Text;
-use crate::services::reports::{Counts, Subject};
+use crate::services::reports::participation::{Counts, Subject};
 use crate::state::AppState;
 
 const SUBJECT: Subject = Subject::Participation;

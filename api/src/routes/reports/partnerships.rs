@@ -12,7 +12,7 @@ use crate::domain::{PartnershipKind, PartnershipStatus};
 use crate::error::ApiError;
 use crate::export::{Cell, ExportFormat, Table};
 use crate::i18n::{Lang, Text};
-use crate::services::partnership_reports;
+use crate::services::reports::partnerships;
 use crate::state::AppState;
 
 /// Which period, and in which format.
@@ -99,7 +99,7 @@ pub async fn partnership_report(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let r = common::resolve(&req, &auth, &state, (q.from, q.to, None, q.format)).await?;
-    let stages = partnership_reports::stages(&state.db, r.from, r.to).await?;
+    let stages = partnerships::stages(&state.db, r.from, r.to).await?;
     let lang = r.lang;
     let total: u64 = stages.iter().map(|s| s.agreements).sum();
     common::either(
@@ -232,7 +232,7 @@ pub async fn contribution_report(
     let q = query.into_inner();
     let r = common::resolve(&req, &auth, &state, (q.from, q.to, None, q.format)).await?;
     let today = state.clock.now().date_naive();
-    let due = partnership_reports::contributions_due(&state.db, r.from, r.to).await?;
+    let due = partnerships::contributions_due(&state.db, r.from, r.to).await?;
     let lang = r.lang;
     let pick = |ar: &str, en: &str| {
         if lang == Lang::En && !en.is_empty() {

@@ -8,7 +8,7 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::export::{Cell, ExportFormat, Table};
 use crate::i18n::{Lang, Text};
-use crate::services::programme_reports::{self, quarter_label};
+use crate::services::reports::programme::{self, quarter_label};
 use crate::state::AppState;
 use sea_orm::EntityTrait;
 
@@ -121,7 +121,7 @@ pub async fn progress_report(
     let q = query.into_inner();
     let r = scope(&req, &auth, &state, &q).await?;
     let today = state.clock.now().date_naive();
-    let counted = programme_reports::progress(
+    let counted = programme::progress(
         &state.db,
         r.platforms.as_deref(),
         q.programme.as_deref(),
@@ -270,7 +270,7 @@ pub async fn budget_report(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let r = scope(&req, &auth, &state, &q).await?;
-    let money = programme_reports::budget(&state.db, r.platforms.as_deref(), r.from, r.to).await?;
+    let money = programme::budget(&state.db, r.platforms.as_deref(), r.from, r.to).await?;
     let mut totals: std::collections::BTreeMap<
         (String, String),
         (rust_decimal::Decimal, rust_decimal::Decimal),

@@ -216,8 +216,12 @@ pub async fn remove_task_force_member(
         .one(&txn)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let ended =
-        crate::services::departures::end_task_force_seat(&txn, &member, state.clock.now()).await?;
+    let ended = crate::services::programme::departures::end_task_force_seat(
+        &txn,
+        &member,
+        state.clock.now(),
+    )
+    .await?;
     Entry::new(Action::TaskForceRemoveMember, member.id)
         .updated(&member, &ended)
         .write(&txn, &auth, state.clock.now())

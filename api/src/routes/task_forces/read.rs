@@ -11,7 +11,7 @@ use crate::state::AppState;
     tag = "task-forces",
     security(()),
     params(("id" = i64, Path, description = "Task force id")),
-    responses((status = 200, body = super::TaskForceResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
+    responses((status = 200, body = super::TaskForceResponse))
 )]
 #[get("/task-forces/{id}")]
 pub async fn get_task_force(

@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::services::events::delete_recorded;
-use crate::services::versioned;
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay as they are, `null` clears a target or limit.
@@ -45,10 +45,10 @@ pub struct UpdateTaskForceRequest {
     tag = "task-forces",
     params(
         ("id" = i64, Path, description = "Task force id"),
-        ("If-Match" = String, Header, description = "The ETag last read"),
+        IfMatch,
     ),
     request_body = UpdateTaskForceRequest,
-    responses((status = 200, body = super::TaskForceResponse, headers(("ETag" = String, description = "The new version"))))
+    responses((status = 200, body = super::TaskForceResponse))
 )]
 #[patch("/task-forces/{id}")]
 pub async fn update_task_force(

@@ -16,8 +16,8 @@ use crate::domain::{BilingualPatch, search};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::routes::views::TopicResponse;
-use crate::services::versioned;
-use crate::services::work_plans::renumber;
+use crate::services::programme::work_plans::renumber;
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay as they are. Use the plan's reorder to change ranks.
@@ -51,7 +51,7 @@ pub async fn update_topic(
     Standing::of_manager(&txn, &auth, t.platform_id).await?;
     let req = body.into_inner()?;
     if let Some(axis) = req.axis_id {
-        crate::services::work_plans::check_axis(&txn, t.work_plan_id, axis).await?;
+        crate::services::programme::work_plans::check_axis(&txn, t.work_plan_id, axis).await?;
     }
     versioned::bump::<entity::work_plan::Entity>(&txn, t.work_plan_id, None, now).await?;
     let before = t.clone();

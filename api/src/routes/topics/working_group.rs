@@ -334,7 +334,8 @@ pub async fn remove_working_group_member(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let ended =
-        crate::services::departures::end_group_seat(&txn, &member, state.clock.now()).await?;
+        crate::services::programme::departures::end_group_seat(&txn, &member, state.clock.now())
+            .await?;
     Entry::new(Action::WorkingGroupRemoveMember, member.id)
         .updated(&member, &ended)
         .platform(g.platform_id)

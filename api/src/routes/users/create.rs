@@ -11,7 +11,7 @@ use crate::auth::AuthUser;
 use crate::domain::{self, Bilingual, Gender, Locale, Role, TokenPurpose};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::services::mail::send_link;
+use crate::services::messages::links::send_link;
 use crate::state::AppState;
 
 /// A person to invite. They receive an email with a link to choose their password.

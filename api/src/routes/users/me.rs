@@ -14,7 +14,7 @@ use crate::domain::{BilingualPatch, Gender, Locale};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::sessions::revoke_sessions;
+use crate::services::accounts::sessions::revoke_sessions;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -12,8 +12,8 @@ use crate::db::find_or_404;
 use crate::domain::{BilingualPatch, Gender, Locale, Role};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::services::departures::{self, Scope};
-use crate::services::sessions::{revoke_calendar_feeds, revoke_sessions};
+use crate::services::accounts::sessions::{revoke_calendar_feeds, revoke_sessions};
+use crate::services::programme::departures::{self, Scope};
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay as they are. `local_authority_id: null` detaches.

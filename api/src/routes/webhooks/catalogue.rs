@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::{EventTypeCatalogue, EventTypeResponse};
 use crate::domain::Bilingual;
-use crate::services::webhooks::CATALOGUE;
+use crate::services::events::webhooks::CATALOGUE;
 
 /// The JSON Schema of a message of one event type, with its `data` schema taken from the
 /// OpenAPI document (so that the two always agree).

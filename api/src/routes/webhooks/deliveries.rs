@@ -14,7 +14,7 @@ use crate::error::{ApiError, FieldError};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
-use crate::services::webhooks;
+use crate::services::events::webhooks;
 use crate::state::AppState;
 
 /// Filters and paging for the delivery log.
@@ -49,7 +49,7 @@ pub async fn list_deliveries(
         select = select.filter(webhook_delivery::Column::Id.lt(before));
     }
     if let Some(status) = q.status {
-        select = select.filter(webhook_delivery::Column::Status.eq(status.as_str()));
+        select = select.filter(webhook_delivery::Column::Status.eq(status));
     }
     let rows = select
         .order_by_desc(webhook_delivery::Column::Id)
@@ -143,7 +143,7 @@ pub async fn replay_deliveries(
         .filter(webhook_delivery::Column::CreatedAt.gte(req.since))
         .filter(webhook_delivery::Column::CreatedAt.lt(until));
     if let Some(status) = req.status {
-        select = select.filter(webhook_delivery::Column::Status.eq(status.as_str()));
+        select = select.filter(webhook_delivery::Column::Status.eq(status));
     }
     if select.clone().count(&txn).await? > MAX_REPLAY {
         return Err(ApiError::Validation(vec![FieldError::new(

@@ -1,6 +1,6 @@
 //! Webhook subscriptions (Standard Webhooks): the event catalogue, subscriptions with their
 //! signing secrets, the delivery log and replays. Administrators subscribe to anything;
-//! coordinators to their own platforms' events. Delivery itself is `services::webhooks`.
+//! coordinators to their own platforms' events. Delivery itself is `services::events::webhooks`.
 
 mod catalogue;
 mod deliveries;

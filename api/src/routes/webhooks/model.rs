@@ -138,24 +138,7 @@ pub struct WebhookSecret {
     pub webhook: WebhookResponse,
 }
 
-/// Where a delivery stands.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum DeliveryStatus {
-    Pending,
-    Succeeded,
-    Failed,
-}
-
-impl DeliveryStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryStatus::Pending => "pending",
-            DeliveryStatus::Succeeded => "succeeded",
-            DeliveryStatus::Failed => "failed",
-        }
-    }
-}
+pub use crate::domain::DeliveryStatus;
 
 /// One message to one subscription, as the delivery log shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -187,11 +170,7 @@ pub struct DeliveryResponse {
 
 impl From<webhook_delivery::Model> for DeliveryResponse {
     fn from(d: webhook_delivery::Model) -> DeliveryResponse {
-        let status = match d.status.as_str() {
-            "succeeded" => DeliveryStatus::Succeeded,
-            "failed" => DeliveryStatus::Failed,
-            _ => DeliveryStatus::Pending,
-        };
+        let status = d.status;
         DeliveryResponse {
             id: d.id,
             msg_id: d.msg_id,

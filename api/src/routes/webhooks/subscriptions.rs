@@ -18,7 +18,7 @@ use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
-use crate::services::{versioned, webhooks};
+use crate::services::{events::webhooks, store::versioned};
 use crate::state::AppState;
 
 /// Paging for subscriptions.
@@ -174,7 +174,7 @@ pub async fn create_webhook(
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = i64, Path, description = "Subscription id")),
-    responses((status = 200, body = WebhookResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
+    responses((status = 200, body = WebhookResponse))
 )]
 #[get("/webhooks/{id}")]
 pub async fn get_webhook(
@@ -194,10 +194,10 @@ pub async fn get_webhook(
     tag = "webhooks",
     params(
         ("id" = i64, Path, description = "Subscription id"),
-        ("If-Match" = String, Header, description = "The ETag last read"),
+        IfMatch,
     ),
     request_body = UpdateWebhookRequest,
-    responses((status = 200, body = WebhookResponse, headers(("ETag" = String, description = "The new version"))))
+    responses((status = 200, body = WebhookResponse))
 )]
 #[patch("/webhooks/{id}")]
 pub async fn update_webhook(

@@ -11,7 +11,7 @@ use crate::domain::WorkPlanStatus;
 use crate::error::{ApiError, ProblemCode};
 use crate::etag::{self, IfMatch};
 use crate::i18n::Text;
-use crate::services::versioned;
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 /// Approves a draft work plan (the platform's managers), with `If-Match`.
@@ -19,10 +19,10 @@ use crate::state::AppState;
     tag = "work-plans",
     params(
         ("id" = i64, Path, description = "Work plan id"),
-        ("If-Match" = String, Header, description = "The ETag last read"),
+        IfMatch,
     ),
     responses(
-        (status = 200, body = super::WorkPlanResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 200, body = super::WorkPlanResponse),
         (status = 409, description = "Already approved", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]

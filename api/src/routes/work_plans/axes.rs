@@ -15,7 +15,7 @@ use crate::domain::Bilingual;
 use crate::error::ApiError;
 use crate::etag;
 use crate::extract::ValidatedJson;
-use crate::services::versioned;
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 /// A new axis, appended after the existing ones.

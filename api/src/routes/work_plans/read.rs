@@ -11,7 +11,7 @@ use crate::state::AppState;
     tag = "work-plans",
     security(()),
     params(("id" = i64, Path, description = "Work plan id")),
-    responses((status = 200, body = super::WorkPlanResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
+    responses((status = 200, body = super::WorkPlanResponse))
 )]
 #[get("/work-plans/{id}")]
 pub async fn get_work_plan(

@@ -18,8 +18,8 @@ use crate::error::ApiError;
 use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::versioned;
-use crate::services::work_plans::{check_axis, renumber};
+use crate::services::programme::work_plans::{check_axis, renumber};
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 /// A new topic, appended as the lowest priority (reorder to move it).
@@ -116,10 +116,10 @@ pub struct ReorderTopicsRequest {
     tag = "work-plans",
     params(
         ("id" = i64, Path, description = "Work plan id"),
-        ("If-Match" = String, Header, description = "The ETag last read"),
+        IfMatch,
     ),
     request_body = ReorderTopicsRequest,
-    responses((status = 200, body = super::WorkPlanResponse, headers(("ETag" = String, description = "The new version"))))
+    responses((status = 200, body = super::WorkPlanResponse))
 )]
 #[post("/work-plans/{id}/topics/reorder")]
 pub async fn reorder_topics(

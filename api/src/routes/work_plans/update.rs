@@ -14,7 +14,7 @@ use crate::domain::BilingualPatch;
 use crate::error::ApiError;
 use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
-use crate::services::versioned;
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay as they are.
@@ -36,11 +36,11 @@ pub struct UpdateWorkPlanRequest {
     tag = "work-plans",
     params(
         ("id" = i64, Path, description = "Work plan id"),
-        ("If-Match" = String, Header, description = "The ETag last read"),
+        IfMatch,
     ),
     request_body = UpdateWorkPlanRequest,
     responses(
-        (status = 200, body = super::WorkPlanResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 200, body = super::WorkPlanResponse),
         (status = 409, description = "The platform has a plan for this period", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]

@@ -17,7 +17,7 @@ use crate::domain::{AttendanceMark, Bilingual, Gender, RegistrationStatus, Works
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::limits;
+use crate::services::accounts::security_limits;
 use crate::state::AppState;
 
 /// Attendance by gender.
@@ -291,16 +291,16 @@ pub async fn check_in(
     let id = id.into_inner();
     // Counted before the code is compared (and kept), so that concurrent guesses each see
     // their own count: no more than the limit are ever compared.
-    let attempts = limits::key(
+    let attempts = security_limits::key(
         "check_in.attempts",
         &[&id.to_string(), &auth.id().to_string()],
     );
     let max_attempts = state.config.limits.check_in_failures;
-    limits::take(
+    security_limits::take(
         &state.db,
         &attempts,
         max_attempts,
-        limits::CHECK_IN_WINDOW,
+        security_limits::CHECK_IN_WINDOW,
         now,
     )
     .await?;

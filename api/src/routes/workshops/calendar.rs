@@ -16,8 +16,8 @@ use crate::db::find_or_404;
 use crate::domain::{RegistrationStatus, WorkshopStatus};
 use crate::error::ApiError;
 use crate::ics;
-use crate::services::sessions::revoke_calendar_feeds;
-use crate::services::workshop_mail::{self as mail};
+use crate::services::accounts::sessions::revoke_calendar_feeds;
+use crate::services::messages::workshops::{self as mail};
 use crate::state::AppState;
 
 const TEXT_CALENDAR: &str = "text/calendar; charset=utf-8";

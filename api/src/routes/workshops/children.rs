@@ -20,7 +20,9 @@ pub async fn write_children(
         workshop::Entity::update_many()
             .col_expr(
                 workshop::Column::HostIds,
-                sea_orm::sea_query::Expr::value(crate::services::hosts::host_text(hosts)),
+                sea_orm::sea_query::Expr::value(crate::services::programme::hosts::host_text(
+                    hosts,
+                )),
             )
             .filter(workshop::Column::Id.eq(workshop_id))
             .exec(db)

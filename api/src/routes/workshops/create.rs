@@ -19,7 +19,7 @@ use crate::error::{ApiError, FieldError};
 use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::hosts::{self, check_hosts};
+use crate::services::programme::hosts::{self, check_hosts};
 use crate::state::AppState;
 
 /// A new workshop. Instants are RFC 3339 (any offset); `time_zone` is how people see them.

@@ -12,7 +12,7 @@ use super::{LocalTimes, Venue};
 use crate::domain::{ActivityKind, Bilingual, WorkshopStatus};
 use crate::error::ApiError;
 use crate::pagination::{decode_instant, encode_instant, limit};
-use crate::services::hosts::host_ids;
+use crate::services::programme::hosts::host_ids;
 use crate::state::AppState;
 
 /// A workshop in a list.

@@ -66,7 +66,8 @@ pub async fn record_participants(
     Standing::of_manager(&txn, &auth, w.platform_id).await?;
     let req = body.into_inner()?;
     let people = resolve(&txn, &req.participants).await?;
-    crate::services::seats::record_participation(&txn, &w, people, auth.actor(), now).await?;
+    crate::services::programme::seats::record_participation(&txn, &w, people, auth.actor(), now)
+        .await?;
     let body = attendance_of(&txn, &w).await?;
     state.commit(txn).await?;
     Ok(web::Json(body))

@@ -12,7 +12,7 @@ use crate::state::AppState;
     tag = "workshops",
     security((), ("bearer" = [])),
     params(("id" = i64, Path, description = "Workshop id")),
-    responses((status = 200, body = super::WorkshopResponse, headers(("ETag" = String, description = "The version, for If-Match"))))
+    responses((status = 200, body = super::WorkshopResponse))
 )]
 #[get("/workshops/{id}")]
 pub async fn get_workshop(

@@ -1,5 +1,5 @@
 //! Registrations over HTTP: who may register whom, and the answers. The seats, the waiting list
-//! and the mail are `services::seats`; the workshop's row is locked first in every change, so
+//! and the mail are `services::programme::seats`; the workshop's row is locked first in every change, so
 //! concurrent registrations are serialized and capacity is never exceeded.
 
 use actix_web::{HttpResponse, delete, get, post, web};
@@ -14,11 +14,10 @@ use crate::auth::AuthUser;
 use crate::db::lock;
 use crate::db::{active_user, find_or_404};
 use crate::domain::{Bilingual, RegistrationStatus};
-use crate::error::{ApiError, ProblemCode};
+use crate::error::ApiError;
 use crate::extract::ValidatedJson;
-use crate::i18n::Text;
 use crate::pagination::PageRequest;
-use crate::services::seats;
+use crate::services::programme::seats;
 use crate::state::AppState;
 
 /// A person's place at a workshop.
@@ -99,15 +98,7 @@ pub async fn register(
     } else {
         is_active_member(&txn, target, w.platform_id).await?
     };
-    if !w.is_public && !standing.manages() && !target_is_member {
-        return Err(ApiError::Problem(
-            ProblemCode::MembersOnly,
-            Text::new(
-                "This workshop is for the platform's members.",
-                "هذه الورشة مخصصة لأعضاء المنصة.",
-            ),
-        ));
-    }
+    crate::access::require_open_to(&w, standing, target_is_member)?;
     // A workshop for some governorates or kinds of authority: its managers may still register
     // anyone.
     if !standing.manages() {

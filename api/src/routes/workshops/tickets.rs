@@ -17,8 +17,8 @@ use crate::domain::{RegistrationStatus, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::check_ins::{self, Scan, Scanned};
-use crate::services::tickets::{Claims, Keys};
+use crate::services::programme::check_ins::{self, Scan, Scanned};
+use crate::services::programme::tickets::{Claims, Keys};
 use crate::state::AppState;
 
 fn keys(state: &AppState) -> Keys {

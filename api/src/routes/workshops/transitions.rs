@@ -17,9 +17,9 @@ use crate::error::{ApiError, ProblemCode};
 use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::seats::promote_waitlisted;
-use crate::services::versioned;
-use crate::services::workshop_mail::{self as mail};
+use crate::services::messages::workshops::{self as mail};
+use crate::services::programme::seats::promote_waitlisted;
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 /// The status to move to.
@@ -89,7 +89,7 @@ pub async fn transition_workshop(
     if to == Scheduled {
         promote_waitlisted(&txn, &state, &mut updated, auth.actor()).await?;
         // Every way into `scheduled` says what it clashes with.
-        let hosts = crate::services::hosts::parse_hosts(&updated.host_ids);
+        let hosts = crate::services::programme::hosts::parse_hosts(&updated.host_ids);
         warnings = clashes::of_saved(&txn, &updated, &hosts).await?;
     }
     let body = response(&txn, updated, true, warnings).await?;
@@ -121,11 +121,11 @@ pub struct MinutesRequest {
     tag = "workshops",
     params(
         ("id" = i64, Path, description = "Workshop id"),
-        ("If-Match" = String, Header, description = "The ETag last read"),
+        IfMatch,
     ),
     request_body = MinutesRequest,
     responses(
-        (status = 200, body = WorkshopResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 200, body = WorkshopResponse),
         (status = 409, description = "The workshop is not completed", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]

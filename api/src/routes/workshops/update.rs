@@ -21,10 +21,10 @@ use crate::error::{ApiError, ProblemCode};
 use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
-use crate::services::hosts::{self, check_hosts};
-use crate::services::seats::promote_waitlisted;
-use crate::services::versioned;
-use crate::services::workshop_mail::{self as mail};
+use crate::services::messages::workshops::{self as mail};
+use crate::services::programme::hosts::{self, check_hosts};
+use crate::services::programme::seats::promote_waitlisted;
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 /// Fields to change; absent fields stay. Lists given replace the old ones.
@@ -86,10 +86,10 @@ pub struct UpdateWorkshopRequest {
 /// capacity promotes people from the waiting list. Clashes come back as warnings.
 #[utoipa::path(
     tag = "workshops",
-    params(("id" = i64, Path, description = "Workshop id"), ("If-Match" = String, Header, description = "The ETag last read")),
+    params(("id" = i64, Path, description = "Workshop id"), IfMatch),
     request_body = UpdateWorkshopRequest,
     responses(
-        (status = 200, body = WorkshopResponse, headers(("ETag" = String, description = "The new version"))),
+        (status = 200, body = WorkshopResponse),
         (status = 409, description = "The workshop is completed or cancelled", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]

@@ -17,7 +17,7 @@ pub async fn response(
     manager: bool,
     warnings: Vec<Warning>,
 ) -> Result<WorkshopResponse, ApiError> {
-    let hosts = crate::services::hosts::parse_hosts(&w.host_ids);
+    let hosts = crate::services::programme::hosts::parse_hosts(&w.host_ids);
     let agenda = agenda_item::Entity::find()
         .filter(agenda_item::Column::WorkshopId.eq(w.id))
         .order_by_asc(agenda_item::Column::Position)

@@ -102,7 +102,7 @@ async fn cancel_future_registrations(
         .await?;
     for id in &ids {
         let mut w = crate::db::lock::<workshop::Entity>(db, *id).await?;
-        crate::services::seats::release(db, state, &mut w, person, by, now).await?;
+        crate::services::programme::seats::release(db, state, &mut w, person, by, now).await?;
     }
     Ok(ids.len() as u64)
 }

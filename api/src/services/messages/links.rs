@@ -62,7 +62,7 @@ pub async fn send_action_email(
         state.config.public_base_url,
         path(kind)
     );
-    crate::services::outbox::enqueue(
+    crate::services::jobs::outbox::enqueue(
         db,
         mail_kind(kind),
         action_email(to, locale, kind, name, &link),
@@ -79,11 +79,11 @@ pub async fn send_link(
     user: &user::Model,
     purpose: TokenPurpose,
 ) -> Result<(), ApiError> {
-    let token = crate::services::tokens::issue_action_token(
+    let token = crate::services::accounts::action_tokens::issue_action_token(
         db,
         user.id,
         purpose,
-        crate::services::tokens::ttl(purpose),
+        crate::services::accounts::action_tokens::ttl(purpose),
     )
     .await?;
     send_action_email(db, state, user, purpose, &token).await

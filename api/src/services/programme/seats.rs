@@ -15,8 +15,8 @@ use crate::audit::{Action, Actor, Entry};
 use crate::domain::{RegistrationStatus, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
-use crate::services::limits;
-use crate::services::workshop_mail::{self as mail, Kind};
+use crate::services::accounts::security_limits;
+use crate::services::messages::workshops::{self as mail, Kind};
 use crate::state::AppState;
 
 /// Users registered (and, optionally, waitlisted) for a workshop.
@@ -265,14 +265,14 @@ async fn limit_changes(
     user_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    limits::take(
+    security_limits::take(
         db,
-        &limits::key(
+        &security_limits::key(
             "registration.changes",
             &[&workshop_id.to_string(), &user_id.to_string()],
         ),
         state.config.limits.registration_changes,
-        limits::REGISTRATION_WINDOW,
+        security_limits::REGISTRATION_WINDOW,
         now,
     )
     .await

@@ -1,5 +1,5 @@
 //! Check-in at the door, offline: a coordinator's app scans signed tickets (see
-//! `services::tickets`) and registers walk-ins without a connection, then uploads the scans in
+//! `services::programme::tickets`) and registers walk-ins without a connection, then uploads the scans in
 //! batches. Each scan carries the app's own nonce: a scan uploaded again (a retried batch) is
 //! answered as it was the first time and counts once; a person scanned twice under two nonces
 //! is present once.
@@ -14,8 +14,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use crate::audit::{Action, Actor, Entry};
 use crate::domain::RegistrationStatus;
 use crate::error::ApiError;
-use crate::services::seats::set_count;
-use crate::services::tickets::Keys;
+use crate::services::programme::seats::set_count;
+use crate::services::programme::tickets::Keys;
 
 /// What was scanned.
 #[derive(Clone, Debug)]

@@ -16,7 +16,6 @@ use sea_orm::{
     Value,
 };
 
-use crate::audit::Action;
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 
@@ -59,106 +58,6 @@ impl Op {
             Op::Delete => "delete",
         }
     }
-}
-
-/// Whether and how the feed carries an audited action: its resource's entity name and the
-/// operation. Exhaustive: a new action decides here whether mirrors see it.
-pub fn feed_of(action: Action) -> Option<(&'static str, Op)> {
-    use Action as A;
-    let op = match action {
-        A::ActivityCreate
-        | A::LocalAuthorityCreate
-        | A::MilestoneCreate
-        | A::PlatformCreate
-        | A::PositionPaperCreate
-        | A::RegistrationCreate { .. }
-        | A::TaskForceCreate
-        | A::TopicCreate
-        | A::WorkshopCreate { .. } => Op::Create,
-        A::ActivityDelete
-        | A::LocalAuthorityDelete
-        | A::MilestoneDelete
-        | A::PlatformDelete
-        | A::TaskForceDelete
-        | A::TopicDelete => Op::Delete,
-        A::ActivitySpending
-        | A::ActivityStatus
-        | A::ActivityUpdate
-        | A::LocalAuthorityUpdate
-        | A::MilestoneUpdate
-        | A::PlatformUpdate
-        | A::PositionPaperTransition { .. }
-        | A::PositionPaperUpdate
-        | A::RegistrationCancel
-        | A::RegistrationCheckIn
-        | A::RegistrationPromote
-        | A::RegistrationRecord
-        | A::TaskForceUpdate
-        | A::TopicUpdate
-        | A::WorkshopAttendance
-        | A::WorkshopCheckIns
-        | A::WorkshopMinutes
-        | A::WorkshopTransition { .. }
-        | A::WorkshopUpdate => Op::Update,
-        // Not resources the feed carries (accounts, keys, sessions, elections, memberships,
-        // partnerships, plans, working groups and task-force seats, endorsements, webhooks).
-        A::ApiKeyCreate
-        | A::ApiKeyRevoke
-        | A::ApiKeyRotate
-        | A::CalendarTokenCreate
-        | A::CalendarTokenRevoke
-        | A::CoordinatorTermEnd
-        | A::ElectionAcceptNomination
-        | A::ElectionCertify
-        | A::ElectionCreate
-        | A::ElectionNominate
-        | A::ElectionVote
-        | A::ElectionWithdrawCandidate
-        | A::MembershipApprove
-        | A::MembershipLeave
-        | A::MembershipReject
-        | A::MembershipRequest
-        | A::PartnershipCreate
-        | A::PartnershipMeasurement
-        | A::PartnershipPayment
-        | A::PartnershipStep
-        | A::PartnershipUpdate
-        | A::PositionPaperEndorse
-        | A::PositionPaperWithdrawEndorsement
-        | A::SessionLogin
-        | A::SessionLogout
-        | A::SessionRefresh
-        | A::SessionReuseRevoked
-        | A::TaskForceAddMember
-        | A::TaskForceRemoveMember
-        | A::UserAcceptInvitation
-        | A::UserCreate
-        | A::UserDelete
-        | A::UserEmailVerificationRequest
-        | A::UserEmailVerify
-        | A::UserPasswordChange
-        | A::UserPasswordReset
-        | A::UserPasswordResetRequest
-        | A::UserUpdate
-        | A::UserUpdateSelf
-        | A::WebhookCreate
-        | A::WebhookDelete
-        | A::WebhookReplay
-        | A::WebhookReplayRange
-        | A::WebhookRotateSecret
-        | A::WebhookUpdate
-        | A::WorkPlanAddAxis
-        | A::WorkPlanApprove
-        | A::WorkPlanCreate
-        | A::WorkPlanDelete
-        | A::WorkPlanReorderTopics
-        | A::WorkPlanUpdate
-        | A::WorkingGroupAddMember
-        | A::WorkingGroupCreate
-        | A::WorkingGroupRemoveMember
-        | A::WorkingGroupUpdate => return None,
-    };
-    Some((action.entity().as_str(), op))
 }
 
 /// The SQL of the writing transaction's id: on PostgreSQL its xid, on SQLite 0.
@@ -463,30 +362,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn actions_name_their_operation_and_the_feed_carries_its_types_only() {
-        use crate::audit::Action as A;
-        use crate::domain::WorkshopStatus;
-        let create = A::WorkshopCreate {
-            status: WorkshopStatus::Draft,
-        };
-        assert_eq!(feed_of(create), Some(("workshop", Op::Create)));
-        assert_eq!(feed_of(A::PlatformDelete), Some(("platform", Op::Delete)));
-        let moved = A::WorkshopTransition {
-            to: WorkshopStatus::Cancelled,
-        };
-        assert_eq!(feed_of(moved), Some(("workshop", Op::Update)));
-        assert_eq!(
-            feed_of(A::RegistrationCancel),
-            Some(("registration", Op::Update))
-        );
-        assert_eq!(feed_of(A::ApiKeyCreate), None);
-        // Every action of an entity the feed names is carried, and no other.
+    fn the_feed_carries_every_action_of_its_types_and_no_other() {
         for action in crate::audit::every_action() {
             let carried = TYPES.iter().any(|(e, _)| *e == action.entity().as_str());
-            assert_eq!(feed_of(action).is_some(), carried, "{action:?}");
-            if let Some((_, op)) = feed_of(action) {
-                let verb = action.name().rsplit('.').next();
-                let expected = match verb {
+            let op = crate::services::events::tells(action).feed;
+            assert_eq!(op.is_some(), carried, "{action:?}");
+            if let Some(op) = op {
+                let expected = match action.name().rsplit('.').next() {
                     Some("create") => Op::Create,
                     Some("delete") => Op::Delete,
                     _ => Op::Update,

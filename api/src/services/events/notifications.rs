@@ -16,12 +16,11 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use crate::audit::Action;
 use crate::domain::{MembershipStatus, NoticeKind, RegistrationStatus};
 use crate::error::ApiError;
 use crate::i18n::Text;
-use crate::services::changes::{self, Op};
 use crate::services::events::Fact;
+use crate::services::events::changes::{self, Op};
 
 /// One notice, before it is addressed.
 pub struct Notice {
@@ -76,114 +75,7 @@ fn clip(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
-/// The notice an audited action may put in people's inboxes. Exhaustive: a new action decides
-/// here whom it tells. A workshop's edit tells only when it moved it (`from_fact` reads which
-/// fields changed).
-pub fn notice_of(action: Action) -> Option<NoticeKind> {
-    use crate::domain::{PaperStatus, WorkshopStatus};
-    use Action as A;
-    Some(match action {
-        A::MembershipRequest => NoticeKind::MembershipRequested,
-        A::MembershipApprove => NoticeKind::MembershipApproved,
-        A::MembershipReject => NoticeKind::MembershipRejected,
-        A::RegistrationPromote => NoticeKind::RegistrationPromoted,
-        A::WorkshopUpdate => NoticeKind::WorkshopChanged,
-        A::WorkshopTransition {
-            to: WorkshopStatus::Cancelled,
-        } => NoticeKind::WorkshopCancelled,
-        A::ElectionCreate => NoticeKind::ElectionOpened,
-        A::PositionPaperTransition {
-            to: PaperStatus::InReview,
-        } => NoticeKind::PositionPaperInReview,
-        A::PositionPaperTransition {
-            to: PaperStatus::Adopted,
-        } => NoticeKind::PositionPaperAdopted,
-        A::PositionPaperEndorse => NoticeKind::PositionPaperEndorsed,
-        A::WorkshopTransition { .. } | A::PositionPaperTransition { .. } => return None,
-        A::ActivityCreate
-        | A::ActivityDelete
-        | A::ActivitySpending
-        | A::ActivityStatus
-        | A::ActivityUpdate
-        | A::ApiKeyCreate
-        | A::ApiKeyRevoke
-        | A::ApiKeyRotate
-        | A::CalendarTokenCreate
-        | A::CalendarTokenRevoke
-        | A::CoordinatorTermEnd
-        | A::ElectionAcceptNomination
-        | A::ElectionCertify
-        | A::ElectionNominate
-        | A::ElectionVote
-        | A::ElectionWithdrawCandidate
-        | A::LocalAuthorityCreate
-        | A::LocalAuthorityDelete
-        | A::LocalAuthorityUpdate
-        | A::MembershipLeave
-        | A::MilestoneCreate
-        | A::MilestoneDelete
-        | A::MilestoneUpdate
-        | A::PartnershipCreate
-        | A::PartnershipMeasurement
-        | A::PartnershipPayment
-        | A::PartnershipStep
-        | A::PartnershipUpdate
-        | A::PlatformCreate
-        | A::PlatformDelete
-        | A::PlatformUpdate
-        | A::PositionPaperCreate
-        | A::PositionPaperUpdate
-        | A::PositionPaperWithdrawEndorsement
-        | A::RegistrationCancel
-        | A::RegistrationCheckIn
-        | A::RegistrationCreate { .. }
-        | A::RegistrationRecord
-        | A::SessionLogin
-        | A::SessionLogout
-        | A::SessionRefresh
-        | A::SessionReuseRevoked
-        | A::TaskForceAddMember
-        | A::TaskForceCreate
-        | A::TaskForceDelete
-        | A::TaskForceRemoveMember
-        | A::TaskForceUpdate
-        | A::TopicCreate
-        | A::TopicDelete
-        | A::TopicUpdate
-        | A::UserAcceptInvitation
-        | A::UserCreate
-        | A::UserDelete
-        | A::UserEmailVerificationRequest
-        | A::UserEmailVerify
-        | A::UserPasswordChange
-        | A::UserPasswordReset
-        | A::UserPasswordResetRequest
-        | A::UserUpdate
-        | A::UserUpdateSelf
-        | A::WebhookCreate
-        | A::WebhookDelete
-        | A::WebhookReplay
-        | A::WebhookReplayRange
-        | A::WebhookRotateSecret
-        | A::WebhookUpdate
-        | A::WorkPlanAddAxis
-        | A::WorkPlanApprove
-        | A::WorkPlanCreate
-        | A::WorkPlanDelete
-        | A::WorkPlanReorderTopics
-        | A::WorkPlanUpdate
-        | A::WorkingGroupAddMember
-        | A::WorkingGroupCreate
-        | A::WorkingGroupRemoveMember
-        | A::WorkingGroupUpdate
-        | A::WorkshopAttendance
-        | A::WorkshopCheckIns
-        | A::WorkshopCreate { .. }
-        | A::WorkshopMinutes => return None,
-    })
-}
-
-/// What a change tells whom: the notice `notice_of` decided, addressed.
+/// What a change tells whom: the notice `events::tells` decided, addressed.
 pub async fn from_fact(
     db: &impl ConnectionTrait,
     kind: NoticeKind,

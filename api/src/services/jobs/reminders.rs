@@ -4,10 +4,10 @@ use entity::workshop;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::seats::active_registrants;
-use super::workshop_mail::{self as mail};
 use crate::domain::WorkshopStatus;
 use crate::error::ApiError;
+use crate::services::messages::workshops::{self as mail};
+use crate::services::programme::seats::active_registrants;
 use crate::state::AppState;
 
 /// Writes the reminders that fall due to the outbox.

@@ -10,8 +10,8 @@ use crate::domain::{Locale, MailKind, RegistrationStatus, WorkshopStatus};
 use crate::email::{isolate, layout, ltr};
 use crate::error::ApiError;
 use crate::ics;
-use crate::services::mail::mailbox;
-use crate::services::seats::registrants_in;
+use crate::services::messages::links::mailbox;
+use crate::services::programme::seats::registrants_in;
 use crate::state::AppState;
 
 /// Why a workshop email is sent.
@@ -291,7 +291,7 @@ pub async fn notify(
             let ev = event(state, w, Some(&u.email));
             email.ics = Some(ics::calendar(&w.title_ar, method, &[ev], now));
         }
-        crate::services::outbox::enqueue(db, kind.code(), email, now).await?;
+        crate::services::jobs::outbox::enqueue(db, kind.code(), email, now).await?;
     }
     Ok(())
 }

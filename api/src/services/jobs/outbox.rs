@@ -1,5 +1,5 @@
 //! The mail outbox. A change that sends mail writes the message here in its own transaction;
-//! the supervised mail job (`services::supervisor`) delivers due messages after commit, several
+//! the supervised mail job (`services::jobs::supervisor`) delivers due messages after commit, several
 //! at a time, retrying with exponential backoff while the SMTP server is unreachable, and marks
 //! each one sent once. Each message is leased before it is sent, so replicas never send twice.
 

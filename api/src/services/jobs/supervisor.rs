@@ -17,7 +17,10 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use crate::error::ApiError;
-use crate::services::{changes, idempotency, limits, mail, outbox, reminders, webhooks};
+use crate::services::{
+    accounts::security_limits, events::changes, events::webhooks, jobs::outbox, jobs::reminders,
+    messages::links, store::idempotency_keys,
+};
 use crate::state::{AppState, Wake};
 
 /// How long a panicked job rests before it starts again.
@@ -68,7 +71,7 @@ impl Job {
     async fn run_once(self, state: &AppState) -> Result<bool, ApiError> {
         match self {
             Job::Mail => {
-                let more_requests = mail::answer_password_resets(state).await?;
+                let more_requests = links::answer_password_resets(state).await?;
                 outbox::deliver_due(state)
                     .await
                     .map(|d| d.more || more_requests)
@@ -77,12 +80,12 @@ impl Job {
             Job::Reminders => reminders::send_due(state).await.map(|_| false),
             Job::Housekeeping => {
                 let now = state.clock.now();
-                limits::sweep(&state.db, now).await?;
+                security_limits::sweep(&state.db, now).await?;
                 let keep =
                     chrono::Duration::from_std(state.config.changes_retention).unwrap_or_default();
                 changes::purge(&state.db, now - keep).await?;
                 webhooks::purge_log(&state.db, now).await?;
-                idempotency::purge(&state.db, now).await?;
+                idempotency_keys::purge(&state.db, now).await?;
                 Ok(false)
             }
         }

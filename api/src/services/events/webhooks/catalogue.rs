@@ -1,0 +1,296 @@
+//! The event catalogue: every event type partners may subscribe to, which audited action raises
+//! which events, and the `data` each message carries.
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use crate::audit::Entity;
+
+/// One event type of the catalogue.
+#[derive(Clone, Copy, Debug)]
+pub struct EventType {
+    pub name: &'static str,
+    pub en: &'static str,
+    pub ar: &'static str,
+    /// The schema of the event's `data` (a component of the OpenAPI document).
+    pub schema: &'static str,
+}
+
+const fn ev(
+    name: &'static str,
+    en: &'static str,
+    ar: &'static str,
+    schema: &'static str,
+) -> EventType {
+    EventType {
+        name,
+        en,
+        ar,
+        schema,
+    }
+}
+
+/// Every event a subscription can ask for.
+pub const CATALOGUE: &[EventType] = &[
+    ev(
+        "workshop.scheduled",
+        "A workshop was scheduled (created as scheduled, or moved there from a draft).",
+        "جُدولت ورشة عمل.",
+        "WorkshopEventData",
+    ),
+    ev(
+        "workshop.updated",
+        "A scheduled workshop's details changed (time, place, capacity, minutes, …).",
+        "تغيرت تفاصيل ورشة عمل.",
+        "WorkshopEventData",
+    ),
+    ev(
+        "workshop.cancelled",
+        "A workshop was cancelled.",
+        "أُلغيت ورشة عمل.",
+        "WorkshopEventData",
+    ),
+    ev(
+        "workshop.completed",
+        "A workshop was completed.",
+        "اكتملت ورشة عمل.",
+        "WorkshopEventData",
+    ),
+    ev(
+        "registration.created",
+        "A person took a seat at a workshop.",
+        "سُجّل شخص في ورشة عمل.",
+        "RegistrationEventData",
+    ),
+    ev(
+        "registration.waitlisted",
+        "A person joined a workshop's waiting list.",
+        "انضم شخص إلى قائمة انتظار ورشة عمل.",
+        "RegistrationEventData",
+    ),
+    ev(
+        "registration.promoted",
+        "A waiting person got a freed seat.",
+        "حصل شخص من قائمة الانتظار على مقعد.",
+        "RegistrationEventData",
+    ),
+    ev(
+        "registration.cancelled",
+        "A registration was cancelled.",
+        "أُلغي تسجيل.",
+        "RegistrationEventData",
+    ),
+    ev(
+        "membership.requested",
+        "A person asked to join a platform.",
+        "طلب شخص الانضمام إلى منصة.",
+        "MembershipEventData",
+    ),
+    ev(
+        "membership.approved",
+        "A membership request was approved.",
+        "قُبل طلب عضوية.",
+        "MembershipEventData",
+    ),
+    ev(
+        "election.opened",
+        "A coordinator election was opened on a platform.",
+        "فُتحت انتخابات منسق في منصة.",
+        "ElectionEventData",
+    ),
+    ev(
+        "election.certified",
+        "An election's results were certified.",
+        "اعتُمدت نتائج انتخابات.",
+        "ElectionEventData",
+    ),
+    ev(
+        "position_paper.status_changed",
+        "A position paper moved to another status.",
+        "انتقلت ورقة موقف إلى حالة أخرى.",
+        "PaperEventData",
+    ),
+    ev(
+        "position_paper.published",
+        "A position paper was published.",
+        "نُشرت ورقة موقف.",
+        "PaperEventData",
+    ),
+    ev(
+        "partnership.step_recorded",
+        "A step of a partnership agreement was recorded.",
+        "سُجّلت خطوة في اتفاقية شراكة.",
+        "PartnershipEventData",
+    ),
+];
+
+/// Whether a name is in the catalogue.
+pub fn is_event_type(name: &str) -> bool {
+    CATALOGUE.iter().any(|e| e.name == name)
+}
+
+/// The value of a field of an audit entry's changes: the new one when it changed.
+/// The value a field took in an audited change (`to` of an update, the value of a creation).
+pub fn changed<'a>(changes: &'a serde_json::Map<String, Json>, field: &str) -> Option<&'a Json> {
+    let v = changes.get(field)?;
+    Some(v.get("to").unwrap_or(v))
+}
+
+fn changed_str<'a>(changes: &'a serde_json::Map<String, Json>, field: &str) -> Option<&'a str> {
+    changed(changes, field).and_then(Json::as_str)
+}
+
+fn previous_str<'a>(changes: &'a serde_json::Map<String, Json>, field: &str) -> Option<&'a str> {
+    changes.get(field)?.get("from")?.as_str()
+}
+
+/// The `data` of workshop events.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WorkshopEventData {
+    pub id: i64,
+    pub platform_id: Option<i64>,
+    /// The workshop's status after the change (absent from the change: `null`).
+    #[schema(max_length = 24)]
+    pub status: Option<String>,
+    #[schema(max_length = 24)]
+    pub previous_status: Option<String>,
+    /// Where to read the workshop.
+    #[schema(max_length = 200)]
+    pub url: String,
+}
+
+/// The `data` of registration events.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RegistrationEventData {
+    pub id: i64,
+    pub workshop_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub platform_id: Option<i64>,
+    #[schema(max_length = 24)]
+    pub status: Option<String>,
+    /// Where to read the workshop's registrations.
+    #[schema(max_length = 200)]
+    pub url: Option<String>,
+}
+
+/// The `data` of membership events.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MembershipEventData {
+    pub id: i64,
+    pub platform_id: Option<i64>,
+    pub user_id: Option<i64>,
+    #[schema(max_length = 24)]
+    pub status: Option<String>,
+    /// Where to read the platform's members.
+    #[schema(max_length = 200)]
+    pub url: Option<String>,
+}
+
+/// The `data` of election events.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ElectionEventData {
+    pub id: i64,
+    pub platform_id: Option<i64>,
+    #[schema(max_length = 24)]
+    pub status: Option<String>,
+    /// Where to read the election.
+    #[schema(max_length = 200)]
+    pub url: String,
+}
+
+/// The `data` of position paper events.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PaperEventData {
+    pub id: i64,
+    pub platform_id: Option<i64>,
+    #[schema(max_length = 24)]
+    pub status: Option<String>,
+    #[schema(max_length = 24)]
+    pub previous_status: Option<String>,
+    /// Where to read the paper.
+    #[schema(max_length = 200)]
+    pub url: String,
+}
+
+/// The `data` of partnership events.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PartnershipEventData {
+    /// The agreement.
+    pub id: i64,
+    /// The step recorded.
+    pub step_id: Option<i64>,
+    /// The agreement's status after the step, and before it.
+    #[schema(max_length = 24)]
+    pub status: Option<String>,
+    #[schema(max_length = 24)]
+    pub previous_status: Option<String>,
+    /// Where to read the agreement's steps.
+    #[schema(max_length = 200)]
+    pub url: String,
+}
+
+/// What an event's `data` holds: the resource (its id and where to read it), its platform, and
+/// what the change was about. `owner` is a registration's or membership's person (and a
+/// registration's workshop).
+pub fn data_of(
+    entity: Entity,
+    id: i64,
+    platform_id: Option<i64>,
+    changes: &serde_json::Map<String, Json>,
+    owner: Option<(i64, Option<i64>)>,
+) -> Json {
+    let status = changed_str(changes, "status").map(str::to_owned);
+    let previous_status = previous_str(changes, "status").map(str::to_owned);
+    let user_id = owner.map(|(u, _)| u);
+    let data = match entity {
+        Entity::Workshop => serde_json::to_value(WorkshopEventData {
+            id,
+            platform_id,
+            status,
+            previous_status,
+            url: format!("/api/v1/workshops/{id}"),
+        }),
+        Entity::Registration => {
+            let workshop_id = owner.and_then(|(_, w)| w);
+            serde_json::to_value(RegistrationEventData {
+                id,
+                workshop_id,
+                user_id,
+                platform_id,
+                status,
+                url: workshop_id.map(|w| format!("/api/v1/workshops/{w}/registrations")),
+            })
+        }
+        Entity::Membership => serde_json::to_value(MembershipEventData {
+            id,
+            platform_id,
+            user_id,
+            status,
+            url: platform_id.map(|p| format!("/api/v1/platforms/{p}/members")),
+        }),
+        Entity::Election => serde_json::to_value(ElectionEventData {
+            id,
+            platform_id,
+            status,
+            url: format!("/api/v1/elections/{id}"),
+        }),
+        Entity::PositionPaper => serde_json::to_value(PaperEventData {
+            id,
+            platform_id,
+            status,
+            previous_status,
+            url: format!("/api/v1/position-papers/{id}"),
+        }),
+        _ => serde_json::to_value(PartnershipEventData {
+            id,
+            step_id: changes
+                .get("step")
+                .and_then(|s| s.get("id"))
+                .and_then(Json::as_i64),
+            status,
+            previous_status,
+            url: format!("/api/v1/partnerships/{id}/steps"),
+        }),
+    };
+    data.unwrap_or(Json::Null)
+}
