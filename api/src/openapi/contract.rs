@@ -307,9 +307,9 @@ fn webhooks(doc: &mut Value) {
 
 /// A tag as the API answers it: the version of a versioned resource, a hash of the bytes, and
 /// the content coding when compressed.
-const ETAG_PATTERN: &str = "^\"([0-9]+\\.)?[A-Za-z0-9_-]{16}(-(gzip|br))?\"$";
+const ETAG_PATTERN: &str = "^\"([0-9]+\\.)?[A-Za-z0-9_-]{16}(-(gzip|br|deflate))?\"$";
 /// What `If-Match` takes: a tag as answered, or the bare version.
-const IF_MATCH_PATTERN: &str = "^(W/)?\"[0-9]+(\\.[A-Za-z0-9_-]{16}(-(gzip|br))?)?\"$";
+const IF_MATCH_PATTERN: &str = "^(W/)?\"[0-9]+(\\.[A-Za-z0-9_-]{16}(-(gzip|br|deflate))?)?\"$";
 
 /// The request headers every read or every write takes.
 fn shared_parameters() -> Value {
