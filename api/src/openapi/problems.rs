@@ -88,7 +88,7 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "record_spending" => &[NotAManager, LimitReached],
         "update_activity" => &[NotAManager],
         "delete_activity" => &[NotAManager, NotDeletable, StillReferenced],
-        "change_activity_status" => &[NotAManager, TransitionNotAllowed],
+        "change_activity_status" => &[NotAManager, TransitionNotAllowed, ConcurrentChange],
         "platform_budget" => &[InvalidParameter],
         "create_partnership" => &[NotAPartnershipManager],
         "update_partnership" => &[NotAPartnershipManager, NotEditable],
@@ -113,7 +113,7 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "search_all" => &[InvalidParameter],
         "create_workshop" => &[NotAManager],
         "update_workshop" => &[NotAManager, NotEditable],
-        "transition_workshop" => &[NotAManager, TransitionNotAllowed],
+        "transition_workshop" => &[NotAManager, TransitionNotAllowed, ConcurrentChange],
         "put_minutes" | "record_attendance" | "record_participants" => &[NotAManager, TooEarly],
         "check_in" => &[CheckInClosed, NotRegistered],
         "record_check_ins" => &[NotAManager, CheckInClosed],
@@ -130,7 +130,8 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "ready" => &[Unavailable],
         "create_api_key" => &[NotAManager],
         "create_webhook" => &[NotAManager, LimitReached],
-        "rotate_api_key" => &[NotEditable],
+        "rotate_api_key" => &[NotEditable, StaleVersion],
+        "revoke_api_key" | "rotate_webhook_secret" => &[StaleVersion],
         "list_changes" => &[CursorExpired],
         "participation_report" | "membership_report" | "seat_report" | "export_attendances" => {
             &[Forbidden, NotAManager, ValidationError]

@@ -897,3 +897,35 @@ async fn the_union_activities_migration_keeps_every_row_both_ways() {
         .await;
     assert_eq!(res.status(), 201);
 }
+
+#[tokio::test]
+async fn of_two_moves_from_one_status_one_wins() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let (_, group) = working_group(&app, &admin, "financial-management").await;
+    for round in 0..4 {
+        let res = app
+            .post(
+                "/api/v1/activities",
+                Some(&admin),
+                &json!({"working_group_id": group, "kind": "campaign",
+                        "title": {"ar": format!("حملة {round}")}}),
+            )
+            .await;
+        let a: Value = res.json().await.expect("json");
+        let path = format!("/api/v1/activities/{}/status", a["id"]);
+        let body = json!({"status": "started"});
+        let (one, two) = tokio::join!(
+            app.post(&path, Some(&admin), &body),
+            app.post(&path, Some(&admin), &body)
+        );
+        let mut statuses = [one.status().as_u16(), two.status().as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 409], "round {round}");
+        let now = app
+            .get_json(&format!("/api/v1/activities/{}", a["id"]), Some(&admin))
+            .await;
+        assert_eq!(now["status"], "started");
+        assert_eq!(now["version"], a["version"].as_i64().expect("version") + 1);
+    }
+}

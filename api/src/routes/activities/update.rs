@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, delete, patch, post, web};
 use entity::activity;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::Set;
+use sea_orm::sea_query::Expr;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -231,25 +232,25 @@ pub async fn change_activity_status(
         ));
     }
     let on = req.on.unwrap_or_else(|| state.clock.now().date_naive());
-    let mut m = activity::ActiveModel {
-        status: Set(req.status),
-        version: Set(a.version + 1),
-        updated_at: Set(state.clock.now()),
-        ..Default::default()
+    let dated = match req.status {
+        Started => Some(activity::Column::StartedOn),
+        Advanced => Some(activity::Column::AdvancedOn),
+        Completed => Some(activity::Column::CompletedOn),
+        Cancelled => Some(activity::Column::CancelledOn),
+        Planned => None,
     };
-    match req.status {
-        Started => m.started_on = Set(Some(on)),
-        Advanced => m.advanced_on = Set(Some(on)),
-        Completed => m.completed_on = Set(Some(on)),
-        Cancelled => m.cancelled_on = Set(Some(on)),
-        Planned => {}
-    }
-    activity::Entity::update_many()
-        .set(m)
-        .filter(activity::Column::Id.eq(a.id))
-        .exec(&txn)
-        .await?;
-    let updated = find_or_404::<entity::activity::Entity>(&txn, a.id).await?;
+    // Guarded by the status it leaves: of two moves from one status, one wins (409 for the other).
+    let updated = versioned::move_status::<activity::Entity, _>(
+        &txn,
+        a.id,
+        from,
+        req.status,
+        state.clock.now(),
+        dated
+            .map(|column| vec![(column, Expr::value(on))])
+            .unwrap_or_default(),
+    )
+    .await?;
     Entry::new(Action::ActivityStatus, a.id)
         .updated(&a, &updated)
         .platform(a.platform_id)

@@ -1,8 +1,6 @@
 use actix_web::{get, post, web};
 use entity::api_key;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -14,6 +12,7 @@ use crate::auth::{AuthUser, keys};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::pagination::PageRequest;
+use crate::services::store::versioned;
 use crate::state::AppState;
 
 /// Paging for keys.
@@ -104,13 +103,13 @@ pub async fn rotate_api_key(
     }
     let grace = req.grace_seconds.unwrap_or(DEFAULT_GRACE_SECONDS);
     let (key, hash) = keys::generate();
-    let mut am: api_key::ActiveModel = before.clone().into();
+    let mut am = <api_key::ActiveModel as Default>::default();
     am.previous_hash = Set((grace > 0).then(|| before.secret_hash.clone()));
     am.previous_expires_at = Set((grace > 0).then(|| now + chrono::Duration::seconds(grace)));
     am.secret_hash = Set(hash);
     am.prefix = Set(keys::shown(&key));
-    am.version = Set(before.version + 1);
-    let after = am.update(&txn).await?;
+    // The version read in this transaction: a rotation that raced another change is 412.
+    let after = versioned::save::<api_key::Entity>(&txn, before.id, before.version, am).await?;
     Entry::new(Action::ApiKeyRotate, after.id)
         .updated(&before, &after)
         .field("grace_seconds", grace)
@@ -142,11 +141,10 @@ pub async fn revoke_api_key(
     if before.revoked_at.is_some() {
         return Ok(web::Json(ApiKeyResponse::of(before, now)));
     }
-    let mut am: api_key::ActiveModel = before.clone().into();
+    let mut am = <api_key::ActiveModel as Default>::default();
     am.revoked_at = Set(Some(now));
     am.previous_expires_at = Set(None);
-    am.version = Set(before.version + 1);
-    let after = am.update(&txn).await?;
+    let after = versioned::save::<api_key::Entity>(&txn, before.id, before.version, am).await?;
     Entry::new(Action::ApiKeyRevoke, after.id)
         .updated(&before, &after)
         .write(&txn, &auth, now)

@@ -201,9 +201,9 @@ pub async fn get_webhook(
 )]
 #[patch("/webhooks/{id}")]
 pub async fn update_webhook(
+    if_match: IfMatch,
     auth: AuthUser,
     state: web::Data<AppState>,
-    if_match: IfMatch,
     id: web::Path<i64>,
     body: ValidatedJson<UpdateWebhookRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -305,13 +305,15 @@ pub async fn rotate_webhook_secret(
     let txn = crate::db::begin(&state.db).await?;
     let before = own_subscription(&txn, &auth, id.into_inner()).await?;
     let secret = webhooks::new_secret();
-    let mut am: webhook_subscription::ActiveModel = before.clone().into();
+    let mut am = <webhook_subscription::ActiveModel as Default>::default();
     am.previous_secret = Set((grace > 0).then(|| before.secret.clone()));
     am.previous_secret_expires_at =
         Set((grace > 0).then(|| now + chrono::Duration::seconds(grace)));
     am.secret = Set(secret.clone());
-    am.version = Set(before.version + 1);
-    let after = am.update(&txn).await?;
+    // The version read in this transaction: a rotation that raced another change is 412.
+    let after =
+        versioned::save::<webhook_subscription::Entity>(&txn, before.id, before.version, am)
+            .await?;
     Entry::new(Action::WebhookRotateSecret, after.id)
         .updated(&before, &after)
         .field("grace_seconds", grace)

@@ -131,9 +131,9 @@ pub struct MinutesRequest {
 )]
 #[put("/workshops/{id}/minutes")]
 pub async fn put_minutes(
+    if_match: IfMatch,
     auth: AuthUser,
     state: web::Data<AppState>,
-    if_match: IfMatch,
     id: web::Path<i64>,
     body: ValidatedJson<MinutesRequest>,
 ) -> Result<HttpResponse, ApiError> {

@@ -68,6 +68,16 @@ versioned!(
     position_paper,
 );
 
+impl Versioned for entity::api_key::Entity {
+    const ID: Self::Column = entity::api_key::Column::Id;
+    const VERSION: Self::Column = entity::api_key::Column::Version;
+    const UPDATED_AT: Option<Self::Column> = None;
+
+    fn version_of(row: &Self::Model) -> i32 {
+        row.version
+    }
+}
+
 impl Versioned for entity::webhook_subscription::Entity {
     const ID: Self::Column = entity::webhook_subscription::Column::Id;
     const VERSION: Self::Column = entity::webhook_subscription::Column::Version;
@@ -76,6 +86,11 @@ impl Versioned for entity::webhook_subscription::Entity {
     fn version_of(row: &Self::Model) -> i32 {
         row.version
     }
+}
+
+impl Lifecycle for entity::activity::Entity {
+    const STATUS: Self::Column = entity::activity::Column::Status;
+    const NOUN: (&'static str, &'static str) = ("activity", "النشاط");
 }
 
 impl Lifecycle for entity::workshop::Entity {
