@@ -103,11 +103,13 @@ pub async fn rotate_api_key(
     }
     let grace = req.grace_seconds.unwrap_or(DEFAULT_GRACE_SECONDS);
     let (key, hash) = keys::generate();
-    let mut am = <api_key::ActiveModel as Default>::default();
-    am.previous_hash = Set((grace > 0).then(|| before.secret_hash.clone()));
-    am.previous_expires_at = Set((grace > 0).then(|| now + chrono::Duration::seconds(grace)));
-    am.secret_hash = Set(hash);
-    am.prefix = Set(keys::shown(&key));
+    let am = api_key::ActiveModel {
+        previous_hash: Set((grace > 0).then(|| before.secret_hash.clone())),
+        previous_expires_at: Set((grace > 0).then(|| now + chrono::Duration::seconds(grace))),
+        secret_hash: Set(hash),
+        prefix: Set(keys::shown(&key)),
+        ..Default::default()
+    };
     // The version read in this transaction: a rotation that raced another change is 412.
     let after = versioned::save::<api_key::Entity>(&txn, before.id, before.version, am).await?;
     Entry::new(Action::ApiKeyRotate, after.id)
@@ -141,9 +143,11 @@ pub async fn revoke_api_key(
     if before.revoked_at.is_some() {
         return Ok(web::Json(ApiKeyResponse::of(before, now)));
     }
-    let mut am = <api_key::ActiveModel as Default>::default();
-    am.revoked_at = Set(Some(now));
-    am.previous_expires_at = Set(None);
+    let am = api_key::ActiveModel {
+        revoked_at: Set(Some(now)),
+        previous_expires_at: Set(None),
+        ..Default::default()
+    };
     let after = versioned::save::<api_key::Entity>(&txn, before.id, before.version, am).await?;
     Entry::new(Action::ApiKeyRevoke, after.id)
         .updated(&before, &after)

@@ -305,11 +305,12 @@ pub async fn rotate_webhook_secret(
     let txn = crate::db::begin(&state.db).await?;
     let before = own_subscription(&txn, &auth, id.into_inner()).await?;
     let secret = webhooks::new_secret();
-    let mut am = <webhook_subscription::ActiveModel as Default>::default();
-    am.previous_secret = Set((grace > 0).then(|| before.secret.clone()));
-    am.previous_secret_expires_at =
-        Set((grace > 0).then(|| now + chrono::Duration::seconds(grace)));
-    am.secret = Set(secret.clone());
+    let am = webhook_subscription::ActiveModel {
+        previous_secret: Set((grace > 0).then(|| before.secret.clone())),
+        previous_secret_expires_at: Set((grace > 0).then(|| now + chrono::Duration::seconds(grace))),
+        secret: Set(secret.clone()),
+        ..Default::default()
+    };
     // The version read in this transaction: a rotation that raced another change is 412.
     let after =
         versioned::save::<webhook_subscription::Entity>(&txn, before.id, before.version, am)
