@@ -190,7 +190,15 @@ pub fn calendar(name: &str, method: Method, events: &[Event], now: DateTime<Utc>
         fold("BEGIN:VEVENT", &mut out);
         fold(&format!("UID:{}", e.uid), &mut out);
         fold(&format!("SEQUENCE:{}", e.sequence), &mut out);
-        fold(&format!("DTSTAMP:{}", utc_stamp(now)), &mut out);
+        // A published feed stamps each event with when it was last revised (RFC 5545 §3.8.7.2),
+        // so the feed's bytes, and its strong tag, change only when an event does and caches
+        // revalidate it; a message (request, cancellation) is stamped when it is sent.
+        let stamp = if method == Method::Publish {
+            e.last_modified
+        } else {
+            now
+        };
+        fold(&format!("DTSTAMP:{}", utc_stamp(stamp)), &mut out);
         fold(
             &format!("LAST-MODIFIED:{}", utc_stamp(e.last_modified)),
             &mut out,
