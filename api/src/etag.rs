@@ -14,6 +14,32 @@ pub fn etag(version: i32) -> String {
     format!("\"{version}\"")
 }
 
+/// A resource answered (200) with its version as its `ETag`.
+pub fn tagged(version: i32, body: &impl serde::Serialize) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .insert_header(header(version))
+        .json(body)
+}
+
+/// A resource created (201) where `location` says, with its version as its `ETag`.
+pub fn created(
+    version: i32,
+    location: String,
+    body: &impl serde::Serialize,
+) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Created()
+        .insert_header(header(version))
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .json(body)
+}
+
+/// A resource created (201) where `location` says (one that keeps no version).
+pub fn created_at(location: String, body: &impl serde::Serialize) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Created()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .json(body)
+}
+
 /// The header pair to answer with.
 pub fn header(version: i32) -> (actix_web::http::header::HeaderName, HeaderValue) {
     (

@@ -158,13 +158,11 @@ pub async fn create_activity(
         .await?;
     let body = response(&txn, saved).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Created()
-        .insert_header(etag::header(body.version))
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/activities/{}", body.id),
-        ))
-        .json(body))
+    Ok(etag::created(
+        body.version,
+        format!("/api/v1/activities/{}", body.id),
+        &body,
+    ))
 }
 
 /// What the activity belongs to: (working group, organising platform), each optional. 422 when the

@@ -27,9 +27,7 @@ pub async fn get_activity(
 ) -> Result<HttpResponse, ApiError> {
     let a = find_or_404::<entity::activity::Entity>(&state.db, id.into_inner()).await?;
     let body = response(&state.db, a).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }
 
 /// Filters and paging for activities.

@@ -169,9 +169,7 @@ pub async fn update_activity(
         return etag::unchanged(txn, before_view).await;
     }
     state.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }
 
 /// The progress to record.
@@ -258,9 +256,7 @@ pub async fn change_activity_status(
         .await?;
     let body = response(&txn, updated).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }
 
 /// Deletes an activity that has not started (its platform's managers).

@@ -7,6 +7,7 @@ use crate::access;
 use crate::audit::{Action, Entry};
 use crate::auth::{AuthUser, keys};
 use crate::error::{ApiError, FieldError};
+use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::route_table::RouteTable;
@@ -101,13 +102,11 @@ pub async fn create_api_key(
         .await?;
     state.commit(txn).await?;
     let id = created.id;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/api-keys/{id}"),
-        ))
-        .json(ApiKeySecret {
+    Ok(etag::created_at(
+        format!("/api/v1/api-keys/{id}"),
+        &ApiKeySecret {
             key,
             api_key: ApiKeyResponse::of(created, now),
-        }))
+        },
+    ))
 }

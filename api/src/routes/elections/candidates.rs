@@ -12,6 +12,7 @@ use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::Seat;
 use crate::error::ApiError;
+use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::state::AppState;
@@ -90,12 +91,10 @@ pub async fn nominate(
         .await?;
     let person = entity::user::Entity::find_by_id(nominee).one(&txn).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/elections/{}", e.id),
-        ))
-        .json(super::view::candidate_response(candidate, person)))
+    Ok(etag::created_at(
+        format!("/api/v1/elections/{}", e.id),
+        &super::view::candidate_response(candidate, person),
+    ))
 }
 
 /// Accepts one's own nomination during the nomination window.

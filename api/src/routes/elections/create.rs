@@ -15,6 +15,7 @@ use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::error::{ApiError, FieldError, ProblemCode};
+use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
 use crate::pagination::PageRequest;
@@ -138,12 +139,10 @@ pub async fn create_election(
         .await?;
     let body = election_response(&txn, created, now).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/elections/{}", body.id),
-        ))
-        .json(body))
+    Ok(etag::created_at(
+        format!("/api/v1/elections/{}", body.id),
+        &body,
+    ))
 }
 
 /// Paging for a platform's elections.

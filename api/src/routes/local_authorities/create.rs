@@ -10,6 +10,7 @@ use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::{AuthorityKind, Bilingual, Region};
 use crate::error::ApiError;
+use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::state::AppState;
 
@@ -74,10 +75,8 @@ pub async fn create_local_authority(
         .write(&txn, &auth, now)
         .await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/local-authorities/{}", model.id),
-        ))
-        .json(LocalAuthorityResponse::from(model)))
+    Ok(etag::created_at(
+        format!("/api/v1/local-authorities/{}", model.id),
+        &LocalAuthorityResponse::from(model),
+    ))
 }

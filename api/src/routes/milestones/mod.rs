@@ -175,13 +175,11 @@ pub async fn create_milestone(
     .await?;
     state.commit(txn).await?;
     let body = MilestoneResponse::from(saved);
-    Ok(HttpResponse::Created()
-        .insert_header(etag::header(body.version))
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/milestones/{}", body.id),
-        ))
-        .json(body))
+    Ok(etag::created(
+        body.version,
+        format!("/api/v1/milestones/{}", body.id),
+        &body,
+    ))
 }
 
 /// A programme's milestone and its audit entry, in the caller's transaction: what adding one and
@@ -230,9 +228,7 @@ pub async fn get_milestone(
 ) -> Result<HttpResponse, ApiError> {
     let m = find_or_404::<milestone::Entity>(&state.db, id.into_inner()).await?;
     let body = MilestoneResponse::from(m);
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }
 
 /// Fields to change; absent ones stay as they are.
@@ -303,9 +299,7 @@ pub async fn update_milestone(
         return etag::unchanged(txn, before_view).await;
     }
     state.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }
 
 /// Deletes a milestone (admins); its activities stay, no longer attached to it.

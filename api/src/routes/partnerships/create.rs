@@ -134,11 +134,9 @@ pub async fn create_partnership(
         .await?;
     let body = response(&txn, saved, now.date_naive()).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Created()
-        .insert_header(etag::header(body.version))
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/partnerships/{}", body.id),
-        ))
-        .json(body))
+    Ok(etag::created(
+        body.version,
+        format!("/api/v1/partnerships/{}", body.id),
+        &body,
+    ))
 }

@@ -21,7 +21,5 @@ pub async fn get_partnership(
 ) -> Result<HttpResponse, ApiError> {
     let p = find_or_404::<entity::partnership::Entity>(&state.db, id.into_inner()).await?;
     let body = response(&state.db, p, state.clock.now().date_naive()).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }

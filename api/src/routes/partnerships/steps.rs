@@ -241,9 +241,7 @@ pub async fn record_step(
         .await?;
     let body = response(&txn, updated, today).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }
 
 /// The columns an amendment sets: the changed terms, and the search key they feed.

@@ -156,7 +156,5 @@ pub async fn update_partnership(
         return etag::unchanged(txn, before_view).await;
     }
     state.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }

@@ -20,7 +20,5 @@ pub async fn get_platform(
 ) -> Result<HttpResponse, ApiError> {
     let p = find_or_404::<entity::platform::Entity>(&state.db, id.into_inner()).await?;
     let body = response(&state.db, p).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }

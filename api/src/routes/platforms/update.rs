@@ -165,9 +165,7 @@ pub async fn update_platform(
         return etag::unchanged(txn, before_view).await;
     }
     state.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }
 
 /// The launch city after a merge patch: a platform that had none needs its Arabic name.

@@ -144,11 +144,9 @@ pub async fn create_paper(
         .await?;
     let body = response(&txn, paper).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Created()
-        .insert_header(etag::header(body.version))
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/position-papers/{}", body.id),
-        ))
-        .json(body))
+    Ok(etag::created(
+        body.version,
+        format!("/api/v1/position-papers/{}", body.id),
+        &body,
+    ))
 }

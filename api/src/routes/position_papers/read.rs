@@ -22,7 +22,5 @@ pub async fn get_paper(
 ) -> Result<HttpResponse, ApiError> {
     let (paper, _) = visible_paper(&state.db, auth.as_ref(), id.into_inner()).await?;
     let body = response(&state.db, paper).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }

@@ -145,9 +145,7 @@ pub async fn transition_paper(
     .await?;
     let body = response(&txn, updated).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }
 
 /// A paper's status history, oldest first (whoever may see the paper).

@@ -84,11 +84,9 @@ pub async fn create_task_force(
         .await?;
     let body = response(&txn, created).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Created()
-        .insert_header(etag::header(body.version))
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/task-forces/{}", body.id),
-        ))
-        .json(body))
+    Ok(etag::created(
+        body.version,
+        format!("/api/v1/task-forces/{}", body.id),
+        &body,
+    ))
 }

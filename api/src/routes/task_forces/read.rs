@@ -20,7 +20,5 @@ pub async fn get_task_force(
 ) -> Result<HttpResponse, ApiError> {
     let t = find_or_404::<entity::task_force::Entity>(&state.db, id.into_inner()).await?;
     let body = response(&state.db, t).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }

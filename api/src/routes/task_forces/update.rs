@@ -104,9 +104,7 @@ pub async fn update_task_force(
         return etag::unchanged(txn, before_view).await;
     }
     state.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }
 
 /// Deletes a task force and its memberships (admins).

@@ -10,6 +10,7 @@ use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::{self, Bilingual, Gender, Locale, Role, TokenPurpose};
 use crate::error::ApiError;
+use crate::etag;
 use crate::extract::ValidatedJson;
 use crate::services::messages::links::send_link;
 use crate::state::AppState;
@@ -86,10 +87,8 @@ pub async fn create_user(
         .await?;
     let response = find_with_authority(&txn, created.id).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/users/{}", created.id),
-        ))
-        .json(response))
+    Ok(etag::created_at(
+        format!("/api/v1/users/{}", created.id),
+        &response,
+    ))
 }

@@ -158,16 +158,14 @@ pub async fn create_webhook(
         .await?;
     state.commit(txn).await?;
     let id = created.id;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/webhooks/{id}"),
-        ))
-        .insert_header(etag::header(created.version))
-        .json(WebhookSecret {
+    Ok(etag::created(
+        created.version,
+        format!("/api/v1/webhooks/{id}"),
+        &WebhookSecret {
             secret,
             webhook: WebhookResponse::of(created, now),
-        }))
+        },
+    ))
 }
 
 /// One of the caller's subscriptions; its `ETag` goes back in `If-Match` to change it.
@@ -247,9 +245,10 @@ pub async fn update_webhook(
         .write(&txn, &auth, now)
         .await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(after.version))
-        .json(WebhookResponse::of(after, now)))
+    Ok(etag::tagged(
+        after.version,
+        &WebhookResponse::of(after, now),
+    ))
 }
 
 /// Deletes a subscription with its delivery log; nothing more is sent to it.

@@ -67,7 +67,5 @@ pub async fn approve_work_plan(
         .await?;
     let body = response(&txn, approved).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }

@@ -1,7 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use entity::work_plan_axis;
-use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -53,18 +52,17 @@ pub async fn add_axis(
         ("Axes of a work plan", "محاور خطة العمل"),
     )
     .await?;
-    let max: Expr = Func::max(Expr::col(work_plan_axis::Column::Rank)).into();
-    let top: Option<i32> = work_plan_axis::Entity::find()
-        .select_only()
-        .column_as(max, "max_rank")
-        .filter(work_plan_axis::Column::WorkPlanId.eq(plan.id))
-        .into_tuple::<Option<i32>>()
-        .one(&txn)
-        .await?
-        .flatten();
+    let columns = (
+        work_plan_axis::Column::Rank,
+        work_plan_axis::Column::WorkPlanId,
+    );
+    let rank = crate::services::programme::work_plans::next_rank::<work_plan_axis::Entity>(
+        &txn, columns, plan.id,
+    )
+    .await?;
     let axis = work_plan_axis::ActiveModel {
         work_plan_id: Set(plan.id),
-        rank: Set(top.unwrap_or(0) + 1),
+        rank: Set(rank),
         name_ar: Set(name.ar),
         name_en: Set(name.en),
         ..Default::default()

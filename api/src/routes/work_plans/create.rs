@@ -148,11 +148,9 @@ pub async fn create_work_plan(
         .await?;
     let body = response(&txn, plan).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Created()
-        .insert_header(etag::header(body.version))
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/work-plans/{}", body.id),
-        ))
-        .json(body))
+    Ok(etag::created(
+        body.version,
+        format!("/api/v1/work-plans/{}", body.id),
+        &body,
+    ))
 }

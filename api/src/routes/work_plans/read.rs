@@ -20,7 +20,5 @@ pub async fn get_work_plan(
 ) -> Result<HttpResponse, ApiError> {
     let plan = find_or_404::<entity::work_plan::Entity>(&state.db, id.into_inner()).await?;
     let body = response(&state.db, plan).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }

@@ -1,6 +1,5 @@
 use actix_web::{HttpResponse, post, web};
 use entity::topic;
-use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -62,20 +61,15 @@ pub async fn add_topic(
         ("Topics of a work plan", "مواضيع خطة العمل"),
     )
     .await?;
-    let max: Expr = Func::max(Expr::col(topic::Column::Rank)).into();
-    let top: Option<i32> = topic::Entity::find()
-        .select_only()
-        .column_as(max, "max_rank")
-        .filter(topic::Column::WorkPlanId.eq(plan.id))
-        .into_tuple::<Option<i32>>()
-        .one(&txn)
-        .await?
-        .flatten();
+    let columns = (topic::Column::Rank, topic::Column::WorkPlanId);
+    let rank =
+        crate::services::programme::work_plans::next_rank::<topic::Entity>(&txn, columns, plan.id)
+            .await?;
     let added = topic::ActiveModel {
         work_plan_id: Set(plan.id),
         platform_id: Set(plan.platform_id),
         axis_id: Set(req.axis_id),
-        rank: Set(top.unwrap_or(0) + 1),
+        rank: Set(rank),
         search_text: Set(search::fold_all([title.ar.as_str(), title.en.as_str()])),
         title_ar: Set(title.ar),
         title_en: Set(title.en),
@@ -169,7 +163,5 @@ pub async fn reorder_topics(
     )
     .await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }

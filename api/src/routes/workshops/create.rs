@@ -367,11 +367,9 @@ pub async fn create_workshop(
     entry.write(&txn, &auth, now).await?;
     let body = response(&txn, saved, true, warnings).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Created()
-        .insert_header(etag::header(body.version))
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/workshops/{}", body.id),
-        ))
-        .json(body))
+    Ok(etag::created(
+        body.version,
+        format!("/api/v1/workshops/{}", body.id),
+        &body,
+    ))
 }

@@ -22,7 +22,5 @@ pub async fn get_workshop(
 ) -> Result<HttpResponse, ApiError> {
     let (w, manager) = super::visible_workshop(&state.db, auth.as_ref(), id.into_inner()).await?;
     let body = response(&state.db, w, manager, Vec::new()).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }

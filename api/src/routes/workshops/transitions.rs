@@ -94,9 +94,7 @@ pub async fn transition_workshop(
     }
     let body = response(&txn, updated, true, warnings).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }
 
 /// Minutes and outcomes of a completed workshop.
@@ -171,7 +169,5 @@ pub async fn put_minutes(
         .await?;
     let body = response(&txn, updated, true, Vec::new()).await?;
     state.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag::header(body.version))
-        .json(body))
+    Ok(etag::tagged(body.version, &body))
 }

@@ -58,3 +58,23 @@ pub async fn renumber(
     }
     Ok(())
 }
+
+/// The rank after the last of a plan's ranked rows (axes or topics): 1 for the first.
+pub async fn next_rank<E: sea_orm::EntityTrait>(
+    db: &impl sea_orm::ConnectionTrait,
+    (rank, plan): (E::Column, E::Column),
+    plan_id: i64,
+) -> Result<i32, crate::error::ApiError> {
+    use sea_orm::sea_query::{Expr, Func};
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    let max: Expr = Func::max(Expr::col(rank)).into();
+    let top: Option<i32> = E::find()
+        .select_only()
+        .column_as(max, "max_rank")
+        .filter(plan.eq(plan_id))
+        .into_tuple::<Option<i32>>()
+        .one(db)
+        .await?
+        .flatten();
+    Ok(top.unwrap_or(0) + 1)
+}
