@@ -352,7 +352,7 @@ async fn with_sub_platforms(
 }
 
 /// Checks the parameters and the caller's reach, counts, and decides what is hidden.
-pub async fn count(
+async fn count(
     req: &HttpRequest,
     auth: &AuthUser,
     state: &AppState,
@@ -559,8 +559,62 @@ impl Counted {
     }
 }
 
+/// One grouped report (participation, memberships, seats): what it counts, how its counts,
+/// rows and whole are built from what the caller may see, and what its file is called.
+pub trait Grouped: Serialize + Sized {
+    /// One group's counts (or the totals).
+    type Counts;
+    /// One group.
+    type Row;
+    const SUBJECT: Subject;
+    /// `group_by` when none is asked for.
+    const DEFAULT_GROUP_BY: &'static str;
+    /// The file's name before its period.
+    const STEM: &'static str;
+    /// The sheet's name, English and Arabic.
+    const NAME: (&'static str, &'static str);
+    /// Columns computed beside the measures.
+    const EXTRA: &'static [Extra] = &[];
+    /// The counts as shown, in the order of the subject's measures (`raw`: where not hidden).
+    fn counts(shown: Vec<Count>, raw: Option<&Counts>) -> Self::Counts;
+    fn row(group: GroupValues, labels: GroupLabels, counts: Self::Counts) -> Self::Row;
+    fn report(scope: ReportScope, rows: Vec<Self::Row>, totals: Self::Counts) -> Self;
+}
+
+/// Counts one grouped report for the caller and answers it as JSON, CSV or XLSX.
+pub async fn grouped<R: Grouped>(
+    req: &HttpRequest,
+    auth: &AuthUser,
+    state: &AppState,
+    q: ReportQuery,
+) -> Result<HttpResponse, ApiError> {
+    let counted = count(req, auth, state, R::SUBJECT, q, R::DEFAULT_GROUP_BY).await?;
+    answer(
+        counted,
+        R::STEM,
+        Text::new(R::NAME.0, R::NAME.1),
+        R::EXTRA,
+        |c| {
+            let rows = c
+                .groups()
+                .into_iter()
+                .map(|(group, labels, shown, raw)| R::row(group, labels, R::counts(shown, raw)))
+                .collect();
+            let (shown, raw) = c.totals();
+            R::report(c.scope.clone(), rows, R::counts(shown, raw))
+        },
+    )
+    .await
+}
+
+/// Hands out shown counts in order; a missing one reads 0.
+pub fn in_order(shown: Vec<Count>) -> impl FnMut() -> Count {
+    let mut it = shown.into_iter();
+    move || it.next().unwrap_or(Count::Exact(0))
+}
+
 /// A report answered in the format asked for: `json` builds the report's own JSON.
-pub async fn answer<T: Serialize>(
+async fn answer<T: Serialize>(
     counted: Counted,
     report: &str,
     name: Text,

@@ -4,26 +4,22 @@
 
 mod attendances;
 mod common;
-mod memberships;
-mod participation;
+mod grouped;
 mod partnerships;
 mod programme;
-mod seats;
 
 pub use attendances::*;
 pub use common::{Count, DimensionName, ReportScope};
-pub use memberships::*;
-pub use participation::*;
+pub use grouped::*;
 pub use partnerships::*;
 pub use programme::*;
-pub use seats::*;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(participation::participation_report)
-        .service(memberships::membership_report)
-        .service(seats::seat_report)
+    cfg.service(grouped::participation_report)
+        .service(grouped::membership_report)
+        .service(grouped::seat_report)
         .service(attendances::export_attendances)
         .service(partnerships::partnership_report)
         .service(partnerships::contribution_report)
