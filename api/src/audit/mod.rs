@@ -144,6 +144,10 @@ pub struct Entry {
     pub(crate) entity_id: Option<i64>,
     pub(crate) platform_id: Option<i64>,
     pub(crate) changes: Map<String, Json>,
+    /// The person a registration or membership belongs to (and a registration's workshop),
+    /// when the writer knows it: what partners and people are told names them, and it need not
+    /// be read back.
+    pub(crate) owner: Option<(i64, Option<i64>)>,
 }
 
 impl Entry {
@@ -154,12 +158,19 @@ impl Entry {
             entity_id: Some(entity_id),
             platform_id: None,
             changes: Map::new(),
+            owner: None,
         }
     }
 
     /// The platform the change belongs to (its coordinators see the entry).
     pub fn platform(mut self, platform_id: impl Into<Option<i64>>) -> Entry {
         self.platform_id = platform_id.into();
+        self
+    }
+
+    /// Whose registration (at which workshop) or membership this is.
+    pub fn owner(mut self, user_id: i64, workshop_id: Option<i64>) -> Entry {
+        self.owner = Some((user_id, workshop_id));
         self
     }
 

@@ -10,7 +10,9 @@ pub mod webhooks;
 
 use chrono::{DateTime, Utc};
 use entity::{membership, registration};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QuerySelect, Statement, Value,
+};
 use serde_json::{Map, Value as Json};
 
 use self::changes::{Change, Op};
@@ -30,22 +32,177 @@ pub struct Fact<'a> {
 impl Entry {
     /// Writes the entry on `db` (the write's transaction), and with it what partners and people
     /// are told of the change: its row in the changes feed, its webhook messages, its notices.
+    /// On PostgreSQL the entry, the feed's row and the webhook messages are one statement.
     pub async fn write(
         self,
         db: &impl ConnectionTrait,
         actor: impl Into<Actor>,
         at: DateTime<Utc>,
     ) -> Result<(), ApiError> {
+        let actor = actor.into();
         let fact = Fact {
             action: self.action,
             entity_id: self.entity_id,
             platform_id: self.platform_id,
             changes: &self.changes,
         };
-        record(db, &fact, at).await?;
-        self.row(actor.into(), at).insert(db).await?;
+        let told = Told::of(db, &fact, self.owner).await?;
+        if db.get_database_backend() == DatabaseBackend::Postgres {
+            write_at_once(db, &self, actor, &told, at).await?;
+        } else {
+            if let Some(change) = told.change {
+                changes::record(db, change, at).await?;
+            }
+            for (event, data) in &told.events {
+                webhooks::enqueue(db, event, fact.platform_id, data, at).await?;
+            }
+            self.row(actor, at).insert(db).await?;
+        }
+        if let Some(notice) = told.notice {
+            notifications::from_fact(db, notice, &fact, told.owner, at).await?;
+        }
         Ok(())
     }
+}
+
+/// What one change tells: its feed row, its webhook events with their data, its notice.
+struct Told {
+    change: Option<Change>,
+    events: Vec<(&'static str, Json)>,
+    notice: Option<NoticeKind>,
+    owner: Option<(i64, Option<i64>)>,
+}
+
+impl Told {
+    /// Decides (`tells`) and gathers what the telling needs: the owner of a registration or
+    /// membership is read only when the writer did not say and something names it.
+    async fn of(
+        db: &impl ConnectionTrait,
+        fact: &Fact<'_>,
+        owner: Option<(i64, Option<i64>)>,
+    ) -> Result<Told, ApiError> {
+        let Tells {
+            feed,
+            webhooks: events,
+            notice,
+        } = tells(fact.action);
+        let none = Told {
+            change: None,
+            events: Vec::new(),
+            notice: None,
+            owner: None,
+        };
+        let Some(id) = fact.entity_id else {
+            return Ok(none);
+        };
+        if feed.is_none() && events.is_empty() && notice.is_none() {
+            return Ok(none);
+        }
+        let entity = fact.action.entity();
+        let owner = match owner {
+            Some(o) => Some(o),
+            None => owner_of(db, entity, id).await?,
+        };
+        let change = feed.map(|op| Change {
+            entity_type: entity.as_str(),
+            entity_id: id,
+            op,
+            platform_id: fact.platform_id,
+            user_id: owner.map(|(user, _)| user),
+        });
+        let events = if events.is_empty() {
+            Vec::new()
+        } else {
+            let data = webhooks::data_of(entity, id, fact.platform_id, fact.changes, owner);
+            events.iter().map(|e| (*e, data.clone())).collect()
+        };
+        Ok(Told {
+            change,
+            events,
+            notice,
+            owner,
+        })
+    }
+}
+
+/// The entry, its feed row (the resource's earlier row gone) and its webhook messages to every
+/// enabled subscription that wants them, in one statement (PostgreSQL).
+async fn write_at_once(
+    db: &impl ConnectionTrait,
+    entry: &Entry,
+    actor: Actor,
+    told: &Told,
+    at: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let backend = db.get_database_backend();
+    let txid = changes::txid_sql(backend);
+    let mut values: Vec<Value> = vec![
+        at.into(),
+        actor.user_id.into(),
+        actor.api_key_id.into(),
+        entry.action.name().into(),
+        entry.action.entity().as_str().into(),
+        entry.entity_id.into(),
+        entry.platform_id.into(),
+        serde_json::to_string(&entry.changes)
+            .unwrap_or_default()
+            .into(),
+    ];
+    let mut parts = Vec::new();
+    if let Some(c) = told.change {
+        let n = values.len();
+        values.extend([
+            c.entity_type.into(),
+            c.entity_id.into(),
+            c.op.as_str().into(),
+            c.user_id.into(),
+        ]);
+        parts.push(format!(
+            "old AS (DELETE FROM change_log WHERE entity_type = ${a} AND entity_id = ${b} RETURNING version), \
+             feed AS (INSERT INTO change_log (txid, entity_type, entity_id, op, version, platform_id, user_id, changed_at) \
+             SELECT {txid}, ${a}, ${b}, ${c}, COALESCE((SELECT MAX(version) FROM old), 0) + 1, $7, ${d}, $1)",
+            a = n + 1,
+            b = n + 2,
+            c = n + 3,
+            d = n + 4,
+        ));
+    }
+    if !told.events.is_empty() {
+        let mut rows = Vec::new();
+        for (event, data) in &told.events {
+            let (msg_id, payload) = webhooks::message(event, data, at)?;
+            let n = values.len();
+            values.extend([msg_id.into(), (*event).into(), payload.into()]);
+            rows.push(format!("(${}, ${}, ${})", n + 1, n + 2, n + 3));
+        }
+        values.push(entry.platform_id.map(|p| p.to_string()).into());
+        let platform = values.len();
+        parts.push(format!(
+            "hooks AS (INSERT INTO webhook_deliveries (subscription_id, txid, msg_id, event_type, \
+             platform_id, payload, status, attempts, next_attempt_at, created_at) \
+             SELECT s.id, {txid}, e.msg_id, e.event_type, $7, e.payload, 'pending', 0, $1, $1 \
+             FROM webhook_subscriptions s JOIN (VALUES {}) AS e (msg_id, event_type, payload) \
+             ON s.event_types LIKE '%\"' || e.event_type || '\"%' \
+             WHERE s.enabled AND {})",
+            rows.join(", "),
+            webhooks::wants_platform_sql(platform),
+        ));
+    }
+    let with = if parts.is_empty() {
+        String::new()
+    } else {
+        format!("WITH {} ", parts.join(", "))
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        format!(
+            "{with}INSERT INTO audit_log (at, actor_id, api_key_id, action, entity_type, entity_id, \
+             platform_id, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        ),
+        values,
+    ))
+    .await?;
+    Ok(())
 }
 
 /// Deletes a row by id and records it with its last state: 404 when there is none, 409
@@ -285,52 +442,6 @@ pub fn tells(action: Action) -> Tells {
         webhooks,
         notice,
     }
-}
-
-/// Records the change in the feed and queues its events.
-pub async fn record(
-    db: &impl ConnectionTrait,
-    fact: &Fact<'_>,
-    at: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let Tells {
-        feed,
-        webhooks: events,
-        notice,
-    } = tells(fact.action);
-    let feed = feed.map(|op| (fact.action.entity().as_str(), op));
-    let Some(id) = fact.entity_id else {
-        return Ok(());
-    };
-    if feed.is_none() && events.is_empty() && notice.is_none() {
-        return Ok(());
-    }
-    let entity = fact.action.entity();
-    let owner = owner_of(db, entity, id).await?;
-    if let Some((entity_type, op)) = feed {
-        changes::record(
-            db,
-            Change {
-                entity_type,
-                entity_id: id,
-                op,
-                platform_id: fact.platform_id,
-                user_id: owner.map(|(user, _)| user),
-            },
-            at,
-        )
-        .await?;
-    }
-    if !events.is_empty() {
-        let data = webhooks::data_of(entity, id, fact.platform_id, fact.changes, owner);
-        for event in events {
-            webhooks::enqueue(db, event, fact.platform_id, &data, at).await?;
-        }
-    }
-    if let Some(notice) = notice {
-        notifications::from_fact(db, notice, fact, owner, at).await?;
-    }
-    Ok(())
 }
 
 /// The person a registration or a membership belongs to (and a registration's workshop).

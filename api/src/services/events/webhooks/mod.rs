@@ -43,6 +43,31 @@ struct Envelope<'a> {
     data: &'a Json,
 }
 
+/// One event's message: its id (the same for every subscription it goes to) and its body.
+pub fn message(
+    event_type: &str,
+    data: &Json,
+    at: DateTime<Utc>,
+) -> Result<(String, String), ApiError> {
+    let payload = serde_json::to_string(&Envelope {
+        kind: event_type,
+        timestamp: at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        data,
+    })
+    .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    Ok((format!("msg_{}", uuid::Uuid::new_v4().simple()), payload))
+}
+
+/// The SQL condition that subscription `s` wants events of the platform given as text in
+/// parameter `$n` (NULL: of no platform), on PostgreSQL: the subscription's `platform_ids` is
+/// NULL (every platform) or its JSON list names the platform.
+pub fn wants_platform_sql(n: usize) -> String {
+    format!(
+        "(s.platform_ids IS NULL OR (${n}::text IS NOT NULL AND \
+         strpos(',' || translate(s.platform_ids, '[] ', '') || ',', ',' || ${n}::text || ',') > 0))"
+    )
+}
+
 /// Writes one event to the deliveries of every enabled subscription that wants it (inside the
 /// change's transaction). A subscription limited to platforms gets only their events.
 pub async fn enqueue(
@@ -73,13 +98,7 @@ pub async fn enqueue(
     if targets.is_empty() {
         return Ok(());
     }
-    let payload = serde_json::to_string(&Envelope {
-        kind: event_type,
-        timestamp: at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        data,
-    })
-    .map_err(|e| ApiError::Unexpected(e.to_string()))?;
-    let msg_id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+    let (msg_id, payload) = message(event_type, data, at)?;
     let backend = db.get_database_backend();
     let sql = format!(
         "INSERT INTO webhook_deliveries (subscription_id, txid, msg_id, event_type, platform_id, \
