@@ -23,7 +23,8 @@ pub async fn enqueue(
     email: Email,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    outbox::ActiveModel {
+    // Not read back: the mail's texts would travel to the database and back.
+    outbox::Entity::insert(outbox::ActiveModel {
         kind: Set(kind),
         recipient: Set(email.to.to_string()),
         subject: Set(email.subject),
@@ -36,8 +37,8 @@ pub async fn enqueue(
         last_error: Set(None),
         created_at: Set(now),
         ..Default::default()
-    }
-    .insert(db)
+    })
+    .exec_without_returning(db)
     .await?;
     Ok(())
 }
