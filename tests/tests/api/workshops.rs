@@ -317,6 +317,71 @@ async fn fifty_concurrent_registrations_fill_ten_seats_exactly() {
     assert_eq!(sorted, (1..=40).collect::<Vec<i64>>());
 }
 
+/// Registrations take their seat last, without holding the workshop meanwhile: seats freed
+/// by cancellations while others register go to somebody, never stay empty beside a waiting
+/// list, and the count always matches the seats held.
+#[tokio::test]
+async fn seats_freed_while_others_register_never_stay_empty_beside_a_waiting_list() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let pr = app.platform_id("public-relations").await;
+    let w = scheduled(&app, &admin, pr, 24 * 5, Some(5), "نابلس").await;
+    let path = format!("/api/v1/workshops/{}/registrations", w["id"]);
+    let mut seated = Vec::new();
+    for i in 0..5 {
+        let (id, token) = app
+            .quick_user(&format!("s{i}@example.org"), None, "female", "ar")
+            .await;
+        assert_eq!(
+            app.post(&path, Some(&token), &json!({})).await.status(),
+            201
+        );
+        seated.push((id, token));
+    }
+    let mut newcomers = Vec::new();
+    for i in 0..20 {
+        newcomers.push(
+            app.quick_user(&format!("n{i}@example.org"), None, "male", "en")
+                .await
+                .1,
+        );
+    }
+    let empty = json!({});
+    let leaving: Vec<(String, &String)> = seated
+        .iter()
+        .take(3)
+        .map(|(id, token)| (format!("{path}/{id}"), token))
+        .collect();
+    let cancels = leaving
+        .iter()
+        .map(|(mine, token)| app.delete(mine, Some(token.as_str())));
+    let registers = newcomers.iter().map(|t| app.post(&path, Some(t), &empty));
+    let (cancelled, registered) = futures_util::future::join(
+        futures_util::future::join_all(cancels),
+        futures_util::future::join_all(registers),
+    )
+    .await;
+    assert!(cancelled.iter().all(|r| r.status() == 204));
+    assert!(registered.iter().all(|r| r.status() == 201));
+    let detail = app
+        .get_json(&format!("/api/v1/workshops/{}", w["id"]), None)
+        .await;
+    let mut counts = Vec::new();
+    for status in ["registered", "waitlisted"] {
+        let list = app
+            .get_json(&format!("{path}?status={status}&limit=100"), Some(&admin))
+            .await;
+        counts.push(list["items"].as_array().expect("items").len());
+    }
+    let (held, waiting) = (counts[0], counts[1]);
+    assert_eq!(detail["registered_count"], held);
+    assert_eq!(
+        (held, waiting),
+        (5, 17),
+        "every seat is taken while people wait"
+    );
+}
+
 #[tokio::test]
 async fn registration_is_refused_when_closed_or_cancelled() {
     let app = spawn_app().await;

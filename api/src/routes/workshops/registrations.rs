@@ -1,6 +1,6 @@
 //! Registrations over HTTP: who may register whom, and the answers. The seats, the waiting list
-//! and the mail are `services::programme::seats`; the workshop's row is locked first in every change, so
-//! concurrent registrations are serialized and capacity is never exceeded.
+//! and the mail are `services::programme::seats`, which never lets capacity be exceeded: a
+//! registration takes its seat last, a cancellation locks the workshop's row first.
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use entity::{registration, user};
@@ -84,35 +84,50 @@ pub async fn register(
     body: ValidatedJson<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let target = body.into_inner()?.user_id.unwrap_or(auth.id());
+    let id = id.into_inner();
     let now = state.clock.now();
-    let txn = crate::db::begin(&state.db).await?;
-    let mut w = lock::<entity::workshop::Entity>(&txn, id.into_inner()).await?;
-    // Asked once: who the caller is to the workshop's platform.
-    let standing = Standing::of(&txn, &auth, w.platform_id).await?;
-    if target != auth.id() {
-        standing.require_manager()?;
+    // The workshop is read without a lock and its row held only by the seat, last; when it
+    // changed in between, once more under the row's lock (`seats::Hold`).
+    for hold in [seats::Hold::Read, seats::Hold::Locked] {
+        let txn = crate::db::begin(&state.db).await?;
+        let mut w = match hold {
+            seats::Hold::Read => find_or_404::<entity::workshop::Entity>(&txn, id).await?,
+            seats::Hold::Locked => lock::<entity::workshop::Entity>(&txn, id).await?,
+        };
+        // Asked once: who the caller is to the workshop's platform.
+        let standing = Standing::of(&txn, &auth, w.platform_id).await?;
+        let (person, target_is_member) = if target == auth.id() {
+            (auth.user.clone(), standing.member)
+        } else {
+            standing.require_manager()?;
+            let person = active_user(&txn, target, "/user_id").await?;
+            let member = is_active_member(&txn, target, w.platform_id).await?;
+            (person, member)
+        };
+        crate::access::require_open_to(&w, standing, target_is_member)?;
+        // A workshop for some governorates or kinds of authority: its managers may still
+        // register anyone.
+        if !standing.manages() {
+            super::check_eligible(&txn, &w, &person).await?;
+        }
+        // Someone registering another names only the clashing workshops they may see
+        // themselves.
+        let warnings =
+            super::clashes::of_person(&txn, &w, person.id, target == auth.id() || auth.is_admin())
+                .await?;
+        let Ok((saved, pos)) =
+            seats::register(&txn, &state, &mut w, hold, &person, auth.actor(), now).await?
+        else {
+            continue;
+        };
+        state.commit(txn).await?;
+        let mut body = to_response(saved, &person, pos);
+        body.warnings = warnings;
+        return Ok(HttpResponse::Created().json(body));
     }
-    let person = active_user(&txn, target, "/user_id").await?;
-    let target_is_member = if target == auth.id() {
-        standing.member
-    } else {
-        is_active_member(&txn, target, w.platform_id).await?
-    };
-    crate::access::require_open_to(&w, standing, target_is_member)?;
-    // A workshop for some governorates or kinds of authority: its managers may still register
-    // anyone.
-    if !standing.manages() {
-        super::check_eligible(&txn, &w, &person).await?;
-    }
-    let (saved, pos) = seats::register(&txn, &state, &mut w, &person, auth.actor(), now).await?;
-    // Someone registering another names only the clashing workshops they may see themselves.
-    let warnings =
-        super::clashes::of_person(&txn, &w, person.id, target == auth.id() || auth.is_admin())
-            .await?;
-    state.commit(txn).await?;
-    let mut body = to_response(saved, &person, pos);
-    body.warnings = warnings;
-    Ok(HttpResponse::Created().json(body))
+    Err(ApiError::Unexpected(
+        "a registration under the workshop's lock asked to start again".into(),
+    ))
 }
 
 /// Paging and a status filter for registrations.

@@ -1,7 +1,9 @@
-//! Seats and the waiting list. A workshop's registered people never exceed its capacity: every
-//! change to its registrations first takes the workshop's row (`lock`), so concurrent
-//! registrations are serialized; a freed seat goes to the first person waiting, who is told by
-//! email in the same transaction.
+//! Seats and the waiting list. A workshop's registered people never exceed its capacity: a
+//! seat is taken by one conditional statement on the workshop's row (`take_seat`: only while
+//! one is free), which a registration runs last, so the row is held only from there to the
+//! commit and registrations of one workshop wait on each other for that long alone; cancelling,
+//! promoting and recording take the row first (`db::lock`). A freed seat goes to the first person
+//! waiting, who is told by email in the same transaction.
 
 use chrono::{DateTime, Utc};
 use entity::{registration, user, workshop};
@@ -137,19 +139,129 @@ fn problem(code: ProblemCode, en: &'static str, ar: &'static str) -> ApiError {
     ApiError::Problem(code, Text::new(en, ar))
 }
 
-/// Registers `person` at the workshop (whose row the caller has locked): a seat while one is
-/// free, else the end of the waiting list; a cancelled registration is taken up again. Only a
-/// scheduled workshop inside its registration window takes registrations (409 otherwise). The
-/// person is mailed a confirmation or a waitlist notice; answers the registration and its place
-/// on the waiting list.
+/// How a registration holds the workshop's row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hold {
+    /// The caller read the workshop without a lock: the registration is written as the read
+    /// row says (a seat while one was free, else the waiting list), and the seat is taken — or
+    /// the waiting list confirmed — by the transaction's last statement on the row, so the row
+    /// is held only from there to the commit. When the row no longer agrees (the last seat went,
+    /// a seat came free, the workshop moved), that statement answers [`Retry`] and the caller
+    /// starts again under [`Hold::Locked`].
+    Read,
+    /// The caller locked the workshop's row first (`db::lock`).
+    Locked,
+}
+
+/// The workshop changed between the read and the seat: roll back and register again under
+/// [`Hold::Locked`].
+#[derive(Debug)]
+pub struct Retry;
+
+/// Registers `person` at the workshop: a seat while one is free, else the end of the waiting
+/// list; a cancelled registration is taken up again. Only a scheduled workshop inside its
+/// registration window takes registrations (409 otherwise). The person is mailed a
+/// confirmation or a waitlist notice; answers the registration and its place on the waiting
+/// list, or `Err(Retry)` under [`Hold::Read`] when the row no longer agrees (see [`Hold`]).
 pub async fn register(
     db: &impl ConnectionTrait,
     state: &AppState,
     w: &mut workshop::Model,
+    hold: Hold,
     person: &user::Model,
     by: Actor,
     now: DateTime<Utc>,
-) -> Result<(registration::Model, Option<u64>), ApiError> {
+) -> Result<Result<(registration::Model, Option<u64>), Retry>, ApiError> {
+    open_for_registration(w, now)?;
+    limit_changes(db, state, w.id, person.id, now).await?;
+    let existing = registration::Entity::find()
+        .filter(registration::Column::WorkshopId.eq(w.id))
+        .filter(registration::Column::UserId.eq(person.id))
+        .one(db)
+        .await?;
+    let full = w.capacity.is_some_and(|c| w.registered_count >= c);
+    let status = if full {
+        RegistrationStatus::Waitlisted
+    } else {
+        RegistrationStatus::Registered
+    };
+    let action = Action::RegistrationCreate { status };
+    let saved = match existing {
+        Some(r) if r.status != RegistrationStatus::Cancelled => {
+            return Err(problem(
+                ProblemCode::AlreadyRegistered,
+                "Already registered for this workshop.",
+                "مسجل في هذه الورشة بالفعل.",
+            ));
+        }
+        Some(r) => {
+            let before = r.clone();
+            let mut am = r.into_active_model();
+            am.status = Set(status);
+            am.queued_at = Set(now);
+            am.registered_by = Set(by.user_id);
+            am.updated_at = Set(now);
+            let saved = am.update(db).await?;
+            Entry::new(action, saved.id)
+                .updated(&before, &saved)
+                .platform(w.platform_id)
+                .owner(person.id, Some(w.id))
+                .write(db, by, now)
+                .await?;
+            saved
+        }
+        None => {
+            let saved = registration::ActiveModel {
+                workshop_id: Set(w.id),
+                user_id: Set(person.id),
+                status: Set(status),
+                queued_at: Set(now),
+                registered_by: Set(by.user_id),
+                checked_in_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+            Entry::new(action, saved.id)
+                .created(&saved)
+                .platform(w.platform_id)
+                .owner(person.id, Some(w.id))
+                .write(db, by, now)
+                .await?;
+            saved
+        }
+    };
+    let kind = if full {
+        mail::Kind::Waitlisted
+    } else {
+        mail::Kind::Confirmation
+    };
+    mail::notify(db, state, kind, w, std::slice::from_ref(person)).await?;
+    let position = waitlist_position(db, &saved).await?;
+    // Last: the seat (or the place in the queue) against the row as it is now.
+    match (hold, status) {
+        (Hold::Locked, RegistrationStatus::Registered) => set_count(db, w, 1).await?,
+        (Hold::Locked, _) => {}
+        (Hold::Read, RegistrationStatus::Registered) => match take_seat(db, w.id).await? {
+            Some(count) => w.registered_count = count,
+            None => return Ok(Err(Retry)),
+        },
+        (Hold::Read, _) => {
+            let row = crate::db::lock::<workshop::Entity>(db, w.id).await?;
+            let still_full = row.capacity.is_some_and(|c| row.registered_count >= c);
+            if row.status != WorkshopStatus::Scheduled || !still_full {
+                return Ok(Err(Retry));
+            }
+            *w = row;
+        }
+    }
+    Ok(Ok((saved, position)))
+}
+
+/// 409 unless the workshop is scheduled and inside its registration window.
+fn open_for_registration(w: &workshop::Model, now: DateTime<Utc>) -> Result<(), ApiError> {
     match w.status {
         WorkshopStatus::Scheduled => {}
         WorkshopStatus::Cancelled => {
@@ -175,84 +287,28 @@ pub async fn register(
             "التسجيل في هذه الورشة مغلق.",
         ));
     }
-    limit_changes(db, state, w.id, person.id, now).await?;
-    let existing = registration::Entity::find()
-        .filter(registration::Column::WorkshopId.eq(w.id))
-        .filter(registration::Column::UserId.eq(person.id))
-        .one(db)
+    Ok(())
+}
+
+/// Takes a seat of a scheduled workshop while one is free, in one statement that holds the row
+/// to the commit: the count of seats taken then, or `None` (no seat, or no longer scheduled).
+async fn take_seat(db: &impl ConnectionTrait, workshop_id: i64) -> Result<Option<i32>, ApiError> {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "UPDATE workshops SET registered_count = registered_count + 1 \
+             WHERE id = $1 AND status = $2 AND (capacity IS NULL OR registered_count < capacity) \
+             RETURNING registered_count",
+            [
+                workshop_id.into(),
+                WorkshopStatus::Scheduled.as_str().into(),
+            ],
+        ))
         .await?;
-    let full = w.capacity.is_some_and(|c| w.registered_count >= c);
-    let status = if full {
-        RegistrationStatus::Waitlisted
-    } else {
-        RegistrationStatus::Registered
-    };
-    let saved = match existing {
-        Some(r) if r.status != RegistrationStatus::Cancelled => {
-            return Err(problem(
-                ProblemCode::AlreadyRegistered,
-                "Already registered for this workshop.",
-                "مسجل في هذه الورشة بالفعل.",
-            ));
-        }
-        Some(r) => {
-            let before = r.clone();
-            let mut am = r.into_active_model();
-            am.status = Set(status);
-            am.queued_at = Set(now);
-            am.registered_by = Set(by.user_id);
-            am.updated_at = Set(now);
-            let saved = am.update(db).await?;
-            Entry::new(
-                Action::RegistrationCreate {
-                    status: saved.status,
-                },
-                saved.id,
-            )
-            .updated(&before, &saved)
-            .platform(w.platform_id)
-            .write(db, by, now)
-            .await?;
-            saved
-        }
-        None => {
-            let saved = registration::ActiveModel {
-                workshop_id: Set(w.id),
-                user_id: Set(person.id),
-                status: Set(status),
-                queued_at: Set(now),
-                registered_by: Set(by.user_id),
-                checked_in_at: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?;
-            Entry::new(
-                Action::RegistrationCreate {
-                    status: saved.status,
-                },
-                saved.id,
-            )
-            .created(&saved)
-            .platform(w.platform_id)
-            .write(db, by, now)
-            .await?;
-            saved
-        }
-    };
-    if status == RegistrationStatus::Registered {
-        set_count(db, w, 1).await?;
-    }
-    let kind = if full {
-        mail::Kind::Waitlisted
-    } else {
-        mail::Kind::Confirmation
-    };
-    mail::notify(db, state, kind, w, std::slice::from_ref(person)).await?;
-    let position = waitlist_position(db, &saved).await?;
-    Ok((saved, position))
+    Ok(match row {
+        Some(r) => Some(r.try_get("", "registered_count")?),
+        None => None,
+    })
 }
 
 /// Counts a registration or cancellation of a person at a workshop, in the caller's transaction
