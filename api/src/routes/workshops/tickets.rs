@@ -11,7 +11,6 @@ use validator::Validate;
 
 use crate::access::Standing;
 use crate::auth::AuthUser;
-use crate::db::find_or_404;
 use crate::db::lock;
 use crate::domain::{RegistrationStatus, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
@@ -254,7 +253,8 @@ pub async fn record_check_ins(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let id = id.into_inner();
-    let w = find_or_404::<entity::workshop::Entity>(&txn, id).await?;
+    // Held from the start: the batch's seats and outcomes depend on the row as it stands.
+    let mut w = lock::<entity::workshop::Entity>(&txn, id).await?;
     Standing::of_manager(&txn, &auth, w.platform_id).await?;
     let req = body.into_inner()?;
     let mut scans = Vec::with_capacity(req.scans.len());
@@ -279,7 +279,6 @@ pub async fn record_check_ins(
             scanned_at: crate::clock::whole_seconds(s.scanned_at),
         });
     }
-    let mut w = lock::<entity::workshop::Entity>(&txn, w.id).await?;
     let open = matches!(
         w.status,
         WorkshopStatus::Scheduled | WorkshopStatus::Completed

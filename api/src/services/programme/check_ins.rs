@@ -8,13 +8,12 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{check_in_scan, registration, user, workshop};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::audit::{Action, Actor, Entry};
 use crate::domain::RegistrationStatus;
 use crate::error::ApiError;
-use crate::services::programme::seats::set_count;
 use crate::services::programme::tickets::Keys;
 
 /// What was scanned.
@@ -81,7 +80,38 @@ pub fn window(w: &workshop::Model) -> (DateTime<Utc>, DateTime<Utc>) {
     (w.starts_at - Duration::hours(1), w.ends_at)
 }
 
-/// Applies a batch of scans to a workshop (its row locked by the caller), in order.
+/// Marks registrations present (their ids, and when each was scanned) in one statement a
+/// hundred at a time.
+async fn mark_present(
+    db: &impl ConnectionTrait,
+    marked: &[(i64, DateTime<Utc>)],
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    use sea_orm::sea_query::CaseStatement;
+    for chunk in marked.chunks(100) {
+        let mut when = CaseStatement::new();
+        for (id, at) in chunk {
+            when = when.case(
+                Expr::col(registration::Column::Id).eq(*id),
+                Expr::value(*at),
+            );
+        }
+        registration::Entity::update_many()
+            .col_expr(
+                registration::Column::Status,
+                Expr::value(RegistrationStatus::Attended.as_str()),
+            )
+            .col_expr(registration::Column::CheckedInAt, when.into())
+            .col_expr(registration::Column::UpdatedAt, Expr::value(now))
+            .filter(registration::Column::Id.is_in(chunk.iter().map(|(id, _)| *id)))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Applies a batch of scans to a workshop (its row locked by the caller), in order: the
+/// decisions in memory, then the writes in a handful of statements however many scans.
 pub async fn apply(
     db: &impl ConnectionTrait,
     keys: &Keys,
@@ -151,6 +181,9 @@ pub async fn apply(
     let mut results = Vec::with_capacity(scans.len());
     let mut new_rows = Vec::new();
     let mut seats = 0;
+    // Registrations marked present (id, when), and walk-ins to register, in scan order.
+    let mut marked: Vec<(i64, DateTime<Utc>)> = Vec::new();
+    let mut walk_ins: Vec<registration::ActiveModel> = Vec::new();
     for s in scans {
         if let Some(first) = recorded.get(&s.nonce) {
             results.push(first.clone());
@@ -188,9 +221,9 @@ pub async fn apply(
                 _ => (Outcome::WalkedIn, Some(*u)),
             },
         };
-        // Mark the person present (registering a walk-in first).
+        // Mark the person present (registering a walk-in first): written below, all at once.
         if let (Outcome::CheckedIn | Outcome::WalkedIn, Some(u)) = (outcome, person) {
-            match regs.get(&u).cloned() {
+            match regs.get_mut(&u) {
                 Some(r) => {
                     if matches!(
                         r.status,
@@ -198,15 +231,13 @@ pub async fn apply(
                     ) {
                         seats += 1;
                     }
-                    let mut am: registration::ActiveModel = r.into();
-                    am.status = Set(RegistrationStatus::Attended);
-                    am.checked_in_at = Set(Some(s.scanned_at));
-                    am.updated_at = Set(now);
-                    let saved = am.update(db).await?;
-                    regs.insert(u, saved);
+                    r.status = RegistrationStatus::Attended;
+                    r.checked_in_at = Some(s.scanned_at);
+                    r.updated_at = now;
+                    marked.push((r.id, s.scanned_at));
                 }
                 None => {
-                    let saved = registration::ActiveModel {
+                    walk_ins.push(registration::ActiveModel {
                         workshop_id: Set(w.id),
                         user_id: Set(u),
                         status: Set(RegistrationStatus::Attended),
@@ -216,11 +247,23 @@ pub async fn apply(
                         created_at: Set(now),
                         updated_at: Set(now),
                         ..Default::default()
-                    }
-                    .insert(db)
-                    .await?;
+                    });
                     seats += 1;
-                    regs.insert(u, saved);
+                    // Present from now on in this batch; its id comes with the insert.
+                    regs.insert(
+                        u,
+                        registration::Model {
+                            id: 0,
+                            workshop_id: w.id,
+                            user_id: u,
+                            status: RegistrationStatus::Attended,
+                            queued_at: s.scanned_at,
+                            registered_by: by.user_id,
+                            checked_in_at: Some(s.scanned_at),
+                            created_at: now,
+                            updated_at: now,
+                        },
+                    );
                 }
             }
         }
@@ -231,17 +274,7 @@ pub async fn apply(
             registration_id: person.and_then(|u| regs.get(&u)).map(|r| r.id),
             repeated: false,
         };
-        new_rows.push(check_in_scan::ActiveModel {
-            workshop_id: Set(w.id),
-            nonce: Set(s.nonce.clone()),
-            outcome: Set(outcome.as_str().to_owned()),
-            user_id: Set(result.user_id),
-            registration_id: Set(result.registration_id),
-            scanned_at: Set(s.scanned_at),
-            recorded_at: Set(now),
-            recorded_by: Set(by.user_id),
-            ..Default::default()
-        });
+        new_rows.push((result.clone(), s.scanned_at));
         recorded.insert(
             s.nonce.clone(),
             ScanResult {
@@ -254,19 +287,57 @@ pub async fn apply(
     if new_rows.is_empty() {
         return Ok(results);
     }
-    for chunk in new_rows.chunks(200) {
+    // Walk-ins registered in one statement; their ids go to their scans' results and rows.
+    if !walk_ins.is_empty() {
+        let ids: HashMap<i64, i64> = registration::Entity::insert_many(walk_ins)
+            .exec_with_returning(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.user_id, r.id))
+            .collect();
+        let id_of = |user: Option<i64>| user.and_then(|u| ids.get(&u).copied());
+        for r in results.iter_mut().filter(|r| r.registration_id == Some(0)) {
+            r.registration_id = id_of(r.user_id);
+        }
+        for (r, _) in new_rows
+            .iter_mut()
+            .filter(|(r, _)| r.registration_id == Some(0))
+        {
+            r.registration_id = id_of(r.user_id);
+        }
+    }
+    mark_present(db, &marked, now).await?;
+    let rows: Vec<check_in_scan::ActiveModel> = new_rows
+        .into_iter()
+        .map(|(r, scanned_at)| check_in_scan::ActiveModel {
+            workshop_id: Set(w.id),
+            nonce: Set(r.nonce),
+            outcome: Set(r.outcome.as_str().to_owned()),
+            user_id: Set(r.user_id),
+            registration_id: Set(r.registration_id),
+            scanned_at: Set(scanned_at),
+            recorded_at: Set(now),
+            recorded_by: Set(by.user_id),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(250) {
         check_in_scan::Entity::insert_many(chunk.to_vec())
             .exec(db)
             .await?;
     }
-    if seats != 0 {
-        set_count(db, w, seats).await?;
-    }
+    // The seats taken and the workshop's time of change, in one statement.
     workshop::Entity::update_many()
+        .col_expr(
+            workshop::Column::RegisteredCount,
+            Expr::col(workshop::Column::RegisteredCount).add(seats),
+        )
         .col_expr(workshop::Column::UpdatedAt, Expr::value(now))
         .filter(workshop::Column::Id.eq(w.id))
         .exec(db)
         .await?;
+    w.registered_count += seats;
+    w.updated_at = now;
     let recorded_now: Vec<serde_json::Value> = results
         .iter()
         .filter(|r| !r.repeated)
