@@ -1,0 +1,29 @@
+-- pgbench: exactly the statements one registration makes (POST /workshops/{id}/registrations,
+-- a member registering themselves for a public workshop with seats, no webhook subscription),
+-- as PostgreSQL's statement log shows them, with texts of the same sizes: the design's own
+-- floor for `.ci/bench-writes`. Client c's n-th registration is the k-th pair of member and
+-- workshop, k = (n - 1) * 32 + c, walked as the wrk load walks them (.ci/registrations.lua):
+-- spread over :workshops workshops from :first, or with :hot = 1 one workshop at a time.
+\set n :n + 1
+\set k (:n - 1) * 32 + :client_id
+\set member :mbase + (:hot * (:k % :members) + (1 - :hot) * ((:k / :workshops) % :members))
+\set ws :first + (:hot * (:k / :members) + (1 - :hot) * (:k % :workshops))
+-- The caller, active, with the token's session open (outside the transaction, as the api does).
+SELECT u.id, u.email, u.search_text, u.name_ar, u.name_en, u.gender, u.local_authority_id, u.job_title, u.locale, u.role, u.is_active, u.email_verified_at, u.password_hash, u.created_at, u.updated_at FROM users u WHERE u.id = :member AND u.is_active = true AND EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family = 'bench-family' AND t.user_id = :member AND t.revoked_at IS NULL) LIMIT 1;
+BEGIN;
+SELECT platform_id AS platform, extract(epoch FROM starts_at)::bigint AS starts, extract(epoch FROM ends_at)::bigint AS ends FROM (SELECT * FROM workshops WHERE id = :ws LIMIT 1) w \gset
+SELECT seat FROM coordinator_terms WHERE platform_id = :platform AND user_id = :member AND ended_at IS NULL LIMIT 1;
+SELECT COUNT(*) AS num_items FROM (SELECT * FROM memberships WHERE platform_id = :platform AND user_id = :member AND status = 'active') AS sub_query;
+SELECT workshop_id FROM registrations WHERE user_id = :member AND workshop_id IN (SELECT id FROM workshops WHERE starts_at < to_timestamp(:ends) AND ends_at > to_timestamp(:starts) AND status <> 'cancelled' AND id <> :ws) AND status IN ('registered', 'waitlisted');
+INSERT INTO rate_buckets ("key", hits, resets_at) VALUES ('registration.changes:' || :ws || ':' || :member, 1, 1896388338)
+  ON CONFLICT ("key") DO UPDATE SET hits = CASE WHEN rate_buckets.resets_at <= 1796301938 THEN 1 ELSE rate_buckets.hits + 1 END,
+  resets_at = CASE WHEN rate_buckets.resets_at <= 1796301938 THEN excluded.resets_at ELSE rate_buckets.resets_at END RETURNING hits, resets_at;
+SELECT * FROM registrations WHERE workshop_id = :ws AND user_id = :member LIMIT 1;
+INSERT INTO registrations (workshop_id, user_id, status, queued_at, registered_by, checked_in_at, created_at, updated_at) VALUES (:ws, :member, 'registered', now(), :member, NULL, now(), now()) RETURNING id AS reg \gset
+WITH old AS (DELETE FROM change_log WHERE entity_type = 'registration' AND entity_id = :reg RETURNING version),
+  feed AS (INSERT INTO change_log (txid, entity_type, entity_id, op, version, platform_id, user_id, changed_at) SELECT pg_current_xact_id()::text::bigint, 'registration', :reg, 'create', COALESCE((SELECT MAX(version) FROM old), 0) + 1, :platform, :member, now()),
+  hooks AS (INSERT INTO webhook_deliveries (subscription_id, txid, msg_id, event_type, platform_id, payload, status, attempts, next_attempt_at, created_at) SELECT s.id, pg_current_xact_id()::text::bigint, e.msg_id, e.event_type, :platform, e.payload, 'pending', 0, now(), now() FROM webhook_subscriptions s JOIN (VALUES ('msg_d357785c23054925b6dfdb146e113809', 'registration.created', repeat('p', 205))) AS e (msg_id, event_type, payload) ON s.event_types LIKE '%"' || e.event_type || '"%' WHERE s.enabled AND (s.platform_ids IS NULL OR strpos(',' || translate(s.platform_ids, '[] ', '') || ',', ',' || :platform || ',') > 0))
+  INSERT INTO audit_log (at, actor_id, api_key_id, action, entity_type, entity_id, platform_id, changes) VALUES (now(), :member, NULL, 'registration.create', 'registration', :reg, :platform, repeat('c', 220));
+INSERT INTO outbox (kind, recipient, subject, text_body, html_body, ics, attempts, next_attempt_at, sent_at, last_error, created_at) VALUES ('workshop_confirmation', 'Member <member@bench.example>', repeat('ت', 23), repeat('ن', 263), repeat('h', 599), repeat('i', 1324), 0, now(), NULL, NULL, now());
+UPDATE workshops SET registered_count = registered_count + 1 WHERE id = :ws AND status = 'scheduled' AND (capacity IS NULL OR registered_count < capacity) RETURNING *;
+COMMIT;
