@@ -13,7 +13,7 @@ use entity::{
     task_force_member, workshop,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Statement,
 };
 
 use crate::auth::AuthUser;
@@ -35,7 +35,7 @@ pub struct Standing {
 }
 
 impl Standing {
-    /// The caller's standing on the platform (two indexed look-ups).
+    /// The caller's standing on the platform (one statement: two indexed look-ups).
     pub async fn of(
         db: &impl ConnectionTrait,
         auth: &AuthUser,
@@ -45,21 +45,34 @@ impl Standing {
         if !auth.reaches(platform_id) {
             return Ok(Standing::default());
         }
-        let seat = coordinator_term::Entity::find()
-            .select_only()
-            .column(coordinator_term::Column::Seat)
-            .filter(coordinator_term::Column::PlatformId.eq(platform_id))
-            .filter(coordinator_term::Column::UserId.eq(auth.id()))
-            .filter(coordinator_term::Column::EndedAt.is_null())
-            .into_tuple::<Seat>()
-            .one(db)
-            .await?;
-        Ok(Standing {
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                format!("SELECT {}", standing_columns("$1", "$2")),
+                [platform_id.into(), auth.id().into()],
+            ))
+            .await?
+            .ok_or_else(|| ApiError::Unexpected("a SELECT without FROM answered no row".into()))?;
+        Ok(Standing::with(
+            auth,
+            platform_id,
+            row.try_get("", "standing_seat")?,
+            row.try_get("", "standing_member")?,
+        ))
+    }
+
+    /// The standing of `auth` on `platform_id` from what the database said of the caller there
+    /// (the two columns of [`standing_columns`], read with another statement's row).
+    pub fn with(auth: &AuthUser, platform_id: i64, seat: Option<Seat>, member: bool) -> Standing {
+        if !auth.reaches(platform_id) {
+            return Standing::default();
+        }
+        Standing {
             // An administrator's key limited to platforms administers those (and no other).
             admin: auth.administers(platform_id),
             seat,
-            member: is_active_member(db, auth.id(), platform_id).await?,
-        })
+            member,
+        }
     }
 
     /// The caller's standing on a platform they must manage (403 `not_a_manager` otherwise).
@@ -320,6 +333,20 @@ async fn takes_part_in_private(
         .count(db)
         .await?
         > 0)
+}
+
+/// Two columns of a SELECT: `standing_seat`, the seat of the user's open coordinator or deputy
+/// term on the platform (or NULL), and `standing_member`, whether the user is an active member
+/// of it — `platform` and `user` are SQL expressions (a placeholder, or a column of the row the
+/// statement reads). [`Standing::with`] makes the standing of them.
+pub fn standing_columns(platform: &str, user: &str) -> String {
+    format!(
+        "(SELECT seat FROM coordinator_terms WHERE platform_id = {platform} AND user_id = {user} \
+         AND ended_at IS NULL LIMIT 1) AS standing_seat, \
+         EXISTS (SELECT 1 FROM memberships WHERE platform_id = {platform} AND user_id = {user} \
+         AND status = '{}') AS standing_member",
+        MembershipStatus::Active.as_str()
+    )
 }
 
 /// Whether a person (the caller or someone named in the request) is an active member of the

@@ -25,6 +25,7 @@ mod m20261128_000018_programme_budget;
 mod m20261129_000019_union_activities;
 mod m20261201_000020_seat_history;
 mod m20261201_000021_workshop_eligibility;
+mod m20261203_000022_workshop_ends_index;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000019_union_activities::Migration),
             Box::new(m20261201_000020_seat_history::Migration),
             Box::new(m20261201_000021_workshop_eligibility::Migration),
+            Box::new(m20261203_000022_workshop_ends_index::Migration),
         ]
     }
 }

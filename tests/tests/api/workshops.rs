@@ -317,6 +317,94 @@ async fn fifty_concurrent_registrations_fill_ten_seats_exactly() {
     assert_eq!(sorted, (1..=40).collect::<Vec<i64>>());
 }
 
+/// A registration reads the workshop without a lock and takes its seat (or confirms its place
+/// on the waiting list) last. When the row changed in between — a seat came free while the read
+/// said full, or the last seat went while it said free — the registration answers `Retry`, and
+/// nothing it wrote stays; under the row's lock it then registers as the row is. The reads are
+/// made stale on purpose here (deterministic on both databases) instead of raced.
+#[tokio::test]
+async fn a_registration_whose_read_went_stale_starts_again_under_the_lock() {
+    use api::services::programme::seats::{self, Desk, Hold};
+    use entity::{outbox, registration, user, workshop};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let pr = app.platform_id("public-relations").await;
+    let w = scheduled(&app, &admin, pr, 24 * 5, Some(1), "جنين").await;
+    let workshop_id = w["id"].as_i64().expect("id");
+    let mut people = Vec::new();
+    for email in ["first@example.org", "second@example.org"] {
+        let (id, _) = app.quick_user(email, None, "female", "ar").await;
+        people.push(
+            user::Entity::find_by_id(id)
+                .one(&app.db)
+                .await
+                .expect("read")
+                .expect("user"),
+        );
+    }
+    let now = app.state.clock.now();
+    let state = &app.state;
+    let held = |person: i64| {
+        registration::Entity::find()
+            .filter(registration::Column::WorkshopId.eq(workshop_id))
+            .filter(registration::Column::UserId.eq(person))
+            .one(&app.db)
+    };
+    let seats_taken = || async {
+        workshop::Entity::find_by_id(workshop_id)
+            .one(&app.db)
+            .await
+            .expect("read")
+            .expect("workshop")
+            .registered_count
+    };
+    let mails = || outbox::Entity::find().count(&app.db);
+    let mails_before = mails().await.expect("count");
+    // Each case: the stale count the read saw, the person, and what they get under the lock.
+    for (stale_count, person, then) in [
+        // The read saw the only seat taken (by someone who has left since): the waiting list,
+        // until the row, locked at the end, shows the seat free.
+        (1, &people[0], ("registered", None)),
+        // The read saw the seat free, but the first person has taken it since.
+        (0, &people[1], ("waitlisted", Some(1))),
+    ] {
+        let txn = api::db::begin(&state.db).await.expect("begin");
+        let mut desk = Desk::read(&txn, workshop_id, person.id, person.id, Hold::Read)
+            .await
+            .expect("desk");
+        assert_ne!(
+            desk.workshop.registered_count, stale_count,
+            "the read is made stale"
+        );
+        desk.workshop.registered_count = stale_count;
+        let by = Some(person.id).into();
+        let answer = seats::register(&txn, state, &mut desk, Hold::Read, person, by, now)
+            .await
+            .expect("no error");
+        assert!(answer.is_err(), "a stale read asks to start again");
+        txn.rollback().await.expect("rollback");
+        assert!(
+            held(person.id).await.expect("read").is_none(),
+            "nothing stays"
+        );
+        let txn = api::db::begin(&state.db).await.expect("begin");
+        let mut desk = Desk::read(&txn, workshop_id, person.id, person.id, Hold::Locked)
+            .await
+            .expect("desk");
+        let (saved, position) =
+            seats::register(&txn, state, &mut desk, Hold::Locked, person, by, now)
+                .await
+                .expect("no error")
+                .expect("under the lock, no retry");
+        txn.commit().await.expect("commit");
+        assert_eq!((saved.status.as_str(), position), then);
+        assert_eq!(seats_taken().await, 1, "one seat, held once");
+    }
+    // One mail each (a confirmation, a waitlist notice): none from the attempts rolled back.
+    assert_eq!(mails().await.expect("count"), mails_before + 2);
+}
+
 /// Registrations take their seat last, without holding the workshop meanwhile: seats freed
 /// by cancellations while others register go to somebody, never stay empty beside a waiting
 /// list, and the count always matches the seats held.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::access::{Standing, is_active_member};
+use crate::access::Standing;
 use crate::auth::AuthUser;
 use crate::db::lock;
 use crate::db::{active_user, find_or_404};
@@ -90,33 +90,33 @@ pub async fn register(
     // changed in between, once more under the row's lock (`seats::Hold`).
     for hold in [seats::Hold::Read, seats::Hold::Locked] {
         let txn = crate::db::begin(&state.db).await?;
-        let mut w = match hold {
-            seats::Hold::Read => find_or_404::<entity::workshop::Entity>(&txn, id).await?,
-            seats::Hold::Locked => lock::<entity::workshop::Entity>(&txn, id).await?,
-        };
-        // Asked once: who the caller is to the workshop's platform.
-        let standing = Standing::of(&txn, &auth, w.platform_id).await?;
+        // One statement: the workshop, who the caller is to its platform, whether the person is
+        // a member, and their registration there.
+        let mut desk = seats::Desk::read(&txn, id, auth.id(), target, hold).await?;
+        let w = &desk.workshop;
+        let standing = Standing::with(&auth, w.platform_id, desk.caller_seat, desk.caller_member);
         let (person, target_is_member) = if target == auth.id() {
             (auth.user.clone(), standing.member)
         } else {
             standing.require_manager()?;
-            let person = active_user(&txn, target, "/user_id").await?;
-            let member = is_active_member(&txn, target, w.platform_id).await?;
-            (person, member)
+            (
+                active_user(&txn, target, "/user_id").await?,
+                desk.person_member,
+            )
         };
-        crate::access::require_open_to(&w, standing, target_is_member)?;
+        crate::access::require_open_to(w, standing, target_is_member)?;
         // A workshop for some governorates or kinds of authority: its managers may still
         // register anyone.
         if !standing.manages() {
-            super::check_eligible(&txn, &w, &person).await?;
+            super::check_eligible(&txn, w, &person).await?;
         }
         // Someone registering another names only the clashing workshops they may see
         // themselves.
         let warnings =
-            super::clashes::of_person(&txn, &w, person.id, target == auth.id() || auth.is_admin())
+            super::clashes::of_person(&txn, w, person.id, target == auth.id() || auth.is_admin())
                 .await?;
         let Ok((saved, pos)) =
-            seats::register(&txn, &state, &mut w, hold, &person, auth.actor(), now).await?
+            seats::register(&txn, &state, &mut desk, hold, &person, auth.actor(), now).await?
         else {
             continue;
         };

@@ -9,12 +9,13 @@ use chrono::{DateTime, Utc};
 use entity::{registration, user, workshop};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic,
+    IntoActiveModel, Iterable, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
+use crate::access::standing_columns;
 use crate::audit::{Action, Actor, Entry};
-use crate::domain::{RegistrationStatus, WorkshopStatus};
+use crate::domain::{MembershipStatus, RegistrationStatus, Seat, WorkshopStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::services::accounts::security_limits;
@@ -158,27 +159,89 @@ pub enum Hold {
 #[derive(Debug)]
 pub struct Retry;
 
-/// Registers `person` at the workshop: a seat while one is free, else the end of the waiting
-/// list; a cancelled registration is taken up again. Only a scheduled workshop inside its
-/// registration window takes registrations (409 otherwise). The person is mailed a
+/// What a registration reads before it writes, in one statement: the workshop (held, under
+/// [`Hold::Locked`]), the caller's standing on its platform, whether the person registered is an
+/// active member of it, and the person's registration there, if any.
+#[derive(Debug)]
+pub struct Desk {
+    pub workshop: workshop::Model,
+    /// The caller's open coordinator or deputy seat on the workshop's platform.
+    pub caller_seat: Option<Seat>,
+    /// The caller is an active member of the workshop's platform.
+    pub caller_member: bool,
+    /// The person registered is an active member of the workshop's platform.
+    pub person_member: bool,
+    /// The person's registration at the workshop (of any status).
+    pub existing: Option<registration::Model>,
+}
+
+impl Desk {
+    /// Reads the desk of `caller` registering `person` at workshop `id` (404 when there is none).
+    pub async fn read(
+        db: &impl ConnectionTrait,
+        id: i64,
+        caller: i64,
+        person: i64,
+        hold: Hold,
+    ) -> Result<Desk, ApiError> {
+        let backend = db.get_database_backend();
+        let existing: Vec<String> = registration::Column::iter()
+            .map(|c| format!("r.{0} AS r_{0}", c.as_str()))
+            .collect();
+        let lock = match (hold, backend) {
+            (Hold::Locked, sea_orm::DatabaseBackend::Postgres) => " FOR NO KEY UPDATE OF w",
+            // SQLite: the write transaction already holds the database (`db::begin`).
+            _ => "",
+        };
+        let sql = format!(
+            "SELECT w.*, {standing}, EXISTS (SELECT 1 FROM memberships WHERE platform_id = \
+             w.platform_id AND user_id = $3 AND status = '{active}') AS person_member, {existing} \
+             FROM workshops w LEFT JOIN registrations r ON r.workshop_id = w.id AND r.user_id = $3 \
+             WHERE w.id = $1{lock}",
+            standing = standing_columns("w.platform_id", "$2"),
+            active = MembershipStatus::Active.as_str(),
+            existing = existing.join(", "),
+        );
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                backend,
+                sql,
+                [id.into(), caller.into(), person.into()],
+            ))
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        let existing = match row.try_get::<Option<i64>>("", "r_id")? {
+            Some(_) => Some(registration::Model::from_query_result(&row, "r_")?),
+            None => None,
+        };
+        Ok(Desk {
+            workshop: workshop::Model::from_query_result(&row, "")?,
+            caller_seat: row.try_get("", "standing_seat")?,
+            caller_member: row.try_get("", "standing_member")?,
+            person_member: row.try_get("", "person_member")?,
+            existing,
+        })
+    }
+}
+
+/// Registers `person` at the [`Desk`]'s workshop: a seat while one is free, else the end of the
+/// waiting list; a cancelled registration (the desk's) is taken up again. Only a scheduled
+/// workshop inside its registration window takes registrations (409 otherwise). The person is mailed a
 /// confirmation or a waitlist notice; answers the registration and its place on the waiting
 /// list, or `Err(Retry)` under [`Hold::Read`] when the row no longer agrees (see [`Hold`]).
 pub async fn register(
     db: &impl ConnectionTrait,
     state: &AppState,
-    w: &mut workshop::Model,
+    desk: &mut Desk,
     hold: Hold,
     person: &user::Model,
     by: Actor,
     now: DateTime<Utc>,
 ) -> Result<Result<(registration::Model, Option<u64>), Retry>, ApiError> {
+    let existing = desk.existing.take();
+    let w = &mut desk.workshop;
     open_for_registration(w, now)?;
     limit_changes(db, state, w.id, person.id, now).await?;
-    let existing = registration::Entity::find()
-        .filter(registration::Column::WorkshopId.eq(w.id))
-        .filter(registration::Column::UserId.eq(person.id))
-        .one(db)
-        .await?;
     let full = w.capacity.is_some_and(|c| w.registered_count >= c);
     let status = if full {
         RegistrationStatus::Waitlisted
