@@ -136,22 +136,18 @@ pub async fn record_many(
 ) -> Result<(), ApiError> {
     let backend = db.get_database_backend();
     for chunk in entries.chunks(100) {
-        let ids: Vec<Value> = chunk.iter().map(|(id, _, _)| Value::from(*id)).collect();
-        let marks = |from: usize| {
-            (0..chunk.len())
-                .map(|i| format!("${}", from + i))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let marks = (0..chunk.len())
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
         let mut values = vec![Value::from(entity_type)];
-        values.extend(ids.iter().cloned());
+        values.extend(chunk.iter().map(|(id, _, _)| Value::from(*id)));
         let versions: std::collections::HashMap<i64, i32> = db
             .query_all_raw(Statement::from_sql_and_values(
                 backend,
                 format!(
                     "SELECT entity_id, MAX(version) AS version FROM change_log \
-                     WHERE entity_type = $1 AND entity_id IN ({}) GROUP BY entity_id",
-                    marks(2)
+                     WHERE entity_type = $1 AND entity_id IN ({marks}) GROUP BY entity_id"
                 ),
                 values.clone(),
             ))
@@ -161,40 +157,74 @@ pub async fn record_many(
             .collect::<Result<_, sea_orm::DbErr>>()?;
         db.execute_raw(Statement::from_sql_and_values(
             backend,
-            format!(
-                "DELETE FROM change_log WHERE entity_type = $1 AND entity_id IN ({})",
-                marks(2)
-            ),
+            format!("DELETE FROM change_log WHERE entity_type = $1 AND entity_id IN ({marks})"),
             values,
         ))
         .await?;
-        let txid = txid_sql(backend);
-        let mut rows = Vec::with_capacity(chunk.len());
-        let mut params: Vec<Value> = vec![Value::from(entity_type), op.as_str().into(), at.into()];
-        for (id, platform, user) in chunk {
-            let n = params.len();
-            rows.push(format!(
-                "({txid}, $1, ${}, $2, ${}, ${}, ${}, $3)",
-                n + 1,
-                n + 2,
-                n + 3,
-                n + 4
-            ));
-            params.push((*id).into());
-            params.push((versions.get(id).copied().unwrap_or(0) + 1).into());
-            params.push((*platform).into());
-            params.push((*user).into());
-        }
-        db.execute_raw(Statement::from_sql_and_values(
-            backend,
-            format!(
-                "INSERT INTO change_log (txid, entity_type, entity_id, op, version, platform_id, user_id, changed_at) VALUES {}",
-                rows.join(", ")
-            ),
-            params,
-        ))
+        append(
+            db,
+            entity_type,
+            op,
+            chunk,
+            |id| versions.get(&id).copied().unwrap_or(0) + 1,
+            at,
+        )
         .await?;
     }
+    Ok(())
+}
+
+/// Puts resources of one type created in this transaction at the end of the feed: one
+/// statement however many. They have no earlier place in the feed to remove (their ids are new),
+/// so each is at version 1.
+pub async fn record_created(
+    db: &impl ConnectionTrait,
+    entity_type: &'static str,
+    entries: &[(i64, Option<i64>, Option<i64>)],
+    at: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    for chunk in entries.chunks(100) {
+        append(db, entity_type, Op::Create, chunk, |_| 1, at).await?;
+    }
+    Ok(())
+}
+
+/// Inserts the feed rows of `chunk` (at most 100), at the versions `version` says.
+async fn append(
+    db: &impl ConnectionTrait,
+    entity_type: &'static str,
+    op: Op,
+    chunk: &[(i64, Option<i64>, Option<i64>)],
+    version: impl Fn(i64) -> i32,
+    at: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let backend = db.get_database_backend();
+    let txid = txid_sql(backend);
+    let mut rows = Vec::with_capacity(chunk.len());
+    let mut params: Vec<Value> = vec![Value::from(entity_type), op.as_str().into(), at.into()];
+    for (id, platform, user) in chunk {
+        let n = params.len();
+        rows.push(format!(
+            "({txid}, $1, ${}, $2, ${}, ${}, ${}, $3)",
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4
+        ));
+        params.push((*id).into());
+        params.push(version(*id).into());
+        params.push((*platform).into());
+        params.push((*user).into());
+    }
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        format!(
+            "INSERT INTO change_log (txid, entity_type, entity_id, op, version, platform_id, user_id, changed_at) VALUES {}",
+            rows.join(", ")
+        ),
+        params,
+    ))
+    .await?;
     Ok(())
 }
 

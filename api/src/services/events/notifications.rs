@@ -66,7 +66,7 @@ pub async fn send(
             .iter()
             .map(|n| (n.id, n.platform_id, Some(n.user_id)))
             .collect();
-        changes::record_many(db, "notification", Op::Create, &entries, at).await?;
+        changes::record_created(db, "notification", &entries, at).await?;
     }
     Ok(())
 }

@@ -59,15 +59,21 @@ pub async fn set_count(
     w: &mut workshop::Model,
     delta: i32,
 ) -> Result<(), ApiError> {
+    write_count(db, w.id, delta).await?;
+    w.registered_count += delta;
+    Ok(())
+}
+
+/// Moves the registered count of workshop `id` by `delta` in the database.
+async fn write_count(db: &impl ConnectionTrait, id: i64, delta: i32) -> Result<(), ApiError> {
     workshop::Entity::update_many()
         .col_expr(
             workshop::Column::RegisteredCount,
             Expr::col(workshop::Column::RegisteredCount).add(delta),
         )
-        .filter(workshop::Column::Id.eq(w.id))
+        .filter(workshop::Column::Id.eq(id))
         .exec(db)
         .await?;
-    w.registered_count += delta;
     Ok(())
 }
 
@@ -78,10 +84,21 @@ pub async fn promote_waitlisted(
     w: &mut workshop::Model,
     by: Actor,
 ) -> Result<(), ApiError> {
-    loop {
-        if w.capacity.is_some_and(|c| w.registered_count >= c) {
-            return Ok(());
-        }
+    fill_seats(db, state, w, by, 0).await
+}
+
+/// [`promote_waitlisted`], after a change of the count already made in `w` but not yet in the
+/// database (`unwritten`): the count is written once, at the end, with the promotions (a
+/// cancellation whose seat goes to the next person waiting leaves it as it was, unwritten).
+async fn fill_seats(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    w: &mut workshop::Model,
+    by: Actor,
+    unwritten: i32,
+) -> Result<(), ApiError> {
+    let mut delta = unwritten;
+    while w.capacity.is_none_or(|c| w.registered_count < c) {
         let Some((next, person)) = registration::Entity::find()
             .find_also_related(user::Entity)
             .filter(registration::Column::WorkshopId.eq(w.id))
@@ -91,7 +108,7 @@ pub async fn promote_waitlisted(
             .one(db)
             .await?
         else {
-            return Ok(());
+            break;
         };
         let before = next.clone();
         let now = state.clock.now();
@@ -102,13 +119,19 @@ pub async fn promote_waitlisted(
         Entry::new(Action::RegistrationPromote, promoted.id)
             .updated(&before, &promoted)
             .platform(w.platform_id)
+            .owner(promoted.user_id, Some(w.id))
             .write(db, by, now)
             .await?;
-        set_count(db, w, 1).await?;
+        w.registered_count += 1;
+        delta += 1;
         if let Some(p) = person {
             mail::notify(db, state, Kind::Promotion, w, &[p]).await?;
         }
     }
+    if delta != 0 {
+        write_count(db, w.id, delta).await?;
+    }
+    Ok(())
 }
 
 /// 1-based place on the waiting list, for a waitlisted registration.
@@ -470,12 +493,16 @@ async fn cancel_registration(
     Entry::new(Action::RegistrationCancel, cancelled.id)
         .updated(&before, &cancelled)
         .platform(w.platform_id)
+        .owner(cancelled.user_id, Some(w.id))
         .write(db, by, now)
         .await?;
     if was == RegistrationStatus::Registered {
-        set_count(db, w, -1).await?;
+        // The seat is freed in `w` now and in the database once, with any promotion it makes.
+        w.registered_count -= 1;
         if w.status == WorkshopStatus::Scheduled {
-            promote_waitlisted(db, state, w, by).await?;
+            fill_seats(db, state, w, by, -1).await?;
+        } else {
+            write_count(db, w.id, -1).await?;
         }
     }
     Ok(())
