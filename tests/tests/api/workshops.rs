@@ -55,6 +55,53 @@ async fn the_launch_meetings_are_completed_workshops() {
     assert!(full["check_in_code"].is_null(), "the code is for managers");
 }
 
+/// A new workshop's answer is built from what the request wrote (no read-back): it is the
+/// workshop as it is stored — texts trimmed, the agenda, experts and materials in their order,
+/// the hosts with the organiser first — exactly what a later read answers.
+#[tokio::test]
+async fn a_created_workshop_answers_what_a_later_read_answers() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let pr = app.platform_id("public-relations").await;
+    let finance = app.platform_id("financial-management").await;
+    let now = app.state.clock.now();
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&admin),
+            &json!({"platform_id": pr, "host_platform_ids": [finance, pr],
+                    "title": {"ar": "  ورشة الموازنة التشاركية ", "en": " Participatory budgeting "},
+                    "starts_at": now + Duration::days(9), "ends_at": now + Duration::days(9) + Duration::hours(4),
+                    "venue": {"city": "بيت لحم", "address": " قاعة البلدية ", "city_en": " Bethlehem ", "address_en": "Town hall"},
+                    "capacity": 30, "status": "scheduled",
+                    "agenda": [{"title": " افتتاح ", "title_en": " Opening ", "duration_minutes": 15},
+                               {"title": "عرض تجربة بلدية الخليل", "speaker": "م. سامر"},
+                               {"title": "نقاش", "title_en": "Discussion"}],
+                    "experts": [{"name": " د. لينا حداد ", "name_en": " Dr. Lina Haddad ", "email": "lina@example.net",
+                                 "organisation": "GIZ", "organisation_en": " GIZ "},
+                                {"name": "سامر", "organisation": "بلدية الخليل"}],
+                    "materials": [{"title": " العرض ", "title_en": " Slides ", "url": "https://example.org/slides.pdf"},
+                                  {"title": "الدليل", "url": "https://example.org/guide.pdf"}]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let mut created: Value = res.json().await.expect("json");
+    let mut read = app
+        .get_json(
+            &format!("/api/v1/workshops/{}", created["id"]),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(created["agenda"].as_array().map(Vec::len), Some(3));
+    assert_eq!(created["experts"][0]["name_en"], "Dr. Lina Haddad");
+    assert_eq!(created["experts"][0]["email"], "lina@example.net");
+    assert_eq!(created["materials"][1]["title"], "الدليل");
+    assert_eq!(created["host_platform_ids"], json!([pr, finance]));
+    created.as_object_mut().expect("object").remove("warnings");
+    read.as_object_mut().expect("object").remove("warnings");
+    assert_eq!(created, read);
+}
+
 #[tokio::test]
 async fn workshops_are_instants_shown_in_their_zone() {
     let app = spawn_app().await;

@@ -46,34 +46,39 @@ fn overlapping(starts: DateTime<Utc>, ends: DateTime<Utc>, own: Option<i64>) -> 
     c
 }
 
-/// Clashes of a saved workshop with the others, at its venue and among its hosts.
+/// Clashes of a saved workshop with the others, at its venue and among its hosts, and of the
+/// people registered for it — none when it was `created` in this transaction (nobody can be
+/// registered yet, so that look-up is skipped).
 pub async fn of_saved(
     db: &impl ConnectionTrait,
     w: &workshop::Model,
     hosts: &[i64],
+    created: bool,
 ) -> Result<Vec<Warning>, ApiError> {
     let venue = w
         .venue_city
         .as_deref()
         .map(|c| (c, w.venue_address.as_deref().unwrap_or_default()));
-    find(db, Some(w.id), w.starts_at, w.ends_at, venue, hosts).await
+    find(db, w.id, w.starts_at, w.ends_at, venue, hosts, !created).await
 }
 
-/// Clashes of a workshop at `[starts, ends)` at a venue, hosted by `hosts`.
-pub async fn find(
+/// Clashes of a workshop at `[starts, ends)` at a venue, hosted by `hosts`, and, when
+/// `participants`, of the people registered for the saved one (`own`).
+async fn find(
     db: &impl ConnectionTrait,
-    own: Option<i64>,
+    own: i64,
     starts: DateTime<Utc>,
     ends: DateTime<Utc>,
     venue: Option<(&str, &str)>,
     hosts: &[i64],
+    participants: bool,
 ) -> Result<Vec<Warning>, ApiError> {
     let mut warnings = Vec::new();
     if let Some((city, address)) = venue {
         let ids: Vec<i64> = workshop::Entity::find()
             .select_only()
             .column(workshop::Column::Id)
-            .filter(overlapping(starts, ends, own))
+            .filter(overlapping(starts, ends, Some(own)))
             .filter(
                 Expr::expr(Func::lower(Expr::col(workshop::Column::VenueCity)))
                     .eq(city.trim().to_lowercase()),
@@ -100,7 +105,7 @@ pub async fn find(
         let mut ids: Vec<i64> = workshop::Entity::find()
             .select_only()
             .column(workshop::Column::Id)
-            .filter(overlapping(starts, ends, own))
+            .filter(overlapping(starts, ends, Some(own)))
             .filter(
                 workshop::Column::Id.in_subquery(
                     sea_orm::sea_query::Query::select()
@@ -127,7 +132,8 @@ pub async fn find(
             });
         }
     }
-    if let Some(id) = own {
+    if participants {
+        let id = own;
         // People registered here who hold another overlapping registration.
         let active = [
             RegistrationStatus::Registered,

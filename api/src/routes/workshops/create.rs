@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{
-    AgendaItem, Expert, Material, Venue, WorkshopResponse, check_in_code, clashes, parse_zone,
-    response, write_children,
+    AgendaItem, Children, Expert, Material, Venue, WorkshopResponse, check_in_code, clashes,
+    parse_zone, response_with, write_new_children,
 };
 use crate::access::Standing;
 use crate::audit::{Action, Entry};
@@ -287,7 +287,8 @@ pub async fn create_workshop(
         }
     }
     let hosts = hosts::host_list(platform.id, &req.host_platform_ids);
-    check_hosts(&txn, &hosts).await?;
+    // The organiser (first) was read above; the others must exist.
+    check_hosts(&txn, hosts.get(1..).unwrap_or_default()).await?;
     let title = req.title.trimmed();
     let saved = workshop::ActiveModel {
         platform_id: Set(platform.id),
@@ -339,16 +340,9 @@ pub async fn create_workshop(
     }
     .insert(&txn)
     .await?;
-    write_children(
-        &txn,
-        saved.id,
-        Some(&hosts),
-        Some(&req.agenda),
-        Some(&req.experts),
-        Some(&req.materials),
-    )
-    .await?;
-    let warnings = clashes::of_saved(&txn, &saved, &hosts).await?;
+    let children = Children::of_request(&req.agenda, &req.experts, &req.materials);
+    write_new_children(&txn, saved.id, &hosts, &children).await?;
+    let warnings = clashes::of_saved(&txn, &saved, &hosts, true).await?;
     let mut entry = Entry::new(
         Action::WorkshopCreate {
             status: saved.status,
@@ -365,7 +359,7 @@ pub async fn create_workshop(
         entry = entry.field("history_reason", reason);
     }
     entry.write(&txn, &auth, now).await?;
-    let body = response(&txn, saved, true, warnings).await?;
+    let body = response_with(saved, children, true, warnings);
     state.commit(txn).await?;
     Ok(etag::created(
         body.version,

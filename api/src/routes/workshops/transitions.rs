@@ -90,7 +90,7 @@ pub async fn transition_workshop(
         promote_waitlisted(&txn, &state, &mut updated, auth.actor()).await?;
         // Every way into `scheduled` says what it clashes with.
         let hosts = crate::services::programme::hosts::parse_hosts(&updated.host_ids);
-        warnings = clashes::of_saved(&txn, &updated, &hosts).await?;
+        warnings = clashes::of_saved(&txn, &updated, &hosts, false).await?;
     }
     let body = response(&txn, updated, true, warnings).await?;
     state.commit(txn).await?;

@@ -268,7 +268,7 @@ pub async fn update_workshop(
         Some(h) => h,
         None => hosts::parse_hosts(&updated.host_ids),
     };
-    let warnings = clashes::of_saved(&txn, &updated, &host_list).await?;
+    let warnings = clashes::of_saved(&txn, &updated, &host_list, false).await?;
     let body = response(&txn, updated, true, warnings).await?;
     if versioned::unchanged(&before_view, &body) {
         return etag::unchanged(txn, before_view).await;

@@ -10,16 +10,21 @@ use crate::error::ApiError;
 
 use super::*;
 
-/// The full response of one workshop.
+/// The full response of one workshop, its agenda, experts and materials read.
 pub async fn response(
     db: &impl ConnectionTrait,
     w: workshop::Model,
     manager: bool,
     warnings: Vec<Warning>,
 ) -> Result<WorkshopResponse, ApiError> {
-    let hosts = crate::services::programme::hosts::parse_hosts(&w.host_ids);
+    let children = load_children(db, w.id).await?;
+    Ok(response_with(w, children, manager, warnings))
+}
+
+/// The agenda, experts and materials of a workshop, in their order.
+pub async fn load_children(db: &impl ConnectionTrait, id: i64) -> Result<Children, ApiError> {
     let agenda = agenda_item::Entity::find()
-        .filter(agenda_item::Column::WorkshopId.eq(w.id))
+        .filter(agenda_item::Column::WorkshopId.eq(id))
         .order_by_asc(agenda_item::Column::Position)
         .all(db)
         .await?
@@ -32,7 +37,7 @@ pub async fn response(
         })
         .collect();
     let experts = workshop_expert::Entity::find()
-        .filter(workshop_expert::Column::WorkshopId.eq(w.id))
+        .filter(workshop_expert::Column::WorkshopId.eq(id))
         .order_by_asc(workshop_expert::Column::Id)
         .all(db)
         .await?
@@ -40,13 +45,13 @@ pub async fn response(
         .map(|e| Expert {
             name: e.name,
             name_en: e.name_en,
-            email: e.email.filter(|_| manager),
+            email: e.email,
             organisation: e.organisation,
             organisation_en: e.organisation_en,
         })
         .collect();
     let materials = workshop_material::Entity::find()
-        .filter(workshop_material::Column::WorkshopId.eq(w.id))
+        .filter(workshop_material::Column::WorkshopId.eq(id))
         .order_by_asc(workshop_material::Column::Id)
         .all(db)
         .await?
@@ -57,9 +62,35 @@ pub async fn response(
             url: m.url,
         })
         .collect();
+    Ok(Children {
+        agenda,
+        experts,
+        materials,
+    })
+}
+
+/// The full response of one workshop from its row and its children (the experts' emails for
+/// its managers only).
+pub fn response_with(
+    w: workshop::Model,
+    children: Children,
+    manager: bool,
+    warnings: Vec<Warning>,
+) -> WorkshopResponse {
+    let hosts = crate::services::programme::hosts::parse_hosts(&w.host_ids);
+    let Children {
+        agenda,
+        mut experts,
+        materials,
+    } = children;
+    if !manager {
+        for e in &mut experts {
+            e.email = None;
+        }
+    }
     let tz: Tz = w.time_zone.parse().unwrap_or(chrono_tz::Asia::Hebron);
     let eligibility = Eligibility::of(&w);
-    Ok(WorkshopResponse {
+    WorkshopResponse {
         id: w.id,
         platform_id: w.platform_id,
         host_platform_ids: hosts,
@@ -102,5 +133,5 @@ pub async fn response(
         warnings,
         created_at: w.created_at,
         updated_at: w.updated_at,
-    })
+    }
 }

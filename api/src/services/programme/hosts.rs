@@ -9,6 +9,9 @@ use crate::i18n::Text;
 
 /// 422 unless every host platform exists.
 pub async fn check_hosts(db: &impl ConnectionTrait, hosts: &[i64]) -> Result<(), ApiError> {
+    if hosts.is_empty() {
+        return Ok(());
+    }
     let found = platform::Entity::find()
         .filter(platform::Column::Id.is_in(hosts.iter().copied()))
         .count(db)
