@@ -98,9 +98,11 @@ fn offset_at(tz: Tz, t: DateTime<Utc>) -> i32 {
 fn transitions(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Utc>> {
     let mut out = Vec::new();
     let mut t = from;
+    let mut offset = offset_at(tz, t);
     while t < to {
         let next = t + Duration::hours(6);
-        if offset_at(tz, t) != offset_at(tz, next) {
+        let next_offset = offset_at(tz, next);
+        if offset != next_offset {
             let (mut lo, mut hi) = (t, next);
             while hi - lo > Duration::seconds(1) {
                 let mid = lo + (hi - lo) / 2;
@@ -113,14 +115,41 @@ fn transitions(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<U
             out.push(hi);
         }
         t = next;
+        offset = next_offset;
     }
     out
 }
 
-/// A VTIMEZONE for `tz` covering the years of the given instants.
+/// A VTIMEZONE for `tz` covering the years of the given instants. The same zone and years give
+/// the same text, which finding the zone's changes to the second makes costly (a confirmation
+/// mail's calendar needs one): it is made once per zone and span of years and kept.
 pub fn vtimezone(tz: Tz, instants: &[DateTime<Utc>], out: &mut String) {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    /// Made blocks, by zone and years; a few zones and spans in practice, bounded regardless.
+    type Blocks = HashMap<(Tz, i32, i32), String>;
+    static MADE: LazyLock<Mutex<Blocks>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+    const KEPT: usize = 256;
     let min_year = instants.iter().map(|t| t.year()).min().unwrap_or(2020) - 1;
     let max_year = instants.iter().map(|t| t.year()).max().unwrap_or(2020) + 1;
+    let key = (tz, min_year, max_year);
+    if let Some(block) = MADE.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        out.push_str(&block);
+        return;
+    }
+    let mut block = String::new();
+    make_vtimezone(tz, min_year, max_year, &mut block);
+    out.push_str(&block);
+    if let Ok(mut made) = MADE.lock() {
+        if made.len() >= KEPT {
+            made.clear();
+        }
+        made.insert(key, block);
+    }
+}
+
+/// The VTIMEZONE of `tz` from the start of `min_year` to the end of `max_year`.
+fn make_vtimezone(tz: Tz, min_year: i32, max_year: i32, out: &mut String) {
     let from = Utc
         .with_ymd_and_hms(min_year, 1, 1, 0, 0, 0)
         .single()
@@ -279,6 +308,27 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn a_kept_vtimezone_is_the_one_made_afresh() {
+        let instants = [Utc
+            .with_ymd_and_hms(2026, 12, 10, 8, 0, 0)
+            .single()
+            .expect("t")];
+        for tz in [
+            chrono_tz::Asia::Hebron,
+            chrono_tz::Asia::Gaza,
+            chrono_tz::UTC,
+        ] {
+            let (mut first, mut again, mut fresh) = (String::new(), String::new(), String::new());
+            vtimezone(tz, &instants, &mut first);
+            vtimezone(tz, &instants, &mut again);
+            make_vtimezone(tz, 2025, 2027, &mut fresh);
+            assert_eq!(first, fresh);
+            assert_eq!(again, fresh);
+            assert!(fresh.contains(&format!("TZID:{}", tz.name())));
+        }
     }
 
     #[test]
