@@ -15,6 +15,11 @@ impl Clock {
         Utc::now() + chrono::Duration::seconds(self.offset_secs.load(Ordering::Relaxed))
     }
 
+    /// How far the clock is moved from the wall clock, in seconds (zero in production).
+    pub fn offset_secs(&self) -> i64 {
+        self.offset_secs.load(Ordering::Relaxed)
+    }
+
     /// Moves the clock forward (tests only: nothing in the API calls it).
     pub fn advance(&self, by: chrono::Duration) {
         self.offset_secs

@@ -950,6 +950,33 @@ async fn the_list_filters_and_pages_by_start_time() {
     assert_eq!(online["seats_left"], Value::Null);
     assert_eq!(online["title"]["en"], "Remote \"meeting\"");
     assert_eq!(online["host_platform_ids"], json!([innovation]));
+
+    // What has ended is decided by the server's clock (PostgreSQL reads its own, moved as the
+    // server's is): 14 hours on, the soonest (10 to 13 hours from the start) has ended, and
+    // the filters written into the query still hold.
+    app.advance_clock(Duration::hours(14));
+    let listed = |page: Value| -> Vec<i64> {
+        page["items"]
+            .as_array()
+            .expect("i")
+            .iter()
+            .map(|w| w["id"].as_i64().expect("id"))
+            .collect()
+    };
+    let later = listed(app.get_json("/api/v1/workshops?limit=100", None).await);
+    assert_eq!(later.len(), 6, "{later:?}");
+    assert!(!later.contains(&expected[0]), "an ended workshop listed");
+    assert_eq!(later[0], expected[1], "soonest first");
+    let joint_only = listed(
+        app.get_json("/api/v1/workshops?kind=joint_activity&limit=1", None)
+            .await,
+    );
+    assert_eq!(joint_only, vec![joint["id"].as_i64().expect("id")]);
+    let none = listed(
+        app.get_json("/api/v1/workshops?status=cancelled&limit=100", None)
+            .await,
+    );
+    assert!(none.is_empty(), "{none:?}");
 }
 
 fn warning_codes(body: &Value) -> Vec<String> {
