@@ -59,7 +59,7 @@ pub async fn request_context(
     let deadline = req
         .app_data::<actix_web::web::Data<crate::state::AppState>>()
         .map(|s| s.config.request_timeout);
-    let served = next.call(req).instrument(span.clone());
+    let served = crate::state::Wake::noting(next.call(req)).instrument(span.clone());
     let outcome = match deadline {
         Some(limit) => tokio::time::timeout(limit, served)
             .await

@@ -1,5 +1,6 @@
 //! What every handler shares.
 
+use std::cell::Cell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -32,14 +33,21 @@ pub struct AppState {
 
 impl AppState {
     /// Commits a write, then wakes the background jobs: a message or a webhook it queued goes
-    /// out at once instead of at the next poll.
+    /// out at once instead of at the next poll. Within a request (see [`Wake::noting`]) only the
+    /// job that was given work is woken; elsewhere both are.
     pub async fn commit(&self, txn: DatabaseTransaction) -> Result<(), DbErr> {
         txn.commit().await?;
-        self.wake.mail();
-        self.wake.webhooks();
+        self.wake.after_commit();
         Ok(())
     }
 }
+
+tokio::task_local! {
+    /// What the request's writes queued since its last commit (`MAIL`, `WEBHOOKS`).
+    static QUEUED: Cell<u8>;
+}
+const MAIL: u8 = 1;
+const WEBHOOKS: u8 = 2;
 
 /// Wakes the background jobs that wait for new work (the supervisor, in `services`, runs them).
 /// Cheap to call; several calls before a job looks count as one.
@@ -67,6 +75,34 @@ impl Wake {
         self.webhooks.notify_one();
     }
 
+    /// Runs a request noting what its writes queue, so that its commits wake only the jobs
+    /// given work: a busy minute of writes that send nothing does not send the jobs looking.
+    pub async fn noting<F: Future>(request: F) -> F::Output {
+        QUEUED.scope(Cell::new(0), request).await
+    }
+
+    /// Wakes the jobs a commit gave work: within a request, those its writes queued work for
+    /// since its last commit; elsewhere both.
+    pub fn after_commit(&self) {
+        let queued = QUEUED.try_with(|q| q.replace(0)).unwrap_or(MAIL | WEBHOOKS);
+        if queued & MAIL != 0 {
+            self.mail();
+        }
+        if queued & WEBHOOKS != 0 {
+            self.webhooks();
+        }
+    }
+
+    /// A message was written to the mail outbox (in the transaction about to commit).
+    pub fn queued_mail() {
+        let _ = QUEUED.try_with(|q| q.set(q.get() | MAIL));
+    }
+
+    /// Webhook messages were written for delivery (in the transaction about to commit).
+    pub fn queued_webhooks() {
+        let _ = QUEUED.try_with(|q| q.set(q.get() | WEBHOOKS));
+    }
+
     /// What the mail job waits on.
     pub fn mail_signal(&self) -> Arc<Notify> {
         self.mail.clone()
@@ -80,5 +116,65 @@ impl Wake {
     /// The count a job loop keeps itself in while it runs.
     pub fn running_count(&self) -> &Arc<AtomicUsize> {
         &self.running
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    async fn woken(signal: Arc<Notify>) -> bool {
+        tokio::time::timeout(Duration::from_millis(20), signal.notified())
+            .await
+            .is_ok()
+    }
+
+    #[tokio::test]
+    async fn a_commit_wakes_only_the_jobs_its_request_gave_work() {
+        let wake = Wake::default();
+        Wake::noting(async { wake.after_commit() }).await;
+        assert!(
+            !woken(wake.mail_signal()).await,
+            "nothing queued, mail woken"
+        );
+        assert!(
+            !woken(wake.webhooks_signal()).await,
+            "nothing queued, webhooks woken"
+        );
+
+        Wake::noting(async {
+            Wake::queued_mail();
+            wake.after_commit();
+            // What the first commit took is not woken again by the next.
+            wake.after_commit();
+        })
+        .await;
+        assert!(woken(wake.mail_signal()).await, "mail queued, not woken");
+        assert!(
+            !woken(wake.mail_signal()).await,
+            "woken twice for one message"
+        );
+        assert!(
+            !woken(wake.webhooks_signal()).await,
+            "webhooks woken for mail"
+        );
+
+        Wake::noting(async {
+            Wake::queued_webhooks();
+            wake.after_commit();
+        })
+        .await;
+        assert!(
+            woken(wake.webhooks_signal()).await,
+            "webhooks queued, not woken"
+        );
+        assert!(!woken(wake.mail_signal()).await, "mail woken for webhooks");
+
+        // Outside a request (a background job's commit): both, as nobody noted what was queued.
+        wake.after_commit();
+        assert!(woken(wake.mail_signal()).await);
+        assert!(woken(wake.webhooks_signal()).await);
     }
 }

@@ -183,7 +183,7 @@ async fn write_at_once(
              SELECT s.id, {txid}, e.msg_id, e.event_type, $7, e.payload, 'pending', 0, $1, $1 \
              FROM webhook_subscriptions s JOIN (VALUES {}) AS e (msg_id, event_type, payload) \
              ON s.event_types LIKE '%\"' || e.event_type || '\"%' \
-             WHERE s.enabled AND {})",
+             WHERE s.enabled AND {} RETURNING 1)",
             rows.join(", "),
             webhooks::wants_platform_sql(platform),
         ));
@@ -193,15 +193,29 @@ async fn write_at_once(
     } else {
         format!("WITH {} ", parts.join(", "))
     };
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        format!(
-            "{with}INSERT INTO audit_log (at, actor_id, api_key_id, action, entity_type, entity_id, \
-             platform_id, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        ),
-        values,
-    ))
-    .await?;
+    let insert = format!(
+        "{with}INSERT INTO audit_log (at, actor_id, api_key_id, action, entity_type, entity_id, \
+         platform_id, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    );
+    if told.events.is_empty() {
+        db.execute_raw(Statement::from_sql_and_values(backend, insert, values))
+            .await?;
+        return Ok(());
+    }
+    // How many messages went out with it: the webhook job is woken only when some did.
+    let queued = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            format!("{insert} RETURNING (SELECT count(*) FROM hooks) AS queued"),
+            values,
+        ))
+        .await?
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0);
+    if queued > 0 {
+        crate::state::Wake::queued_webhooks();
+    }
     Ok(())
 }
 

@@ -40,6 +40,7 @@ pub async fn enqueue(
     })
     .exec_without_returning(db)
     .await?;
+    crate::state::Wake::queued_mail();
     Ok(())
 }
 

@@ -121,6 +121,7 @@ pub async fn enqueue(
         ))
         .await?;
     }
+    crate::state::Wake::queued_webhooks();
     Ok(())
 }
 
@@ -255,6 +256,7 @@ pub async fn replay(
     .one(db)
     .await?
     .ok_or_else(|| ApiError::Unexpected("replay insert returned nothing".into()))
+    .inspect(|_| crate::state::Wake::queued_webhooks())
 }
 
 #[cfg(test)]
