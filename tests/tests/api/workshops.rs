@@ -977,6 +977,42 @@ async fn the_list_filters_and_pages_by_start_time() {
             .await,
     );
     assert!(none.is_empty(), "{none:?}");
+
+    // Workshops starting at the same instant page one at a time in id order, each once.
+    let same = app.state.clock.now() + Duration::hours(80);
+    let mut tied = Vec::new();
+    for _ in 0..3 {
+        let res = app
+            .post(
+                "/api/v1/workshops",
+                Some(&admin),
+                &json!({"platform_id": eng, "title": {"ar": "ورشة في الموعد نفسه"}, "status": "scheduled",
+                        "starts_at": same, "ends_at": same + Duration::hours(2), "venue": {"city": "نابلس"}}),
+            )
+            .await;
+        let body: Value = res.json().await.expect("json");
+        tied.push(body["id"].as_i64().expect("id"));
+    }
+    let from = chrono::DateTime::from_timestamp(same.timestamp(), 0)
+        .expect("instant")
+        .to_rfc3339()
+        .replace('+', "%2B");
+    let mut paged = Vec::new();
+    let mut cursor = String::new();
+    for _ in 0..4 {
+        let page = app
+            .get_json(
+                &format!("/api/v1/workshops?from={from}&limit=1{cursor}"),
+                None,
+            )
+            .await;
+        paged.extend(listed(page.clone()));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(paged, tied, "ties in id order, each once");
 }
 
 fn warning_codes(body: &Value) -> Vec<String> {
