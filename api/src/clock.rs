@@ -12,7 +12,7 @@ pub struct Clock {
 
 impl Clock {
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + chrono::Duration::seconds(self.offset_secs.load(Ordering::Relaxed))
+        Utc::now() + chrono::Duration::seconds(self.offset_secs())
     }
 
     /// How far the clock is moved from the wall clock, in seconds (zero in production).

@@ -125,24 +125,24 @@ mod tests {
 
     use super::*;
 
-    async fn woken(signal: Arc<Notify>) -> bool {
-        tokio::time::timeout(Duration::from_millis(20), signal.notified())
-            .await
-            .is_ok()
+    /// Whether (mail, webhooks) were woken since last asked.
+    async fn woken(wake: &Wake) -> (bool, bool) {
+        let now = |signal: Arc<Notify>| async move {
+            tokio::time::timeout(Duration::from_millis(20), signal.notified())
+                .await
+                .is_ok()
+        };
+        (
+            now(wake.mail_signal()).await,
+            now(wake.webhooks_signal()).await,
+        )
     }
 
     #[tokio::test]
     async fn a_commit_wakes_only_the_jobs_its_request_gave_work() {
         let wake = Wake::default();
         Wake::noting(async { wake.after_commit() }).await;
-        assert!(
-            !woken(wake.mail_signal()).await,
-            "nothing queued, mail woken"
-        );
-        assert!(
-            !woken(wake.webhooks_signal()).await,
-            "nothing queued, webhooks woken"
-        );
+        assert_eq!(woken(&wake).await, (false, false), "nothing queued");
 
         Wake::noting(async {
             Wake::queued_mail();
@@ -151,30 +151,18 @@ mod tests {
             wake.after_commit();
         })
         .await;
-        assert!(woken(wake.mail_signal()).await, "mail queued, not woken");
-        assert!(
-            !woken(wake.mail_signal()).await,
-            "woken twice for one message"
-        );
-        assert!(
-            !woken(wake.webhooks_signal()).await,
-            "webhooks woken for mail"
-        );
+        assert_eq!(woken(&wake).await, (true, false), "mail queued");
+        assert_eq!(woken(&wake).await, (false, false), "woken twice");
 
         Wake::noting(async {
             Wake::queued_webhooks();
             wake.after_commit();
         })
         .await;
-        assert!(
-            woken(wake.webhooks_signal()).await,
-            "webhooks queued, not woken"
-        );
-        assert!(!woken(wake.mail_signal()).await, "mail woken for webhooks");
+        assert_eq!(woken(&wake).await, (false, true), "webhooks queued");
 
         // Outside a request (a background job's commit): both, as nobody noted what was queued.
         wake.after_commit();
-        assert!(woken(wake.mail_signal()).await);
-        assert!(woken(wake.webhooks_signal()).await);
+        assert_eq!(woken(&wake).await, (true, true), "outside a request");
     }
 }

@@ -81,6 +81,34 @@ async fn a_committed_registration_wakes_the_mail_job_without_waiting_for_the_pol
 }
 
 #[tokio::test]
+async fn a_committed_change_a_partner_subscribed_to_wakes_the_webhook_job_without_waiting_for_the_poll()
+ {
+    let app = spawn_app_with(&[SLOW_POLL]).await;
+    let admin = app.admin_token().await;
+    let pr = app.platform_id("public-relations").await;
+    let receiver = crate::webhooks::Receiver::start().await;
+    crate::webhooks::subscribe(&app, &admin, &receiver.url, &["workshop.scheduled"], None).await;
+    // Writes that queue no message first (nothing subscribed to a draft), then one that does.
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&admin),
+            &json!({"platform_id": pr, "title": {"ar": "مسودة"}, "status": "draft",
+                    "starts_at": chrono::Utc::now() + chrono::Duration::days(3),
+                    "ends_at": chrono::Utc::now() + chrono::Duration::days(3) + chrono::Duration::hours(2),
+                    "venue": {"city": "نابلس"}}),
+        )
+        .await;
+    let status = res.status();
+    assert_eq!(status, 201, "{}", res.text().await.unwrap_or_default());
+    let w = scheduled(&app, &admin, pr, 48, Some(10), "نابلس").await;
+    let got = receiver.wait_for(1).await;
+    assert_eq!(got.len(), 1, "only the scheduled workshop is told");
+    assert_eq!(got[0].body["type"], "workshop.scheduled");
+    assert_eq!(got[0].body["data"]["id"], w["id"]);
+}
+
+#[tokio::test]
 async fn a_backlog_drains_batch_after_batch_once_woken() {
     let app = spawn_app_with(&[SLOW_POLL]).await;
     let n = 1_000;
