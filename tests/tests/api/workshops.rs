@@ -233,6 +233,47 @@ async fn scheduling_warns_about_clashes() {
 }
 
 #[tokio::test]
+async fn a_crowded_hour_names_the_first_hundred_clashing_workshops() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let eng = app.platform_id("engineering-planning").await;
+    let starts = app.state.clock.now() + Duration::hours(30);
+    let create = |title: String| {
+        let body = json!({"platform_id": eng, "title": {"ar": title},
+                          "starts_at": starts, "ends_at": starts + Duration::hours(2),
+                          "venue": {"city": "جنين", "address": "قاعة البلدية"}, "status": "scheduled"});
+        let app = &app;
+        let admin = &admin;
+        async move {
+            let res = app.post("/api/v1/workshops", Some(admin), &body).await;
+            assert_eq!(res.status(), 201);
+            res.json::<Value>().await.expect("json")
+        }
+    };
+    let mut ids = Vec::new();
+    for i in 0..101 {
+        ids.push(
+            create(format!("ورشة {i}")).await["id"]
+                .as_i64()
+                .expect("id"),
+        );
+    }
+    // 101 others at the same venue and on the same platform: each warning names the lowest 100.
+    let last = create("ورشة أخيرة".into()).await;
+    ids.sort_unstable();
+    let first_hundred = json!(ids[..100]);
+    for code in ["venue_clash", "platform_clash"] {
+        let warning = last["warnings"]
+            .as_array()
+            .expect("warnings")
+            .iter()
+            .find(|w| w["code"] == code)
+            .unwrap_or_else(|| panic!("{code} in {last}"));
+        assert_eq!(warning["workshop_ids"], first_hundred, "{code}");
+    }
+}
+
+#[tokio::test]
 async fn a_full_workshop_waitlists_fairly_and_a_cancellation_promotes() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;

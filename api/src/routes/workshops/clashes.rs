@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 use entity::{registration, workshop, workshop_platform};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -27,12 +30,12 @@ pub struct Warning {
 /// How many of the other workshops a warning names at most.
 const MAX_CLASH_IDS: usize = 100;
 
-/// The lowest distinct ids, at most [`MAX_CLASH_IDS`].
-fn first_ids(mut ids: Vec<i64>) -> Vec<i64> {
-    ids.sort_unstable();
-    ids.dedup();
-    ids.truncate(MAX_CLASH_IDS);
-    ids
+/// A look-up of clashing workshops' ids answering the lowest, at most [`MAX_CLASH_IDS`]: the
+/// database orders and bounds them, so that a crowded hour sends a hundred ids, not all of them.
+/// `distinct` where several rows can name one workshop (registrations).
+fn first_ids<E: EntityTrait>(q: Select<E>, id: impl ColumnTrait, distinct: bool) -> Select<E> {
+    let q = if distinct { q.distinct() } else { q };
+    q.order_by_asc(id).limit(MAX_CLASH_IDS as u64)
 }
 
 fn overlapping(starts: DateTime<Utc>, ends: DateTime<Utc>, own: Option<i64>) -> Condition {
@@ -75,7 +78,7 @@ async fn find(
 ) -> Result<Vec<Warning>, ApiError> {
     let mut warnings = Vec::new();
     if let Some((city, address)) = venue {
-        let ids: Vec<i64> = workshop::Entity::find()
+        let venue = workshop::Entity::find()
             .select_only()
             .column(workshop::Column::Id)
             .filter(overlapping(starts, ends, Some(own)))
@@ -86,7 +89,8 @@ async fn find(
             .filter(
                 Expr::expr(Func::lower(Expr::col(workshop::Column::VenueAddress)))
                     .eq(address.trim().to_lowercase()),
-            )
+            );
+        let ids: Vec<i64> = first_ids(venue, workshop::Column::Id, false)
             .into_tuple()
             .all(db)
             .await?;
@@ -97,12 +101,12 @@ async fn find(
                     ar: "هناك ورشة أخرى في المكان نفسه في وقت متداخل.".into(),
                     en: "Another workshop uses the same venue at an overlapping time.".into(),
                 },
-                workshop_ids: first_ids(ids),
+                workshop_ids: ids,
             });
         }
     }
     if !hosts.is_empty() {
-        let mut ids: Vec<i64> = workshop::Entity::find()
+        let hosted = workshop::Entity::find()
             .select_only()
             .column(workshop::Column::Id)
             .filter(overlapping(starts, ends, Some(own)))
@@ -116,11 +120,11 @@ async fn find(
                         )
                         .to_owned(),
                 ),
-            )
+            );
+        let ids: Vec<i64> = first_ids(hosted, workshop::Column::Id, false)
             .into_tuple()
             .all(db)
             .await?;
-        ids.dedup();
         if !ids.is_empty() {
             warnings.push(Warning {
                 code: "platform_clash",
@@ -128,7 +132,7 @@ async fn find(
                     ar: "للمنصة نفسها ورشة أخرى في وقت متداخل.".into(),
                     en: "The same platform has another workshop at an overlapping time.".into(),
                 },
-                workshop_ids: first_ids(ids),
+                workshop_ids: ids,
             });
         }
     }
@@ -150,16 +154,16 @@ async fn find(
             .from(workshop::Entity)
             .cond_where(overlapping(starts, ends, Some(id)))
             .to_owned();
-        let ids: Vec<i64> = registration::Entity::find()
+        let held = registration::Entity::find()
             .select_only()
             .column(registration::Column::WorkshopId)
             .filter(registration::Column::UserId.in_subquery(people))
             .filter(registration::Column::WorkshopId.in_subquery(others))
-            .filter(registration::Column::Status.is_in(active))
+            .filter(registration::Column::Status.is_in(active));
+        let ids: Vec<i64> = first_ids(held, registration::Column::WorkshopId, true)
             .into_tuple()
             .all(db)
             .await?;
-        let ids = first_ids(ids);
         if !ids.is_empty() {
             warnings.push(Warning {
                 code: "participant_clash",
@@ -199,16 +203,16 @@ pub async fn of_person(
                 .add(workshop::Column::PlatformId.eq(w.platform_id)),
         );
     }
-    let ids: Vec<i64> = registration::Entity::find()
+    let held = registration::Entity::find()
         .select_only()
         .column(registration::Column::WorkshopId)
         .filter(registration::Column::UserId.eq(person))
         .filter(registration::Column::WorkshopId.in_subquery(others))
-        .filter(registration::Column::Status.is_in(active))
+        .filter(registration::Column::Status.is_in(active));
+    let ids: Vec<i64> = first_ids(held, registration::Column::WorkshopId, true)
         .into_tuple()
         .all(db)
         .await?;
-    let ids = first_ids(ids);
     Ok(if ids.is_empty() {
         Vec::new()
     } else {
