@@ -26,6 +26,7 @@ mod m20261129_000019_union_activities;
 mod m20261201_000020_seat_history;
 mod m20261201_000021_workshop_eligibility;
 mod m20261203_000022_workshop_ends_index;
+mod m20261204_000023_outbox_due_index;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000020_seat_history::Migration),
             Box::new(m20261201_000021_workshop_eligibility::Migration),
             Box::new(m20261203_000022_workshop_ends_index::Migration),
+            Box::new(m20261204_000023_outbox_due_index::Migration),
         ]
     }
 }

@@ -118,6 +118,8 @@ async fn claim(
         .column(outbox::Column::Id)
         .filter(outbox::Column::SentAt.is_null())
         .filter(outbox::Column::NextAttemptAt.lte(now))
+        // In due order, as `ix_outbox_due` holds the unsent ones.
+        .order_by_asc(outbox::Column::NextAttemptAt)
         .order_by_asc(outbox::Column::Id)
         .limit(BATCH)
         .into_tuple()
