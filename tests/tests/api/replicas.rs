@@ -84,3 +84,90 @@ async fn three_replicas_started_together_on_an_empty_database_all_come_up() {
         count(&alone, "SELECT COUNT(*) FROM seed_runs").await
     );
 }
+
+/// PostgreSQL only, as above: replicas draining one outbox at once (each job looking every
+/// 10 ms, and eight more claimers on each, in batches of 200) send every message, and each
+/// exactly once — a claim leases its rows in one statement, skips the rows another is leasing,
+/// and takes none that another has leased since it looked.
+#[tokio::test]
+async fn replicas_draining_one_outbox_send_each_message_exactly_once() {
+    const MESSAGES: i64 = 900;
+    let database = TestDatabase::create().await;
+    if !database.url.starts_with("postgres") {
+        eprintln!("replicas share a PostgreSQL database; nothing to race on a SQLite file");
+        return;
+    }
+    let dirs = [
+        tempfile::tempdir().expect("mail dir"),
+        tempfile::tempdir().expect("mail dir"),
+    ];
+    let config = |dir: &tempfile::TempDir| {
+        let mut config = replica_config(&database, dir.path());
+        config.outbox_poll_ms = 10;
+        config
+    };
+    let first = Application::build(config(&dirs[0])).await.expect("first");
+    let second = Application::build(config(&dirs[1])).await.expect("second");
+    let db = sea_orm::Database::connect(&database.url)
+        .await
+        .expect("connect");
+    db.execute_unprepared(&format!(
+        "INSERT INTO outbox (kind, recipient, subject, text_body, html_body, attempts, \
+         next_attempt_at, created_at) \
+         SELECT 'invitation', 'person' || i || '@example.org', 'دعوة ' || i, 'نص', '<p>نص</p>', 0, \
+         now(), now() FROM generate_series(1, {MESSAGES}) AS i"
+    ))
+    .await
+    .expect("queue the messages");
+    // Besides each replica's mail job, eight more claimers per replica, all at once.
+    let claimers = [first.state(), second.state()]
+        .into_iter()
+        .flat_map(|state| {
+            (0..8).map(move |_| {
+                let state = state.clone();
+                async move {
+                    while api::services::jobs::outbox::deliver_due(&state)
+                        .await
+                        .expect("a batch")
+                        .sent
+                        > 0
+                    {}
+                }
+            })
+        });
+    futures_util::future::join_all(claimers).await;
+    let mut unsent = MESSAGES;
+    for _ in 0..600 {
+        unsent = count(&db, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await;
+        if unsent == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(unsent, 0, "every message sent within 30 s");
+    let mut recipients = Vec::new();
+    let mut per_replica = Vec::new();
+    for dir in &dirs {
+        let mut sent = 0;
+        for entry in std::fs::read_dir(dir.path()).expect("mail dir") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "eml") {
+                let raw = std::fs::read(&path).expect("mail");
+                let msg = mail_parser::MessageParser::default()
+                    .parse(&raw)
+                    .expect("a mail");
+                let to = msg.to().and_then(|a| a.first()).and_then(|a| a.address());
+                recipients.push(to.expect("a recipient").to_owned());
+                sent += 1;
+            }
+        }
+        per_replica.push(sent);
+    }
+    eprintln!("sent by each replica: {per_replica:?}");
+    recipients.sort();
+    let all = recipients.len();
+    recipients.dedup();
+    assert_eq!(all, MESSAGES as usize, "as many mails as messages");
+    assert_eq!(recipients.len(), all, "no message sent twice");
+    drop((first, second));
+}

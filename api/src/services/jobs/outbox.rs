@@ -6,10 +6,7 @@
 use chrono::{DateTime, DurationRound, Utc};
 use entity::outbox;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::domain::MailKind;
 use crate::email::Email;
@@ -106,48 +103,45 @@ pub async fn deliver_due(state: &AppState) -> Result<Delivered, ApiError> {
 }
 
 /// Leases a batch of due messages to this worker in one statement, so that another worker (a
-/// replica) does not send them too, and answers the ones it got. The lease instant carries a
-/// random part and names the claim; a message whose lease runs out (its worker died) is due
-/// again.
+/// replica) does not send them too, and answers the ones it got, in order. A message whose
+/// lease runs out (its worker died) is due again. On PostgreSQL the rows another worker is
+/// leasing at the same moment are skipped rather than waited for; SQLite has one writer.
 async fn claim(
     state: &AppState,
     now: DateTime<Utc>,
 ) -> Result<(Vec<outbox::Model>, bool), ApiError> {
-    let due: Vec<i64> = outbox::Entity::find()
-        .select_only()
-        .column(outbox::Column::Id)
-        .filter(outbox::Column::SentAt.is_null())
-        .filter(outbox::Column::NextAttemptAt.lte(now))
-        // In due order, as `ix_outbox_due` holds the unsent ones.
-        .order_by_asc(outbox::Column::NextAttemptAt)
-        .order_by_asc(outbox::Column::Id)
-        .limit(BATCH)
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    if due.is_empty() {
-        return Ok((Vec::new(), false));
-    }
-    let more = due.len() as u64 == BATCH;
-    let jitter = rand::random_range(0..1_000_000);
+    use sea_orm::{DbBackend, FromQueryResult, Statement};
     let lease = (now + chrono::Duration::seconds(LEASE_SECS))
         .duration_trunc(chrono::TimeDelta::microseconds(1))
-        .unwrap_or(now)
-        + chrono::Duration::microseconds(jitter);
-    outbox::Entity::update_many()
-        .col_expr(outbox::Column::NextAttemptAt, Expr::value(lease))
-        .filter(outbox::Column::Id.is_in(due.iter().copied()))
-        .filter(outbox::Column::SentAt.is_null())
-        .filter(outbox::Column::NextAttemptAt.lte(now))
-        .exec(&state.db)
-        .await?;
-    let mine = outbox::Entity::find()
-        .filter(outbox::Column::Id.is_in(due))
-        .filter(outbox::Column::SentAt.is_null())
-        .filter(outbox::Column::NextAttemptAt.eq(lease))
-        .order_by_asc(outbox::Column::Id)
-        .all(&state.db)
-        .await?;
+        .unwrap_or(now);
+    let backend = state.db.get_database_backend();
+    // The due ones from `ix_outbox_due`, in due order, and checked again by the update itself.
+    // On PostgreSQL they are chosen once (a materialized CTE: a subquery under `IN` can be run
+    // again for the update, and with `SKIP LOCKED` return other rows, which another claim
+    // holds) and the rows another claim is leasing are skipped.
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "WITH due AS MATERIALIZED (SELECT id FROM outbox WHERE sent_at IS NULL \
+             AND next_attempt_at <= $2 ORDER BY next_attempt_at, id LIMIT $3 \
+             FOR UPDATE SKIP LOCKED) \
+             UPDATE outbox SET next_attempt_at = $1 FROM due WHERE outbox.id = due.id \
+             AND outbox.sent_at IS NULL AND outbox.next_attempt_at <= $2 RETURNING outbox.*"
+        }
+        _ => {
+            "UPDATE outbox SET next_attempt_at = $1 WHERE id IN (SELECT id FROM outbox \
+             WHERE sent_at IS NULL AND next_attempt_at <= $2 ORDER BY next_attempt_at, id \
+             LIMIT $3) AND sent_at IS NULL AND next_attempt_at <= $2 RETURNING *"
+        }
+    };
+    let mut mine = outbox::Model::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [lease.into(), now.into(), (BATCH as i64).into()],
+    ))
+    .all(&state.db)
+    .await?;
+    mine.sort_unstable_by_key(|m| m.id);
+    let more = mine.len() as u64 == BATCH;
     Ok((mine, more))
 }
 
