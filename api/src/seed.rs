@@ -30,7 +30,7 @@ use entity::{platform, seed_run, task_force, topic, work_plan, work_plan_axis};
 use crate::domain::{
     ActivityKind, PlatformKind, PlatformStatus, TaskForceStatus, WorkPlanStatus, WorkshopStatus,
 };
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, Set};
 
 use crate::domain::search;
 
@@ -487,7 +487,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
     if applied(db, PROGRAMME_SEED).await? {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let now = chrono::Utc::now();
     let mut ids: Vec<(&str, i64)> = Vec::new();
     for p in PLATFORMS {
@@ -618,7 +618,7 @@ pub async fn load_launch_workshops(db: &DatabaseConnection) -> Result<(), DbErr>
     if applied(db, LAUNCH_WORKSHOPS_SEED).await? {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let now = chrono::Utc::now();
     let launched = platform::Entity::find()
         .filter(platform::Column::LaunchedOn.is_not_null())
@@ -715,7 +715,7 @@ pub async fn load_reread(db: &DatabaseConnection) -> Result<(), DbErr> {
     if applied(db, REREAD_SEED).await? {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let now = chrono::Utc::now();
     let untouched = |slug: &'static str| {
         platform::Entity::find()
@@ -876,7 +876,7 @@ pub async fn load_activities(db: &DatabaseConnection) -> Result<(), DbErr> {
     if applied(db, ACTIVITIES_SEED).await? {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let now = chrono::Utc::now();
     let ids: std::collections::HashMap<String, i64> = platform::Entity::find()
         .all(&txn)

@@ -11,10 +11,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::{change_horizon, change_log};
-use sea_orm::{
-    ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, Statement, TransactionTrait,
-    Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, Statement, Value};
 
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
@@ -306,7 +303,7 @@ pub async fn purge(
     db: &sea_orm::DatabaseConnection,
     before: DateTime<Utc>,
 ) -> Result<u64, ApiError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let backend = txn.get_database_backend();
     let last = txn
         .query_one_raw(Statement::from_sql_and_values(

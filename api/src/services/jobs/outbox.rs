@@ -115,6 +115,11 @@ async fn claim(
         .duration_trunc(chrono::TimeDelta::microseconds(1))
         .unwrap_or(now);
     let backend = state.db.get_database_backend();
+    if backend == DbBackend::Sqlite && !any_due(state, now).await? {
+        // An `UPDATE` takes SQLite's one write lock even when it changes nothing: an idle
+        // outbox looked at every poll would contend with every write.
+        return Ok((Vec::new(), false));
+    }
     // The due ones from `ix_outbox_due`, in due order, and checked again by the update itself.
     // On PostgreSQL they are chosen once (a materialized CTE: a subquery under `IN` can be run
     // again for the update, and with `SKIP LOCKED` return other rows, which another claim
@@ -143,6 +148,20 @@ async fn claim(
     mine.sort_unstable_by_key(|m| m.id);
     let more = mine.len() as u64 == BATCH;
     Ok((mine, more))
+}
+
+/// Whether a message is due (read only).
+async fn any_due(state: &AppState, now: DateTime<Utc>) -> Result<bool, ApiError> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    Ok(outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Id)
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(outbox::Column::NextAttemptAt.lte(now))
+        .limit(1)
+        .count(&state.db)
+        .await?
+        > 0)
 }
 
 /// Sends one claimed message; answers its id when it went out, and records a failure for retry.
