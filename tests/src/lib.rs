@@ -495,34 +495,7 @@ impl TestApp {
 
     /// Every email written so far, oldest first.
     pub fn mails(&self) -> Vec<Mail> {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&self.mail_dir)
-            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
-        paths.sort();
-        paths
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-            .filter_map(|p| std::fs::read(p).ok())
-            .filter_map(|raw| {
-                let msg = mail_parser::MessageParser::default().parse(&raw)?;
-                Some(Mail {
-                    to: msg
-                        .to()
-                        .and_then(|a| a.first())
-                        .and_then(|a| a.address())
-                        .unwrap_or_default()
-                        .to_owned(),
-                    subject: msg.subject().unwrap_or_default().to_owned(),
-                    text: msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
-                    html: msg.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),
-                    ics: msg
-                        .attachments()
-                        .find(|a| mail_parser::MimeHeaders::is_content_type(*a, "text", "calendar"))
-                        .and_then(|a| a.text_contents().map(str::to_owned)),
-                    message_id: msg.message_id().map(str::to_owned),
-                })
-            })
-            .collect()
+        mails_in(&self.mail_dir)
     }
 
     /// Waits (up to 10 s) until at least `n` emails exist, since mail is sent after commit.
@@ -645,4 +618,36 @@ fn assert_documented(body: &Value) {
         matching.iter().any(|(_, codes)| codes.contains(code)),
         "problem `{code}` at {instance} is not in the OpenAPI document: {body}"
     );
+}
+
+/// Every email the file transport wrote in `dir`, oldest first.
+pub fn mails_in(dir: &std::path::Path) -> Vec<Mail> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .filter_map(|p| std::fs::read(p).ok())
+        .filter_map(|raw| {
+            let msg = mail_parser::MessageParser::default().parse(&raw)?;
+            Some(Mail {
+                to: msg
+                    .to()
+                    .and_then(|a| a.first())
+                    .and_then(|a| a.address())
+                    .unwrap_or_default()
+                    .to_owned(),
+                subject: msg.subject().unwrap_or_default().to_owned(),
+                text: msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+                html: msg.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),
+                ics: msg
+                    .attachments()
+                    .find(|a| mail_parser::MimeHeaders::is_content_type(*a, "text", "calendar"))
+                    .and_then(|a| a.text_contents().map(str::to_owned)),
+                message_id: msg.message_id().map(str::to_owned),
+            })
+        })
+        .collect()
 }

@@ -145,24 +145,9 @@ async fn replicas_draining_one_outbox_send_each_message_exactly_once() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(unsent, 0, "every message sent within 30 s");
-    let mut recipients = Vec::new();
-    let mut per_replica = Vec::new();
-    for dir in &dirs {
-        let mut sent = 0;
-        for entry in std::fs::read_dir(dir.path()).expect("mail dir") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "eml") {
-                let raw = std::fs::read(&path).expect("mail");
-                let msg = mail_parser::MessageParser::default()
-                    .parse(&raw)
-                    .expect("a mail");
-                let to = msg.to().and_then(|a| a.first()).and_then(|a| a.address());
-                recipients.push(to.expect("a recipient").to_owned());
-                sent += 1;
-            }
-        }
-        per_replica.push(sent);
-    }
+    let sent: Vec<Vec<tests::Mail>> = dirs.iter().map(|d| tests::mails_in(d.path())).collect();
+    let per_replica: Vec<usize> = sent.iter().map(Vec::len).collect();
+    let mut recipients: Vec<String> = sent.into_iter().flatten().map(|m| m.to).collect();
     eprintln!("sent by each replica: {per_replica:?}");
     recipients.sort();
     let all = recipients.len();

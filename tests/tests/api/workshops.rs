@@ -198,13 +198,22 @@ async fn scheduling_warns_about_clashes() {
         .collect();
     assert_eq!(codes, vec!["platform_clash"]);
 
-    // A registered person with an overlapping registration: moving shows it.
+    // Registered people with an overlapping registration: moving shows it, naming the other
+    // workshop once however many of them hold it.
     let (_, person) = app.quick_user("busy@example.org", None, "male", "ar").await;
-    for w in [&first, &third] {
+    let (_, colleague) = app
+        .quick_user("busy.too@example.org", None, "female", "ar")
+        .await;
+    for (w, who) in [
+        (&first, &person),
+        (&third, &person),
+        (&first, &colleague),
+        (&third, &colleague),
+    ] {
         let res = app
             .post(
                 &format!("/api/v1/workshops/{}/registrations", w["id"]),
-                Some(&person),
+                Some(who),
                 &json!({}),
             )
             .await;
@@ -230,6 +239,13 @@ async fn scheduling_warns_about_clashes() {
         .map(|w| w["code"].as_str().expect("c"))
         .collect();
     assert!(codes.contains(&"participant_clash"), "{codes:?}");
+    let clash = body["warnings"]
+        .as_array()
+        .expect("w")
+        .iter()
+        .find(|w| w["code"] == "participant_clash")
+        .expect("participant clash");
+    assert_eq!(clash["workshop_ids"], json!([first["id"]]), "{clash}");
 }
 
 #[tokio::test]

@@ -209,7 +209,8 @@ pub async fn of_person(
         .filter(registration::Column::UserId.eq(person))
         .filter(registration::Column::WorkshopId.in_subquery(others))
         .filter(registration::Column::Status.is_in(active));
-    let ids: Vec<i64> = first_ids(held, registration::Column::WorkshopId, true)
+    // One registration per person and workshop (a unique index): no duplicates to remove.
+    let ids: Vec<i64> = first_ids(held, registration::Column::WorkshopId, false)
         .into_tuple()
         .all(db)
         .await?;

@@ -152,16 +152,16 @@ async fn claim(
 
 /// Whether a message is due (read only).
 async fn any_due(state: &AppState, now: DateTime<Utc>) -> Result<bool, ApiError> {
-    use sea_orm::{PaginatorTrait, QuerySelect};
-    Ok(outbox::Entity::find()
+    use sea_orm::QuerySelect;
+    let first: Option<i64> = outbox::Entity::find()
         .select_only()
         .column(outbox::Column::Id)
         .filter(outbox::Column::SentAt.is_null())
         .filter(outbox::Column::NextAttemptAt.lte(now))
-        .limit(1)
-        .count(&state.db)
-        .await?
-        > 0)
+        .into_tuple()
+        .one(&state.db)
+        .await?;
+    Ok(first.is_some())
 }
 
 /// Sends one claimed message; answers its id when it went out, and records a failure for retry.
