@@ -1,6 +1,9 @@
 //! Schema migrations, the same for SQLite and PostgreSQL: no native enums, one change per
 //! `ALTER`, foreign keys only inside `create_table`.
 
+/// A workshop's period as PostgreSQL's index of periods is written (migration 24): a look-up
+/// that names it exactly is answered from the index.
+pub use m20261205_000024_workshop_period_index::PERIOD as WORKSHOP_PERIOD;
 pub use sea_orm_migration::prelude::*;
 
 mod helpers;
@@ -27,6 +30,7 @@ mod m20261201_000020_seat_history;
 mod m20261201_000021_workshop_eligibility;
 mod m20261203_000022_workshop_ends_index;
 mod m20261204_000023_outbox_due_index;
+mod m20261205_000024_workshop_period_index;
 
 pub struct Migrator;
 
@@ -57,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000021_workshop_eligibility::Migration),
             Box::new(m20261203_000022_workshop_ends_index::Migration),
             Box::new(m20261204_000023_outbox_due_index::Migration),
+            Box::new(m20261205_000024_workshop_period_index::Migration),
         ]
     }
 }

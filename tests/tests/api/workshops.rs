@@ -1235,6 +1235,14 @@ async fn coordinators_schedule_in_local_time_see_clashes_on_every_move_and_recor
     .await;
 }
 
+/// The caller registers for a workshop (201); its body.
+async fn register_self(app: &TestApp, token: &str, workshop: &Value) -> Value {
+    let path = format!("/api/v1/workshops/{}/registrations", workshop["id"]);
+    let res = app.post(&path, Some(token), &json!({})).await;
+    assert_eq!(res.status(), 201);
+    res.json().await.expect("json")
+}
+
 #[tokio::test]
 async fn a_member_registering_for_an_overlapping_workshop_is_warned() {
     let app = spawn_app().await;
@@ -1246,16 +1254,7 @@ async fn a_member_registering_for_an_overlapping_workshop_is_warned() {
     let first = scheduled(&app, &admin, finance, 48, Some(10), "رام الله").await;
     let overlapping = scheduled(&app, &admin, finance, 49, Some(10), "نابلس").await;
     let later = scheduled(&app, &admin, finance, 80, Some(10), "جنين").await;
-    let register = |w: &Value| {
-        let path = format!("/api/v1/workshops/{}/registrations", w["id"]);
-        let member = member.clone();
-        let app = &app;
-        async move {
-            let res = app.post(&path, Some(&member), &json!({})).await;
-            assert_eq!(res.status(), 201);
-            res.json::<Value>().await.expect("json")
-        }
-    };
+    let register = |w| register_self(&app, &member, w);
     let alone = register(&first).await;
     assert_eq!(alone["warnings"], json!([]), "{alone}");
     let clash = register(&overlapping).await;
@@ -1263,6 +1262,109 @@ async fn a_member_registering_for_an_overlapping_workshop_is_warned() {
     assert_eq!(clash["warnings"][0]["workshop_ids"], json!([first["id"]]));
     let apart = register(&later).await;
     assert_eq!(apart["warnings"], json!([]), "{apart}");
+}
+
+/// The overlap is exact on both databases (PostgreSQL answers it from an index of periods,
+/// SQLite from the person's registrations): a workshop ending when another starts does not
+/// clash, every overlapping one held is named in id order, and a cancelled registration is not.
+#[tokio::test]
+async fn a_persons_clash_warning_names_exactly_the_overlapping_workshops_they_hold() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let finance = app.platform_id("financial-management").await;
+    let (me, member) = app
+        .quick_user("exact@example.org", None, "female", "ar")
+        .await;
+    // Three hours each: [48, 51), [51, 54), [45, 48), [49, 52), [50, 53).
+    let mut made = Vec::new();
+    for (hours, city) in [
+        (48, "رام الله"),
+        (51, "نابلس"),
+        (45, "جنين"),
+        (49, "الخليل"),
+        (50, "غزة"),
+    ] {
+        made.push(scheduled(&app, &admin, finance, hours, Some(10), city).await);
+    }
+    let [a, b, c, d, e] = &made[..] else {
+        unreachable!()
+    };
+    let register = |w| {
+        let (app, member) = (&app, member.as_str());
+        async move { register_self(app, member, w).await["warnings"].clone() }
+    };
+    assert_eq!(register(a).await, json!([]));
+    // Touching A at its end, then at its start: no clash.
+    assert_eq!(register(b).await, json!([]));
+    assert_eq!(register(c).await, json!([]));
+    // D overlaps A and B (not C, which ends before it starts).
+    let warned = register(d).await;
+    assert_eq!(warned[0]["code"], "participant_clash", "{warned}");
+    assert_eq!(
+        warned[0]["workshop_ids"],
+        json!([a["id"], b["id"]]),
+        "{warned}"
+    );
+    // A given up: E overlaps B and D only.
+    let mine = format!("/api/v1/workshops/{}/registrations/{me}", a["id"]);
+    assert_eq!(app.delete(&mine, Some(&member)).await.status(), 204);
+    let warned = register(e).await;
+    assert_eq!(
+        warned[0]["workshop_ids"],
+        json!([b["id"], d["id"]]),
+        "{warned}"
+    );
+
+    // A members-only workshop of another platform at [50, 53), where the admin registers them.
+    let innovation = app.platform_id("innovation").await;
+    let private = scheduled(&app, &admin, innovation, 50, Some(10), "أريحا").await;
+    {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        entity::workshop::Entity::update_many()
+            .col_expr(entity::workshop::Column::IsPublic, Expr::value(false))
+            .filter(entity::workshop::Column::Id.eq(private["id"].as_i64().expect("id")))
+            .exec(&app.db)
+            .await
+            .expect("private");
+    }
+    let for_them = json!({"user_id": me});
+    let res = app
+        .post(
+            &format!("/api/v1/workshops/{}/registrations", private["id"]),
+            Some(&admin),
+            &for_them,
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    // Finance's coordinator registering them at [52, 55) is told of B and E, not of it.
+    let (coordinator_id, coordinator) = app
+        .quick_user("coord@example.org", None, "male", "ar")
+        .await;
+    app.make_coordinator(finance, coordinator_id, "coordinator")
+        .await;
+    let g = scheduled(&app, &admin, finance, 52, Some(10), "طوباس").await;
+    let res = app
+        .post(
+            &format!("/api/v1/workshops/{}/registrations", g["id"]),
+            Some(&coordinator),
+            &for_them,
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let warned = res.json::<Value>().await.expect("json")["warnings"].clone();
+    assert_eq!(
+        warned[0]["workshop_ids"],
+        json!([b["id"], e["id"]]),
+        "{warned}"
+    );
+    // They themselves, at [51, 54), are told of all five they hold there.
+    let h = scheduled(&app, &admin, finance, 51, Some(10), "قلقيلية").await;
+    let warned = register(&h).await;
+    assert_eq!(
+        warned[0]["workshop_ids"],
+        json!([b["id"], d["id"], e["id"], private["id"], g["id"]]),
+        "{warned}"
+    );
 }
 
 #[tokio::test]

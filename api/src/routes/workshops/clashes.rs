@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use entity::{registration, workshop, workshop_platform};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -178,19 +178,71 @@ async fn find(
     Ok(warnings)
 }
 
-/// A person's other registrations at an overlapping time, as a warning on their new one. With
-/// `all_visible` false (a coordinator registering someone) only the clashing workshops that are
-/// public or of the same platform are named.
-pub async fn of_person(
+/// The registrations a person holds that are active.
+const ACTIVE: [RegistrationStatus; 2] = [
+    RegistrationStatus::Registered,
+    RegistrationStatus::Waitlisted,
+];
+
+/// PostgreSQL: the workshops overlapping the period first, from its GiST index (migration 24),
+/// then the person's registration for each. Bounded by how many workshops the programme runs at
+/// once, not by the person's history: a member who had registered for 3 000 workshops made the
+/// look-up by the person read all of them (4.2 ms, three quarters of a registration's time in
+/// the database); chosen once (`MATERIALIZED`) so that no stale estimate of a person's
+/// registrations picks that way again.
+async fn person_clashes_by_period(
     db: &impl ConnectionTrait,
     w: &workshop::Model,
     person: i64,
     all_visible: bool,
-) -> Result<Vec<Warning>, ApiError> {
-    let active = [
-        RegistrationStatus::Registered,
-        RegistrationStatus::Waitlisted,
+) -> Result<Vec<i64>, ApiError> {
+    use sea_orm::{ActiveEnum, FromQueryResult, Statement, Value};
+    #[derive(FromQueryResult)]
+    struct Row {
+        workshop_id: i64,
+    }
+    let visible = if all_visible {
+        ""
+    } else {
+        " AND (is_public OR platform_id = $8)"
+    };
+    let sql = format!(
+        "WITH overlapping AS MATERIALIZED (SELECT id FROM workshops \
+         WHERE {period} && tstzrange($2, $3) AND status <> $4 AND id <> $5{visible}) \
+         SELECT r.workshop_id FROM overlapping o JOIN registrations r ON r.workshop_id = o.id \
+         WHERE r.user_id = $1 AND r.status IN ($6, $7) ORDER BY r.workshop_id LIMIT {MAX_CLASH_IDS}",
+        period = migration::WORKSHOP_PERIOD,
+    );
+    let mut values: Vec<Value> = vec![
+        person.into(),
+        w.starts_at.into(),
+        w.ends_at.into(),
+        WorkshopStatus::Cancelled.to_value().into(),
+        w.id.into(),
+        ACTIVE[0].to_value().into(),
+        ACTIVE[1].to_value().into(),
     ];
+    if !all_visible {
+        values.push(w.platform_id.into());
+    }
+    let rows = Row::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        values,
+    ))
+    .all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.workshop_id).collect())
+}
+
+/// SQLite, which has no index of periods: the person's registrations, each one's workshop
+/// checked for the overlap.
+async fn person_clashes_by_history(
+    db: &impl ConnectionTrait,
+    w: &workshop::Model,
+    person: i64,
+    all_visible: bool,
+) -> Result<Vec<i64>, ApiError> {
     let mut others = sea_orm::sea_query::Query::select()
         .column(workshop::Column::Id)
         .from(workshop::Entity)
@@ -208,12 +260,28 @@ pub async fn of_person(
         .column(registration::Column::WorkshopId)
         .filter(registration::Column::UserId.eq(person))
         .filter(registration::Column::WorkshopId.in_subquery(others))
-        .filter(registration::Column::Status.is_in(active));
+        .filter(registration::Column::Status.is_in(ACTIVE));
     // One registration per person and workshop (a unique index): no duplicates to remove.
-    let ids: Vec<i64> = first_ids(held, registration::Column::WorkshopId, false)
+    Ok(first_ids(held, registration::Column::WorkshopId, false)
         .into_tuple()
         .all(db)
-        .await?;
+        .await?)
+}
+
+/// A person's other registrations at an overlapping time, as a warning on their new one. With
+/// `all_visible` false (a coordinator registering someone) only the clashing workshops that are
+/// public or of the same platform are named.
+pub async fn of_person(
+    db: &impl ConnectionTrait,
+    w: &workshop::Model,
+    person: i64,
+    all_visible: bool,
+) -> Result<Vec<Warning>, ApiError> {
+    let ids = if db.get_database_backend() == DbBackend::Postgres {
+        person_clashes_by_period(db, w, person, all_visible).await?
+    } else {
+        person_clashes_by_history(db, w, person, all_visible).await?
+    };
     Ok(if ids.is_empty() {
         Vec::new()
     } else {
