@@ -22,6 +22,7 @@ pub struct Mailer {
 }
 
 /// One message, ready to send.
+#[derive(Debug)]
 pub struct Email {
     pub to: Mailbox,
     pub subject: String,

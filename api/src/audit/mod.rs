@@ -19,6 +19,9 @@ use sea_orm::{EntityTrait, IdenStatic, Iterable, ModelTrait, Set};
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
+use crate::domain::MailKind;
+use crate::email::Email;
+
 /// What a redacted value is shown as.
 pub const REDACTED: &str = "[redacted]";
 
@@ -148,6 +151,8 @@ pub struct Entry {
     /// when the writer knows it: what partners and people are told names them, and it need not
     /// be read back.
     pub(crate) owner: Option<(i64, Option<i64>)>,
+    /// Mail the change sends, queued with the entry (on PostgreSQL in its statement).
+    pub(crate) mail: Vec<(MailKind, Email)>,
 }
 
 impl Entry {
@@ -159,7 +164,14 @@ impl Entry {
             platform_id: None,
             changes: Map::new(),
             owner: None,
+            mail: Vec::new(),
         }
+    }
+
+    /// Mail the change sends: queued in the outbox with the entry.
+    pub fn mail(mut self, mail: Vec<(MailKind, Email)>) -> Entry {
+        self.mail = mail;
+        self
     }
 
     /// The platform the change belongs to (its coordinators see the entry).

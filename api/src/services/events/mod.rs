@@ -17,8 +17,10 @@ use serde_json::{Map, Value as Json};
 
 use self::changes::{Change, Op};
 use crate::audit::{Action, Actor, Entity, Entry};
-use crate::domain::NoticeKind;
+use crate::domain::{MailKind, NoticeKind};
+use crate::email::Email;
 use crate::error::ApiError;
+use crate::services::jobs::outbox;
 
 /// An audited change, as the audit entry describes it.
 #[derive(Clone, Copy, Debug)]
@@ -32,9 +34,10 @@ pub struct Fact<'a> {
 impl Entry {
     /// Writes the entry on `db` (the write's transaction), and with it what partners and people
     /// are told of the change: its row in the changes feed, its webhook messages, its notices.
-    /// On PostgreSQL the entry, the feed's row and the webhook messages are one statement.
+    /// On PostgreSQL the entry, the feed's row, the webhook messages and the mail it sends
+    /// ([`Entry::mail`]) are one statement.
     pub async fn write(
-        self,
+        mut self,
         db: &impl ConnectionTrait,
         actor: impl Into<Actor>,
         at: DateTime<Utc>,
@@ -47,14 +50,21 @@ impl Entry {
             changes: &self.changes,
         };
         let told = Told::of(db, &fact, self.owner).await?;
+        let mail = std::mem::take(&mut self.mail);
         if db.get_database_backend() == DatabaseBackend::Postgres {
-            write_at_once(db, &self, actor, &told, at).await?;
+            write_at_once(db, &self, actor, &told, &mail, at).await?;
+            if !mail.is_empty() {
+                crate::state::Wake::queued_mail();
+            }
         } else {
             if let Some(change) = told.change {
                 changes::record(db, change, at).await?;
             }
             for (event, data) in &told.events {
                 webhooks::enqueue(db, event, fact.platform_id, data, at).await?;
+            }
+            for (kind, email) in mail {
+                outbox::enqueue(db, kind, email, at).await?;
             }
             self.row(actor, at).insert(db).await?;
         }
@@ -125,13 +135,14 @@ impl Told {
     }
 }
 
-/// The entry, its feed row (the resource's earlier row gone) and its webhook messages to every
-/// enabled subscription that wants them, in one statement (PostgreSQL).
+/// The entry, its feed row (the resource's earlier row gone), its webhook messages to every
+/// enabled subscription that wants them and its mail, in one statement (PostgreSQL).
 async fn write_at_once(
     db: &impl ConnectionTrait,
     entry: &Entry,
     actor: Actor,
     told: &Told,
+    mail: &[(MailKind, Email)],
     at: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let backend = db.get_database_backend();
@@ -188,6 +199,7 @@ async fn write_at_once(
             webhooks::wants_platform_sql(platform),
         ));
     }
+    parts.extend(outbox::insert_part(&mut values, mail, 1));
     let with = if parts.is_empty() {
         String::new()
     } else {

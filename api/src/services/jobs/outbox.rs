@@ -41,6 +41,48 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// Mail queued as a part of another statement (PostgreSQL's data-modifying `WITH`): the part
+/// that inserts `mail` into the outbox, due at the instant in placeholder `$due`, its values
+/// appended to `values`; `None` when there is none. Whoever runs the statement calls
+/// [`crate::state::Wake::queued_mail`] once it has.
+pub fn insert_part(
+    values: &mut Vec<sea_orm::Value>,
+    mail: &[(MailKind, Email)],
+    due: usize,
+) -> Option<String> {
+    if mail.is_empty() {
+        return None;
+    }
+    let rows: Vec<String> = mail
+        .iter()
+        .map(|(kind, email)| {
+            let n = values.len();
+            values.extend([
+                kind.as_str().into(),
+                email.to.to_string().into(),
+                email.subject.clone().into(),
+                email.text.clone().into(),
+                email.html.clone().into(),
+                email.ics.clone().into(),
+            ]);
+            format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, 0, ${due}, NULL, NULL, ${due})",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5,
+                n + 6
+            )
+        })
+        .collect();
+    Some(format!(
+        "mail AS (INSERT INTO outbox (kind, recipient, subject, text_body, html_body, ics, \
+         attempts, next_attempt_at, sent_at, last_error, created_at) VALUES {})",
+        rows.join(", ")
+    ))
+}
+
 fn backoff(attempts: i32, max_secs: u64) -> chrono::Duration {
     let secs = 1u64
         .checked_shl(attempts.clamp(0, 20) as u32)

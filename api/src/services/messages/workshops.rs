@@ -7,7 +7,7 @@ use entity::{user, workshop};
 use sea_orm::ConnectionTrait;
 
 use crate::domain::{Locale, MailKind, RegistrationStatus, WorkshopStatus};
-use crate::email::{isolate, layout, ltr};
+use crate::email::{Email, isolate, layout, ltr};
 use crate::error::ApiError;
 use crate::ics;
 use crate::services::messages::links::mailbox;
@@ -235,8 +235,24 @@ pub async fn notify(
     w: &workshop::Model,
     recipients: &[user::Model],
 ) -> Result<(), ApiError> {
+    let now = state.clock.now();
+    for (code, email) in mail(state, kind, w, recipients) {
+        crate::services::jobs::outbox::enqueue(db, code, email, now).await?;
+    }
+    Ok(())
+}
+
+/// One workshop email per recipient with a mailbox, in their language, to be queued by the
+/// caller (with an audit entry: [`crate::audit::Entry::mail`]).
+pub fn mail(
+    state: &AppState,
+    kind: Kind,
+    w: &workshop::Model,
+    recipients: &[user::Model],
+) -> Vec<(MailKind, Email)> {
     let tz: Tz = w.time_zone.parse().unwrap_or(chrono_tz::Asia::Hebron);
     let now = state.clock.now();
+    let mut out = Vec::with_capacity(recipients.len());
     for u in recipients {
         let Some(to) = mailbox(u) else { continue };
         let locale = u.locale;
@@ -291,9 +307,9 @@ pub async fn notify(
             let ev = event(state, w, Some(&u.email));
             email.ics = Some(ics::calendar(&w.title_ar, method, &[ev], now));
         }
-        crate::services::jobs::outbox::enqueue(db, kind.code(), email, now).await?;
+        out.push((kind.code(), email));
     }
-    Ok(())
+    out
 }
 
 /// Tells the people of a workshop that it moved (`Kind::Update`) or was cancelled

@@ -116,17 +116,18 @@ async fn fill_seats(
         am.status = Set(RegistrationStatus::Registered);
         am.updated_at = Set(now);
         let promoted = am.update(db).await?;
+        let told = person.map_or_else(Vec::new, |p| {
+            mail::mail(state, Kind::Promotion, w, std::slice::from_ref(&p))
+        });
         Entry::new(Action::RegistrationPromote, promoted.id)
             .updated(&before, &promoted)
             .platform(w.platform_id)
             .owner(promoted.user_id, Some(w.id))
+            .mail(told)
             .write(db, by, now)
             .await?;
         w.registered_count += 1;
         delta += 1;
-        if let Some(p) = person {
-            mail::notify(db, state, Kind::Promotion, w, &[p]).await?;
-        }
     }
     if delta != 0 {
         write_count(db, w.id, delta).await?;
@@ -272,6 +273,13 @@ pub async fn register(
         RegistrationStatus::Registered
     };
     let action = Action::RegistrationCreate { status };
+    // Queued with the audit entry (one statement on PostgreSQL).
+    let kind = if full {
+        mail::Kind::Waitlisted
+    } else {
+        mail::Kind::Confirmation
+    };
+    let message = mail::mail(state, kind, w, std::slice::from_ref(person));
     let saved = match existing {
         Some(r) if r.status != RegistrationStatus::Cancelled => {
             return Err(problem(
@@ -292,6 +300,7 @@ pub async fn register(
                 .updated(&before, &saved)
                 .platform(w.platform_id)
                 .owner(person.id, Some(w.id))
+                .mail(message)
                 .write(db, by, now)
                 .await?;
             saved
@@ -314,17 +323,12 @@ pub async fn register(
                 .created(&saved)
                 .platform(w.platform_id)
                 .owner(person.id, Some(w.id))
+                .mail(message)
                 .write(db, by, now)
                 .await?;
             saved
         }
     };
-    let kind = if full {
-        mail::Kind::Waitlisted
-    } else {
-        mail::Kind::Confirmation
-    };
-    mail::notify(db, state, kind, w, std::slice::from_ref(person)).await?;
     let position = waitlist_position(db, &saved).await?;
     // Last: the seat (or the place in the queue) against the row as it is now.
     match (hold, status) {
