@@ -551,22 +551,25 @@ fn sort_object(map: &mut Map<String, Value>) {
 }
 
 /// Limits on the items of string arrays, which field attributes cannot reach: (schema, property,
-/// longest item).
-const STRING_ITEMS: &[(&str, &str, usize)] = &[
+/// shortest item, longest item). A shortest of 1 also makes the item's text rule the non-blank one.
+const STRING_ITEMS: &[(&str, &str, usize, usize)] = &[
     // A line of a paper's body, which holds at most 50 000 characters.
-    ("DiffChunk", "lines", 50_000),
-    // A governorate's name, as local authorities store it.
-    ("Eligibility", "governorates", 100),
-    ("EligibilityInput", "governorates", 100),
+    ("DiffChunk", "lines", 0, 50_000),
+    // A governorate's name, as local authorities store it: never blank (`governorate_names`).
+    ("Eligibility", "governorates", 1, 100),
+    ("EligibilityInput", "governorates", 1, 100),
 ];
 
 fn string_item_limits(schemas: &mut Map<String, Value>) {
-    for (schema, property, longest) in STRING_ITEMS {
+    for (schema, property, shortest, longest) in STRING_ITEMS {
         if let Some(items) = schemas
             .get_mut(*schema)
             .and_then(|s| s.pointer_mut(&format!("/properties/{property}/items")))
         {
             items["maxLength"] = json!(longest);
+            if *shortest > 0 {
+                items["minLength"] = json!(shortest);
+            }
         }
     }
 }
