@@ -266,28 +266,27 @@ pub async fn register(
     let w = &mut desk.workshop;
     open_for_registration(w, now)?;
     limit_changes(db, state, w.id, person.id, now).await?;
+    if existing
+        .as_ref()
+        .is_some_and(|r| r.status != RegistrationStatus::Cancelled)
+    {
+        return Err(problem(
+            ProblemCode::AlreadyRegistered,
+            "Already registered for this workshop.",
+            "مسجل في هذه الورشة بالفعل.",
+        ));
+    }
     let full = w.capacity.is_some_and(|c| w.registered_count >= c);
-    let status = if full {
-        RegistrationStatus::Waitlisted
+    let (status, kind) = if full {
+        (RegistrationStatus::Waitlisted, mail::Kind::Waitlisted)
     } else {
-        RegistrationStatus::Registered
+        (RegistrationStatus::Registered, mail::Kind::Confirmation)
     };
     let action = Action::RegistrationCreate { status };
     // Queued with the audit entry (one statement on PostgreSQL).
-    let kind = if full {
-        mail::Kind::Waitlisted
-    } else {
-        mail::Kind::Confirmation
-    };
     let message = mail::mail(state, kind, w, std::slice::from_ref(person));
     let saved = match existing {
-        Some(r) if r.status != RegistrationStatus::Cancelled => {
-            return Err(problem(
-                ProblemCode::AlreadyRegistered,
-                "Already registered for this workshop.",
-                "مسجل في هذه الورشة بالفعل.",
-            ));
-        }
+        // A cancelled registration, taken up again.
         Some(r) => {
             let before = r.clone();
             let mut am = r.into_active_model();
