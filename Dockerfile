@@ -34,7 +34,8 @@ WORKDIR /app
 USER 10001:10001
 ENV BIND_ADDR=0.0.0.0:8080 \
     APP_ENV=production \
-    MAIL_DIR=/app/mail
+    MAIL_DIR=/app/mail \
+    STORAGE_URL=/app/storage
 EXPOSE 8080
 # The binary probes itself (`api healthcheck` asks /health/ready on BIND_ADDR): no curl needed.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \

@@ -30,6 +30,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_dir: PathBuf,
     pub mail_from: String,
+    /// Where uploaded files are kept (`STORAGE_URL`).
+    pub storage: Storage,
     pub public_base_url: String,
     pub cors_origins: Vec<String>,
     pub body_limit_bytes: usize,
@@ -220,6 +222,122 @@ fn trusted_proxies(src: &dyn Source) -> Result<Vec<IpNet>, ConfigError> {
 pub enum LogFormat {
     Json,
     Pretty,
+}
+
+/// Where uploaded files are kept: a directory (the default, `storage`), or a bucket of any
+/// S3-compatible store (AWS, MinIO, Ceph, Garage) with the usual AWS variables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Storage {
+    /// `STORAGE_URL` a path or `file:///…`.
+    Directory(PathBuf),
+    /// `STORAGE_URL=s3://bucket/prefix`.
+    S3(S3Storage),
+}
+
+/// An S3 bucket and how to reach it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Storage {
+    pub bucket: String,
+    /// Keys are kept under it (`a/b`, no slash at either end), or at the bucket's root.
+    pub prefix: String,
+    /// `AWS_REGION` (or `AWS_DEFAULT_REGION`); `us-east-1` when neither is set.
+    pub region: String,
+    /// `AWS_ENDPOINT_URL` (or `AWS_ENDPOINT`): a MinIO, Ceph or Garage server; AWS's own when
+    /// unset. Plain `http://` is allowed for such an endpoint only.
+    pub endpoint: Option<String>,
+    /// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`); without them
+    /// the store takes the instance's or the container's credentials, as AWS's tools do.
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    pub session_token: Option<String>,
+}
+
+impl std::fmt::Debug for S3Storage {
+    // The secret never reaches a log, even through `{:?}`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Storage")
+            .field("bucket", &self.bucket)
+            .field("prefix", &self.prefix)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
+}
+
+impl Storage {
+    fn load(src: &dyn Source) -> Result<Storage, ConfigError> {
+        let raw = src
+            .get("STORAGE_URL")
+            .unwrap_or_else(|| "storage".to_owned());
+        let raw = raw.trim();
+        if let Some(rest) = raw.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            // S3's bucket names: 3-63 lower-case letters, digits, dots and hyphens.
+            let bucket_ok = (3..=63).contains(&bucket.len())
+                && bucket.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-'
+                });
+            if !bucket_ok {
+                return Err(bad(
+                    "STORAGE_URL",
+                    format!("expected s3://bucket/prefix with a valid bucket name, got {raw:?}"),
+                ));
+            }
+            let endpoint = src
+                .get("AWS_ENDPOINT_URL")
+                .or_else(|| src.get("AWS_ENDPOINT"));
+            if let Some(e) = &endpoint
+                && url::Url::parse(e)
+                    .ok()
+                    .is_none_or(|u| !matches!(u.scheme(), "http" | "https") || u.host().is_none())
+            {
+                return Err(bad(
+                    "AWS_ENDPOINT_URL",
+                    format!("expected an http(s) URL, got {e:?}"),
+                ));
+            }
+            return Ok(Storage::S3(S3Storage {
+                bucket: bucket.to_owned(),
+                prefix: prefix.trim_matches('/').to_owned(),
+                region: src
+                    .get("AWS_REGION")
+                    .or_else(|| src.get("AWS_DEFAULT_REGION"))
+                    .unwrap_or_else(|| "us-east-1".to_owned()),
+                endpoint,
+                access_key_id: src.get("AWS_ACCESS_KEY_ID"),
+                secret_access_key: src.get("AWS_SECRET_ACCESS_KEY"),
+                session_token: src.get("AWS_SESSION_TOKEN"),
+            }));
+        }
+        let path = match raw.strip_prefix("file://") {
+            Some(p) if p.starts_with('/') => p,
+            Some(_) => {
+                return Err(bad(
+                    "STORAGE_URL",
+                    format!("a file URL names an absolute path (file:///…), got {raw:?}"),
+                ));
+            }
+            None if raw.contains("://") => {
+                return Err(bad(
+                    "STORAGE_URL",
+                    format!(
+                        "expected a directory, file:///path or s3://bucket/prefix, got {raw:?}"
+                    ),
+                ));
+            }
+            None => raw,
+        };
+        Ok(Storage::Directory(PathBuf::from(path)))
+    }
 }
 
 /// A configuration value that cannot be used; printed as one line before exiting.
@@ -420,6 +538,7 @@ impl Config {
             smtp_url,
             mail_dir: PathBuf::from(src.get("MAIL_DIR").unwrap_or_else(|| "mail".to_owned())),
             mail_from,
+            storage: Storage::load(src)?,
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
             cors_origins,
             body_limit_bytes: parse_num(src, "BODY_LIMIT_BYTES", 256 * 1024)?,
@@ -490,6 +609,43 @@ mod tests {
     }
 
     #[test]
+    fn files_are_kept_in_a_directory_unless_a_bucket_is_named() {
+        assert_eq!(
+            load(&[]).expect("defaults").storage,
+            Storage::Directory(PathBuf::from("storage"))
+        );
+        assert_eq!(
+            load(&[("STORAGE_URL", "file:///srv/files")])
+                .expect("file URL")
+                .storage,
+            Storage::Directory(PathBuf::from("/srv/files"))
+        );
+        let c = load(&[
+            ("STORAGE_URL", "s3://exchange-files/prod/uploads/"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:9000"),
+            ("AWS_DEFAULT_REGION", "eu-west-1"),
+            ("AWS_ACCESS_KEY_ID", "key-id"),
+            ("AWS_SECRET_ACCESS_KEY", "very-secret-value"),
+        ])
+        .expect("s3");
+        let Storage::S3(s3) = &c.storage else {
+            panic!("an S3 store: {:?}", c.storage);
+        };
+        assert_eq!(
+            (s3.bucket.as_str(), s3.prefix.as_str(), s3.region.as_str()),
+            ("exchange-files", "prod/uploads", "eu-west-1")
+        );
+        assert_eq!(s3.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        assert!(!format!("{:?}", c.storage).contains("very-secret-value"));
+        let e = load(&[
+            ("STORAGE_URL", "s3://bucket"),
+            ("AWS_ENDPOINT_URL", "minio:9000"),
+        ])
+        .expect_err("not a URL");
+        assert_eq!(e.name, "AWS_ENDPOINT_URL");
+    }
+
+    #[test]
     fn trusted_proxies_are_addresses_and_blocks() {
         let c = load(&[("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,::1")]).expect("ok");
         let has = |ip: &str| {
@@ -512,6 +668,9 @@ mod tests {
             ("MAIL_FROM", "not a mailbox"),
             ("PUBLIC_BASE_URL", "ftp://x"),
             ("LOG_FORMAT", "xml"),
+            ("STORAGE_URL", "ftp://files.example.org/x"),
+            ("STORAGE_URL", "s3://No_Such_Bucket/x"),
+            ("STORAGE_URL", "file://relative/path"),
         ] {
             let e = load(&[(name, value)]).expect_err(name);
             assert_eq!(e.name, name);

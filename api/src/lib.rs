@@ -30,6 +30,7 @@ pub mod seed;
 pub mod services;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
 
 /// The layering, checked on the sources: HTTP lives in `routes/`; the workflows in `services/`

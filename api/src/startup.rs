@@ -241,6 +241,9 @@ impl Application {
             wake: Wake::default(),
             webhook_client: crate::services::events::webhooks::client(&config.webhooks)
                 .map_err(|e| StartupError::Prepare(e.to_string()))?,
+            storage: crate::storage::Storage::open(&config.storage)
+                .await
+                .map_err(StartupError::Prepare)?,
             config: Arc::new(config),
         });
         let supervisor = Supervisor::start(state.clone().into_inner());

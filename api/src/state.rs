@@ -29,6 +29,8 @@ pub struct AppState {
     pub wake: Wake,
     /// The HTTP client of webhook deliveries.
     pub webhook_client: reqwest::Client,
+    /// Where uploaded files are kept.
+    pub storage: crate::storage::Storage,
 }
 
 impl AppState {

@@ -108,7 +108,10 @@ pub struct TestApp {
     pub db: sea_orm::DatabaseConnection,
     pub mail_dir: PathBuf,
     pub database: TestDatabase,
+    /// The directory its files are kept in (unless a test names another store).
+    pub storage_dir: PathBuf,
     _mail: tempfile::TempDir,
+    _storage: tempfile::TempDir,
 }
 
 /// One email as the recipient would read it.
@@ -133,6 +136,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let database = TestDatabase::create().await;
     let mail = tempfile::tempdir().expect("mail dir");
+    let storage = tempfile::tempdir().expect("storage dir");
     let mut env: HashMap<String, String> = [
         ("DATABASE_URL", database.url.as_str()),
         ("BIND_ADDR", "127.0.0.1:0"),
@@ -140,6 +144,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         ("ADMIN_EMAIL", ADMIN_EMAIL),
         ("ADMIN_PASSWORD", ADMIN_PASSWORD),
         ("MAIL_DIR", &mail.path().display().to_string()),
+        ("STORAGE_URL", &storage.path().display().to_string()),
         ("PUBLIC_BASE_URL", "https://platforms.example.org"),
         ("WORKERS", "2"),
         ("DATABASE_MAX_CONNECTIONS", "8"),
@@ -185,7 +190,9 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         db,
         mail_dir: mail.path().to_path_buf(),
         database,
+        storage_dir: storage.path().to_path_buf(),
         _mail: mail,
+        _storage: storage,
     }
 }
 

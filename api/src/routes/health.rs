@@ -23,13 +23,13 @@ pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json(HealthResponse { status: "ok" })
 }
 
-/// The database answers (503 otherwise).
+/// The database and the file store answer (503 otherwise).
 #[utoipa::path(
     tag = "operations",
     security(()),
     responses(
         (status = 200, body = HealthResponse),
-        (status = 503, description = "The database does not answer", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 503, description = "The database or the file store does not answer", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/health/ready")]
@@ -39,6 +39,13 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
         ApiError::Unavailable(Text::new(
             "The database does not answer.",
             "قاعدة البيانات لا تستجيب.",
+        ))
+    })?;
+    state.storage.check().await.map_err(|e| {
+        tracing::error!(store = state.storage.name(), error = %e, "readiness check failed");
+        ApiError::Unavailable(Text::new(
+            "The file store does not answer.",
+            "مخزن الملفات لا يستجيب.",
         ))
     })?;
     Ok(HttpResponse::Ok().json(HealthResponse { status: "ok" }))

@@ -30,6 +30,7 @@ mod replicas;
 mod reports;
 mod search;
 mod security;
+mod storage;
 mod task_forces;
 mod users;
 mod visibility;
