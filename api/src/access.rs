@@ -285,6 +285,21 @@ impl WorkshopSight {
     }
 }
 
+/// A workshop the caller may see ([`WorkshopSight`]), and whether they manage it; 404 for anyone
+/// else, so that a members-only workshop is not known to exist.
+pub async fn visible_workshop(
+    db: &impl ConnectionTrait,
+    auth: Option<&AuthUser>,
+    id: i64,
+) -> Result<(workshop::Model, bool), ApiError> {
+    let w = crate::db::find_or_404::<workshop::Entity>(db, id).await?;
+    let sight = WorkshopSight::of(db, auth, &w).await?;
+    if !sight.visible {
+        return Err(ApiError::not_found());
+    }
+    Ok((w, sight.manager))
+}
+
 /// Whether a signed-in caller (not a manager of the organiser) may see a members-only workshop.
 async fn takes_part_in_private(
     db: &impl ConnectionTrait,

@@ -32,6 +32,8 @@ pub struct Config {
     pub mail_from: String,
     /// Where uploaded files are kept (`STORAGE_URL`).
     pub storage: Storage,
+    /// The largest upload of each kind.
+    pub files: FileLimits,
     pub public_base_url: String,
     pub cors_origins: Vec<String>,
     pub body_limit_bytes: usize,
@@ -222,6 +224,40 @@ fn trusted_proxies(src: &dyn Source) -> Result<Vec<IpNet>, ConfigError> {
 pub enum LogFormat {
     Json,
     Pretty,
+}
+
+/// The largest upload of each kind of file, in bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileLimits {
+    /// A workshop's material (`UPLOAD_MAX_MIB_MATERIAL`, 200 MiB).
+    pub material: u64,
+}
+
+impl FileLimits {
+    fn load(src: &dyn Source) -> Result<FileLimits, ConfigError> {
+        use crate::domain::files::Purpose;
+        let mib: u64 = parse_num(
+            src,
+            "UPLOAD_MAX_MIB_MATERIAL",
+            Purpose::Material.default_max_bytes() / (1024 * 1024),
+        )?;
+        if !(1..=1024 * 1024).contains(&mib) {
+            return Err(bad(
+                "UPLOAD_MAX_MIB_MATERIAL",
+                format!("expected 1 to 1048576 (MiB), got {mib}"),
+            ));
+        }
+        Ok(FileLimits {
+            material: mib * 1024 * 1024,
+        })
+    }
+
+    /// The largest upload of a kind.
+    pub fn max_bytes(&self, purpose: crate::domain::files::Purpose) -> u64 {
+        match purpose {
+            crate::domain::files::Purpose::Material => self.material,
+        }
+    }
 }
 
 /// Where uploaded files are kept: a directory (the default, `storage`), or a bucket of any
@@ -539,6 +575,7 @@ impl Config {
             mail_dir: PathBuf::from(src.get("MAIL_DIR").unwrap_or_else(|| "mail".to_owned())),
             mail_from,
             storage: Storage::load(src)?,
+            files: FileLimits::load(src)?,
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
             cors_origins,
             body_limit_bytes: parse_num(src, "BODY_LIMIT_BYTES", 256 * 1024)?,
@@ -671,6 +708,7 @@ mod tests {
             ("STORAGE_URL", "ftp://files.example.org/x"),
             ("STORAGE_URL", "s3://No_Such_Bucket/x"),
             ("STORAGE_URL", "file://relative/path"),
+            ("UPLOAD_MAX_MIB_MATERIAL", "0"),
         ] {
             let e = load(&[(name, value)]).expect_err(name);
             assert_eq!(e.name, name);

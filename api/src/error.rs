@@ -117,6 +117,7 @@ problem_codes! {
     StaleVersion = "stale_version", 412, "The version is not the current one", "النسخة ليست الحالية";
     PayloadTooLarge = "payload_too_large", 413, "Payload too large", "حجم الطلب كبير جدًا";
     UnsupportedMediaType = "unsupported_media_type", 415, "Unsupported media type", "نوع المحتوى غير مدعوم";
+    RangeNotSatisfiable = "range_not_satisfiable", 416, "The range starts past the file's end", "يبدأ المدى بعد نهاية الملف";
     NotEligible = "not_eligible", 422, "Not among the people this workshop is for", "ليس من الفئة التي تستهدفها الورشة";
     IdempotencyKeyReused = "idempotency_key_reused", 422, "The Idempotency-Key was used for another request", "استُخدم مفتاح Idempotency-Key لطلب آخر";
     ValidationError = "validation_error", 422, "Validation failed", "فشل التحقق من البيانات";
@@ -149,6 +150,9 @@ pub enum ApiError {
     PayloadTooLarge(usize),
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// A byte range that starts past the end of a file of `size` bytes.
+    #[error("range not satisfiable")]
+    RangeNotSatisfiable { size: u64 },
     #[error("too many requests")]
     TooManyRequests {
         retry_after_secs: u64,
@@ -388,6 +392,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => ProblemCode::MethodNotAllowed,
             ApiError::PayloadTooLarge(_) => ProblemCode::PayloadTooLarge,
             ApiError::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
+            ApiError::RangeNotSatisfiable { .. } => ProblemCode::RangeNotSatisfiable,
             ApiError::TooManyRequests { .. } => ProblemCode::TooManyRequests,
             ApiError::Unavailable(_) => ProblemCode::Unavailable,
             ApiError::Db(_) | ApiError::Unexpected(_) => ProblemCode::InternalError,
@@ -418,6 +423,10 @@ impl ApiError {
             ApiError::UnsupportedMediaType => Text::new(
                 "The request body must be sent as application/json.",
                 "يجب إرسال محتوى الطلب بصيغة \u{2066}application/json\u{2069}.",
+            ),
+            ApiError::RangeNotSatisfiable { size } => Text::new(
+                format!("The file has {size} bytes: the range asked for starts past its end."),
+                format!("حجم الملف \u{2066}{size}\u{2069} بايت: يبدأ المدى المطلوب بعد نهايته."),
             ),
             ApiError::TooManyRequests {
                 retry_after_secs, ..
@@ -488,6 +497,9 @@ impl ApiError {
                     res.insert_header((header::ALLOW, v));
                 }
             }
+            ApiError::RangeNotSatisfiable { size } => {
+                res.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
+            }
             _ => {}
         }
         let body = serde_json::to_vec(&self.problem(lang, ctx)).unwrap_or_default();
@@ -508,6 +520,7 @@ pub const RULE_FIELD_CODES: &[&str] = &[
     "below_registered",
     "deactivated",
     "duplicate",
+    "file_name",
     "format",
     "future",
     "invalid_parent",

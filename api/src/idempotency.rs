@@ -67,6 +67,24 @@ async fn take_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, Erro
     Ok(body)
 }
 
+/// What the headers say of a streamed body, standing in for it when a key is checked.
+fn described_body(req: &ServiceRequest) -> Bytes {
+    let said = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    Bytes::from(format!(
+        "streamed body\ncontent-type: {}\ncontent-length: {}\ncontent-digest: {}",
+        // A form's boundary is drawn anew for every sending.
+        said("content-type").split(';').next().unwrap_or("").trim(),
+        said("content-length"),
+        said("content-digest")
+    ))
+}
+
 /// Headers that belong to one sending, not to the answer.
 fn kept(name: &HeaderName) -> bool {
     !matches!(
@@ -134,7 +152,16 @@ pub async fn idempotency(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
-    let body = take_body(&mut req, state.config.body_limit_bytes).await?;
+    // An upload's body is a file, streamed to the store and not held here: the request is told
+    // apart by what its headers say of the body (type, length, and a digest when one is sent).
+    let uploads = req
+        .app_data::<Data<crate::route_table::RouteTable>>()
+        .is_some_and(|routes| routes.streams_body(req.method().as_str(), req.path()));
+    let body = if uploads {
+        described_body(&req)
+    } else {
+        take_body(&mut req, state.config.body_limit_bytes).await?
+    };
     let caller = caller(&req, &state);
     let target = req
         .uri()

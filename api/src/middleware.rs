@@ -56,9 +56,15 @@ pub async fn request_context(
         content_language(res.headers_mut(), lang);
         return Ok(res);
     }
+    // An upload streams its body for as long as the connection takes (a phone on a slow line):
+    // its database work is bounded by the statement timeout instead.
+    let upload = req
+        .app_data::<actix_web::web::Data<crate::route_table::RouteTable>>()
+        .is_some_and(|routes| routes.streams_body(req.method().as_str(), req.path()));
     let deadline = req
         .app_data::<actix_web::web::Data<crate::state::AppState>>()
-        .map(|s| s.config.request_timeout);
+        .map(|s| s.config.request_timeout)
+        .filter(|_| !upload);
     let served = crate::state::Wake::noting(next.call(req)).instrument(span.clone());
     let outcome = match deadline {
         Some(limit) => tokio::time::timeout(limit, served)

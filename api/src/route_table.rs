@@ -54,8 +54,16 @@ pub struct RouteTable {
 }
 
 /// A documented method: its name, what a key needs to call it, whether anyone may call it
-/// without credentials, and the query parameters it takes.
-type Method = (String, KeyAccess, bool, Vec<String>);
+/// without credentials, the query parameters it takes, and whether its body is a file that
+/// streams (an upload) rather than JSON read whole.
+type Method = (String, KeyAccess, bool, Vec<String>, bool);
+
+/// Whether an operation's body is a file (any type but JSON): an upload, streamed to the store.
+fn streams_body(op: &Value) -> bool {
+    op["requestBody"]["content"]
+        .as_object()
+        .is_some_and(|c| c.keys().any(|t| t != "application/json"))
+}
 
 /// The names of the query parameters an operation documents (its own and its path's).
 fn query_names(item: &Value, op: &Value) -> Vec<String> {
@@ -99,6 +107,7 @@ impl RouteTable {
                             scopes::key_access(path, m, scopes::tag_of(op)),
                             is_public(op),
                             query_names(item, op),
+                            streams_body(op),
                         ))
                     })
                     .collect();
@@ -107,7 +116,7 @@ impl RouteTable {
             .collect();
         routes.push((
             segments("/openapi.json"),
-            vec![("GET".to_owned(), KeyAccess::Open, true, Vec::new())],
+            vec![("GET".to_owned(), KeyAccess::Open, true, Vec::new(), false)],
         ));
         RouteTable {
             routes,
@@ -196,14 +205,21 @@ impl RouteTable {
     /// /milestones/template` is no `PATCH /milestones/{id}`).
     pub fn operation(&self, method: &str, path: &str) -> Option<(KeyAccess, bool)> {
         self.method(method, path)
-            .map(|(_, access, public, _)| (access.clone(), *public))
+            .map(|(_, access, public, ..)| (access.clone(), *public))
     }
 
     /// The query parameters `method path` documents; `None` when no documented operation
     /// answers it.
     pub fn query_parameters(&self, method: &str, path: &str) -> Option<&[String]> {
         self.method(method, path)
-            .map(|(.., query)| query.as_slice())
+            .map(|(_, _, _, query, _)| query.as_slice())
+    }
+
+    /// Whether `method path` takes a file as its body (an upload): it is streamed, not read
+    /// whole, and it may take longer than the request timeout.
+    pub fn streams_body(&self, method: &str, path: &str) -> bool {
+        self.method(method, path)
+            .is_some_and(|(.., streamed)| *streamed)
     }
 
     fn method(&self, method: &str, path: &str) -> Option<&Method> {

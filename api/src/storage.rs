@@ -32,6 +32,8 @@ pub const HEAD_BYTES: usize = 8 * 1024;
 #[derive(Clone, Debug)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
+    /// A directory store's root (its unfinished uploads' staging files are swept there).
+    root: Option<std::path::PathBuf>,
     /// What it is, for logs and errors: "directory /srv/files" or "s3://bucket/prefix".
     name: String,
 }
@@ -78,11 +80,13 @@ impl Storage {
                     .with_automatic_cleanup(true);
                 Ok(Storage {
                     store: Arc::new(store),
+                    root: Some(dir.clone()),
                     name: format!("directory {}", dir.display()),
                 })
             }
             Target::S3(s3) => Ok(Storage {
                 store: s3_store(s3)?,
+                root: None,
                 name: match s3.prefix.as_str() {
                     "" => format!("s3://{}", s3.bucket),
                     p => format!("s3://{}/{p}", s3.bucket),
@@ -164,11 +168,77 @@ impl Storage {
             .await
     }
 
+    /// The keys under `prefix` with when each was last written.
+    pub async fn listed(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(String, chrono::DateTime<chrono::Utc>)>, object_store::Error> {
+        let prefix = Path::from(prefix);
+        self.store
+            .list(Some(&prefix))
+            .map_ok(|meta| (meta.location.to_string(), meta.last_modified))
+            .try_collect()
+            .await
+    }
+
+    /// A directory store's staging files of uploads that never finished (the server stopped
+    /// mid-upload) and were last written before `before`: removed; how many. (An S3 bucket keeps
+    /// an unfinished multipart upload until its lifecycle rule aborts it: see the README.)
+    pub async fn remove_abandoned_uploads(
+        &self,
+        before: chrono::DateTime<chrono::Utc>,
+    ) -> Result<u64, std::io::Error> {
+        let Some(root) = self.root.clone() else {
+            return Ok(0);
+        };
+        let before = std::time::SystemTime::from(before);
+        tokio::task::spawn_blocking(move || remove_staging(&root, before))
+            .await
+            .map_err(std::io::Error::other)?
+    }
+
     /// The store answers (readiness): a look-up of a key nobody writes, where "not found" is
     /// the healthy answer.
     pub async fn check(&self) -> Result<(), object_store::Error> {
         self.size_of(".ready-probe").await.map(|_| ())
     }
+}
+
+/// Walks a directory store for staging files (`name#digits`, as `object_store` names them)
+/// written before `before`, and removes them.
+fn remove_staging(root: &std::path::Path, before: std::time::SystemTime) -> std::io::Result<u64> {
+    let mut removed = 0;
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                dirs.push(entry.path());
+                continue;
+            }
+            let name = entry.file_name();
+            let staging =
+                name.to_str()
+                    .and_then(|n| n.rsplit_once('#'))
+                    .is_some_and(|(_, suffix)| {
+                        !suffix.is_empty() && suffix.bytes().all(|b| b.is_ascii_digit())
+                    });
+            if staging && entry.metadata()?.modified()? < before {
+                match std::fs::remove_file(entry.path()) {
+                    Ok(()) => removed += 1,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    Ok(removed)
 }
 
 /// Copies a body into an upload in parts, counting and hashing it, and keeping its head.

@@ -43,6 +43,7 @@ pub mod rate_bucket;
 pub mod refresh_token;
 pub mod registration;
 pub mod seed_run;
+pub mod stored_file;
 pub mod task_force;
 pub mod task_force_member;
 pub mod topic;

@@ -31,6 +31,7 @@ mod m20261201_000021_workshop_eligibility;
 mod m20261203_000022_workshop_ends_index;
 mod m20261204_000023_outbox_due_index;
 mod m20261205_000024_workshop_period_index;
+mod m20261205_000025_files;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000022_workshop_ends_index::Migration),
             Box::new(m20261204_000023_outbox_due_index::Migration),
             Box::new(m20261205_000024_workshop_period_index::Migration),
+            Box::new(m20261205_000025_files::Migration),
         ]
     }
 }

@@ -48,6 +48,9 @@ STATE_PROBLEMS = {
     "not_eligible",
 }
 ACCEPTED = {401, 403, 404, 409, 429}
+# What a file is, told from its bytes: a schema cannot say which bytes make a PDF, so an upload of
+# bytes that are none of the types taken is refused (415) however valid the request.
+FILE_UPLOADS = ("/files", "/files/raw")
 
 
 def _problem(response):
@@ -70,6 +73,8 @@ def positive_data_acceptance_by_rules(ctx, response, case):
         raise AssertionError(f"Valid data refused with {status} and no problem document")
     code = problem.get("code")
     if code in STATE_PROBLEMS:
+        return None
+    if code == "unsupported_media_type" and case.path.endswith(FILE_UPLOADS):
         return None
     if status == 422 and code == "validation_error":
         fields = problem.get("errors") or []

@@ -35,6 +35,7 @@ entities! {
     CoordinatorTerm => "coordinator_term",
     Election => "election",
     ElectionCandidate => "election_candidate",
+    File => "file",
     LocalAuthority => "local_authority",
     Membership => "membership",
     Milestone => "milestone",
@@ -115,6 +116,8 @@ actions! {
         ElectionNominate => "election.nominate", ElectionCandidate;
         ElectionVote => "election.vote", Election;
         ElectionWithdrawCandidate => "election.withdraw_candidate", ElectionCandidate;
+        FileCreate => "file.create", File;
+        FileDelete => "file.delete", File;
         LocalAuthorityCreate => "local_authority.create", LocalAuthority;
         LocalAuthorityDelete => "local_authority.delete", LocalAuthority;
         LocalAuthorityUpdate => "local_authority.update", LocalAuthority;

@@ -1,6 +1,7 @@
 //! Validated values and rules that need no HTTP.
 
 pub mod enums;
+pub mod files;
 pub mod hosts;
 pub mod limits;
 pub mod money;

@@ -388,6 +388,8 @@ const CREATED_WITH_LOCATION: &[&str] = &[
     "create_work_plan",
     "create_workshop",
     "nominate",
+    "upload_file",
+    "upload_raw_file",
 ];
 
 /// The fields of the IETF httpapi RateLimit draft, and `Retry-After`.
@@ -732,6 +734,9 @@ const OPTIONAL_AUTH: &[&str] = &[
     "list_endorsements",
     "get_workshop",
     "workshop_calendar",
+    "list_workshop_files",
+    "get_file",
+    "download_file",
 ];
 
 /// Completes one operation; answers the problems it lists.
@@ -912,6 +917,17 @@ fn complete_responses(
                 && etag.get("$ref").is_none()
             {
                 *etag = json!({"$ref": "#/components/headers/ETag"});
+            }
+            // A file's answer: its name (RFC 6266: an ASCII name and the UTF-8 one, percent-encoded,
+            // of up to 255 characters) and its range.
+            for (name, longest) in [
+                ("Accept-Ranges", 16),
+                ("Content-Range", 64),
+                ("Content-Disposition", 2400),
+            ] {
+                if let Some(schema) = response.pointer_mut(&format!("/headers/{name}/schema")) {
+                    schema["maxLength"] = json!(longest);
+                }
             }
             if let Some(calendar) = response.pointer_mut("/content/text~1calendar/schema") {
                 // A feed holds at most 1 000 events of a few kilobytes each.

@@ -46,6 +46,7 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         crate::services::events::webhooks::ElectionEventData,
         crate::services::events::webhooks::PaperEventData,
         crate::services::events::webhooks::PartnershipEventData,
+        crate::services::events::webhooks::FileEventData,
     )),
     tags(
         (name = "auth", description = "Login, token refresh, password reset, email verification, invitations"),
@@ -63,6 +64,7 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         (name = "activities", description = "Activities of working groups with risks and budgets"),
         (name = "position-papers", description = "Position papers: immutable versions, comparison, status transitions, endorsements by local authorities"),
         (name = "partnerships", description = "Partnership and twinning agreements through their lifecycle"),
+        (name = "files", description = "Files attached to the programme's work (a workshop's materials): uploaded whole or resumably, their type told from their bytes, read back with ranges under their parent's visibility"),
         (name = "audit", description = "The audit trail of every change"),
         (name = "search", description = "Search across platforms, topics, working groups and task forces"),
         (name = "api-keys", description = "API keys of service accounts (partner portals): scopes, platforms, expiry, rotation, revocation"),

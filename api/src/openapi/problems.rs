@@ -128,6 +128,8 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         ],
         "cancel_registration" => &[NotAManager, NotRegistered],
         "ready" => &[Unavailable],
+        "upload_file" | "upload_raw_file" | "delete_file" => &[NotAManager],
+        "download_file" => &[RangeNotSatisfiable],
         "create_api_key" => &[NotAManager],
         "create_webhook" => &[NotAManager, LimitReached],
         "rotate_api_key" => &[NotEditable, StaleVersion],

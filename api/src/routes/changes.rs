@@ -69,6 +69,9 @@ pub enum ChangeType {
     /// The programme's activities, with their plan, indicators, budget and spending.
     #[serde(rename = "activities")]
     Activities,
+    /// Files attached to the programme's work (a workshop's materials).
+    #[serde(rename = "files")]
+    Files,
 }
 
 impl ChangeType {
@@ -84,6 +87,7 @@ impl ChangeType {
             "notification" => ChangeType::Notifications,
             "milestone" => ChangeType::Milestones,
             "activity" => ChangeType::Activities,
+            "file" => ChangeType::Files,
             _ => return None,
         })
     }
@@ -118,7 +122,7 @@ pub struct Change {
     /// The resource as it is now, in the shape of its own `GET` (`LocalAuthorityResponse`,
     /// `PlatformResponse`, `TopicResponse`, `TaskForceResponse`, `WorkshopResponse`,
     /// `RegistrationResponse`, `PaperResponse`, `NotificationResponse`, `MilestoneResponse`,
-    /// `ActivityResponse`); null for a deletion.
+    /// `ActivityResponse`, `FileResponse`); null for a deletion.
     #[schema(value_type = Option<Object>)]
     pub data: Option<Json>,
 }
@@ -334,6 +338,10 @@ async fn render(
                 Err(e) => return hidden(e),
             }
         }
+        ChangeType::Files => match crate::routes::files::visible_file(db, auth, id).await {
+            Ok(f) => json(crate::routes::files::FileResponse::from(f))?,
+            Err(e) => return hidden(e),
+        },
     }))
 }
 

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod changes;
 pub mod elections;
 pub mod fallback;
+pub mod files;
 pub mod health;
 pub mod local_authorities;
 pub mod milestones;
@@ -52,6 +53,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(api_keys::configure)
             .configure(webhooks::configure)
             .configure(changes::configure)
+            .configure(files::configure)
             .configure(reports::configure),
     );
 }

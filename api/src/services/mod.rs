@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod events;
+pub mod files;
 pub mod jobs;
 pub mod messages;
 pub mod programme;

@@ -1,6 +1,8 @@
 """A partner's first program, written against the client openapi-python-client generates from
-openapi/openapi.json: sign in, read a platform, schedule a workshop, invite a member who accepts,
-list workshops and register. CI runs it against the live server; it fails on any surprise.
+openapi/openapi.json: sign in, read a platform, schedule a workshop, attach its guide (a PDF with an
+Arabic name, as a multipart upload), invite a member who accepts, list workshops, read the guide
+back (whole, then a range) and register. CI runs it against the live server; it fails on any
+surprise.
 
 Usage: python example.py BASE_URL MAIL_DIR OUT_DIR
 (ADMIN_EMAIL and ADMIN_PASSWORD in the environment). It leaves the admin's and the member's access
@@ -8,6 +10,8 @@ tokens in OUT_DIR/admin.token and OUT_DIR/member.token for the fuzzer.
 """
 
 import datetime
+import hashlib
+import io
 import email
 import email.policy
 import os
@@ -18,6 +22,7 @@ import time
 
 from exchange_client import AuthenticatedClient, Client
 from exchange_client.api.auth import accept_invitation, login
+from exchange_client.api.files import download_file, upload_file
 from exchange_client.api.platforms import get_platform, list_platforms
 from exchange_client.api.users import create_user
 from exchange_client.api.workshops import create_workshop, list_workshops, register
@@ -25,6 +30,8 @@ from exchange_client.models import (
     BilingualInput,
     CreateUserRequest,
     CreateWorkshopRequest,
+    FileResponse,
+    FileUploadForm,
     LoginRequest,
     PlatformList,
     PlatformResponse,
@@ -36,6 +43,7 @@ from exchange_client.models import (
     WorkshopList,
     WorkshopResponse,
 )
+from exchange_client.types import File
 
 
 def expect(response, kind, status):
@@ -96,6 +104,23 @@ def main() -> None:
         201,
     )
 
+    guide = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + b"%" + bytes(range(32, 127)) * 200 + b"\n%%EOF\n"
+    uploaded = expect(
+        upload_file.sync_detailed(
+            workshop.id,
+            client=admin,
+            body=FileUploadForm(
+                file=File(payload=io.BytesIO(guide), file_name="دليل الورشة.pdf", mime_type="application/pdf"),
+                title_ar="دليل الورشة",
+                title_en="Workshop guide",
+            ),
+        ),
+        FileResponse,
+        201,
+    )
+    assert uploaded.sha256 == hashlib.sha256(guide).hexdigest(), "the server hashed the bytes sent"
+    assert uploaded.name == "دليل الورشة.pdf" and uploaded.content_type == "application/pdf"
+
     address = f"member-{int(time.time() * 1000)}@example.org"
     expect(
         create_user.sync_detailed(
@@ -123,6 +148,10 @@ def main() -> None:
 
     listed = expect(list_workshops.sync_detailed(client=member, limit=100), WorkshopList, 200)
     assert any(w.id == workshop.id for w in listed.items), "the new workshop is listed"
+    whole = download_file.sync_detailed(uploaded.id, client=member)
+    assert whole.status_code == 200 and whole.content == guide, "the guide reads back whole"
+    part = download_file.sync_detailed(uploaded.id, client=member, range_="bytes=9-44")
+    assert part.status_code == 206 and part.content == guide[9:45], "and by range"
     registration = expect(
         register.sync_detailed(workshop.id, client=member, body=RegisterRequest()),
         RegistrationResponse,
@@ -133,7 +162,10 @@ def main() -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "admin.token").write_text(tokens.access_token)
     (out_dir / "member.token").write_text(member_tokens.access_token)
-    print(f"python client: platform {platform.slug}, workshop {workshop.id}, member registered")
+    print(
+        f"python client: platform {platform.slug}, workshop {workshop.id}, guide {uploaded.id} "
+        f"read back, member registered"
+    )
 
 
 if __name__ == "__main__":

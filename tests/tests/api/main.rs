@@ -12,6 +12,7 @@ mod configuration;
 mod departures;
 mod elections;
 mod errors;
+mod files;
 mod front_ends;
 mod health;
 mod hostile_input;

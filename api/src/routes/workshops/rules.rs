@@ -3,9 +3,6 @@
 use entity::workshop;
 use sea_orm::ConnectionTrait;
 
-use crate::access::WorkshopSight;
-use crate::auth::AuthUser;
-use crate::db::find_or_404;
 use crate::error::ApiError;
 
 pub use crate::domain::zone::parse as parse_zone;
@@ -18,20 +15,7 @@ pub fn check_in_code() -> String {
         .collect()
 }
 
-/// A workshop the caller may see (`access::WorkshopSight`), and whether they manage it; 404
-/// for anyone else, so that a members-only workshop is not known to exist.
-pub(crate) async fn visible_workshop(
-    db: &impl ConnectionTrait,
-    auth: Option<&AuthUser>,
-    id: i64,
-) -> Result<(workshop::Model, bool), ApiError> {
-    let w = find_or_404::<workshop::Entity>(db, id).await?;
-    let sight = WorkshopSight::of(db, auth, &w).await?;
-    if !sight.visible {
-        return Err(ApiError::not_found());
-    }
-    Ok((w, sight.manager))
-}
+pub(crate) use crate::access::visible_workshop;
 
 /// 422 `not_eligible` unless the person's local authority is among those the workshop is for.
 pub(crate) async fn check_eligible(

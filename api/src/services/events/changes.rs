@@ -29,6 +29,7 @@ pub const TYPES: &[(&str, &str)] = &[
     ("notification", "notifications"),
     ("milestone", "milestones"),
     ("activity", "activities"),
+    ("file", "files"),
 ];
 
 /// What the feed calls an audited entity, when it carries it.

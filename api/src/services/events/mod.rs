@@ -327,6 +327,8 @@ pub fn tells(action: Action) -> Tells {
                 to: WorkshopStatus::Draft,
             } => (Some(Op::Update), &[], None),
             A::ElectionCertify => (None, &["election.certified"], None),
+            A::FileCreate => (Some(Op::Create), &["file.attached"], None),
+            A::FileDelete => (Some(Op::Delete), &["file.removed"], None),
             A::ElectionCreate => (None, &["election.opened"], Some(NoticeKind::ElectionOpened)),
             A::MembershipApprove => (
                 None,

@@ -1,7 +1,8 @@
 //! Background work under one supervisor, started with the server and stopped with it.
 //!
 //! Each job (the mail outbox with password-reset requests, webhook deliveries, workshop
-//! reminders, housekeeping of limit counters and the changes feed's old tombstones) runs in its
+//! reminders, housekeeping of limit counters, the changes feed's old tombstones and the file
+//! store's orphans) runs in its
 //! own task that the supervisor watches: an error is logged and the job tries again after a
 //! pause that grows with repeated failures; a panic is logged and the job is started again. A
 //! job runs batch after batch while work is due, then waits for its poll interval or for a
@@ -18,8 +19,8 @@ use tokio::task::JoinHandle;
 
 use crate::error::ApiError;
 use crate::services::{
-    accounts::security_limits, events::changes, events::webhooks, jobs::outbox, jobs::reminders,
-    messages::links, store::idempotency_keys,
+    accounts::security_limits, events::changes, events::webhooks, files, jobs::outbox,
+    jobs::reminders, messages::links, store::idempotency_keys,
 };
 use crate::state::{AppState, Wake};
 
@@ -86,6 +87,7 @@ impl Job {
                 changes::purge(&state.db, now - keep).await?;
                 webhooks::purge_log(&state.db, now).await?;
                 idempotency_keys::purge(&state.db, now).await?;
+                files::sweep(state, now).await?;
                 Ok(false)
             }
         }

@@ -122,6 +122,18 @@ pub const CATALOGUE: &[EventType] = &[
         "سُجّلت خطوة في اتفاقية شراكة.",
         "PartnershipEventData",
     ),
+    ev(
+        "file.attached",
+        "A file was attached (a workshop's material).",
+        "أُرفق ملف (مادة ورشة عمل).",
+        "FileEventData",
+    ),
+    ev(
+        "file.removed",
+        "An attached file was removed.",
+        "أُزيل ملف مرفق.",
+        "FileEventData",
+    ),
 ];
 
 /// Whether a name is in the catalogue.
@@ -229,6 +241,18 @@ pub struct PartnershipEventData {
     pub url: String,
 }
 
+/// The `data` of file events.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FileEventData {
+    pub id: i64,
+    /// The workshop it is a material of.
+    pub workshop_id: Option<i64>,
+    pub platform_id: Option<i64>,
+    /// Where to read the file's description (gone after `file.removed`).
+    #[schema(max_length = 200)]
+    pub url: String,
+}
+
 /// What an event's `data` holds: the resource (its id and where to read it), its platform, and
 /// what the change was about. `owner` is a registration's or membership's person (and a
 /// registration's workshop).
@@ -280,6 +304,12 @@ pub fn data_of(
             status,
             previous_status,
             url: format!("/api/v1/position-papers/{id}"),
+        }),
+        Entity::File => serde_json::to_value(FileEventData {
+            id,
+            workshop_id: changed(changes, "workshop_id").and_then(Json::as_i64),
+            platform_id,
+            url: format!("/api/v1/files/{id}"),
         }),
         _ => serde_json::to_value(PartnershipEventData {
             id,

@@ -1,0 +1,311 @@
+//! Files attached to the programme's work: storing an upload and recording it, reading one back,
+//! removing one. The bytes go to the file store first and the row second, so that a row never
+//! names bytes that are not there; a write that fails after the bytes are stored removes them,
+//! and a removal deletes the bytes once the row's removal has committed. A crash between the
+//! two leaves at most bytes no row names, which the orphan sweep removes.
+
+use chrono::{DateTime, Utc};
+use entity::stored_file;
+use futures_util::Stream;
+use sea_orm::{ActiveModelTrait, Set};
+
+use crate::audit::{Action, Entry};
+use crate::auth::AuthUser;
+use crate::domain::BilingualText;
+use crate::domain::files::{self, FileType, NameError, Purpose};
+use crate::error::{ApiError, ProblemCode};
+use crate::i18n::Text;
+use crate::state::AppState;
+use crate::storage::PutError;
+
+/// Where the store keeps uploads' bytes (a random key each: nothing the client sends names a key).
+pub const KEY_PREFIX: &str = "files";
+
+/// What an upload is and where it goes.
+pub struct Upload<'a> {
+    /// The workshop it is a material of, and that workshop's platform.
+    pub workshop_id: i64,
+    pub platform_id: Option<i64>,
+    /// The name the client gave it.
+    pub name: &'a str,
+    pub title: BilingualText,
+}
+
+/// An upload's bytes, stored under a key no row names yet: [`record`] gives it its row, and
+/// [`discard`] removes it when the upload is refused.
+pub struct Held {
+    key: String,
+    purpose: Purpose,
+    stored: crate::storage::Stored,
+}
+
+/// Streams an upload's body to the file store, bounded by its kind's largest size.
+pub async fn hold<S, E>(state: &AppState, purpose: Purpose, body: S) -> Result<Held, ApiError>
+where
+    S: Stream<Item = Result<bytes::Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let limit = state.config.files.max_bytes(purpose);
+    let key = format!("{KEY_PREFIX}/{}", uuid::Uuid::new_v4().simple());
+    let stored = state
+        .storage
+        .put_stream(&key, body, limit)
+        .await
+        .map_err(|e| put_error(e, limit))?;
+    Ok(Held {
+        key,
+        purpose,
+        stored,
+    })
+}
+
+/// Removes the bytes of an upload that was refused.
+pub async fn discard(state: &AppState, held: Held) {
+    if let Err(gone) = state.storage.delete(&held.key).await {
+        // The orphan sweep takes it later.
+        tracing::warn!(key = held.key, error = %gone, "a refused upload's bytes were not removed");
+    }
+}
+
+/// Records held bytes as a file, audited (with the feed's entry and the webhooks' messages) in
+/// one transaction. Refused, nothing is left: not the bytes, not a row.
+pub async fn attach(
+    state: &AppState,
+    auth: &AuthUser,
+    upload: Upload<'_>,
+    held: Held,
+) -> Result<stored_file::Model, ApiError> {
+    match record(state, auth, &upload, &held).await {
+        Ok(row) => Ok(row),
+        Err(e) => {
+            discard(state, held).await;
+            Err(e)
+        }
+    }
+}
+
+async fn record(
+    state: &AppState,
+    auth: &AuthUser,
+    upload: &Upload<'_>,
+    held: &Held,
+) -> Result<stored_file::Model, ApiError> {
+    let (purpose, key, stored) = (held.purpose, held.key.as_str(), &held.stored);
+    let is = type_of(purpose, &stored.head)?;
+    let name = files::file_name(upload.name, is).map_err(name_error)?;
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let row = stored_file::ActiveModel {
+        purpose: Set(purpose.as_str().to_owned()),
+        workshop_id: Set(Some(upload.workshop_id)),
+        platform_id: Set(upload.platform_id),
+        storage_key: Set(key.to_owned()),
+        name: Set(name),
+        title_ar: Set(upload.title.ar.clone()),
+        title_en: Set(upload.title.en.clone()),
+        content_type: Set(is.mime.to_owned()),
+        size: Set(i64::try_from(stored.size).unwrap_or(i64::MAX)),
+        sha256: Set(hex(&stored.sha256)),
+        status: Set("ready".to_owned()),
+        uploaded_by: Set(Some(auth.id())),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    Entry::new(Action::FileCreate, row.id)
+        .created(&row)
+        .platform(row.platform_id)
+        .write(&txn, auth, now)
+        .await?;
+    state.commit(txn).await?;
+    Ok(row)
+}
+
+/// Removes a file's row (audited), then its bytes once that has committed.
+pub async fn remove(
+    state: &AppState,
+    auth: &AuthUser,
+    row: stored_file::Model,
+    at: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let txn = crate::db::begin(&state.db).await?;
+    crate::services::events::delete_row::<stored_file::Entity>(
+        &txn,
+        row.id,
+        &row,
+        Entry::new(Action::FileDelete, row.id).platform(row.platform_id),
+        auth,
+        at,
+    )
+    .await?;
+    state.commit(txn).await?;
+    if let Err(e) = state.storage.delete(&row.storage_key).await {
+        tracing::warn!(file = row.id, error = %e, "a removed file's bytes were not deleted");
+    }
+    Ok(())
+}
+
+/// How old bytes no row names must be before the sweep removes them: an upload records its row
+/// within moments of its last byte, so an hour is more than any upload in progress needs.
+pub const ORPHAN_GRACE_MINUTES: i64 = 60;
+
+/// Removes what no row names and nothing will: bytes whose upload was never recorded (the server
+/// stopped between the two, or removing a refused upload's bytes failed), and a directory
+/// store's staging files of uploads that never finished. Answers how many it removed.
+pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<u64, ApiError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let before = now - chrono::Duration::minutes(ORPHAN_GRACE_MINUTES);
+    let unavailable = |e: &dyn std::fmt::Display| {
+        ApiError::Unexpected(format!("the file store's sweep failed: {e}"))
+    };
+    let old: Vec<String> = state
+        .storage
+        .listed(KEY_PREFIX)
+        .await
+        .map_err(|e| unavailable(&e))?
+        .into_iter()
+        .filter(|(_, modified)| *modified < before)
+        .map(|(key, _)| key)
+        .collect();
+    let mut removed = 0;
+    for batch in old.chunks(500) {
+        let named: std::collections::HashSet<String> = stored_file::Entity::find()
+            .select_only()
+            .column(stored_file::Column::StorageKey)
+            .filter(stored_file::Column::StorageKey.is_in(batch.iter().cloned()))
+            .into_tuple::<String>()
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .collect();
+        for key in batch.iter().filter(|k| !named.contains(*k)) {
+            state
+                .storage
+                .delete(key)
+                .await
+                .map_err(|e| unavailable(&e))?;
+            removed += 1;
+        }
+    }
+    removed += state
+        .storage
+        .remove_abandoned_uploads(before)
+        .await
+        .map_err(|e| unavailable(&e))?;
+    if removed > 0 {
+        tracing::info!(removed, "the file store's orphans removed");
+    }
+    Ok(removed)
+}
+
+/// The type the bytes are, if the purpose takes it.
+fn type_of(purpose: Purpose, head: &[u8]) -> Result<FileType, ApiError> {
+    let accepted = || {
+        purpose
+            .types()
+            .iter()
+            .map(|t| t.label)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match files::sniff(head) {
+        Some(t) if purpose.types().contains(&t) => Ok(t),
+        Some(t) => Err(ApiError::Problem(
+            ProblemCode::UnsupportedMediaType,
+            Text::new(
+                format!("A {} is not taken here. Accepted: {}.", t.label, accepted()),
+                format!(
+                    "لا يُقبل هنا ملف من نوع {}. المقبول: {}.",
+                    t.label,
+                    accepted()
+                ),
+            ),
+        )),
+        None => Err(ApiError::Problem(
+            ProblemCode::UnsupportedMediaType,
+            Text::new(
+                format!(
+                    "The file's content is not of a type taken here (told from its bytes, not \
+                     its name). Accepted: {}.",
+                    accepted()
+                ),
+                format!(
+                    "محتوى الملف ليس من نوع مقبول هنا (يُعرف النوع من محتواه لا من اسمه). المقبول: {}.",
+                    accepted()
+                ),
+            ),
+        )),
+    }
+}
+
+fn name_error(e: NameError) -> ApiError {
+    let (en, ar) = match e {
+        NameError::Empty => (
+            "The file's name is empty.".to_owned(),
+            "اسم الملف فارغ.".to_owned(),
+        ),
+        NameError::TooLong => (
+            format!(
+                "The file's name is longer than {} characters.",
+                files::MAX_NAME_CHARS
+            ),
+            format!(
+                "اسم الملف أطول من \u{2066}{}\u{2069} محرفًا.",
+                files::MAX_NAME_CHARS
+            ),
+        ),
+        NameError::Control => (
+            "The file's name holds a control character.".to_owned(),
+            "اسم الملف يحوي محرف تحكم.".to_owned(),
+        ),
+        NameError::Misnamed { named } => (
+            format!(
+                "The file's name ends as a {}'s, but its content is not one: rename it.",
+                named.label
+            ),
+            format!(
+                "امتداد اسم الملف امتداد {} ومحتواه ليس كذلك: غيّر اسمه.",
+                named.label
+            ),
+        ),
+    };
+    ApiError::field("/name", "file_name", Text::new(en, ar))
+}
+
+fn put_error(e: PutError, limit: u64) -> ApiError {
+    match e {
+        PutError::TooLarge { .. } => ApiError::Problem(
+            ProblemCode::PayloadTooLarge,
+            Text::new(
+                format!("The file is larger than {limit} bytes."),
+                format!("الملف أكبر من \u{2066}{limit}\u{2069} بايت."),
+            ),
+        ),
+        PutError::Body(reason) => ApiError::Problem(
+            ProblemCode::BadRequest,
+            Text::new(
+                format!("The upload broke off before its end ({reason})."),
+                "انقطع الرفع قبل اكتماله.".to_owned(),
+            ),
+        ),
+        PutError::Store(e) => {
+            tracing::error!(error = %e, "the file store refused an upload");
+            ApiError::Unavailable(Text::new(
+                "The file store does not answer.",
+                "مخزن الملفات لا يستجيب.",
+            ))
+        }
+    }
+}
+
+/// Lower-case hex.
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(2 * bytes.len()), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}

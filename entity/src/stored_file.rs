@@ -1,0 +1,37 @@
+//! An uploaded file: what its bytes are (kept in the file store under `storage_key`), whose, and
+//! where it is attached.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "files")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// What it is for (`material`), which sets its limits.
+    pub purpose: String,
+    /// The workshop it is a material of.
+    pub workshop_id: Option<i64>,
+    /// The platform it counts against (the parent's).
+    pub platform_id: Option<i64>,
+    /// Where its bytes are in the file store; never shown.
+    pub storage_key: String,
+    /// The name it was uploaded with (its extension matching its type).
+    pub name: String,
+    pub title_ar: String,
+    pub title_en: String,
+    /// The type its bytes are (sniffed, not the type the client declared).
+    pub content_type: String,
+    pub size: i64,
+    /// SHA-256 of the bytes, lower-case hex.
+    pub sha256: String,
+    /// `ready`.
+    pub status: String,
+    pub uploaded_by: Option<i64>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
