@@ -194,6 +194,18 @@ async fn a_managers_material_is_read_back_whole_by_range_and_under_its_arabic_na
     );
     let problem = assert_problem(res, 416).await;
     assert_eq!(problem["code"], "range_not_satisfiable");
+    // A field that is not printable text is refused, as the document says; a malformed range
+    // of printable text is answered whole (RFC 9110).
+    let bad = reqwest::header::HeaderValue::from_bytes(b"bytes=\xc2\x84").expect("obs-text");
+    let res = app
+        .request(reqwest::Method::GET, &content, None)
+        .header("range", bad)
+        .send()
+        .await
+        .expect("range");
+    assert_eq!(assert_problem(res, 400).await["code"], "invalid_parameter");
+    let res = ranged("bytes=oops".to_owned()).await.expect("malformed");
+    assert_eq!(res.status(), 200);
     // A range read from another version of the file is answered whole.
     let res = app
         .request(reqwest::Method::GET, &content, None)

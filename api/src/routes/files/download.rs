@@ -85,11 +85,8 @@ pub async fn download_file(
             .insert_header((header::ETAG, tag))
             .finish());
     }
-    let if_range_holds = headers
-        .get(header::IF_RANGE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|t| t.trim() == tag);
-    let range = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
+    let if_range_holds = header_text(&req, header::IF_RANGE)?.is_none_or(|t| t.trim() == tag);
+    let range = match header_text(&req, header::RANGE)? {
         Some(r) if if_range_holds => match parse_range(r, size) {
             Asked::Whole => None,
             Asked::Part(part) => Some(part),
@@ -136,6 +133,29 @@ pub async fn download_file(
         tracing::warn!(error = %e, "a file's bytes broke off while being sent");
         actix_web::error::ErrorServiceUnavailable("the file store broke off")
     })))
+}
+
+/// The longest `Range` or `If-Range` read, as the document says.
+const MAX_RANGE_CHARS: usize = 100;
+
+/// A `Range` or `If-Range` field as text; 400 when it holds anything but printable ASCII or is
+/// longer than the document allows (a malformed range of printable text is answered whole).
+fn header_text(req: &HttpRequest, name: header::HeaderName) -> Result<Option<&str>, ApiError> {
+    let Some(value) = req.headers().get(&name) else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(text) if text.len() <= MAX_RANGE_CHARS => Ok(Some(text)),
+        _ => Err(ApiError::Problem(
+            crate::error::ProblemCode::InvalidParameter,
+            Text::new(
+                format!("{name} holds at most {MAX_RANGE_CHARS} printable ASCII characters."),
+                format!(
+                    "الترويسة \u{2066}{name}\u{2069} تحمل \u{2066}{MAX_RANGE_CHARS}\u{2069} محرفًا مطبوعًا من ASCII على الأكثر."
+                ),
+            ),
+        )),
+    }
 }
 
 /// The type an answer is labelled with: the file's own, unless `Accept` takes only
