@@ -105,7 +105,9 @@ async fn record(
         title_en: Set(upload.title.en.clone()),
         content_type: Set(is.mime.to_owned()),
         size: Set(i64::try_from(stored.size).unwrap_or(i64::MAX)),
-        sha256: Set(hex(&stored.sha256)),
+        sha256: Set(crate::services::store::idempotency_keys::hex(
+            &stored.sha256,
+        )),
         status: Set("ready".to_owned()),
         uploaded_by: Set(Some(auth.id())),
         created_at: Set(now),
@@ -297,15 +299,4 @@ fn put_error(e: PutError, limit: u64) -> ApiError {
             ))
         }
     }
-}
-
-/// Lower-case hex.
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(2 * bytes.len()), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }

@@ -55,7 +55,8 @@ fn digest(label: &str, parts: &[&[u8]]) -> [u8; 32] {
     h.finalize().into()
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex (also a stored file's SHA-256).
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
