@@ -1,5 +1,5 @@
-//! Who may write what: every write route of the governance core, workshops, activities,
-//! position papers and partnerships × {admin, coordinator of this platform, coordinator of
+//! Who may write what: every write route of the governance core, workshops and their files,
+//! activities, position papers and partnerships × {admin, coordinator of this platform, coordinator of
 //! another platform, member, anonymous}, each cell on fresh objects. Every cell also checks the
 //! audit trail: a write that succeeds leaves an entry naming the caller, one that is refused
 //! leaves nothing.
@@ -72,6 +72,9 @@ routes! {
     CreatePartnership,
     UpdatePartnership,
     PartnershipStep,
+    UploadFile,
+    UploadRawFile,
+    DeleteFile,
 }
 
 /// Expected status for [admin, coordinator here, coordinator elsewhere, member, anonymous].
@@ -116,6 +119,9 @@ fn expected(route: Route) -> [u16; 5] {
         // Nobody but the admin is in the international partnerships task force.
         CreatePartnership => [201, 403, 403, 403, 401],
         UpdatePartnership | PartnershipStep => [200, 403, 403, 403, 401],
+        // A workshop's materials are its managers': the admin and its platform's coordinator.
+        UploadFile | UploadRawFile => [201, 201, 403, 403, 401],
+        DeleteFile => [204, 204, 403, 403, 401],
     }
 }
 
@@ -136,6 +142,38 @@ struct Request {
     path: String,
     body: Value,
     if_match: bool,
+    /// A file to send instead of a JSON body.
+    upload: Upload,
+}
+
+#[derive(Clone, Copy)]
+enum Upload {
+    None,
+    /// The raw bytes of a PDF.
+    Raw,
+    /// A PDF in a multipart form.
+    Form,
+}
+
+impl Request {
+    /// The request, sent with `token` (a bearer token or a key).
+    fn send(&self, app: &TestApp, token: Option<&str>) -> reqwest::RequestBuilder {
+        let mut rb = app.request(self.method.clone(), &self.path, token);
+        if self.if_match {
+            rb = rb.header("If-Match", "\"1\"");
+        }
+        match self.upload {
+            Upload::Raw => rb
+                .header("Content-Type", "application/pdf")
+                .body(crate::files::pdf(2_000)),
+            Upload::Form => rb.multipart(reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(crate::files::pdf(2_000)).file_name("محضر.pdf"),
+            )),
+            Upload::None if !self.body.is_null() => rb.json(&self.body),
+            Upload::None => rb,
+        }
+    }
 }
 
 impl Fixture {
@@ -258,6 +296,7 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
         path,
         body,
         if_match: false,
+        upload: Upload::None,
     };
     match route {
         CreatePlatform => req(
@@ -555,6 +594,52 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                 )
             }
         }
+        UploadFile | UploadRawFile | DeleteFile => {
+            let now = Utc::now();
+            let w = admin_post(app, fx, "/api/v1/workshops", json!({"platform_id": p, "title": {"ar": "ورشة"},
+                "status": "scheduled", "starts_at": now + Duration::hours(30), "ends_at": now + Duration::hours(33),
+                "venue": {"city": "نابلس"}})).await;
+            let id = w["id"].as_i64().expect("id");
+            match route {
+                UploadFile => Request {
+                    upload: Upload::Form,
+                    ..req(
+                        Method::POST,
+                        format!("/api/v1/workshops/{id}/files"),
+                        Value::Null,
+                    )
+                },
+                UploadRawFile => Request {
+                    upload: Upload::Raw,
+                    ..req(
+                        Method::POST,
+                        format!("/api/v1/workshops/{id}/files/raw?name=agenda.pdf"),
+                        Value::Null,
+                    )
+                },
+                _ => {
+                    let res = Request {
+                        upload: Upload::Raw,
+                        ..req(
+                            Method::POST,
+                            format!("/api/v1/workshops/{id}/files/raw?name=minutes.pdf"),
+                            Value::Null,
+                        )
+                    }
+                    .send(app, Some(&fx.admin))
+                    .send()
+                    .await
+                    .expect("upload");
+                    assert_eq!(res.status(), 201, "set-up upload");
+                    let file: Value = res.json().await.expect("json");
+                    req(
+                        Method::DELETE,
+                        format!("/api/v1/files/{}", file["id"]),
+                        Value::Null,
+                    )
+                }
+            }
+        }
         CreateCalendarToken => req(Method::POST, "/api/v1/me/calendar-token".into(), json!({})),
         RevokeCalendarToken => req(
             Method::DELETE,
@@ -793,20 +878,17 @@ async fn rights_stop_at_the_platform_for_every_write_route() {
         None,
     ];
     let mut failures = Vec::new();
-    assert_eq!(ROUTES.len(), 52);
+    assert_eq!(ROUTES.len(), 55);
     for &route in ROUTES {
         let want = expected(route);
         for (i, token) in fx.tokens.iter().enumerate() {
             let r = prepare(&app, &fx, route).await;
             let before = last_audit(&app).await;
-            let mut rb = app.request(r.method.clone(), &r.path, token.as_deref());
-            if r.if_match {
-                rb = rb.header("If-Match", "\"1\"");
-            }
-            if !r.body.is_null() {
-                rb = rb.json(&r.body);
-            }
-            let res = rb.send().await.expect("request");
+            let res = r
+                .send(&app, token.as_deref())
+                .send()
+                .await
+                .expect("request");
             let got = res.status().as_u16();
             let after = last_audit(&app).await;
             let audited = after.as_ref().map(|e| e.id) != before.as_ref().map(|e| e.id);
@@ -970,14 +1052,7 @@ async fn keys_never_exceed_their_creator_for_every_write_route() {
                 _ => 401,
             };
             let before = last_audit(&app).await;
-            let mut rb = app.request(r.method.clone(), &r.path, Some(&key));
-            if r.if_match {
-                rb = rb.header("If-Match", "\"1\"");
-            }
-            if !r.body.is_null() {
-                rb = rb.json(&r.body);
-            }
-            let res = rb.send().await.expect("request");
+            let res = r.send(&app, Some(&key)).send().await.expect("request");
             let got = res.status().as_u16();
             let after = last_audit(&app).await;
             let audited = after.as_ref().map(|e| e.id) != before.as_ref().map(|e| e.id);
