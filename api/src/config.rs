@@ -231,6 +231,9 @@ pub enum LogFormat {
 pub struct FileLimits {
     /// A workshop's material (`UPLOAD_MAX_MIB_MATERIAL`, 200 MiB).
     pub material: u64,
+    /// How long a resumable upload may be resumed after it was announced
+    /// (`UPLOAD_RESUMABLE_HOURS`, 24 hours).
+    pub resumable_hours: i64,
 }
 
 impl FileLimits {
@@ -247,8 +250,16 @@ impl FileLimits {
                 format!("expected 1 to 1048576 (MiB), got {mib}"),
             ));
         }
+        let resumable_hours: i64 = parse_num(src, "UPLOAD_RESUMABLE_HOURS", 24)?;
+        if !(1..=24 * 30).contains(&resumable_hours) {
+            return Err(bad(
+                "UPLOAD_RESUMABLE_HOURS",
+                format!("expected 1 to 720 (hours), got {resumable_hours}"),
+            ));
+        }
         Ok(FileLimits {
             material: mib * 1024 * 1024,
+            resumable_hours,
         })
     }
 
@@ -709,6 +720,8 @@ mod tests {
             ("STORAGE_URL", "s3://No_Such_Bucket/x"),
             ("STORAGE_URL", "file://relative/path"),
             ("UPLOAD_MAX_MIB_MATERIAL", "0"),
+            ("UPLOAD_RESUMABLE_HOURS", "0"),
+            ("UPLOAD_RESUMABLE_HOURS", "721"),
         ] {
             let e = load(&[(name, value)]).expect_err(name);
             assert_eq!(e.name, name);

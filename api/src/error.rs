@@ -113,7 +113,10 @@ problem_codes! {
     CheckInClosed = "check_in_closed", 409, "Check-in is closed", "تسجيل الحضور مغلق";
     IdempotencyKeyInUse = "idempotency_key_in_use", 409, "A request with this Idempotency-Key is still running", "طلب بمفتاح Idempotency-Key نفسه ما زال قيد المعالجة";
     LimitReached = "limit_reached", 409, "The collection is full", "بلغت المجموعة حدها الأقصى";
+    OffsetMismatch = "offset_mismatch", 409, "Upload-Offset is not where the upload stands", "قيمة Upload-Offset ليست موضع الرفع الحالي";
+    UploadExpired = "upload_expired", 410, "The upload expired before it was finished", "انتهت مهلة الرفع قبل اكتماله";
     CursorExpired = "cursor_expired", 410, "The cursor is older than the feed keeps: resync", "المؤشر أقدم مما يحتفظ به السجل: أعد المزامنة";
+    TusVersion = "tus_version", 412, "Tus-Resumable is not a version of tus this server speaks (1.0.0)", "قيمة Tus-Resumable ليست إصدارًا مدعومًا من tus (1.0.0)";
     StaleVersion = "stale_version", 412, "The version is not the current one", "النسخة ليست الحالية";
     PayloadTooLarge = "payload_too_large", 413, "Payload too large", "حجم الطلب كبير جدًا";
     UnsupportedMediaType = "unsupported_media_type", 415, "Unsupported media type", "نوع المحتوى غير مدعوم";
@@ -123,6 +126,7 @@ problem_codes! {
     ValidationError = "validation_error", 422, "Validation failed", "فشل التحقق من البيانات";
     VersionRequired = "version_required", 428, "If-Match is required", "الترويسة If-Match مطلوبة";
     TooManyRequests = "too_many_requests", 429, "Too many requests", "طلبات كثيرة جدًا";
+    ChecksumMismatch = "checksum_mismatch", 460, "The chunk's checksum does not match its bytes", "المجموع الاختباري لا يطابق محتوى الجزء";
     InternalError = "internal_error", 500, "Internal server error", "خطأ داخلي في الخادم";
     Unavailable = "unavailable", 503, "Service unavailable", "الخدمة غير متاحة";
 }

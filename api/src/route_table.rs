@@ -98,7 +98,7 @@ impl RouteTable {
             .into_iter()
             .flatten()
             .map(|(path, item)| {
-                let methods = ["get", "put", "post", "delete", "patch"]
+                let methods = ["get", "put", "post", "delete", "patch", "options"]
                     .iter()
                     .filter_map(|m| {
                         let op = item.get(*m)?;

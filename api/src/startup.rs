@@ -281,6 +281,7 @@ impl Application {
 }
 
 fn cors(origins: &[String]) -> Cors {
+    use actix_web::http::header::HeaderName;
     let cors = Cors::default()
         .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
         .allowed_headers([
@@ -292,6 +293,14 @@ fn cors(origins: &[String]) -> Cors {
             actix_web::http::header::IF_NONE_MATCH,
             crate::idempotency::IDEMPOTENCY_KEY,
             middleware::REQUEST_ID,
+            // A PDF read by ranges, and a resumable upload (tus).
+            actix_web::http::header::RANGE,
+            actix_web::http::header::IF_RANGE,
+            HeaderName::from_static("tus-resumable"),
+            HeaderName::from_static("upload-length"),
+            HeaderName::from_static("upload-metadata"),
+            HeaderName::from_static("upload-offset"),
+            HeaderName::from_static("upload-checksum"),
         ])
         .expose_headers([
             middleware::REQUEST_ID,
@@ -303,6 +312,17 @@ fn cors(origins: &[String]) -> Cors {
             rate_limit::RATELIMIT,
             rate_limit::RATELIMIT_POLICY,
             crate::idempotency::REPLAYED,
+            actix_web::http::header::CONTENT_LOCATION,
+            actix_web::http::header::CONTENT_RANGE,
+            actix_web::http::header::ACCEPT_RANGES,
+            HeaderName::from_static("tus-resumable"),
+            HeaderName::from_static("tus-version"),
+            HeaderName::from_static("tus-extension"),
+            HeaderName::from_static("tus-max-size"),
+            HeaderName::from_static("tus-checksum-algorithm"),
+            HeaderName::from_static("upload-offset"),
+            HeaderName::from_static("upload-length"),
+            HeaderName::from_static("upload-expires"),
         ])
         .max_age(3600);
     if origins.iter().any(|o| o == "*") {

@@ -107,20 +107,53 @@ impl Storage {
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
+        match self.put(key, body, limit, false).await? {
+            (stored, None) => Ok(stored),
+            (_, Some(reason)) => Err(PutError::Body(reason)),
+        }
+    }
+
+    /// Like [`Storage::put_stream`], but a body that breaks off keeps what arrived before the
+    /// break (a resumable upload's chunk, resumed from there): answers what was stored and, when
+    /// the body broke, why. When nothing arrived, nothing is stored.
+    pub async fn put_stream_keeping<S, E>(
+        &self,
+        key: &str,
+        body: S,
+        limit: u64,
+    ) -> Result<(Stored, Option<String>), PutError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        self.put(key, body, limit, true).await
+    }
+
+    async fn put<S, E>(
+        &self,
+        key: &str,
+        body: S,
+        limit: u64,
+        keep: bool,
+    ) -> Result<(Stored, Option<String>), PutError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
         let upload = self.store.put_multipart(&Path::from(key)).await?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
-        match copy(body, &mut writer, limit).await {
-            Ok(stored) => {
-                writer.finish().await?;
-                Ok(stored)
-            }
-            Err(e) => {
-                if let Err(abort) = writer.abort().await {
-                    tracing::warn!(store = %self.name, error = %abort, "an upload could not be aborted");
-                }
-                Err(e)
-            }
+        let outcome = copy(body, &mut writer, limit).await;
+        let kept = match &outcome {
+            Ok((_, None)) => true,
+            Ok((stored, Some(_))) => keep && stored.size > 0,
+            Err(_) => false,
+        };
+        if kept {
+            writer.finish().await?;
+        } else if let Err(abort) = writer.abort().await {
+            tracing::warn!(store = %self.name, error = %abort, "an upload could not be aborted");
         }
+        outcome
     }
 
     /// Reads the object at `key`, whole or the byte range asked for (`None` for the whole).
@@ -242,11 +275,13 @@ fn remove_staging(root: &std::path::Path, before: std::time::SystemTime) -> std:
 }
 
 /// Copies a body into an upload in parts, counting and hashing it, and keeping its head.
+/// Copies `body` to `writer`: what was copied, and why the body broke off if it did (the bytes
+/// before the break are copied).
 async fn copy<S, E>(
     mut body: S,
     writer: &mut WriteMultipart,
     limit: u64,
-) -> Result<Stored, PutError>
+) -> Result<(Stored, Option<String>), PutError>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
@@ -254,8 +289,15 @@ where
     let mut hasher = Sha256::new();
     let mut size: u64 = 0;
     let mut head = Vec::new();
+    let mut broke = None;
     while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| PutError::Body(e.to_string()))?;
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(e) => {
+                broke = Some(e.to_string());
+                break;
+            }
+        };
         size += chunk.len() as u64;
         if size > limit {
             return Err(PutError::TooLarge { limit });
@@ -268,11 +310,12 @@ where
         writer.wait_for_capacity(PARTS_IN_FLIGHT).await?;
         writer.put(chunk);
     }
-    Ok(Stored {
+    let stored = Stored {
         size,
         sha256: hasher.finalize().into(),
         head,
-    })
+    };
+    Ok((stored, broke))
 }
 
 /// A bucket of an S3-compatible store, through the process's HTTP client stack (rustls).

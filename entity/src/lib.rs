@@ -47,6 +47,8 @@ pub mod stored_file;
 pub mod task_force;
 pub mod task_force_member;
 pub mod topic;
+pub mod upload;
+pub mod upload_part;
 pub mod user;
 pub mod vocab;
 pub mod webhook_delivery;

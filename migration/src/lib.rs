@@ -32,6 +32,7 @@ mod m20261203_000022_workshop_ends_index;
 mod m20261204_000023_outbox_due_index;
 mod m20261205_000024_workshop_period_index;
 mod m20261205_000025_files;
+mod m20261207_000026_resumable_uploads;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000023_outbox_due_index::Migration),
             Box::new(m20261205_000024_workshop_period_index::Migration),
             Box::new(m20261205_000025_files::Migration),
+            Box::new(m20261207_000026_resumable_uploads::Migration),
         ]
     }
 }

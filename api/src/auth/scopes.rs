@@ -32,7 +32,8 @@ const REGISTRATION_SEGMENTS: &[&str] = &[
 
 /// What a key needs to call `method path` (a documented template) tagged `tag`.
 pub fn key_access(path: &str, method: &str, tag: &str) -> KeyAccess {
-    if tag == "operations" {
+    // `operations` (health, readiness) and tus's discovery are anyone's.
+    if tag == "operations" || method.eq_ignore_ascii_case("options") {
         return KeyAccess::Open;
     }
     // The caller's own calendar token is an account matter.

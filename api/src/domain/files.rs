@@ -70,10 +70,16 @@ pub enum Purpose {
 }
 
 impl Purpose {
+    pub const ALL: &'static [Purpose] = &[Purpose::Material];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Purpose::Material => "material",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Purpose> {
+        Purpose::ALL.iter().copied().find(|p| p.as_str() == s)
     }
 
     /// The types it takes.

@@ -85,7 +85,7 @@ pub fn complete(doc: &mut Value) {
     let mut paths = std::mem::take(&mut doc["paths"]);
     if let Some(paths) = paths.as_object_mut() {
         for (path, item) in paths.iter_mut() {
-            for method in ["get", "put", "post", "delete", "patch"] {
+            for method in ["get", "put", "post", "delete", "patch", "options"] {
                 if let Some(op) = item.get_mut(method) {
                     used.extend(complete_operation(path, method, op));
                 }
@@ -713,7 +713,7 @@ fn shape(path: &str, method: &str, op: &Value) -> Shape {
         if_match: params
             .iter()
             .any(|p| p["in"] == "header" && p["name"] == "If-Match"),
-        write: method != "get",
+        write: !matches!(method, "get" | "options"),
         key: match key_access(path, method, tag_of(op)) {
             KeyAccess::Open => KeyRule::Open,
             KeyAccess::Scope(_) => KeyRule::Scoped,
@@ -767,7 +767,10 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) -> Vec<ProblemCo
     if !op["parameters"].is_array() {
         op["parameters"] = json!([]);
     }
-    if let Some(params) = op["parameters"].as_array_mut() {
+    // `OPTIONS` (tus's discovery) is neither a write nor a read that revalidates.
+    if let Some(params) = op["parameters"].as_array_mut()
+        && method != "options"
+    {
         params.push(if shape.write {
             json!({"$ref": "#/components/parameters/Idempotency-Key"})
         } else {

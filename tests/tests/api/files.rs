@@ -21,7 +21,7 @@ pub(crate) fn pdf(len: usize) -> Vec<u8> {
     out
 }
 
-async fn workshop(app: &TestApp, admin: &str, platform: i64, public: bool) -> i64 {
+pub(crate) async fn workshop(app: &TestApp, admin: &str, platform: i64, public: bool) -> i64 {
     let now = chrono::Utc::now();
     let res = app
         .post(
@@ -82,7 +82,7 @@ async fn upload_raw(
 }
 
 /// Every object in the app's file store (its directory).
-fn stored_objects(app: &TestApp) -> Vec<std::path::PathBuf> {
+pub(crate) fn stored_objects(app: &TestApp) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     let mut dirs = vec![app.storage_dir.clone()];
     while let Some(d) = dirs.pop() {

@@ -408,6 +408,38 @@ async fn cors_lets_a_browser_send_retry_keys_and_validators() {
         exposed.contains("etag") && exposed.contains("idempotent-replayed"),
         "{exposed}"
     );
+    // tus-js-client in a browser: it sends the protocol's fields and reads them back.
+    let res = app
+        .request(
+            Method::OPTIONS,
+            "/api/v1/uploads/0f3c9a1e2b4d4c6f8a7b9c0d1e2f3a4b",
+            None,
+        )
+        .header("Origin", "https://app.example.org")
+        .header("Access-Control-Request-Method", "PATCH")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization, content-type, tus-resumable, upload-offset, upload-checksum",
+        )
+        .send()
+        .await
+        .expect("preflight");
+    assert_eq!(res.status(), 200);
+    let allowed = header(&res, "access-control-allow-headers")
+        .expect("allowed")
+        .to_ascii_lowercase();
+    for name in ["tus-resumable", "upload-offset", "upload-checksum"] {
+        assert!(allowed.contains(name), "{name}: {allowed}");
+    }
+    for name in [
+        "upload-offset",
+        "upload-expires",
+        "location",
+        "content-location",
+        "tus-resumable",
+    ] {
+        assert!(exposed.contains(name), "{name}: {exposed}");
+    }
 }
 
 #[tokio::test]

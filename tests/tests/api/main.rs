@@ -29,6 +29,7 @@ mod platforms;
 mod position_papers;
 mod replicas;
 mod reports;
+mod resumable;
 mod search;
 mod security;
 mod storage;

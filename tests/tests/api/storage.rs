@@ -112,6 +112,41 @@ async fn exercise(storage: &Storage, prefix: &str) {
     }
     assert_eq!(storage.keys(prefix).await.expect("list"), vec![key.clone()]);
 
+    // A resumable upload's chunk that breaks off keeps what arrived (more than a part, so that
+    // S3 completes a multipart upload of a whole part and a short one); one that breaks off
+    // before its first byte keeps nothing.
+    let kept_key = format!("{prefix}/uploads/kept.bin");
+    let broken = body(&first).chain(stream::iter(vec![Err(std::io::Error::new(
+        std::io::ErrorKind::ConnectionReset,
+        "the connection dropped",
+    ))]));
+    let (kept, why) = storage
+        .put_stream_keeping(&kept_key, broken, 20 * MIB as u64)
+        .await
+        .expect("kept");
+    assert!(why.is_some_and(|m| m.contains("dropped")));
+    assert_eq!(kept.size, first.len() as u64);
+    assert_eq!(kept.sha256, <[u8; 32]>::from(Sha256::digest(&first)));
+    assert!(
+        read_all(storage, &kept_key, None).await == first,
+        "what arrived reads back"
+    );
+    let empty_key = format!("{prefix}/uploads/empty.bin");
+    let (nothing, why) = storage
+        .put_stream_keeping(
+            &empty_key,
+            stream::iter(vec![Err::<Bytes, _>(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "the connection dropped",
+            ))]),
+            MIB as u64,
+        )
+        .await
+        .expect("nothing kept");
+    assert_eq!((nothing.size, why.is_some()), (0, true));
+    assert_eq!(storage.size_of(&empty_key).await.expect("head"), None);
+    storage.delete(&kept_key).await.expect("delete");
+
     storage.delete(&key).await.expect("delete");
     storage
         .delete(&key)

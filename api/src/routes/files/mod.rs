@@ -4,6 +4,7 @@
 //! draft's for its platform's managers; anyone else is told it does not exist (404).
 
 mod download;
+mod resumable;
 mod upload;
 
 use chrono::{DateTime, Utc};
@@ -28,7 +29,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_workshop_files)
         .service(get_file)
         .service(download::download_file)
-        .service(delete_file);
+        .service(delete_file)
+        .service(
+            utoipa_actix_web::scope::scope("/uploads")
+                .wrap(actix_web::middleware::DefaultHeaders::new().add(resumable::tus_resumable()))
+                .service(resumable::discover_uploads)
+                .service(resumable::create_upload)
+                .service(resumable::get_upload)
+                .service(resumable::append_upload)
+                .service(resumable::terminate_upload),
+        );
 }
 
 /// A file's title, in both languages (either may be empty).

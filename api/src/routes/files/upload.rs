@@ -79,7 +79,7 @@ pub struct RawUploadQuery {
 }
 
 /// The workshop, if the caller manages its platform.
-async fn managed_workshop(
+pub(super) async fn managed_workshop(
     state: &AppState,
     auth: &AuthUser,
     id: i64,
@@ -89,7 +89,7 @@ async fn managed_workshop(
     Ok(w)
 }
 
-fn title_part(field: &str, value: Option<String>) -> Result<String, ApiError> {
+pub(super) fn title_part(field: &str, value: Option<String>) -> Result<String, ApiError> {
     let value = value.unwrap_or_default().trim().to_owned();
     if value.chars().count() > MAX_TITLE_CHARS || value.chars().any(char::is_control) {
         return Err(bad_title(field));
@@ -205,6 +205,7 @@ pub async fn upload_file(
             platform_id: Some(w.platform_id),
             name: &name,
             title,
+            resumable: None,
         },
         held,
     )
@@ -248,6 +249,7 @@ pub async fn upload_raw_file(
             platform_id: Some(w.platform_id),
             name: &q.name,
             title,
+            resumable: None,
         },
         held,
     )

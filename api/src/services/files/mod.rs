@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use entity::stored_file;
 use futures_util::Stream;
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
@@ -17,6 +17,8 @@ use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::state::AppState;
 use crate::storage::PutError;
+
+pub mod resumable;
 
 /// Where the store keeps uploads' bytes (a random key each: nothing the client sends names a key).
 pub const KEY_PREFIX: &str = "files";
@@ -29,6 +31,8 @@ pub struct Upload<'a> {
     /// The name the client gave it.
     pub name: &'a str,
     pub title: BilingualText,
+    /// The resumable upload it was sent as, marked finished in the same transaction.
+    pub resumable: Option<&'a str>,
 }
 
 /// An upload's bytes, stored under a key no row names yet: [`record`] gives it its row, and
@@ -115,6 +119,26 @@ async fn record(
     }
     .insert(&txn)
     .await?;
+    if let Some(id) = upload.resumable {
+        let marked = txn
+            .execute_raw(sea_orm::Statement::from_sql_and_values(
+                txn.get_database_backend(),
+                "UPDATE uploads SET file_id = $1 WHERE id = $2 AND file_id IS NULL",
+                [row.id.into(), id.into()],
+            ))
+            .await?
+            .rows_affected();
+        if marked != 1 {
+            // Another request finished it meanwhile (or it was terminated).
+            return Err(ApiError::Problem(
+                ProblemCode::ConcurrentChange,
+                Text::new(
+                    "The upload was finished or removed meanwhile.",
+                    "اكتمل الرفع أو أزيل في الأثناء.",
+                ),
+            ));
+        }
+    }
     Entry::new(Action::FileCreate, row.id)
         .created(&row)
         .platform(row.platform_id)
@@ -153,29 +177,58 @@ pub async fn remove(
 pub const ORPHAN_GRACE_MINUTES: i64 = 60;
 
 /// Removes what no row names and nothing will: bytes whose upload was never recorded (the server
-/// stopped between the two, or removing a refused upload's bytes failed), and a directory
-/// store's staging files of uploads that never finished. Answers how many it removed.
+/// stopped between the two, or removing a refused upload's bytes failed), resumable uploads past
+/// their expiry with their chunks, and a directory store's staging files of uploads that never
+/// finished. Answers how many it removed.
 pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<u64, ApiError> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
     let before = now - chrono::Duration::minutes(ORPHAN_GRACE_MINUTES);
-    let unavailable = |e: &dyn std::fmt::Display| {
-        ApiError::Unexpected(format!("the file store's sweep failed: {e}"))
-    };
+    let mut removed = sweep_unnamed::<stored_file::Entity>(
+        state,
+        KEY_PREFIX,
+        before,
+        stored_file::Column::StorageKey,
+    )
+    .await?;
+    removed += resumable::sweep(state, now).await?;
+    removed += state
+        .storage
+        .remove_abandoned_uploads(before)
+        .await
+        .map_err(|e| sweep_failed(&e))?;
+    if removed > 0 {
+        tracing::info!(removed, "the file store's orphans removed");
+    }
+    Ok(removed)
+}
+
+fn sweep_failed(e: &dyn std::fmt::Display) -> ApiError {
+    ApiError::Unexpected(format!("the file store's sweep failed: {e}"))
+}
+
+/// Removes the objects under `prefix` last written before `before` that no row of `E` names in
+/// `column` (its storage key). Answers how many it removed.
+async fn sweep_unnamed<E: sea_orm::EntityTrait>(
+    state: &AppState,
+    prefix: &str,
+    before: DateTime<Utc>,
+    column: E::Column,
+) -> Result<u64, ApiError> {
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
     let old: Vec<String> = state
         .storage
-        .listed(KEY_PREFIX)
+        .listed(prefix)
         .await
-        .map_err(|e| unavailable(&e))?
+        .map_err(|e| sweep_failed(&e))?
         .into_iter()
         .filter(|(_, modified)| *modified < before)
         .map(|(key, _)| key)
         .collect();
     let mut removed = 0;
     for batch in old.chunks(500) {
-        let named: std::collections::HashSet<String> = stored_file::Entity::find()
+        let named: std::collections::HashSet<String> = E::find()
             .select_only()
-            .column(stored_file::Column::StorageKey)
-            .filter(stored_file::Column::StorageKey.is_in(batch.iter().cloned()))
+            .column(column)
+            .filter(column.is_in(batch.iter().cloned()))
             .into_tuple::<String>()
             .all(&state.db)
             .await?
@@ -186,17 +239,9 @@ pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<u64, ApiError
                 .storage
                 .delete(key)
                 .await
-                .map_err(|e| unavailable(&e))?;
+                .map_err(|e| sweep_failed(&e))?;
             removed += 1;
         }
-    }
-    removed += state
-        .storage
-        .remove_abandoned_uploads(before)
-        .await
-        .map_err(|e| unavailable(&e))?;
-    if removed > 0 {
-        tracing::info!(removed, "the file store's orphans removed");
     }
     Ok(removed)
 }
@@ -275,15 +320,19 @@ fn name_error(e: NameError) -> ApiError {
     ApiError::field("/name", "file_name", Text::new(en, ar))
 }
 
+fn too_large(limit: u64) -> ApiError {
+    ApiError::Problem(
+        ProblemCode::PayloadTooLarge,
+        Text::new(
+            format!("The file is larger than {limit} bytes."),
+            format!("الملف أكبر من \u{2066}{limit}\u{2069} بايت."),
+        ),
+    )
+}
+
 fn put_error(e: PutError, limit: u64) -> ApiError {
     match e {
-        PutError::TooLarge { .. } => ApiError::Problem(
-            ProblemCode::PayloadTooLarge,
-            Text::new(
-                format!("The file is larger than {limit} bytes."),
-                format!("الملف أكبر من \u{2066}{limit}\u{2069} بايت."),
-            ),
-        ),
+        PutError::TooLarge { .. } => too_large(limit),
         PutError::Body(reason) => ApiError::Problem(
             ProblemCode::BadRequest,
             Text::new(
