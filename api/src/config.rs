@@ -34,6 +34,9 @@ pub struct Config {
     pub storage: Storage,
     /// The largest upload of each kind.
     pub files: FileLimits,
+    /// clamd's address (`CLAMAV_URL`, `tcp://host:port`): every upload is held until it says
+    /// clean. `None`: uploads are not scanned.
+    pub clamav: Option<String>,
     pub public_base_url: String,
     pub cors_origins: Vec<String>,
     pub body_limit_bytes: usize,
@@ -422,6 +425,22 @@ impl<S: std::hash::BuildHasher> Source for std::collections::HashMap<String, Str
     }
 }
 
+/// `CLAMAV_URL`: `tcp://host:port` (clamd's `TCPSocket`), answered as `host:port`.
+fn clamav(src: &dyn Source) -> Result<Option<String>, ConfigError> {
+    let Some(url) = src.get("CLAMAV_URL") else {
+        return Ok(None);
+    };
+    let address = url.trim().strip_prefix("tcp://").unwrap_or_default();
+    let (host, port) = address.rsplit_once(':').unwrap_or_default();
+    if host.is_empty() || port.parse::<u16>().map_or(true, |p| p == 0) || address.contains('/') {
+        return Err(bad(
+            "CLAMAV_URL",
+            format!("expected tcp://host:port (clamd's TCPSocket), got {url:?}"),
+        ));
+    }
+    Ok(Some(address.to_owned()))
+}
+
 fn parse_num<T: std::str::FromStr>(
     src: &dyn Source,
     name: &'static str,
@@ -587,6 +606,7 @@ impl Config {
             mail_from,
             storage: Storage::load(src)?,
             files: FileLimits::load(src)?,
+            clamav: clamav(src)?,
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
             cors_origins,
             body_limit_bytes: parse_num(src, "BODY_LIMIT_BYTES", 256 * 1024)?,
@@ -722,6 +742,9 @@ mod tests {
             ("UPLOAD_MAX_MIB_MATERIAL", "0"),
             ("UPLOAD_RESUMABLE_HOURS", "0"),
             ("UPLOAD_RESUMABLE_HOURS", "721"),
+            ("CLAMAV_URL", "127.0.0.1:3310"),
+            ("CLAMAV_URL", "tcp://clamd"),
+            ("CLAMAV_URL", "tcp://clamd:0"),
         ] {
             let e = load(&[(name, value)]).expect_err(name);
             assert_eq!(e.name, name);

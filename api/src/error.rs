@@ -113,6 +113,7 @@ problem_codes! {
     CheckInClosed = "check_in_closed", 409, "Check-in is closed", "تسجيل الحضور مغلق";
     IdempotencyKeyInUse = "idempotency_key_in_use", 409, "A request with this Idempotency-Key is still running", "طلب بمفتاح Idempotency-Key نفسه ما زال قيد المعالجة";
     LimitReached = "limit_reached", 409, "The collection is full", "بلغت المجموعة حدها الأقصى";
+    PendingScan = "pending_scan", 409, "The file is held until the virus scanner passes it", "الملف محجوز حتى يجتازه فاحص الفيروسات";
     OffsetMismatch = "offset_mismatch", 409, "Upload-Offset is not where the upload stands", "قيمة Upload-Offset ليست موضع الرفع الحالي";
     UploadExpired = "upload_expired", 410, "The upload expired before it was finished", "انتهت مهلة الرفع قبل اكتماله";
     CursorExpired = "cursor_expired", 410, "The cursor is older than the feed keeps: resync", "المؤشر أقدم مما يحتفظ به السجل: أعد المزامنة";
@@ -549,6 +550,7 @@ pub const RULE_FIELD_CODES: &[&str] = &[
     "too_long",
     "too_many",
     "too_much",
+    "tus_metadata",
     "unknown_axis",
     "unknown_event_type",
     "unknown_scope",

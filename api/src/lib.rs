@@ -3,6 +3,7 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod clamav;
 pub mod client;
 pub mod clock;
 pub mod conditional;

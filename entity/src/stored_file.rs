@@ -25,8 +25,10 @@ pub struct Model {
     pub size: i64,
     /// SHA-256 of the bytes, lower-case hex.
     pub sha256: String,
-    /// `ready`.
+    /// `ready`, or `pending_scan` until the virus scanner has passed it (not downloadable).
     pub status: String,
+    /// When the scanning job may take it (again), while it is `pending_scan`.
+    pub scan_after: Option<DateTimeUtc>,
     pub uploaded_by: Option<i64>,
     pub created_at: DateTimeUtc,
 }

@@ -33,6 +33,7 @@ mod m20261204_000023_outbox_due_index;
 mod m20261205_000024_workshop_period_index;
 mod m20261205_000025_files;
 mod m20261207_000026_resumable_uploads;
+mod m20261207_000027_file_scans;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000024_workshop_period_index::Migration),
             Box::new(m20261205_000025_files::Migration),
             Box::new(m20261207_000026_resumable_uploads::Migration),
+            Box::new(m20261207_000027_file_scans::Migration),
         ]
     }
 }

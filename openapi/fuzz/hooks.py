@@ -39,13 +39,16 @@ RULE_FIELD_CODES = set(
 )
 # Problems that depend on state a generator cannot know: an opaque cursor, the current version,
 # an idempotency key it happened to use before for another request, whether the caller's local
-# authority is among those a workshop it made up is for.
+# authority is among those a workshop it made up is for, whether a resumable upload expired, and
+# whether a chunk's bytes have the checksum it sent beside them.
 STATE_PROBLEMS = {
     "invalid_cursor",
     "stale_version",
     "version_required",
     "idempotency_key_reused",
     "not_eligible",
+    "upload_expired",
+    "checksum_mismatch",
 }
 ACCEPTED = {401, 403, 404, 409, 429}
 # What a file is, told from its bytes: a schema cannot say which bytes make a PDF, so an upload of

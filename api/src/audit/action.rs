@@ -118,6 +118,8 @@ actions! {
         ElectionWithdrawCandidate => "election.withdraw_candidate", ElectionCandidate;
         FileCreate => "file.create", File;
         FileDelete => "file.delete", File;
+        FileInfected => "file.infected", File;
+        FileScanned => "file.scanned", File;
         LocalAuthorityCreate => "local_authority.create", LocalAuthority;
         LocalAuthorityDelete => "local_authority.delete", LocalAuthority;
         LocalAuthorityUpdate => "local_authority.update", LocalAuthority;

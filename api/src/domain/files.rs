@@ -97,6 +97,25 @@ impl Purpose {
     }
 }
 
+/// Where a file stands: `ready` to read, or `pending_scan` while the virus scanner has not
+/// passed it (held: described and listed, not read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileStatus {
+    Ready,
+    PendingScan,
+}
+
+impl FileStatus {
+    pub const ALL: &'static [FileStatus] = &[FileStatus::Ready, FileStatus::PendingScan];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Ready => "ready",
+            FileStatus::PendingScan => "pending_scan",
+        }
+    }
+}
+
 /// The type of a file from its first bytes, when it is one of the known ones.
 pub fn sniff(head: &[u8]) -> Option<FileType> {
     let told = infer::get(head)?;

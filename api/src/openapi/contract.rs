@@ -922,14 +922,28 @@ fn complete_responses(
                 *etag = json!({"$ref": "#/components/headers/ETag"});
             }
             // A file's answer: its name (RFC 6266: an ASCII name and the UTF-8 one, percent-encoded,
-            // of up to 255 characters) and its range.
+            // of up to 255 characters) and its range; a resumable upload's (tus's fields, its
+            // URL and the file it became).
             for (name, longest) in [
                 ("Accept-Ranges", 16),
                 ("Content-Range", 64),
                 ("Content-Disposition", 2400),
+                ("Tus-Resumable", 16),
+                ("Tus-Version", 16),
+                ("Tus-Extension", 64),
+                ("Tus-Checksum-Algorithm", 32),
+                ("Upload-Expires", 32),
+                ("Location", 200),
+                ("Content-Location", 200),
             ] {
                 if let Some(schema) = response.pointer_mut(&format!("/headers/{name}/schema")) {
                     schema["maxLength"] = json!(longest);
+                }
+            }
+            // Byte counts.
+            for name in ["Upload-Offset", "Upload-Length", "Tus-Max-Size"] {
+                if let Some(schema) = response.pointer_mut(&format!("/headers/{name}/schema")) {
+                    schema["minimum"] = json!(0);
                 }
             }
             if let Some(calendar) = response.pointer_mut("/content/text~1calendar/schema") {

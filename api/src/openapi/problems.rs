@@ -129,7 +129,7 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "cancel_registration" => &[NotAManager, NotRegistered],
         "ready" => &[Unavailable],
         "upload_file" | "upload_raw_file" | "delete_file" => &[NotAManager],
-        "download_file" => &[RangeNotSatisfiable],
+        "download_file" => &[PendingScan, RangeNotSatisfiable],
         "create_upload" => &[
             NotFound,
             NotAManager,

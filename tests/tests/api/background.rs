@@ -137,13 +137,13 @@ async fn the_jobs_run_once_per_server_and_stop_with_it_leaving_nothing_half_sent
         .expect("a second server builds");
     let state = second.state();
     let handle = second.server_handle();
-    // Four jobs (mail, webhooks, reminders, housekeeping), once each, whatever runs beside them on the
-    // same database.
+    // Five jobs (mail, webhooks, reminders, housekeeping, scans), once each, whatever runs beside
+    // them on the same database.
     wait_until("the jobs start", Duration::from_secs(5), async || {
-        state.wake.running() == 4
+        state.wake.running() == 5
     })
     .await;
-    assert_eq!(app.state.wake.running(), 4);
+    assert_eq!(app.state.wake.running(), 5);
     let served = tokio::spawn(second.run_until_stopped());
     queue(&app, 600).await;
     state.wake.mail();
@@ -156,7 +156,7 @@ async fn the_jobs_run_once_per_server_and_stop_with_it_leaving_nothing_half_sent
     assert_eq!(state.wake.running(), 0, "its jobs stopped with the server");
     assert_eq!(
         app.state.wake.running(),
-        4,
+        5,
         "the other server's jobs run on"
     );
     // Whatever the stopped server claimed, it finished: no message is left leased and unsent.

@@ -30,6 +30,7 @@ mod position_papers;
 mod replicas;
 mod reports;
 mod resumable;
+mod scanning;
 mod search;
 mod security;
 mod storage;

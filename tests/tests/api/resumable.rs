@@ -153,7 +153,7 @@ async fn a_resumable_upload_is_sent_in_checked_chunks_from_where_it_stands_and_b
         .request(Method::PATCH, &location, Some(&admin))
         .header("Tus-Resumable", "1.0.0")
         .header("Upload-Offset", "0")
-        .header("Content-Type", "application/octet-stream")
+        .header("Content-Type", "application/json")
         .body(bytes[..10].to_vec())
         .send()
         .await
@@ -382,7 +382,8 @@ async fn an_abandoned_or_expired_upload_goes_with_its_chunks_and_bytes_of_a_wron
         .send()
         .await
         .expect("post");
-    assert_problem(res, 400).await;
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(problem["errors"][0]["code"], "tus_metadata", "{problem}");
 
     // Abandoned: what arrived is removed.
     let bytes = pdf(500_000);

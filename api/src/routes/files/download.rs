@@ -10,7 +10,8 @@ use futures_util::TryStreamExt;
 
 use super::visible_file;
 use crate::auth::AuthUser;
-use crate::error::ApiError;
+use crate::domain::files::FileStatus;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::state::AppState;
 
@@ -33,7 +34,8 @@ impl utoipa::PartialSchema for FileContent {
 
 impl utoipa::ToSchema for FileContent {}
 
-/// A file's bytes (as visible as its workshop), labelled with their type (`application/octet-stream`
+/// A file's bytes (as visible as its workshop; 409 `pending_scan` while the virus scanner has not
+/// passed it), labelled with their type (`application/octet-stream`
 /// when `Accept` asks for that and not their own): whole, or the one range `Range: bytes=…` asks
 /// for (206; 416 when it starts past the end; a list of ranges is answered whole). `ETag` is
 /// the bytes' SHA-256: `If-None-Match` answers 304, and `If-Range` with another tag answers
@@ -70,6 +72,15 @@ pub async fn download_file(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let f = visible_file(&state.db, auth.as_ref(), id.into_inner()).await?;
+    if f.status == FileStatus::PendingScan.as_str() {
+        return Err(ApiError::Problem(
+            ProblemCode::PendingScan,
+            Text::new(
+                "The file is held until the virus scanner passes it: try again shortly.",
+                "الملف محجوز حتى يجتازه فاحص الفيروسات: حاول بعد قليل.",
+            ),
+        ));
+    }
     let tag = tag_of(&f.sha256);
     let size = u64::try_from(f.size).unwrap_or(0);
     let headers = req.headers();

@@ -19,6 +19,7 @@ use actix_web::{HttpResponse, delete, get, web};
 use crate::access::Standing;
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
+use crate::domain::files::FileStatus;
 use crate::error::ApiError;
 use crate::pagination::PageRequest;
 use crate::state::AppState;
@@ -73,12 +74,33 @@ pub struct FileResponse {
     /// `ETag` of its content).
     #[schema(min_length = 64, max_length = 64, pattern = "^[0-9a-f]{64}$")]
     pub sha256: String,
+    /// `ready` to read; `pending_scan` while the virus scanner has not passed it (its content
+    /// answers 409 until then; a file found infected is removed).
+    pub status: FileState,
     /// Who uploaded it (null once their account is gone).
     pub uploaded_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     /// Where to read its bytes.
     #[schema(max_length = 200, example = "/api/v1/files/7/content")]
     pub content_url: String,
+}
+
+/// Where a file stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FileState {
+    Ready,
+    PendingScan,
+}
+
+impl FileState {
+    fn of(status: &str) -> FileState {
+        if status == FileStatus::PendingScan.as_str() {
+            FileState::PendingScan
+        } else {
+            FileState::Ready
+        }
+    }
 }
 
 crate::listed!(FileResponse => FileList, "A page of files, in the order they were attached.");
@@ -98,6 +120,7 @@ impl From<stored_file::Model> for FileResponse {
             content_type: f.content_type,
             size: f.size,
             sha256: f.sha256,
+            status: FileState::of(&f.status),
             uploaded_by: f.uploaded_by,
             created_at: f.created_at,
         }

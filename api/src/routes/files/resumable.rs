@@ -22,7 +22,7 @@ use crate::services::files::resumable::{self, Algorithm, Announcement, Checksum}
 use crate::state::AppState;
 
 /// The version of tus spoken here.
-pub const TUS_VERSION: &str = "1.0.0";
+pub const TUS_VERSION: &str = TusVersion::V1_0_0.as_str();
 /// The extensions of tus taken here.
 const TUS_EXTENSIONS: &str = "creation,termination,checksum,expiration";
 /// The longest `Upload-Metadata`, in bytes.
@@ -34,6 +34,21 @@ pub fn tus_resumable() -> (HeaderName, HeaderValue) {
         HeaderName::from_static("tus-resumable"),
         HeaderValue::from_static(TUS_VERSION),
     )
+}
+
+/// The one version of tus spoken here.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub enum TusVersion {
+    #[serde(rename = "1.0.0")]
+    V1_0_0,
+}
+
+impl TusVersion {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TusVersion::V1_0_0 => "1.0.0",
+        }
+    }
 }
 
 /// An upload in progress.
@@ -112,7 +127,7 @@ pub async fn discover_uploads(state: web::Data<AppState>) -> HttpResponse {
             state.config.files.max_bytes(Purpose::Material).to_string(),
         ))
         .insert_header(("Tus-Checksum-Algorithm", algorithms.join(",")))
-        .insert_header((header::ALLOW, "GET, HEAD, POST, PATCH, DELETE, OPTIONS"))
+        .insert_header((header::ALLOW, "POST, OPTIONS"))
         .finish()
 }
 
@@ -124,9 +139,9 @@ pub async fn discover_uploads(state: web::Data<AppState>) -> HttpResponse {
     tag = "files",
     params(
         CreateUploadQuery,
-        ("Tus-Resumable" = String, Header, description = "The tus version: 1.0.0", max_length = 16),
-        ("Upload-Length" = String, Header, description = "The file's length in bytes (decimal digits)", max_length = 19, pattern = "^[0-9]{1,19}$"),
-        ("Upload-Metadata" = Option<String>, Header, description = "`filename` (required), `title_ar`, `title_en`: comma-separated `key base64(value)` pairs; other keys are ignored", max_length = 4096),
+        ("Tus-Resumable" = TusVersion, Header, description = "The tus version: 1.0.0"),
+        ("Upload-Length" = i64, Header, description = "The file's length in bytes (decimal digits): at most the kind's largest size, 200 MiB unless the server is configured otherwise (`UPLOAD_MAX_MIB_MATERIAL`; 413 past it)", minimum = 1, maximum = 209715200),
+        ("Upload-Metadata" = String, Header, description = "`filename` (required), `title_ar`, `title_en` (at most 200 characters each): comma-separated `key base64(value)` pairs, each value UTF-8 text; other keys are ignored. What breaks these rules is 422 `tus_metadata`", max_length = 4096),
     ),
     responses(
         (status = 201, body = UploadResponse, headers(
@@ -166,7 +181,7 @@ pub async fn create_upload(
         .iter()
         .find(|(k, _)| k == "filename")
         .map(|(_, v)| v.clone())
-        .ok_or_else(|| bad_header("Upload-Metadata", "filename is required"))?;
+        .ok_or_else(|| bad_metadata("filename is required"))?;
     let get = |key: &str| {
         metadata
             .iter()
@@ -174,8 +189,12 @@ pub async fn create_upload(
             .map(|(_, v)| v.clone())
     };
     let title = BilingualText {
-        ar: title_part("title_ar", get("title_ar"))?,
-        en: title_part("title_en", get("title_en"))?,
+        ar: title_part("title_ar", get("title_ar")).map_err(|_| {
+            bad_metadata("title_ar is longer than 200 characters or holds a control character")
+        })?,
+        en: title_part("title_en", get("title_en")).map_err(|_| {
+            bad_metadata("title_en is longer than 200 characters or holds a control character")
+        })?,
     };
     let row = resumable::announce(
         &state,
@@ -234,18 +253,22 @@ pub async fn get_upload(
 }
 
 /// Sends an upload's bytes from `Upload-Offset`, which must be where it stands (409 otherwise:
-/// ask with `HEAD`). A connection that drops keeps what arrived. With `Upload-Checksum` the
+/// ask with `HEAD`), as `application/offset+octet-stream` (tus's type; plain
+/// `application/octet-stream` is taken too). A connection that drops keeps what arrived. With `Upload-Checksum` the
 /// chunk is kept only if it matches (460 otherwise). The chunk that completes the upload makes
 /// the file: its type is told from its bytes, and `Content-Location` names it.
 #[utoipa::path(
     tag = "files",
     params(
         ("id" = String, Path, description = "Upload id", max_length = 32),
-        ("Tus-Resumable" = String, Header, description = "The tus version: 1.0.0", max_length = 16),
-        ("Upload-Offset" = String, Header, description = "Where these bytes begin (decimal digits): where the upload stands", max_length = 19, pattern = "^[0-9]{1,19}$"),
-        ("Upload-Checksum" = Option<String>, Header, description = "The chunk's checksum: `sha256 ` or `sha1 ` and the base64 digest", max_length = 100),
+        ("Tus-Resumable" = TusVersion, Header, description = "The tus version: 1.0.0"),
+        ("Upload-Offset" = i64, Header, description = "Where these bytes begin (decimal digits): where the upload stands (409 elsewhere)", minimum = 0),
+        ("Upload-Checksum" = Option<String>, Header, description = "The chunk's checksum: `sha256 ` or `sha1 ` and the base64 digest (460 when it does not match)", max_length = 51, pattern = "^(sha1 [A-Za-z0-9+/]{27}=|sha256 [A-Za-z0-9+/]{43}=)$"),
     ),
-    request_body(content = super::upload::FileBytes, content_type = "application/offset+octet-stream"),
+    request_body(content(
+        (super::upload::FileBytes = "application/offset+octet-stream"),
+        (super::upload::FileBytes = "application/octet-stream"),
+    )),
     responses(
         (status = 204, description = "Kept", headers(
             ("Upload-Offset" = i64, description = "Where the upload now stands"),
@@ -258,7 +281,7 @@ pub async fn get_upload(
             ("Tus-Version" = String, description = "1.0.0"),
         )),
         (status = 413, description = "Past the announced length, or the upload is longer than its kind's largest size", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not application/offset+octet-stream, or the whole file is not a type taken here", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not application/offset+octet-stream (or application/octet-stream), or the whole file is not a type taken here", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 460, description = "The chunk does not match Upload-Checksum: nothing of it was kept", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -272,15 +295,20 @@ pub async fn append_upload(
 ) -> Result<HttpResponse, ApiError> {
     let headers = req.headers();
     check_version(headers, true)?;
-    let is_offset_stream = headers
+    // tus's own type, or plain bytes (what clients generated from this document send).
+    let is_bytes = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|t| {
-            t.trim()
-                .eq_ignore_ascii_case("application/offset+octet-stream")
+            [
+                "application/offset+octet-stream",
+                "application/octet-stream",
+            ]
+            .iter()
+            .any(|b| t.trim().eq_ignore_ascii_case(b))
         });
-    if !is_offset_stream {
+    if !is_bytes {
         return Err(ApiError::UnsupportedMediaType);
     }
     let offset =
@@ -308,7 +336,7 @@ pub async fn append_upload(
     tag = "files",
     params(
         ("id" = String, Path, description = "Upload id", max_length = 32),
-        ("Tus-Resumable" = String, Header, description = "The tus version: 1.0.0", max_length = 16),
+        ("Tus-Resumable" = TusVersion, Header, description = "The tus version: 1.0.0"),
     ),
     responses(
         (status = 204, description = "Removed", headers(("Tus-Resumable" = String, description = "1.0.0"))),
@@ -367,29 +395,42 @@ fn metadata(headers: &HeaderMap) -> Result<Vec<(String, String)>, ApiError> {
         return Ok(Vec::new());
     };
     if v.len() > MAX_METADATA_BYTES {
-        return Err(bad_header("Upload-Metadata", "longer than 4096 bytes"));
+        return Err(bad_metadata("it is longer than 4096 bytes"));
     }
-    let text = v
-        .to_str()
-        .map_err(|_| bad_header("Upload-Metadata", "not ASCII"))?;
+    let text = v.to_str().map_err(|_| bad_metadata("it is not ASCII"))?;
     let mut out: Vec<(String, String)> = Vec::new();
     for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once(' ').unwrap_or((pair, ""));
         if key.is_empty() || out.iter().any(|(k, _)| k == key) {
-            return Err(bad_header(
-                "Upload-Metadata",
-                "each key once, as `key base64(value)`",
-            ));
+            return Err(bad_metadata("each key once, as `key base64(value)`"));
         }
-        let bytes = base64::engine::general_purpose::STANDARD
+        let bytes = LENIENT_BASE64
             .decode(value.trim())
-            .map_err(|_| bad_header("Upload-Metadata", "a value is not base64"))?;
-        let value = String::from_utf8(bytes)
-            .map_err(|_| bad_header("Upload-Metadata", "a value is not UTF-8 text"))?;
+            .map_err(|_| bad_metadata("a value is not base64"))?;
+        let value =
+            String::from_utf8(bytes).map_err(|_| bad_metadata("a value is not UTF-8 text"))?;
         out.push((key.to_owned(), value));
     }
     Ok(out)
 }
+
+fn bad_metadata(why: &str) -> ApiError {
+    ApiError::field(
+        "/Upload-Metadata",
+        "tus_metadata",
+        Text::new(
+            format!("Upload-Metadata: {why}."),
+            "الترويسة Upload-Metadata غير صالحة: أزواج مفتاح وقيمة بترميز base64، ومنها filename."
+                .to_owned(),
+        ),
+    )
+}
+
+/// Base64 as tus clients write it: padded, and trailing bits not insisted on.
+const LENIENT_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
+);
 
 /// `Upload-Checksum`: an algorithm and a base64 digest of its length.
 fn checksum(headers: &HeaderMap) -> Result<Option<Checksum>, ApiError> {
@@ -404,7 +445,7 @@ fn checksum(headers: &HeaderMap) -> Result<Option<Checksum>, ApiError> {
             "the algorithm is not one taken here (sha256, sha1)",
         )
     })?;
-    let digest = base64::engine::general_purpose::STANDARD
+    let digest = LENIENT_BASE64
         .decode(digest.trim())
         .ok()
         .filter(|d| {

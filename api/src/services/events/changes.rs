@@ -398,7 +398,8 @@ mod tests {
             if let Some(op) = op {
                 let expected = match action.name().rsplit('.').next() {
                     Some("create") => Op::Create,
-                    Some("delete") => Op::Delete,
+                    // A file the virus scanner found infected is removed.
+                    Some("delete" | "infected") => Op::Delete,
                     _ => Op::Update,
                 };
                 assert_eq!(op, expected, "{action:?}");

@@ -328,7 +328,10 @@ pub fn tells(action: Action) -> Tells {
             } => (Some(Op::Update), &[], None),
             A::ElectionCertify => (None, &["election.certified"], None),
             A::FileCreate => (Some(Op::Create), &["file.attached"], None),
-            A::FileDelete => (Some(Op::Delete), &["file.removed"], None),
+            // A file the scanner found infected is removed as any other.
+            A::FileDelete | A::FileInfected => (Some(Op::Delete), &["file.removed"], None),
+            // A file the scanner passed: its status changed.
+            A::FileScanned => (Some(Op::Update), &[], None),
             A::ElectionCreate => (None, &["election.opened"], Some(NoticeKind::ElectionOpened)),
             A::MembershipApprove => (
                 None,

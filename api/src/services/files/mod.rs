@@ -19,6 +19,7 @@ use crate::state::AppState;
 use crate::storage::PutError;
 
 pub mod resumable;
+pub mod scan;
 
 /// Where the store keeps uploads' bytes (a random key each: nothing the client sends names a key).
 pub const KEY_PREFIX: &str = "files";
@@ -112,7 +113,15 @@ async fn record(
         sha256: Set(crate::services::store::idempotency_keys::hex(
             &stored.sha256,
         )),
-        status: Set("ready".to_owned()),
+        // With a scanner, held until it says clean.
+        status: Set(if state.config.clamav.is_some() {
+            files::FileStatus::PendingScan
+        } else {
+            files::FileStatus::Ready
+        }
+        .as_str()
+        .to_owned()),
+        scan_after: Set(None),
         uploaded_by: Set(Some(auth.id())),
         created_at: Set(now),
         ..Default::default()
@@ -155,14 +164,21 @@ pub async fn remove(
     row: stored_file::Model,
     at: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    let entry = Entry::new(Action::FileDelete, row.id).platform(row.platform_id);
+    remove_as(state, row, entry, auth, at).await
+}
+
+/// Removes a file's row with its audit entry, then its bytes once that has committed.
+async fn remove_as(
+    state: &AppState,
+    row: stored_file::Model,
+    entry: Entry,
+    actor: impl Into<crate::audit::Actor>,
+    at: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let txn = crate::db::begin(&state.db).await?;
     crate::services::events::delete_row::<stored_file::Entity>(
-        &txn,
-        row.id,
-        &row,
-        Entry::new(Action::FileDelete, row.id).platform(row.platform_id),
-        auth,
-        at,
+        &txn, row.id, &row, entry, actor, at,
     )
     .await?;
     state.commit(txn).await?;

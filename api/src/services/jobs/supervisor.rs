@@ -2,7 +2,7 @@
 //!
 //! Each job (the mail outbox with password-reset requests, webhook deliveries, workshop
 //! reminders, housekeeping of limit counters, the changes feed's old tombstones and the file
-//! store's orphans) runs in its
+//! store's orphans, virus scans of held uploads) runs in its
 //! own task that the supervisor watches: an error is logged and the job tries again after a
 //! pause that grows with repeated failures; a panic is logged and the job is started again. A
 //! job runs batch after batch while work is due, then waits for its poll interval or for a
@@ -44,10 +44,18 @@ pub enum Job {
     Reminders,
     /// Removes security-limit counters whose window has ended.
     Housekeeping,
+    /// Has held uploads scanned for viruses (with `CLAMAV_URL`).
+    Scans,
 }
 
 impl Job {
-    pub const ALL: [Job; 4] = [Job::Mail, Job::Webhooks, Job::Reminders, Job::Housekeeping];
+    pub const ALL: [Job; 5] = [
+        Job::Mail,
+        Job::Webhooks,
+        Job::Reminders,
+        Job::Housekeeping,
+        Job::Scans,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -55,6 +63,7 @@ impl Job {
             Job::Webhooks => "webhooks",
             Job::Reminders => "reminders",
             Job::Housekeeping => "housekeeping",
+            Job::Scans => "scans",
         }
     }
 
@@ -62,7 +71,7 @@ impl Job {
     fn interval(self, state: &AppState) -> Duration {
         match self {
             Job::Housekeeping => HOUSEKEEPING_INTERVAL,
-            Job::Mail | Job::Webhooks | Job::Reminders => {
+            Job::Mail | Job::Webhooks | Job::Reminders | Job::Scans => {
                 Duration::from_millis(state.config.outbox_poll_ms.max(10))
             }
         }
@@ -90,6 +99,13 @@ impl Job {
                 files::sweep(state, now).await?;
                 Ok(false)
             }
+            // One file a turn; another turn at once while files are being passed.
+            Job::Scans => files::scan::scan_next(state).await.map(|s| {
+                matches!(
+                    s,
+                    files::scan::Scanned::Clean(_) | files::scan::Scanned::Infected(..)
+                )
+            }),
         }
     }
 }
@@ -99,7 +115,7 @@ fn signal_of(wake: &Wake, job: Job) -> Option<Arc<Notify>> {
     match job {
         Job::Mail => Some(wake.mail_signal()),
         Job::Webhooks => Some(wake.webhooks_signal()),
-        Job::Reminders | Job::Housekeeping => None,
+        Job::Reminders | Job::Housekeeping | Job::Scans => None,
     }
 }
 
