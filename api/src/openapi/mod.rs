@@ -47,6 +47,8 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         crate::services::events::webhooks::PaperEventData,
         crate::services::events::webhooks::PartnershipEventData,
         crate::services::events::webhooks::FileEventData,
+        // Named by a header (`Tus-Resumable`) only.
+        crate::routes::files::TusVersion,
     )),
     tags(
         (name = "auth", description = "Login, token refresh, password reset, email verification, invitations"),

@@ -7,6 +7,8 @@ mod download;
 mod resumable;
 mod upload;
 
+pub use resumable::TusVersion;
+
 use chrono::{DateTime, Utc};
 use entity::stored_file;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
