@@ -698,3 +698,24 @@ pub fn require_endorser(auth: &AuthUser, authority_id: i64) -> Result<(), ApiErr
         ),
     ))
 }
+
+/// A signed link to a file (`auth::file_links`) holds: it signs this file, and has not
+/// expired. Whoever holds it reads the file.
+pub fn require_signed_link(
+    secret: &str,
+    file_id: i64,
+    expires: i64,
+    signature: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
+    if crate::auth::file_links::verify(secret, file_id, expires, signature, now) {
+        return Ok(());
+    }
+    Err(ApiError::Problem(
+        ProblemCode::InvalidLink,
+        Text::new(
+            "The link is not valid or has expired: ask for a new one.",
+            "الرابط غير صالح أو انتهت صلاحيته: اطلب رابطًا جديدًا.",
+        ),
+    ))
+}

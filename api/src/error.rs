@@ -82,6 +82,7 @@ problem_codes! {
     NoLocalAuthority = "no_local_authority", 403, "The caller belongs to no local authority", "لا ينتمي المستخدم إلى هيئة محلية";
     MembersOnly = "members_only", 403, "For the platform's members", "مخصص لأعضاء المنصة";
     InsufficientScope = "insufficient_scope", 403, "The API key lacks the scope this needs", "مفتاح الواجهة لا يملك الصلاحية المطلوبة";
+    InvalidLink = "invalid_link", 403, "The link is not valid or has expired", "الرابط غير صالح أو انتهت صلاحيته";
     NotForApiKeys = "not_for_api_keys", 403, "For people, not API keys", "للأشخاص لا لمفاتيح الواجهة";
     NomineeOnly = "nominee_only", 403, "Only the nominee may do this", "للمرشح نفسه فقط";
     NotFound = "not_found", 404, "Not found", "غير موجود";

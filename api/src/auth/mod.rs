@@ -1,6 +1,7 @@
 //! Who is calling: passwords, access tokens, opaque tokens, and the
 //! `AuthUser` extractor.
 
+pub mod file_links;
 pub mod jwt;
 pub mod keys;
 pub mod password;

@@ -129,7 +129,9 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "cancel_registration" => &[NotAManager, NotRegistered],
         "ready" => &[Unavailable],
         "upload_file" | "upload_raw_file" | "delete_file" => &[NotAManager],
-        "download_file" => &[PendingScan, RangeNotSatisfiable],
+        "download_file" => &[InvalidLink, PendingScan, RangeNotSatisfiable],
+        "create_file_link" => &[PendingScan],
+        "storage_usage" => &[AdminOnly],
         "create_upload" => &[
             NotFound,
             NotAManager,

@@ -557,3 +557,149 @@ async fn an_upload_retried_with_its_idempotency_key_is_stored_once_and_a_slow_on
     );
     assert_eq!(file_rows(&app).await, 2);
 }
+
+#[tokio::test]
+async fn a_signed_link_reads_a_file_without_a_token_until_it_expires() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let platform = app.platform_id("public-relations").await;
+    // A members-only workshop: its material is not for outsiders, except by a link its
+    // readers made.
+    let id = workshop(&app, &admin, platform, false).await;
+    let bytes = pdf(20_000);
+    let res = upload_raw(&app, &admin, id, "agenda.pdf", bytes.clone()).await;
+    let fid = res.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    assert_problem(
+        app.get(&format!("/api/v1/files/{fid}/content"), None).await,
+        404,
+    )
+    .await;
+
+    let res = app
+        .post(
+            &format!("/api/v1/files/{fid}/links"),
+            Some(&admin),
+            &json!({"ttl_seconds": 600}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let link: Value = res.json().await.expect("json");
+    let url = link["url"].as_str().expect("url").to_owned();
+    assert!(
+        url.starts_with(&format!(
+            "https://platforms.example.org/api/v1/files/{fid}/content?expires="
+        )),
+        "{url}"
+    );
+    let path = url.trim_start_matches("https://platforms.example.org");
+    // Anyone holding it reads the file, whole or by range.
+    let res = app.get(path, None).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.bytes().await.expect("bytes") == bytes);
+    let res = app
+        .request(reqwest::Method::GET, path, None)
+        .header("Range", "bytes=0-9")
+        .send()
+        .await
+        .expect("range");
+    assert_eq!(res.status(), 206);
+    // A link for another file, a changed expiry or signature: refused.
+    let other = path.replace(&format!("/files/{fid}/"), &format!("/files/{}/", fid + 1));
+    assert_problem(app.get(&other, None).await, 403).await;
+    let tampered = path.replace("expires=", "expires=9");
+    let problem = assert_problem(app.get(&tampered, None).await, 403).await;
+    assert_eq!(problem["code"], "invalid_link");
+    let (base, signature) = path.split_once("signature=").expect("signature");
+    let flipped = format!(
+        "{base}signature={}",
+        if signature.starts_with('A') { "B" } else { "A" }.to_owned() + &signature[1..]
+    );
+    assert_problem(app.get(&flipped, None).await, 403).await;
+    // Past its expiry: refused.
+    app.advance_clock(chrono::Duration::minutes(11));
+    assert_problem(app.get(path, None).await, 403).await;
+
+    // Only those who may read the file make links, and only short-lived ones.
+    let (_, outsider) = app
+        .create_member(&admin, "outsider@example.org", None)
+        .await;
+    assert_problem(
+        app.post(
+            &format!("/api/v1/files/{fid}/links"),
+            Some(&outsider),
+            &json!({}),
+        )
+        .await,
+        404,
+    )
+    .await;
+    let problem = assert_problem(
+        app.post(
+            &format!("/api/v1/files/{fid}/links"),
+            Some(&admin),
+            &json!({"ttl_seconds": 86_401}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["pointer"], "/ttl_seconds", "{problem}");
+}
+
+#[tokio::test]
+async fn admins_see_each_platforms_storage_use() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let pr = app.platform_id("public-relations").await;
+    let gaza = app.platform_id("gaza").await;
+    let a = workshop(&app, &admin, pr, true).await;
+    let b = workshop(&app, &admin, gaza, true).await;
+    for (w, len) in [(a, 10_000), (a, 5_000), (b, 7_000)] {
+        assert_eq!(
+            upload_raw(&app, &admin, w, "f.pdf", pdf(len))
+                .await
+                .status(),
+            201
+        );
+    }
+    let usage = app
+        .get_json("/api/v1/storage-usage?limit=100", Some(&admin))
+        .await;
+    let of = |p: i64| {
+        usage["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["platform_id"] == p)
+            .cloned()
+            .unwrap_or_else(|| panic!("no platform {p}: {usage}"))
+    };
+    assert_eq!(of(pr)["files"], 2);
+    assert_eq!(of(pr)["bytes"], 15_000);
+    assert_eq!(of(gaza)["files"], 1);
+    assert_eq!(of(gaza)["bytes"], 7_000);
+    let innovation = app.platform_id("innovation").await;
+    assert_eq!(of(innovation)["files"], 0);
+    assert_eq!(of(innovation)["bytes"], 0);
+    // Paged by platform.
+    let first = app
+        .get_json("/api/v1/storage-usage?limit=2", Some(&admin))
+        .await;
+    assert_eq!(first["items"].as_array().expect("items").len(), 2);
+    let next = first["next_cursor"].as_str().expect("cursor");
+    let second = app
+        .get_json(
+            &format!("/api/v1/storage-usage?limit=2&cursor={next}"),
+            Some(&admin),
+        )
+        .await;
+    assert!(second["items"][0]["platform_id"].as_i64() > first["items"][1]["platform_id"].as_i64());
+    // Administrators only.
+    let (coord_id, coord) = app
+        .create_member(&admin, "pr-coord@example.org", None)
+        .await;
+    app.make_coordinator(pr, coord_id, "coordinator").await;
+    assert_problem(app.get("/api/v1/storage-usage", Some(&coord)).await, 403).await;
+}

@@ -8,12 +8,43 @@ use actix_web::http::header::{
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use futures_util::TryStreamExt;
 
+use serde::Deserialize;
+use utoipa::IntoParams;
+
 use super::visible_file;
+use crate::access::require_signed_link;
 use crate::auth::AuthUser;
+use crate::db::find_or_404;
 use crate::domain::files::FileStatus;
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::state::AppState;
+
+/// A signed link's fields (both, or neither).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SignedLink {
+    /// Until when the link holds (Unix seconds), as `POST /files/{id}/links` wrote it.
+    #[param(minimum = 0)]
+    pub expires: Option<i64>,
+    /// The link's signature, as written.
+    #[param(min_length = 43, max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
+    pub signature: Option<String>,
+}
+
+/// A file held for scanning is not read.
+pub(super) fn ready(f: &entity::stored_file::Model) -> Result<(), ApiError> {
+    if f.status == FileStatus::PendingScan.as_str() {
+        return Err(ApiError::Problem(
+            ProblemCode::PendingScan,
+            Text::new(
+                "The file is held until the virus scanner passes it: try again shortly.",
+                "الملف محجوز حتى يجتازه فاحص الفيروسات: حاول بعد قليل.",
+            ),
+        ));
+    }
+    Ok(())
+}
 
 /// The bytes of a file as an answer's body.
 pub struct FileContent;
@@ -34,8 +65,9 @@ impl utoipa::PartialSchema for FileContent {
 
 impl utoipa::ToSchema for FileContent {}
 
-/// A file's bytes (as visible as its workshop; 409 `pending_scan` while the virus scanner has not
-/// passed it), labelled with their type (`application/octet-stream`
+/// A file's bytes (as visible as its workshop, or to whoever holds a signed link until it expires:
+/// `expires` and `signature` as `POST /files/{id}/links` wrote them, 403 `invalid_link` when they
+/// do not hold; 409 `pending_scan` while the virus scanner has not passed it), labelled with their type (`application/octet-stream`
 /// when `Accept` asks for that and not their own): whole, or the one range `Range: bytes=…` asks
 /// for (206; 416 when it starts past the end; a list of ranges is answered whole). `ETag` is
 /// the bytes' SHA-256: `If-None-Match` answers 304, and `If-Range` with another tag answers
@@ -45,6 +77,7 @@ impl utoipa::ToSchema for FileContent {}
     security((), ("bearer" = [])),
     params(
         ("id" = i64, Path, description = "File id"),
+        SignedLink,
         ("Range" = Option<String>, Header, description = "One byte range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`; anything else (another unit, several ranges, a malformed one) is answered whole, as RFC 9110 allows", max_length = 100),
         ("If-Range" = Option<String>, Header, description = "The tag the range was read from: another tag answers the whole file", max_length = 100),
     ),
@@ -70,17 +103,28 @@ pub async fn download_file(
     auth: Option<AuthUser>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
+    link: web::Query<SignedLink>,
 ) -> Result<HttpResponse, ApiError> {
-    let f = visible_file(&state.db, auth.as_ref(), id.into_inner()).await?;
-    if f.status == FileStatus::PendingScan.as_str() {
-        return Err(ApiError::Problem(
-            ProblemCode::PendingScan,
-            Text::new(
-                "The file is held until the virus scanner passes it: try again shortly.",
-                "الملف محجوز حتى يجتازه فاحص الفيروسات: حاول بعد قليل.",
-            ),
-        ));
-    }
+    let id = id.into_inner();
+    let f = match (link.expires, link.signature.as_deref()) {
+        // A signed link reads the file whoever holds it, until it expires.
+        (Some(expires), Some(signature)) => {
+            let now = state.clock.now();
+            require_signed_link(&state.config.jwt_secret, id, expires, signature, now)?;
+            find_or_404::<entity::stored_file::Entity>(&state.db, id).await?
+        }
+        (None, None) => visible_file(&state.db, auth.as_ref(), id).await?,
+        _ => {
+            return Err(ApiError::Problem(
+                ProblemCode::InvalidParameter,
+                Text::new(
+                    "A signed link has both expires and signature.",
+                    "للرابط الموقّع معاملان: expires وsignature.",
+                ),
+            ));
+        }
+    };
+    ready(&f)?;
     let tag = tag_of(&f.sha256);
     let size = u64::try_from(f.size).unwrap_or(0);
     let headers = req.headers();

@@ -4,6 +4,7 @@
 //! draft's for its platform's managers; anyone else is told it does not exist (404).
 
 mod download;
+mod links;
 mod resumable;
 mod upload;
 
@@ -33,6 +34,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_file)
         .service(download::download_file)
         .service(delete_file)
+        .service(links::create_file_link)
+        .service(links::storage_usage)
         .service(
             utoipa_actix_web::scope::scope("/uploads")
                 .wrap(actix_web::middleware::DefaultHeaders::new().add(resumable::tus_resumable()))

@@ -53,11 +53,19 @@ pub struct FileUploadForm {
     /// The file (its part's `filename` is kept as its name).
     #[schema(value_type = String, format = Binary, max_length = 1099511627776usize)]
     file: Vec<u8>,
-    /// Its title in Arabic (none: empty).
-    #[schema(max_length = 200, required = false)]
+    /// Its title in Arabic (none: empty), without control characters.
+    #[schema(
+        max_length = 200,
+        required = false,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     title_ar: String,
-    /// Its title in English (none: empty).
-    #[schema(max_length = 200, required = false)]
+    /// Its title in English (none: empty), without control characters.
+    #[schema(
+        max_length = 200,
+        required = false,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     title_en: String,
 }
 

@@ -365,3 +365,45 @@ fn put_error(e: PutError, limit: u64) -> ApiError {
         }
     }
 }
+
+/// What one platform's files take in the store.
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub struct Usage {
+    pub platform_id: i64,
+    pub slug: String,
+    pub files: i64,
+    pub bytes: i64,
+    pub pending_scan: i64,
+    pub uploads_in_progress: i64,
+    pub uploading_bytes: i64,
+}
+
+/// Every platform's storage use after platform `after`, `limit` of them, by platform: one
+/// statement, its files and unfinished resumable uploads summed by their platform index.
+pub async fn usage(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<Usage>, ApiError> {
+    use sea_orm::FromQueryResult;
+    Ok(Usage::find_by_statement(sea_orm::Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT p.id AS platform_id, p.slug, \
+                COALESCE(f.files, 0) AS files, COALESCE(f.bytes, 0) AS bytes, \
+                COALESCE(f.pending_scan, 0) AS pending_scan, \
+                COALESCE(u.uploads, 0) AS uploads_in_progress, \
+                COALESCE(u.received, 0) AS uploading_bytes \
+         FROM platforms p \
+         LEFT JOIN (SELECT platform_id, COUNT(*) AS files, CAST(SUM(size) AS BIGINT) AS bytes, \
+                           CAST(SUM(CASE WHEN status = 'pending_scan' THEN 1 ELSE 0 END) AS BIGINT) \
+                             AS pending_scan \
+                    FROM files GROUP BY platform_id) f ON f.platform_id = p.id \
+         LEFT JOIN (SELECT platform_id, COUNT(*) AS uploads, CAST(SUM(received) AS BIGINT) AS received \
+                    FROM uploads WHERE file_id IS NULL GROUP BY platform_id) u \
+                ON u.platform_id = p.id \
+         WHERE p.id > $1 ORDER BY p.id LIMIT $2",
+        [after.into(), i64::try_from(limit).unwrap_or(i64::MAX).into()],
+    ))
+    .all(db)
+    .await?)
+}
