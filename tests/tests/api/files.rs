@@ -617,6 +617,9 @@ async fn a_signed_link_reads_a_file_without_a_token_until_it_expires() {
         if signature.starts_with('A') { "B" } else { "A" }.to_owned() + &signature[1..]
     );
     assert_problem(app.get(&flipped, None).await, 403).await;
+    // Half a link is no link.
+    let half = path.split("&signature=").next().expect("expires");
+    assert_problem(app.get(half, None).await, 403).await;
     // Past its expiry: refused.
     app.advance_clock(chrono::Duration::minutes(11));
     assert_problem(app.get(path, None).await, 403).await;

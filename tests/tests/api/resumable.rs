@@ -557,3 +557,183 @@ async fn tuspy_cut_off_mid_upload_resumes_where_the_server_stands() {
     assert_eq!(file["sha256"], hex(&Sha256::digest(&bytes)));
     assert_eq!(file["size"], bytes.len());
 }
+
+/// A second server, a process of its own on the first one's database and file store, that the
+/// test can kill as a crash would (SIGKILL: nothing of it runs after).
+struct ServerProcess {
+    child: std::process::Child,
+    address: String,
+    _mail: tempfile::TempDir,
+}
+
+impl ServerProcess {
+    fn start(app: &TestApp) -> ServerProcess {
+        use std::io::BufRead;
+        let mail = tempfile::tempdir().expect("mail dir");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_api_process"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("DATABASE_URL", &app.config.database_url)
+            .env("STORAGE_URL", &app.storage_dir)
+            .env("BIND_ADDR", "127.0.0.1:0")
+            .env("JWT_SECRET", tests::JWT_SECRET)
+            .env("MAIL_DIR", mail.path())
+            .env("PUBLIC_BASE_URL", "https://platforms.example.org")
+            .env("WORKERS", "1")
+            .env("DATABASE_MAX_CONNECTIONS", "4")
+            .env("RATE_LIMIT_ADDRESS_PER_MINUTE", "100000")
+            .env("RATE_LIMIT_USER_PER_MINUTE", "100000")
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start the api process");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("its first line");
+        let port = line
+            .trim()
+            .strip_prefix("listening ")
+            .unwrap_or_else(|| panic!("the api process said {line:?}"));
+        ServerProcess {
+            address: format!("127.0.0.1:{port}"),
+            child,
+            _mail: mail,
+        }
+    }
+
+    /// Kills it as a crash would, and waits until it is gone.
+    fn crash(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("gone");
+    }
+}
+
+/// Sends a request's head and the first `sent` bytes of `body` to `address`, and leaves the
+/// connection open (the body unfinished).
+async fn start_request(
+    address: &str,
+    head: &str,
+    body: &[u8],
+    sent: usize,
+) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut socket = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    let head = format!(
+        "{head}Host: {address}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    socket.write_all(head.as_bytes()).await.expect("head");
+    socket.write_all(&body[..sent]).await.expect("part");
+    socket.flush().await.expect("flush");
+    // The server reads what was sent.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    socket
+}
+
+#[tokio::test]
+async fn a_server_killed_mid_upload_leaves_no_row_and_the_upload_resumes_on_another() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let platform = app.platform_id("gaza").await;
+    let id = workshop(&app, &admin, platform, true).await;
+    let file_rows = || async {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        entity::stored_file::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count")
+    };
+
+    // A whole upload, cut by the crash of the server receiving it.
+    let bytes = pdf(10 * 1024 * 1024);
+    let server = ServerProcess::start(&app);
+    let socket = start_request(
+        &server.address,
+        &format!(
+            "POST /api/v1/workshops/{id}/files/raw?name=minutes.pdf HTTP/1.1\r\n\
+             Authorization: Bearer {admin}\r\nContent-Type: application/pdf\r\n"
+        ),
+        &bytes,
+        6 * 1024 * 1024,
+    )
+    .await;
+    server.crash();
+    drop(socket);
+    assert_eq!(
+        file_rows().await,
+        0,
+        "no row names bytes that are not there"
+    );
+
+    // A resumable upload, its chunk cut by the crash of another server.
+    let res = announce(&app, &admin, id, bytes.len(), "slides.pdf").await;
+    assert_eq!(res.status(), 201);
+    let location = header(&res, "location").to_owned();
+    assert_eq!(
+        send(&app, &admin, &location, 0, &bytes[..1024 * 1024], None)
+            .await
+            .status(),
+        204
+    );
+    let server = ServerProcess::start(&app);
+    let socket = start_request(
+        &server.address,
+        &format!(
+            "PATCH {location} HTTP/1.1\r\nAuthorization: Bearer {admin}\r\n\
+             Tus-Resumable: 1.0.0\r\nUpload-Offset: 1048576\r\n\
+             Content-Type: application/offset+octet-stream\r\n"
+        ),
+        &bytes[1024 * 1024..],
+        4 * 1024 * 1024,
+    )
+    .await;
+    server.crash();
+    drop(socket);
+    // The crashed chunk never counted: the upload stands where it stood, and resumes here.
+    let stands = offset_of(&app, &admin, &location).await;
+    assert_eq!(stands, 1024 * 1024);
+    let res = send(
+        &app,
+        &admin,
+        &location,
+        1024 * 1024,
+        &bytes[1024 * 1024..],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    let file = app
+        .get_json(header(&res, "content-location"), Some(&admin))
+        .await;
+    assert_eq!(file["sha256"], hex(&Sha256::digest(&bytes)));
+    assert_eq!(file_rows().await, 1);
+
+    // What the crashes left in the store (a staging file, a chunk no row names) goes with the
+    // sweep once it is older than any upload in progress could be; the file stays.
+    let before_sweep = stored_objects(&app);
+    assert!(
+        before_sweep.len() > 1,
+        "the crash of the whole upload left its staging file: {before_sweep:?}"
+    );
+    let later = app.state.clock.now() + chrono::Duration::hours(2);
+    api::services::files::sweep(&app.state, later)
+        .await
+        .expect("sweep");
+    let left = stored_objects(&app);
+    assert_eq!(left.len(), 1, "only the file: {left:?}");
+    let content = app
+        .get(
+            &format!("/api/v1/files/{}/content", file["id"]),
+            Some(&admin),
+        )
+        .await
+        .bytes()
+        .await
+        .expect("bytes");
+    assert!(content == bytes);
+}
