@@ -334,6 +334,22 @@ async fn a_files_type_is_told_from_its_bytes_and_a_refused_upload_leaves_nothing
         .await
         .expect("upload");
     assert_problem(res, 400).await;
+    // A title too long, or with a control character (the document's maxLength and pattern).
+    for title in ["ع".repeat(201), "جدول\tالأعمال".to_owned()] {
+        let form = Form::new()
+            .part("file", Part::bytes(pdf(2_000)).file_name("a.pdf"))
+            .text("title_ar", title);
+        let res = app
+            .client
+            .post(app.url(&format!("/api/v1/workshops/{id}/files")))
+            .bearer_auth(&admin)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        let problem = assert_problem(res, 422).await;
+        assert_eq!(problem["errors"][0]["pointer"], "/title_ar", "{problem}");
+    }
     assert_eq!(file_rows(&app).await, 0, "no row");
     assert!(
         stored_objects(&app).is_empty(),
