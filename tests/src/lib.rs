@@ -658,3 +658,18 @@ pub fn mails_in(dir: &std::path::Path) -> Vec<Mail> {
         })
         .collect()
 }
+
+/// The Python of the outside libraries' venv (`tests/webhooks/requirements.txt`), named by
+/// `WEBHOOK_VERIFIER_PYTHON`; `None` (the test is skipped, and says so) when it is not set,
+/// unless `REQUIRE_WEBHOOK_VERIFIER` says it must be (as in CI).
+pub fn outside_python() -> Option<std::ffi::OsString> {
+    let python = std::env::var_os("WEBHOOK_VERIFIER_PYTHON");
+    if python.is_none() {
+        assert!(
+            std::env::var_os("REQUIRE_WEBHOOK_VERIFIER").is_none(),
+            "WEBHOOK_VERIFIER_PYTHON is required (the venv of tests/webhooks/requirements.txt)"
+        );
+        eprintln!("skipped: WEBHOOK_VERIFIER_PYTHON is not set");
+    }
+    python
+}

@@ -122,6 +122,56 @@ pub fn sniff(head: &[u8]) -> Option<FileType> {
     KNOWN.iter().copied().find(|t| t.mime == told.mime_type())
 }
 
+/// Whether the bytes begin as a ZIP archive does (OOXML and OpenDocument files are ZIPs).
+pub fn is_zip(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04")
+}
+
+/// How many of a ZIP's last bytes hold its end-of-directory record, whatever its comment.
+pub const ZIP_TAIL_BYTES: u64 = 22 + 65_535;
+
+/// Where a ZIP's central directory is (its offset and length), from the archive's last bytes
+/// (`tail`, at most [`ZIP_TAIL_BYTES`]): `None` when they hold no end-of-directory record (or a
+/// ZIP64 one, whose fields say 0xFFFFFFFF).
+pub fn zip_directory(tail: &[u8]) -> Option<(u64, u64)> {
+    let at = tail
+        .windows(4)
+        .rposition(|w| w == b"PK\x05\x06")
+        .filter(|at| tail.len() >= at + 22)?;
+    let u32_at = |i: usize| u32::from_le_bytes([tail[i], tail[i + 1], tail[i + 2], tail[i + 3]]);
+    let (size, offset) = (u32_at(at + 12), u32_at(at + 16));
+    (size != u32::MAX && offset != u32::MAX).then_some((u64::from(offset), u64::from(size)))
+}
+
+/// The names of the entries a ZIP's central directory lists.
+pub fn zip_names(directory: &[u8]) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut at = 0;
+    while directory.len() >= at + 46 && directory[at..].starts_with(b"PK\x01\x02") {
+        let u16_at = |i: usize| usize::from(u16::from_le_bytes([directory[i], directory[i + 1]]));
+        let (name, extra, comment) = (u16_at(at + 28), u16_at(at + 30), u16_at(at + 32));
+        let Some(bytes) = directory.get(at + 46..at + 46 + name) else {
+            break;
+        };
+        names.push(String::from_utf8_lossy(bytes).into_owned());
+        at += 46 + name + extra + comment;
+    }
+    names
+}
+
+/// What an office document is, from the names its archive holds: Word, Excel and PowerPoint keep
+/// their parts under `word/`, `xl/` and `ppt/` (in whatever order the program that wrote them
+/// chose, which is why the first bytes alone do not always tell).
+pub fn ooxml_of(names: &[String]) -> Option<FileType> {
+    if !names.iter().any(|n| n == "[Content_Types].xml") {
+        return None;
+    }
+    [("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX)]
+        .into_iter()
+        .find(|(folder, _)| names.iter().any(|n| n.starts_with(folder)))
+        .map(|(_, t)| t)
+}
+
 /// The longest name kept, in characters.
 pub const MAX_NAME_CHARS: usize = 255;
 
@@ -221,5 +271,58 @@ mod tests {
             Ok(format!("{}.pdf", "ن".repeat(251)))
         );
         assert_eq!(file_name(&"ن".repeat(252), PDF), Err(NameError::TooLong));
+    }
+}
+
+#[cfg(test)]
+mod zip_tests {
+    use super::*;
+
+    /// A ZIP's central directory entry and end record for `names` (no data: enough to read the
+    /// directory back).
+    fn archive(names: &[&str]) -> Vec<u8> {
+        let mut directory = Vec::new();
+        for n in names {
+            let mut entry = b"PK\x01\x02".to_vec();
+            entry.resize(46, 0);
+            entry[28..30].copy_from_slice(&u16::try_from(n.len()).expect("short").to_le_bytes());
+            entry.extend_from_slice(n.as_bytes());
+            directory.extend(entry);
+        }
+        let mut out = b"PK\x03\x04 local data".to_vec();
+        let offset = u32::try_from(out.len()).expect("small");
+        let size = u32::try_from(directory.len()).expect("small");
+        out.extend(&directory);
+        let mut end = b"PK\x05\x06".to_vec();
+        end.resize(22, 0);
+        end[12..16].copy_from_slice(&size.to_le_bytes());
+        end[16..20].copy_from_slice(&offset.to_le_bytes());
+        out.extend(end);
+        out
+    }
+
+    #[test]
+    fn an_archives_names_tell_which_office_document_it_is() {
+        let zip = archive(&[
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "docProps/core.xml",
+            "word/document.xml",
+        ]);
+        let (offset, size) = zip_directory(&zip).expect("directory");
+        let directory = &zip[offset as usize..(offset + size) as usize];
+        let names = zip_names(directory);
+        assert_eq!(names.len(), 4);
+        assert_eq!(ooxml_of(&names), Some(DOCX));
+        let names = zip_names(&{
+            let z = archive(&["[Content_Types].xml", "ppt/presentation.xml"]);
+            let (o, s) = zip_directory(&z).expect("directory");
+            z[o as usize..(o + s) as usize].to_vec()
+        });
+        assert_eq!(ooxml_of(&names), Some(PPTX));
+        // A ZIP that is no office document, and bytes that are no ZIP.
+        assert_eq!(ooxml_of(&["word/a.xml".to_owned()]), None);
+        assert_eq!(zip_directory(b"not a zip at all"), None);
+        assert!(zip_names(b"PK\x01\x02 too short").is_empty());
     }
 }

@@ -722,3 +722,73 @@ async fn admins_see_each_platforms_storage_use() {
     app.make_coordinator(pr, coord_id, "coordinator").await;
     assert_problem(app.get("/api/v1/storage-usage", Some(&coord)).await, 403).await;
 }
+
+#[tokio::test]
+async fn office_documents_as_word_excel_powerpoint_and_libreoffice_save_them_are_told_apart() {
+    let Some(python) = tests::outside_python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/files/office_files.py");
+    let out = std::process::Command::new(&python)
+        .arg(script)
+        .arg(dir.path())
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let platform = app.platform_id("engineering-planning").await;
+    let id = workshop(&app, &admin, platform, true).await;
+    for (name, mime) in [
+        (
+            "guide.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            "budget.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        (
+            "slides.pptx",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ),
+        ("minutes.odt", "application/vnd.oasis.opendocument.text"),
+        (
+            "attendance.ods",
+            "application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        (
+            "talk.odp",
+            "application/vnd.oasis.opendocument.presentation",
+        ),
+    ] {
+        let bytes = std::fs::read(dir.path().join(name)).expect("read");
+        let res = upload_raw(&app, &admin, id, name, bytes.clone()).await;
+        let status = res.status();
+        let file: Value = res.json().await.expect("json");
+        assert_eq!(status, 201, "{name}: {file}");
+        assert_eq!(file["content_type"], mime, "{name}");
+        assert_eq!(file["name"], name);
+        // Named as another office type, it is refused: the bytes say what it is.
+        let stem = name.split('.').next().expect("stem");
+        let other = if name.ends_with(".docx") {
+            "xlsx"
+        } else {
+            "docx"
+        };
+        let problem = assert_problem(
+            upload_raw(&app, &admin, id, &format!("{stem}.{other}"), bytes).await,
+            422,
+        )
+        .await;
+        assert_eq!(
+            problem["errors"][0]["code"], "file_name",
+            "{name}: {problem}"
+        );
+    }
+}

@@ -96,7 +96,7 @@ async fn record(
     held: &Held,
 ) -> Result<stored_file::Model, ApiError> {
     let (purpose, key, stored) = (held.purpose, held.key.as_str(), &held.stored);
-    let is = type_of(purpose, &stored.head)?;
+    let is = type_of(purpose, told(state, key, stored).await)?;
     let name = files::file_name(upload.name, is).map_err(name_error)?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
@@ -262,8 +262,35 @@ async fn sweep_unnamed<E: sea_orm::EntityTrait>(
     Ok(removed)
 }
 
+/// What the stored bytes are: told from their first bytes, and for a ZIP that those do not
+/// tell, from the names its central directory lists (read back from the store's copy: its last
+/// bytes, then the directory itself, at most 1 MiB). `None` when nothing tells.
+async fn told(state: &AppState, key: &str, stored: &crate::storage::Stored) -> Option<FileType> {
+    if let Some(t) = files::sniff(&stored.head) {
+        return Some(t);
+    }
+    if !files::is_zip(&stored.head) {
+        return None;
+    }
+    let read = |range: std::ops::Range<u64>| async move {
+        let fetched = state.storage.get(key, Some(range)).await.ok()?;
+        let parts: Vec<bytes::Bytes> = futures_util::TryStreamExt::try_collect(fetched.body)
+            .await
+            .ok()?;
+        Some(parts.concat())
+    };
+    let size = stored.size;
+    let tail = read(size.saturating_sub(files::ZIP_TAIL_BYTES)..size).await?;
+    let (offset, length) = files::zip_directory(&tail)?;
+    if length > 1024 * 1024 || offset + length > size {
+        return None;
+    }
+    let directory = read(offset..offset + length).await?;
+    files::ooxml_of(&files::zip_names(&directory))
+}
+
 /// The type the bytes are, if the purpose takes it.
-fn type_of(purpose: Purpose, head: &[u8]) -> Result<FileType, ApiError> {
+fn type_of(purpose: Purpose, is: Option<FileType>) -> Result<FileType, ApiError> {
     let accepted = || {
         purpose
             .types()
@@ -272,7 +299,7 @@ fn type_of(purpose: Purpose, head: &[u8]) -> Result<FileType, ApiError> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    match files::sniff(head) {
+    match is {
         Some(t) if purpose.types().contains(&t) => Ok(t),
         Some(t) => Err(ApiError::Problem(
             ProblemCode::UnsupportedMediaType,
