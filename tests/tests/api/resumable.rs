@@ -732,3 +732,63 @@ async fn a_server_killed_mid_upload_leaves_no_row_and_the_upload_resumes_on_anot
         .expect("bytes");
     assert!(content == bytes);
 }
+
+#[tokio::test]
+async fn a_key_reaches_only_its_platforms_uploads_of_its_creator() {
+    use crate::api_keys::{create_key, key_of};
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let gaza = app.platform_id("gaza").await;
+    let innovation = app.platform_id("innovation").await;
+    let id = workshop(&app, &admin, gaza, true).await;
+    let scopes = serde_json::json!(["files:read", "files:write"]);
+    let here = key_of(
+        &create_key(
+            &app,
+            &admin,
+            serde_json::json!({"name": "gaza portal", "scopes": scopes, "platform_ids": [gaza]}),
+        )
+        .await,
+    );
+    let elsewhere = key_of(
+        &create_key(
+            &app,
+            &admin,
+            serde_json::json!({"name": "innovation portal", "scopes": scopes, "platform_ids": [innovation]}),
+        )
+        .await,
+    );
+    let bytes = pdf(50_000);
+    // A key limited to another platform announces nothing here (the workshop is public: 403).
+    assert_problem(
+        announce(&app, &elsewhere, id, bytes.len(), "a.pdf").await,
+        403,
+    )
+    .await;
+    let res = announce(&app, &here, id, bytes.len(), "a.pdf").await;
+    assert_eq!(res.status(), 201);
+    let location = header(&res, "location").to_owned();
+    // Its creator's other key, limited elsewhere, neither sees, sends to nor abandons it.
+    let get = app
+        .request(Method::GET, &location, Some(&elsewhere))
+        .send()
+        .await
+        .expect("get");
+    assert_problem(get, 404).await;
+    assert_problem(
+        send(&app, &elsewhere, &location, 0, &bytes, None).await,
+        404,
+    )
+    .await;
+    let res = app
+        .request(Method::DELETE, &location, Some(&elsewhere))
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .expect("delete");
+    assert_problem(res, 404).await;
+    // The key of its platform finishes it.
+    let res = send(&app, &here, &location, 0, &bytes, None).await;
+    assert_eq!(res.status(), 204);
+    assert!(res.headers().get("content-location").is_some());
+}

@@ -122,12 +122,14 @@ pub async fn announce(
     Ok(row)
 }
 
-/// The caller's upload: another's, or one that does not exist, is 404; one that expired is 410.
+/// The caller's upload (through a key: one the key's platforms reach): another's, or one that
+/// does not exist, is 404; one that expired is 410.
 pub async fn own(state: &AppState, auth: &AuthUser, id: &str) -> Result<upload::Model, ApiError> {
     let row = upload::Entity::find_by_id(id.to_owned())
         .one(&state.db)
         .await?
-        .filter(|u| u.created_by == auth.id())
+        // A key limited to other platforms does not reach its creator's upload here.
+        .filter(|u| u.created_by == auth.id() && u.platform_id.is_none_or(|p| auth.reaches(p)))
         .ok_or_else(ApiError::not_found)?;
     if row.file_id.is_none() && row.expires_at <= state.clock.now() {
         return Err(ApiError::Problem(
@@ -192,12 +194,12 @@ where
         }
         Err(e) => return Err(e),
     };
-    let upload = upload::Entity::find_by_id(row.id.clone())
-        .one(&state.db)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    // Marked finished with the file, in the file's transaction.
     Ok(Appended {
-        upload,
+        upload: upload::Model {
+            file_id: Some(file.id),
+            ..row
+        },
         file: Some(file),
     })
 }
