@@ -263,7 +263,7 @@ pub async fn get_upload(
         ("id" = String, Path, description = "Upload id", max_length = 32),
         ("Tus-Resumable" = TusVersion, Header, description = "The tus version: 1.0.0"),
         ("Upload-Offset" = i64, Header, description = "Where these bytes begin (decimal digits): where the upload stands (409 elsewhere)", minimum = 0),
-        ("Upload-Checksum" = Option<String>, Header, description = "The chunk's checksum: `sha256 ` or `sha1 ` and the base64 digest (460 when it does not match)", max_length = 51, pattern = "^(sha1 [A-Za-z0-9+/]{27}=|sha256 [A-Za-z0-9+/]{43}=)$"),
+        ("Upload-Checksum" = Option<String>, Header, nullable = false, description = "The chunk's checksum: `sha256 ` or `sha1 ` and the base64 digest (460 when it does not match)", max_length = 51, pattern = "^(sha1 [A-Za-z0-9+/]{27}=|sha256 [A-Za-z0-9+/]{43}=)$"),
     ),
     request_body(content(
         (super::upload::FileBytes = "application/offset+octet-stream"),
