@@ -551,6 +551,7 @@ pub const RULE_FIELD_CODES: &[&str] = &[
     "too_long",
     "too_many",
     "too_much",
+    "tus_checksum",
     "tus_metadata",
     "unknown_axis",
     "unknown_event_type",

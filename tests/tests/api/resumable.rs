@@ -185,7 +185,7 @@ async fn a_resumable_upload_is_sent_in_checked_chunks_from_where_it_stands_and_b
     let problem = assert_problem(res, 460).await;
     assert_eq!(problem["code"], "checksum_mismatch");
     assert_eq!(offset_of(&app, &admin, &location).await, 100_000);
-    // An algorithm not taken here is a bad header.
+    // An algorithm not taken here is refused (a tus rule).
     let res = send(
         &app,
         &admin,
@@ -195,7 +195,8 @@ async fn a_resumable_upload_is_sent_in_checked_chunks_from_where_it_stands_and_b
         Some(format!("md5 {}", b64(&[0; 16]))),
     )
     .await;
-    assert_problem(res, 400).await;
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(problem["errors"][0]["code"], "tus_checksum", "{problem}");
     // Sent again with sha1, the algorithm every tus server takes: kept.
     let sha1 = {
         use sha1::Digest as _;

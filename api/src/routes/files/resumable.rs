@@ -439,12 +439,8 @@ fn checksum(headers: &HeaderMap) -> Result<Option<Checksum>, ApiError> {
     };
     let text = v.to_str().unwrap_or_default();
     let (name, digest) = text.split_once(' ').unwrap_or((text, ""));
-    let algorithm = Algorithm::parse(name).ok_or_else(|| {
-        bad_header(
-            "Upload-Checksum",
-            "the algorithm is not one taken here (sha256, sha1)",
-        )
-    })?;
+    let algorithm = Algorithm::parse(name)
+        .ok_or_else(|| bad_checksum("the algorithm is not one taken here (sha256, sha1)"))?;
     let digest = LENIENT_BASE64
         .decode(digest.trim())
         .ok()
@@ -455,8 +451,20 @@ fn checksum(headers: &HeaderMap) -> Result<Option<Checksum>, ApiError> {
                     Algorithm::Sha256 => 32,
                 }
         })
-        .ok_or_else(|| bad_header("Upload-Checksum", "the digest is not base64 of its length"))?;
+        .ok_or_else(|| bad_checksum("the digest is not base64 of its length"))?;
     Ok(Some(Checksum { algorithm, digest }))
+}
+
+fn bad_checksum(why: &str) -> ApiError {
+    ApiError::field(
+        "/Upload-Checksum",
+        "tus_checksum",
+        Text::new(
+            format!("Upload-Checksum: {why}."),
+            "الترويسة Upload-Checksum غير صالحة: sha256 أو sha1 ثم الملخص بترميز base64."
+                .to_owned(),
+        ),
+    )
 }
 
 fn bad_header(name: &str, why: &str) -> ApiError {
