@@ -232,8 +232,12 @@ pub enum LogFormat {
 /// The largest upload of each kind of file, in bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileLimits {
-    /// A workshop's material (`UPLOAD_MAX_MIB_MATERIAL`, 200 MiB).
-    pub material: u64,
+    /// Each kind's largest upload, in [`Purpose::ALL`]'s order (`UPLOAD_MAX_MIB_<KIND>`: a
+    /// workshop's material, an activity's output and a guide 200 MiB; an agenda, minutes, a
+    /// paper's PDF and a step's document 50 MiB; a photo 5 MiB).
+    ///
+    /// [`Purpose::ALL`]: crate::domain::files::Purpose::ALL
+    pub max: Vec<u64>,
     /// How long a resumable upload may be resumed after it was announced
     /// (`UPLOAD_RESUMABLE_HOURS`, 24 hours).
     pub resumable_hours: i64,
@@ -242,16 +246,14 @@ pub struct FileLimits {
 impl FileLimits {
     fn load(src: &dyn Source) -> Result<FileLimits, ConfigError> {
         use crate::domain::files::Purpose;
-        let mib: u64 = parse_num(
-            src,
-            "UPLOAD_MAX_MIB_MATERIAL",
-            Purpose::Material.default_max_bytes() / (1024 * 1024),
-        )?;
-        if !(1..=1024 * 1024).contains(&mib) {
-            return Err(bad(
-                "UPLOAD_MAX_MIB_MATERIAL",
-                format!("expected 1 to 1048576 (MiB), got {mib}"),
-            ));
+        let mut max = Vec::with_capacity(Purpose::ALL.len());
+        for purpose in Purpose::ALL {
+            let var = purpose.limit_variable();
+            let mib: u64 = parse_num(src, var, purpose.default_max_bytes() / (1024 * 1024))?;
+            if !(1..=1024 * 1024).contains(&mib) {
+                return Err(bad(var, format!("expected 1 to 1048576 (MiB), got {mib}")));
+            }
+            max.push(mib * 1024 * 1024);
         }
         let resumable_hours: i64 = parse_num(src, "UPLOAD_RESUMABLE_HOURS", 24)?;
         if !(1..=24 * 30).contains(&resumable_hours) {
@@ -261,16 +263,17 @@ impl FileLimits {
             ));
         }
         Ok(FileLimits {
-            material: mib * 1024 * 1024,
+            max,
             resumable_hours,
         })
     }
 
     /// The largest upload of a kind.
     pub fn max_bytes(&self, purpose: crate::domain::files::Purpose) -> u64 {
-        match purpose {
-            crate::domain::files::Purpose::Material => self.material,
-        }
+        use crate::domain::files::Purpose;
+        let at = Purpose::ALL.iter().position(|p| *p == purpose);
+        at.and_then(|i| self.max.get(i).copied())
+            .unwrap_or(purpose.default_max_bytes())
     }
 }
 
@@ -740,6 +743,7 @@ mod tests {
             ("STORAGE_URL", "s3://No_Such_Bucket/x"),
             ("STORAGE_URL", "file://relative/path"),
             ("UPLOAD_MAX_MIB_MATERIAL", "0"),
+            ("UPLOAD_MAX_MIB_PHOTO", "1048577"),
             ("UPLOAD_RESUMABLE_HOURS", "0"),
             ("UPLOAD_RESUMABLE_HOURS", "721"),
             ("CLAMAV_URL", "127.0.0.1:3310"),

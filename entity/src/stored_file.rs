@@ -8,11 +8,23 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// What it is for (`material`), which sets its limits.
+    /// What it is for (`material`, `agenda`, `minutes`, `paper_pdf`, `step_document`, `output`,
+    /// `guide`, `photo`), which sets its limits.
     pub purpose: String,
-    /// The workshop it is a material of.
+    /// Its parent: exactly one of the following is set.
+    /// The workshop it is a material, agenda or minutes of.
     pub workshop_id: Option<i64>,
-    /// The platform it counts against (the parent's).
+    /// The position paper version it is the PDF of.
+    pub paper_version_id: Option<i64>,
+    /// The partnership agreement's step it documents.
+    pub partnership_step_id: Option<i64>,
+    /// The activity it is an output of.
+    pub activity_id: Option<i64>,
+    /// The platform it is a guide of.
+    pub guide_platform_id: Option<i64>,
+    /// The person it is the photo of.
+    pub person_id: Option<i64>,
+    /// The platform it counts against (the parent's; none for the union's own).
     pub platform_id: Option<i64>,
     /// Where its bytes are in the file store; never shown.
     pub storage_key: String,

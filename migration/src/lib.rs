@@ -34,6 +34,7 @@ mod m20261205_000024_workshop_period_index;
 mod m20261205_000025_files;
 mod m20261207_000026_resumable_uploads;
 mod m20261207_000027_file_scans;
+mod m20261207_000028_file_parents;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000025_files::Migration),
             Box::new(m20261207_000026_resumable_uploads::Migration),
             Box::new(m20261207_000027_file_scans::Migration),
+            Box::new(m20261207_000028_file_parents::Migration),
         ]
     }
 }

@@ -62,19 +62,68 @@ pub const MP4: FileType = ft("video/mp4", &["mp4"], "MP4 video");
 /// Every type any kind takes, for telling a misnamed file.
 pub const KNOWN: &[FileType] = &[PDF, PNG, JPEG, WEBP, DOCX, XLSX, PPTX, ODT, ODS, ODP, MP4];
 
-/// What a file is attached as, which sets the types it may be and its largest size.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a file is attached as, which sets the types it may be and its largest size (the
+/// defaults below; the server may be configured otherwise: `UPLOAD_MAX_MIB_<PURPOSE>`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = FilePurpose)]
 pub enum Purpose {
-    /// A workshop's material: slides, handouts, guides, a recording.
+    /// A workshop's material: slides, handouts, a recording (any type taken here; 200 MiB).
     Material,
+    /// A workshop's agenda, scanned or written (PDF, PNG, JPEG, WebP, Word or OpenDocument
+    /// text; 50 MiB).
+    Agenda,
+    /// A workshop's minutes, scanned or written (as an agenda).
+    Minutes,
+    /// The PDF of a position paper's version, as the policy body receives it (PDF; 50 MiB; one
+    /// per version).
+    PaperPdf,
+    /// A document of a partnership agreement's step: the signed agreement, the council's
+    /// minutes, the governor's visa, a supporting document (PDF or image; 50 MiB).
+    StepDocument,
+    /// An output of an activity: a report, a study, a recording (any type; 200 MiB).
+    Output,
+    /// A platform's guide, template or study (any type; 200 MiB).
+    Guide,
+    /// A person's photo (PNG, JPEG or WebP; 5 MiB; one per person).
+    Photo,
 }
 
+/// What a scan may be: a PDF or an image.
+const SCANS: &[FileType] = &[PDF, PNG, JPEG, WEBP];
+/// What a written record may be: a scan, or a Word or OpenDocument text.
+const RECORDS: &[FileType] = &[PDF, PNG, JPEG, WEBP, DOCX, ODT];
+const PICTURES: &[FileType] = &[PNG, JPEG, WEBP];
+const PDF_ONLY: &[FileType] = &[PDF];
+
 impl Purpose {
-    pub const ALL: &'static [Purpose] = &[Purpose::Material];
+    pub const ALL: &'static [Purpose] = &[
+        Purpose::Material,
+        Purpose::Agenda,
+        Purpose::Minutes,
+        Purpose::PaperPdf,
+        Purpose::StepDocument,
+        Purpose::Output,
+        Purpose::Guide,
+        Purpose::Photo,
+    ];
+
+    /// What a workshop's files may be attached as.
+    pub const OF_WORKSHOPS: &'static [Purpose] =
+        &[Purpose::Material, Purpose::Agenda, Purpose::Minutes];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Purpose::Material => "material",
+            Purpose::Agenda => "agenda",
+            Purpose::Minutes => "minutes",
+            Purpose::PaperPdf => "paper_pdf",
+            Purpose::StepDocument => "step_document",
+            Purpose::Output => "output",
+            Purpose::Guide => "guide",
+            Purpose::Photo => "photo",
         }
     }
 
@@ -85,14 +134,42 @@ impl Purpose {
     /// The types it takes.
     pub fn types(self) -> &'static [FileType] {
         match self {
-            Purpose::Material => KNOWN,
+            Purpose::Material | Purpose::Output | Purpose::Guide => KNOWN,
+            Purpose::Agenda | Purpose::Minutes => RECORDS,
+            Purpose::StepDocument => SCANS,
+            Purpose::PaperPdf => PDF_ONLY,
+            Purpose::Photo => PICTURES,
         }
+    }
+
+    /// Whether its parent holds one at most: a new one replaces the one before.
+    pub fn is_single(self) -> bool {
+        matches!(self, Purpose::PaperPdf | Purpose::Photo)
     }
 
     /// Its largest size when the configuration says nothing.
     pub const fn default_max_bytes(self) -> u64 {
+        const MIB: u64 = 1024 * 1024;
         match self {
-            Purpose::Material => 200 * 1024 * 1024,
+            Purpose::Material | Purpose::Output | Purpose::Guide => 200 * MIB,
+            Purpose::Agenda | Purpose::Minutes | Purpose::PaperPdf | Purpose::StepDocument => {
+                50 * MIB
+            }
+            Purpose::Photo => 5 * MIB,
+        }
+    }
+
+    /// The configuration variable that sets its largest size, in MiB.
+    pub fn limit_variable(self) -> &'static str {
+        match self {
+            Purpose::Material => "UPLOAD_MAX_MIB_MATERIAL",
+            Purpose::Agenda => "UPLOAD_MAX_MIB_AGENDA",
+            Purpose::Minutes => "UPLOAD_MAX_MIB_MINUTES",
+            Purpose::PaperPdf => "UPLOAD_MAX_MIB_PAPER_PDF",
+            Purpose::StepDocument => "UPLOAD_MAX_MIB_STEP_DOCUMENT",
+            Purpose::Output => "UPLOAD_MAX_MIB_OUTPUT",
+            Purpose::Guide => "UPLOAD_MAX_MIB_GUIDE",
+            Purpose::Photo => "UPLOAD_MAX_MIB_PHOTO",
         }
     }
 }

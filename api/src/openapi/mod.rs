@@ -49,6 +49,7 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         crate::services::events::webhooks::FileEventData,
         // Named by a header (`Tus-Resumable`) only.
         crate::routes::files::TusVersion,
+        crate::routes::files::WorkshopFilePurpose,
     )),
     tags(
         (name = "auth", description = "Login, token refresh, password reset, email verification, invitations"),
@@ -66,7 +67,7 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         (name = "activities", description = "Activities of working groups with risks and budgets"),
         (name = "position-papers", description = "Position papers: immutable versions, comparison, status transitions, endorsements by local authorities"),
         (name = "partnerships", description = "Partnership and twinning agreements through their lifecycle"),
-        (name = "files", description = "Files attached to the programme's work (a workshop's materials): uploaded whole or resumably, their type told from their bytes, read back with ranges under their parent's visibility"),
+        (name = "files", description = "Files attached to the programme's work (a workshop's materials, agenda and minutes, a paper version's PDF, a partnership step's documents, an activity's outputs, a platform's guides, a person's photo): uploaded whole or resumably, their type told from their bytes, read back with ranges under their parent's visibility"),
         (name = "audit", description = "The audit trail of every change"),
         (name = "search", description = "Search across platforms, topics, working groups and task forces"),
         (name = "api-keys", description = "API keys of service accounts (partner portals): scopes, platforms, expiry, rotation, revocation"),

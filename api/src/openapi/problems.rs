@@ -128,7 +128,20 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         ],
         "cancel_registration" => &[NotAManager, NotRegistered],
         "ready" => &[Unavailable],
-        "upload_file" | "upload_raw_file" | "delete_file" => &[NotAManager],
+        "upload_file" | "upload_raw_file" | "upload_activity_file" | "upload_guide" => {
+            &[NotAManager]
+        }
+        "upload_version_file" => &[NotAnEditor, NotEditable],
+        "upload_step_file" => &[NotAPartnershipManager],
+        // One has no photo to remove.
+        "delete_my_photo" => &[NotFound],
+        "delete_file" => &[
+            NotAManager,
+            NotAnEditor,
+            NotEditable,
+            NotAPartnershipManager,
+            Forbidden,
+        ],
         "download_file" => &[InvalidLink, PendingScan, RangeNotSatisfiable],
         "create_file_link" => &[PendingScan],
         "storage_usage" => &[AdminOnly],

@@ -69,7 +69,7 @@ pub enum ChangeType {
     /// The programme's activities, with their plan, indicators, budget and spending.
     #[serde(rename = "activities")]
     Activities,
-    /// Files attached to the programme's work (a workshop's materials).
+    /// Files attached to the programme's work (each as visible as what it is attached to).
     #[serde(rename = "files")]
     Files,
 }

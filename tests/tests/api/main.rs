@@ -2,6 +2,7 @@
 
 mod activities;
 mod api_keys;
+mod attachments;
 mod audit;
 mod auth;
 mod background;

@@ -75,6 +75,11 @@ routes! {
     UploadFile,
     UploadRawFile,
     DeleteFile,
+    UploadVersionFile,
+    UploadStepFile,
+    UploadActivityFile,
+    UploadGuide,
+    PutPhoto,
 }
 
 /// Expected status for [admin, coordinator here, coordinator elsewhere, member, anonymous].
@@ -120,8 +125,15 @@ fn expected(route: Route) -> [u16; 5] {
         CreatePartnership => [201, 403, 403, 403, 401],
         UpdatePartnership | PartnershipStep => [200, 403, 403, 403, 401],
         // A workshop's materials are its managers': the admin and its platform's coordinator.
-        UploadFile | UploadRawFile => [201, 201, 403, 403, 401],
+        UploadFile | UploadRawFile | UploadActivityFile | UploadGuide => [201, 201, 403, 403, 401],
         DeleteFile => [204, 204, 403, 403, 401],
+        // A draft's PDF is its editors': the admin, the coordinator and the member who wrote it;
+        // to a coordinator elsewhere the draft is not there.
+        UploadVersionFile => [201, 201, 404, 201, 401],
+        // The agreements' documents are the task force's (here, the admin alone).
+        UploadStepFile => [201, 403, 403, 403, 401],
+        // One's own photo: anyone signed in.
+        PutPhoto => [201, 201, 201, 201, 401],
     }
 }
 
@@ -153,6 +165,8 @@ enum Upload {
     Raw,
     /// A PDF in a multipart form.
     Form,
+    /// The raw bytes of a PNG image.
+    Png,
 }
 
 impl Request {
@@ -170,6 +184,11 @@ impl Request {
                 "file",
                 reqwest::multipart::Part::bytes(crate::files::pdf(2_000)).file_name("محضر.pdf"),
             )),
+            Upload::Png => {
+                let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+                png.resize(1_000, 7);
+                rb.header("Content-Type", "image/png").body(png)
+            }
             Upload::None if !self.body.is_null() => rb.json(&self.body),
             Upload::None => rb,
         }
@@ -640,6 +659,66 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                 }
             }
         }
+        UploadVersionFile => {
+            let id = paper(app, fx, p, &[]).await;
+            Request {
+                upload: Upload::Form,
+                ..req(
+                    Method::POST,
+                    format!("/api/v1/position-papers/{id}/versions/1/files"),
+                    Value::Null,
+                )
+            }
+        }
+        UploadStepFile => {
+            let a = admin_post(app, fx, "/api/v1/partnerships", partnership_body(fx)).await;
+            let id = a["id"].as_i64().expect("id");
+            let steps = app
+                .get_json(&format!("/api/v1/partnerships/{id}/steps"), Some(&fx.admin))
+                .await;
+            let step = steps["items"][0]["id"].as_i64().expect("the opening step");
+            Request {
+                upload: Upload::Form,
+                ..req(
+                    Method::POST,
+                    format!("/api/v1/partnerships/{id}/steps/{step}/files"),
+                    Value::Null,
+                )
+            }
+        }
+        UploadActivityFile => {
+            let a = admin_post(
+                app,
+                fx,
+                "/api/v1/activities",
+                json!({"platform_id": p, "kind": "guide", "title": {"ar": "دليل"}}),
+            )
+            .await;
+            Request {
+                upload: Upload::Form,
+                ..req(
+                    Method::POST,
+                    format!("/api/v1/activities/{}/files", a["id"]),
+                    Value::Null,
+                )
+            }
+        }
+        UploadGuide => Request {
+            upload: Upload::Form,
+            ..req(
+                Method::POST,
+                format!("/api/v1/platforms/{p}/guides"),
+                Value::Null,
+            )
+        },
+        PutPhoto => Request {
+            upload: Upload::Png,
+            ..req(
+                Method::PUT,
+                "/api/v1/me/photo?name=me.png".into(),
+                Value::Null,
+            )
+        },
         CreateCalendarToken => req(Method::POST, "/api/v1/me/calendar-token".into(), json!({})),
         RevokeCalendarToken => req(
             Method::DELETE,
@@ -878,7 +957,7 @@ async fn rights_stop_at_the_platform_for_every_write_route() {
         None,
     ];
     let mut failures = Vec::new();
-    assert_eq!(ROUTES.len(), 55);
+    assert_eq!(ROUTES.len(), 60);
     for &route in ROUTES {
         let want = expected(route);
         for (i, token) in fx.tokens.iter().enumerate() {
@@ -962,7 +1041,7 @@ async fn stored_key(
 fn people_only(route: Route) -> bool {
     matches!(
         route,
-        Route::CreateCalendarToken | Route::RevokeCalendarToken
+        Route::CreateCalendarToken | Route::RevokeCalendarToken | Route::PutPhoto
     )
 }
 

@@ -7,16 +7,16 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tests::{TestApp, assert_problem, spawn_app};
 
-struct People {
-    admin: String,
-    authority: i64,
+pub(crate) struct People {
+    pub(crate) admin: String,
+    pub(crate) authority: i64,
     /// A member of the international partnerships task force.
-    officer: String,
+    pub(crate) officer: String,
     /// A signed-in user outside the task force.
-    member: String,
+    pub(crate) member: String,
 }
 
-async fn people(app: &TestApp) -> People {
+pub(crate) async fn people(app: &TestApp) -> People {
     let admin = app.admin_token().await;
     let authority = app
         .create_authority(&admin, "بلدية بيت لحم", "Bethlehem")
@@ -50,7 +50,7 @@ async fn people(app: &TestApp) -> People {
     }
 }
 
-fn agreement(who: &People, contributions: bool, ends_on: &str) -> Value {
+pub(crate) fn agreement(who: &People, contributions: bool, ends_on: &str) -> Value {
     let money = if contributions {
         json!([{"amount": "25000.50", "currency": "EUR", "due_on": "2027-06-30", "description": "الدفعة الأولى"},
                {"amount": "14999.50", "currency": "EUR", "due_on": "2028-06-30"}])
@@ -77,7 +77,7 @@ fn agreement(who: &People, contributions: bool, ends_on: &str) -> Value {
     })
 }
 
-async fn open(app: &TestApp, token: &str, body: &Value) -> Value {
+pub(crate) async fn open(app: &TestApp, token: &str, body: &Value) -> Value {
     let res = app.post("/api/v1/partnerships", Some(token), body).await;
     let status = res.status();
     let value: Value = res.json().await.expect("json");
@@ -94,7 +94,7 @@ async fn step(app: &TestApp, token: &str, id: i64, body: Value) -> reqwest::Resp
     .await
 }
 
-async fn walk(app: &TestApp, token: &str, id: i64, path: &[&str]) {
+pub(crate) async fn walk(app: &TestApp, token: &str, id: i64, path: &[&str]) {
     for to in path {
         let res = step(
             app,

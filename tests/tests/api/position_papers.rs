@@ -5,21 +5,21 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tests::{TestApp, assert_problem, spawn_app};
 
-struct People {
-    admin: String,
-    authority: i64,
-    platform: i64,
-    author_id: i64,
-    author: String,
-    coordinator_id: i64,
-    coordinator: String,
+pub(crate) struct People {
+    pub(crate) admin: String,
+    pub(crate) authority: i64,
+    pub(crate) platform: i64,
+    pub(crate) author_id: i64,
+    pub(crate) author: String,
+    pub(crate) coordinator_id: i64,
+    pub(crate) coordinator: String,
     /// An active member of the platform who did not write the paper.
-    colleague: String,
+    pub(crate) colleague: String,
     /// An active member of another platform.
-    outsider: String,
+    pub(crate) outsider: String,
 }
 
-async fn people(app: &TestApp) -> People {
+pub(crate) async fn people(app: &TestApp) -> People {
     let admin = app.admin_token().await;
     let authority = app
         .create_authority(&admin, "بلدية رام الله", "Ramallah")
@@ -56,7 +56,7 @@ async fn people(app: &TestApp) -> People {
     }
 }
 
-async fn draft(app: &TestApp, who: &People) -> Value {
+pub(crate) async fn draft(app: &TestApp, who: &People) -> Value {
     let res = app
         .post(
             "/api/v1/position-papers",
@@ -87,7 +87,7 @@ async fn edit(app: &TestApp, token: &str, id: i64, version: i64, body: Value) ->
     .expect("send")
 }
 
-async fn move_to(app: &TestApp, token: &str, id: i64, to: &str) -> reqwest::Response {
+pub(crate) async fn move_to(app: &TestApp, token: &str, id: i64, to: &str) -> reqwest::Response {
     app.post(
         &format!("/api/v1/position-papers/{id}/transitions"),
         Some(token),

@@ -1,36 +1,52 @@
-//! Files: a workshop's materials uploaded (a multipart form, or the raw bytes), listed,
-//! described, read back (whole or by byte range, with their original name) and removed. A file
-//! is as visible as its workshop: a members-only workshop's material is for its members, a
-//! draft's for its platform's managers; anyone else is told it does not exist (404).
+//! Files attached to the programme's work: a workshop's materials, agenda and minutes, a
+//! position paper version's PDF, a partnership step's documents, an activity's outputs, a
+//! platform's guides and a person's photo; uploaded (a multipart form, the raw bytes, or
+//! resumably by tus), listed under their parent, described, read back (whole or by byte range,
+//! with their original name) and removed. A file is as visible as its parent ([`parents`]): a
+//! members-only workshop's material is for its members, a draft paper's PDF for its editors;
+//! anyone else is told it does not exist (404).
 
+mod attached;
 mod download;
 mod links;
+mod parents;
 mod resumable;
 mod upload;
+
+pub(crate) use parents::visible_file;
 
 pub use resumable::TusVersion;
 
 use chrono::{DateTime, Utc};
 use entity::stored_file;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use actix_web::{HttpResponse, delete, get, web};
 
-use crate::access::Standing;
 use crate::auth::AuthUser;
-use crate::db::find_or_404;
-use crate::domain::files::FileStatus;
+use crate::domain::files::{FileStatus, Purpose};
 use crate::error::ApiError;
 use crate::pagination::PageRequest;
+use crate::services::files::{self, Parent};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(upload::upload_file)
         .service(upload::upload_raw_file)
         .service(list_workshop_files)
+        .service(attached::upload_version_file)
+        .service(attached::list_version_files)
+        .service(attached::upload_step_file)
+        .service(attached::list_step_files)
+        .service(attached::upload_activity_file)
+        .service(attached::list_activity_files)
+        .service(attached::upload_guide)
+        .service(attached::list_guides)
+        .service(attached::put_my_photo)
+        .service(attached::delete_my_photo)
+        .service(attached::get_user_photo)
         .service(get_file)
         .service(download::download_file)
         .service(delete_file)
@@ -60,11 +76,22 @@ pub struct FileTitle {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FileResponse {
     pub id: i64,
-    /// What it is attached as (`material`: a workshop's slides, handouts, guide or recording).
-    #[schema(max_length = 32, example = "material")]
-    pub purpose: String,
-    /// The workshop it is a material of.
+    /// What it is attached as.
+    pub purpose: Purpose,
+    /// What it is attached to: exactly one of `workshop_id`, `paper_version_id`,
+    /// `partnership_step_id`, `activity_id`, `guide_platform_id` and `person_id` is set.
+    /// The workshop it is a material, agenda or minutes of.
     pub workshop_id: Option<i64>,
+    /// The position paper version it is the PDF of.
+    pub paper_version_id: Option<i64>,
+    /// The partnership agreement's step it documents.
+    pub partnership_step_id: Option<i64>,
+    /// The activity it is an output of.
+    pub activity_id: Option<i64>,
+    /// The platform it is a guide of.
+    pub guide_platform_id: Option<i64>,
+    /// The person it is the photo of.
+    pub person_id: Option<i64>,
     /// The name it was uploaded with, its extension saying what it is.
     #[schema(max_length = 255, example = "دليل إدارة المشاريع.pdf")]
     pub name: String,
@@ -88,6 +115,29 @@ pub struct FileResponse {
     /// Where to read its bytes.
     #[schema(max_length = 200, example = "/api/v1/files/7/content")]
     pub content_url: String,
+}
+
+/// What a workshop's file is attached as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkshopFilePurpose {
+    /// Slides, handouts, a recording.
+    #[default]
+    Material,
+    /// The agenda, scanned or written.
+    Agenda,
+    /// The minutes, scanned or written.
+    Minutes,
+}
+
+impl WorkshopFilePurpose {
+    pub fn domain(self) -> Purpose {
+        match self {
+            WorkshopFilePurpose::Material => Purpose::Material,
+            WorkshopFilePurpose::Agenda => Purpose::Agenda,
+            WorkshopFilePurpose::Minutes => Purpose::Minutes,
+        }
+    }
 }
 
 /// Where a file stands.
@@ -115,8 +165,13 @@ impl From<stored_file::Model> for FileResponse {
         FileResponse {
             content_url: format!("/api/v1/files/{}/content", f.id),
             id: f.id,
-            purpose: f.purpose,
+            purpose: Purpose::parse(&f.purpose).unwrap_or(Purpose::Material),
             workshop_id: f.workshop_id,
+            paper_version_id: f.paper_version_id,
+            partnership_step_id: f.partnership_step_id,
+            activity_id: f.activity_id,
+            guide_platform_id: f.guide_platform_id,
+            person_id: f.person_id,
             name: f.name,
             title: FileTitle {
                 ar: f.title_ar,
@@ -132,24 +187,6 @@ impl From<stored_file::Model> for FileResponse {
     }
 }
 
-use crate::access::visible_workshop;
-
-/// A file the caller may see (its workshop's visibility), or 404.
-pub(crate) async fn visible_file(
-    db: &impl ConnectionTrait,
-    auth: Option<&AuthUser>,
-    id: i64,
-) -> Result<stored_file::Model, ApiError> {
-    let f = find_or_404::<stored_file::Entity>(db, id).await?;
-    match f.workshop_id {
-        Some(w) => {
-            visible_workshop(db, auth, w).await?;
-        }
-        None => return Err(ApiError::not_found()),
-    }
-    Ok(f)
-}
-
 /// Paging.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -158,11 +195,41 @@ pub struct ListFilesQuery {
     pub cursor: Option<String>,
 }
 
-/// A workshop's files, in the order they were attached (as visible as the workshop).
+/// Paging, and what the files are attached as.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListWorkshopFilesQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// Only the files attached as this (all of them when absent).
+    pub purpose: Option<WorkshopFilePurpose>,
+}
+
+/// A page of a parent's files (of one purpose, or all), for a caller who may see them.
+pub(crate) async fn list_of(
+    state: &AppState,
+    auth: Option<&AuthUser>,
+    parent: Parent,
+    purpose: Option<Purpose>,
+    limit: Option<i64>,
+    cursor: Option<&str>,
+) -> Result<web::Json<FileList>, ApiError> {
+    let page = PageRequest::new(limit, cursor)?;
+    parents::sees(&state.db, auth, parent).await?;
+    let rows = files::of_parent(&state.db, parent, purpose, page.after, page.fetch()).await?;
+    let (rows, next_cursor) = page.finish(rows, |f| f.id);
+    Ok(web::Json(FileList {
+        items: rows.into_iter().map(FileResponse::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// A workshop's files (its materials, agenda and minutes), in the order they were attached (as
+/// visible as the workshop).
 #[utoipa::path(
     tag = "files",
     security((), ("bearer" = [])),
-    params(("id" = i64, Path, description = "Workshop id"), ListFilesQuery),
+    params(("id" = i64, Path, description = "Workshop id"), ListWorkshopFilesQuery),
     responses((status = 200, body = FileList))
 )]
 #[get("/workshops/{id}/files")]
@@ -170,25 +237,18 @@ pub async fn list_workshop_files(
     auth: Option<AuthUser>,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    query: web::Query<ListFilesQuery>,
+    query: web::Query<ListWorkshopFilesQuery>,
 ) -> Result<web::Json<FileList>, ApiError> {
     let q = query.into_inner();
-    let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
-    let (w, _) = visible_workshop(&state.db, auth.as_ref(), id.into_inner()).await?;
-    let mut select = stored_file::Entity::find().filter(stored_file::Column::WorkshopId.eq(w.id));
-    if let Some(after) = page.after {
-        select = select.filter(stored_file::Column::Id.gt(after));
-    }
-    let rows = select
-        .order_by_asc(stored_file::Column::Id)
-        .limit(page.fetch())
-        .all(&state.db)
-        .await?;
-    let (rows, next_cursor) = page.finish(rows, |f| f.id);
-    Ok(web::Json(FileList {
-        items: rows.into_iter().map(FileResponse::from).collect(),
-        next_cursor,
-    }))
+    list_of(
+        &state,
+        auth.as_ref(),
+        Parent::Workshop(id.into_inner()),
+        q.purpose.map(WorkshopFilePurpose::domain),
+        q.limit,
+        q.cursor.as_deref(),
+    )
+    .await
 }
 
 /// One file's description (as visible as its workshop).
@@ -208,8 +268,9 @@ pub async fn get_file(
     Ok(web::Json(FileResponse::from(f)))
 }
 
-/// Removes a file (its workshop's platform's managers); its bytes are deleted once the removal
-/// has committed.
+/// Removes a file (whoever attaches files to its parent: a workshop's platform's managers, a
+/// paper's editors until it is adopted, the agreements' managers, an activity's or a platform's
+/// managers, the person for their photo); its bytes are deleted once the removal has committed.
 #[utoipa::path(
     tag = "files",
     params(("id" = i64, Path, description = "File id")),
@@ -222,8 +283,8 @@ pub async fn delete_file(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let f = visible_file(&state.db, Some(&auth), id.into_inner()).await?;
-    let platform = f.platform_id.ok_or_else(ApiError::forbidden)?;
-    Standing::of_manager(&state.db, &auth, platform).await?;
+    let parent = Parent::of(&f).ok_or_else(ApiError::not_found)?;
+    parents::changes(&state.db, &auth, parent).await?;
     crate::services::files::remove(&state, &auth, f, state.clock.now()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -99,8 +99,10 @@ impl From<entity::upload::Model> for UploadResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CreateUploadQuery {
-    /// The workshop the file will be a material of (its platform's managers upload).
+    /// The workshop the file will be attached to (its platform's managers upload).
     pub workshop_id: i64,
+    /// What it will be attached as: `material` when absent.
+    pub purpose: Option<super::WorkshopFilePurpose>,
 }
 
 /// What tus's discovery answers: the version, the extensions, the largest upload and the
@@ -131,7 +133,8 @@ pub async fn discover_uploads(state: web::Data<AppState>) -> HttpResponse {
         .finish()
 }
 
-/// Announces a resumable upload of a workshop's material (its platform's managers), by tus:
+/// Announces a resumable upload of a workshop's material, agenda or minutes (its platform's
+/// managers), by tus:
 /// `Upload-Length` is its length, `Upload-Metadata` its `filename` (required) and optional
 /// `title_ar` and `title_en`, each base64-encoded as tus says. Answers where to send its bytes
 /// (`Location`) and until when it may be resumed (`Upload-Expires`).
@@ -176,7 +179,7 @@ pub async fn create_upload(
         }
     })?;
     let metadata = metadata(headers)?;
-    let w = managed_workshop(&state, &auth, query.workshop_id).await?;
+    let platform_id = managed_workshop(&state, &auth, query.workshop_id).await?;
     let name = metadata
         .iter()
         .find(|(k, _)| k == "filename")
@@ -200,9 +203,9 @@ pub async fn create_upload(
         &state,
         &auth,
         Announcement {
-            purpose: Purpose::Material,
-            workshop_id: w.id,
-            platform_id: Some(w.platform_id),
+            purpose: query.purpose.unwrap_or_default().domain(),
+            workshop_id: query.workshop_id,
+            platform_id,
             name: &name,
             title,
             length,

@@ -7,14 +7,13 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{FileResponse, visible_workshop};
-use crate::access::Standing;
+use super::{FileResponse, WorkshopFilePurpose, parents};
 use crate::auth::AuthUser;
 use crate::domain::BilingualText;
 use crate::domain::files::Purpose;
 use crate::error::ApiError;
 use crate::i18n::Text;
-use crate::services::files::{self, Held, Upload};
+use crate::services::files::{self, Held, Parent, Upload};
 use crate::state::AppState;
 
 /// The largest upload the configuration allows (1 TiB), as the document states it.
@@ -23,27 +22,53 @@ pub const MAX_UPLOAD_BYTES: usize = 1 << 40;
 /// The longest title, in characters.
 const MAX_TITLE_CHARS: usize = 200;
 
+/// A request body of bytes, at most `max` of them.
+fn bytes_schema(
+    max: usize,
+    description: &str,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::Custom("binary".into())))
+        .max_length(Some(max))
+        .description(Some(description))
+        .into()
+}
+
 /// The bytes of a file, as a request's body.
 pub struct FileBytes;
 
 impl utoipa::PartialSchema for FileBytes {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .format(Some(SchemaFormat::Custom("binary".into())))
-            .max_length(Some(MAX_UPLOAD_BYTES))
-            .description(Some(
-                "The file's bytes: a PDF, a PNG, JPEG or WebP image, a Word, Excel or PowerPoint \
-                 file (OOXML), an OpenDocument text, spreadsheet or presentation, or an MP4 video; \
-                 at most 200 MiB unless the server is configured otherwise \
-                 (`UPLOAD_MAX_MIB_MATERIAL`). The type is told from the bytes.",
-            ))
-            .into()
+        bytes_schema(
+            MAX_UPLOAD_BYTES,
+            "The file's bytes: a PDF, a PNG, JPEG or WebP image, a Word, Excel or PowerPoint \
+             file (OOXML), an OpenDocument text, spreadsheet or presentation, or an MP4 video; \
+             for a material at most 200 MiB, for an agenda or minutes (PDF, image, Word or \
+             OpenDocument text) 50 MiB, unless the server is configured otherwise \
+             (`UPLOAD_MAX_MIB_MATERIAL`, `UPLOAD_MAX_MIB_AGENDA`, `UPLOAD_MAX_MIB_MINUTES`). The \
+             type is told from the bytes.",
+        )
     }
 }
 
 impl ToSchema for FileBytes {}
+
+/// The bytes of a photo, as a request's body.
+pub struct PhotoBytes;
+
+impl utoipa::PartialSchema for PhotoBytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        bytes_schema(
+            MAX_UPLOAD_BYTES,
+            "The photo's bytes: a PNG, JPEG or WebP image, at most 5 MiB unless the server is \
+             configured otherwise (`UPLOAD_MAX_MIB_PHOTO`). The type is told from the bytes.",
+        )
+    }
+}
+
+impl ToSchema for PhotoBytes {}
 
 /// A multipart upload: the file, and its title (no other part).
 #[derive(Deserialize, ToSchema)]
@@ -69,10 +94,20 @@ pub struct FileUploadForm {
     title_en: String,
 }
 
-/// A raw upload's name and title.
+/// What a workshop's upload is attached as.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WorkshopUploadQuery {
+    /// `material` when absent.
+    pub purpose: Option<WorkshopFilePurpose>,
+}
+
+/// A raw upload's name and title, and what it is attached as.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RawUploadQuery {
+    /// `material` when absent.
+    pub purpose: Option<WorkshopFilePurpose>,
     /// The file's name (folders are dropped; an extension that says what it is is added when
     /// it has none). At most 200 characters here, as every query parameter; a multipart form's
     /// file name may have 255.
@@ -86,15 +121,13 @@ pub struct RawUploadQuery {
     pub title_en: Option<String>,
 }
 
-/// The workshop, if the caller manages its platform.
+/// The platform of a workshop whose platform the caller manages.
 pub(super) async fn managed_workshop(
     state: &AppState,
     auth: &AuthUser,
     id: i64,
-) -> Result<entity::workshop::Model, ApiError> {
-    let (w, _) = visible_workshop(&state.db, Some(auth), id).await?;
-    Standing::of_manager(&state.db, auth, w.platform_id).await?;
-    Ok(w)
+) -> Result<Option<i64>, ApiError> {
+    parents::changes(&state.db, auth, Parent::Workshop(id)).await
 }
 
 pub(super) fn title_part(field: &str, value: Option<String>) -> Result<String, ApiError> {
@@ -116,7 +149,7 @@ fn bad_title(field: &str) -> ApiError {
     )
 }
 
-fn created(row: entity::stored_file::Model) -> HttpResponse {
+pub(super) fn created(row: entity::stored_file::Model) -> HttpResponse {
     let body = FileResponse::from(row);
     HttpResponse::Created()
         .insert_header((
@@ -126,12 +159,13 @@ fn created(row: entity::stored_file::Model) -> HttpResponse {
         .json(body)
 }
 
-/// Attaches a file to a workshop as a material (its platform's managers), from a multipart form:
-/// the `file` part (its `filename` is kept) and optional `title_ar` and `title_en` parts. The
-/// file streams to the store as it arrives; its type is told from its bytes.
+/// Attaches a file to a workshop (its platform's managers) as a material, its agenda or its
+/// minutes (`purpose`), from a multipart form: the `file` part (its `filename` is kept) and
+/// optional `title_ar` and `title_en` parts. The file streams to the store as it arrives; its
+/// type is told from its bytes.
 #[utoipa::path(
     tag = "files",
-    params(("id" = i64, Path, description = "Workshop id")),
+    params(("id" = i64, Path, description = "Workshop id"), WorkshopUploadQuery),
     request_body(content = FileUploadForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, body = FileResponse),
@@ -144,9 +178,59 @@ pub async fn upload_file(
     auth: AuthUser,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    mut form: Multipart,
+    query: web::Query<WorkshopUploadQuery>,
+    form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    let w = managed_workshop(&state, &auth, id.into_inner()).await?;
+    let purpose = query.purpose.unwrap_or_default().domain();
+    attach_form(
+        &state,
+        &auth,
+        Parent::Workshop(id.into_inner()),
+        purpose,
+        form,
+    )
+    .await
+}
+
+/// Attaches a file from a multipart form to a parent the caller changes: the rights first, then
+/// the form ([`read_form`]), then the row.
+pub(super) async fn attach_form(
+    state: &AppState,
+    auth: &AuthUser,
+    parent: Parent,
+    purpose: Purpose,
+    form: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let platform_id = parents::changes(&state.db, auth, parent).await?;
+    let (held, name, title) = read_form(state, purpose, form).await?;
+    record(state, auth, (parent, platform_id), (&name, title), held).await
+}
+
+/// Records held bytes as a file of `parent` (counted against `platform_id`), named and titled.
+async fn record(
+    state: &AppState,
+    auth: &AuthUser,
+    (parent, platform_id): (Parent, Option<i64>),
+    (name, title): (&str, BilingualText),
+    held: Held,
+) -> Result<HttpResponse, ApiError> {
+    let upload = Upload {
+        parent,
+        platform_id,
+        name,
+        title,
+        resumable: None,
+    };
+    Ok(created(files::attach(state, auth, upload, held).await?))
+}
+
+/// Reads an upload's form: the `file` part streamed to the store, and the titles. Refused, the
+/// stored bytes are removed.
+async fn read_form(
+    state: &AppState,
+    purpose: Purpose,
+    mut form: Multipart,
+) -> Result<(Held, String, BilingualText), ApiError> {
     let mut held: Option<(Held, String)> = None;
     let mut titles = (None, None);
     let outcome: Result<(), ApiError> = async {
@@ -159,7 +243,7 @@ pub async fn upload_file(
                         .content_disposition()
                         .and_then(|d| d.get_filename().map(str::to_owned))
                         .unwrap_or_default();
-                    let bytes = files::hold(&state, Purpose::Material, &mut field).await?;
+                    let bytes = files::hold(state, purpose, &mut field).await?;
                     held = Some((bytes, file_name));
                 }
                 "title_ar" | "title_en" => {
@@ -187,42 +271,26 @@ pub async fn upload_file(
             en: title_part("title_en", titles.1.take())?,
         })
     });
-    let ((held, name), title) = match (held, title) {
-        (Some(h), Ok(title)) => (h, title),
+    match (held, title) {
+        (Some((held, name)), Ok(title)) => Ok((held, name, title)),
         (Some((h, _)), Err(e)) => {
-            files::discard(&state, h).await;
-            return Err(e);
+            files::discard(state, h).await;
+            Err(e)
         }
-        (None, Err(e)) => return Err(e),
-        (None, Ok(_)) => {
-            return Err(ApiError::field(
-                "/file",
-                "required",
-                Text::new(
-                    "The form has no file part.",
-                    "لا يحوي النموذج جزءًا باسم file.",
-                ),
-            ));
-        }
-    };
-    let row = files::attach(
-        &state,
-        &auth,
-        Upload {
-            workshop_id: w.id,
-            platform_id: Some(w.platform_id),
-            name: &name,
-            title,
-            resumable: None,
-        },
-        held,
-    )
-    .await?;
-    Ok(created(row))
+        (None, Err(e)) => Err(e),
+        (None, Ok(_)) => Err(ApiError::field(
+            "/file",
+            "required",
+            Text::new(
+                "The form has no file part.",
+                "لا يحوي النموذج جزءًا باسم file.",
+            ),
+        )),
+    }
 }
 
-/// Attaches a file to a workshop as a material (its platform's managers), from the raw bytes of
-/// the body, the name in the query. The body streams to the store as it arrives; its type is
+/// Attaches a file to a workshop (its platform's managers) as a material, its agenda or its
+/// minutes (`purpose`), from the raw bytes of the body, the name in the query. The body streams to the store as it arrives; its type is
 /// told from its bytes, whatever `Content-Type` says.
 #[utoipa::path(
     tag = "files",
@@ -240,29 +308,31 @@ pub async fn upload_raw_file(
     state: web::Data<AppState>,
     id: web::Path<i64>,
     query: web::Query<RawUploadQuery>,
-    mut body: web::Payload,
+    body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    let w = managed_workshop(&state, &auth, id.into_inner()).await?;
     let title = BilingualText {
         ar: title_part("title_ar", q.title_ar)?,
         en: title_part("title_en", q.title_en)?,
     };
-    let held = files::hold(&state, Purpose::Material, &mut body).await?;
-    let row = files::attach(
-        &state,
-        &auth,
-        Upload {
-            workshop_id: w.id,
-            platform_id: Some(w.platform_id),
-            name: &q.name,
-            title,
-            resumable: None,
-        },
-        held,
-    )
-    .await?;
-    Ok(created(row))
+    let purpose = q.purpose.unwrap_or_default().domain();
+    let parent = Parent::Workshop(id.into_inner());
+    attach_raw(&state, &auth, parent, (purpose, &q.name, title), body).await
+}
+
+/// Attaches a file from a request's raw body to a parent the caller changes: the rights first,
+/// then the bytes, then the row. `what` is its purpose, its name and its title.
+pub(super) async fn attach_raw(
+    state: &AppState,
+    auth: &AuthUser,
+    parent: Parent,
+    what: (Purpose, &str, BilingualText),
+    mut body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let (purpose, name, title) = what;
+    let platform_id = parents::changes(&state.db, auth, parent).await?;
+    let held = files::hold(state, purpose, &mut body).await?;
+    record(state, auth, (parent, platform_id), (name, title), held).await
 }
 
 /// A text part of a form, read whole (a title: a few hundred bytes at most).

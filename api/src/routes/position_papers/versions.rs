@@ -108,7 +108,8 @@ pub async fn list_versions(
     Ok(web::Json(VersionList { items, next_cursor }))
 }
 
-async fn version_or_404(
+/// A paper's version by its number, or 404.
+pub async fn version_or_404(
     db: &impl ConnectionTrait,
     paper_id: i64,
     number: i32,

@@ -24,10 +24,102 @@ pub mod scan;
 /// Where the store keeps uploads' bytes (a random key each: nothing the client sends names a key).
 pub const KEY_PREFIX: &str = "files";
 
+/// What a file is attached to: each parent has a column of its own, removed with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Parent {
+    /// A workshop (its materials, agenda and minutes).
+    Workshop(i64),
+    /// A position paper's version (its PDF).
+    PaperVersion(i64),
+    /// A partnership agreement's step (its documents).
+    PartnershipStep(i64),
+    /// An activity (its outputs).
+    Activity(i64),
+    /// A platform (its guides).
+    Guides(i64),
+    /// A person (their photo).
+    Person(i64),
+}
+
+impl Parent {
+    /// The parent a row names.
+    pub fn of(row: &stored_file::Model) -> Option<Parent> {
+        row.workshop_id
+            .map(Parent::Workshop)
+            .or(row.paper_version_id.map(Parent::PaperVersion))
+            .or(row.partnership_step_id.map(Parent::PartnershipStep))
+            .or(row.activity_id.map(Parent::Activity))
+            .or(row.guide_platform_id.map(Parent::Guides))
+            .or(row.person_id.map(Parent::Person))
+    }
+
+    /// The column that names it, and its id.
+    pub fn column(self) -> (stored_file::Column, i64) {
+        use stored_file::Column as C;
+        match self {
+            Parent::Workshop(id) => (C::WorkshopId, id),
+            Parent::PaperVersion(id) => (C::PaperVersionId, id),
+            Parent::PartnershipStep(id) => (C::PartnershipStepId, id),
+            Parent::Activity(id) => (C::ActivityId, id),
+            Parent::Guides(id) => (C::GuidePlatformId, id),
+            Parent::Person(id) => (C::PersonId, id),
+        }
+    }
+
+    /// What it may hold.
+    pub fn takes(self, purpose: Purpose) -> bool {
+        match self {
+            Parent::Workshop(_) => Purpose::OF_WORKSHOPS.contains(&purpose),
+            Parent::PaperVersion(_) => purpose == Purpose::PaperPdf,
+            Parent::PartnershipStep(_) => purpose == Purpose::StepDocument,
+            Parent::Activity(_) => purpose == Purpose::Output,
+            Parent::Guides(_) => purpose == Purpose::Guide,
+            Parent::Person(_) => purpose == Purpose::Photo,
+        }
+    }
+
+    fn set(self, m: &mut stored_file::ActiveModel) {
+        let id = Set(Some(self.column().1));
+        match self {
+            Parent::Workshop(_) => m.workshop_id = id,
+            Parent::PaperVersion(_) => m.paper_version_id = id,
+            Parent::PartnershipStep(_) => m.partnership_step_id = id,
+            Parent::Activity(_) => m.activity_id = id,
+            Parent::Guides(_) => m.guide_platform_id = id,
+            Parent::Person(_) => m.person_id = id,
+        }
+    }
+}
+
+/// A parent's files of one kind, or of every kind, from the one after `after`, in the order
+/// they were attached (the parent's index), `limit` of them.
+pub async fn of_parent(
+    db: &impl ConnectionTrait,
+    parent: Parent,
+    purpose: Option<Purpose>,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<stored_file::Model>, ApiError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    let (column, id) = parent.column();
+    let mut select = stored_file::Entity::find().filter(column.eq(id));
+    if let Some(p) = purpose {
+        select = select.filter(stored_file::Column::Purpose.eq(p.as_str()));
+    }
+    if let Some(after) = after {
+        select = select.filter(stored_file::Column::Id.gt(after));
+    }
+    Ok(select
+        .order_by_asc(stored_file::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
 /// What an upload is and where it goes.
 pub struct Upload<'a> {
-    /// The workshop it is a material of, and that workshop's platform.
-    pub workshop_id: i64,
+    /// What it is attached to, and the platform it counts against (the parent's).
+    pub parent: Parent,
     pub platform_id: Option<i64>,
     /// The name the client gave it.
     pub name: &'a str,
@@ -96,13 +188,19 @@ async fn record(
     held: &Held,
 ) -> Result<stored_file::Model, ApiError> {
     let (purpose, key, stored) = (held.purpose, held.key.as_str(), &held.stored);
+    if !upload.parent.takes(purpose) {
+        return Err(ApiError::Unexpected(format!(
+            "a {} attached to {:?}",
+            purpose.as_str(),
+            upload.parent
+        )));
+    }
     let is = type_of(purpose, told(state, key, stored).await)?;
     let name = files::file_name(upload.name, is).map_err(name_error)?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let row = stored_file::ActiveModel {
+    let mut new = stored_file::ActiveModel {
         purpose: Set(purpose.as_str().to_owned()),
-        workshop_id: Set(Some(upload.workshop_id)),
         platform_id: Set(upload.platform_id),
         storage_key: Set(key.to_owned()),
         name: Set(name),
@@ -125,9 +223,24 @@ async fn record(
         uploaded_by: Set(Some(auth.id())),
         created_at: Set(now),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    };
+    upload.parent.set(&mut new);
+    // One at most of a single kind: the one before is replaced (its bytes removed once this
+    // has committed).
+    let replaced = if purpose.is_single() {
+        let before = of_parent(&txn, upload.parent, Some(purpose), None, 10).await?;
+        for old in &before {
+            let entry = Entry::new(Action::FileDelete, old.id).platform(old.platform_id);
+            crate::services::events::delete_row::<stored_file::Entity>(
+                &txn, old.id, old, entry, auth, now,
+            )
+            .await?;
+        }
+        before
+    } else {
+        Vec::new()
+    };
+    let row = new.insert(&txn).await?;
     if let Some(id) = upload.resumable {
         let marked = txn
             .execute_raw(sea_orm::Statement::from_sql_and_values(
@@ -154,7 +267,17 @@ async fn record(
         .write(&txn, auth, now)
         .await?;
     state.commit(txn).await?;
+    for old in replaced {
+        forget(state, &old).await;
+    }
     Ok(row)
+}
+
+/// Deletes a removed file's bytes (its row's removal has committed); the sweep takes what fails.
+async fn forget(state: &AppState, row: &stored_file::Model) {
+    if let Err(e) = state.storage.delete(&row.storage_key).await {
+        tracing::warn!(file = row.id, error = %e, "a removed file's bytes were not deleted");
+    }
 }
 
 /// Removes a file's row (audited), then its bytes once that has committed.
@@ -182,9 +305,7 @@ async fn remove_as(
     )
     .await?;
     state.commit(txn).await?;
-    if let Err(e) = state.storage.delete(&row.storage_key).await {
-        tracing::warn!(file = row.id, error = %e, "a removed file's bytes were not deleted");
-    }
+    forget(state, &row).await;
     Ok(())
 }
 

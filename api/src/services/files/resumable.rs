@@ -372,7 +372,7 @@ async fn finish(
         state,
         auth,
         Upload {
-            workshop_id: row.workshop_id,
+            parent: super::Parent::Workshop(row.workshop_id),
             platform_id: row.platform_id,
             name: &row.name,
             title: BilingualText {

@@ -124,8 +124,8 @@ pub const CATALOGUE: &[EventType] = &[
     ),
     ev(
         "file.attached",
-        "A file was attached (a workshop's material).",
-        "أُرفق ملف (مادة ورشة عمل).",
+        "A file was attached (a workshop's material, agenda or minutes, a paper version's PDF, a partnership step's document, an activity's output, a platform's guide, a person's photo).",
+        "أُرفق ملف (مادة ورشة عمل أو جدول أعمالها أو محضرها، ملف PDF لنسخة ورقة موقف، وثيقة خطوة في اتفاقية شراكة، مخرج نشاط، دليل منصة، صورة شخصية).",
         "FileEventData",
     ),
     ev(
@@ -245,8 +245,17 @@ pub struct PartnershipEventData {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FileEventData {
     pub id: i64,
-    /// The workshop it is a material of.
+    /// What it is attached as (`material`, `agenda`, `minutes`, `paper_pdf`, `step_document`,
+    /// `output`, `guide`, `photo`); null after `file.removed`.
+    #[schema(max_length = 32)]
+    pub purpose: Option<String>,
+    /// What it is attached to (after `file.attached`): one of these is set.
     pub workshop_id: Option<i64>,
+    pub paper_version_id: Option<i64>,
+    pub partnership_step_id: Option<i64>,
+    pub activity_id: Option<i64>,
+    pub guide_platform_id: Option<i64>,
+    pub person_id: Option<i64>,
     pub platform_id: Option<i64>,
     /// Where to read the file's description (gone after `file.removed`).
     #[schema(max_length = 200)]
@@ -307,7 +316,13 @@ pub fn data_of(
         }),
         Entity::File => serde_json::to_value(FileEventData {
             id,
+            purpose: changed_str(changes, "purpose").map(str::to_owned),
             workshop_id: changed(changes, "workshop_id").and_then(Json::as_i64),
+            paper_version_id: changed(changes, "paper_version_id").and_then(Json::as_i64),
+            partnership_step_id: changed(changes, "partnership_step_id").and_then(Json::as_i64),
+            activity_id: changed(changes, "activity_id").and_then(Json::as_i64),
+            guide_platform_id: changed(changes, "guide_platform_id").and_then(Json::as_i64),
+            person_id: changed(changes, "person_id").and_then(Json::as_i64),
             platform_id,
             url: format!("/api/v1/files/{id}"),
         }),
