@@ -1,7 +1,11 @@
-"""One call through the client openapi-generator makes (its `python` generator, default
-settings), against the live server: the platforms list and one platform, parsed into the
-generated models. Usage: generator_example.py BASE_URL"""
+"""Calls through the client openapi-generator makes (its `python` generator, default settings),
+against the live server: the platforms list and one platform, parsed into the generated models;
+then, signed in as the administrator (ADMIN_EMAIL, ADMIN_PASSWORD), a guide uploaded to a platform
+as a multipart form under an Arabic name, listed, and read back whole and by range.
+Usage: generator_example.py BASE_URL"""
 
+import hashlib
+import os
 import sys
 
 import openapi_client
@@ -16,7 +20,35 @@ def main() -> None:
         first = platforms.get_platform(page.items[0].id)
         assert first.id == page.items[0].id
         assert first.name.ar, "a platform has its Arabic name"
-        print(f"openapi-generator python client: {len(page.items)} platforms, first {first.slug}")
+        tokens = openapi_client.AuthApi(client).login(
+            openapi_client.LoginRequest(
+                email=os.environ["ADMIN_EMAIL"], password=os.environ["ADMIN_PASSWORD"]
+            )
+        )
+    config.access_token = tokens.access_token
+    guide = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n" + b"x" * 4000 + b"\n%%EOF\n"
+    with openapi_client.ApiClient(config) as client:
+        files = openapi_client.FilesApi(client)
+        uploaded = files.upload_guide(
+            first.id,
+            file=("دليل إدارة المشاريع.pdf", guide),
+            title_ar="دليل إدارة المشاريع",
+            title_en="Project management guide",
+        )
+        assert uploaded.purpose == openapi_client.FilePurpose.GUIDE
+        assert uploaded.guide_platform_id == first.id
+        assert uploaded.name == "دليل إدارة المشاريع.pdf", uploaded.name
+        assert uploaded.sha256 == hashlib.sha256(guide).hexdigest()
+        listed = files.list_guides(first.id, limit=100)
+        assert uploaded.id in [f.id for f in listed.items], "the guide is listed"
+        whole = files.download_file_with_http_info(uploaded.id)
+        assert whole.status_code == 200 and bytes(whole.data) == guide, "read back whole"
+        part = files.download_file_with_http_info(uploaded.id, range="bytes=9-44")
+        assert part.status_code == 206 and bytes(part.data) == guide[9:45], "and by range"
+    print(
+        f"openapi-generator python client: {len(page.items)} platforms, first {first.slug}, "
+        f"guide {uploaded.id} uploaded and read back"
+    )
 
 
 if __name__ == "__main__":
