@@ -274,8 +274,12 @@ async fn render(
     kind: ChangeType,
     id: i64,
 ) -> Result<Option<Json>, ApiError> {
+    // Not there, or there for signed-in people only (an agreement's documents, a photo).
     let hidden = |e: ApiError| match e {
-        ApiError::Problem(crate::error::ProblemCode::NotFound, _) => Ok(None),
+        ApiError::Problem(
+            crate::error::ProblemCode::NotFound | crate::error::ProblemCode::Unauthorized,
+            _,
+        ) => Ok(None),
         other => Err(other),
     };
     Ok(Some(match kind {

@@ -316,6 +316,19 @@ async fn a_partnership_steps_documents_are_the_task_forces_to_attach_and_signed_
     .await;
 
     assert_problem(app.get(&files, None).await, 401).await;
+    // The changes feed leaves them out for an anonymous reader, and carries them for the others.
+    let signed_in = |c: &&Value| c["type"] == "files" && c["id"] == signed["id"];
+    let (feed, _) = drain_until(&app, None, Some(&who.member), |items| {
+        items.iter().any(|c| signed_in(&c))
+    })
+    .await;
+    assert_eq!(feed.iter().filter(signed_in).count(), 1);
+    let anonymous = app.get_json("/api/v1/changes?limit=100", None).await;
+    let anonymous = anonymous["items"].as_array().expect("items");
+    assert!(
+        !anonymous.iter().any(|c| c["type"] == "files"),
+        "{anonymous:?}"
+    );
     let listed = app.get_json(&files, Some(&who.member)).await;
     assert_eq!(
         ids(&listed),
