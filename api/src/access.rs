@@ -9,15 +9,18 @@
 //! `auth.require_admin()`.
 
 use entity::{
-    coordinator_term, membership, position_paper_author, registration, task_force,
-    task_force_member, workshop,
+    coordinator_term, membership, position_paper, position_paper_author, practice, registration,
+    task_force, task_force_member, workshop,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Statement,
 };
 
 use crate::auth::AuthUser;
-use crate::domain::{MembershipStatus, RegistrationStatus, Seat, WorkshopStatus};
+use crate::db::find_or_404;
+use crate::domain::{
+    MembershipStatus, PaperStatus, PracticeStatus, RegistrationStatus, Seat, WorkshopStatus,
+};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 
@@ -672,6 +675,20 @@ pub fn require_drafter(standing: Standing) -> Result<(), ApiError> {
     ))
 }
 
+/// 403 `not_a_member` unless the caller takes part in the platform a practice is shared on.
+pub fn require_sharer(standing: Standing) -> Result<(), ApiError> {
+    if standing.takes_part() {
+        return Ok(());
+    }
+    Err(ApiError::Problem(
+        ProblemCode::NotAMember,
+        Text::new(
+            "Practices are shared by the platform's members, its coordinators or administrators.",
+            "يشارك الممارسات أعضاء المنصة أو منسقوها أو المسؤولون.",
+        ),
+    ))
+}
+
 /// The local authority a person endorses for: 403 `no_local_authority` without one.
 pub fn endorsing_authority(person: &entity::user::Model) -> Result<i64, ApiError> {
     person.local_authority_id.ok_or_else(|| {
@@ -718,4 +735,91 @@ pub fn require_signed_link(
             "الرابط غير صالح أو انتهت صلاحيته: اطلب رابطًا جديدًا.",
         ),
     ))
+}
+
+/// Loads a paper the caller may see, with their standing; a paper they may not see is 404.
+pub async fn visible_paper(
+    db: &impl ConnectionTrait,
+    auth: Option<&AuthUser>,
+    id: i64,
+) -> Result<(position_paper::Model, PaperStanding), ApiError> {
+    let paper = find_or_404::<entity::position_paper::Entity>(db, id).await?;
+    let s = PaperStanding::of(db, auth, paper.id, paper.platform_id).await?;
+    if paper.status != PaperStatus::Published && !s.sees_unpublished() {
+        return Err(ApiError::not_found());
+    }
+    Ok((paper, s))
+}
+
+/// What the caller is to a practice. Published and archived practices are anyone's to read; a
+/// draft or a submitted one is its editors' and its platform's managers'. Its editors are the
+/// person who drafted it and its contact people (on the platforms their credential reaches); its
+/// platform's managers (coordinators, deputies, administrators) edit it too, and alone publish
+/// and archive it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PracticeStanding {
+    /// Manages its platform.
+    pub manager: bool,
+    /// Drafted it or is one of its contact people.
+    pub editor: bool,
+}
+
+impl PracticeStanding {
+    pub async fn of(
+        db: &impl ConnectionTrait,
+        auth: Option<&AuthUser>,
+        p: &practice::Model,
+    ) -> Result<PracticeStanding, ApiError> {
+        let manager = Standing::of_caller(db, auth, p.platform_id)
+            .await?
+            .manages();
+        let editor = auth.is_some_and(|a| {
+            a.reaches(p.platform_id) && (a.id() == p.created_by || contacts(p).contains(&a.id()))
+        });
+        Ok(PracticeStanding { manager, editor })
+    }
+
+    /// Whether the caller may change its text and its files.
+    pub fn edits(self) -> bool {
+        self.manager || self.editor
+    }
+
+    /// 403 `forbidden` unless the caller edits it.
+    pub fn require_editor(self) -> Result<(), ApiError> {
+        if self.edits() {
+            Ok(())
+        } else {
+            Err(ApiError::Problem(
+                ProblemCode::Forbidden,
+                Text::new(
+                    "A practice is changed by whoever drafted it, its contact people and its platform's coordinators.",
+                    "يعدّل الممارسة من صاغها والأشخاص المرجعيون لها ومنسقو المنصة.",
+                ),
+            ))
+        }
+    }
+}
+
+/// Whether anyone may read a practice in this state.
+pub fn is_public(status: PracticeStatus) -> bool {
+    matches!(status, PracticeStatus::Published | PracticeStatus::Archived)
+}
+
+/// A practice the caller may see, with their standing; one they may not see is 404.
+pub async fn visible_practice(
+    db: &impl ConnectionTrait,
+    auth: Option<&AuthUser>,
+    id: i64,
+) -> Result<(practice::Model, PracticeStanding), ApiError> {
+    let p = find_or_404::<practice::Entity>(db, id).await?;
+    let s = PracticeStanding::of(db, auth, &p).await?;
+    if !is_public(p.status) && !s.edits() {
+        return Err(ApiError::not_found());
+    }
+    Ok((p, s))
+}
+
+/// The contact people a practice names.
+pub fn contacts(p: &practice::Model) -> Vec<i64> {
+    serde_json::from_str(&p.contact_ids).unwrap_or_default()
 }

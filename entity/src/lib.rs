@@ -39,6 +39,8 @@ pub mod position_paper_author;
 pub mod position_paper_endorsement;
 pub mod position_paper_transition;
 pub mod position_paper_version;
+pub mod practice;
+pub mod practice_version;
 pub mod rate_bucket;
 pub mod refresh_token;
 pub mod registration;

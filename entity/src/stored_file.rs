@@ -24,6 +24,8 @@ pub struct Model {
     pub guide_platform_id: Option<i64>,
     /// The person it is the photo of.
     pub person_id: Option<i64>,
+    /// The practice it documents (an attachment or a photo).
+    pub practice_id: Option<i64>,
     /// The platform it counts against (the parent's; none for the union's own).
     pub platform_id: Option<i64>,
     /// Where its bytes are in the file store; never shown.

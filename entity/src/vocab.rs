@@ -178,6 +178,18 @@ text_enum!(
 );
 
 text_enum!(
+    /// A practice's state: draft → submitted → published (by the platform's coordinators or an
+    /// administrator) → archived; a submitted one may go back to draft, an archived one be
+    /// published again.
+    PracticeStatus {
+        Draft => "draft",
+        Submitted => "submitted",
+        Published => "published",
+        Archived => "archived",
+    }
+);
+
+text_enum!(
     /// A position paper's state: draft → in_review → adopted → submitted → published, or
     /// withdrawn before it is published.
     PaperStatus {

@@ -35,6 +35,7 @@ mod m20261205_000025_files;
 mod m20261207_000026_resumable_uploads;
 mod m20261207_000027_file_scans;
 mod m20261207_000028_file_parents;
+mod m20261207_000029_practices;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000026_resumable_uploads::Migration),
             Box::new(m20261207_000027_file_scans::Migration),
             Box::new(m20261207_000028_file_parents::Migration),
+            Box::new(m20261207_000029_practices::Migration),
         ]
     }
 }

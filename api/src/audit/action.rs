@@ -4,7 +4,7 @@
 //! (`services::events::tells`), so a new action does not compile until that is decided. An action
 //! whose consequences depend on a new status carries that status, typed.
 
-use crate::domain::{PaperStatus, RegistrationStatus, WorkshopStatus};
+use crate::domain::{PaperStatus, PracticeStatus, RegistrationStatus, WorkshopStatus};
 
 macro_rules! entities {
     ($($variant:ident => $name:literal,)+) => {
@@ -43,6 +43,7 @@ entities! {
     Platform => "platform",
     PositionPaper => "position_paper",
     PositionPaperEndorsement => "position_paper_endorsement",
+    Practice => "practice",
     Registration => "registration",
     TaskForce => "task_force",
     TaskForceMember => "task_force_member",
@@ -142,6 +143,8 @@ actions! {
         PositionPaperEndorse => "position_paper.endorse", PositionPaperEndorsement;
         PositionPaperUpdate => "position_paper.update", PositionPaper;
         PositionPaperWithdrawEndorsement => "position_paper.withdraw_endorsement", PositionPaperEndorsement;
+        PracticeCreate => "practice.create", Practice;
+        PracticeUpdate => "practice.update", Practice;
         RegistrationCancel => "registration.cancel", Registration;
         RegistrationCheckIn => "registration.check_in", Registration;
         RegistrationPromote => "registration.promote", Registration;
@@ -191,6 +194,7 @@ actions! {
     }
     with_status {
         PositionPaperTransition { to: PaperStatus } => "position_paper.transition", PositionPaper;
+        PracticeTransition { to: PracticeStatus } => "practice.transition", Practice;
         RegistrationCreate { status: RegistrationStatus } => "registration.create", Registration;
         WorkshopCreate { status: WorkshopStatus } => "workshop.create", Workshop;
         WorkshopTransition { to: WorkshopStatus } => "workshop.transition", Workshop;

@@ -89,6 +89,8 @@ pub enum Purpose {
     Guide,
     /// A person's photo (PNG, JPEG or WebP; 5 MiB; one per person).
     Photo,
+    /// An attachment or a photo of a practice (any type; 200 MiB).
+    PracticeFile,
 }
 
 /// What a scan may be: a PDF or an image.
@@ -108,6 +110,7 @@ impl Purpose {
         Purpose::Output,
         Purpose::Guide,
         Purpose::Photo,
+        Purpose::PracticeFile,
     ];
 
     /// What a workshop's files may be attached as.
@@ -124,6 +127,7 @@ impl Purpose {
             Purpose::Output => "output",
             Purpose::Guide => "guide",
             Purpose::Photo => "photo",
+            Purpose::PracticeFile => "practice_file",
         }
     }
 
@@ -134,7 +138,7 @@ impl Purpose {
     /// The types it takes.
     pub fn types(self) -> &'static [FileType] {
         match self {
-            Purpose::Material | Purpose::Output | Purpose::Guide => KNOWN,
+            Purpose::Material | Purpose::Output | Purpose::Guide | Purpose::PracticeFile => KNOWN,
             Purpose::Agenda | Purpose::Minutes => RECORDS,
             Purpose::StepDocument => SCANS,
             Purpose::PaperPdf => PDF_ONLY,
@@ -151,7 +155,9 @@ impl Purpose {
     pub const fn default_max_bytes(self) -> u64 {
         const MIB: u64 = 1024 * 1024;
         match self {
-            Purpose::Material | Purpose::Output | Purpose::Guide => 200 * MIB,
+            Purpose::Material | Purpose::Output | Purpose::Guide | Purpose::PracticeFile => {
+                200 * MIB
+            }
             Purpose::Agenda | Purpose::Minutes | Purpose::PaperPdf | Purpose::StepDocument => {
                 50 * MIB
             }
@@ -170,6 +176,7 @@ impl Purpose {
             Purpose::Output => "UPLOAD_MAX_MIB_OUTPUT",
             Purpose::Guide => "UPLOAD_MAX_MIB_GUIDE",
             Purpose::Photo => "UPLOAD_MAX_MIB_PHOTO",
+            Purpose::PracticeFile => "UPLOAD_MAX_MIB_PRACTICE_FILE",
         }
     }
 }

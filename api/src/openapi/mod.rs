@@ -47,6 +47,7 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         crate::services::events::webhooks::PaperEventData,
         crate::services::events::webhooks::PartnershipEventData,
         crate::services::events::webhooks::FileEventData,
+        crate::services::events::webhooks::PracticeEventData,
         // Named by a header (`Tus-Resumable`) only.
         crate::routes::files::TusVersion,
         crate::routes::files::WorkshopFilePurpose,
@@ -66,6 +67,7 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         (name = "calendars", description = "iCalendar feeds: a workshop, a platform, a person's private feed"),
         (name = "activities", description = "Activities of working groups with risks and budgets"),
         (name = "position-papers", description = "Position papers: immutable versions, comparison, status transitions, endorsements by local authorities"),
+        (name = "practices", description = "Practices local authorities share so that others learn them: drafted by their people, published by the platform's coordinators, versioned, with files"),
         (name = "partnerships", description = "Partnership and twinning agreements through their lifecycle"),
         (name = "files", description = "Files attached to the programme's work (a workshop's materials, agenda and minutes, a paper version's PDF, a partnership step's documents, an activity's outputs, a platform's guides, a person's photo): uploaded whole or resumably, their type told from their bytes, read back with ranges under their parent's visibility"),
         (name = "audit", description = "The audit trail of every change"),

@@ -132,6 +132,15 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
             &[NotAManager]
         }
         "upload_version_file" => &[NotAnEditor, NotEditable],
+        "create_practice" => &[NotAMember],
+        "update_practice" => &[Forbidden, NotEditable],
+        "transition_practice" => &[
+            Forbidden,
+            NotAManager,
+            TransitionNotAllowed,
+            ConcurrentChange,
+        ],
+        "upload_practice_file" => &[Forbidden, NotEditable],
         "upload_step_file" => &[NotAPartnershipManager],
         // One has no photo to remove.
         "delete_my_photo" => &[NotFound],

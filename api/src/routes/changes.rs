@@ -72,6 +72,9 @@ pub enum ChangeType {
     /// Files attached to the programme's work (each as visible as what it is attached to).
     #[serde(rename = "files")]
     Files,
+    /// Practices local authorities share (each as visible as it is to the caller).
+    #[serde(rename = "practices")]
+    Practices,
 }
 
 impl ChangeType {
@@ -88,6 +91,7 @@ impl ChangeType {
             "milestone" => ChangeType::Milestones,
             "activity" => ChangeType::Activities,
             "file" => ChangeType::Files,
+            "practice" => ChangeType::Practices,
             _ => return None,
         })
     }
@@ -122,7 +126,7 @@ pub struct Change {
     /// The resource as it is now, in the shape of its own `GET` (`LocalAuthorityResponse`,
     /// `PlatformResponse`, `TopicResponse`, `TaskForceResponse`, `WorkshopResponse`,
     /// `RegistrationResponse`, `PaperResponse`, `NotificationResponse`, `MilestoneResponse`,
-    /// `ActivityResponse`, `FileResponse`); null for a deletion.
+    /// `ActivityResponse`, `FileResponse`, `PracticeResponse`); null for a deletion.
     #[schema(value_type = Option<Object>)]
     pub data: Option<Json>,
 }
@@ -346,6 +350,12 @@ async fn render(
             Ok(f) => json(crate::routes::files::FileResponse::from(f))?,
             Err(e) => return hidden(e),
         },
+        ChangeType::Practices => {
+            match crate::routes::practices::visible_practice(db, auth, id).await {
+                Ok((p, _)) => json(crate::routes::practices::response(p))?,
+                Err(e) => return hidden(e),
+            }
+        }
     }))
 }
 

@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod partnerships;
 pub mod platforms;
 pub mod position_papers;
+pub mod practices;
 pub mod reports;
 pub mod search;
 pub mod task_forces;
@@ -48,6 +49,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(search::configure)
             .configure(activities::configure)
             .configure(position_papers::configure)
+            .configure(practices::configure)
             .configure(partnerships::configure)
             .configure(audit::configure)
             .configure(api_keys::configure)

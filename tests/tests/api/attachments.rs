@@ -53,7 +53,8 @@ async fn created(res: reqwest::Response) -> Value {
     body
 }
 
-fn ids(list: &Value) -> Vec<i64> {
+/// The ids of a page's items, in order.
+pub(crate) fn ids(list: &Value) -> Vec<i64> {
     list["items"]
         .as_array()
         .expect("items")

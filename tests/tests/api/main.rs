@@ -28,6 +28,7 @@ mod outage;
 mod partnerships;
 mod platforms;
 mod position_papers;
+mod practices;
 mod replicas;
 mod reports;
 mod resumable;

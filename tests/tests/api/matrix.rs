@@ -80,6 +80,10 @@ routes! {
     UploadActivityFile,
     UploadGuide,
     PutPhoto,
+    CreatePractice,
+    UpdatePractice,
+    PublishPractice,
+    UploadPracticeFile,
 }
 
 /// Expected status for [admin, coordinator here, coordinator elsewhere, member, anonymous].
@@ -134,6 +138,14 @@ fn expected(route: Route) -> [u16; 5] {
         UploadStepFile => [201, 403, 403, 403, 401],
         // One's own photo: anyone signed in.
         PutPhoto => [201, 201, 201, 201, 401],
+        // The platform's people share their authority's practices (the admin names one).
+        CreatePractice => [201, 201, 403, 201, 401],
+        // A draft is its editors' (the member is its contact person) and the coordinators'; to
+        // a coordinator elsewhere it is not there.
+        UpdatePractice => [200, 200, 404, 200, 401],
+        UploadPracticeFile => [201, 201, 404, 201, 401],
+        // Publishing is the coordinators'.
+        PublishPractice => [200, 200, 404, 403, 401],
     }
 }
 
@@ -711,6 +723,55 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                 Value::Null,
             )
         },
+        CreatePractice => req(
+            Method::POST,
+            "/api/v1/practices".into(),
+            json!({"platform_id": p, "local_authority_id": fx.authority,
+                   "title": {"ar": "ممارسة"}, "contact_ids": [fx.member_id]}),
+        ),
+        UpdatePractice | PublishPractice | UploadPracticeFile => {
+            let created = admin_post(
+                app,
+                fx,
+                "/api/v1/practices",
+                json!({"platform_id": p, "local_authority_id": fx.authority,
+                       "title": {"ar": "ممارسة"}, "contact_ids": [fx.member_id]}),
+            )
+            .await;
+            let id = created["id"].as_i64().expect("id");
+            match route {
+                UpdatePractice => Request {
+                    if_match: true,
+                    ..req(
+                        Method::PATCH,
+                        format!("/api/v1/practices/{id}"),
+                        json!({"tags": ["GIS"]}),
+                    )
+                },
+                PublishPractice => {
+                    admin_post(
+                        app,
+                        fx,
+                        &format!("/api/v1/practices/{id}/transitions"),
+                        json!({"to": "submitted"}),
+                    )
+                    .await;
+                    req(
+                        Method::POST,
+                        format!("/api/v1/practices/{id}/transitions"),
+                        json!({"to": "published"}),
+                    )
+                }
+                _ => Request {
+                    upload: Upload::Form,
+                    ..req(
+                        Method::POST,
+                        format!("/api/v1/practices/{id}/files"),
+                        Value::Null,
+                    )
+                },
+            }
+        }
         PutPhoto => Request {
             upload: Upload::Png,
             ..req(
@@ -957,7 +1018,7 @@ async fn rights_stop_at_the_platform_for_every_write_route() {
         None,
     ];
     let mut failures = Vec::new();
-    assert_eq!(ROUTES.len(), 60);
+    assert_eq!(ROUTES.len(), 64);
     for &route in ROUTES {
         let want = expected(route);
         for (i, token) in fx.tokens.iter().enumerate() {

@@ -1,6 +1,6 @@
 //! Files under the rest of the programme's work: a position paper version's PDF, a partnership
 //! step's documents, an activity's outputs, a platform's guides, and each person's photo. Each
-//! parent takes multipart uploads and lists its files; who may do either is [`super::parents`]'
+//! parent takes multipart uploads and lists its files; who may do either is [`super::rules`]'
 //! rule for that parent.
 
 use actix_multipart::Multipart;
@@ -10,20 +10,30 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::upload::{FileUploadForm, attach_form, attach_raw};
-use super::{FileList, FileResponse, ListFilesQuery, list_of, parents};
+use super::{FileList, FileResponse, ListFilesQuery, list_of, rules};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::files::Purpose;
 use crate::error::ApiError;
-use crate::routes::position_papers::version_or_404;
 use crate::services::files::{self, Parent};
 use crate::state::AppState;
 
-/// The version `number` of paper `id` (whether the caller may see it is the parent's rule).
+/// The version `number` of paper `id`, or 404 (whether the caller may see it is the parent's
+/// rule).
 async fn version(state: &AppState, id: i64, number: i32) -> Result<Parent, ApiError> {
-    Ok(Parent::PaperVersion(
-        version_or_404(&state.db, id, number).await?.id,
-    ))
+    use entity::position_paper_version as v;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let found: Option<i64> = v::Entity::find()
+        .select_only()
+        .column(v::Column::Id)
+        .filter(v::Column::PaperId.eq(id))
+        .filter(v::Column::Number.eq(number))
+        .into_tuple()
+        .one(&state.db)
+        .await?;
+    found
+        .map(Parent::PaperVersion)
+        .ok_or_else(ApiError::not_found)
 }
 
 /// Attaches the PDF of a position paper's version (its editors: the authors, the platform's
@@ -184,6 +194,58 @@ pub async fn list_activity_files(
     list_of(&state, None, parent, None, q.limit, q.cursor.as_deref()).await
 }
 
+/// Attaches a file to a practice (its editors: whoever drafted it, its contact people, its
+/// platform's coordinators; not once it is archived): a document, a presentation, a photo, from
+/// a multipart form. It is as visible as the practice.
+#[utoipa::path(
+    tag = "files",
+    params(("id" = i64, Path, description = "Practice id")),
+    request_body(content = FileUploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, body = FileResponse),
+        (status = 409, description = "The practice is archived", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than the kind's largest size", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a type taken here (told from the bytes)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/practices/{id}/files")]
+pub async fn upload_practice_file(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let parent = Parent::Practice(id.into_inner());
+    attach_form(&state, &auth, parent, Purpose::PracticeFile, form).await
+}
+
+/// A practice's files, in the order they were attached (whoever may see the practice).
+#[utoipa::path(
+    tag = "files",
+    security((), ("bearer" = [])),
+    params(("id" = i64, Path, description = "Practice id"), ListFilesQuery),
+    responses((status = 200, body = FileList))
+)]
+#[get("/practices/{id}/files")]
+pub async fn list_practice_files(
+    auth: Option<AuthUser>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<ListFilesQuery>,
+) -> Result<web::Json<FileList>, ApiError> {
+    let parent = Parent::Practice(id.into_inner());
+    let q = query.into_inner();
+    list_of(
+        &state,
+        auth.as_ref(),
+        parent,
+        None,
+        q.limit,
+        q.cursor.as_deref(),
+    )
+    .await
+}
+
 /// Attaches a guide to a platform (its managers): a guide, a template or a study, such as the
 /// engineering platform's project-management guide, from a multipart form. Anyone reads it.
 #[utoipa::path(
@@ -294,7 +356,7 @@ pub async fn get_user_photo(
     id: web::Path<i64>,
 ) -> Result<web::Json<FileResponse>, ApiError> {
     let id = id.into_inner();
-    parents::sees(&state.db, Some(&auth), Parent::Person(id)).await?;
+    rules::sees(&state.db, Some(&auth), Parent::Person(id)).await?;
     Ok(web::Json(FileResponse::from(photo_of(&state, id).await?)))
 }
 

@@ -2,18 +2,18 @@
 //! position paper version's PDF, a partnership step's documents, an activity's outputs, a
 //! platform's guides and a person's photo; uploaded (a multipart form, the raw bytes, or
 //! resumably by tus), listed under their parent, described, read back (whole or by byte range,
-//! with their original name) and removed. A file is as visible as its parent ([`parents`]): a
+//! with their original name) and removed. A file is as visible as its parent ([`rules`]): a
 //! members-only workshop's material is for its members, a draft paper's PDF for its editors;
 //! anyone else is told it does not exist (404).
 
 mod attached;
 mod download;
 mod links;
-mod parents;
 mod resumable;
+mod rules;
 mod upload;
 
-pub(crate) use parents::visible_file;
+pub(crate) use rules::visible_file;
 
 pub use resumable::TusVersion;
 
@@ -47,6 +47,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(attached::put_my_photo)
         .service(attached::delete_my_photo)
         .service(attached::get_user_photo)
+        .service(attached::upload_practice_file)
+        .service(attached::list_practice_files)
         .service(get_file)
         .service(download::download_file)
         .service(delete_file)
@@ -79,7 +81,8 @@ pub struct FileResponse {
     /// What it is attached as.
     pub purpose: Purpose,
     /// What it is attached to: exactly one of `workshop_id`, `paper_version_id`,
-    /// `partnership_step_id`, `activity_id`, `guide_platform_id` and `person_id` is set.
+    /// `partnership_step_id`, `activity_id`, `guide_platform_id`, `person_id` and `practice_id`
+    /// is set.
     /// The workshop it is a material, agenda or minutes of.
     pub workshop_id: Option<i64>,
     /// The position paper version it is the PDF of.
@@ -92,6 +95,8 @@ pub struct FileResponse {
     pub guide_platform_id: Option<i64>,
     /// The person it is the photo of.
     pub person_id: Option<i64>,
+    /// The practice it documents.
+    pub practice_id: Option<i64>,
     /// The name it was uploaded with, its extension saying what it is.
     #[schema(max_length = 255, example = "دليل إدارة المشاريع.pdf")]
     pub name: String,
@@ -172,6 +177,7 @@ impl From<stored_file::Model> for FileResponse {
             activity_id: f.activity_id,
             guide_platform_id: f.guide_platform_id,
             person_id: f.person_id,
+            practice_id: f.practice_id,
             name: f.name,
             title: FileTitle {
                 ar: f.title_ar,
@@ -215,7 +221,7 @@ pub(crate) async fn list_of(
     cursor: Option<&str>,
 ) -> Result<web::Json<FileList>, ApiError> {
     let page = PageRequest::new(limit, cursor)?;
-    parents::sees(&state.db, auth, parent).await?;
+    rules::sees(&state.db, auth, parent).await?;
     let rows = files::of_parent(&state.db, parent, purpose, page.after, page.fetch()).await?;
     let (rows, next_cursor) = page.finish(rows, |f| f.id);
     Ok(web::Json(FileList {
@@ -284,7 +290,7 @@ pub async fn delete_file(
 ) -> Result<HttpResponse, ApiError> {
     let f = visible_file(&state.db, Some(&auth), id.into_inner()).await?;
     let parent = Parent::of(&f).ok_or_else(ApiError::not_found)?;
-    parents::changes(&state.db, &auth, parent).await?;
+    rules::changes(&state.db, &auth, parent).await?;
     crate::services::files::remove(&state, &auth, f, state.clock.now()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{FileResponse, WorkshopFilePurpose, parents};
+use super::{FileResponse, WorkshopFilePurpose, rules};
 use crate::auth::AuthUser;
 use crate::domain::BilingualText;
 use crate::domain::files::Purpose;
@@ -127,7 +127,7 @@ pub(super) async fn managed_workshop(
     auth: &AuthUser,
     id: i64,
 ) -> Result<Option<i64>, ApiError> {
-    parents::changes(&state.db, auth, Parent::Workshop(id)).await
+    rules::changes(&state.db, auth, Parent::Workshop(id)).await
 }
 
 pub(super) fn title_part(field: &str, value: Option<String>) -> Result<String, ApiError> {
@@ -201,7 +201,7 @@ pub(super) async fn attach_form(
     purpose: Purpose,
     form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    let platform_id = parents::changes(&state.db, auth, parent).await?;
+    let platform_id = rules::changes(&state.db, auth, parent).await?;
     let (held, name, title) = read_form(state, purpose, form).await?;
     record(state, auth, (parent, platform_id), (&name, title), held).await
 }
@@ -330,7 +330,7 @@ pub(super) async fn attach_raw(
     mut body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let (purpose, name, title) = what;
-    let platform_id = parents::changes(&state.db, auth, parent).await?;
+    let platform_id = rules::changes(&state.db, auth, parent).await?;
     let held = files::hold(state, purpose, &mut body).await?;
     record(state, auth, (parent, platform_id), (name, title), held).await
 }

@@ -20,7 +20,6 @@ mod view;
 
 pub use model::*;
 pub use rules::*;
-pub use versions::version_or_404;
 pub use view::*;
 
 use utoipa_actix_web::service_config::ServiceConfig;

@@ -1,28 +1,14 @@
 //! The rules of the position papers: checks and derived values the handlers share.
 
-use entity::{membership, position_paper};
+use entity::membership;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use crate::access::{PaperStanding, coordinated_platforms};
-use crate::auth::AuthUser;
-use crate::db::find_or_404;
-use crate::domain::{Bilingual, BilingualText, MembershipStatus, PaperStatus, search};
+use crate::access::coordinated_platforms;
+use crate::domain::{Bilingual, BilingualText, MembershipStatus, search};
 use crate::error::ApiError;
 use crate::i18n::Text;
 
-/// Loads a paper the caller may see, with their standing; a paper they may not see is 404.
-pub async fn visible_paper(
-    db: &impl ConnectionTrait,
-    auth: Option<&AuthUser>,
-    id: i64,
-) -> Result<(position_paper::Model, PaperStanding), ApiError> {
-    let paper = find_or_404::<entity::position_paper::Entity>(db, id).await?;
-    let s = PaperStanding::of(db, auth, paper.id, paper.platform_id).await?;
-    if paper.status != PaperStatus::Published && !s.sees_unpublished() {
-        return Err(ApiError::not_found());
-    }
-    Ok((paper, s))
-}
+pub use crate::access::visible_paper;
 
 /// Platforms whose unpublished papers the caller sees (active memberships and open terms).
 pub async fn member_platforms(

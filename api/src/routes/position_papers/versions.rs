@@ -108,8 +108,7 @@ pub async fn list_versions(
     Ok(web::Json(VersionList { items, next_cursor }))
 }
 
-/// A paper's version by its number, or 404.
-pub async fn version_or_404(
+async fn version_or_404(
     db: &impl ConnectionTrait,
     paper_id: i64,
     number: i32,

@@ -30,6 +30,7 @@ pub const TYPES: &[(&str, &str)] = &[
     ("milestone", "milestones"),
     ("activity", "activities"),
     ("file", "files"),
+    ("practice", "practices"),
 ];
 
 /// What the feed calls an audited entity, when it carries it.

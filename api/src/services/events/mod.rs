@@ -284,7 +284,7 @@ pub struct Tells {
 /// says what mirrors, partners and inboxes are told. A workshop's edit tells its registrants
 /// only when it moved the workshop (`notifications::from_fact` reads which fields changed).
 pub fn tells(action: Action) -> Tells {
-    use crate::domain::{PaperStatus, RegistrationStatus, WorkshopStatus};
+    use crate::domain::{PaperStatus, PracticeStatus, RegistrationStatus, WorkshopStatus};
     use Action as A;
     let (feed, webhooks, notice): (Option<Op>, &'static [&'static str], Option<NoticeKind>) =
         match action {
@@ -293,6 +293,7 @@ pub fn tells(action: Action) -> Tells {
             | A::MilestoneCreate
             | A::PlatformCreate
             | A::PositionPaperCreate
+            | A::PracticeCreate
             | A::TaskForceCreate
             | A::TopicCreate
             | A::WorkshopCreate {
@@ -317,6 +318,16 @@ pub fn tells(action: Action) -> Tells {
             | A::MilestoneUpdate
             | A::PlatformUpdate
             | A::PositionPaperUpdate
+            | A::PracticeUpdate
+            | A::PracticeTransition {
+                to: PracticeStatus::Draft,
+            }
+            | A::PracticeTransition {
+                to: PracticeStatus::Submitted,
+            }
+            | A::PracticeTransition {
+                to: PracticeStatus::Archived,
+            }
             | A::RegistrationCheckIn
             | A::RegistrationRecord
             | A::TaskForceUpdate
@@ -327,6 +338,9 @@ pub fn tells(action: Action) -> Tells {
                 to: WorkshopStatus::Draft,
             } => (Some(Op::Update), &[], None),
             A::ElectionCertify => (None, &["election.certified"], None),
+            A::PracticeTransition {
+                to: PracticeStatus::Published,
+            } => (Some(Op::Update), &["practice.published"], None),
             A::FileCreate => (Some(Op::Create), &["file.attached"], None),
             // A file the scanner found infected is removed as any other.
             A::FileDelete | A::FileInfected => (Some(Op::Delete), &["file.removed"], None),
@@ -512,6 +526,7 @@ mod tests {
             Action::WorkshopTransition { to } => to.as_str(),
             Action::RegistrationCreate { status } => status.as_str(),
             Action::PositionPaperTransition { to } => to.as_str(),
+            Action::PracticeTransition { to } => to.as_str(),
             _ => "-",
         }
     }

@@ -39,6 +39,8 @@ pub enum Parent {
     Guides(i64),
     /// A person (their photo).
     Person(i64),
+    /// A practice (its attachments and photos).
+    Practice(i64),
 }
 
 impl Parent {
@@ -51,6 +53,7 @@ impl Parent {
             .or(row.activity_id.map(Parent::Activity))
             .or(row.guide_platform_id.map(Parent::Guides))
             .or(row.person_id.map(Parent::Person))
+            .or(row.practice_id.map(Parent::Practice))
     }
 
     /// The column that names it, and its id.
@@ -63,6 +66,7 @@ impl Parent {
             Parent::Activity(id) => (C::ActivityId, id),
             Parent::Guides(id) => (C::GuidePlatformId, id),
             Parent::Person(id) => (C::PersonId, id),
+            Parent::Practice(id) => (C::PracticeId, id),
         }
     }
 
@@ -75,6 +79,7 @@ impl Parent {
             Parent::Activity(_) => purpose == Purpose::Output,
             Parent::Guides(_) => purpose == Purpose::Guide,
             Parent::Person(_) => purpose == Purpose::Photo,
+            Parent::Practice(_) => purpose == Purpose::PracticeFile,
         }
     }
 
@@ -87,6 +92,7 @@ impl Parent {
             Parent::Activity(_) => m.activity_id = id,
             Parent::Guides(_) => m.guide_platform_id = id,
             Parent::Person(_) => m.person_id = id,
+            Parent::Practice(_) => m.practice_id = id,
         }
     }
 }

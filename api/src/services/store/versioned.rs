@@ -66,6 +66,7 @@ versioned!(
     workshop,
     partnership,
     position_paper,
+    practice,
 );
 
 impl Versioned for entity::api_key::Entity {
@@ -101,6 +102,11 @@ impl Lifecycle for entity::workshop::Entity {
 impl Lifecycle for entity::partnership::Entity {
     const STATUS: Self::Column = entity::partnership::Column::Status;
     const NOUN: (&'static str, &'static str) = ("agreement", "الاتفاقية");
+}
+
+impl Lifecycle for entity::practice::Entity {
+    const STATUS: Self::Column = entity::practice::Column::Status;
+    const NOUN: (&'static str, &'static str) = ("practice", "الممارسة");
 }
 
 impl Lifecycle for entity::position_paper::Entity {

@@ -123,6 +123,12 @@ pub const CATALOGUE: &[EventType] = &[
         "PartnershipEventData",
     ),
     ev(
+        "practice.published",
+        "A practice was published on its platform (or published again after it was archived).",
+        "نُشرت ممارسة على منصتها (أو أُعيد نشرها بعد أرشفتها).",
+        "PracticeEventData",
+    ),
+    ev(
         "file.attached",
         "A file was attached (a workshop's material, agenda or minutes, a paper version's PDF, a partnership step's document, an activity's output, a platform's guide, a person's photo).",
         "أُرفق ملف (مادة ورشة عمل أو جدول أعمالها أو محضرها، ملف PDF لنسخة ورقة موقف، وثيقة خطوة في اتفاقية شراكة، مخرج نشاط، دليل منصة، صورة شخصية).",
@@ -241,12 +247,27 @@ pub struct PartnershipEventData {
     pub url: String,
 }
 
+/// The `data` of practice events.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PracticeEventData {
+    pub id: i64,
+    pub platform_id: Option<i64>,
+    /// The practice's status after the change, and before it.
+    #[schema(max_length = 24)]
+    pub status: Option<String>,
+    #[schema(max_length = 24)]
+    pub previous_status: Option<String>,
+    /// Where to read the practice.
+    #[schema(max_length = 200)]
+    pub url: String,
+}
+
 /// The `data` of file events.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FileEventData {
     pub id: i64,
     /// What it is attached as (`material`, `agenda`, `minutes`, `paper_pdf`, `step_document`,
-    /// `output`, `guide`, `photo`); null after `file.removed`.
+    /// `output`, `guide`, `photo`, `practice_file`); null after `file.removed`.
     #[schema(max_length = 32)]
     pub purpose: Option<String>,
     /// What it is attached to (after `file.attached`): one of these is set.
@@ -256,6 +277,7 @@ pub struct FileEventData {
     pub activity_id: Option<i64>,
     pub guide_platform_id: Option<i64>,
     pub person_id: Option<i64>,
+    pub practice_id: Option<i64>,
     pub platform_id: Option<i64>,
     /// Where to read the file's description (gone after `file.removed`).
     #[schema(max_length = 200)]
@@ -314,6 +336,13 @@ pub fn data_of(
             previous_status,
             url: format!("/api/v1/position-papers/{id}"),
         }),
+        Entity::Practice => serde_json::to_value(PracticeEventData {
+            id,
+            platform_id,
+            status,
+            previous_status,
+            url: format!("/api/v1/practices/{id}"),
+        }),
         Entity::File => serde_json::to_value(FileEventData {
             id,
             purpose: changed_str(changes, "purpose").map(str::to_owned),
@@ -323,6 +352,7 @@ pub fn data_of(
             activity_id: changed(changes, "activity_id").and_then(Json::as_i64),
             guide_platform_id: changed(changes, "guide_platform_id").and_then(Json::as_i64),
             person_id: changed(changes, "person_id").and_then(Json::as_i64),
+            practice_id: changed(changes, "practice_id").and_then(Json::as_i64),
             platform_id,
             url: format!("/api/v1/files/{id}"),
         }),

@@ -9,17 +9,18 @@
 //! | activity | anyone (as the activity) | its platform's managers (the union's: administrators) |
 //! | platform (guides) | anyone | its managers |
 //! | person (photo) | signed-in people | the person |
+//! | practice | whoever sees the practice | its editors, until it is archived |
 
 use entity::{partnership_step, position_paper_version, stored_file};
 use sea_orm::ConnectionTrait;
 
 use crate::access::{Standing, require_agreement_manager, require_manager_of};
+use crate::access::{visible_paper, visible_practice};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::PaperStatus;
+use crate::domain::{PaperStatus, PracticeStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
-use crate::routes::position_papers::visible_paper;
 use crate::services::files::Parent;
 
 /// A file the caller may see (its parent's visibility), or 404 (401 to an anonymous caller,
@@ -73,6 +74,7 @@ pub(crate) async fn sees(
                 .await
                 .map(|_| ())
         }
+        Parent::Practice(id) => visible_practice(db, auth, id).await.map(|_| ()),
     }
 }
 
@@ -131,6 +133,20 @@ pub(crate) async fn changes(
                 ));
             }
             Ok(None)
+        }
+        Parent::Practice(id) => {
+            let (p, standing) = visible_practice(db, Some(auth), id).await?;
+            standing.require_editor()?;
+            if p.status == PracticeStatus::Archived {
+                return Err(ApiError::Problem(
+                    ProblemCode::NotEditable,
+                    Text::new(
+                        "An archived practice no longer changes; publish it again first.",
+                        "لا تتغير الممارسة المؤرشفة؛ أعد نشرها أولًا.",
+                    ),
+                ));
+            }
+            Ok(Some(p.platform_id))
         }
     }
 }

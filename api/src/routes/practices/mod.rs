@@ -1,0 +1,28 @@
+//! Practices (ممارسات): what a local authority did that others can learn from, shared on a
+//! platform — drafted by its people, published by the platform's coordinators, versioned, with
+//! files attached (`/practices/{id}/files`).
+
+mod create;
+mod model;
+mod read;
+mod rules;
+mod transitions;
+mod update;
+mod versions;
+mod view;
+
+pub use model::*;
+pub use rules::{PracticeStanding, visible_practice};
+pub use view::response;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(read::list_practices)
+        .service(create::create_practice)
+        .service(versions::list_practice_versions)
+        .service(versions::get_practice_version)
+        .service(transitions::transition_practice)
+        .service(read::get_practice)
+        .service(update::update_practice);
+}

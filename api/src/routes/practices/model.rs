@@ -1,0 +1,255 @@
+//! What the practices routes read and answer: request bodies, query parameters and responses.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::domain::{Bilingual, BilingualPatch, BilingualText, BilingualTextPatch, PracticeStatus};
+
+/// The most contact people, SDG targets and tags a practice names.
+pub const MAX_CONTACTS: usize = 10;
+pub const MAX_SDG_TARGETS: usize = 20;
+pub const MAX_TAGS: usize = 20;
+
+/// A practice's text as one version keeps it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PracticeText {
+    pub title: Bilingual,
+    pub summary: BilingualText,
+    /// The problem it answered.
+    pub problem: BilingualText,
+    /// What was done.
+    pub approach: BilingualText,
+    /// What came of it, with its figures.
+    pub results: BilingualText,
+    /// What it cost and who funded it.
+    pub costs: BilingualText,
+    /// Who it was done with.
+    pub partners: BilingualText,
+    /// How long it took, in months.
+    #[schema(minimum = 1, maximum = 600)]
+    pub duration_months: Option<i32>,
+    /// The people to ask about it.
+    #[schema(max_items = 10)]
+    pub contact_ids: Vec<i64>,
+    /// SDG targets it serves, `goal.target` (`11.3`, `6.b`).
+    #[schema(max_items = 20, example = json!(["11.3", "16.6"]))]
+    pub sdg_targets: Vec<String>,
+    /// Free tags (each 1 to 50 characters).
+    #[schema(max_items = 20, example = json!(["نظم المعلومات الجغرافية", "GIS"]))]
+    pub tags: Vec<String>,
+}
+
+/// A new practice, drafted on a platform.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePracticeRequest {
+    pub platform_id: i64,
+    /// The authority that did it: the caller's own by default; an administrator names one.
+    pub local_authority_id: Option<i64>,
+    /// A topic of the platform's work plan.
+    pub topic_id: Option<i64>,
+    #[validate(nested)]
+    pub title: Bilingual,
+    #[validate(nested)]
+    #[serde(default)]
+    pub summary: BilingualText,
+    #[validate(nested)]
+    #[serde(default)]
+    pub problem: BilingualText,
+    #[validate(nested)]
+    #[serde(default)]
+    pub approach: BilingualText,
+    #[validate(nested)]
+    #[serde(default)]
+    pub results: BilingualText,
+    #[validate(nested)]
+    #[serde(default)]
+    pub costs: BilingualText,
+    #[validate(nested)]
+    #[serde(default)]
+    pub partners: BilingualText,
+    #[validate(range(min = 1, max = 600))]
+    #[schema(minimum = 1, maximum = 600)]
+    pub duration_months: Option<i32>,
+    /// Active people to ask about it; default: the caller.
+    #[validate(length(max = 10))]
+    #[schema(max_items = 10)]
+    #[serde(default)]
+    pub contact_ids: Vec<i64>,
+    /// SDG targets, `goal.target` (`11.3`, `6.b`; goals 1 to 17).
+    #[validate(length(max = 20), custom(function = "valid_sdg_targets"))]
+    #[schema(max_items = 20, example = json!(["11.3"]))]
+    #[serde(default)]
+    pub sdg_targets: Vec<String>,
+    /// Free tags, each 1 to 50 characters without control characters.
+    #[validate(length(max = 20), custom(function = "valid_tags"))]
+    #[schema(max_items = 20, example = json!(["GIS"]))]
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// A note for the first version.
+    #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Changes to a practice; absent fields stay as they are, `null` clears a topic or a duration.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePracticeRequest {
+    #[serde(default, deserialize_with = "crate::domain::double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub topic_id: Option<Option<i64>>,
+    #[validate(nested)]
+    pub title: Option<BilingualPatch>,
+    #[validate(nested)]
+    pub summary: Option<BilingualTextPatch>,
+    #[validate(nested)]
+    pub problem: Option<BilingualTextPatch>,
+    #[validate(nested)]
+    pub approach: Option<BilingualTextPatch>,
+    #[validate(nested)]
+    pub results: Option<BilingualTextPatch>,
+    #[validate(nested)]
+    pub costs: Option<BilingualTextPatch>,
+    #[validate(nested)]
+    pub partners: Option<BilingualTextPatch>,
+    #[serde(default, deserialize_with = "crate::domain::double_option")]
+    #[validate(range(min = 1, max = 600))]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 600)]
+    pub duration_months: Option<Option<i32>>,
+    /// Replaces the contact people.
+    #[validate(length(min = 1, max = 10))]
+    #[schema(min_items = 1, max_items = 10)]
+    pub contact_ids: Option<Vec<i64>>,
+    /// Replaces the SDG targets.
+    #[validate(length(max = 20), custom(function = "valid_sdg_targets"))]
+    #[schema(max_items = 20)]
+    pub sdg_targets: Option<Vec<String>>,
+    /// Replaces the tags.
+    #[validate(length(max = 20), custom(function = "valid_tags"))]
+    #[schema(max_items = 20)]
+    pub tags: Option<Vec<String>>,
+    /// What changed, kept with the new version.
+    #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Whether each is an SDG target, `goal.target`: goals 1 to 17, targets a number or a letter.
+fn valid_sdg_targets(targets: &[String]) -> Result<(), validator::ValidationError> {
+    let is_target = |t: &str| {
+        let Some((goal, target)) = t.split_once('.') else {
+            return false;
+        };
+        let goal_ok =
+            goal.parse::<u8>().is_ok_and(|g| (1..=17).contains(&g)) && !goal.starts_with('0');
+        let target_ok =
+            (target.len() <= 2 && target.bytes().all(|b| b.is_ascii_digit()) && !target.is_empty())
+                || (target.len() == 1 && target.bytes().all(|b| b.is_ascii_lowercase()));
+        goal_ok && target_ok
+    };
+    if targets.iter().all(|t| is_target(t)) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("format")
+            .with_message("an SDG target is goal.target, as 11.3 or 6.b (goals 1 to 17)".into()))
+    }
+}
+
+/// Whether each tag is 1 to 50 characters, without control characters.
+fn valid_tags(tags: &[String]) -> Result<(), validator::ValidationError> {
+    let fits = |t: &str| {
+        let n = t.trim().chars().count();
+        (1..=50).contains(&n) && !t.chars().any(char::is_control)
+    };
+    if tags.iter().all(|t| fits(t)) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("format")
+            .with_message("a tag is 1 to 50 characters, without control characters".into()))
+    }
+}
+
+/// A practice with its whole text. `version` is its `ETag`; `current_version` the number of
+/// the latest text version.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PracticeResponse {
+    pub id: i64,
+    pub platform_id: i64,
+    pub local_authority_id: i64,
+    pub topic_id: Option<i64>,
+    pub status: PracticeStatus,
+    #[serde(flatten)]
+    pub text: PracticeText,
+    pub current_version: i32,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_by: i64,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A practice in a list (its title, summary and labels).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PracticeSummary {
+    pub id: i64,
+    pub platform_id: i64,
+    pub local_authority_id: i64,
+    pub topic_id: Option<i64>,
+    pub status: PracticeStatus,
+    pub title: Bilingual,
+    pub summary: BilingualText,
+    #[schema(max_items = 20)]
+    pub sdg_targets: Vec<String>,
+    #[schema(max_items = 20)]
+    pub tags: Vec<String>,
+    pub current_version: i32,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A move of a practice along its lifecycle.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeTransitionRequest {
+    pub to: PracticeStatus,
+}
+
+/// One version of a practice's text.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PracticeVersionResponse {
+    pub number: i32,
+    pub text: PracticeText,
+    #[schema(max_length = 500)]
+    pub note: String,
+    pub edited_by: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sdg_targets_are_goal_dot_target() {
+        for ok in ["11.3", "6.b", "17.19", "1.1"] {
+            assert!(valid_sdg_targets(&[ok.to_owned()]).is_ok(), "{ok}");
+        }
+        for bad in [
+            "18.1", "0.1", "11", "11.", ".3", "11.3.1", "11.B", "11.123", "١١.٣", "01.1",
+        ] {
+            assert!(valid_sdg_targets(&[bad.to_owned()]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tags_are_short_plain_words() {
+        assert!(valid_tags(&["نظم المعلومات الجغرافية".to_owned(), "GIS".to_owned()]).is_ok());
+        assert!(valid_tags(&[" ".to_owned()]).is_err());
+        assert!(valid_tags(&["x".repeat(51)]).is_err());
+        assert!(valid_tags(&["a\u{7}".to_owned()]).is_err());
+    }
+}

@@ -1,0 +1,473 @@
+//! Practices (issue 30): what a local authority did that others can learn from — drafted by its
+//! people, published by the platform's coordinators, read by anyone once published, versioned,
+//! with files; told to the feed, partners and the trail.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use tests::{TestApp, assert_problem, spawn_app};
+
+use crate::attachments::ids;
+use crate::changes::drain_until;
+use crate::files::pdf;
+use crate::webhooks::{Receiver, subscribe};
+
+struct People {
+    admin: String,
+    authority: i64,
+    platform: i64,
+    coordinator: String,
+    member_id: i64,
+    member: String,
+    /// A member of another platform, from another authority.
+    outsider: String,
+}
+
+async fn people(app: &TestApp) -> People {
+    let admin = app.admin_token().await;
+    let authority = app.create_authority(&admin, "بلدية الخليل", "Hebron").await;
+    let elsewhere = app
+        .create_authority(&admin, "بلدية بيت لحم", "Bethlehem")
+        .await;
+    let platform = app.platform_id("innovation").await;
+    let other = app.platform_id("public-relations").await;
+    let (coord_id, coordinator) = app
+        .quick_user(
+            "gis.coordinator@example.org",
+            Some(authority),
+            "female",
+            "ar",
+        )
+        .await;
+    app.make_coordinator(platform, coord_id, "coordinator")
+        .await;
+    let (member_id, member) = app
+        .quick_user("gis.engineer@example.org", Some(authority), "male", "ar")
+        .await;
+    app.make_member(platform, member_id).await;
+    let (outsider_id, outsider) = app
+        .quick_user("someone@example.org", Some(elsewhere), "female", "en")
+        .await;
+    app.make_member(other, outsider_id).await;
+    People {
+        admin,
+        authority,
+        platform,
+        coordinator,
+        member_id,
+        member,
+        outsider,
+    }
+}
+
+fn hebron_gis(platform: i64) -> Value {
+    json!({
+        "platform_id": platform,
+        "title": {"ar": "نظام المعلومات الجغرافية في بلدية الخليل", "en": "Hebron's GIS"},
+        "summary": {"ar": "بناء نظام معلومات جغرافية مفتوح المصدر ومشاركته مع البلديات المجاورة"},
+        "problem": {"ar": "بيانات مكانية متفرقة لا تتشاركها الأقسام"},
+        "approach": {"ar": "منصة مفتوحة المصدر وتدريب الكوادر"},
+        "results": {"ar": "رُقمنت ١٢٠٠٠ قطعة أرض خلال ١٨ شهرًا", "en": "12,000 parcels digitised in 18 months"},
+        "costs": {"ar": "٤٠٠٠٠ دولار بتمويل من البلدية"},
+        "partners": {"ar": "بلديات محافظتي الخليل وبيت لحم"},
+        "duration_months": 18,
+        "sdg_targets": ["11.3", "11.3", "16.6"],
+        "tags": ["GIS", "نظم المعلومات الجغرافية"],
+        "note": "المسودة الأولى"
+    })
+}
+
+async fn move_to(app: &TestApp, token: &str, id: i64, to: &str) -> reqwest::Response {
+    app.post(
+        &format!("/api/v1/practices/{id}/transitions"),
+        Some(token),
+        &json!({"to": to}),
+    )
+    .await
+}
+
+async fn draft(app: &TestApp, who: &People) -> Value {
+    let res = app
+        .post(
+            "/api/v1/practices",
+            Some(&who.member),
+            &hebron_gis(who.platform),
+        )
+        .await;
+    let status = res.status();
+    let etag = res
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(status, 201, "{body}");
+    assert!(etag.is_some_and(|t| t.starts_with("\"1")), "an ETag");
+    body
+}
+
+#[tokio::test]
+async fn a_practice_is_drafted_submitted_published_by_the_coordinator_then_read_by_anyone() {
+    let app = spawn_app().await;
+    let who = people(&app).await;
+    let receiver = Receiver::start().await;
+    subscribe(
+        &app,
+        &who.admin,
+        &receiver.url,
+        &["practice.published"],
+        None,
+    )
+    .await;
+    let p = draft(&app, &who).await;
+    let id = p["id"].as_i64().expect("id");
+    assert_eq!(p["status"], "draft");
+    assert_eq!(
+        p["local_authority_id"], who.authority,
+        "the drafter's authority"
+    );
+    assert_eq!(
+        p["contact_ids"],
+        json!([who.member_id]),
+        "the drafter answers questions"
+    );
+    assert_eq!(
+        p["sdg_targets"],
+        json!(["11.3", "16.6"]),
+        "each target once"
+    );
+    assert_eq!(p["results"]["en"], "12,000 parcels digitised in 18 months");
+    assert_eq!(p["current_version"], 1);
+
+    // A draft is its editors' and its coordinators'.
+    let path = format!("/api/v1/practices/{id}");
+    assert_problem(app.get(&path, None).await, 404).await;
+    assert_problem(app.get(&path, Some(&who.outsider)).await, 404).await;
+    assert_eq!(app.get(&path, Some(&who.coordinator)).await.status(), 200);
+    assert!(ids(&app.get_json("/api/v1/practices", None).await).is_empty());
+    assert_eq!(
+        ids(&app.get_json("/api/v1/practices", Some(&who.member)).await),
+        [id]
+    );
+    assert_eq!(
+        ids(&app
+            .get_json("/api/v1/practices", Some(&who.coordinator))
+            .await),
+        [id]
+    );
+    assert!(ids(&app.get_json("/api/v1/practices", Some(&who.outsider)).await).is_empty());
+
+    // Its people submit it; only the coordinators publish it.
+    assert_eq!(
+        move_to(&app, &who.member, id, "submitted").await.status(),
+        200
+    );
+    let problem = assert_problem(move_to(&app, &who.member, id, "published").await, 403).await;
+    assert_eq!(problem["code"], "not_a_manager");
+    let res = move_to(&app, &who.coordinator, id, "published").await;
+    assert_eq!(res.status(), 200);
+    let published: Value = res.json().await.expect("json");
+    assert_eq!(published["status"], "published");
+    assert!(published["published_at"].is_string());
+    let problem = assert_problem(move_to(&app, &who.coordinator, id, "draft").await, 409).await;
+    assert_eq!(problem["code"], "transition_not_allowed");
+
+    // Now anyone reads it.
+    assert_eq!(
+        app.get_json(&path, None).await["title"]["en"],
+        "Hebron's GIS"
+    );
+    assert_eq!(
+        ids(&app
+            .get_json("/api/v1/practices?status=published", None)
+            .await),
+        [id]
+    );
+    assert!(ids(&app.get_json("/api/v1/practices?status=draft", None).await).is_empty());
+    assert_eq!(
+        ids(&app
+            .get_json(
+                &format!("/api/v1/practices?local_authority_id={}", who.authority),
+                None
+            )
+            .await),
+        [id]
+    );
+
+    // Partners are told, the feed carries it, the trail keeps every step.
+    let got = receiver.wait_for(1).await;
+    assert_eq!(got[0].body["type"], "practice.published");
+    assert_eq!(got[0].body["data"]["id"], id);
+    assert_eq!(got[0].body["data"]["platform_id"], who.platform);
+    assert_eq!(got[0].body["data"]["previous_status"], "submitted");
+    let is_ours = |c: &&Value| c["type"] == "practices" && c["id"] == id;
+    let (feed, _) = drain_until(&app, None, None, |items| items.iter().any(|c| is_ours(&c))).await;
+    let entry = feed.iter().find(is_ours).expect("in the feed");
+    assert_eq!(entry["data"]["status"], "published");
+    let trail = app
+        .get_json(
+            &format!("/api/v1/audit?entity_type=practice&entity_id={id}"),
+            Some(&who.admin),
+        )
+        .await;
+    let actions: Vec<&str> = trail["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| **a == "practice.transition")
+            .count(),
+        2,
+        "{actions:?}"
+    );
+    assert!(actions.contains(&"practice.create"));
+}
+
+#[tokio::test]
+async fn a_practice_is_shared_by_the_platforms_people_for_their_own_authority() {
+    let app = spawn_app().await;
+    let who = people(&app).await;
+    // Not a member of the platform.
+    let problem = assert_problem(
+        app.post(
+            "/api/v1/practices",
+            Some(&who.outsider),
+            &hebron_gis(who.platform),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(problem["code"], "not_a_member");
+    // A member names no other authority than their own.
+    let mut other = hebron_gis(who.platform);
+    other["local_authority_id"] = json!(who.authority + 1);
+    let problem = assert_problem(
+        app.post("/api/v1/practices", Some(&who.member), &other)
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "not_allowed");
+    // An administrator belongs to none: they name it.
+    let problem = assert_problem(
+        app.post(
+            "/api/v1/practices",
+            Some(&who.admin),
+            &hebron_gis(who.platform),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "no_local_authority");
+    let mut named = hebron_gis(who.platform);
+    named["local_authority_id"] = json!(who.authority);
+    named["contact_ids"] = json!([who.member_id]);
+    let res = app
+        .post("/api/v1/practices", Some(&who.admin), &named)
+        .await;
+    assert_eq!(res.status(), 201);
+    let by_admin = res.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    // Its contact person finds the draft among theirs; nobody else does.
+    assert_eq!(
+        ids(&app.get_json("/api/v1/practices", Some(&who.member)).await),
+        [by_admin]
+    );
+    assert!(ids(&app.get_json("/api/v1/practices", Some(&who.outsider)).await).is_empty());
+    // What no schema says: SDG goals end at 17, tags are short.
+    for (field, value) in [
+        ("sdg_targets", json!(["18.1"])),
+        ("sdg_targets", json!(["11"])),
+        ("tags", json!(["x".repeat(51)])),
+        ("contact_ids", json!([987654])),
+    ] {
+        let mut bad = hebron_gis(who.platform);
+        bad[field] = value;
+        let problem = assert_problem(
+            app.post("/api/v1/practices", Some(&who.member), &bad).await,
+            422,
+        )
+        .await;
+        assert!(
+            problem["errors"][0]["pointer"]
+                .as_str()
+                .is_some_and(|p| p.starts_with(&format!("/{field}"))),
+            "{problem}"
+        );
+    }
+}
+
+async fn edit(
+    app: &TestApp,
+    token: &str,
+    id: i64,
+    version: &str,
+    body: Value,
+) -> reqwest::Response {
+    app.request(
+        Method::PATCH,
+        &format!("/api/v1/practices/{id}"),
+        Some(token),
+    )
+    .header("If-Match", version)
+    .json(&body)
+    .send()
+    .await
+    .expect("send")
+}
+
+#[tokio::test]
+async fn every_edit_of_a_practice_keeps_a_version_and_a_partial_edit_keeps_the_other_language() {
+    let app = spawn_app().await;
+    let who = people(&app).await;
+    let id = draft(&app, &who).await["id"].as_i64().expect("id");
+    let path = format!("/api/v1/practices/{id}");
+    assert_problem(
+        app.patch(&path, Some(&who.member), &json!({"title": {"en": "GIS"}}))
+            .await,
+        428,
+    )
+    .await;
+    let res = edit(
+        &app,
+        &who.member,
+        id,
+        "\"1\"",
+        json!({"title": {"en": "Hebron's open GIS"}, "tags": ["GIS"], "note": "English title"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let edited: Value = res.json().await.expect("json");
+    assert_eq!(
+        edited["title"]["ar"], "نظام المعلومات الجغرافية في بلدية الخليل",
+        "the Arabic stays"
+    );
+    assert_eq!(edited["title"]["en"], "Hebron's open GIS");
+    assert_eq!(edited["tags"], json!(["GIS"]));
+    assert_eq!(edited["current_version"], 2);
+    assert_eq!(edited["version"], 2);
+    // The same text again changes nothing.
+    let res = edit(&app, &who.member, id, "\"2\"", json!({"tags": ["GIS"]})).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.expect("json")["version"], 2);
+    assert_problem(
+        edit(&app, &who.member, id, "\"1\"", json!({"tags": []})).await,
+        412,
+    )
+    .await;
+    // Another authority's member may not edit it (nor see the draft).
+    assert_problem(
+        edit(&app, &who.outsider, id, "\"2\"", json!({"tags": []})).await,
+        404,
+    )
+    .await;
+
+    let versions = app
+        .get_json(
+            &format!("/api/v1/practices/{id}/versions"),
+            Some(&who.member),
+        )
+        .await;
+    let items = versions["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["text"]["title"]["en"], "Hebron's GIS");
+    assert_eq!(items[1]["text"]["title"]["en"], "Hebron's open GIS");
+    assert_eq!(items[1]["note"], "English title");
+    let first = app
+        .get_json(
+            &format!("/api/v1/practices/{id}/versions/1"),
+            Some(&who.coordinator),
+        )
+        .await;
+    assert_eq!(
+        first["text"]["tags"],
+        json!(["GIS", "نظم المعلومات الجغرافية"])
+    );
+    assert_problem(
+        app.get(
+            &format!("/api/v1/practices/{id}/versions/3"),
+            Some(&who.member),
+        )
+        .await,
+        404,
+    )
+    .await;
+    assert_problem(
+        app.get(&format!("/api/v1/practices/{id}/versions"), None)
+            .await,
+        404,
+    )
+    .await;
+
+    // Archived, it no longer changes.
+    for (token, to) in [
+        (&who.member, "submitted"),
+        (&who.coordinator, "published"),
+        (&who.coordinator, "archived"),
+    ] {
+        assert_eq!(move_to(&app, token, id, to).await.status(), 200, "{to}");
+    }
+    let problem = assert_problem(
+        edit(&app, &who.member, id, "\"5\"", json!({"tags": []})).await,
+        409,
+    )
+    .await;
+    assert_eq!(problem["code"], "not_editable");
+    // Still public to read.
+    assert_eq!(app.get_json(&path, None).await["status"], "archived");
+}
+
+#[tokio::test]
+async fn a_practices_files_are_as_visible_as_the_practice() {
+    let app = spawn_app().await;
+    let who = people(&app).await;
+    let id = draft(&app, &who).await["id"].as_i64().expect("id");
+    let files = format!("/api/v1/practices/{id}/files");
+    let upload = |token: &str| {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf(3_000)).file_name("العرض.pdf"),
+        );
+        app.client
+            .post(app.url(&files))
+            .bearer_auth(token.to_owned())
+            .multipart(form)
+            .send()
+    };
+    let res = upload(&who.member).await.expect("upload");
+    assert_eq!(res.status(), 201);
+    let file: Value = res.json().await.expect("json");
+    assert_eq!(
+        (file["purpose"].as_str(), file["practice_id"].as_i64()),
+        (Some("practice_file"), Some(id))
+    );
+    let content = format!("/api/v1/files/{}/content", file["id"]);
+    assert_problem(app.get(&files, None).await, 404).await;
+    assert_problem(app.get(&content, None).await, 404).await;
+    assert_problem(upload(&who.outsider).await.expect("upload"), 404).await;
+    for (token, to) in [(&who.member, "submitted"), (&who.coordinator, "published")] {
+        assert_eq!(move_to(&app, token, id, to).await.status(), 200);
+    }
+    assert_eq!(
+        ids(&app.get_json(&files, None).await),
+        [file["id"].as_i64().expect("id")]
+    );
+    assert_eq!(app.get(&content, None).await.status(), 200);
+    // Published, others read it; they do not add to it.
+    let problem = assert_problem(upload(&who.outsider).await.expect("upload"), 403).await;
+    assert_eq!(problem["code"], "forbidden");
+    assert_eq!(
+        move_to(&app, &who.coordinator, id, "archived")
+            .await
+            .status(),
+        200
+    );
+    let problem = assert_problem(upload(&who.member).await.expect("upload"), 409).await;
+    assert_eq!(problem["code"], "not_editable");
+}
