@@ -176,3 +176,9 @@ where
 
 /// What `find_named` says of a platform id that names none.
 pub const NO_PLATFORM: (&str, &str) = ("no platform has this id", "لا توجد منصة بهذا الرقم");
+
+/// What `find_named` says of a local authority id that names none.
+pub const NO_LOCAL_AUTHORITY: (&str, &str) = (
+    "no local authority has this id",
+    "لا توجد هيئة محلية بهذا الرقم",
+);

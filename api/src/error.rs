@@ -106,6 +106,9 @@ problem_codes! {
     NotDeletable = "not_deletable", 409, "Cannot be deleted in this state", "لا يمكن حذفه في هذه الحالة";
     NotEndorsable = "not_endorsable", 409, "The paper cannot be endorsed yet", "لا يمكن تأييد الورقة بعد";
     AlreadyEndorsed = "already_endorsed", 409, "Already endorsed by this authority", "أيدتها الهيئة بالفعل";
+    PracticeNotPublished = "practice_not_published", 409, "The practice is not published", "الممارسة غير منشورة";
+    OwnPractice = "own_practice", 409, "The caller's own authority shared this practice", "الممارسة من مشاركة هيئة المستخدم نفسها";
+    AlreadyDecided = "already_decided", 409, "The request was already answered", "أُجيب عن الطلب بالفعل";
     WorkshopNotOpen = "workshop_not_open", 409, "The workshop is not open", "الورشة غير مفتوحة";
     RegistrationClosed = "registration_closed", 409, "Registration is closed", "التسجيل مغلق";
     AlreadyRegistered = "already_registered", 409, "Already registered", "مسجل بالفعل";

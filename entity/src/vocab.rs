@@ -178,6 +178,16 @@ text_enum!(
 );
 
 text_enum!(
+    /// Where a request to learn a practice stands: asked, then accepted or declined by the
+    /// practice's people.
+    ExchangeStatus {
+        Requested => "requested",
+        Accepted => "accepted",
+        Declined => "declined",
+    }
+);
+
+text_enum!(
     /// A practice's state: draft → submitted → published (by the platform's coordinators or an
     /// administrator) → archived; a submitted one may go back to draft, an archived one be
     /// published again.
@@ -429,5 +439,7 @@ named_enum!(
         PositionPaperInReview => "position_paper.in_review",
         PositionPaperAdopted => "position_paper.adopted",
         PositionPaperEndorsed => "position_paper.endorsed",
+        ExchangeRequested => "exchange.requested",
+        ExchangeDecided => "exchange.decided",
     }
 );

@@ -36,6 +36,7 @@ mod m20261207_000026_resumable_uploads;
 mod m20261207_000027_file_scans;
 mod m20261207_000028_file_parents;
 mod m20261207_000029_practices;
+mod m20261207_000030_practice_exchanges;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000027_file_scans::Migration),
             Box::new(m20261207_000028_file_parents::Migration),
             Box::new(m20261207_000029_practices::Migration),
+            Box::new(m20261207_000030_practice_exchanges::Migration),
         ]
     }
 }

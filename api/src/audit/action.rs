@@ -4,7 +4,9 @@
 //! (`services::events::tells`), so a new action does not compile until that is decided. An action
 //! whose consequences depend on a new status carries that status, typed.
 
-use crate::domain::{PaperStatus, PracticeStatus, RegistrationStatus, WorkshopStatus};
+use crate::domain::{
+    ExchangeStatus, PaperStatus, PracticeStatus, RegistrationStatus, WorkshopStatus,
+};
 
 macro_rules! entities {
     ($($variant:ident => $name:literal,)+) => {
@@ -35,6 +37,7 @@ entities! {
     CoordinatorTerm => "coordinator_term",
     Election => "election",
     ElectionCandidate => "election_candidate",
+    ExchangeRequest => "exchange_request",
     File => "file",
     LocalAuthority => "local_authority",
     Membership => "membership",
@@ -44,6 +47,7 @@ entities! {
     PositionPaper => "position_paper",
     PositionPaperEndorsement => "position_paper_endorsement",
     Practice => "practice",
+    PracticeReplication => "practice_replication",
     Registration => "registration",
     TaskForce => "task_force",
     TaskForceMember => "task_force_member",
@@ -117,6 +121,7 @@ actions! {
         ElectionNominate => "election.nominate", ElectionCandidate;
         ElectionVote => "election.vote", Election;
         ElectionWithdrawCandidate => "election.withdraw_candidate", ElectionCandidate;
+        ExchangeRequestCreate => "exchange_request.create", ExchangeRequest;
         FileCreate => "file.create", File;
         FileDelete => "file.delete", File;
         FileInfected => "file.infected", File;
@@ -144,6 +149,7 @@ actions! {
         PositionPaperUpdate => "position_paper.update", PositionPaper;
         PositionPaperWithdrawEndorsement => "position_paper.withdraw_endorsement", PositionPaperEndorsement;
         PracticeCreate => "practice.create", Practice;
+        PracticeReplicate => "practice.replicate", PracticeReplication;
         PracticeUpdate => "practice.update", Practice;
         RegistrationCancel => "registration.cancel", Registration;
         RegistrationCheckIn => "registration.check_in", Registration;
@@ -193,6 +199,7 @@ actions! {
         WorkshopUpdate => "workshop.update", Workshop;
     }
     with_status {
+        ExchangeRequestDecide { to: ExchangeStatus } => "exchange_request.decide", ExchangeRequest;
         PositionPaperTransition { to: PaperStatus } => "position_paper.transition", PositionPaper;
         PracticeTransition { to: PracticeStatus } => "practice.transition", Practice;
         RegistrationCreate { status: RegistrationStatus } => "registration.create", Registration;

@@ -48,6 +48,8 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         crate::services::events::webhooks::PartnershipEventData,
         crate::services::events::webhooks::FileEventData,
         crate::services::events::webhooks::PracticeEventData,
+        crate::services::events::webhooks::ExchangeEventData,
+        crate::services::events::webhooks::ReplicationEventData,
         // Named by a header (`Tus-Resumable`) only.
         crate::routes::files::TusVersion,
         crate::routes::files::WorkshopFilePurpose,

@@ -141,6 +141,10 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
             ConcurrentChange,
         ],
         "upload_practice_file" => &[Forbidden, NotEditable],
+        "create_exchange_request" => &[NoLocalAuthority, PracticeNotPublished, OwnPractice],
+        "list_exchange_requests" => &[],
+        "decide_exchange_request" => &[Forbidden, AlreadyDecided],
+        "record_replication" => &[Forbidden, PracticeNotPublished, OwnPractice, Duplicate],
         "upload_step_file" => &[NotAPartnershipManager],
         // One has no photo to remove.
         "delete_my_photo" => &[NotFound],
@@ -584,6 +588,43 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
                 "not_allowed",
                 "each of `platform_ids` is a platform the caller coordinates",
             ),
+        ],
+        "create_practice" => &[
+            (
+                "not_allowed",
+                "a member names no other `local_authority_id` than their own",
+            ),
+            (
+                "no_local_authority",
+                "a caller of no local authority names the `local_authority_id`",
+            ),
+            (
+                "not_found",
+                "`platform_id`, `local_authority_id`, `topic_id` (a topic of the platform) and \
+                 each of `contact_ids` exist",
+            ),
+            ("deactivated", "each of `contact_ids` is an active person"),
+            (
+                "format",
+                "each of `sdg_targets` is `goal.target` with goals 1 to 17 (`11.3`, `6.b`); each \
+                 tag is 1 to 50 characters without control characters",
+            ),
+        ],
+        "update_practice" => &[
+            (
+                "not_found",
+                "`topic_id` is a topic of the practice's platform; each of `contact_ids` exists",
+            ),
+            ("deactivated", "each of `contact_ids` is an active person"),
+            (
+                "format",
+                "each of `sdg_targets` is `goal.target` with goals 1 to 17; each tag is 1 to 50 \
+                 characters without control characters",
+            ),
+        ],
+        "record_replication" => &[
+            ("future", "`adopted_on` is not in the future"),
+            ("not_found", "`local_authority_id` is a local authority"),
         ],
         "replay_deliveries" => &[
             ("before_from", "`until` is after `since`"),

@@ -84,6 +84,9 @@ routes! {
     UpdatePractice,
     PublishPractice,
     UploadPracticeFile,
+    CreateExchangeRequest,
+    DecideExchangeRequest,
+    RecordReplication,
 }
 
 /// Expected status for [admin, coordinator here, coordinator elsewhere, member, anonymous].
@@ -146,6 +149,14 @@ fn expected(route: Route) -> [u16; 5] {
         UploadPracticeFile => [201, 201, 404, 201, 401],
         // Publishing is the coordinators'.
         PublishPractice => [200, 200, 404, 403, 401],
+        // Anyone of another authority asks to learn a published practice; the admin belongs to
+        // none.
+        CreateExchangeRequest => [403, 201, 201, 201, 401],
+        // The practice's people answer (the member is its contact person) and its coordinators.
+        DecideExchangeRequest => [200, 200, 403, 200, 401],
+        // The adopting authority's people record it (all but the admin are of that authority;
+        // the admin manages the platform).
+        RecordReplication => [201, 201, 201, 201, 401],
     }
 }
 
@@ -772,6 +783,60 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                 },
             }
         }
+        CreateExchangeRequest | DecideExchangeRequest | RecordReplication => {
+            let other = app
+                .create_authority(&fx.admin, &fx.unique("بلدية"), &fx.unique("Town"))
+                .await;
+            let created = admin_post(
+                app,
+                fx,
+                "/api/v1/practices",
+                json!({"platform_id": p, "local_authority_id": other,
+                       "title": {"ar": "ممارسة"}, "contact_ids": [fx.member_id]}),
+            )
+            .await;
+            let id = created["id"].as_i64().expect("id");
+            for to in ["submitted", "published"] {
+                admin_post(
+                    app,
+                    fx,
+                    &format!("/api/v1/practices/{id}/transitions"),
+                    json!({"to": to}),
+                )
+                .await;
+            }
+            let ask = json!({"message": "نود التعلم", "participants": 3});
+            match route {
+                CreateExchangeRequest => req(
+                    Method::POST,
+                    format!("/api/v1/practices/{id}/exchange-requests"),
+                    ask,
+                ),
+                DecideExchangeRequest => {
+                    // Asked by the coordinator, of the fixture's authority.
+                    let coordinator = fx.tokens[1].as_deref().expect("the coordinator");
+                    let res = app
+                        .post(
+                            &format!("/api/v1/practices/{id}/exchange-requests"),
+                            Some(coordinator),
+                            &ask,
+                        )
+                        .await;
+                    assert_eq!(res.status(), 201, "set-up request");
+                    let asked: Value = res.json().await.expect("json");
+                    req(
+                        Method::POST,
+                        format!("/api/v1/exchange-requests/{}/decision", asked["id"]),
+                        json!({"answer": "accepted"}),
+                    )
+                }
+                _ => req(
+                    Method::POST,
+                    format!("/api/v1/practices/{id}/replications"),
+                    json!({"local_authority_id": fx.authority, "adopted_on": "2026-06-01"}),
+                ),
+            }
+        }
         PutPhoto => Request {
             upload: Upload::Png,
             ..req(
@@ -1018,7 +1083,7 @@ async fn rights_stop_at_the_platform_for_every_write_route() {
         None,
     ];
     let mut failures = Vec::new();
-    assert_eq!(ROUTES.len(), 64);
+    assert_eq!(ROUTES.len(), 67);
     for &route in ROUTES {
         let want = expected(route);
         for (i, token) in fx.tokens.iter().enumerate() {

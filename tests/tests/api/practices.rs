@@ -20,6 +20,8 @@ struct People {
     member: String,
     /// A member of another platform, from another authority.
     outsider: String,
+    /// The outsider's authority.
+    elsewhere: i64,
 }
 
 async fn people(app: &TestApp) -> People {
@@ -56,6 +58,7 @@ async fn people(app: &TestApp) -> People {
         member_id,
         member,
         outsider,
+        elsewhere,
     }
 }
 
@@ -470,4 +473,166 @@ async fn a_practices_files_are_as_visible_as_the_practice() {
     );
     let problem = assert_problem(upload(&who.member).await.expect("upload"), 409).await;
     assert_eq!(problem["code"], "not_editable");
+}
+
+async fn kinds_in_inbox(app: &TestApp, token: &str) -> Vec<String> {
+    app.get_json("/api/v1/me/notifications?limit=100", Some(token))
+        .await["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|n| n["kind"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn another_authority_asks_to_learn_a_published_practice_is_answered_and_records_adopting_it()
+{
+    let app = spawn_app().await;
+    let who = people(&app).await;
+    let receiver = Receiver::start().await;
+    subscribe(
+        &app,
+        &who.admin,
+        &receiver.url,
+        &[
+            "exchange.requested",
+            "exchange.decided",
+            "practice.replicated",
+        ],
+        None,
+    )
+    .await;
+    let id = draft(&app, &who).await["id"].as_i64().expect("id");
+    let requests = format!("/api/v1/practices/{id}/exchange-requests");
+    let ask = json!({"message": "نود تعلّم بناء طبقات البيانات المكانية", "participants": 4});
+    // Not there yet for them; then not published yet.
+    assert_problem(app.post(&requests, Some(&who.outsider), &ask).await, 404).await;
+    assert_eq!(
+        move_to(&app, &who.member, id, "submitted").await.status(),
+        200
+    );
+    let problem =
+        assert_problem(app.post(&requests, Some(&who.coordinator), &ask).await, 409).await;
+    assert_eq!(problem["code"], "practice_not_published");
+    assert_eq!(
+        move_to(&app, &who.coordinator, id, "published")
+            .await
+            .status(),
+        200
+    );
+    // Its own authority does not ask; a person of none cannot.
+    let problem = assert_problem(app.post(&requests, Some(&who.member), &ask).await, 409).await;
+    assert_eq!(problem["code"], "own_practice");
+    let problem = assert_problem(app.post(&requests, Some(&who.admin), &ask).await, 403).await;
+    assert_eq!(problem["code"], "no_local_authority");
+    let res = app.post(&requests, Some(&who.outsider), &ask).await;
+    assert_eq!(res.status(), 201);
+    let asked: Value = res.json().await.expect("json");
+    assert_eq!(asked["status"], "requested");
+    assert_eq!(asked["local_authority_id"], who.elsewhere);
+    assert_eq!(asked["participants"], 4);
+    // The practice's people and the coordinators are told.
+    assert!(
+        kinds_in_inbox(&app, &who.member)
+            .await
+            .contains(&"exchange.requested".to_owned())
+    );
+    assert!(
+        kinds_in_inbox(&app, &who.coordinator)
+            .await
+            .contains(&"exchange.requested".to_owned())
+    );
+    assert_eq!(
+        ids(&app.get_json(&requests, Some(&who.member)).await),
+        [asked["id"].as_i64().expect("id")]
+    );
+    assert_eq!(
+        ids(&app.get_json(&requests, Some(&who.outsider)).await).len(),
+        1
+    );
+
+    // The practice's people answer, once.
+    let decision = format!("/api/v1/exchange-requests/{}/decision", asked["id"]);
+    let yes = json!({"answer": "accepted", "note": "أهلًا بكم في الخليل الشهر القادم"});
+    let problem = assert_problem(app.post(&decision, Some(&who.outsider), &yes).await, 403).await;
+    assert_eq!(problem["code"], "forbidden");
+    let res = app.post(&decision, Some(&who.member), &yes).await;
+    assert_eq!(res.status(), 200);
+    let answered: Value = res.json().await.expect("json");
+    assert_eq!(answered["status"], "accepted");
+    assert_eq!(answered["answer"], "أهلًا بكم في الخليل الشهر القادم");
+    let problem = assert_problem(
+        app.post(
+            &decision,
+            Some(&who.coordinator),
+            &json!({"answer": "declined"}),
+        )
+        .await,
+        409,
+    )
+    .await;
+    assert_eq!(problem["code"], "already_decided");
+    assert!(
+        kinds_in_inbox(&app, &who.outsider)
+            .await
+            .contains(&"exchange.decided".to_owned())
+    );
+
+    // The outsider's authority adopted it.
+    let replications = format!("/api/v1/practices/{id}/replications");
+    let today = chrono::Utc::now().date_naive();
+    let adopted = json!({"local_authority_id": who.elsewhere,
+                         "adopted_on": today - chrono::Duration::days(30),
+                         "outcome": {"ar": "رُقمنت ٣٠٠٠ قطعة"}});
+    let mut future = adopted.clone();
+    future["adopted_on"] = json!(today + chrono::Duration::days(3));
+    let problem = assert_problem(
+        app.post(&replications, Some(&who.outsider), &future).await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "future");
+    let res = app.post(&replications, Some(&who.outsider), &adopted).await;
+    assert_eq!(res.status(), 201);
+    let problem = assert_problem(
+        app.post(&replications, Some(&who.member), &adopted).await,
+        409,
+    )
+    .await;
+    assert_eq!(problem["code"], "duplicate");
+    let own = json!({"local_authority_id": who.authority, "adopted_on": today});
+    let problem = assert_problem(app.post(&replications, Some(&who.member), &own).await, 409).await;
+    assert_eq!(problem["code"], "own_practice");
+    // Someone of neither authority, who is not the practice's, records nothing.
+    let third = app
+        .create_authority(&who.admin, "بلدية جنين", "Jenin")
+        .await;
+    let (_, stranger) = app
+        .quick_user("stranger@example.org", Some(third), "male", "ar")
+        .await;
+    let problem = assert_problem(
+        app.post(&replications, Some(&stranger), &adopted).await,
+        403,
+    )
+    .await;
+    assert_eq!(problem["code"], "forbidden");
+    let listed = app.get_json(&replications, None).await;
+    assert_eq!(listed["items"][0]["local_authority_id"], who.elsewhere);
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
+
+    let got = receiver.wait_for(3).await;
+    let types: Vec<&str> = got.iter().filter_map(|m| m.body["type"].as_str()).collect();
+    assert_eq!(
+        types,
+        [
+            "exchange.requested",
+            "exchange.decided",
+            "practice.replicated"
+        ]
+    );
+    assert_eq!(got[0].body["data"]["practice_id"], id);
+    assert_eq!(got[1].body["data"]["status"], "accepted");
+    assert_eq!(got[1].body["data"]["practice_id"], id);
+    assert_eq!(got[2].body["data"]["local_authority_id"], who.elsewhere);
 }

@@ -22,7 +22,8 @@ pub struct NotificationResponse {
     pub id: i64,
     /// What happened: `membership.requested`, `membership.approved`, `membership.rejected`,
     /// `registration.promoted`, `workshop.changed`, `workshop.cancelled`, `election.opened`,
-    /// `position_paper.in_review`, `position_paper.adopted` or `position_paper.endorsed`.
+    /// `position_paper.in_review`, `position_paper.adopted`, `position_paper.endorsed`,
+    /// `exchange.requested` or `exchange.decided`.
     #[schema(max_length = 40, example = "workshop.changed")]
     pub kind: String,
     pub title: BilingualText,

@@ -71,10 +71,7 @@ pub async fn create_practice(
         &txn,
         authority,
         "/local_authority_id",
-        (
-            "no local authority has this id",
-            "لا توجد هيئة محلية بهذا الرقم",
-        ),
+        crate::db::NO_LOCAL_AUTHORITY,
     )
     .await?;
     check_topic(&txn, platform.id, req.topic_id).await?;

@@ -1,10 +1,13 @@
 //! Practices (ممارسات): what a local authority did that others can learn from, shared on a
 //! platform — drafted by its people, published by the platform's coordinators, versioned, with
-//! files attached (`/practices/{id}/files`).
+//! files attached (`/practices/{id}/files`); other authorities ask to learn them
+//! (`/exchange-requests`) and record that they adopted them (`/replications`).
 
 mod create;
+mod exchanges;
 mod model;
 mod read;
+mod replications;
 mod rules;
 mod transitions;
 mod update;
@@ -24,5 +27,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(versions::get_practice_version)
         .service(transitions::transition_practice)
         .service(read::get_practice)
-        .service(update::update_practice);
+        .service(update::update_practice)
+        .service(exchanges::create_exchange_request)
+        .service(exchanges::list_exchange_requests)
+        .service(exchanges::decide_exchange_request)
+        .service(replications::record_replication)
+        .service(replications::list_replications);
 }

@@ -253,3 +253,118 @@ mod tests {
         assert!(valid_tags(&["a\u{7}".to_owned()]).is_err());
     }
 }
+
+/// A request to learn a practice.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CreateExchangeRequest {
+    /// What the asking authority wants to learn, and how.
+    #[validate(
+        length(min = 1, max = 2000),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub message: String,
+    /// How many people would come.
+    #[validate(range(min = 1, max = 100))]
+    #[schema(minimum = 1, maximum = 100)]
+    pub participants: i32,
+}
+
+/// The answer to a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExchangeAnswer {
+    Accepted,
+    Declined,
+}
+
+/// Answers a request to learn a practice.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct DecideExchangeRequest {
+    pub answer: ExchangeAnswer,
+    /// A word for the people who asked (when, how, or why not).
+    #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A request to learn a practice, and where it stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExchangeRequestResponse {
+    pub id: i64,
+    pub practice_id: i64,
+    /// The authority that asks.
+    pub local_authority_id: i64,
+    pub requested_by: i64,
+    pub status: crate::domain::ExchangeStatus,
+    #[schema(max_length = 2000)]
+    pub message: String,
+    pub participants: i32,
+    /// The answer's note.
+    #[schema(max_length = 1000)]
+    pub answer: String,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<entity::exchange_request::Model> for ExchangeRequestResponse {
+    fn from(r: entity::exchange_request::Model) -> ExchangeRequestResponse {
+        ExchangeRequestResponse {
+            id: r.id,
+            practice_id: r.practice_id,
+            local_authority_id: r.local_authority_id,
+            requested_by: r.requested_by,
+            status: r.status,
+            message: r.message,
+            participants: r.participants,
+            answer: r.answer,
+            decided_by: r.decided_by,
+            decided_at: r.decided_at,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// That an authority adopted a practice.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct RecordReplicationRequest {
+    /// The authority that adopted it (not the one that shared it).
+    pub local_authority_id: i64,
+    /// When it was adopted (not in the future).
+    pub adopted_on: chrono::NaiveDate,
+    /// What came of it.
+    #[validate(nested)]
+    #[serde(default)]
+    pub outcome: BilingualText,
+}
+
+/// A practice adopted by another authority.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReplicationResponse {
+    pub id: i64,
+    pub practice_id: i64,
+    pub local_authority_id: i64,
+    pub adopted_on: chrono::NaiveDate,
+    pub outcome: BilingualText,
+    pub recorded_by: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<entity::practice_replication::Model> for ReplicationResponse {
+    fn from(r: entity::practice_replication::Model) -> ReplicationResponse {
+        ReplicationResponse {
+            id: r.id,
+            practice_id: r.practice_id,
+            local_authority_id: r.local_authority_id,
+            adopted_on: r.adopted_on,
+            outcome: BilingualText::new(r.outcome_ar, r.outcome_en),
+            recorded_by: r.recorded_by,
+            created_at: r.created_at,
+        }
+    }
+}

@@ -5,8 +5,9 @@ use entity::practice;
 use sea_orm::ConnectionTrait;
 
 use super::model::PracticeText;
+use crate::auth::AuthUser;
 use crate::domain::{PracticeStatus, search};
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 
 pub use crate::access::{PracticeStanding, contacts, visible_practice};
@@ -128,6 +129,68 @@ pub async fn check_topic(
         Text::new(
             "no topic of this platform has this id",
             "لا يوجد موضوع لهذه المنصة بهذا الرقم",
+        ),
+    ))
+}
+
+/// The authority a person asks or records for: 403 `no_local_authority` without one.
+pub fn own_authority(auth: &AuthUser) -> Result<i64, ApiError> {
+    auth.user.local_authority_id.ok_or_else(|| {
+        ApiError::Problem(
+            ProblemCode::NoLocalAuthority,
+            Text::new(
+                "Only people of a local authority ask to learn a practice.",
+                "يطلب تعلّم الممارسة أشخاص من هيئة محلية فقط.",
+            ),
+        )
+    })
+}
+
+/// 409 `practice_not_published` unless others may learn it now (it is published or archived).
+pub fn require_shared(p: &practice::Model, archived_too: bool) -> Result<(), ApiError> {
+    let shared = p.status == PracticeStatus::Published
+        || (archived_too && p.status == PracticeStatus::Archived);
+    if shared {
+        return Ok(());
+    }
+    Err(ApiError::Problem(
+        ProblemCode::PracticeNotPublished,
+        Text::new(
+            "The practice is not published: it cannot be learned yet.",
+            "الممارسة غير منشورة: لا يمكن تعلّمها بعد.",
+        ),
+    ))
+}
+
+/// 409 `own_practice` when the authority is the one that shared the practice.
+pub fn require_other_authority(p: &practice::Model, authority: i64) -> Result<(), ApiError> {
+    if p.local_authority_id != authority {
+        return Ok(());
+    }
+    Err(ApiError::Problem(
+        ProblemCode::OwnPractice,
+        Text::new(
+            "This authority shared the practice itself.",
+            "هذه الهيئة هي صاحبة الممارسة.",
+        ),
+    ))
+}
+
+/// 403 unless the caller may record that `authority` adopted the practice: its editors and its
+/// platform's managers, and the people of that authority.
+pub fn require_recorder(
+    standing: PracticeStanding,
+    auth: &AuthUser,
+    authority: i64,
+) -> Result<(), ApiError> {
+    if standing.edits() || auth.user.local_authority_id == Some(authority) {
+        return Ok(());
+    }
+    Err(ApiError::Problem(
+        ProblemCode::Forbidden,
+        Text::new(
+            "A replication is recorded by the adopting authority's people or the practice's.",
+            "يسجّل تبنّي الممارسة أشخاص الهيئة المتبنية أو أصحاب الممارسة.",
         ),
     ))
 }

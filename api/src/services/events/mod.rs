@@ -284,7 +284,9 @@ pub struct Tells {
 /// says what mirrors, partners and inboxes are told. A workshop's edit tells its registrants
 /// only when it moved the workshop (`notifications::from_fact` reads which fields changed).
 pub fn tells(action: Action) -> Tells {
-    use crate::domain::{PaperStatus, PracticeStatus, RegistrationStatus, WorkshopStatus};
+    use crate::domain::{
+        ExchangeStatus, PaperStatus, PracticeStatus, RegistrationStatus, WorkshopStatus,
+    };
     use Action as A;
     let (feed, webhooks, notice): (Option<Op>, &'static [&'static str], Option<NoticeKind>) =
         match action {
@@ -338,6 +340,26 @@ pub fn tells(action: Action) -> Tells {
                 to: WorkshopStatus::Draft,
             } => (Some(Op::Update), &[], None),
             A::ElectionCertify => (None, &["election.certified"], None),
+            A::ExchangeRequestCreate => (
+                None,
+                &["exchange.requested"],
+                Some(NoticeKind::ExchangeRequested),
+            ),
+            A::ExchangeRequestDecide {
+                to: ExchangeStatus::Accepted,
+            }
+            | A::ExchangeRequestDecide {
+                to: ExchangeStatus::Declined,
+            } => (
+                None,
+                &["exchange.decided"],
+                Some(NoticeKind::ExchangeDecided),
+            ),
+            // Nothing goes back to asked.
+            A::ExchangeRequestDecide {
+                to: ExchangeStatus::Requested,
+            } => (None, &[], None),
+            A::PracticeReplicate => (None, &["practice.replicated"], None),
             A::PracticeTransition {
                 to: PracticeStatus::Published,
             } => (Some(Op::Update), &["practice.published"], None),
@@ -527,6 +549,7 @@ mod tests {
             Action::RegistrationCreate { status } => status.as_str(),
             Action::PositionPaperTransition { to } => to.as_str(),
             Action::PracticeTransition { to } => to.as_str(),
+            Action::ExchangeRequestDecide { to } => to.as_str(),
             _ => "-",
         }
     }

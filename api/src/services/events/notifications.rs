@@ -3,12 +3,15 @@
 //! request tells the platform's coordinators; its approval or rejection the member; a promotion
 //! from the waiting list the person; a workshop that moves or is cancelled its registrants
 //! (seated and waiting); an election opening the platform's members; a paper sent to review or
-//! adopted its authors and the coordinators; an endorsement the paper's authors.
+//! adopted its authors and the coordinators; an endorsement the paper's authors; a request to
+//! learn a practice its people and the platform's coordinators, and the answer the person who
+//! asked.
 
 use chrono::{DateTime, Utc};
 use entity::{
-    coordinator_term, local_authority, membership, notification, platform, position_paper,
-    position_paper_author, position_paper_endorsement, registration, user, workshop,
+    coordinator_term, exchange_request, local_authority, membership, notification, platform,
+    position_paper, position_paper_author, position_paper_endorsement, practice, registration,
+    user, workshop,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -16,7 +19,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use crate::domain::{MembershipStatus, NoticeKind, RegistrationStatus};
+use crate::domain::{ExchangeStatus, MembershipStatus, NoticeKind, RegistrationStatus};
 use crate::error::ApiError;
 use crate::i18n::Text;
 use crate::services::events::Fact;
@@ -268,7 +271,70 @@ pub async fn from_fact(
             };
             send(db, &paper_authors(db, e.paper_id).await?, &notice, at).await
         }
+        NoticeKind::ExchangeRequested | NoticeKind::ExchangeDecided => {
+            let Some(r) = exchange_request::Entity::find_by_id(id).one(db).await? else {
+                return Ok(());
+            };
+            let Some(p) = practice::Entity::find_by_id(r.practice_id).one(db).await? else {
+                return Ok(());
+            };
+            let title = Text::new(
+                nonempty(p.title_en.clone(), &p.title_ar),
+                p.title_ar.clone(),
+            );
+            let link = format!("/api/v1/practices/{}/exchange-requests", p.id);
+            let (recipients, notice) = if kind == NoticeKind::ExchangeRequested {
+                let authority = authority_name(db, r.local_authority_id).await?;
+                // The practice's people and the platform's coordinators.
+                let mut to: Vec<i64> = serde_json::from_str(&p.contact_ids).unwrap_or_default();
+                to.push(p.created_by);
+                to.extend(coordinators(db, p.platform_id).await?);
+                let notice = Notice {
+                    kind,
+                    title: Text::new("A request to learn a practice", "طلب لتعلّم ممارسة"),
+                    body: Text::new(
+                        format!("{} asks to learn “{}”.", authority.en, title.en),
+                        format!("تطلب {} تعلّم «{}».", authority.ar, title.ar),
+                    ),
+                    entity_type: "practice",
+                    entity_id: p.id,
+                    platform_id: Some(p.platform_id),
+                    link,
+                };
+                (to, notice)
+            } else {
+                let (en, ar) = if r.status == ExchangeStatus::Accepted {
+                    ("accepted", "قُبل")
+                } else {
+                    ("declined", "اعتُذر عن")
+                };
+                let notice = Notice {
+                    kind,
+                    title: Text::new(format!("Your request was {en}"), format!("{ar} طلبك")),
+                    body: Text::new(
+                        format!("Your request to learn “{}” was {en}.", title.en),
+                        format!("{ar} طلبك تعلّم «{}».", title.ar),
+                    ),
+                    entity_type: "practice",
+                    entity_id: p.id,
+                    platform_id: Some(p.platform_id),
+                    link,
+                };
+                (vec![r.requested_by], notice)
+            };
+            send(db, &recipients, &notice, at).await
+        }
     }
+}
+
+async fn authority_name(db: &impl ConnectionTrait, id: i64) -> Result<Text, ApiError> {
+    Ok(local_authority::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map_or_else(
+            || Text::new("A local authority", "هيئة محلية"),
+            |a| Text::new(nonempty(a.name_en, &a.name_ar), a.name_ar),
+        ))
 }
 
 /// A workshop that moved or was cancelled, told to everyone holding a seat or waiting.

@@ -129,6 +129,24 @@ pub const CATALOGUE: &[EventType] = &[
         "PracticeEventData",
     ),
     ev(
+        "exchange.requested",
+        "Another authority asked to learn a practice.",
+        "طلبت هيئة أخرى تعلّم ممارسة.",
+        "ExchangeEventData",
+    ),
+    ev(
+        "exchange.decided",
+        "A request to learn a practice was accepted or declined.",
+        "قُبل طلب تعلّم ممارسة أو رُفض.",
+        "ExchangeEventData",
+    ),
+    ev(
+        "practice.replicated",
+        "An authority adopted a practice (a replication was recorded).",
+        "تبنّت هيئة ممارسة (سُجّل تكرارها).",
+        "ReplicationEventData",
+    ),
+    ev(
         "file.attached",
         "A file was attached (a workshop's material, agenda or minutes, a paper version's PDF, a partnership step's document, an activity's output, a platform's guide, a person's photo).",
         "أُرفق ملف (مادة ورشة عمل أو جدول أعمالها أو محضرها، ملف PDF لنسخة ورقة موقف، وثيقة خطوة في اتفاقية شراكة، مخرج نشاط، دليل منصة، صورة شخصية).",
@@ -262,6 +280,37 @@ pub struct PracticeEventData {
     pub url: String,
 }
 
+/// The `data` of exchange events.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ExchangeEventData {
+    /// The request.
+    pub id: i64,
+    pub practice_id: Option<i64>,
+    /// The authority that asks.
+    pub local_authority_id: Option<i64>,
+    pub platform_id: Option<i64>,
+    /// `requested`, `accepted` or `declined`.
+    #[schema(max_length = 24)]
+    pub status: Option<String>,
+    /// Where to read the practice's requests.
+    #[schema(max_length = 200)]
+    pub url: Option<String>,
+}
+
+/// The `data` of replication events.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReplicationEventData {
+    /// The replication.
+    pub id: i64,
+    pub practice_id: Option<i64>,
+    /// The authority that adopted it.
+    pub local_authority_id: Option<i64>,
+    pub platform_id: Option<i64>,
+    /// Where to read the practice's replications.
+    #[schema(max_length = 200)]
+    pub url: Option<String>,
+}
+
 /// The `data` of file events.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FileEventData {
@@ -336,6 +385,27 @@ pub fn data_of(
             previous_status,
             url: format!("/api/v1/position-papers/{id}"),
         }),
+        Entity::ExchangeRequest => {
+            let practice_id = changed(changes, "practice_id").and_then(Json::as_i64);
+            serde_json::to_value(ExchangeEventData {
+                id,
+                practice_id,
+                local_authority_id: changed(changes, "local_authority_id").and_then(Json::as_i64),
+                platform_id,
+                status,
+                url: practice_id.map(|p| format!("/api/v1/practices/{p}/exchange-requests")),
+            })
+        }
+        Entity::PracticeReplication => {
+            let practice_id = changed(changes, "practice_id").and_then(Json::as_i64);
+            serde_json::to_value(ReplicationEventData {
+                id,
+                practice_id,
+                local_authority_id: changed(changes, "local_authority_id").and_then(Json::as_i64),
+                platform_id,
+                url: practice_id.map(|p| format!("/api/v1/practices/{p}/replications")),
+            })
+        }
         Entity::Practice => serde_json::to_value(PracticeEventData {
             id,
             platform_id,
