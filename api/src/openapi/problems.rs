@@ -184,7 +184,9 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
             &[Forbidden, NotAManager, ValidationError]
         }
         "partnership_report" | "contribution_report" => &[Forbidden, ValidationError],
-        "progress_report" | "budget_report" => &[Forbidden, NotAManager, ValidationError],
+        "progress_report" | "budget_report" | "practice_report" => {
+            &[Forbidden, NotAManager, ValidationError]
+        }
         "record_payment" | "record_measurement" => {
             &[NotAPartnershipManager, NotEditable, LimitReached]
         }
@@ -370,7 +372,7 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             ),
             ("not_found", "`host_platform_ids` and `topic_id` exist"),
         ],
-        "progress_report" | "budget_report" => &[
+        "progress_report" | "budget_report" | "practice_report" => &[
             ("order", "`to` is on or after `from`"),
             ("too_long", "`to` is at most ten years after `from`"),
             ("not_found", "`platform_id` is a platform"),

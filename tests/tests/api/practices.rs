@@ -621,6 +621,72 @@ async fn another_authority_asks_to_learn_a_published_practice_is_answered_and_re
     assert_eq!(listed["items"][0]["local_authority_id"], who.elsewhere);
     assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
 
+    // The funder counts them: by platform, governorate and quarter.
+    let period = format!("from={}&to={today}", today - chrono::Duration::days(60));
+    let report = app
+        .get_json(
+            &format!("/api/v1/reports/practices?{period}"),
+            Some(&who.admin),
+        )
+        .await;
+    for (measure, n) in [
+        ("practices_shared", 1),
+        ("exchanges_requested", 1),
+        ("exchanges_accepted", 1),
+        ("replications", 1),
+    ] {
+        assert_eq!(report[measure], n, "{measure}: {report}");
+    }
+    let rows = report["rows"].as_array().expect("rows");
+    assert!(
+        rows.iter()
+            .all(|r| r["platform_id"] == who.platform && r["governorate"] == "الخليل")
+    );
+    let quarters: Vec<&str> = rows.iter().filter_map(|r| r["quarter"].as_str()).collect();
+    assert!(
+        quarters.iter().all(|q| q.len() == 7 && q.contains("-Q")),
+        "{quarters:?}"
+    );
+    let csv = app
+        .get(
+            &format!(
+                "/api/v1/reports/practices?{period}&format=csv&platform_id={}",
+                who.platform
+            ),
+            Some(&who.coordinator),
+        )
+        .await;
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.expect("text");
+    assert!(
+        text.lines()
+            .next()
+            .is_some_and(|h| h.contains("Replications") || h.contains("حالات التبنّي")),
+        "{text}"
+    );
+    assert!(
+        text.lines().last().is_some_and(|l| l.ends_with(",1,1,1,1")),
+        "{text}"
+    );
+    // A member is no reporter; a coordinator reports on their own platforms only.
+    let problem = assert_problem(
+        app.get("/api/v1/reports/practices", Some(&who.member))
+            .await,
+        403,
+    )
+    .await;
+    assert_eq!(problem["code"], "forbidden");
+    let problem = assert_problem(
+        app.get(
+            "/api/v1/reports/practices?platform_id=1,2,3,4,5,6",
+            Some(&who.coordinator),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(problem["code"], "not_a_manager");
+
     let got = receiver.wait_for(3).await;
     let types: Vec<&str> = got.iter().filter_map(|m| m.body["type"].as_str()).collect();
     assert_eq!(

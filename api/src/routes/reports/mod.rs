@@ -6,6 +6,7 @@ mod attendances;
 mod common;
 mod grouped;
 mod partnerships;
+mod practices;
 mod programme;
 
 pub use attendances::*;
@@ -24,5 +25,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(partnerships::partnership_report)
         .service(partnerships::contribution_report)
         .service(programme::progress_report)
-        .service(programme::budget_report);
+        .service(programme::budget_report)
+        .service(practices::practice_report);
 }

@@ -5,4 +5,5 @@
 pub mod participation;
 pub mod partnerships;
 pub mod platform_stats;
+pub mod practices;
 pub mod programme;
