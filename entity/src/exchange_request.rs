@@ -23,6 +23,8 @@ pub struct Model {
     pub answer: String,
     pub decided_by: Option<i64>,
     pub decided_at: Option<DateTimeUtc>,
+    /// The peer-exchange activity it became.
+    pub activity_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -37,6 +37,7 @@ mod m20261207_000027_file_scans;
 mod m20261207_000028_file_parents;
 mod m20261207_000029_practices;
 mod m20261207_000030_practice_exchanges;
+mod m20261207_000031_exchange_activities;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000028_file_parents::Migration),
             Box::new(m20261207_000029_practices::Migration),
             Box::new(m20261207_000030_practice_exchanges::Migration),
+            Box::new(m20261207_000031_exchange_activities::Migration),
         ]
     }
 }

@@ -53,6 +53,8 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         // Named by a header (`Tus-Resumable`) only.
         crate::routes::files::TusVersion,
         crate::routes::files::WorkshopFilePurpose,
+        crate::routes::practices::SdgTarget,
+        crate::routes::practices::Tag,
     )),
     tags(
         (name = "auth", description = "Login, token refresh, password reset, email verification, invitations"),

@@ -144,6 +144,7 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "create_exchange_request" => &[NoLocalAuthority, PracticeNotPublished, OwnPractice],
         "list_exchange_requests" => &[],
         "decide_exchange_request" => &[Forbidden, AlreadyDecided],
+        "plan_exchange" => &[NotAManager, NotAccepted, Duplicate],
         "record_replication" => &[Forbidden, PracticeNotPublished, OwnPractice, Duplicate],
         "upload_step_file" => &[NotAPartnershipManager],
         // One has no photo to remove.

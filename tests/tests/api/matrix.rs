@@ -87,6 +87,7 @@ routes! {
     CreateExchangeRequest,
     DecideExchangeRequest,
     RecordReplication,
+    PlanExchange,
 }
 
 /// Expected status for [admin, coordinator here, coordinator elsewhere, member, anonymous].
@@ -157,6 +158,8 @@ fn expected(route: Route) -> [u16; 5] {
         // The adopting authority's people record it (all but the admin are of that authority;
         // the admin manages the platform).
         RecordReplication => [201, 201, 201, 201, 401],
+        // An accepted request becomes an activity at the coordinators' hands.
+        PlanExchange => [201, 201, 403, 403, 401],
     }
 }
 
@@ -783,7 +786,7 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                 },
             }
         }
-        CreateExchangeRequest | DecideExchangeRequest | RecordReplication => {
+        CreateExchangeRequest | DecideExchangeRequest | RecordReplication | PlanExchange => {
             let other = app
                 .create_authority(&fx.admin, &fx.unique("بلدية"), &fx.unique("Town"))
                 .await;
@@ -812,7 +815,7 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                     format!("/api/v1/practices/{id}/exchange-requests"),
                     ask,
                 ),
-                DecideExchangeRequest => {
+                DecideExchangeRequest | PlanExchange => {
                     // Asked by the coordinator, of the fixture's authority.
                     let coordinator = fx.tokens[1].as_deref().expect("the coordinator");
                     let res = app
@@ -824,11 +827,18 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                         .await;
                     assert_eq!(res.status(), 201, "set-up request");
                     let asked: Value = res.json().await.expect("json");
-                    req(
-                        Method::POST,
-                        format!("/api/v1/exchange-requests/{}/decision", asked["id"]),
-                        json!({"answer": "accepted"}),
-                    )
+                    let decision = format!("/api/v1/exchange-requests/{}/decision", asked["id"]);
+                    let accept = json!({"answer": "accepted"});
+                    if let PlanExchange = route {
+                        admin_post(app, fx, &decision, accept).await;
+                        req(
+                            Method::POST,
+                            format!("/api/v1/exchange-requests/{}/activity", asked["id"]),
+                            json!({"planned_quarter": "2027-Q1"}),
+                        )
+                    } else {
+                        req(Method::POST, decision, accept)
+                    }
                 }
                 _ => req(
                     Method::POST,
@@ -1083,7 +1093,7 @@ async fn rights_stop_at_the_platform_for_every_write_route() {
         None,
     ];
     let mut failures = Vec::new();
-    assert_eq!(ROUTES.len(), 67);
+    assert_eq!(ROUTES.len(), 68);
     for &route in ROUTES {
         let want = expected(route);
         for (i, token) in fx.tokens.iter().enumerate() {

@@ -554,6 +554,11 @@ async fn another_authority_asks_to_learn_a_published_practice_is_answered_and_re
 
     // The practice's people answer, once.
     let decision = format!("/api/v1/exchange-requests/{}/decision", asked["id"]);
+    let plan = format!("/api/v1/exchange-requests/{}/activity", asked["id"]);
+    let quarter = json!({"planned_quarter": "2027-Q1"});
+    let problem =
+        assert_problem(app.post(&plan, Some(&who.coordinator), &quarter).await, 409).await;
+    assert_eq!(problem["code"], "not_accepted");
     let yes = json!({"answer": "accepted", "note": "أهلًا بكم في الخليل الشهر القادم"});
     let problem = assert_problem(app.post(&decision, Some(&who.outsider), &yes).await, 403).await;
     assert_eq!(problem["code"], "forbidden");
@@ -578,6 +583,38 @@ async fn another_authority_asks_to_learn_a_published_practice_is_answered_and_re
             .await
             .contains(&"exchange.decided".to_owned())
     );
+    // The coordinators plan it as a peer exchange, in one step.
+    let problem = assert_problem(app.post(&plan, Some(&who.member), &quarter).await, 403).await;
+    assert_eq!(problem["code"], "not_a_manager");
+    let res = app.post(&plan, Some(&who.coordinator), &quarter).await;
+    assert_eq!(res.status(), 201);
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .expect("Location");
+    let planned: Value = res.json().await.expect("json");
+    let activity = planned["activity_id"].as_i64().expect("an activity");
+    assert_eq!(location, format!("/api/v1/activities/{activity}"));
+    let a = app.get_json(&location, None).await;
+    assert_eq!(a["kind"], "peer_exchange");
+    assert_eq!(a["platform_id"], who.platform);
+    assert_eq!(a["planned_quarter"], "2027-Q1");
+    assert_eq!(
+        a["rationale"]["ar"],
+        "نود تعلّم بناء طبقات البيانات المكانية"
+    );
+    assert_eq!(a["responsible_party"], "بلدية الخليل");
+    assert!(
+        a["title"]["ar"]
+            .as_str()
+            .is_some_and(|t| t.contains("بلدية بيت لحم")),
+        "{a}"
+    );
+    let problem =
+        assert_problem(app.post(&plan, Some(&who.coordinator), &quarter).await, 409).await;
+    assert_eq!(problem["code"], "duplicate");
 
     // The outsider's authority adopted it.
     let replications = format!("/api/v1/practices/{id}/replications");

@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 
 use super::model::{
     CreateExchangeRequest, DecideExchangeRequest, ExchangeAnswer, ExchangeRequestResponse,
+    PlanExchangeRequest,
 };
 use super::rules::{own_authority, require_other_authority, require_shared, visible_practice};
 use crate::audit::{Action, Entry};
@@ -57,6 +58,7 @@ pub async fn create_exchange_request(
         answer: Set(String::new()),
         decided_by: Set(None),
         decided_at: Set(None),
+        activity_id: Set(None),
         created_at: Set(now),
         ..Default::default()
     }
@@ -188,4 +190,50 @@ pub async fn decide_exchange_request(
         .await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Ok().json(ExchangeRequestResponse::from(after)))
+}
+
+/// Plans an accepted request as a peer exchange, in one step (the platform's coordinators and
+/// administrators): a `peer_exchange` activity of the practice's platform, its rationale what the
+/// asking authority wants to learn, the practice's authority responsible, planned in the quarter
+/// given. The request names it from then on (409 `not_accepted` before it is accepted,
+/// `duplicate` once planned).
+#[utoipa::path(
+    tag = "practices",
+    params(("id" = i64, Path, description = "Request id")),
+    request_body = PlanExchangeRequest,
+    responses(
+        (status = 201, body = ExchangeRequestResponse, headers(("Location" = String, description = "The activity"))),
+        (status = 409, description = "Not accepted, or planned already", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/exchange-requests/{id}/activity")]
+pub async fn plan_exchange(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: ValidatedJson<PlanExchangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let r = find_or_404::<exchange_request::Entity>(&txn, id.into_inner()).await?;
+    let (p, _) = visible_practice(&txn, Some(&auth), r.practice_id).await?;
+    crate::access::Standing::of_manager(&txn, &auth, p.platform_id).await?;
+    let req = body.into_inner()?;
+    let made =
+        crate::services::programme::exchanges::plan(&txn, &r, &p, req.planned_quarter, now).await?;
+    Entry::new(Action::ActivityCreate, made.id)
+        .created(&made)
+        .platform(made.platform_id)
+        .field("host_platform_ids", [p.platform_id])
+        .field("exchange_request_id", r.id)
+        .write(&txn, &auth, now)
+        .await?;
+    let after = find_or_404::<exchange_request::Entity>(&txn, r.id).await?;
+    state.commit(txn).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/activities/{}", made.id),
+        ))
+        .json(ExchangeRequestResponse::from(after)))
 }

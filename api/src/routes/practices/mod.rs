@@ -31,6 +31,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(exchanges::create_exchange_request)
         .service(exchanges::list_exchange_requests)
         .service(exchanges::decide_exchange_request)
+        .service(exchanges::plan_exchange)
         .service(replications::record_replication)
         .service(replications::list_replications);
 }

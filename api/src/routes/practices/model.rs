@@ -11,6 +11,48 @@ pub const MAX_CONTACTS: usize = 10;
 pub const MAX_SDG_TARGETS: usize = 20;
 pub const MAX_TAGS: usize = 20;
 
+/// An SDG target, `goal.target`: goals 1 to 17, a target a number or a letter (`11.3`, `6.b`).
+pub struct SdgTarget;
+
+impl utoipa::PartialSchema for SdgTarget {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(3))
+            .max_length(Some(5))
+            .pattern(Some("^(1[0-7]|[1-9])\\.([0-9]{1,2}|[a-z])$"))
+            .description(Some("An SDG target, `goal.target` (`11.3`, `6.b`)."))
+            .examples([serde_json::json!("11.3")])
+            .into()
+    }
+}
+
+impl ToSchema for SdgTarget {}
+
+/// A free tag: 1 to 50 characters, without control characters.
+pub struct Tag;
+
+impl utoipa::PartialSchema for Tag {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(50))
+            .pattern(Some(
+                "^[^\\u0000-\\u001F\\u007F-\\u009F]*\\S[^\\u0000-\\u001F\\u007F-\\u009F]*$",
+            ))
+            .description(Some(
+                "A free tag, 1 to 50 characters, without control characters.",
+            ))
+            .examples([serde_json::json!("GIS")])
+            .into()
+    }
+}
+
+impl ToSchema for Tag {}
+
 /// A practice's text as one version keeps it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PracticeText {
@@ -33,10 +75,10 @@ pub struct PracticeText {
     #[schema(max_items = 10)]
     pub contact_ids: Vec<i64>,
     /// SDG targets it serves, `goal.target` (`11.3`, `6.b`).
-    #[schema(max_items = 20, example = json!(["11.3", "16.6"]))]
+    #[schema(max_items = 20, value_type = Vec<SdgTarget>, example = json!(["11.3", "16.6"]))]
     pub sdg_targets: Vec<String>,
     /// Free tags (each 1 to 50 characters).
-    #[schema(max_items = 20, example = json!(["نظم المعلومات الجغرافية", "GIS"]))]
+    #[schema(max_items = 20, value_type = Vec<Tag>, example = json!(["نظم المعلومات الجغرافية", "GIS"]))]
     pub tags: Vec<String>,
 }
 
@@ -79,12 +121,12 @@ pub struct CreatePracticeRequest {
     pub contact_ids: Vec<i64>,
     /// SDG targets, `goal.target` (`11.3`, `6.b`; goals 1 to 17).
     #[validate(length(max = 20), custom(function = "valid_sdg_targets"))]
-    #[schema(max_items = 20, example = json!(["11.3"]))]
+    #[schema(max_items = 20, value_type = Vec<SdgTarget>, example = json!(["11.3"]))]
     #[serde(default)]
     pub sdg_targets: Vec<String>,
     /// Free tags, each 1 to 50 characters without control characters.
     #[validate(length(max = 20), custom(function = "valid_tags"))]
-    #[schema(max_items = 20, example = json!(["GIS"]))]
+    #[schema(max_items = 20, value_type = Vec<Tag>, example = json!(["GIS"]))]
     #[serde(default)]
     pub tags: Vec<String>,
     /// A note for the first version.
@@ -125,11 +167,11 @@ pub struct UpdatePracticeRequest {
     pub contact_ids: Option<Vec<i64>>,
     /// Replaces the SDG targets.
     #[validate(length(max = 20), custom(function = "valid_sdg_targets"))]
-    #[schema(max_items = 20)]
+    #[schema(max_items = 20, value_type = Option<Vec<SdgTarget>>)]
     pub sdg_targets: Option<Vec<String>>,
     /// Replaces the tags.
     #[validate(length(max = 20), custom(function = "valid_tags"))]
-    #[schema(max_items = 20)]
+    #[schema(max_items = 20, value_type = Option<Vec<Tag>>)]
     pub tags: Option<Vec<String>>,
     /// What changed, kept with the new version.
     #[validate(length(max = 500))]
@@ -202,9 +244,9 @@ pub struct PracticeSummary {
     pub status: PracticeStatus,
     pub title: Bilingual,
     pub summary: BilingualText,
-    #[schema(max_items = 20)]
+    #[schema(max_items = 20, value_type = Vec<SdgTarget>)]
     pub sdg_targets: Vec<String>,
-    #[schema(max_items = 20)]
+    #[schema(max_items = 20, value_type = Vec<Tag>)]
     pub tags: Vec<String>,
     pub current_version: i32,
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -308,6 +350,8 @@ pub struct ExchangeRequestResponse {
     pub answer: String,
     pub decided_by: Option<i64>,
     pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The peer-exchange activity it became (`POST /exchange-requests/{id}/activity`).
+    pub activity_id: Option<i64>,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -324,9 +368,25 @@ impl From<entity::exchange_request::Model> for ExchangeRequestResponse {
             answer: r.answer,
             decided_by: r.decided_by,
             decided_at: r.decided_at,
+            activity_id: r.activity_id,
             created_at: r.created_at,
         }
     }
+}
+
+/// When the exchange is planned.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct PlanExchangeRequest {
+    /// The quarter it is planned in, `YYYY-Qn`.
+    #[validate(custom(function = "crate::domain::money::validate_quarter"))]
+    #[schema(
+        min_length = 7,
+        max_length = 7,
+        pattern = "^[0-9]{4}-Q[1-4]$",
+        example = "2027-Q1"
+    )]
+    pub planned_quarter: Option<String>,
 }
 
 /// That an authority adopted a practice.
