@@ -158,7 +158,7 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         ],
         "download_file" => &[InvalidLink, PendingScan, RangeNotSatisfiable],
         "create_file_link" => &[PendingScan],
-        "storage_usage" => &[AdminOnly],
+        "storage_usage" | "union_storage_usage" => &[AdminOnly],
         "create_upload" => &[
             NotFound,
             NotAManager,

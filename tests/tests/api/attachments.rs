@@ -364,6 +364,21 @@ async fn a_partnership_steps_documents_are_the_task_forces_to_attach_and_signed_
     )
     .await;
     assert_eq!(problem["code"], "not_a_partnership_manager");
+    // Agreements belong to no platform: their documents count against the union.
+    let union = app
+        .get_json("/api/v1/storage-usage/union", Some(&who.admin))
+        .await;
+    assert_eq!(
+        (union["files"].as_i64(), union["bytes"].as_i64()),
+        (Some(2), Some(6_000)),
+        "{union}"
+    );
+    assert_problem(
+        app.get("/api/v1/storage-usage/union", Some(&who.officer))
+            .await,
+        403,
+    )
+    .await;
     assert_eq!(
         app.delete(
             &format!("/api/v1/files/{}", signed["id"]),

@@ -135,3 +135,37 @@ pub async fn storage_usage(
         next_cursor,
     }))
 }
+
+/// What the files of no platform take.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnionStorage {
+    /// Its files, and their bytes.
+    #[schema(minimum = 0)]
+    pub files: i64,
+    #[schema(minimum = 0)]
+    pub bytes: i64,
+    /// Of those, held for the virus scanner.
+    #[schema(minimum = 0)]
+    pub pending_scan: i64,
+}
+
+/// What the files that belong to no platform take in the store (administrators): a partnership
+/// step's documents, people's photos, the union's own activities' outputs. The platforms' own
+/// are in `GET /storage-usage`.
+#[utoipa::path(
+    tag = "files",
+    responses((status = 200, body = UnionStorage))
+)]
+#[get("/storage-usage/union")]
+pub async fn union_storage_usage(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+) -> Result<web::Json<UnionStorage>, ApiError> {
+    auth.require_admin()?;
+    let u = files::union_usage(&state.db).await?;
+    Ok(web::Json(UnionStorage {
+        files: u.files,
+        bytes: u.bytes,
+        pending_scan: u.pending_scan,
+    }))
+}

@@ -54,6 +54,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_file)
         .service(links::create_file_link)
         .service(links::storage_usage)
+        .service(links::union_storage_usage)
         .service(
             utoipa_actix_web::scope::scope("/uploads")
                 .wrap(actix_web::middleware::DefaultHeaders::new().add(resumable::tus_resumable()))

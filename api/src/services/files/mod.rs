@@ -561,3 +561,29 @@ pub async fn usage(
     .all(db)
     .await?)
 }
+
+/// What the files of no platform take (an agreement step's documents, people's photos, the
+/// union's own activities' outputs).
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub struct UnionUsage {
+    pub files: i64,
+    pub bytes: i64,
+    pub pending_scan: i64,
+}
+
+/// The storage use of the files that count against no platform, in one statement (the platform
+/// index finds them).
+pub async fn union_usage(db: &impl ConnectionTrait) -> Result<UnionUsage, ApiError> {
+    use sea_orm::FromQueryResult;
+    UnionUsage::find_by_statement(sea_orm::Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT COUNT(*) AS files, CAST(COALESCE(SUM(size), 0) AS BIGINT) AS bytes, \
+                CAST(COALESCE(SUM(CASE WHEN status = $1 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+                  AS pending_scan \
+         FROM files WHERE platform_id IS NULL",
+        [files::FileStatus::PendingScan.as_str().into()],
+    ))
+    .one(db)
+    .await?
+    .ok_or_else(|| ApiError::Unexpected("a count answered no row".into()))
+}
