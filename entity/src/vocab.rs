@@ -441,5 +441,6 @@ named_enum!(
         PositionPaperEndorsed => "position_paper.endorsed",
         ExchangeRequested => "exchange.requested",
         ExchangeDecided => "exchange.decided",
+        FileInfected => "file.infected",
     }
 );

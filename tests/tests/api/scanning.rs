@@ -177,6 +177,24 @@ async fn uploads_are_held_until_clamd_passes_them_and_an_infected_one_is_removed
         .unwrap_or_else(|| panic!("no file.infected entry: {trail}"))
         .clone();
     assert_eq!(infected_entry["entity_id"], bad_id);
+    // The uploader is told why their file is gone.
+    let inbox = app
+        .get_json("/api/v1/me/notifications?limit=20", Some(&admin))
+        .await;
+    let notice = inbox["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|n| n["kind"] == "file.infected")
+        .unwrap_or_else(|| panic!("no file.infected notice: {inbox}"))
+        .clone();
+    assert!(
+        notice["body"]["en"]
+            .as_str()
+            .is_some_and(|b| b.contains("infected.pdf") && b.contains("Eicar-Test-Signature")),
+        "{notice}"
+    );
+    assert_eq!(notice["link"], format!("/api/v1/workshops/{id}/files"));
     assert!(
         infected_entry["changes"]["signature"]
             .as_str()

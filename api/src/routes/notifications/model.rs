@@ -23,7 +23,7 @@ pub struct NotificationResponse {
     /// What happened: `membership.requested`, `membership.approved`, `membership.rejected`,
     /// `registration.promoted`, `workshop.changed`, `workshop.cancelled`, `election.opened`,
     /// `position_paper.in_review`, `position_paper.adopted`, `position_paper.endorsed`,
-    /// `exchange.requested` or `exchange.decided`.
+    /// `exchange.requested`, `exchange.decided` or `file.infected`.
     #[schema(max_length = 40, example = "workshop.changed")]
     pub kind: String,
     pub title: BilingualText,

@@ -365,7 +365,13 @@ pub fn tells(action: Action) -> Tells {
             } => (Some(Op::Update), &["practice.published"], None),
             A::FileCreate => (Some(Op::Create), &["file.attached"], None),
             // A file the scanner found infected is removed as any other.
-            A::FileDelete | A::FileInfected => (Some(Op::Delete), &["file.removed"], None),
+            A::FileDelete => (Some(Op::Delete), &["file.removed"], None),
+            // The uploader learns why their file is gone.
+            A::FileInfected => (
+                Some(Op::Delete),
+                &["file.removed"],
+                Some(NoticeKind::FileInfected),
+            ),
             // A file the scanner passed: its status changed.
             A::FileScanned => (Some(Op::Update), &[], None),
             A::ElectionCreate => (None, &["election.opened"], Some(NoticeKind::ElectionOpened)),

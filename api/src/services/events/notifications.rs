@@ -271,6 +271,45 @@ pub async fn from_fact(
             };
             send(db, &paper_authors(db, e.paper_id).await?, &notice, at).await
         }
+        NoticeKind::FileInfected => {
+            // The removed row, as the trail keeps it.
+            let Some(gone) = fact.changes.get("deleted") else {
+                return Ok(());
+            };
+            let Some(uploader) = gone.get("uploaded_by").and_then(|v| v.as_i64()) else {
+                return Ok(());
+            };
+            let name = gone
+                .get("name")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            let signature = fact
+                .changes
+                .get("signature")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            // Where it was attached: its list of files, when it was a workshop's.
+            let link = gone
+                .get("workshop_id")
+                .and_then(|v| v.as_i64())
+                .map_or_else(
+                    || "/api/v1/me/notifications".to_owned(),
+                    |w| format!("/api/v1/workshops/{w}/files"),
+                );
+            let notice = Notice {
+                kind,
+                title: Text::new("A file you uploaded was removed", "أُزيل ملف رفعته"),
+                body: Text::new(
+                    format!("The virus scanner found {signature} in “{name}”: it was removed."),
+                    format!("وجد فاحص الفيروسات {signature} في الملف «{name}» فأُزيل."),
+                ),
+                entity_type: "file",
+                entity_id: id,
+                platform_id: fact.platform_id,
+                link,
+            };
+            send(db, &[uploader], &notice, at).await
+        }
         NoticeKind::ExchangeRequested | NoticeKind::ExchangeDecided => {
             let Some(r) = exchange_request::Entity::find_by_id(id).one(db).await? else {
                 return Ok(());
