@@ -9,8 +9,8 @@
 //! `auth.require_admin()`.
 
 use entity::{
-    coordinator_term, membership, position_paper, position_paper_author, practice, registration,
-    task_force, task_force_member, workshop,
+    coordinator_term, document, membership, position_paper, position_paper_author, practice,
+    registration, task_force, task_force_member, workshop,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Statement,
@@ -19,7 +19,8 @@ use sea_orm::{
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{
-    MembershipStatus, PaperStatus, PracticeStatus, RegistrationStatus, Seat, WorkshopStatus,
+    DocumentStatus, MembershipStatus, PaperStatus, PracticeStatus, RegistrationStatus, Seat,
+    WorkshopStatus,
 };
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
@@ -445,6 +446,25 @@ pub async fn coordinated_platforms(
         .await?)
 }
 
+/// The platforms whose inner work the user sees: their active memberships and open terms.
+pub async fn member_platforms(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<i64>, ApiError> {
+    let mut ids: Vec<i64> = membership::Entity::find()
+        .select_only()
+        .column(membership::Column::PlatformId)
+        .filter(membership::Column::UserId.eq(user_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    ids.extend(coordinated_platforms(db, user_id).await?);
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
 /// 403 unless the caller is an admin or manages some platform: the check a route makes before it
 /// reads a body that names the platform, so that nobody else learns what is wrong with the body.
 /// An administrator's key limited to some platforms passes, as it administers those (`Standing`
@@ -822,4 +842,98 @@ pub async fn visible_practice(
 /// The contact people a practice names.
 pub fn contacts(p: &practice::Model) -> Vec<i64> {
     serde_json::from_str(&p.contact_ids).unwrap_or_default()
+}
+
+/// What the caller is to a document. Published and archived documents are anyone's to read; a
+/// planned or draft one is its platform's (members and managers) and its authors'. Its authors
+/// (on the platforms their credential reaches) and its platform's managers edit it and upload
+/// its versions; the managers alone publish and archive it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DocumentStanding {
+    /// Manages its platform.
+    pub manager: bool,
+    /// Is one of its authors.
+    pub author: bool,
+    /// Takes part in its platform (an active member, a manager).
+    pub member: bool,
+}
+
+impl DocumentStanding {
+    pub async fn of(
+        db: &impl ConnectionTrait,
+        auth: Option<&AuthUser>,
+        d: &document::Model,
+    ) -> Result<DocumentStanding, ApiError> {
+        let platform = Standing::of_caller(db, auth, d.platform_id).await?;
+        let author = auth.is_some_and(|a| a.reaches(d.platform_id) && authors(d).contains(&a.id()));
+        Ok(DocumentStanding {
+            manager: platform.manages(),
+            author,
+            member: platform.takes_part(),
+        })
+    }
+
+    /// Whether the caller may change it and upload its versions.
+    pub fn edits(self) -> bool {
+        self.manager || self.author
+    }
+
+    /// Whether the caller sees it before it is published.
+    pub fn sees_unpublished(self) -> bool {
+        self.edits() || self.member
+    }
+
+    /// 403 `forbidden` unless the caller edits it.
+    pub fn require_editor(self) -> Result<(), ApiError> {
+        if self.edits() {
+            Ok(())
+        } else {
+            Err(ApiError::Problem(
+                ProblemCode::Forbidden,
+                Text::new(
+                    "A document is changed by its authors and its platform's coordinators.",
+                    "يعدّل الوثيقة مؤلفوها ومنسقو منصتها.",
+                ),
+            ))
+        }
+    }
+}
+
+/// Whether anyone may read a document in this state.
+pub fn is_public_document(status: DocumentStatus) -> bool {
+    matches!(status, DocumentStatus::Published | DocumentStatus::Archived)
+}
+
+/// A document the caller may see, with their standing; one they may not see is 404.
+pub async fn visible_document(
+    db: &impl ConnectionTrait,
+    auth: Option<&AuthUser>,
+    id: i64,
+) -> Result<(document::Model, DocumentStanding), ApiError> {
+    let d = find_or_404::<document::Entity>(db, id).await?;
+    let s = DocumentStanding::of(db, auth, &d).await?;
+    if !is_public_document(d.status) && !s.sees_unpublished() {
+        return Err(ApiError::not_found());
+    }
+    Ok((d, s))
+}
+
+/// Rows whose JSON list of ids in `column` (as this API writes them, without spaces) names
+/// `id`: alone, first, last or between two others.
+pub fn lists_id<C: ColumnTrait>(column: C, id: i64) -> sea_orm::Condition {
+    [
+        format!("[{id}]"),
+        format!("[{id},%"),
+        format!("%,{id}]"),
+        format!("%,{id},%"),
+    ]
+    .into_iter()
+    .fold(sea_orm::Condition::any(), |any, pattern| {
+        any.add(column.like(pattern))
+    })
+}
+
+/// The authors a document names.
+pub fn authors(d: &document::Model) -> Vec<i64> {
+    serde_json::from_str(&d.author_ids).unwrap_or_default()
 }

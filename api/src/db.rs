@@ -109,6 +109,40 @@ pub async fn check_active_people(
     }
 }
 
+/// Checks that each of `ids` (a list kept as JSON, which no foreign key checks) is an active
+/// person: 422 `not_found` or `deactivated` on `{prefix}/{i}` for the first that is not. Answers
+/// them deduplicated, in the order given.
+pub async fn check_people(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[i64],
+    prefix: &str,
+) -> Result<Vec<i64>, crate::error::ApiError> {
+    use entity::user;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    check_active_people(db, ids, prefix).await?;
+    let known: Vec<i64> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: Vec<i64> = Vec::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        if !known.contains(id) {
+            return Err(crate::error::ApiError::field(
+                &format!("{prefix}/{i}"),
+                "not_found",
+                crate::i18n::Text::new("no person has this id", "لا يوجد شخص بهذا الرقم"),
+            ));
+        }
+        if !out.contains(id) {
+            out.push(*id);
+        }
+    }
+    Ok(out)
+}
+
 /// Reads a row and holds it until the transaction ends, so that writes which must see it as it
 /// is (a seat count, a cap, a caller's standing) are serialized: on PostgreSQL `SELECT … FOR NO
 /// KEY UPDATE`, the lock a write of its other columns takes (concurrent writers of the row wait;

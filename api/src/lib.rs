@@ -309,7 +309,7 @@ mod architecture {
                 );
             }
         }
-        assert_eq!(edits, 18);
+        assert_eq!(edits, 19);
     }
 
     /// Who may do what is decided in `access` (and a resource's `rules.rs`): no handler builds a

@@ -927,6 +927,70 @@ pub async fn load_activities(db: &DatabaseConnection) -> Result<(), DbErr> {
     mark_applied(txn, ACTIVITIES_SEED, now).await
 }
 
+/// The name in `seed_runs` of the documents the sources promise.
+pub const DOCUMENTS_SEED: &str = "programme-2026-12-documents";
+
+/// The guides the sources promise (`001`: the engineering & planning platform's two guides),
+/// each a planned document of its platform, the output of the activity that writes it
+/// (`load_activities`). Guides with no such activity (removed through the API) are not planned.
+pub async fn load_documents(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use crate::domain::{ActivityKind, DocumentKind, DocumentStatus};
+    use entity::{activity, document};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    if applied(db, DOCUMENTS_SEED).await? {
+        return Ok(());
+    }
+    let txn = crate::db::begin(db).await?;
+    let now = chrono::Utc::now();
+    for seed in SOURCE_ACTIVITIES
+        .iter()
+        .filter(|s| s.kind == ActivityKind::Guide)
+    {
+        let Some(planned) = activity::Entity::find()
+            .filter(activity::Column::Kind.eq(ActivityKind::Guide))
+            .filter(activity::Column::TitleAr.eq(seed.title.0))
+            .one(&txn)
+            .await?
+        else {
+            continue;
+        };
+        let Some(platform_id) = planned.platform_id else {
+            continue;
+        };
+        document::ActiveModel {
+            platform_id: Set(platform_id),
+            working_group_id: Set(None),
+            kind: Set(DocumentKind::Guide),
+            status: Set(DocumentStatus::Planned),
+            title_ar: Set(seed.title.0.to_owned()),
+            title_en: Set(seed.title.1.to_owned()),
+            summary_ar: Set(seed.rationale.0.to_owned()),
+            summary_en: Set(seed.rationale.1.to_owned()),
+            activity_id: Set(Some(planned.id)),
+            milestone_id: Set(planned.milestone_id),
+            position_paper_id: Set(None),
+            author_ids: Set("[]".to_owned()),
+            current_version: Set(0),
+            download_count: Set(0),
+            search_text: Set(search::fold_all([
+                seed.title.0,
+                seed.title.1,
+                seed.rationale.0,
+                seed.rationale.1,
+            ])),
+            created_by: Set(None),
+            version: Set(1),
+            published_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    mark_applied(txn, DOCUMENTS_SEED, now).await
+}
+
 /// Whether the data set `name` was loaded already (its row in `seed_runs`).
 async fn applied(db: &DatabaseConnection, name: &str) -> Result<bool, DbErr> {
     Ok(seed_run::Entity::find_by_id(name.to_owned())

@@ -16,6 +16,7 @@ pub mod change_horizon;
 pub mod change_log;
 pub mod check_in_scan;
 pub mod coordinator_term;
+pub mod document;
 pub mod election;
 pub mod election_ballot;
 pub mod election_candidate;

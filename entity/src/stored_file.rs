@@ -26,6 +26,10 @@ pub struct Model {
     pub person_id: Option<i64>,
     /// The practice it documents (an attachment or a photo).
     pub practice_id: Option<i64>,
+    /// The document it is a version of.
+    pub document_id: Option<i64>,
+    /// Which version of the document it is, from 1 (with `document_id`).
+    pub document_version: Option<i32>,
     /// The platform it counts against (the parent's; none for the union's own).
     pub platform_id: Option<i64>,
     /// Where its bytes are in the file store; never shown.

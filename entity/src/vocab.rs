@@ -200,6 +200,29 @@ text_enum!(
 );
 
 text_enum!(
+    /// A document's state: planned (an activity's promised output, no text yet) → draft (its
+    /// first version uploaded) → published (by the platform's coordinators or an administrator)
+    /// → archived; an archived one may be published again.
+    DocumentStatus {
+        Planned => "planned",
+        Draft => "draft",
+        Published => "published",
+        Archived => "archived",
+    }
+);
+
+text_enum!(
+    /// What kind of publication a document is.
+    DocumentKind {
+        Guide => "guide",
+        Manual => "manual",
+        Template => "template",
+        Study => "study",
+        PositionPaper => "position_paper",
+    }
+);
+
+text_enum!(
     /// A position paper's state: draft → in_review → adopted → submitted → published, or
     /// withdrawn before it is published.
     PaperStatus {

@@ -38,6 +38,7 @@ mod m20261207_000028_file_parents;
 mod m20261207_000029_practices;
 mod m20261207_000030_practice_exchanges;
 mod m20261207_000031_exchange_activities;
+mod m20261207_000032_documents;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000029_practices::Migration),
             Box::new(m20261207_000030_practice_exchanges::Migration),
             Box::new(m20261207_000031_exchange_activities::Migration),
+            Box::new(m20261207_000032_documents::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@
 //! whose consequences depend on a new status carries that status, typed.
 
 use crate::domain::{
-    ExchangeStatus, PaperStatus, PracticeStatus, RegistrationStatus, WorkshopStatus,
+    DocumentStatus, ExchangeStatus, PaperStatus, PracticeStatus, RegistrationStatus, WorkshopStatus,
 };
 
 macro_rules! entities {
@@ -35,6 +35,7 @@ entities! {
     ApiKey => "api_key",
     CalendarToken => "calendar_token",
     CoordinatorTerm => "coordinator_term",
+    Document => "document",
     Election => "election",
     ElectionCandidate => "election_candidate",
     ExchangeRequest => "exchange_request",
@@ -148,6 +149,8 @@ actions! {
         PositionPaperEndorse => "position_paper.endorse", PositionPaperEndorsement;
         PositionPaperUpdate => "position_paper.update", PositionPaper;
         PositionPaperWithdrawEndorsement => "position_paper.withdraw_endorsement", PositionPaperEndorsement;
+        DocumentCreate => "document.create", Document;
+        DocumentUpdate => "document.update", Document;
         PracticeCreate => "practice.create", Practice;
         PracticeReplicate => "practice.replicate", PracticeReplication;
         PracticeUpdate => "practice.update", Practice;
@@ -201,6 +204,7 @@ actions! {
     with_status {
         ExchangeRequestDecide { to: ExchangeStatus } => "exchange_request.decide", ExchangeRequest;
         PositionPaperTransition { to: PaperStatus } => "position_paper.transition", PositionPaper;
+        DocumentTransition { to: DocumentStatus } => "document.transition", Document;
         PracticeTransition { to: PracticeStatus } => "practice.transition", Practice;
         RegistrationCreate { status: RegistrationStatus } => "registration.create", Registration;
         WorkshopCreate { status: WorkshopStatus } => "workshop.create", Workshop;

@@ -91,6 +91,9 @@ pub enum Purpose {
     Photo,
     /// An attachment or a photo of a practice (any type; 200 MiB).
     PracticeFile,
+    /// A version of a document: a guide, manual, template, study or position paper (PDF, or an
+    /// office document: Word, Excel, PowerPoint, OpenDocument; 100 MiB).
+    Document,
 }
 
 /// What a scan may be: a PDF or an image.
@@ -99,6 +102,8 @@ const SCANS: &[FileType] = &[PDF, PNG, JPEG, WEBP];
 const RECORDS: &[FileType] = &[PDF, PNG, JPEG, WEBP, DOCX, ODT];
 const PICTURES: &[FileType] = &[PNG, JPEG, WEBP];
 const PDF_ONLY: &[FileType] = &[PDF];
+/// What a publication may be: a PDF or an office document.
+const PUBLICATIONS: &[FileType] = &[PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP];
 
 impl Purpose {
     pub const ALL: &'static [Purpose] = &[
@@ -111,6 +116,7 @@ impl Purpose {
         Purpose::Guide,
         Purpose::Photo,
         Purpose::PracticeFile,
+        Purpose::Document,
     ];
 
     /// What a workshop's files may be attached as.
@@ -128,6 +134,7 @@ impl Purpose {
             Purpose::Guide => "guide",
             Purpose::Photo => "photo",
             Purpose::PracticeFile => "practice_file",
+            Purpose::Document => "document",
         }
     }
 
@@ -143,6 +150,7 @@ impl Purpose {
             Purpose::StepDocument => SCANS,
             Purpose::PaperPdf => PDF_ONLY,
             Purpose::Photo => PICTURES,
+            Purpose::Document => PUBLICATIONS,
         }
     }
 
@@ -161,6 +169,7 @@ impl Purpose {
             Purpose::Agenda | Purpose::Minutes | Purpose::PaperPdf | Purpose::StepDocument => {
                 50 * MIB
             }
+            Purpose::Document => 100 * MIB,
             Purpose::Photo => 5 * MIB,
         }
     }
@@ -177,6 +186,7 @@ impl Purpose {
             Purpose::Guide => "UPLOAD_MAX_MIB_GUIDE",
             Purpose::Photo => "UPLOAD_MAX_MIB_PHOTO",
             Purpose::PracticeFile => "UPLOAD_MAX_MIB_PRACTICE_FILE",
+            Purpose::Document => "UPLOAD_MAX_MIB_DOCUMENT",
         }
     }
 }

@@ -48,6 +48,7 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         crate::services::events::webhooks::PartnershipEventData,
         crate::services::events::webhooks::FileEventData,
         crate::services::events::webhooks::PracticeEventData,
+        crate::services::events::webhooks::DocumentEventData,
         crate::services::events::webhooks::ExchangeEventData,
         crate::services::events::webhooks::ReplicationEventData,
         // Named by a header (`Tus-Resumable`) only.
@@ -72,6 +73,7 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         (name = "activities", description = "Activities of working groups with risks and budgets"),
         (name = "position-papers", description = "Position papers: immutable versions, comparison, status transitions, endorsements by local authorities"),
         (name = "practices", description = "Practices local authorities share so that others learn them: drafted by their people, published by the platform's coordinators, versioned, with files"),
+        (name = "documents", description = "The platforms' publications (guides, manuals, templates, studies, position papers): planned as an activity's or milestone's output, versioned as files, published by the platform's coordinators, their downloads counted"),
         (name = "partnerships", description = "Partnership and twinning agreements through their lifecycle"),
         (name = "files", description = "Files attached to the programme's work (a workshop's materials, agenda and minutes, a paper version's PDF, a partnership step's documents, an activity's outputs, a platform's guides, a person's photo): uploaded whole or resumably, their type told from their bytes, read back with ranges under their parent's visibility"),
         (name = "audit", description = "The audit trail of every change"),

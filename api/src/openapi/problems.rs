@@ -141,6 +141,17 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
             ConcurrentChange,
         ],
         "upload_practice_file" => &[Forbidden, NotEditable],
+        "create_document" => &[NotAManager],
+        "update_document" => &[Forbidden, NotEditable],
+        "transition_document" => &[
+            Forbidden,
+            NotAManager,
+            TransitionNotAllowed,
+            ConcurrentChange,
+            NoVersion,
+        ],
+        "upload_document_version" => &[Forbidden, NotEditable],
+        "download_document" => &[NoVersion, PendingScan, RangeNotSatisfiable],
         "create_exchange_request" => &[NoLocalAuthority, PracticeNotPublished, OwnPractice],
         "list_exchange_requests" => &[],
         "decide_exchange_request" => &[Forbidden, AlreadyDecided],
@@ -624,6 +635,15 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
                 "each of `sdg_targets` is `goal.target` with goals 1 to 17; each tag is 1 to 50 \
                  characters without control characters",
             ),
+        ],
+        "create_document" | "update_document" => &[
+            (
+                "not_found",
+                "`platform_id`, `working_group_id` (a group of the platform), `activity_id` (an \
+                 activity the platform hosts), `milestone_id`, `position_paper_id` (a paper of \
+                 the platform) and each of `author_ids` exist",
+            ),
+            ("deactivated", "each of `author_ids` is an active person"),
         ],
         "record_replication" => &[
             ("future", "`adopted_on` is not in the future"),

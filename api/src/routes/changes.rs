@@ -75,6 +75,9 @@ pub enum ChangeType {
     /// Practices local authorities share (each as visible as it is to the caller).
     #[serde(rename = "practices")]
     Practices,
+    /// The platforms' publications (each as visible as it is to the caller).
+    #[serde(rename = "documents")]
+    Documents,
 }
 
 impl ChangeType {
@@ -92,6 +95,7 @@ impl ChangeType {
             "activity" => ChangeType::Activities,
             "file" => ChangeType::Files,
             "practice" => ChangeType::Practices,
+            "document" => ChangeType::Documents,
             _ => return None,
         })
     }
@@ -126,7 +130,7 @@ pub struct Change {
     /// The resource as it is now, in the shape of its own `GET` (`LocalAuthorityResponse`,
     /// `PlatformResponse`, `TopicResponse`, `TaskForceResponse`, `WorkshopResponse`,
     /// `RegistrationResponse`, `PaperResponse`, `NotificationResponse`, `MilestoneResponse`,
-    /// `ActivityResponse`, `FileResponse`, `PracticeResponse`); null for a deletion.
+    /// `ActivityResponse`, `FileResponse`, `PracticeResponse`, `DocumentResponse`); null for a deletion.
     #[schema(value_type = Option<Object>)]
     pub data: Option<Json>,
 }
@@ -348,6 +352,10 @@ async fn render(
         }
         ChangeType::Files => match crate::routes::files::visible_file(db, auth, id).await {
             Ok(f) => json(crate::routes::files::FileResponse::from(f))?,
+            Err(e) => return hidden(e),
+        },
+        ChangeType::Documents => match crate::access::visible_document(db, auth, id).await {
+            Ok((d, _)) => json(crate::routes::documents::response(d))?,
             Err(e) => return hidden(e),
         },
         ChangeType::Practices => {

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod changes;
+pub mod documents;
 pub mod elections;
 pub mod fallback;
 pub mod files;
@@ -50,6 +51,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(activities::configure)
             .configure(position_papers::configure)
             .configure(practices::configure)
+            .configure(documents::configure)
             .configure(partnerships::configure)
             .configure(audit::configure)
             .configure(api_keys::configure)

@@ -88,6 +88,10 @@ routes! {
     DecideExchangeRequest,
     RecordReplication,
     PlanExchange,
+    CreateDocument,
+    UpdateDocument,
+    UploadDocumentVersion,
+    PublishDocument,
 }
 
 /// Expected status for [admin, coordinator here, coordinator elsewhere, member, anonymous].
@@ -160,6 +164,14 @@ fn expected(route: Route) -> [u16; 5] {
         RecordReplication => [201, 201, 201, 201, 401],
         // An accepted request becomes an activity at the coordinators' hands.
         PlanExchange => [201, 201, 403, 403, 401],
+        // The platform's coordinators plan its documents.
+        CreateDocument => [201, 201, 403, 403, 401],
+        // A planned document is its platform's and its authors' (the member is its author); to
+        // a coordinator elsewhere it is not there.
+        UpdateDocument => [200, 200, 404, 200, 401],
+        UploadDocumentVersion => [201, 201, 404, 201, 401],
+        // Publishing is the coordinators', not the author's.
+        PublishDocument => [200, 200, 404, 403, 401],
     }
 }
 
@@ -847,6 +859,53 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                 ),
             }
         }
+        CreateDocument => req(
+            Method::POST,
+            "/api/v1/documents".into(),
+            json!({"platform_id": p, "kind": "guide", "title": {"ar": "دليل"}}),
+        ),
+        UpdateDocument | UploadDocumentVersion | PublishDocument => {
+            let created = admin_post(
+                app,
+                fx,
+                "/api/v1/documents",
+                json!({"platform_id": p, "kind": "guide", "title": {"ar": "دليل"},
+                       "author_ids": [fx.member_id]}),
+            )
+            .await;
+            let id = created["id"].as_i64().expect("id");
+            let versions = format!("/api/v1/documents/{id}/versions");
+            match route {
+                UpdateDocument => Request {
+                    if_match: true,
+                    ..req(
+                        Method::PATCH,
+                        format!("/api/v1/documents/{id}"),
+                        json!({"title": {"en": "A guide"}}),
+                    )
+                },
+                UploadDocumentVersion => Request {
+                    upload: Upload::Form,
+                    ..req(Method::POST, versions, Value::Null)
+                },
+                _ => {
+                    let res = Request {
+                        upload: Upload::Form,
+                        ..req(Method::POST, versions, Value::Null)
+                    }
+                    .send(app, Some(&fx.admin))
+                    .send()
+                    .await
+                    .expect("version");
+                    assert_eq!(res.status(), 201, "set-up: a version");
+                    req(
+                        Method::POST,
+                        format!("/api/v1/documents/{id}/transitions"),
+                        json!({"to": "published"}),
+                    )
+                }
+            }
+        }
         PutPhoto => Request {
             upload: Upload::Png,
             ..req(
@@ -1093,7 +1152,7 @@ async fn rights_stop_at_the_platform_for_every_write_route() {
         None,
     ];
     let mut failures = Vec::new();
-    assert_eq!(ROUTES.len(), 68);
+    assert_eq!(ROUTES.len(), 72);
     for &route in ROUTES {
         let want = expected(route);
         for (i, token) in fx.tokens.iter().enumerate() {

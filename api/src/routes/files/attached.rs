@@ -372,3 +372,56 @@ async fn photo_of(state: &AppState, person: i64) -> Result<entity::stored_file::
     .pop()
     .ok_or_else(ApiError::not_found)
 }
+
+/// Uploads a new version of a document (its authors, its platform's coordinators,
+/// administrators) from a multipart form: a PDF or an office document. Versions are numbered
+/// from 1 (`document_version`) and never renumbered; the first makes a planned document a draft.
+/// An archived document takes no new version (409 `not_editable`).
+#[utoipa::path(
+    tag = "documents",
+    params(("id" = i64, Path, description = "Document id")),
+    request_body(content = FileUploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, body = FileResponse),
+        (status = 409, description = "The document is archived", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than the kind's largest size", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a PDF or an office document (told from the bytes)", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/documents/{id}/versions")]
+pub async fn upload_document_version(
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let parent = Parent::Document(id.into_inner());
+    attach_form(&state, &auth, parent, Purpose::Document, form).await
+}
+
+/// A document's versions, oldest first (whoever may see the document).
+#[utoipa::path(
+    tag = "documents",
+    security((), ("bearer" = [])),
+    params(("id" = i64, Path, description = "Document id"), ListFilesQuery),
+    responses((status = 200, body = FileList))
+)]
+#[get("/documents/{id}/versions")]
+pub async fn list_document_versions(
+    auth: Option<AuthUser>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<ListFilesQuery>,
+) -> Result<web::Json<FileList>, ApiError> {
+    let parent = Parent::Document(id.into_inner());
+    let q = query.into_inner();
+    list_of(
+        &state,
+        auth.as_ref(),
+        parent,
+        None,
+        q.limit,
+        q.cursor.as_deref(),
+    )
+    .await
+}

@@ -122,6 +122,68 @@ pub async fn download_file(
             find_or_404::<entity::stored_file::Entity>(&state.db, id).await?
         }
     };
+    serve(&req, &state, f).await
+}
+
+/// The latest version of a document (as visible as the document), read as any file is (see
+/// `GET /files/{id}/content`: ranges, `ETag`, its name): its first byte counts a download.
+/// 409 `no_version` before it has one.
+#[utoipa::path(
+    tag = "documents",
+    security((), ("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "Document id"),
+        ("Range" = Option<String>, Header, description = "One byte range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`; anything else is answered whole", max_length = 100),
+        ("If-Range" = Option<String>, Header, description = "The tag the range was read from: another tag answers the whole file", max_length = 100),
+    ),
+    responses(
+        (status = 200, description = "The whole latest version, of the type it is", content((FileContent = "application/octet-stream"), (FileContent = "application/pdf"), (FileContent = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (FileContent = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (FileContent = "application/vnd.openxmlformats-officedocument.presentationml.presentation"), (FileContent = "application/vnd.oasis.opendocument.text"), (FileContent = "application/vnd.oasis.opendocument.spreadsheet"), (FileContent = "application/vnd.oasis.opendocument.presentation")), headers(
+            ("ETag" = String, description = "The bytes' SHA-256, quoted"),
+            ("Content-Disposition" = String, description = "attachment, with the file's name (RFC 6266)"),
+            ("Accept-Ranges" = String, description = "bytes"),
+        )),
+        (status = 206, description = "The range asked for", content((FileContent = "application/octet-stream"), (FileContent = "application/pdf"), (FileContent = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (FileContent = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (FileContent = "application/vnd.openxmlformats-officedocument.presentationml.presentation"), (FileContent = "application/vnd.oasis.opendocument.text"), (FileContent = "application/vnd.oasis.opendocument.spreadsheet"), (FileContent = "application/vnd.oasis.opendocument.presentation")), headers(
+            ("Content-Range" = String, description = "bytes first-last/size"),
+            ("ETag" = String, description = "The bytes' SHA-256, quoted"),
+        )),
+        (status = 304, description = "Unchanged since the tag in If-None-Match"),
+        (status = 409, description = "The document has no version yet, or its latest is held for the virus scanner", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 416, description = "The range starts past the end", body = crate::error::Problem, content_type = "application/problem+json", headers(
+            ("Content-Range" = String, description = "bytes */size"),
+        )),
+    )
+)]
+#[get("/documents/{id}/content")]
+pub async fn download_document(
+    req: HttpRequest,
+    auth: Option<AuthUser>,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    use entity::stored_file;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let (d, _) = crate::access::visible_document(&state.db, auth.as_ref(), id.into_inner()).await?;
+    let latest = stored_file::Entity::find()
+        .filter(stored_file::Column::DocumentId.eq(d.id))
+        .order_by_desc(stored_file::Column::DocumentVersion)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Problem(
+                ProblemCode::NoVersion,
+                Text::new("The document has no version yet.", "لا نسخة للوثيقة بعد."),
+            )
+        })?;
+    serve(&req, &state, latest).await
+}
+
+/// A file's bytes as the answer to `req` (whole, a range, or 304); a read of a document's
+/// version from its first byte counts a download.
+async fn serve(
+    req: &HttpRequest,
+    state: &AppState,
+    f: entity::stored_file::Model,
+) -> Result<HttpResponse, ApiError> {
     ready(&f)?;
     let tag = tag_of(&f.sha256);
     let size = u64::try_from(f.size).unwrap_or(0);
@@ -138,8 +200,8 @@ pub async fn download_file(
             .insert_header((header::ETAG, tag))
             .finish());
     }
-    let if_range_holds = header_text(&req, header::IF_RANGE)?.is_none_or(|t| t.trim() == tag);
-    let range = match header_text(&req, header::RANGE)? {
+    let if_range_holds = header_text(req, header::IF_RANGE)?.is_none_or(|t| t.trim() == tag);
+    let range = match header_text(req, header::RANGE)? {
         Some(r) if if_range_holds => match parse_range(r, size) {
             Asked::Whole => None,
             Asked::Part(part) => Some(part),
@@ -147,6 +209,11 @@ pub async fn download_file(
         },
         _ => None,
     };
+    if let Some(document) = f.document_id
+        && range.as_ref().is_none_or(|r| r.start == 0)
+    {
+        crate::services::programme::documents::count_download(&state.db, document).await?;
+    }
     let fetched = state
         .storage
         .get(&f.storage_key, range.clone())
@@ -163,7 +230,7 @@ pub async fn download_file(
         None => HttpResponse::Ok(),
     };
     let sent = fetched.range.end - fetched.range.start;
-    res.insert_header((header::CONTENT_TYPE, answered_type(&req, &f.content_type)))
+    res.insert_header((header::CONTENT_TYPE, answered_type(req, &f.content_type)))
         .insert_header((header::ETAG, tag))
         .insert_header((header::ACCEPT_RANGES, "bytes"))
         // Stored bytes go out as they are: a PDF or an image gains nothing from compression,

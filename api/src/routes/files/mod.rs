@@ -49,6 +49,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(attached::get_user_photo)
         .service(attached::upload_practice_file)
         .service(attached::list_practice_files)
+        .service(attached::upload_document_version)
+        .service(attached::list_document_versions)
+        .service(download::download_document)
         .service(get_file)
         .service(download::download_file)
         .service(delete_file)
@@ -82,8 +85,8 @@ pub struct FileResponse {
     /// What it is attached as.
     pub purpose: Purpose,
     /// What it is attached to: exactly one of `workshop_id`, `paper_version_id`,
-    /// `partnership_step_id`, `activity_id`, `guide_platform_id`, `person_id` and `practice_id`
-    /// is set.
+    /// `partnership_step_id`, `activity_id`, `guide_platform_id`, `person_id`, `practice_id` and
+    /// `document_id` is set.
     /// The workshop it is a material, agenda or minutes of.
     pub workshop_id: Option<i64>,
     /// The position paper version it is the PDF of.
@@ -98,6 +101,11 @@ pub struct FileResponse {
     pub person_id: Option<i64>,
     /// The practice it documents.
     pub practice_id: Option<i64>,
+    /// The document it is a version of.
+    pub document_id: Option<i64>,
+    /// Which version of the document it is, from 1.
+    #[schema(minimum = 1)]
+    pub document_version: Option<i32>,
     /// The name it was uploaded with, its extension saying what it is.
     #[schema(max_length = 255, example = "دليل إدارة المشاريع.pdf")]
     pub name: String,
@@ -179,6 +187,8 @@ impl From<stored_file::Model> for FileResponse {
             guide_platform_id: f.guide_platform_id,
             person_id: f.person_id,
             practice_id: f.practice_id,
+            document_id: f.document_id,
+            document_version: f.document_version,
             name: f.name,
             title: FileTitle {
                 ar: f.title_ar,

@@ -10,15 +10,16 @@
 //! | platform (guides) | anyone | its managers |
 //! | person (photo) | signed-in people | the person |
 //! | practice | whoever sees the practice | its editors, until it is archived |
+//! | document (its versions) | whoever sees the document | its authors and its platform's managers, until it is archived |
 
 use entity::{partnership_step, position_paper_version, stored_file};
 use sea_orm::ConnectionTrait;
 
 use crate::access::{Standing, require_agreement_manager, require_manager_of};
-use crate::access::{visible_paper, visible_practice};
+use crate::access::{visible_document, visible_paper, visible_practice};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
-use crate::domain::{PaperStatus, PracticeStatus};
+use crate::domain::{DocumentStatus, PaperStatus, PracticeStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::services::files::Parent;
@@ -75,6 +76,7 @@ pub(crate) async fn sees(
                 .map(|_| ())
         }
         Parent::Practice(id) => visible_practice(db, auth, id).await.map(|_| ()),
+        Parent::Document(id) => visible_document(db, auth, id).await.map(|_| ()),
     }
 }
 
@@ -147,6 +149,20 @@ pub(crate) async fn changes(
                 ));
             }
             Ok(Some(p.platform_id))
+        }
+        Parent::Document(id) => {
+            let (d, standing) = visible_document(db, Some(auth), id).await?;
+            standing.require_editor()?;
+            if d.status == DocumentStatus::Archived {
+                return Err(ApiError::Problem(
+                    ProblemCode::NotEditable,
+                    Text::new(
+                        "An archived document no longer changes; publish it again first.",
+                        "لا تتغير الوثيقة المؤرشفة؛ أعد نشرها أولًا.",
+                    ),
+                ));
+            }
+            Ok(Some(d.platform_id))
         }
     }
 }

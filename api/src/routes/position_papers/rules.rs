@@ -3,31 +3,11 @@
 use entity::membership;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use crate::access::coordinated_platforms;
 use crate::domain::{Bilingual, BilingualText, MembershipStatus, search};
 use crate::error::ApiError;
 use crate::i18n::Text;
 
-pub use crate::access::visible_paper;
-
-/// Platforms whose unpublished papers the caller sees (active memberships and open terms).
-pub async fn member_platforms(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-) -> Result<Vec<i64>, ApiError> {
-    let mut ids: Vec<i64> = membership::Entity::find()
-        .select_only()
-        .column(membership::Column::PlatformId)
-        .filter(membership::Column::UserId.eq(user_id))
-        .filter(membership::Column::Status.eq(MembershipStatus::Active))
-        .into_tuple::<i64>()
-        .all(db)
-        .await?;
-    ids.extend(coordinated_platforms(db, user_id).await?);
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(ids)
-}
+pub use crate::access::{member_platforms, visible_paper};
 
 /// The stored search key of a paper.
 pub fn search_text(title: &Bilingual, summary: &BilingualText, target_body: &str) -> String {

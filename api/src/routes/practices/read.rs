@@ -84,19 +84,8 @@ pub async fn list_practices(
                     mine
                 }
             };
-            // Their own: drafted by them, or naming them among the contact people (a JSON list
-            // of ids, written without spaces: alone, first, last or between two others).
-            let me = a.id();
-            let contact = [
-                format!("[{me}]"),
-                format!("[{me},%"),
-                format!("%,{me}]"),
-                format!("%,{me},%"),
-            ]
-            .into_iter()
-            .fold(Condition::any(), |any, pattern| {
-                any.add(practice::Column::ContactIds.like(pattern))
-            });
+            // Their own: drafted by them, or naming them among the contact people.
+            let contact = crate::access::lists_id(practice::Column::ContactIds, a.id());
             let mut own = Condition::all().add(
                 Condition::any()
                     .add(practice::Column::CreatedBy.eq(a.id()))

@@ -81,31 +81,8 @@ pub fn set_text(m: &mut practice::ActiveModel, t: &PracticeText) {
 }
 
 /// Checks that the contact people are active people; answers them deduplicated.
-/// (The list is JSON, so no foreign key checks that they exist: this does.)
 pub async fn check_contacts(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<i64>, ApiError> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-    crate::db::check_active_people(db, ids, "/contact_ids").await?;
-    let known: Vec<i64> = entity::user::Entity::find()
-        .select_only()
-        .column(entity::user::Column::Id)
-        .filter(entity::user::Column::Id.is_in(ids.iter().copied()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut out: Vec<i64> = Vec::with_capacity(ids.len());
-    for (i, id) in ids.iter().enumerate() {
-        if !known.contains(id) {
-            return Err(ApiError::field(
-                &format!("/contact_ids/{i}"),
-                "not_found",
-                Text::new("no person has this id", "لا يوجد شخص بهذا الرقم"),
-            ));
-        }
-        if !out.contains(id) {
-            out.push(*id);
-        }
-    }
-    Ok(out)
+    crate::db::check_people(db, ids, "/contact_ids").await
 }
 
 /// Checks that the topic (when given) is one of the platform's.

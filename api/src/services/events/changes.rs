@@ -31,6 +31,7 @@ pub const TYPES: &[(&str, &str)] = &[
     ("activity", "activities"),
     ("file", "files"),
     ("practice", "practices"),
+    ("document", "documents"),
 ];
 
 /// What the feed calls an audited entity, when it carries it.
@@ -368,6 +369,7 @@ pub async fn backfill(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u
         ),
         ("milestone", "milestones r", "NULL", "NULL"),
         ("activity", "activities r", "r.platform_id", "NULL"),
+        ("document", "documents r", "r.platform_id", "NULL"),
     ] {
         let sql = format!(
             "INSERT INTO change_log (txid, entity_type, entity_id, op, version, platform_id, user_id, changed_at) \

@@ -285,7 +285,8 @@ pub struct Tells {
 /// only when it moved the workshop (`notifications::from_fact` reads which fields changed).
 pub fn tells(action: Action) -> Tells {
     use crate::domain::{
-        ExchangeStatus, PaperStatus, PracticeStatus, RegistrationStatus, WorkshopStatus,
+        DocumentStatus, ExchangeStatus, PaperStatus, PracticeStatus, RegistrationStatus,
+        WorkshopStatus,
     };
     use Action as A;
     let (feed, webhooks, notice): (Option<Op>, &'static [&'static str], Option<NoticeKind>) =
@@ -296,6 +297,7 @@ pub fn tells(action: Action) -> Tells {
             | A::PlatformCreate
             | A::PositionPaperCreate
             | A::PracticeCreate
+            | A::DocumentCreate
             | A::TaskForceCreate
             | A::TopicCreate
             | A::WorkshopCreate {
@@ -321,6 +323,16 @@ pub fn tells(action: Action) -> Tells {
             | A::PlatformUpdate
             | A::PositionPaperUpdate
             | A::PracticeUpdate
+            | A::DocumentUpdate
+            | A::DocumentTransition {
+                to: DocumentStatus::Planned,
+            }
+            | A::DocumentTransition {
+                to: DocumentStatus::Draft,
+            }
+            | A::DocumentTransition {
+                to: DocumentStatus::Archived,
+            }
             | A::PracticeTransition {
                 to: PracticeStatus::Draft,
             }
@@ -363,6 +375,9 @@ pub fn tells(action: Action) -> Tells {
             A::PracticeTransition {
                 to: PracticeStatus::Published,
             } => (Some(Op::Update), &["practice.published"], None),
+            A::DocumentTransition {
+                to: DocumentStatus::Published,
+            } => (Some(Op::Update), &["document.published"], None),
             A::FileCreate => (Some(Op::Create), &["file.attached"], None),
             // A file the scanner found infected is removed as any other.
             A::FileDelete => (Some(Op::Delete), &["file.removed"], None),
@@ -555,6 +570,7 @@ mod tests {
             Action::RegistrationCreate { status } => status.as_str(),
             Action::PositionPaperTransition { to } => to.as_str(),
             Action::PracticeTransition { to } => to.as_str(),
+            Action::DocumentTransition { to } => to.as_str(),
             Action::ExchangeRequestDecide { to } => to.as_str(),
             _ => "-",
         }

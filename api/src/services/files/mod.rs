@@ -41,6 +41,8 @@ pub enum Parent {
     Person(i64),
     /// A practice (its attachments and photos).
     Practice(i64),
+    /// A document (its versions).
+    Document(i64),
 }
 
 impl Parent {
@@ -54,6 +56,7 @@ impl Parent {
             .or(row.guide_platform_id.map(Parent::Guides))
             .or(row.person_id.map(Parent::Person))
             .or(row.practice_id.map(Parent::Practice))
+            .or(row.document_id.map(Parent::Document))
     }
 
     /// The column that names it, and its id.
@@ -67,6 +70,7 @@ impl Parent {
             Parent::Guides(id) => (C::GuidePlatformId, id),
             Parent::Person(id) => (C::PersonId, id),
             Parent::Practice(id) => (C::PracticeId, id),
+            Parent::Document(id) => (C::DocumentId, id),
         }
     }
 
@@ -80,6 +84,7 @@ impl Parent {
             Parent::Guides(_) => purpose == Purpose::Guide,
             Parent::Person(_) => purpose == Purpose::Photo,
             Parent::Practice(_) => purpose == Purpose::PracticeFile,
+            Parent::Document(_) => purpose == Purpose::Document,
         }
     }
 
@@ -93,6 +98,7 @@ impl Parent {
             Parent::Guides(_) => m.guide_platform_id = id,
             Parent::Person(_) => m.person_id = id,
             Parent::Practice(_) => m.practice_id = id,
+            Parent::Document(_) => m.document_id = id,
         }
     }
 }
@@ -231,6 +237,12 @@ async fn record(
         ..Default::default()
     };
     upload.parent.set(&mut new);
+    if let Parent::Document(id) = upload.parent {
+        // The next version of the document, numbered under its row's lock.
+        let number =
+            crate::services::programme::documents::next_version(&txn, id, auth, now).await?;
+        new.document_version = Set(Some(number));
+    }
     // One at most of a single kind: the one before is replaced (its bytes removed once this
     // has committed).
     let replaced = if purpose.is_single() {

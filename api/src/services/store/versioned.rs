@@ -67,6 +67,7 @@ versioned!(
     partnership,
     position_paper,
     practice,
+    document,
 );
 
 impl Versioned for entity::api_key::Entity {
@@ -102,6 +103,11 @@ impl Lifecycle for entity::workshop::Entity {
 impl Lifecycle for entity::partnership::Entity {
     const STATUS: Self::Column = entity::partnership::Column::Status;
     const NOUN: (&'static str, &'static str) = ("agreement", "الاتفاقية");
+}
+
+impl Lifecycle for entity::document::Entity {
+    const STATUS: Self::Column = entity::document::Column::Status;
+    const NOUN: (&'static str, &'static str) = ("document", "الوثيقة");
 }
 
 impl Lifecycle for entity::practice::Entity {

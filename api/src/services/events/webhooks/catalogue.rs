@@ -147,6 +147,12 @@ pub const CATALOGUE: &[EventType] = &[
         "ReplicationEventData",
     ),
     ev(
+        "document.published",
+        "A document (a guide, manual, template, study or position paper) was published on its platform, or published again after it was archived.",
+        "نُشرت وثيقة (دليل أو كتيّب أو نموذج أو دراسة أو ورقة موقف) على منصتها، أو أُعيد نشرها بعد أرشفتها.",
+        "DocumentEventData",
+    ),
+    ev(
         "file.attached",
         "A file was attached (a workshop's material, agenda or minutes, a paper version's PDF, a partnership step's document, an activity's output, a platform's guide, a person's photo).",
         "أُرفق ملف (مادة ورشة عمل أو جدول أعمالها أو محضرها، ملف PDF لنسخة ورقة موقف، وثيقة خطوة في اتفاقية شراكة، مخرج نشاط، دليل منصة، صورة شخصية).",
@@ -280,6 +286,21 @@ pub struct PracticeEventData {
     pub url: String,
 }
 
+/// The `data` of document events.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DocumentEventData {
+    pub id: i64,
+    pub platform_id: Option<i64>,
+    /// The document's status after the change, and before it.
+    #[schema(max_length = 24)]
+    pub status: Option<String>,
+    #[schema(max_length = 24)]
+    pub previous_status: Option<String>,
+    /// Where to read the document.
+    #[schema(max_length = 200)]
+    pub url: String,
+}
+
 /// The `data` of exchange events.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ExchangeEventData {
@@ -316,7 +337,7 @@ pub struct ReplicationEventData {
 pub struct FileEventData {
     pub id: i64,
     /// What it is attached as (`material`, `agenda`, `minutes`, `paper_pdf`, `step_document`,
-    /// `output`, `guide`, `photo`, `practice_file`); null after `file.removed`.
+    /// `output`, `guide`, `photo`, `practice_file`, `document`); null after `file.removed`.
     #[schema(max_length = 32)]
     pub purpose: Option<String>,
     /// What it is attached to (after `file.attached`): one of these is set.
@@ -327,6 +348,7 @@ pub struct FileEventData {
     pub guide_platform_id: Option<i64>,
     pub person_id: Option<i64>,
     pub practice_id: Option<i64>,
+    pub document_id: Option<i64>,
     pub platform_id: Option<i64>,
     /// Where to read the file's description (gone after `file.removed`).
     #[schema(max_length = 200)]
@@ -413,6 +435,13 @@ pub fn data_of(
             previous_status,
             url: format!("/api/v1/practices/{id}"),
         }),
+        Entity::Document => serde_json::to_value(DocumentEventData {
+            id,
+            platform_id,
+            status,
+            previous_status,
+            url: format!("/api/v1/documents/{id}"),
+        }),
         Entity::File => serde_json::to_value(FileEventData {
             id,
             purpose: changed_str(changes, "purpose").map(str::to_owned),
@@ -423,6 +452,7 @@ pub fn data_of(
             guide_platform_id: changed(changes, "guide_platform_id").and_then(Json::as_i64),
             person_id: changed(changes, "person_id").and_then(Json::as_i64),
             practice_id: changed(changes, "practice_id").and_then(Json::as_i64),
+            document_id: changed(changes, "document_id").and_then(Json::as_i64),
             platform_id,
             url: format!("/api/v1/files/{id}"),
         }),
