@@ -22,6 +22,7 @@ pub mod election_ballot;
 pub mod election_candidate;
 pub mod election_voter;
 pub mod exchange_request;
+pub mod expertise;
 pub mod local_authority;
 pub mod membership;
 pub mod milestone;

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::vocab::{Gender, Locale, Role};
+use crate::vocab::{DirectoryVisibility, Gender, Locale, Role};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
@@ -28,6 +28,12 @@ pub struct Model {
     pub email_verified_at: Option<DateTimeUtc>,
     /// Argon2id PHC string; `None` until an invited user sets a password.
     pub password_hash: Option<String>,
+    /// Who sees, in the directory of peers, their job title, their authority (and its
+    /// governorate), their platforms and working groups, and their expertise.
+    pub show_job_title: DirectoryVisibility,
+    pub show_authority: DirectoryVisibility,
+    pub show_platforms: DirectoryVisibility,
+    pub show_expertise: DirectoryVisibility,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -200,6 +200,17 @@ text_enum!(
 );
 
 text_enum!(
+    /// Who sees a field of a person in the directory of peers: everyone signed in, the people
+    /// who share one of their platforms, or nobody (but the person, the coordinators of their
+    /// platforms and administrators, who see them whole).
+    DirectoryVisibility {
+        Everyone => "everyone",
+        Peers => "peers",
+        Nobody => "nobody",
+    }
+);
+
+text_enum!(
     /// A document's state: planned (an activity's promised output, no text yet) → draft (its
     /// first version uploaded) → published (by the platform's coordinators or an administrator)
     /// → archived; an archived one may be published again.

@@ -39,6 +39,7 @@ mod m20261207_000029_practices;
 mod m20261207_000030_practice_exchanges;
 mod m20261207_000031_exchange_activities;
 mod m20261207_000032_documents;
+mod m20261207_000033_directory;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000030_practice_exchanges::Migration),
             Box::new(m20261207_000031_exchange_activities::Migration),
             Box::new(m20261207_000032_documents::Migration),
+            Box::new(m20261207_000033_directory::Migration),
         ]
     }
 }

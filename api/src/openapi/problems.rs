@@ -518,7 +518,8 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             "not_a_member",
             "the nominee is an active member of the platform",
         )],
-        "update_me" | "create_user" | "update_user" => &[(
+        "update_me" => &[("not_found", "each of `expertise_topic_ids` is a topic")],
+        "create_user" | "update_user" => &[(
             "not_found",
             "`local_authority_id` is an existing local authority",
         )],

@@ -11,6 +11,7 @@ mod changes;
 mod check_ins;
 mod configuration;
 mod departures;
+mod directory;
 mod documents;
 mod elections;
 mod errors;

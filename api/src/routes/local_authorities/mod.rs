@@ -4,6 +4,7 @@ mod create;
 mod delete;
 mod list;
 mod model;
+mod overview;
 mod read;
 mod rules;
 mod update;
@@ -17,6 +18,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list_local_authorities)
         .service(create::create_local_authority)
         .service(read::get_local_authority)
+        .service(overview::get_local_authority_overview)
         .service(update::update_local_authority)
         .service(delete::delete_local_authority);
 }

@@ -10,7 +10,7 @@ use validator::Validate;
 use super::{UserResponse, find_with_authority, search_text};
 use crate::audit::{Action, Entry};
 use crate::auth::{AuthUser, password};
-use crate::domain::{BilingualPatch, Gender, Locale};
+use crate::domain::{BilingualPatch, DirectoryVisibility, Gender, Locale};
 use crate::error::ApiError;
 use crate::extract::ValidatedJson;
 use crate::i18n::Text;
@@ -49,6 +49,22 @@ pub struct UpdateMeRequest {
     #[schema(min_length = 1, max_length = 200)]
     pub job_title: Option<String>,
     pub locale: Option<Locale>,
+    /// Replaces the topics they can advise on (shown in the directory of peers).
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub expertise_topic_ids: Option<Vec<i64>>,
+    /// Who sees each field in the directory of peers; absent fields stay as they are.
+    pub visibility: Option<DirectorySettingsPatch>,
+}
+
+/// Changes to who sees what in the directory of peers.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct DirectorySettingsPatch {
+    pub job_title: Option<DirectoryVisibility>,
+    pub authority: Option<DirectoryVisibility>,
+    pub platforms: Option<DirectoryVisibility>,
+    pub expertise: Option<DirectoryVisibility>,
 }
 
 /// Changes the caller's own profile (not their role, email or local authority).
@@ -81,6 +97,22 @@ pub async fn update_me(
     }
     if let Some(l) = req.locale {
         model.locale = Set(l);
+    }
+    if let Some(v) = req.visibility {
+        let shown = [
+            (v.job_title, &mut model.show_job_title),
+            (v.authority, &mut model.show_authority),
+            (v.platforms, &mut model.show_platforms),
+            (v.expertise, &mut model.show_expertise),
+        ];
+        for (given, column) in shown {
+            if let Some(level) = given {
+                *column = Set(level);
+            }
+        }
+    }
+    if let Some(topics) = &req.expertise_topic_ids {
+        crate::services::accounts::directory::set_expertise(&txn, id, topics).await?;
     }
     let now = state.clock.now();
     model.updated_at = Set(now);

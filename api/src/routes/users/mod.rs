@@ -2,6 +2,7 @@
 
 mod create;
 mod delete;
+mod directory;
 mod list;
 pub mod me;
 mod model;
@@ -20,6 +21,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list_users)
         .service(people::find_people)
+        .service(directory::list_directory)
+        .service(directory::get_directory_entry)
         .service(create::create_user)
         .service(read::get_user)
         .service(update::update_user)

@@ -4,7 +4,7 @@ use entity::{local_authority, user};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::{Bilingual, Gender, Locale, Role};
+use crate::domain::{Bilingual, DirectoryVisibility, Gender, Locale, Role};
 use crate::routes::views::AuthoritySummary;
 
 /// A user as the API shows it. Password hashes and tokens are never part of it.
@@ -25,13 +25,41 @@ pub struct UserResponse {
     pub email_verified: bool,
     /// Invited, and has not yet chosen a password.
     pub invitation_pending: bool,
+    /// Who sees what of them in the directory of peers.
+    pub visibility: DirectorySettings,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Who sees each field of a person in the directory of peers (`GET /directory`): `everyone`
+/// signed in, their `peers` (the people who share one of their platforms), or `nobody` (the
+/// person, the coordinators of their platforms and administrators always see them whole).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct DirectorySettings {
+    pub job_title: DirectoryVisibility,
+    /// Their local authority and its governorate.
+    pub authority: DirectoryVisibility,
+    /// Their platforms and working groups.
+    pub platforms: DirectoryVisibility,
+    /// The topics they can advise on.
+    pub expertise: DirectoryVisibility,
+}
+
+impl DirectorySettings {
+    pub fn of(u: &user::Model) -> DirectorySettings {
+        DirectorySettings {
+            job_title: u.show_job_title,
+            authority: u.show_authority,
+            platforms: u.show_platforms,
+            expertise: u.show_expertise,
+        }
+    }
 }
 
 impl UserResponse {
     pub fn new(u: user::Model, authority: Option<local_authority::Model>) -> UserResponse {
         UserResponse {
+            visibility: DirectorySettings::of(&u),
             id: u.id,
             email: u.email,
             name: Bilingual {

@@ -2,5 +2,6 @@
 //! (reset, verification, invitation) and the security limits every replica shares.
 
 pub mod action_tokens;
+pub mod directory;
 pub mod security_limits;
 pub mod sessions;
