@@ -13,6 +13,20 @@ pub async fn scheduled(
     city: &str,
 ) -> Value {
     let now = app.state.clock.now();
+    scheduled_from(app, token, platform, now, in_hours, capacity, city).await
+}
+
+/// [`scheduled`], `in_hours` after `now` (workshops whose periods must touch exactly are made
+/// from one instant: made a second apart, their ends would move apart).
+pub async fn scheduled_from(
+    app: &TestApp,
+    token: &str,
+    platform: i64,
+    now: chrono::DateTime<chrono::Utc>,
+    in_hours: i64,
+    capacity: Option<i32>,
+    city: &str,
+) -> Value {
     let res = app
         .post(
             "/api/v1/workshops",
@@ -1275,7 +1289,8 @@ async fn a_persons_clash_warning_names_exactly_the_overlapping_workshops_they_ho
     let (me, member) = app
         .quick_user("exact@example.org", None, "female", "ar")
         .await;
-    // Three hours each: [48, 51), [51, 54), [45, 48), [49, 52), [50, 53).
+    // Three hours each: [48, 51), [51, 54), [45, 48), [49, 52), [50, 53), from one instant.
+    let base = app.state.clock.now();
     let mut made = Vec::new();
     for (hours, city) in [
         (48, "رام الله"),
@@ -1284,7 +1299,7 @@ async fn a_persons_clash_warning_names_exactly_the_overlapping_workshops_they_ho
         (49, "الخليل"),
         (50, "غزة"),
     ] {
-        made.push(scheduled(&app, &admin, finance, hours, Some(10), city).await);
+        made.push(scheduled_from(&app, &admin, finance, base, hours, Some(10), city).await);
     }
     let [a, b, c, d, e] = &made[..] else {
         unreachable!()
@@ -1317,7 +1332,7 @@ async fn a_persons_clash_warning_names_exactly_the_overlapping_workshops_they_ho
 
     // A members-only workshop of another platform at [50, 53), where the admin registers them.
     let innovation = app.platform_id("innovation").await;
-    let private = scheduled(&app, &admin, innovation, 50, Some(10), "أريحا").await;
+    let private = scheduled_from(&app, &admin, innovation, base, 50, Some(10), "أريحا").await;
     {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
         entity::workshop::Entity::update_many()
@@ -1342,7 +1357,7 @@ async fn a_persons_clash_warning_names_exactly_the_overlapping_workshops_they_ho
         .await;
     app.make_coordinator(finance, coordinator_id, "coordinator")
         .await;
-    let g = scheduled(&app, &admin, finance, 52, Some(10), "طوباس").await;
+    let g = scheduled_from(&app, &admin, finance, base, 52, Some(10), "طوباس").await;
     let res = app
         .post(
             &format!("/api/v1/workshops/{}/registrations", g["id"]),
@@ -1358,7 +1373,7 @@ async fn a_persons_clash_warning_names_exactly_the_overlapping_workshops_they_ho
         "{warned}"
     );
     // They themselves, at [51, 54), are told of all five they hold there.
-    let h = scheduled(&app, &admin, finance, 51, Some(10), "قلقيلية").await;
+    let h = scheduled_from(&app, &admin, finance, base, 51, Some(10), "قلقيلية").await;
     let warned = register(&h).await;
     assert_eq!(
         warned[0]["workshop_ids"],
