@@ -111,7 +111,7 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "endorse" => &[NoLocalAuthority, NotEndorsable, AlreadyEndorsed],
         "withdraw_endorsement" => &[Forbidden],
         "search_all" => &[InvalidParameter],
-        "create_workshop" => &[NotAManager],
+        "create_workshop" => &[NotAManager, NotAccepted],
         "update_workshop" => &[NotAManager, NotEditable],
         "transition_workshop" => &[NotAManager, TransitionNotAllowed, ConcurrentChange],
         "put_minutes" | "record_attendance" | "record_participants" => &[NotAManager, TooEarly],
@@ -296,7 +296,8 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
         ),
         (
             "not_allowed",
-            "a new workshop is not `cancelled`; an instant and a local time are not both given",
+            "a new workshop is not `cancelled`; an instant and a local time are not both given; \
+             `exchange_request_id` and `activity_id` are not both given",
         ),
         ("future", "a workshop recorded as `completed` has ended"),
         (
@@ -313,7 +314,8 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
         ),
         (
             "not_found",
-            "`platform_id`, `host_platform_ids`, `topic_id` and `activity_id` exist",
+            "`platform_id`, `host_platform_ids`, `topic_id` and `activity_id` exist; \
+             `exchange_request_id` asks to learn a practice of the platform",
         ),
     ];
     const AGREEMENT: &[(&str, &str)] = &[

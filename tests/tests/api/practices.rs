@@ -739,3 +739,158 @@ async fn another_authority_asks_to_learn_a_published_practice_is_answered_and_re
     assert_eq!(got[1].body["data"]["practice_id"], id);
     assert_eq!(got[2].body["data"]["local_authority_id"], who.elsewhere);
 }
+
+/// A published practice of `who`, with a request from the outsider's authority, answered
+/// `answer` by the practice's member: the practice's id and the request's.
+async fn asked_and_answered(app: &TestApp, who: &People, answer: Option<&str>) -> (i64, i64) {
+    let id = draft(app, who).await["id"].as_i64().expect("id");
+    for (token, to) in [(&who.member, "submitted"), (&who.coordinator, "published")] {
+        assert_eq!(move_to(app, token, id, to).await.status(), 200);
+    }
+    let res = app
+        .post(
+            &format!("/api/v1/practices/{id}/exchange-requests"),
+            Some(&who.outsider),
+            &json!({"message": "نود تعلّم بناء طبقات البيانات المكانية", "participants": 3}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let request = res.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    if let Some(answer) = answer {
+        let res = app
+            .post(
+                &format!("/api/v1/exchange-requests/{request}/decision"),
+                Some(&who.member),
+                &json!({"answer": answer}),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    (id, request)
+}
+
+#[tokio::test]
+async fn an_accepted_exchange_becomes_its_activity_and_its_workshop_in_one_step() {
+    let app = spawn_app().await;
+    let who = people(&app).await;
+    let (practice, request) = asked_and_answered(&app, &who, Some("accepted")).await;
+    let now = chrono::Utc::now();
+    let workshop = |extra: Value| {
+        let mut body = json!({"platform_id": who.platform,
+            "title": {"ar": "تبادل خبرات: نظام المعلومات الجغرافية", "en": "GIS peer exchange"},
+            "starts_at": now + chrono::Duration::days(20),
+            "ends_at": now + chrono::Duration::days(20) + chrono::Duration::hours(4),
+            "venue": {"city": "الخليل", "address": "بلدية الخليل"},
+            "status": "scheduled", "is_public": false});
+        for (k, v) in extra.as_object().expect("object") {
+            body[k] = v.clone();
+        }
+        body
+    };
+    let ask = |token: &str, body: Value| {
+        let token = token.to_owned();
+        let app = &app;
+        async move { app.post("/api/v1/workshops", Some(&token), &body).await }
+    };
+    // The practice's member is no coordinator.
+    let problem = assert_problem(
+        ask(
+            &who.member,
+            workshop(json!({"exchange_request_id": request})),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(problem["code"], "not_a_manager");
+    let res = ask(
+        &who.coordinator,
+        workshop(json!({"exchange_request_id": request})),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let first: Value = res.json().await.expect("json");
+    let activity = first["activity_id"]
+        .as_i64()
+        .expect("the exchange's activity");
+    let a = app
+        .get_json(&format!("/api/v1/activities/{activity}"), None)
+        .await;
+    assert_eq!(a["kind"], "peer_exchange");
+    assert_eq!(a["responsible_party"], "بلدية الخليل");
+    let listed = app
+        .get_json(
+            &format!("/api/v1/practices/{practice}/exchange-requests"),
+            Some(&who.outsider),
+        )
+        .await;
+    assert_eq!(
+        listed["items"][0]["activity_id"], activity,
+        "the request names it"
+    );
+    // A second session of the same exchange serves the same activity.
+    let res = ask(
+        &who.coordinator,
+        workshop(json!({"exchange_request_id": request})),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(
+        res.json::<Value>().await.expect("json")["activity_id"],
+        activity
+    );
+    // The trail says who planned the activity.
+    let trail = app
+        .get_json(
+            &format!("/api/v1/audit?entity_type=activity&entity_id={activity}"),
+            Some(&who.admin),
+        )
+        .await;
+    assert_eq!(trail["items"][0]["action"], "activity.create");
+
+    // Not both; not another platform's practice; not before it is accepted.
+    let problem = assert_problem(
+        ask(
+            &who.coordinator,
+            workshop(json!({"exchange_request_id": request, "activity_id": activity})),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["pointer"], "/exchange_request_id");
+    let elsewhere = app.platform_id("public-relations").await;
+    let problem = assert_problem(
+        ask(
+            &who.admin,
+            workshop(json!({"exchange_request_id": request, "platform_id": elsewhere})),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["pointer"], "/exchange_request_id");
+    let (_, pending) = asked_and_answered(&app, &who, None).await;
+    let exchanges = || async {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        entity::activity::Entity::find()
+            .filter(entity::activity::Column::Kind.eq(api::domain::ActivityKind::PeerExchange))
+            .count(&app.db)
+            .await
+            .expect("count")
+    };
+    let before = exchanges().await;
+    let problem = assert_problem(
+        ask(
+            &who.coordinator,
+            workshop(json!({"exchange_request_id": pending})),
+        )
+        .await,
+        409,
+    )
+    .await;
+    assert_eq!(problem["code"], "not_accepted");
+    assert_eq!(exchanges().await, before, "nothing half-written");
+}

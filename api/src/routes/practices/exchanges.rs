@@ -220,14 +220,8 @@ pub async fn plan_exchange(
     crate::access::Standing::of_manager(&txn, &auth, p.platform_id).await?;
     let req = body.into_inner()?;
     let made =
-        crate::services::programme::exchanges::plan(&txn, &r, &p, req.planned_quarter, now).await?;
-    Entry::new(Action::ActivityCreate, made.id)
-        .created(&made)
-        .platform(made.platform_id)
-        .field("host_platform_ids", [p.platform_id])
-        .field("exchange_request_id", r.id)
-        .write(&txn, &auth, now)
-        .await?;
+        crate::services::programme::exchanges::plan(&txn, &r, &p, req.planned_quarter, &auth, now)
+            .await?;
     let after = find_or_404::<exchange_request::Entity>(&txn, r.id).await?;
     state.commit(txn).await?;
     Ok(HttpResponse::Created()

@@ -37,6 +37,11 @@ pub struct CreateWorkshopRequest {
     /// The activity it serves: one of the union's, or one this platform organises or co-hosts
     /// (else 422 `not_found`).
     pub activity_id: Option<i64>,
+    /// An accepted request to learn one of this platform's practices: the workshop serves its
+    /// peer exchange, planned in the same step as the request's activity (or the activity it
+    /// already has). Not with `activity_id` (422 `not_allowed`); a request of another
+    /// platform's practice is 422 `not_found`, one not accepted 409 `not_accepted`.
+    pub exchange_request_id: Option<i64>,
     pub kind: Option<ActivityKind>,
     #[validate(nested)]
     pub title: Bilingual,
@@ -286,6 +291,20 @@ pub async fn create_workshop(
             ));
         }
     }
+    let activity_id = match (req.exchange_request_id, req.activity_id) {
+        (None, named) => named,
+        (Some(_), Some(_)) => {
+            return Err(ApiError::field(
+                "/exchange_request_id",
+                "not_allowed",
+                Text::new(
+                    "name the exchange or the activity, not both",
+                    "سمِّ التبادل أو النشاط، لا كليهما",
+                ),
+            ));
+        }
+        (Some(x), None) => Some(exchange_activity(&txn, &auth, platform.id, x, now).await?),
+    };
     let hosts = hosts::host_list(platform.id, &req.host_platform_ids);
     // The organiser (first) was read above; the others must exist.
     check_hosts(&txn, hosts.get(1..).unwrap_or_default()).await?;
@@ -293,7 +312,7 @@ pub async fn create_workshop(
     let saved = workshop::ActiveModel {
         platform_id: Set(platform.id),
         topic_id: Set(req.topic_id),
-        activity_id: Set(req.activity_id),
+        activity_id: Set(activity_id),
         kind: Set(req.kind.unwrap_or(ActivityKind::SpecializedWorkshop)),
         title_ar: Set(title.ar),
         title_en: Set(title.en),
@@ -366,4 +385,42 @@ pub async fn create_workshop(
         format!("/api/v1/workshops/{}", body.id),
         &body,
     ))
+}
+
+/// The activity of an accepted request to learn a practice of `platform_id`: the one it was
+/// planned as, or a new peer exchange planned now, in the caller's transaction.
+async fn exchange_activity(
+    txn: &impl sea_orm::ConnectionTrait,
+    auth: &AuthUser,
+    platform_id: i64,
+    request_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, ApiError> {
+    let not_ours = || {
+        ApiError::field(
+            "/exchange_request_id",
+            "not_found",
+            Text::new(
+                "no request to learn a practice of this platform has this id",
+                "لا يوجد طلب لتعلّم ممارسة لهذه المنصة بهذا الرقم",
+            ),
+        )
+    };
+    let r = entity::exchange_request::Entity::find_by_id(request_id)
+        .one(txn)
+        .await?
+        .ok_or_else(not_ours)?;
+    let p = entity::practice::Entity::find_by_id(r.practice_id)
+        .one(txn)
+        .await?
+        .filter(|p| p.platform_id == platform_id)
+        .ok_or_else(not_ours)?;
+    if let Some(planned) = r.activity_id {
+        return Ok(planned);
+    }
+    Ok(
+        crate::services::programme::exchanges::plan(txn, &r, &p, None, auth, now)
+            .await?
+            .id,
+    )
 }

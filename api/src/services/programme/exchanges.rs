@@ -8,17 +8,20 @@ use entity::{activity, activity_platform, exchange_request, local_authority, pra
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
+use crate::audit::{Action, Actor, Entry};
 use crate::domain::{ActivityKind, ActivityStatus, ExchangeStatus};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 
-/// Makes the activity and links the request to it, in the caller's transaction: 409
-/// `not_accepted` unless the request was accepted, `duplicate` when it is planned already.
+/// Makes the activity (audited as `by`'s) and links the request to it, in the caller's
+/// transaction: 409 `not_accepted` unless the request was accepted, `duplicate` when it is
+/// planned already.
 pub async fn plan(
     db: &impl sea_orm::ConnectionTrait,
     r: &exchange_request::Model,
     p: &practice::Model,
     planned_quarter: Option<String>,
+    by: impl Into<Actor>,
     now: DateTime<Utc>,
 ) -> Result<activity::Model, ApiError> {
     if r.status != ExchangeStatus::Accepted {
@@ -106,5 +109,12 @@ pub async fn plan(
     if linked != 1 {
         return Err(already());
     }
+    Entry::new(Action::ActivityCreate, made.id)
+        .created(&made)
+        .platform(made.platform_id)
+        .field("host_platform_ids", [p.platform_id])
+        .field("exchange_request_id", r.id)
+        .write(db, by, now)
+        .await?;
     Ok(made)
 }
