@@ -53,6 +53,7 @@ pub mod stored_file;
 pub mod task_force;
 pub mod task_force_member;
 pub mod topic;
+pub mod topic_follow;
 pub mod upload;
 pub mod upload_part;
 pub mod user;

@@ -476,5 +476,6 @@ named_enum!(
         ExchangeRequested => "exchange.requested",
         ExchangeDecided => "exchange.decided",
         FileInfected => "file.infected",
+        PracticePublished => "practice.published",
     }
 );

@@ -40,6 +40,7 @@ mod m20261207_000030_practice_exchanges;
 mod m20261207_000031_exchange_activities;
 mod m20261207_000032_documents;
 mod m20261207_000033_directory;
+mod m20261207_000034_topic_follows;
 
 pub struct Migrator;
 
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000031_exchange_activities::Migration),
             Box::new(m20261207_000032_documents::Migration),
             Box::new(m20261207_000033_directory::Migration),
+            Box::new(m20261207_000034_topic_follows::Migration),
         ]
     }
 }

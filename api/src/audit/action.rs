@@ -53,6 +53,7 @@ entities! {
     TaskForce => "task_force",
     TaskForceMember => "task_force_member",
     Topic => "topic",
+    TopicFollow => "topic_follow",
     User => "user",
     WebhookSubscription => "webhook_subscription",
     WorkPlan => "work_plan",
@@ -170,6 +171,8 @@ actions! {
         TopicCreate => "topic.create", Topic;
         TopicDelete => "topic.delete", Topic;
         TopicUpdate => "topic.update", Topic;
+        TopicFollow => "topic_follow.create", TopicFollow;
+        TopicUnfollow => "topic_follow.delete", TopicFollow;
         UserAcceptInvitation => "user.accept_invitation", User;
         UserCreate => "user.create", User;
         UserDelete => "user.delete", User;

@@ -92,6 +92,7 @@ routes! {
     UpdateDocument,
     UploadDocumentVersion,
     PublishDocument,
+    FollowTopic,
 }
 
 /// Expected status for [admin, coordinator here, coordinator elsewhere, member, anonymous].
@@ -172,6 +173,8 @@ fn expected(route: Route) -> [u16; 5] {
         UploadDocumentVersion => [201, 201, 404, 201, 401],
         // Publishing is the coordinators', not the author's.
         PublishDocument => [200, 200, 404, 403, 401],
+        // Anyone signed in follows a topic.
+        FollowTopic => [204, 204, 204, 204, 401],
     }
 }
 
@@ -859,6 +862,15 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                 ),
             }
         }
+        FollowTopic => {
+            let w = plan(app, fx, p).await;
+            let t = w["topics"][0]["id"].as_i64().expect("topic");
+            req(
+                Method::PUT,
+                format!("/api/v1/topics/{t}/follow"),
+                Value::Null,
+            )
+        }
         CreateDocument => req(
             Method::POST,
             "/api/v1/documents".into(),
@@ -1152,7 +1164,7 @@ async fn rights_stop_at_the_platform_for_every_write_route() {
         None,
     ];
     let mut failures = Vec::new();
-    assert_eq!(ROUTES.len(), 72);
+    assert_eq!(ROUTES.len(), 73);
     for &route in ROUTES {
         let want = expected(route);
         for (i, token) in fx.tokens.iter().enumerate() {

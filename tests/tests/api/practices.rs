@@ -894,3 +894,109 @@ async fn an_accepted_exchange_becomes_its_activity_and_its_workshop_in_one_step(
     assert_eq!(problem["code"], "not_accepted");
     assert_eq!(exchanges().await, before, "nothing half-written");
 }
+
+#[tokio::test]
+async fn a_practice_published_on_a_topic_reaches_the_platforms_members_who_follow_it() {
+    let app = spawn_app().await;
+    let who = people(&app).await;
+    let topic = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entity::topic::Entity::find()
+            .filter(entity::topic::Column::PlatformId.eq(who.platform))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("a seeded topic of the platform")
+            .id
+    };
+    let (fan_id, fan) = app
+        .quick_user("fan@example.org", Some(who.authority), "female", "ar")
+        .await;
+    app.make_member(who.platform, fan_id).await;
+    let (bystander_id, bystander) = app
+        .quick_user("bystander@example.org", Some(who.authority), "male", "ar")
+        .await;
+    app.make_member(who.platform, bystander_id).await;
+    let follow = format!("/api/v1/topics/{topic}/follow");
+    // Members who follow it, and the outsider who follows it from another platform.
+    for token in [&fan, &who.outsider, &fan] {
+        let res = app
+            .request(Method::PUT, &follow, Some(token))
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(res.status(), 204);
+    }
+    assert_problem(
+        app.request(Method::PUT, &follow, None)
+            .send()
+            .await
+            .expect("put"),
+        401,
+    )
+    .await;
+    assert_problem(
+        app.request(Method::PUT, "/api/v1/topics/999999/follow", Some(&fan))
+            .send()
+            .await
+            .expect("put"),
+        404,
+    )
+    .await;
+    let followed = app.get_json("/api/v1/me/followed-topics", Some(&fan)).await;
+    assert_eq!(ids(&followed), [topic], "followed once");
+    let trail = app
+        .get_json("/api/v1/audit?entity_type=topic_follow", Some(&who.admin))
+        .await;
+    let follows = trail["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|e| e["action"] == "topic_follow.create")
+        .count();
+    assert_eq!(follows, 2, "each person's first follow, not the repeat");
+
+    let mut body = hebron_gis(who.platform);
+    body["topic_id"] = json!(topic);
+    let res = app
+        .post("/api/v1/practices", Some(&who.member), &body)
+        .await;
+    assert_eq!(res.status(), 201);
+    let id = res.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    for (token, to) in [(&who.member, "submitted"), (&who.coordinator, "published")] {
+        assert_eq!(move_to(&app, token, id, to).await.status(), 200);
+    }
+    let published = "practice.published".to_owned();
+    assert!(kinds_in_inbox(&app, &fan).await.contains(&published));
+    assert!(
+        !kinds_in_inbox(&app, &who.outsider)
+            .await
+            .contains(&published),
+        "a follower from another platform is not told"
+    );
+    assert!(
+        !kinds_in_inbox(&app, &bystander).await.contains(&published),
+        "a member who does not follow it is not told"
+    );
+    // Unfollowed, the next one does not reach them.
+    let res = app
+        .request(Method::DELETE, &follow, Some(&fan))
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(res.status(), 204);
+    assert!(ids(&app.get_json("/api/v1/me/followed-topics", Some(&fan)).await).is_empty());
+    let before = kinds_in_inbox(&app, &fan).await.len();
+    let res = app
+        .post("/api/v1/practices", Some(&who.member), &body)
+        .await;
+    let second = res.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    for (token, to) in [(&who.member, "submitted"), (&who.coordinator, "published")] {
+        assert_eq!(move_to(&app, token, second, to).await.status(), 200);
+    }
+    assert_eq!(kinds_in_inbox(&app, &fan).await.len(), before);
+}

@@ -1,5 +1,6 @@
 //! Topics of work plans and the working group of each topic.
 
+mod follows;
 mod read;
 mod rules;
 mod update;
@@ -9,6 +10,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(read::get_topic)
+        .service(follows::follow_topic)
+        .service(follows::unfollow_topic)
+        .service(follows::list_followed_topics)
         .service(update::update_topic)
         .service(update::delete_topic)
         .service(working_group::get_working_group)

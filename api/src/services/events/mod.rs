@@ -374,7 +374,11 @@ pub fn tells(action: Action) -> Tells {
             A::PracticeReplicate => (None, &["practice.replicated"], None),
             A::PracticeTransition {
                 to: PracticeStatus::Published,
-            } => (Some(Op::Update), &["practice.published"], None),
+            } => (
+                Some(Op::Update),
+                &["practice.published"],
+                Some(NoticeKind::PracticePublished),
+            ),
             A::DocumentTransition {
                 to: DocumentStatus::Published,
             } => (Some(Op::Update), &["document.published"], None),
@@ -481,6 +485,8 @@ pub fn tells(action: Action) -> Tells {
             | A::ApiKeyRotate
             | A::CalendarTokenCreate
             | A::CalendarTokenRevoke
+            | A::TopicFollow
+            | A::TopicUnfollow
             | A::CoordinatorTermEnd
             | A::ElectionAcceptNomination
             | A::ElectionNominate

@@ -5,13 +5,13 @@
 //! (seated and waiting); an election opening the platform's members; a paper sent to review or
 //! adopted its authors and the coordinators; an endorsement the paper's authors; a request to
 //! learn a practice its people and the platform's coordinators, and the answer the person who
-//! asked.
+//! asked; a practice published on a topic the platform's members and coordinators who follow it.
 
 use chrono::{DateTime, Utc};
 use entity::{
     coordinator_term, exchange_request, local_authority, membership, notification, platform,
     position_paper, position_paper_author, position_paper_endorsement, practice, registration,
-    user, workshop,
+    topic, topic_follow, user, workshop,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -309,6 +309,49 @@ pub async fn from_fact(
                 link,
             };
             send(db, &[uploader], &notice, at).await
+        }
+        NoticeKind::PracticePublished => {
+            let Some(p) = practice::Entity::find_by_id(id).one(db).await? else {
+                return Ok(());
+            };
+            let Some(t) = p.topic_id else {
+                return Ok(());
+            };
+            let Some(t) = topic::Entity::find_by_id(t).one(db).await? else {
+                return Ok(());
+            };
+            // Its followers who take part in the practice's platform.
+            let mut insiders = active_members(db, p.platform_id).await?;
+            insiders.extend(coordinators(db, p.platform_id).await?);
+            let followers: Vec<i64> = topic_follow::Entity::find()
+                .select_only()
+                .column(topic_follow::Column::UserId)
+                .filter(topic_follow::Column::TopicId.eq(t.id))
+                .filter(topic_follow::Column::UserId.is_in(insiders))
+                .into_tuple()
+                .all(db)
+                .await?;
+            let title = Text::new(
+                nonempty(p.title_en.clone(), &p.title_ar),
+                p.title_ar.clone(),
+            );
+            let on = Text::new(nonempty(t.title_en.clone(), &t.title_ar), t.title_ar);
+            let notice = Notice {
+                kind,
+                title: Text::new(
+                    format!("A practice on “{}”", on.en),
+                    format!("ممارسة في «{}»", on.ar),
+                ),
+                body: Text::new(
+                    format!("“{}” was published: learn how it was done.", title.en),
+                    format!("نُشرت «{}»: تعرّف كيف أُنجزت.", title.ar),
+                ),
+                entity_type: "practice",
+                entity_id: p.id,
+                platform_id: Some(p.platform_id),
+                link: format!("/api/v1/practices/{}", p.id),
+            };
+            send(db, &followers, &notice, at).await
         }
         NoticeKind::ExchangeRequested | NoticeKind::ExchangeDecided => {
             let Some(r) = exchange_request::Entity::find_by_id(id).one(db).await? else {
