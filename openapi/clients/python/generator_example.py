@@ -1,7 +1,8 @@
 """Calls through the client openapi-generator makes (its `python` generator, default settings),
 against the live server: the platforms list and one platform, parsed into the generated models;
 then, signed in as the administrator (ADMIN_EMAIL, ADMIN_PASSWORD), a guide uploaded to a platform
-as a multipart form under an Arabic name, listed, and read back whole and by range.
+as a multipart form under an Arabic name, listed, and read back whole and by range; and a document
+planned, its first version uploaded, published, and read back, its download counted.
 Usage: generator_example.py BASE_URL"""
 
 import hashlib
@@ -45,9 +46,33 @@ def main() -> None:
         assert whole.status_code == 200 and bytes(whole.data) == guide, "read back whole"
         part = files.download_file_with_http_info(uploaded.id, range="bytes=9-44")
         assert part.status_code == 206 and bytes(part.data) == guide[9:45], "and by range"
+        documents = openapi_client.DocumentsApi(client)
+        planned = documents.create_document(
+            openapi_client.CreateDocumentRequest(
+                platform_id=first.id,
+                kind=openapi_client.DocumentKind.GUIDE,
+                title=openapi_client.BilingualInput(
+                    ar="دليل عام حول الهندسة والتخطيط", en="A general guide"
+                ),
+            )
+        )
+        assert planned.status == openapi_client.DocumentStatus.PLANNED
+        assert planned.content_url is None, "no version yet"
+        version = documents.upload_document_version(
+            planned.id, file=("الدليل العام.pdf", guide), title_ar="النسخة الأولى"
+        )
+        assert version.document_id == planned.id and version.document_version == 1
+        published = documents.transition_document(
+            planned.id,
+            openapi_client.DocumentTransitionRequest(to=openapi_client.DocumentStatus.PUBLISHED),
+        )
+        assert published.status == openapi_client.DocumentStatus.PUBLISHED
+        read = documents.download_document_with_http_info(planned.id)
+        assert read.status_code == 200 and bytes(read.data) == guide, "the latest version"
+        assert documents.get_document(planned.id).download_count == 1, "one download counted"
     print(
         f"openapi-generator python client: {len(page.items)} platforms, first {first.slug}, "
-        f"guide {uploaded.id} uploaded and read back"
+        f"guide {uploaded.id} uploaded and read back, document {planned.id} published and read"
     )
 
 
