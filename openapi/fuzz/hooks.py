@@ -53,7 +53,7 @@ STATE_PROBLEMS = {
 ACCEPTED = {401, 403, 404, 409, 429}
 # What a file is, told from its bytes: a schema cannot say which bytes make a PDF, so an upload of
 # bytes that are none of the types taken is refused (415) however valid the request.
-FILE_UPLOADS = ("/files", "/files/raw", "/guides", "/photo")
+FILE_UPLOADS = ("/files", "/files/raw", "/guides", "/photo", "/documents/{id}/versions")
 
 
 def _problem(response):
