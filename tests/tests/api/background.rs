@@ -108,6 +108,39 @@ async fn a_committed_change_a_partner_subscribed_to_wakes_the_webhook_job_withou
     assert_eq!(got[0].body["data"]["id"], w["id"]);
 }
 
+/// On PostgreSQL a message is handed out once every older transaction has ended. A wake-up that
+/// finds its message still held back so does not wait for the next poll: the job looks again
+/// shortly, and delivers it once the older transaction ends (here with no write after it to wake
+/// the job again).
+#[tokio::test]
+async fn a_message_an_older_transaction_held_back_is_delivered_once_it_ends() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let app = spawn_app_with(&[SLOW_POLL]).await;
+    if !app.database.is_postgres() {
+        eprintln!("skipped: SQLite hands out a message as soon as it commits");
+        return;
+    }
+    let admin = app.admin_token().await;
+    let pr = app.platform_id("public-relations").await;
+    let receiver = crate::webhooks::Receiver::start().await;
+    crate::webhooks::subscribe(&app, &admin, &receiver.url, &["workshop.scheduled"], None).await;
+    // A transaction with an id, older than the workshop's, left open.
+    let older = app.db.begin().await.expect("begin");
+    older
+        .execute_unprepared("SELECT pg_current_xact_id()")
+        .await
+        .expect("an id");
+    let w = scheduled(&app, &admin, pr, 48, Some(10), "نابلس").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        receiver.received().is_empty(),
+        "held back while the older one runs"
+    );
+    older.rollback().await.expect("rollback");
+    let got = receiver.wait_for(1).await;
+    assert_eq!(got[0].body["data"]["id"], w["id"]);
+}
+
 #[tokio::test]
 async fn a_backlog_drains_batch_after_batch_once_woken() {
     let app = spawn_app_with(&[SLOW_POLL]).await;

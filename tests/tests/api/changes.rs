@@ -69,9 +69,13 @@ fn of<'a>(items: &'a [Value], kind: &str, id: i64) -> Vec<&'a Value> {
 async fn a_mirror_gets_everything_once_then_each_change_with_tombstones() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    let (all, head) = drain(&app, None, None).await;
-    // The reference data is there from the start, each resource once, as its own GET shows it.
+    // The reference data is there from the start (on PostgreSQL once the cluster's older
+    // transactions have ended), each resource once, as its own GET shows it.
     let finance = app.platform_id("financial-management").await;
+    let (all, head) = drain_until(&app, None, None, |items| {
+        !of(items, "platforms", finance).is_empty()
+    })
+    .await;
     let platform = of(&all, "platforms", finance);
     assert_eq!(platform.len(), 1);
     assert_eq!(platform[0]["op"], "create");

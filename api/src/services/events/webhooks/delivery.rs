@@ -52,6 +52,23 @@ pub struct Batch {
     pub more: bool,
 }
 
+/// How long the job waits before looking again at due messages an older transaction holds back.
+const HELD_BACK_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Whether a message is due but not yet settled (a transaction older than its own still runs).
+async fn held_back(state: &AppState, now: chrono::DateTime<chrono::Utc>) -> Result<bool, ApiError> {
+    let row = state
+        .db
+        .query_one_raw(Statement::from_sql_and_values(
+            state.db.get_database_backend(),
+            "SELECT 1 AS held FROM webhook_deliveries \
+             WHERE status = 'pending' AND next_attempt_at <= $1 LIMIT 1",
+            [now.into()],
+        ))
+        .await?;
+    Ok(row.is_some())
+}
+
 /// Delivers what is due: leases the subscriptions with due messages and serves each in turn.
 pub async fn deliver_due(state: &AppState) -> Result<Batch, ApiError> {
     use futures_util::StreamExt;
@@ -74,6 +91,16 @@ pub async fn deliver_due(state: &AppState) -> Result<Batch, ApiError> {
             .map(|d| d.subscription_id)
             .collect();
     if due.is_empty() {
+        // On PostgreSQL a message is handed out once every transaction older than it has
+        // ended. Due messages held back so are looked at again shortly: the wake-up their
+        // commit sent is spent, and the next poll may be far.
+        if backend == sea_orm::DatabaseBackend::Postgres && held_back(state, now).await? {
+            tokio::time::sleep(HELD_BACK_PAUSE).await;
+            return Ok(Batch {
+                delivered: 0,
+                more: true,
+            });
+        }
         return Ok(Batch::default());
     }
     let lease = (now + chrono::Duration::seconds(LEASE_SECS))
