@@ -27,6 +27,7 @@ pub struct LocalAuthorityOverview {
     pub people: i64,
     /// The platforms its people are members of, in platform order (people who keep their
     /// platforms from anyone are not counted here).
+    #[schema(max_items = 1000)]
     pub platforms: Vec<AuthorityPlatform>,
     /// Its practices others may learn (published or archived).
     #[schema(minimum = 0)]

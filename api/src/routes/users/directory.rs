@@ -80,6 +80,7 @@ pub struct DirectoryEntry {
     #[schema(max_length = 254, format = Email)]
     pub email: Option<String>,
     /// The fields they keep from the caller.
+    #[schema(max_items = 4)]
     pub hidden: Vec<DirectoryField>,
 }
 
