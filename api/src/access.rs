@@ -13,7 +13,8 @@ use entity::{
     registration, task_force, task_force_member, workshop,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Statement,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    QueryTrait, Statement,
 };
 
 use crate::auth::AuthUser;
@@ -936,4 +937,157 @@ pub fn lists_id<C: ColumnTrait>(column: C, id: i64) -> sea_orm::Condition {
 /// The authors a document names.
 pub fn authors(d: &document::Model) -> Vec<i64> {
     serde_json::from_str(&d.author_ids).unwrap_or_default()
+}
+
+// What a caller may read, as conditions on a list's rows: the lists and the search apply the
+// same rules as the single reads above (`visible_*`), for many rows in one statement.
+
+/// The platforms whose inner work the caller sees (their active memberships and open terms; an
+/// administrator's key, its platforms), within their credential's reach.
+async fn inner_platforms(db: &impl ConnectionTrait, a: &AuthUser) -> Result<Vec<i64>, ApiError> {
+    Ok(match a.key_platforms() {
+        Some(reach) if a.administers_some() => reach.to_vec(),
+        reach => {
+            let mut mine = member_platforms(db, a.id()).await?;
+            if let Some(reach) = reach {
+                mine.retain(|p| reach.contains(p));
+            }
+            mine
+        }
+    })
+}
+
+/// Adds "on a platform the caller's credential reaches" to a condition that names them.
+fn within_reach<C: ColumnTrait>(
+    a: &AuthUser,
+    platform: C,
+    own: sea_orm::Condition,
+) -> sea_orm::Condition {
+    match a.key_platforms() {
+        Some(reach) => own.add(platform.is_in(reach.to_vec())),
+        None => own,
+    }
+}
+
+/// The position papers the caller may read ([`visible_paper`]): published ones; every one of
+/// the platforms whose inner work they see; those they wrote.
+pub async fn readable_papers(
+    db: &impl ConnectionTrait,
+    auth: Option<&AuthUser>,
+) -> Result<sea_orm::Condition, ApiError> {
+    let published = position_paper::Column::Status.eq(PaperStatus::Published);
+    let Some(a) = auth else {
+        return Ok(sea_orm::Condition::all().add(published));
+    };
+    if a.is_admin() {
+        return Ok(sea_orm::Condition::all());
+    }
+    let authored = position_paper_author::Entity::find()
+        .select_only()
+        .column(position_paper_author::Column::PaperId)
+        .filter(position_paper_author::Column::UserId.eq(a.id()))
+        .into_query();
+    let own = sea_orm::Condition::all().add(position_paper::Column::Id.in_subquery(authored));
+    Ok(sea_orm::Condition::any()
+        .add(published)
+        .add(position_paper::Column::PlatformId.is_in(inner_platforms(db, a).await?))
+        .add(within_reach(a, position_paper::Column::PlatformId, own)))
+}
+
+/// The practices the caller may read ([`visible_practice`]): published and archived ones;
+/// every one of the platforms they manage; those they drafted or are a contact of.
+pub async fn readable_practices(
+    db: &impl ConnectionTrait,
+    auth: Option<&AuthUser>,
+) -> Result<sea_orm::Condition, ApiError> {
+    let public =
+        practice::Column::Status.is_in([PracticeStatus::Published, PracticeStatus::Archived]);
+    let Some(a) = auth else {
+        return Ok(sea_orm::Condition::all().add(public));
+    };
+    if a.is_admin() {
+        return Ok(sea_orm::Condition::all());
+    }
+    let managed = platforms_in_reach(db, a).await?.unwrap_or_default();
+    let own = sea_orm::Condition::all().add(
+        sea_orm::Condition::any()
+            .add(practice::Column::CreatedBy.eq(a.id()))
+            .add(lists_id(practice::Column::ContactIds, a.id())),
+    );
+    Ok(sea_orm::Condition::any()
+        .add(public)
+        .add(practice::Column::PlatformId.is_in(managed))
+        .add(within_reach(a, practice::Column::PlatformId, own)))
+}
+
+/// The documents the caller may read ([`visible_document`]): published and archived ones;
+/// every one of the platforms whose inner work they see; those they are an author of.
+pub async fn readable_documents(
+    db: &impl ConnectionTrait,
+    auth: Option<&AuthUser>,
+) -> Result<sea_orm::Condition, ApiError> {
+    let public =
+        document::Column::Status.is_in([DocumentStatus::Published, DocumentStatus::Archived]);
+    let Some(a) = auth else {
+        return Ok(sea_orm::Condition::all().add(public));
+    };
+    if a.is_admin() {
+        return Ok(sea_orm::Condition::all());
+    }
+    let own = sea_orm::Condition::all().add(lists_id(document::Column::AuthorIds, a.id()));
+    Ok(sea_orm::Condition::any()
+        .add(public)
+        .add(document::Column::PlatformId.is_in(inner_platforms(db, a).await?))
+        .add(within_reach(a, document::Column::PlatformId, own)))
+}
+
+/// The workshops the caller may read ([`WorkshopSight`]): public ones that are not drafts;
+/// every one of the platforms they manage; members-only ones (not drafts) hosted by a platform
+/// whose inner work they see, or that they are registered or waiting for.
+pub async fn readable_workshops(
+    db: &impl ConnectionTrait,
+    auth: Option<&AuthUser>,
+) -> Result<sea_orm::Condition, ApiError> {
+    use sea_orm::sea_query::Query;
+    let shown = workshop::Column::Status.ne(WorkshopStatus::Draft);
+    let public = sea_orm::Condition::all()
+        .add(shown.clone())
+        .add(workshop::Column::IsPublic.eq(true));
+    let Some(a) = auth else {
+        return Ok(public);
+    };
+    if a.is_admin() {
+        return Ok(sea_orm::Condition::all());
+    }
+    let managed = platforms_in_reach(db, a).await?.unwrap_or_default();
+    let hosted = Query::select()
+        .column(entity::workshop_platform::Column::WorkshopId)
+        .from(entity::workshop_platform::Entity)
+        .and_where(
+            entity::workshop_platform::Column::PlatformId.is_in(inner_platforms(db, a).await?),
+        )
+        .to_owned();
+    let registered = Query::select()
+        .column(registration::Column::WorkshopId)
+        .from(registration::Entity)
+        .and_where(registration::Column::UserId.eq(a.id()))
+        .and_where(registration::Column::Status.is_in([
+            RegistrationStatus::Registered,
+            RegistrationStatus::Waitlisted,
+            RegistrationStatus::Attended,
+            RegistrationStatus::NoShow,
+        ]))
+        .to_owned();
+    let own = sea_orm::Condition::all()
+        .add(shown.clone())
+        .add(workshop::Column::Id.in_subquery(registered));
+    Ok(sea_orm::Condition::any()
+        .add(public)
+        .add(workshop::Column::PlatformId.is_in(managed))
+        .add(
+            sea_orm::Condition::all()
+                .add(shown)
+                .add(workshop::Column::Id.in_subquery(hosted)),
+        )
+        .add(within_reach(a, workshop::Column::PlatformId, own)))
 }

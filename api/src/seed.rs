@@ -635,15 +635,27 @@ pub async fn load_launch_workshops(db: &DatabaseConnection) -> Result<(), DbErr>
         let (Some(starts), Some(ends)) = (at(10), at(13)) else {
             continue;
         };
+        let title = (
+            format!("ورشة إطلاق {}", p.name_ar),
+            format!("Launch workshop of the {}", p.name_en),
+        );
+        let description = (
+            "ورشة العمل التحضيرية التي أُطلقت فيها المنصة وأُعدت خطة عملها. الساعة غير مذكورة في المصادر.",
+            "The preparatory workshop that launched the platform and drafted its work plan. The sources do not give the hour.",
+        );
         let saved = workshop::ActiveModel {
             platform_id: Set(p.id),
             topic_id: Set(None),
             activity_id: Set(None),
             kind: Set(ActivityKind::SpecializedWorkshop),
-            title_ar: Set(format!("ورشة إطلاق {}", p.name_ar)),
-            title_en: Set(format!("Launch workshop of the {}", p.name_en)),
-            description_ar: Set("ورشة العمل التحضيرية التي أُطلقت فيها المنصة وأُعدت خطة عملها. الساعة غير مذكورة في المصادر.".to_owned()),
-            description_en: Set("The preparatory workshop that launched the platform and drafted its work plan. The sources do not give the hour.".to_owned()),
+            title_ar: Set(title.0.clone()),
+            title_en: Set(title.1.clone()),
+            search_text: Set(search::workshop_search_text(
+                (&title.0, &title.1),
+                (description.0, description.1),
+            )),
+            description_ar: Set(description.0.to_owned()),
+            description_en: Set(description.1.to_owned()),
             starts_at: Set(starts),
             ends_at: Set(ends),
             time_zone: Set(tz.name().to_owned()),
@@ -663,7 +675,9 @@ pub async fn load_launch_workshops(db: &DatabaseConnection) -> Result<(), DbErr>
             minutes_ar: Set(String::new()),
             minutes_en: Set(String::new()),
             outcomes_ar: Set("تحديد المواضيع ذات الأولوية وإعداد خطة عمل المنصة.".to_owned()),
-            outcomes_en: Set("Priority topics agreed and the platform's work plan drafted.".to_owned()),
+            outcomes_en: Set(
+                "Priority topics agreed and the platform's work plan drafted.".to_owned(),
+            ),
             reminder_sent_at: Set(None),
             created_by: Set(None),
             host_ids: Set(p.id.to_string()),
@@ -989,6 +1003,47 @@ pub async fn load_documents(db: &DatabaseConnection) -> Result<(), DbErr> {
         .await?;
     }
     mark_applied(txn, DOCUMENTS_SEED, now).await
+}
+
+pub const WORKSHOP_SEARCH_SEED: &str = "search-2026-12-workshops";
+
+/// The search text of the workshops written before workshops had one (migration 35 adds it
+/// empty), folded here as the API folds it: once, in one transaction with its mark.
+pub async fn index_workshops(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use entity::workshop;
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    if applied(db, WORKSHOP_SEARCH_SEED).await? {
+        return Ok(());
+    }
+    let txn = crate::db::begin(db).await?;
+    let rows: Vec<(i64, String, String, String, String)> = workshop::Entity::find()
+        .select_only()
+        .columns([
+            workshop::Column::Id,
+            workshop::Column::TitleAr,
+            workshop::Column::TitleEn,
+            workshop::Column::DescriptionAr,
+            workshop::Column::DescriptionEn,
+        ])
+        .filter(workshop::Column::SearchText.eq(""))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for (id, title_ar, title_en, description_ar, description_en) in rows {
+        let text = search::workshop_search_text(
+            (&title_ar, &title_en),
+            (&description_ar, &description_en),
+        );
+        workshop::Entity::update_many()
+            .col_expr(
+                workshop::Column::SearchText,
+                sea_orm::sea_query::Expr::value(text),
+            )
+            .filter(workshop::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+    }
+    mark_applied(txn, WORKSHOP_SEARCH_SEED, chrono::Utc::now()).await
 }
 
 /// Whether the data set `name` was loaded already (its row in `seed_runs`).

@@ -197,6 +197,7 @@ async fn prepare(config: &Config) -> Result<(), StartupError> {
     crate::seed::load_activities(&db).await?;
     crate::seed::load_documents(&db).await?;
     crate::seed::load_launch_workshops(&db).await?;
+    crate::seed::index_workshops(&db).await?;
     crate::services::events::changes::backfill(&db, chrono::Utc::now())
         .await
         .map_err(|e| StartupError::Prepare(format!("changes feed: {e}")))?;

@@ -52,6 +52,9 @@ pub struct Model {
     pub eligible_governorates: String,
     /// Kinds of local authority whose people may register, a JSON list (`[]`: any).
     pub eligible_authority_kinds: String,
+    /// Title and description folded for search (`domain::search`), indexed by the database's
+    /// full-text engine.
+    pub search_text: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -41,6 +41,7 @@ mod m20261207_000031_exchange_activities;
 mod m20261207_000032_documents;
 mod m20261207_000033_directory;
 mod m20261207_000034_topic_follows;
+mod m20261207_000035_full_text;
 
 pub struct Migrator;
 
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000032_documents::Migration),
             Box::new(m20261207_000033_directory::Migration),
             Box::new(m20261207_000034_topic_follows::Migration),
+            Box::new(m20261207_000035_full_text::Migration),
         ]
     }
 }

@@ -447,12 +447,23 @@ impl TestApp {
 
     /// Creates a local authority as the admin and returns its id.
     pub async fn create_authority(&self, admin: &str, ar: &str, en: &str) -> i64 {
+        self.create_authority_in(admin, (ar, en), ("الخليل", "south"))
+            .await
+    }
+
+    /// Creates a municipality in a governorate and region as the admin and returns its id.
+    pub async fn create_authority_in(
+        &self,
+        admin: &str,
+        (ar, en): (&str, &str),
+        (governorate, region): (&str, &str),
+    ) -> i64 {
         let res = self
             .post(
                 "/api/v1/local-authorities",
                 Some(admin),
                 &json!({"name": {"ar": ar, "en": en}, "kind": "municipality",
-                        "governorate": "الخليل", "region": "south"}),
+                        "governorate": governorate, "region": region}),
             )
             .await;
         assert_eq!(res.status(), 201);

@@ -153,6 +153,13 @@ async fn run() -> Result<usize, sea_orm::DbErr> {
                     title_en: Set(format!("Exchange workshop {i}")),
                     description_ar: Set(String::new()),
                     description_en: Set(String::new()),
+                    search_text: Set(api::domain::search::workshop_search_text(
+                        (
+                            &format!("ورشة تبادل خبرات رقم {i}"),
+                            &format!("Exchange workshop {i}"),
+                        ),
+                        ("", ""),
+                    )),
                     starts_at: Set(starts),
                     ends_at: Set(starts + Duration::hours(3)),
                     time_zone: Set(if i % 7 == 6 {

@@ -1,238 +1,222 @@
-//! One search box over platforms, topics, working groups and task forces. Text is folded the
-//! same way when stored and when searched (Arabic diacritics dropped, letter variants unified,
-//! Latin lower-cased), so a plain `LIKE` finds it on SQLite and PostgreSQL alike.
+//! One search box over the exchange: platforms, topics, working groups, task forces, workshops,
+//! position papers, practices, documents and people (`services::search`), ranked, filtered, each
+//! hit with a snippet whose found words are marked.
 
 use actix_web::{get, web};
 use base64::Engine as _;
-use entity::{platform, task_force, topic, working_group};
-use sea_orm::sea_query::LikeExpr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::domain::{Bilingual, search};
+use crate::auth::AuthUser;
+use crate::domain::Bilingual;
+use crate::domain::search::{self, HitKind, Segment};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
-use crate::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::pagination::limit;
+use crate::services::search::{Cursor, Hit, Request};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(search_all);
 }
 
-/// What a hit is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum HitKind {
-    Platform,
-    Topic,
-    WorkingGroup,
-    TaskForce,
-}
-
-const ORDER: [HitKind; 4] = [
-    HitKind::Platform,
-    HitKind::Topic,
-    HitKind::WorkingGroup,
-    HitKind::TaskForce,
-];
-
 /// One search hit.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchHit {
     pub kind: HitKind,
     pub id: i64,
+    /// Its title (a person's name).
     pub title: Bilingual,
-    /// The platform it belongs to (topics and working groups), or the platform itself.
+    /// The platform it belongs to, or the platform itself (none for task forces and people).
     pub platform_id: Option<i64>,
     /// Where to read it.
     #[schema(
-        example = "/api/v1/platforms/2",
+        example = "/api/v1/practices/2",
         max_length = 200,
         pattern = "^/api/v1/[a-z-]+/[0-9]+(/[a-z-]+)?$"
     )]
     pub href: String,
+    /// Its date: a workshop's start; a paper's, practice's or document's publication (else its
+    /// creation); none for the other kinds.
+    pub date: Option<DateTime<Utc>>,
+    /// How well it matches: higher is better, comparable within one answer only.
+    pub score: f64,
+    /// A passage of its text (about 200 characters, its language as written) around the first
+    /// word found, cut at words with `…`; the words found are segments with `hit: true`.
+    /// Concatenated, the segments are the passage.
+    #[schema(max_items = 100)]
+    pub snippet: Vec<Segment>,
 }
 
-crate::listed!(SearchHit => SearchResults, "Hits by kind (platforms, topics, working groups, task forces), then by id.");
+crate::listed!(SearchHit => SearchResults, "Hits, best first (then by kind and id).");
 
-/// The query and paging.
+/// The query, its filters and paging. A filter on something a kind does not have leaves that
+/// kind out: `local_authority_id` and `governorate` find practices and people; `from` and `to`
+/// find workshops, papers, practices and documents; `platform_id` finds all but task forces.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// Words to find, in Arabic or English (1–200 characters, not only spaces; punctuation alone
-    /// finds nothing).
+    /// Words to find, in Arabic or English (1–200 characters, not only spaces; punctuation and
+    /// single letters alone find nothing). Every word must be found; Arabic is folded (hamza
+    /// forms, alef maqsura, ta marbuta, diacritics, tatweel) and found with or without the
+    /// article; English is stemmed.
     #[param(example = "الاداره الماليه", min_length = 1, max_length = 200)]
     pub q: String,
+    /// Only hits of this kind.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub kind: Option<HitKind>,
+    /// Of this platform: its topics, working groups, papers, practices and documents, the
+    /// workshops it hosts, the people who show they are its members.
+    pub platform_id: Option<i64>,
+    /// Of this local authority: its practices, and the people who show they work there.
+    pub local_authority_id: Option<i64>,
+    /// Of an authority in this governorate, exactly as the authorities name it.
+    #[param(min_length = 1, max_length = 100, example = "الخليل")]
+    pub governorate: Option<String>,
+    /// Dated at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Dated before.
+    pub to: Option<DateTime<Utc>>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
 
-fn encode(kind: usize, id: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("s:{kind}:{id}"))
+fn encode(c: &Cursor) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!(
+        "s:{:016x}:{}:{}",
+        c.score.to_bits(),
+        c.kind,
+        c.id
+    ))
 }
 
-fn decode(cursor: &str) -> Result<(usize, i64), ApiError> {
+fn decode(cursor: &str) -> Result<Cursor, ApiError> {
     let raw = crate::pagination::cursor_text(cursor)?;
     let mut parts = raw
         .strip_prefix("s:")
         .ok_or_else(crate::pagination::bad_cursor)?
         .split(':');
+    let score = parts
+        .next()
+        .and_then(|s| u64::from_str_radix(s, 16).ok())
+        .map(f64::from_bits)
+        .filter(|s| s.is_finite());
     let kind = parts
         .next()
         .and_then(|k| k.parse::<usize>().ok())
-        .filter(|k| *k < ORDER.len());
+        .filter(|k| *k < HitKind::ALL.len());
     let id = parts.next().and_then(|i| i.parse::<i64>().ok());
-    match (kind, id) {
-        (Some(k), Some(i)) => Ok((k, i)),
+    match (score, kind, id, parts.next()) {
+        (Some(score), Some(kind), Some(id), None) => Ok(Cursor { score, kind, id }),
         _ => Err(crate::pagination::bad_cursor()),
     }
 }
 
-/// The rows of one searchable table whose search key matches, after `after`, in id order.
-async fn matching<E>(
-    db: &impl ConnectionTrait,
-    (search_text, id): (E::Column, E::Column),
-    pattern: &str,
-    after: i64,
-    limit: u64,
-) -> Result<Vec<E::Model>, ApiError>
-where
-    E: EntityTrait,
-{
-    Ok(E::find()
-        .filter(search_text.like(LikeExpr::new(pattern).escape('\\')))
-        .filter(id.gt(after))
-        .order_by_asc(id)
-        .limit(limit)
-        .all(db)
-        .await?)
+fn invalid(en: String, ar: String) -> ApiError {
+    ApiError::Problem(ProblemCode::InvalidParameter, Text::new(en, ar))
 }
 
-async fn find(
-    db: &impl ConnectionTrait,
-    kind: HitKind,
-    pattern: &str,
-    after: i64,
-    limit: u64,
-) -> Result<Vec<SearchHit>, ApiError> {
-    let hit =
-        |id: i64, (ar, en): (String, String), platform_id: Option<i64>, href: String| SearchHit {
-            kind,
-            id,
-            title: Bilingual { ar, en },
-            platform_id,
-            href,
-        };
-    let hits = match kind {
-        HitKind::Platform => {
-            let columns = (platform::Column::SearchText, platform::Column::Id);
-            matching::<platform::Entity>(db, columns, pattern, after, limit)
-                .await?
-                .into_iter()
-                .map(|p| {
-                    let href = format!("/api/v1/platforms/{}", p.id);
-                    hit(p.id, (p.name_ar, p.name_en), Some(p.id), href)
-                })
-                .collect()
-        }
-        HitKind::Topic => {
-            let columns = (topic::Column::SearchText, topic::Column::Id);
-            matching::<topic::Entity>(db, columns, pattern, after, limit)
-                .await?
-                .into_iter()
-                .map(|t| {
-                    let href = format!("/api/v1/topics/{}", t.id);
-                    hit(t.id, (t.title_ar, t.title_en), Some(t.platform_id), href)
-                })
-                .collect()
-        }
-        HitKind::WorkingGroup => {
-            let columns = (working_group::Column::SearchText, working_group::Column::Id);
-            matching::<working_group::Entity>(db, columns, pattern, after, limit)
-                .await?
-                .into_iter()
-                .map(|g| {
-                    let href = format!("/api/v1/topics/{}/working-group", g.topic_id);
-                    hit(g.id, (g.name_ar, g.name_en), Some(g.platform_id), href)
-                })
-                .collect()
-        }
-        HitKind::TaskForce => {
-            let columns = (task_force::Column::SearchText, task_force::Column::Id);
-            matching::<task_force::Entity>(db, columns, pattern, after, limit)
-                .await?
-                .into_iter()
-                .map(|t| {
-                    let href = format!("/api/v1/task-forces/{}", t.id);
-                    hit(t.id, (t.name_ar, t.name_en), None, href)
-                })
-                .collect()
-        }
-    };
-    Ok(hits)
+fn href(h: &Hit) -> String {
+    let id = h.link_id;
+    match h.kind {
+        HitKind::Platform => format!("/api/v1/platforms/{id}"),
+        HitKind::Topic => format!("/api/v1/topics/{id}"),
+        HitKind::WorkingGroup => format!("/api/v1/topics/{id}/working-group"),
+        HitKind::TaskForce => format!("/api/v1/task-forces/{id}"),
+        HitKind::Workshop => format!("/api/v1/workshops/{id}"),
+        HitKind::PositionPaper => format!("/api/v1/position-papers/{id}"),
+        HitKind::Practice => format!("/api/v1/practices/{id}"),
+        HitKind::Document => format!("/api/v1/documents/{id}"),
+        HitKind::Person => format!("/api/v1/directory/{id}"),
+    }
 }
 
-/// Searches platforms, topics, working groups and task forces (public), ignoring Arabic
-/// diacritics and letter variants (أ/إ/آ/ا, ى/ي, ة/ه) and English case.
-#[utoipa::path(tag = "search", security(()), params(SearchQuery), responses((status = 200, body = SearchResults)))]
+/// Searches the exchange (anyone; signed in, also people and what the caller's platforms and
+/// authorship let them read): every word must be found, in Arabic folded (hamza forms, alef
+/// maqsura, ta marbuta, diacritics, tatweel; with or without the article) or in English
+/// stemmed, on the databases' own full-text engines. A hit is only ever something the caller
+/// may open: members-only workshops for their people, unpublished papers, practices and
+/// documents for those who may read them, people by name only and by the fields they show the
+/// caller.
+#[utoipa::path(
+    tag = "search",
+    security((), ("bearer" = [])),
+    params(SearchQuery),
+    responses((status = 200, body = SearchResults))
+)]
 #[get("/search")]
 pub async fn search_all(
+    auth: Option<AuthUser>,
     state: web::Data<AppState>,
     query: web::Query<SearchQuery>,
 ) -> Result<web::Json<SearchResults>, ApiError> {
     let q = query.into_inner();
     if q.q.trim().is_empty() || q.q.chars().count() > 200 {
-        return Err(ApiError::Problem(
-            ProblemCode::InvalidParameter,
-            Text::new(
-                "q must have between 1 and 200 characters of text.",
-                "يجب أن يحتوي q على نص بين 1 و200 حرف.",
-            ),
+        return Err(invalid(
+            "q must have between 1 and 200 characters of text.".into(),
+            "يجب أن يحتوي q على نص بين 1 و200 حرف.".into(),
         ));
     }
-    let limit = match q.limit {
-        None => DEFAULT_LIMIT,
-        Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => n as u64,
-        Some(n) => {
-            return Err(ApiError::Problem(
-                ProblemCode::InvalidParameter,
-                Text::new(
-                    format!("limit must be between 1 and {MAX_LIMIT}, got {n}."),
-                    format!("يجب أن تكون قيمة limit بين 1 و{MAX_LIMIT}، والقيمة المرسلة {n}."),
-                ),
-            ));
-        }
-    };
-    let (start_kind, start_after) = match q.cursor.as_deref() {
-        Some(c) => decode(c)?,
-        None => (0, 0),
-    };
-    if search::fold(&q.q).is_empty() {
-        // Punctuation alone: nothing to look for.
-        return Ok(web::Json(SearchResults {
-            items: Vec::new(),
-            next_cursor: None,
-        }));
+    let governorate = q.governorate.as_deref().map(str::trim);
+    if governorate.is_some_and(|g| g.is_empty() || g.chars().count() > 100) {
+        return Err(invalid(
+            "governorate must have between 1 and 100 characters.".into(),
+            "يجب أن يحتوي governorate على نص بين 1 و100 حرف.".into(),
+        ));
     }
-    let pattern = search::like_pattern(&q.q);
-    let mut items: Vec<SearchHit> = Vec::new();
-    let mut next_cursor = None;
-    for (k, kind) in ORDER.iter().enumerate().skip(start_kind) {
-        let after = if k == start_kind { start_after } else { 0 };
-        let wanted = limit + 1 - items.len() as u64;
-        let mut hits = find(&state.db, *kind, &pattern, after, wanted).await?;
-        items.append(&mut hits);
-        if items.len() as u64 > limit {
-            items.truncate(limit as usize);
-            // The page may end on the previous kind when this one gave just the extra row.
-            next_cursor = items.last().map(|h| {
-                let kind_index = ORDER.iter().position(|o| *o == h.kind).unwrap_or(k);
-                encode(kind_index, h.id)
-            });
-            break;
-        }
+    if let (Some(from), Some(to)) = (q.from, q.to)
+        && to <= from
+    {
+        return Err(invalid(
+            "to must come after from.".into(),
+            "يجب أن يكون to بعد from.".into(),
+        ));
     }
+    let limit = limit(q.limit)?;
+    let after = q.cursor.as_deref().map(decode).transpose()?;
+    let terms = search::terms(&q.q);
+    let request = Request {
+        terms: &terms,
+        kind: q.kind,
+        platform_id: q.platform_id,
+        local_authority_id: q.local_authority_id,
+        governorate,
+        from: q.from,
+        to: q.to,
+        after,
+        limit,
+    };
+    let mut hits = crate::services::search::search(&state.db, auth.as_ref(), &request).await?;
+    let next_cursor = if hits.len() as u64 > limit {
+        hits.truncate(limit as usize);
+        hits.last().map(|h| {
+            encode(&Cursor {
+                score: h.score,
+                kind: h.kind.index(),
+                id: h.id,
+            })
+        })
+    } else {
+        None
+    };
+    let items = hits
+        .into_iter()
+        .map(|h| SearchHit {
+            href: href(&h),
+            snippet: terms.snippet(&[&h.body.0, &h.body.1, &h.title.0, &h.title.1]),
+            kind: h.kind,
+            id: h.id,
+            title: Bilingual {
+                ar: h.title.0,
+                en: h.title.1,
+            },
+            platform_id: h.platform_id,
+            date: h.date,
+            score: h.score,
+        })
+        .collect();
     Ok(web::Json(SearchResults { items, next_cursor }))
 }

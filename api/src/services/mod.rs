@@ -13,4 +13,5 @@ pub mod jobs;
 pub mod messages;
 pub mod programme;
 pub mod reports;
+pub mod search;
 pub mod store;

@@ -1,5 +1,6 @@
 use serde_json::Value;
-use tests::{assert_problem, spawn_app};
+use serde_json::json;
+use tests::{TestApp, assert_problem, spawn_app};
 
 fn enc(s: &str) -> String {
     s.bytes()
@@ -127,4 +128,248 @@ async fn search_finds_working_groups_and_pages_through_kinds() {
     assert_problem(app.get("/api/v1/search?q=", None).await, 400).await;
     assert_problem(app.get("/api/v1/search", None).await, 400).await;
     assert_problem(app.get("/api/v1/search?q=x&cursor=zzz", None).await, 400).await;
+}
+
+fn found(body: &Value, kind: &str) -> Vec<i64> {
+    body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|h| h["kind"] == kind)
+        .map(|h| h["id"].as_i64().expect("id"))
+        .collect()
+}
+
+/// `GET /search` for `words` (encoded here) with further `&`-joined parameters after them.
+async fn search(app: &TestApp, words_then_filters: &str, token: Option<&str>) -> Value {
+    let (words, filters) = words_then_filters
+        .split_once('&')
+        .unwrap_or((words_then_filters, ""));
+    let path = format!("/api/v1/search?q={}&limit=100&{filters}", enc(words));
+    app.get_json(path.trim_end_matches('&'), token).await
+}
+
+#[tokio::test]
+async fn one_search_finds_each_kind_ranked_with_snippets_as_its_reader_may_see_it() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let engineering = app.platform_id("engineering-planning").await;
+    let innovation = app.platform_id("innovation").await;
+    let hebron = app.create_authority(&admin, "بلدية الخليل", "Hebron").await;
+    app.create_authority_in(&admin, ("بلدية نابلس", "Nablus"), ("نابلس", "north"))
+        .await;
+    let (engineer_id, engineer) = app
+        .create_member(&admin, "engineer@example.org", Some(hebron))
+        .await;
+    app.make_member(engineering, engineer_id).await;
+    app.make_member(innovation, engineer_id).await;
+    let (coordinator_id, coordinator) = app
+        .quick_user("innovation.coordinator@example.org", None, "female", "ar")
+        .await;
+    app.make_coordinator(innovation, coordinator_id, "coordinator")
+        .await;
+    let (outsider_id, outsider) = app
+        .create_member(&admin, "outsider@example.org", None)
+        .await;
+
+    // The platforms' guides (seeded as planned documents): found by a word with the article
+    // ("دليل" finds "الدليل" too), by the platform's people and not by anyone else yet.
+    for (who, token, n) in [
+        ("anonymous", None, 0),
+        ("an outsider", Some(outsider.as_str()), 0),
+        ("a member", Some(engineer.as_str()), 2),
+        ("an administrator", Some(admin.as_str()), 2),
+    ] {
+        let body = search(&app, "دليل&type=document", token).await;
+        assert_eq!(found(&body, "document").len(), n, "{who}: {body}");
+    }
+    let body = search(&app, "الدليل الهندسه", Some(&engineer)).await;
+    let guide = &body["items"][0];
+    assert_eq!(guide["kind"], "document", "{body}");
+    assert_eq!(guide["title"]["ar"], "دليل عام حول \"الهندسة والتخطيط\"");
+    let marked: Vec<&str> = guide["snippet"]
+        .as_array()
+        .expect("snippet")
+        .iter()
+        .filter(|s| s["hit"] == true)
+        .map(|s| s["text"].as_str().expect("text"))
+        .collect();
+    assert!(
+        marked.contains(&"دليل") && marked.contains(&"الهندسة"),
+        "{guide}"
+    );
+
+    // A practice: its drafter finds it, others only once it is published; filtered by its
+    // authority and governorate.
+    let res = app
+        .post(
+            "/api/v1/practices",
+            Some(&engineer),
+            &json!({"platform_id": innovation,
+                    "title": {"ar": "نظام المعلومات الجغرافية في بلدية الخليل", "en": "Hebron's GIS"},
+                    "summary": {"ar": "بناء نظام معلومات جغرافية مفتوح المصدر ومشاركته مع البلديات المجاورة",
+                                "en": "An open-source geographic information system shared with neighbouring municipalities"}}),
+        )
+        .await;
+    let practice: Value = res.json().await.expect("json");
+    let practice = practice["id"].as_i64().expect("id");
+    let q = "المعلومات الجغرافيه&type=practice";
+    assert!(found(&search(&app, q, None).await, "practice").is_empty());
+    assert!(found(&search(&app, q, Some(&outsider)).await, "practice").is_empty());
+    assert_eq!(
+        found(&search(&app, q, Some(&engineer)).await, "practice"),
+        [practice]
+    );
+    for (token, to) in [(&engineer, "submitted"), (&coordinator, "published")] {
+        let res = app
+            .post(
+                &format!("/api/v1/practices/{practice}/transitions"),
+                Some(token),
+                &json!({"to": to}),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{to}");
+    }
+    assert_eq!(found(&search(&app, q, None).await, "practice"), [practice]);
+    let english = search(&app, "neighbouring municipality&type=practice", None).await;
+    assert_eq!(found(&english, "practice"), [practice], "English, stemmed");
+    let by_place = |filter: String| {
+        let app = &app;
+        async move {
+            found(
+                &search(app, &format!("{q}&{filter}"), None).await,
+                "practice",
+            )
+        }
+    };
+    assert_eq!(
+        by_place(format!("local_authority_id={hebron}")).await,
+        [practice]
+    );
+    assert!(
+        by_place(format!("local_authority_id={}", hebron + 1))
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        by_place(format!("governorate={}", enc("الخليل"))).await,
+        [practice]
+    );
+    assert!(
+        by_place(format!("governorate={}", enc("نابلس")))
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        by_place(format!("platform_id={innovation}")).await,
+        [practice]
+    );
+    assert!(
+        by_place(format!("platform_id={engineering}"))
+            .await
+            .is_empty()
+    );
+
+    // A members-only workshop: its platform's people find it, nobody else; dated by its start.
+    let starts = chrono::Utc::now() + chrono::Duration::days(10);
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&admin),
+            &json!({"platform_id": engineering,
+                    "title": {"ar": "عيادة إدارة المشاريع", "en": "Project management clinic"},
+                    "starts_at": starts, "ends_at": starts + chrono::Duration::hours(3),
+                    "venue": {"city": "الخليل", "address": "قاعة البلدية"},
+                    "status": "scheduled", "is_public": false}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let workshop = res.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let q = "managing projects&type=workshop";
+    assert!(found(&search(&app, q, None).await, "workshop").is_empty());
+    assert!(found(&search(&app, q, Some(&outsider)).await, "workshop").is_empty());
+    assert_eq!(
+        found(&search(&app, q, Some(&engineer)).await, "workshop"),
+        [workshop]
+    );
+    let day = |d: chrono::DateTime<chrono::Utc>| {
+        enc(&d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    };
+    let before = format!("{q}&to={}", day(starts - chrono::Duration::days(1)));
+    assert!(found(&search(&app, &before, Some(&admin)).await, "workshop").is_empty());
+    let around = format!(
+        "{q}&from={}&to={}",
+        day(starts - chrono::Duration::days(1)),
+        day(starts + chrono::Duration::days(1))
+    );
+    assert_eq!(
+        found(&search(&app, &around, Some(&admin)).await, "workshop"),
+        [workshop]
+    );
+
+    // People: by name for whoever is signed in, never by email, and an authority filter
+    // finds nobody who keeps their authority to themselves.
+    let res = app
+        .patch(
+            "/api/v1/me",
+            Some(&engineer),
+            &json!({"name": {"ar": "رَنا الخطيب", "en": "Rana Khatib"}}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let q = "رنا الخطيب&type=person";
+    assert!(found(&search(&app, q, None).await, "person").is_empty());
+    assert_eq!(
+        found(&search(&app, q, Some(&outsider)).await, "person"),
+        [engineer_id]
+    );
+    assert!(
+        found(
+            &search(&app, "engineer&type=person", Some(&admin)).await,
+            "person"
+        )
+        .is_empty(),
+        "an email is not searched"
+    );
+    let filtered = format!("{q}&local_authority_id={hebron}");
+    assert_eq!(
+        found(&search(&app, &filtered, Some(&outsider)).await, "person"),
+        [engineer_id]
+    );
+    let res = app
+        .patch(
+            "/api/v1/me",
+            Some(&engineer),
+            &json!({"visibility": {"authority": "nobody"}}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(found(&search(&app, &filtered, Some(&outsider)).await, "person").is_empty());
+    assert_eq!(
+        found(&search(&app, q, Some(&outsider)).await, "person"),
+        [engineer_id]
+    );
+    let _ = outsider_id;
+
+    // Best first: the exact platform name outranks what merely mentions it.
+    let body = search(&app, "الهندسه والتخطيط", None).await;
+    assert_eq!(body["items"][0]["kind"], "platform", "{body}");
+    let scores: Vec<f64> = body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|h| h["score"].as_f64().expect("score"))
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+
+    for bad in [
+        "/api/v1/search?q=x&type=thing",
+        "/api/v1/search?q=x&governorate=%20",
+        "/api/v1/search?q=x&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z",
+        "/api/v1/search?q=x&limit=0",
+    ] {
+        assert_problem(app.get(bad, None).await, 400).await;
+    }
 }

@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, get, web};
 use entity::document;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -69,40 +69,8 @@ pub async fn list_documents(
 ) -> Result<web::Json<DocumentList>, ApiError> {
     let q = query.into_inner();
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
-    let mut select = document::Entity::find();
-    let public =
-        document::Column::Status.is_in([DocumentStatus::Published, DocumentStatus::Archived]);
-    match &auth {
-        Some(a) if a.is_admin() => {}
-        Some(a) => {
-            // The platforms whose unpublished documents the caller sees: an administrator's key
-            // limited to platforms, those; anyone else, those they take part in (within a key's
-            // platforms).
-            let platforms = match a.key_platforms() {
-                Some(reach) if a.administers_some() => reach.to_vec(),
-                reach => {
-                    let mut mine = crate::access::member_platforms(&state.db, a.id()).await?;
-                    if let Some(reach) = reach {
-                        mine.retain(|p| reach.contains(p));
-                    }
-                    mine
-                }
-            };
-            // Their own: naming them among the authors.
-            let authored = crate::access::lists_id(document::Column::AuthorIds, a.id());
-            let mut own = Condition::all().add(authored);
-            if let Some(reach) = a.key_platforms() {
-                own = own.add(document::Column::PlatformId.is_in(reach.to_vec()));
-            }
-            select = select.filter(
-                Condition::any()
-                    .add(public)
-                    .add(document::Column::PlatformId.is_in(platforms))
-                    .add(own),
-            );
-        }
-        None => select = select.filter(public),
-    }
+    let mut select = document::Entity::find()
+        .filter(crate::access::readable_documents(&state.db, auth.as_ref()).await?);
     if let Some(after) = page.after {
         select = select.filter(document::Column::Id.gt(after));
     }

@@ -1,13 +1,11 @@
 use actix_web::{get, web};
 use entity::{position_paper, position_paper_author};
 use sea_orm::sea_query::LikeExpr;
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{PaperSummary, authors_of, endorsement_counts, member_platforms};
+use super::{PaperSummary, authors_of, endorsement_counts};
 use crate::auth::AuthUser;
 use crate::domain::{Bilingual, BilingualText, PaperStatus, search};
 use crate::error::ApiError;
@@ -48,40 +46,8 @@ pub async fn list_papers(
 ) -> Result<web::Json<PaperList>, ApiError> {
     let q = query.into_inner();
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
-    let mut select = position_paper::Entity::find();
-    let published = position_paper::Column::Status.eq(PaperStatus::Published);
-    match &auth {
-        Some(a) if a.is_admin() => {}
-        Some(a) => {
-            // Through a key limited to platforms: only those (all of them for an
-            // administrator's key), authored papers included.
-            let (platforms, authored_within) = match a.key_platforms() {
-                Some(reach) if a.administers_some() => (reach.to_vec(), Some(reach.to_vec())),
-                Some(reach) => {
-                    let mut mine = member_platforms(&state.db, a.id()).await?;
-                    mine.retain(|p| reach.contains(p));
-                    (mine, Some(reach.to_vec()))
-                }
-                None => (member_platforms(&state.db, a.id()).await?, None),
-            };
-            let authored = position_paper_author::Entity::find()
-                .select_only()
-                .column(position_paper_author::Column::PaperId)
-                .filter(position_paper_author::Column::UserId.eq(a.id()))
-                .into_query();
-            let mut own = Condition::all().add(position_paper::Column::Id.in_subquery(authored));
-            if let Some(reach) = authored_within {
-                own = own.add(position_paper::Column::PlatformId.is_in(reach));
-            }
-            select = select.filter(
-                Condition::any()
-                    .add(published)
-                    .add(position_paper::Column::PlatformId.is_in(platforms))
-                    .add(own),
-            );
-        }
-        None => select = select.filter(published),
-    }
+    let mut select = position_paper::Entity::find()
+        .filter(crate::access::readable_papers(&state.db, auth.as_ref()).await?);
     if let Some(after) = page.after {
         select = select.filter(position_paper::Column::Id.gt(after));
     }

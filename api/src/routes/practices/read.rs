@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, get, web};
 use entity::practice;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -65,44 +65,8 @@ pub async fn list_practices(
 ) -> Result<web::Json<PracticeList>, ApiError> {
     let q = query.into_inner();
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
-    let mut select = practice::Entity::find();
-    let public =
-        practice::Column::Status.is_in([PracticeStatus::Published, PracticeStatus::Archived]);
-    match &auth {
-        Some(a) if a.is_admin() => {}
-        Some(a) => {
-            // The platforms whose unpublished practices the caller manages: an administrator's
-            // key limited to platforms, those; anyone else, those they coordinate (within a
-            // key's platforms).
-            let managed = match a.key_platforms() {
-                Some(reach) if a.administers_some() => reach.to_vec(),
-                reach => {
-                    let mut mine = crate::access::coordinated_platforms(&state.db, a.id()).await?;
-                    if let Some(reach) = reach {
-                        mine.retain(|p| reach.contains(p));
-                    }
-                    mine
-                }
-            };
-            // Their own: drafted by them, or naming them among the contact people.
-            let contact = crate::access::lists_id(practice::Column::ContactIds, a.id());
-            let mut own = Condition::all().add(
-                Condition::any()
-                    .add(practice::Column::CreatedBy.eq(a.id()))
-                    .add(contact),
-            );
-            if let Some(reach) = a.key_platforms() {
-                own = own.add(practice::Column::PlatformId.is_in(reach.to_vec()));
-            }
-            select = select.filter(
-                Condition::any()
-                    .add(public)
-                    .add(practice::Column::PlatformId.is_in(managed))
-                    .add(own),
-            );
-        }
-        None => select = select.filter(public),
-    }
+    let mut select = practice::Entity::find()
+        .filter(crate::access::readable_practices(&state.db, auth.as_ref()).await?);
     if let Some(after) = page.after {
         select = select.filter(practice::Column::Id.gt(after));
     }

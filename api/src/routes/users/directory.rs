@@ -6,7 +6,6 @@ use actix_web::{get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::access;
 use crate::auth::AuthUser;
 use crate::domain::{AuthorityKind, Bilingual, Region};
 use crate::error::ApiError;
@@ -123,22 +122,6 @@ impl From<Shown> for DirectoryEntry {
     }
 }
 
-/// The caller as a viewer of the directory: whom they see whole (the members of the platforms
-/// they coordinate; an administrator everyone) and who their peers are (the people of their
-/// platforms), within the platforms their credential reaches.
-async fn viewer(state: &AppState, auth: &AuthUser) -> Result<Viewer, ApiError> {
-    let whole = access::platforms_in_reach(&state.db, auth).await?;
-    let mut peers = access::member_platforms(&state.db, auth.id()).await?;
-    if let Some(reach) = auth.key_platforms() {
-        peers.retain(|p| reach.contains(p));
-    }
-    Ok(Viewer {
-        id: auth.id(),
-        whole,
-        peers,
-    })
-}
-
 /// The directory of peers (anyone signed in): active people by name, authority, governorate,
 /// platform, working group or expertise, in id order, each showing what they chose to show the
 /// caller; the caller's platforms' coordinators see their members whole.
@@ -155,7 +138,7 @@ pub async fn list_directory(
 ) -> Result<web::Json<DirectoryPage>, ApiError> {
     let q = query.into_inner();
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
-    let viewer = viewer(&state, &auth).await?;
+    let viewer = Viewer::of(&state.db, &auth).await?;
     let filter = Filter {
         name: q
             .q
@@ -192,7 +175,7 @@ pub async fn get_directory_entry(
     if !person.is_active {
         return Err(ApiError::not_found());
     }
-    let viewer = viewer(&state, &auth).await?;
+    let viewer = Viewer::of(&state.db, &auth).await?;
     let shown = directory::shown(&state.db, &viewer, vec![person])
         .await?
         .pop()

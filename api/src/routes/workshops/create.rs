@@ -14,7 +14,7 @@ use crate::access::Standing;
 use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::zone::instant_or_local;
-use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus};
+use crate::domain::{ActivityKind, Bilingual, BilingualText, WorkshopStatus, search};
 use crate::error::{ApiError, FieldError};
 use crate::etag;
 use crate::extract::ValidatedJson;
@@ -309,6 +309,10 @@ pub async fn create_workshop(
     // The organiser (first) was read above; the others must exist.
     check_hosts(&txn, hosts.get(1..).unwrap_or_default()).await?;
     let title = req.title.trimmed();
+    let search_text = search::workshop_search_text(
+        (&title.ar, &title.en),
+        (&req.description.ar, &req.description.en),
+    );
     let saved = workshop::ActiveModel {
         platform_id: Set(platform.id),
         topic_id: Set(req.topic_id),
@@ -316,6 +320,7 @@ pub async fn create_workshop(
         kind: Set(req.kind.unwrap_or(ActivityKind::SpecializedWorkshop)),
         title_ar: Set(title.ar),
         title_en: Set(title.en),
+        search_text: Set(search_text),
         description_ar: Set(req.description.ar),
         description_en: Set(req.description.en),
         starts_at: Set(starts_at),

@@ -16,7 +16,7 @@ use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::zone::instant_or_local;
-use crate::domain::{ActivityKind, BilingualPatch, BilingualTextPatch, WorkshopStatus};
+use crate::domain::{ActivityKind, BilingualPatch, BilingualTextPatch, WorkshopStatus, search};
 use crate::error::{ApiError, ProblemCode};
 use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
@@ -203,14 +203,27 @@ pub async fn update_workshop(
     if let Some(k) = body.kind {
         m.kind = Set(k);
     }
-    if let Some(t) = body.title.map(|t| t.merge(&w.title_ar, &w.title_en)) {
+    let title = body.title.map(|t| t.merge(&w.title_ar, &w.title_en));
+    let description = body
+        .description
+        .map(|d| d.merge(&w.description_ar, &w.description_en));
+    if title.is_some() || description.is_some() {
+        // The text search finds it by: written again only when the words change.
+        let t = title
+            .as_ref()
+            .map_or((&*w.title_ar, &*w.title_en), |t| (&*t.ar, &*t.en));
+        let d = description
+            .as_ref()
+            .map_or((&*w.description_ar, &*w.description_en), |d| {
+                (&*d.ar, &*d.en)
+            });
+        m.search_text = Set(search::workshop_search_text(t, d));
+    }
+    if let Some(t) = title {
         m.title_ar = Set(t.ar);
         m.title_en = Set(t.en);
     }
-    if let Some(d) = body
-        .description
-        .map(|d| d.merge(&w.description_ar, &w.description_en))
-    {
+    if let Some(d) = description {
         m.description_ar = Set(d.ar);
         m.description_en = Set(d.en);
     }

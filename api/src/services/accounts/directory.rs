@@ -15,6 +15,8 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+use crate::access;
+use crate::auth::AuthUser;
 use crate::domain::{DirectoryVisibility, MembershipStatus};
 use crate::error::ApiError;
 use crate::i18n::Text;
@@ -79,6 +81,22 @@ fn open_terms_on(platforms: &[i64]) -> SimpleExpr {
 }
 
 impl Viewer {
+    /// The caller as a viewer of the directory: whom they see whole (the members of the
+    /// platforms they coordinate; an administrator everyone) and who their peers are (the people
+    /// of their platforms), within the platforms their credential reaches.
+    pub async fn of(db: &impl ConnectionTrait, auth: &AuthUser) -> Result<Viewer, ApiError> {
+        let whole = access::platforms_in_reach(db, auth).await?;
+        let mut peers = access::member_platforms(db, auth.id()).await?;
+        if let Some(reach) = auth.key_platforms() {
+            peers.retain(|p| reach.contains(p));
+        }
+        Ok(Viewer {
+            id: auth.id(),
+            whole,
+            peers,
+        })
+    }
+
     /// The condition under which the viewer sees a person's field stored in `column`.
     fn sees(&self, column: user::Column) -> Condition {
         let Some(whole) = &self.whole else {
@@ -113,54 +131,68 @@ pub async fn page(
     if let Some(after) = after {
         select = select.filter(user::Column::Id.gt(after));
     }
-    if let Some(words) = filter.name {
-        // A user's search text is "email | name | name": matching after the first bar keeps
-        // the email out of reach.
-        let pattern = crate::domain::search::like_pattern(words);
-        let in_names = format!("%| {}", pattern.trim_start_matches('%'));
-        select = select.filter(
-            user::Column::SearchText.like(sea_orm::sea_query::LikeExpr::new(in_names).escape('\\')),
-        );
-    }
-    if filter.local_authority_id.is_some() || filter.governorate.is_some() {
-        select = select.filter(viewer.sees(user::Column::ShowAuthority));
-        if let Some(a) = filter.local_authority_id {
-            select = select.filter(user::Column::LocalAuthorityId.eq(a));
-        }
-        if let Some(g) = filter.governorate {
-            select = select.filter(
-                user::Column::LocalAuthorityId.in_subquery(
-                    Query::select()
-                        .column(local_authority::Column::Id)
-                        .from(local_authority::Entity)
-                        .and_where(local_authority::Column::Governorate.eq(g))
-                        .to_owned(),
-                ),
+    let people = select
+        .filter(filter.condition(viewer))
+        .order_by_asc(user::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    shown(db, viewer, people).await
+}
+
+impl Filter<'_> {
+    /// The people the filter finds, as a condition on `users`: a filter on a field finds only
+    /// people whose field the viewer sees.
+    pub fn condition(&self, viewer: &Viewer) -> Condition {
+        let filter = self;
+        let mut select = Condition::all();
+        if let Some(words) = filter.name {
+            // A user's search text is "email | name | name": matching after the first bar keeps
+            // the email out of reach.
+            let pattern = crate::domain::search::like_pattern(words);
+            let in_names = format!("%| {}", pattern.trim_start_matches('%'));
+            select = select.add(
+                user::Column::SearchText
+                    .like(sea_orm::sea_query::LikeExpr::new(in_names).escape('\\')),
             );
         }
-    }
-    if filter.platform_id.is_some() || filter.working_group_id.is_some() {
-        select = select.filter(viewer.sees(user::Column::ShowPlatforms));
-        if let Some(p) = filter.platform_id {
-            select = select.filter(active_members_of(&[p]));
+        if filter.local_authority_id.is_some() || filter.governorate.is_some() {
+            select = select.add(viewer.sees(user::Column::ShowAuthority));
+            if let Some(a) = filter.local_authority_id {
+                select = select.add(user::Column::LocalAuthorityId.eq(a));
+            }
+            if let Some(g) = filter.governorate {
+                select = select.add(
+                    user::Column::LocalAuthorityId.in_subquery(
+                        Query::select()
+                            .column(local_authority::Column::Id)
+                            .from(local_authority::Entity)
+                            .and_where(local_authority::Column::Governorate.eq(g))
+                            .to_owned(),
+                    ),
+                );
+            }
         }
-        if let Some(g) = filter.working_group_id {
-            select = select.filter(
-                user::Column::Id.in_subquery(
-                    Query::select()
-                        .column(working_group_member::Column::UserId)
-                        .from(working_group_member::Entity)
-                        .and_where(working_group_member::Column::WorkingGroupId.eq(g))
-                        .and_where(working_group_member::Column::LeftAt.is_null())
-                        .to_owned(),
-                ),
-            );
+        if filter.platform_id.is_some() || filter.working_group_id.is_some() {
+            select = select.add(viewer.sees(user::Column::ShowPlatforms));
+            if let Some(p) = filter.platform_id {
+                select = select.add(active_members_of(&[p]));
+            }
+            if let Some(g) = filter.working_group_id {
+                select = select.add(
+                    user::Column::Id.in_subquery(
+                        Query::select()
+                            .column(working_group_member::Column::UserId)
+                            .from(working_group_member::Entity)
+                            .and_where(working_group_member::Column::WorkingGroupId.eq(g))
+                            .and_where(working_group_member::Column::LeftAt.is_null())
+                            .to_owned(),
+                    ),
+                );
+            }
         }
-    }
-    if let Some(t) = filter.topic_id {
-        select = select
-            .filter(viewer.sees(user::Column::ShowExpertise))
-            .filter(
+        if let Some(t) = filter.topic_id {
+            select = select.add(viewer.sees(user::Column::ShowExpertise)).add(
                 user::Column::Id.in_subquery(
                     Query::select()
                         .column(expertise::Column::UserId)
@@ -169,13 +201,9 @@ pub async fn page(
                         .to_owned(),
                 ),
             );
+        }
+        select
     }
-    let people = select
-        .order_by_asc(user::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    shown(db, viewer, people).await
 }
 
 /// The people as the viewer sees them, with what they show read for all of them at once.
