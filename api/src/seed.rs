@@ -1005,6 +1005,157 @@ pub async fn load_documents(db: &DatabaseConnection) -> Result<(), DbErr> {
     mark_applied(txn, DOCUMENTS_SEED, now).await
 }
 
+pub const PRACTICES_SEED: &str = "programme-2026-12-practices";
+
+/// Hebron municipality, the authority `003` names as sharing its GIS experience.
+const HEBRON: (&str, &str, &str) = ("بلدية الخليل", "Hebron Municipality", "الخليل");
+
+/// The first published practice (`003`): Hebron municipality shares its experience of building
+/// an open-source geographic information system, through the innovation platform launched in
+/// Hebron on 29 October 2020, bilaterally with the municipalities of the Hebron and Bethlehem
+/// governorates. Only what the source says: no figures, costs or contact people. Hebron
+/// municipality is seeded with it when no authority has its name.
+///
+/// A practice records who entered it: the first administrator. Until one exists (no
+/// `ADMIN_EMAIL` yet), the authority is seeded and the practice waits for a later start.
+pub async fn load_practices(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use crate::domain::{AuthorityKind, PracticeStatus, Region, Role};
+    use entity::{local_authority, platform, practice, practice_version, topic, user};
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    if applied(db, PRACTICES_SEED).await? {
+        return Ok(());
+    }
+    let txn = crate::db::begin(db).await?;
+    let launched = chrono::NaiveDate::from_ymd_opt(2020, 10, 29)
+        .and_then(|d| d.and_hms_opt(10, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| DbErr::Custom("the launch date".into()))?;
+    let authority = match local_authority::Entity::find()
+        .filter(local_authority::Column::NameAr.eq(HEBRON.0))
+        .one(&txn)
+        .await?
+    {
+        Some(a) => a,
+        None => {
+            local_authority::ActiveModel {
+                name_ar: Set(HEBRON.0.to_owned()),
+                name_en: Set(HEBRON.1.to_owned()),
+                search_text: Set(search::fold_all([HEBRON.0, HEBRON.1, HEBRON.2])),
+                kind: Set(AuthorityKind::Municipality),
+                governorate: Set(HEBRON.2.to_owned()),
+                region: Set(Region::South),
+                created_at: Set(launched),
+                updated_at: Set(launched),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    let admin = user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Admin))
+        .order_by_asc(user::Column::Id)
+        .one(&txn)
+        .await?;
+    let innovation = platform::Entity::find()
+        .filter(platform::Column::Slug.eq("innovation"))
+        .one(&txn)
+        .await?;
+    let (Some(admin), Some(innovation)) = (admin, innovation) else {
+        // The authority now; the practice at a start that has an administrator.
+        return txn.commit().await;
+    };
+    let topic = topic::Entity::find()
+        .filter(topic::Column::PlatformId.eq(innovation.id))
+        .filter(topic::Column::TitleAr.eq("كيفية إنشاء نظام المعلومات الجغرافية في البلديات"))
+        .one(&txn)
+        .await?
+        .map(|t| t.id);
+    let title = (
+        "نظم المعلومات الجغرافية مفتوحة المصدر في بلدية الخليل",
+        "Hebron municipality's open-source geographic information system",
+    );
+    let summary = (
+        "تشارك بلدية الخليل، من خلال منصة نظم المعلومات الجغرافية مفتوحة المصدر، تجربتها في بناء نظام معلومات جغرافية مع البلديات المعنية في محافظتي الخليل وبيت لحم بشكل ثنائي.",
+        "Through the open-source GIS platform, Hebron municipality shares its experience of building a geographic information system bilaterally with the municipalities concerned in the Hebron and Bethlehem governorates.",
+    );
+    let approach = (
+        "أُطلقت منصة نظم المعلومات الجغرافية مفتوحة المصدر، أولى أفكار منصة الإبداع والابتكار، في 29 تشرين الأول 2020 في مدينة الخليل. وقرر المشاركون بحث: إدارة البيانات الكادسترائية في قواعد البيانات المكانية؛ واستغلال نظم المعلومات الجغرافية في تطبيقات الشؤون البلدية؛ وكيفية إنشاء نظام المعلومات الجغرافية في البلديات.",
+        "The open-source GIS platform, the innovation platform's first idea, was launched on 29 October 2020 in Hebron. The participants chose to study: managing cadastral data in spatial databases; using GIS in municipal affairs; and how to set up a GIS in a municipality.",
+    );
+    let problem = (
+        "تحتاج الهيئات المحلية إلى أدوات وطرق جديدة تزيد كفاءتها وتوفر الموارد وتبسط المعاملات.",
+        "Local authorities need new tools and methods that make them more efficient, save resources and simplify procedures.",
+    );
+    let partners = (
+        "البلديات المعنية في محافظتي الخليل وبيت لحم",
+        "The municipalities concerned in the Hebron and Bethlehem governorates",
+    );
+    let tags = ["نظم المعلومات الجغرافية", "GIS", "مفتوحة المصدر"];
+    let mut words = vec![title.0, title.1, summary.0, summary.1];
+    words.extend(tags);
+    let empty = serde_json::json!({"ar": "", "en": ""});
+    let text = serde_json::json!({
+        "title": {"ar": title.0, "en": title.1},
+        "summary": {"ar": summary.0, "en": summary.1},
+        "problem": {"ar": problem.0, "en": problem.1},
+        "approach": {"ar": approach.0, "en": approach.1},
+        "results": empty,
+        "costs": empty,
+        "partners": {"ar": partners.0, "en": partners.1},
+        "duration_months": null,
+        "contact_ids": [],
+        "sdg_targets": [],
+        "tags": tags,
+    });
+    let p = practice::ActiveModel {
+        platform_id: Set(innovation.id),
+        local_authority_id: Set(authority.id),
+        topic_id: Set(topic),
+        status: Set(PracticeStatus::Published),
+        title_ar: Set(title.0.to_owned()),
+        title_en: Set(title.1.to_owned()),
+        summary_ar: Set(summary.0.to_owned()),
+        summary_en: Set(summary.1.to_owned()),
+        problem_ar: Set(problem.0.to_owned()),
+        problem_en: Set(problem.1.to_owned()),
+        approach_ar: Set(approach.0.to_owned()),
+        approach_en: Set(approach.1.to_owned()),
+        results_ar: Set(String::new()),
+        results_en: Set(String::new()),
+        costs_ar: Set(String::new()),
+        costs_en: Set(String::new()),
+        partners_ar: Set(partners.0.to_owned()),
+        partners_en: Set(partners.1.to_owned()),
+        duration_months: Set(None),
+        contact_ids: Set("[]".to_owned()),
+        sdg_targets: Set("[]".to_owned()),
+        tags: Set(text["tags"].to_string()),
+        current_version: Set(1),
+        search_text: Set(search::fold_all(words)),
+        created_by: Set(admin.id),
+        version: Set(1),
+        published_at: Set(Some(launched)),
+        created_at: Set(launched),
+        updated_at: Set(launched),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    practice_version::ActiveModel {
+        practice_id: Set(p.id),
+        number: Set(1),
+        content: Set(text.to_string()),
+        note: Set("من المصدر 003".to_owned()),
+        edited_by: Set(admin.id),
+        created_at: Set(launched),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    mark_applied(txn, PRACTICES_SEED, chrono::Utc::now()).await
+}
+
 pub const WORKSHOP_SEARCH_SEED: &str = "search-2026-12-workshops";
 
 /// The search text of the workshops written before workshops had one (migration 35 adds it

@@ -196,6 +196,7 @@ async fn prepare(config: &Config) -> Result<(), StartupError> {
     crate::seed::load_reread(&db).await?;
     crate::seed::load_activities(&db).await?;
     crate::seed::load_documents(&db).await?;
+    crate::seed::load_practices(&db).await?;
     crate::seed::load_launch_workshops(&db).await?;
     crate::seed::index_workshops(&db).await?;
     crate::services::events::changes::backfill(&db, chrono::Utc::now())

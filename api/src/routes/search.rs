@@ -78,7 +78,7 @@ pub struct SearchQuery {
     pub governorate: Option<String>,
     /// Dated at or after.
     pub from: Option<DateTime<Utc>>,
-    /// Dated before.
+    /// Dated before (a `to` at or before `from` finds nothing dated).
     pub to: Option<DateTime<Utc>>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -165,14 +165,6 @@ pub async fn search_all(
         return Err(invalid(
             "governorate must have between 1 and 100 characters.".into(),
             "يجب أن يحتوي governorate على نص بين 1 و100 حرف.".into(),
-        ));
-    }
-    if let (Some(from), Some(to)) = (q.from, q.to)
-        && to <= from
-    {
-        return Err(invalid(
-            "to must come after from.".into(),
-            "يجب أن يكون to بعد from.".into(),
         ));
     }
     let limit = limit(q.limit)?;

@@ -12,8 +12,8 @@
 use chrono::{DateTime, Utc};
 use entity::{local_authority, workshop_platform};
 use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, Order, PostgresQueryBuilder, Query, SelectStatement,
-    SqliteQueryBuilder, UnionType,
+    Alias, CommonTableExpression, Expr, ExprTrait, Order, PostgresQueryBuilder, Query,
+    SelectStatement, SqliteQueryBuilder, UnionType,
 };
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, Statement};
 
@@ -176,6 +176,9 @@ const SOURCES: [Source; 9] = [
     },
 ];
 
+/// The statement's one-row table holding the parsed query (PostgreSQL).
+const QUERY: &str = "search_query";
+
 fn col(table: &str, column: &str) -> Expr {
     Expr::col((Alias::new(table), Alias::new(column)))
 }
@@ -298,21 +301,16 @@ impl Source {
             Alias::new("date"),
         );
         let matched = if pg {
+            // The query is parsed once, in the statement's `search_query` (see `search`).
             s.expr_as(
-                Expr::cust_with_values(
-                    format!(
-                        "CAST(ts_rank(\"{t}\".\"search_vector\", to_tsquery('english', $1), 1) \
-                         AS double precision)"
-                    ),
-                    [query],
-                ),
+                Expr::cust(format!(
+                    "CAST(ts_rank(\"{t}\".\"search_vector\", \"{QUERY}\".\"q\", 1) AS double precision)"
+                )),
                 Alias::new("score"),
             )
-            .from(Alias::new(t));
-            Expr::cust_with_values(
-                format!("\"{t}\".\"search_vector\" @@ to_tsquery('english', $1)"),
-                [query],
-            )
+            .from(Alias::new(t))
+            .from(Alias::new(QUERY));
+            Expr::cust(format!("\"{t}\".\"search_vector\" @@ \"{QUERY}\".\"q\""))
         } else {
             let fts = format!("{t}_fts");
             s.expr_as(Expr::cust(format!("-bm25(\"{fts}\")")), Alias::new("score"))
@@ -437,7 +435,26 @@ pub async fn search(
         .order_by((hits.clone(), Alias::new("id")), Order::Asc)
         .limit(r.limit + 1);
     let (sql, values) = if backend == DbBackend::Postgres {
-        outer.build(PostgresQueryBuilder)
+        // The tsquery is a parameter, so that one statement serves every query. PostgreSQL
+        // plans a prepared statement generically after five runs, and in a generic plan
+        // `to_tsquery('english', $1)` is parsed again for every row it ranks and rechecks
+        // (11 ms instead of 3 for 825 practices): parsed once here, in a materialized CTE,
+        // each part reads it from one row.
+        let mut parsed = CommonTableExpression::new();
+        parsed
+            .query(
+                Query::select()
+                    .expr_as(
+                        Expr::cust_with_values("to_tsquery('english', $1)", [query]),
+                        Alias::new("q"),
+                    )
+                    .to_owned(),
+            )
+            .table_name(Alias::new(QUERY))
+            .materialized(true);
+        outer
+            .with(Query::with().cte(parsed).to_owned())
+            .build(PostgresQueryBuilder)
     } else {
         outer.build(SqliteQueryBuilder)
     };

@@ -2,7 +2,8 @@
 against the live server: the platforms list and one platform, parsed into the generated models;
 then, signed in as the administrator (ADMIN_EMAIL, ADMIN_PASSWORD), a guide uploaded to a platform
 as a multipart form under an Arabic name, listed, and read back whole and by range; and a document
-planned, its first version uploaded, published, and read back, its download counted.
+planned, its first version uploaded, published, read back, its download counted, and found
+by the search.
 Usage: generator_example.py BASE_URL"""
 
 import hashlib
@@ -70,9 +71,17 @@ def main() -> None:
         read = documents.download_document_with_http_info(planned.id)
         assert read.status_code == 200 and bytes(read.data) == guide, "the latest version"
         assert documents.get_document(planned.id).download_count == 1, "one download counted"
+        # The one search finds it, with the words found marked in its snippet.
+        hits = openapi_client.SearchApi(client).search_all(
+            q="الدليل العام", type=openapi_client.HitKind.DOCUMENT, limit=100
+        )
+        hit = next((h for h in hits.items if h.id == planned.id), None)
+        assert hit is not None, "the search finds the published document"
+        assert hit.href == f"/api/v1/documents/{planned.id}", hit.href
+        assert [s.text for s in hit.snippet if s.hit] == ["دليل", "عام"], hit.snippet
     print(
         f"openapi-generator python client: {len(page.items)} platforms, first {first.slug}, "
-        f"guide {uploaded.id} uploaded and read back, document {planned.id} published and read"
+        f"guide {uploaded.id} uploaded and read back, document {planned.id} published, read and found"
     )
 
 

@@ -108,7 +108,7 @@ async fn a_partial_edit_of_bilingual_text_keeps_the_other_language_on_every_reso
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     let engineering = app.platform_id("engineering-planning").await;
-    let authority = app.create_authority(&admin, "بلدية الخليل", "Hebron").await;
+    let authority = app.create_authority(&admin, "بلدية حلحول", "Halhul").await;
     let (member, member_token) = app
         .create_member(&admin, "bilingual@example.org", Some(authority))
         .await;

@@ -26,7 +26,7 @@ struct People {
 
 async fn people(app: &TestApp) -> People {
     let admin = app.admin_token().await;
-    let authority = app.create_authority(&admin, "بلدية الخليل", "Hebron").await;
+    let authority = app.create_authority(&admin, "بلدية حلحول", "Halhul").await;
     let elsewhere = app
         .create_authority(&admin, "بلدية بيت لحم", "Bethlehem")
         .await;
@@ -77,6 +77,18 @@ fn hebron_gis(platform: i64) -> Value {
         "tags": ["GIS", "نظم المعلومات الجغرافية"],
         "note": "المسودة الأولى"
     })
+}
+
+/// The published practice of the reference data (Hebron's GIS, from `003`): what anyone lists
+/// while a test's own practices are unpublished.
+async fn reference_practices(app: &TestApp) -> Vec<i64> {
+    let all = ids(&app.get_json("/api/v1/practices", None).await);
+    assert_eq!(
+        all.len(),
+        1,
+        "only the seeded practice is published: {all:?}"
+    );
+    all
 }
 
 async fn move_to(app: &TestApp, token: &str, id: i64, to: &str) -> reqwest::Response {
@@ -146,18 +158,22 @@ async fn a_practice_is_drafted_submitted_published_by_the_coordinator_then_read_
     assert_problem(app.get(&path, None).await, 404).await;
     assert_problem(app.get(&path, Some(&who.outsider)).await, 404).await;
     assert_eq!(app.get(&path, Some(&who.coordinator)).await.status(), 200);
-    assert!(ids(&app.get_json("/api/v1/practices", None).await).is_empty());
+    let reference = reference_practices(&app).await;
+    let with_draft = [reference.clone(), vec![id]].concat();
     assert_eq!(
         ids(&app.get_json("/api/v1/practices", Some(&who.member)).await),
-        [id]
+        with_draft
     );
     assert_eq!(
         ids(&app
             .get_json("/api/v1/practices", Some(&who.coordinator))
             .await),
-        [id]
+        with_draft
     );
-    assert!(ids(&app.get_json("/api/v1/practices", Some(&who.outsider)).await).is_empty());
+    assert_eq!(
+        ids(&app.get_json("/api/v1/practices", Some(&who.outsider)).await),
+        reference
+    );
 
     // Its people submit it; only the coordinators publish it.
     assert_eq!(
@@ -183,7 +199,8 @@ async fn a_practice_is_drafted_submitted_published_by_the_coordinator_then_read_
         ids(&app
             .get_json("/api/v1/practices?status=published", None)
             .await),
-        [id]
+        with_draft,
+        "the reference practice, then this one"
     );
     assert!(ids(&app.get_json("/api/v1/practices?status=draft", None).await).is_empty());
     assert_eq!(
@@ -278,11 +295,16 @@ async fn a_practice_is_shared_by_the_platforms_people_for_their_own_authority() 
         .as_i64()
         .expect("id");
     // Its contact person finds the draft among theirs; nobody else does.
+    let mut theirs = reference_practices(&app).await;
+    theirs.push(by_admin);
     assert_eq!(
         ids(&app.get_json("/api/v1/practices", Some(&who.member)).await),
-        [by_admin]
+        theirs
     );
-    assert!(ids(&app.get_json("/api/v1/practices", Some(&who.outsider)).await).is_empty());
+    assert_eq!(
+        ids(&app.get_json("/api/v1/practices", Some(&who.outsider)).await),
+        reference_practices(&app).await
+    );
     // What no schema says: SDG goals end at 17, tags are short.
     for (field, value) in [
         ("sdg_targets", json!(["18.1"])),
@@ -605,7 +627,7 @@ async fn another_authority_asks_to_learn_a_published_practice_is_answered_and_re
         a["rationale"]["ar"],
         "نود تعلّم بناء طبقات البيانات المكانية"
     );
-    assert_eq!(a["responsible_party"], "بلدية الخليل");
+    assert_eq!(a["responsible_party"], "بلدية حلحول");
     assert!(
         a["title"]["ar"]
             .as_str()
@@ -819,7 +841,7 @@ async fn an_accepted_exchange_becomes_its_activity_and_its_workshop_in_one_step(
         .get_json(&format!("/api/v1/activities/{activity}"), None)
         .await;
     assert_eq!(a["kind"], "peer_exchange");
-    assert_eq!(a["responsible_party"], "بلدية الخليل");
+    assert_eq!(a["responsible_party"], "بلدية حلحول");
     let listed = app
         .get_json(
             &format!("/api/v1/practices/{practice}/exchange-requests"),
@@ -999,4 +1021,66 @@ async fn a_practice_published_on_a_topic_reaches_the_platforms_members_who_follo
         assert_eq!(move_to(&app, token, second, to).await.status(), 200);
     }
     assert_eq!(kinds_in_inbox(&app, &fan).await.len(), before);
+}
+
+#[tokio::test]
+async fn hebrons_gis_is_seeded_as_the_first_published_practice_and_can_be_asked_for() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let list = app.get_json("/api/v1/practices", None).await;
+    let first = &list["items"][0];
+    assert_eq!(first["status"], "published", "{list}");
+    assert_eq!(
+        first["title"]["ar"],
+        "نظم المعلومات الجغرافية مفتوحة المصدر في بلدية الخليل"
+    );
+    assert_eq!(first["platform_id"], app.platform_id("innovation").await);
+    let id = first["id"].as_i64().expect("id");
+    let p = app.get_json(&format!("/api/v1/practices/{id}"), None).await;
+    assert!(
+        p["published_at"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("2020-10-29")),
+        "launched in Hebron on 29 October 2020: {p}"
+    );
+    assert!(
+        p["topic_id"].is_i64(),
+        "the innovation platform's GIS topic"
+    );
+    assert_eq!(p["results"]["ar"], "", "the source gives no figures");
+    let authority = app
+        .get_json(
+            &format!("/api/v1/local-authorities/{}", p["local_authority_id"]),
+            None,
+        )
+        .await;
+    assert_eq!(authority["name"]["ar"], "بلدية الخليل");
+    assert_eq!(authority["governorate"], "الخليل");
+    // Its first version is readable as every version is.
+    let versions = app
+        .get_json(&format!("/api/v1/practices/{id}/versions"), None)
+        .await;
+    assert_eq!(versions["items"].as_array().expect("items").len(), 1);
+    // Found by the one search, and a Bethlehem municipality may ask to learn it.
+    let found = app
+        .get_json(
+            "/api/v1/search?q=%D9%86%D8%B8%D9%85%20%D8%A7%D9%84%D9%85%D8%B9%D9%84%D9%88%D9%85%D8%A7%D8%AA&type=practice",
+            None,
+        )
+        .await;
+    assert_eq!(ids(&found), [id], "نظم المعلومات");
+    let bethlehem = app
+        .create_authority(&admin, "بلدية بيت لحم", "Bethlehem")
+        .await;
+    let (_, engineer) = app
+        .quick_user("bethlehem.gis@example.org", Some(bethlehem), "female", "ar")
+        .await;
+    let res = app
+        .post(
+            &format!("/api/v1/practices/{id}/exchange-requests"),
+            Some(&engineer),
+            &json!({"message": "نود تعلّم بناء نظام معلومات جغرافية في بلديتنا", "participants": 3}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
 }

@@ -11,7 +11,7 @@ use tests::{
 async fn a_person_cannot_move_themself_to_another_authority_and_endorse_in_its_name() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    let hebron = app.create_authority(&admin, "بلدية الخليل", "Hebron").await;
+    let hebron = app.create_authority(&admin, "بلدية حلحول", "Halhul").await;
     let jenin = app.create_authority(&admin, "بلدية جنين", "Jenin").await;
     let (id, member) = app
         .create_member(&admin, "planner@example.org", Some(hebron))

@@ -5,7 +5,7 @@ use tests::{ADMIN_EMAIL, MEMBER_PASSWORD, assert_problem, spawn_app};
 async fn admins_list_users_with_filters_and_their_authority() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    let hebron = app.create_authority(&admin, "بلدية الخليل", "Hebron").await;
+    let hebron = app.create_authority(&admin, "بلدية حلحول", "Halhul").await;
     let jenin = app.create_authority(&admin, "بلدية جنين", "Jenin").await;
     app.create_member(&admin, "a@hebron.ps", Some(hebron)).await;
     app.create_member(&admin, "b@hebron.ps", Some(hebron)).await;
@@ -25,7 +25,7 @@ async fn admins_list_users_with_filters_and_their_authority() {
     assert!(
         items
             .iter()
-            .all(|u| u["local_authority"]["name"]["ar"] == "بلدية الخليل")
+            .all(|u| u["local_authority"]["name"]["ar"] == "بلدية حلحول")
     );
 
     let page: Value = app

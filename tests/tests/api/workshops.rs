@@ -731,7 +731,7 @@ async fn moving_a_workshop_mails_an_update_and_reminders_go_out_once() {
 async fn attendance_is_counted_by_gender_and_authority() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    let hebron = app.create_authority(&admin, "بلدية الخليل", "Hebron").await;
+    let hebron = app.create_authority(&admin, "بلدية حلحول", "Halhul").await;
     let jenin = app.create_authority(&admin, "بلدية جنين", "Jenin").await;
     let eng = app.platform_id("engineering-planning").await;
     let (coord_id, coord) = app
@@ -843,7 +843,7 @@ async fn attendance_is_counted_by_gender_and_authority() {
     by_authority.sort();
     assert_eq!(
         by_authority,
-        vec![("Hebron".to_owned(), 1), ("Jenin".to_owned(), 1)]
+        vec![("Halhul".to_owned(), 1), ("Jenin".to_owned(), 1)]
     );
 
     // Minutes only once completed, with If-Match like every versioned write.
@@ -1388,8 +1388,8 @@ async fn a_workshop_for_some_governorates_refuses_others_and_its_managers_may_st
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     let innovation = app.platform_id("innovation").await;
-    // `create_authority` makes a municipality of the Hebron governorate.
-    let hebron = app.create_authority(&admin, "بلدية الخليل", "Hebron").await;
+    // `create_authority` makes a municipality of the Hebron governorate (Halhul).
+    let hebron = app.create_authority(&admin, "بلدية حلحول", "Halhul").await;
     let res = app
         .post(
             "/api/v1/local-authorities",
@@ -1444,7 +1444,7 @@ async fn a_workshop_for_some_governorates_refuses_others_and_its_managers_may_st
         .post(&path, Some(&admin), &json!({"user_id": outsider_id}))
         .await;
     assert_eq!(res.status(), 201);
-    // Limited to village councils instead: the Hebron municipality's person is refused.
+    // Limited to village councils instead: the Halhul municipality's person is refused.
     let res = app
         .request(
             reqwest::Method::PATCH,
