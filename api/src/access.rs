@@ -942,19 +942,51 @@ pub fn authors(d: &document::Model) -> Vec<i64> {
 // What a caller may read, as conditions on a list's rows: the lists and the search apply the
 // same rules as the single reads above (`visible_*`), for many rows in one statement.
 
-/// The platforms whose inner work the caller sees (their active memberships and open terms; an
-/// administrator's key, its platforms), within their credential's reach.
-async fn inner_platforms(db: &impl ConnectionTrait, a: &AuthUser) -> Result<Vec<i64>, ApiError> {
-    Ok(match a.key_platforms() {
-        Some(reach) if a.administers_some() => reach.to_vec(),
-        reach => {
-            let mut mine = member_platforms(db, a.id()).await?;
-            if let Some(reach) = reach {
-                mine.retain(|p| reach.contains(p));
-            }
-            mine
+/// The platforms a caller's reads turn on, read once per request (two statements; none for an
+/// administrator of everything, who reads everything), within their credential's reach.
+#[derive(Clone, Debug, Default)]
+pub struct ReadReach {
+    /// The platforms they manage: their open terms (an administrator's key: its platforms).
+    pub managed: Vec<i64>,
+    /// The platforms whose inner work they see: their active memberships and open terms (an
+    /// administrator's key: its platforms).
+    pub inner: Vec<i64>,
+    /// Their own platforms: their active memberships and open terms.
+    pub own: Vec<i64>,
+}
+
+impl ReadReach {
+    pub async fn of(db: &impl ConnectionTrait, a: &AuthUser) -> Result<ReadReach, ApiError> {
+        if a.is_admin() {
+            return Ok(ReadReach::default());
         }
-    })
+        let key = a.key_platforms();
+        let within = |mut ids: Vec<i64>| {
+            if let Some(reach) = key {
+                ids.retain(|p| reach.contains(p));
+            }
+            ids
+        };
+        let coordinated = coordinated_platforms(db, a.id()).await?;
+        let mut own: Vec<i64> = membership::Entity::find()
+            .select_only()
+            .column(membership::Column::PlatformId)
+            .filter(membership::Column::UserId.eq(a.id()))
+            .filter(membership::Column::Status.eq(MembershipStatus::Active))
+            .into_tuple::<i64>()
+            .all(db)
+            .await?;
+        own.extend(&coordinated);
+        own.sort_unstable();
+        own.dedup();
+        let own = within(own);
+        let key_reach = key.filter(|_| a.administers_some()).map(<[i64]>::to_vec);
+        Ok(ReadReach {
+            managed: key_reach.clone().unwrap_or_else(|| within(coordinated)),
+            inner: key_reach.unwrap_or_else(|| own.clone()),
+            own,
+        })
+    }
 }
 
 /// Adds "on a platform the caller's credential reaches" to a condition that names them.
@@ -969,18 +1001,30 @@ fn within_reach<C: ColumnTrait>(
     }
 }
 
-/// The position papers the caller may read ([`visible_paper`]): published ones; every one of
-/// the platforms whose inner work they see; those they wrote.
-pub async fn readable_papers(
+/// A caller as a reader of lists: who they are and their [`ReadReach`]; `None` for anonymous.
+pub type Reader<'a> = Option<(&'a AuthUser, &'a ReadReach)>;
+
+/// Reads the caller's [`ReadReach`] for one list, and applies `rule` with it.
+pub async fn readable(
     db: &impl ConnectionTrait,
     auth: Option<&AuthUser>,
+    rule: fn(Reader<'_>) -> sea_orm::Condition,
 ) -> Result<sea_orm::Condition, ApiError> {
+    Ok(match auth {
+        Some(a) => rule(Some((a, &ReadReach::of(db, a).await?))),
+        None => rule(None),
+    })
+}
+
+/// The position papers the caller may read ([`visible_paper`]): published ones; every one of
+/// the platforms whose inner work they see; those they wrote.
+pub fn readable_papers(reader: Reader<'_>) -> sea_orm::Condition {
     let published = position_paper::Column::Status.eq(PaperStatus::Published);
-    let Some(a) = auth else {
-        return Ok(sea_orm::Condition::all().add(published));
+    let Some((a, reach)) = reader else {
+        return sea_orm::Condition::all().add(published);
     };
     if a.is_admin() {
-        return Ok(sea_orm::Condition::all());
+        return sea_orm::Condition::all();
     }
     let authored = position_paper_author::Entity::find()
         .select_only()
@@ -988,84 +1032,71 @@ pub async fn readable_papers(
         .filter(position_paper_author::Column::UserId.eq(a.id()))
         .into_query();
     let own = sea_orm::Condition::all().add(position_paper::Column::Id.in_subquery(authored));
-    Ok(sea_orm::Condition::any()
+    sea_orm::Condition::any()
         .add(published)
-        .add(position_paper::Column::PlatformId.is_in(inner_platforms(db, a).await?))
-        .add(within_reach(a, position_paper::Column::PlatformId, own)))
+        .add(position_paper::Column::PlatformId.is_in(reach.inner.clone()))
+        .add(within_reach(a, position_paper::Column::PlatformId, own))
 }
 
 /// The practices the caller may read ([`visible_practice`]): published and archived ones;
 /// every one of the platforms they manage; those they drafted or are a contact of.
-pub async fn readable_practices(
-    db: &impl ConnectionTrait,
-    auth: Option<&AuthUser>,
-) -> Result<sea_orm::Condition, ApiError> {
+pub fn readable_practices(reader: Reader<'_>) -> sea_orm::Condition {
     let public =
         practice::Column::Status.is_in([PracticeStatus::Published, PracticeStatus::Archived]);
-    let Some(a) = auth else {
-        return Ok(sea_orm::Condition::all().add(public));
+    let Some((a, reach)) = reader else {
+        return sea_orm::Condition::all().add(public);
     };
     if a.is_admin() {
-        return Ok(sea_orm::Condition::all());
+        return sea_orm::Condition::all();
     }
-    let managed = platforms_in_reach(db, a).await?.unwrap_or_default();
     let own = sea_orm::Condition::all().add(
         sea_orm::Condition::any()
             .add(practice::Column::CreatedBy.eq(a.id()))
             .add(lists_id(practice::Column::ContactIds, a.id())),
     );
-    Ok(sea_orm::Condition::any()
+    sea_orm::Condition::any()
         .add(public)
-        .add(practice::Column::PlatformId.is_in(managed))
-        .add(within_reach(a, practice::Column::PlatformId, own)))
+        .add(practice::Column::PlatformId.is_in(reach.managed.clone()))
+        .add(within_reach(a, practice::Column::PlatformId, own))
 }
 
 /// The documents the caller may read ([`visible_document`]): published and archived ones;
 /// every one of the platforms whose inner work they see; those they are an author of.
-pub async fn readable_documents(
-    db: &impl ConnectionTrait,
-    auth: Option<&AuthUser>,
-) -> Result<sea_orm::Condition, ApiError> {
+pub fn readable_documents(reader: Reader<'_>) -> sea_orm::Condition {
     let public =
         document::Column::Status.is_in([DocumentStatus::Published, DocumentStatus::Archived]);
-    let Some(a) = auth else {
-        return Ok(sea_orm::Condition::all().add(public));
+    let Some((a, reach)) = reader else {
+        return sea_orm::Condition::all().add(public);
     };
     if a.is_admin() {
-        return Ok(sea_orm::Condition::all());
+        return sea_orm::Condition::all();
     }
     let own = sea_orm::Condition::all().add(lists_id(document::Column::AuthorIds, a.id()));
-    Ok(sea_orm::Condition::any()
+    sea_orm::Condition::any()
         .add(public)
-        .add(document::Column::PlatformId.is_in(inner_platforms(db, a).await?))
-        .add(within_reach(a, document::Column::PlatformId, own)))
+        .add(document::Column::PlatformId.is_in(reach.inner.clone()))
+        .add(within_reach(a, document::Column::PlatformId, own))
 }
 
 /// The workshops the caller may read ([`WorkshopSight`]): public ones that are not drafts;
 /// every one of the platforms they manage; members-only ones (not drafts) hosted by a platform
 /// whose inner work they see, or that they are registered or waiting for.
-pub async fn readable_workshops(
-    db: &impl ConnectionTrait,
-    auth: Option<&AuthUser>,
-) -> Result<sea_orm::Condition, ApiError> {
+pub fn readable_workshops(reader: Reader<'_>) -> sea_orm::Condition {
     use sea_orm::sea_query::Query;
     let shown = workshop::Column::Status.ne(WorkshopStatus::Draft);
     let public = sea_orm::Condition::all()
         .add(shown.clone())
         .add(workshop::Column::IsPublic.eq(true));
-    let Some(a) = auth else {
-        return Ok(public);
+    let Some((a, reach)) = reader else {
+        return public;
     };
     if a.is_admin() {
-        return Ok(sea_orm::Condition::all());
+        return sea_orm::Condition::all();
     }
-    let managed = platforms_in_reach(db, a).await?.unwrap_or_default();
     let hosted = Query::select()
         .column(entity::workshop_platform::Column::WorkshopId)
         .from(entity::workshop_platform::Entity)
-        .and_where(
-            entity::workshop_platform::Column::PlatformId.is_in(inner_platforms(db, a).await?),
-        )
+        .and_where(entity::workshop_platform::Column::PlatformId.is_in(reach.inner.clone()))
         .to_owned();
     let registered = Query::select()
         .column(registration::Column::WorkshopId)
@@ -1081,13 +1112,13 @@ pub async fn readable_workshops(
     let own = sea_orm::Condition::all()
         .add(shown.clone())
         .add(workshop::Column::Id.in_subquery(registered));
-    Ok(sea_orm::Condition::any()
+    sea_orm::Condition::any()
         .add(public)
-        .add(workshop::Column::PlatformId.is_in(managed))
+        .add(workshop::Column::PlatformId.is_in(reach.managed.clone()))
         .add(
             sea_orm::Condition::all()
                 .add(shown)
                 .add(workshop::Column::Id.in_subquery(hosted)),
         )
-        .add(within_reach(a, workshop::Column::PlatformId, own)))
+        .add(within_reach(a, workshop::Column::PlatformId, own))
 }

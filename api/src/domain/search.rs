@@ -67,6 +67,12 @@ pub fn like_pattern(query: &str) -> String {
     pattern
 }
 
+/// A `LIKE` pattern that matches the folded query in a person's names only: a person's search
+/// text is "email | name | name", and matching after the first bar keeps the email out of reach.
+pub fn names_pattern(query: &str) -> String {
+    format!("%| {}", like_pattern(query).trim_start_matches('%'))
+}
+
 /// The folded search text of a workshop: its title and description.
 pub fn workshop_search_text(title: (&str, &str), description: (&str, &str)) -> String {
     fold_all([title.0, title.1, description.0, description.1])
@@ -388,5 +394,6 @@ mod tests {
     #[test]
     fn escapes_like_wildcards() {
         assert_eq!(like_pattern("50%_a"), "%50\\%\\_a%");
+        assert_eq!(names_pattern("رنا 5%"), "%| رنا 5\\%%");
     }
 }

@@ -329,26 +329,20 @@ impl Source {
 
 /// What the caller may read of a kind, as a condition on its table; `None` when they may read
 /// none of it (people, for someone not signed in).
-async fn readable(
-    db: &impl ConnectionTrait,
-    auth: Option<&AuthUser>,
-    kind: HitKind,
-) -> Result<Option<Condition>, ApiError> {
-    Ok(Some(match kind {
+fn readable(reader: access::Reader<'_>, kind: HitKind) -> Option<Condition> {
+    Some(match kind {
         HitKind::Platform | HitKind::Topic | HitKind::WorkingGroup | HitKind::TaskForce => {
             Condition::all()
         }
-        HitKind::Workshop => access::readable_workshops(db, auth).await?,
-        HitKind::PositionPaper => access::readable_papers(db, auth).await?,
-        HitKind::Practice => access::readable_practices(db, auth).await?,
-        HitKind::Document => access::readable_documents(db, auth).await?,
+        HitKind::Workshop => access::readable_workshops(reader),
+        HitKind::PositionPaper => access::readable_papers(reader),
+        HitKind::Practice => access::readable_practices(reader),
+        HitKind::Document => access::readable_documents(reader),
         HitKind::Person => {
-            if auth.is_none() {
-                return Ok(None);
-            }
+            reader?;
             Condition::all().add(col("users", "is_active").eq(true))
         }
-    }))
+    })
 }
 
 /// One page of hits, best first.
@@ -366,10 +360,13 @@ pub async fn search(
     } else {
         r.terms.fts5()
     };
-    let viewer = match auth {
-        Some(a) if r.kind.is_none_or(|k| k == HitKind::Person) => Some(Viewer::of(db, a).await?),
-        _ => None,
+    // The caller's platforms, read once for every kind's rule.
+    let reach = match auth {
+        Some(a) => Some(access::ReadReach::of(db, a).await?),
+        None => None,
     };
+    let reader = auth.zip(reach.as_ref());
+    let viewer = reader.map(|(a, reach)| Viewer::with_reach(a, reach));
     let mut union: Option<SelectStatement> = None;
     let key = auth.and_then(|a| a.key.as_ref());
     for source in SOURCES
@@ -381,7 +378,7 @@ pub async fn search(
         else {
             continue;
         };
-        let Some(visible) = readable(db, auth, source.kind).await? else {
+        let Some(visible) = readable(reader, source.kind) else {
             continue;
         };
         let part = source.part(backend, &query, Condition::all().add(visible).add(filters));

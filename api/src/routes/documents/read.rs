@@ -69,8 +69,10 @@ pub async fn list_documents(
 ) -> Result<web::Json<DocumentList>, ApiError> {
     let q = query.into_inner();
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
-    let mut select = document::Entity::find()
-        .filter(crate::access::readable_documents(&state.db, auth.as_ref()).await?);
+    let mut select = document::Entity::find().filter(
+        crate::access::readable(&state.db, auth.as_ref(), crate::access::readable_documents)
+            .await?,
+    );
     if let Some(after) = page.after {
         select = select.filter(document::Column::Id.gt(after));
     }

@@ -46,8 +46,9 @@ pub async fn list_papers(
 ) -> Result<web::Json<PaperList>, ApiError> {
     let q = query.into_inner();
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
-    let mut select = position_paper::Entity::find()
-        .filter(crate::access::readable_papers(&state.db, auth.as_ref()).await?);
+    let mut select = position_paper::Entity::find().filter(
+        crate::access::readable(&state.db, auth.as_ref(), crate::access::readable_papers).await?,
+    );
     if let Some(after) = page.after {
         select = select.filter(position_paper::Column::Id.gt(after));
     }

@@ -65,8 +65,10 @@ pub async fn list_practices(
 ) -> Result<web::Json<PracticeList>, ApiError> {
     let q = query.into_inner();
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
-    let mut select = practice::Entity::find()
-        .filter(crate::access::readable_practices(&state.db, auth.as_ref()).await?);
+    let mut select = practice::Entity::find().filter(
+        crate::access::readable(&state.db, auth.as_ref(), crate::access::readable_practices)
+            .await?,
+    );
     if let Some(after) = page.after {
         select = select.filter(practice::Column::Id.gt(after));
     }

@@ -87,9 +87,7 @@ pub async fn find_people(
     }
     if let Some(text) = q.q.as_deref().filter(|t| !search::fold(t).is_empty()) {
         let words = search::like_pattern(text);
-        // A user's search text is "email | name | name": matching after the first bar keeps
-        // the email out of reach.
-        let in_names = format!("%| {}", words.trim_start_matches('%'));
+        let in_names = search::names_pattern(text);
         select = select.filter(
             Condition::any()
                 .add(user::Column::SearchText.like(LikeExpr::new(in_names).escape('\\')))

@@ -85,16 +85,20 @@ impl Viewer {
     /// platforms they coordinate; an administrator everyone) and who their peers are (the people
     /// of their platforms), within the platforms their credential reaches.
     pub async fn of(db: &impl ConnectionTrait, auth: &AuthUser) -> Result<Viewer, ApiError> {
-        let whole = access::platforms_in_reach(db, auth).await?;
-        let mut peers = access::member_platforms(db, auth.id()).await?;
-        if let Some(reach) = auth.key_platforms() {
-            peers.retain(|p| reach.contains(p));
-        }
-        Ok(Viewer {
+        Ok(Viewer::with_reach(
+            auth,
+            &access::ReadReach::of(db, auth).await?,
+        ))
+    }
+
+    /// [`Viewer::of`], from platforms already read.
+    pub fn with_reach(auth: &AuthUser, reach: &access::ReadReach) -> Viewer {
+        Viewer {
             id: auth.id(),
-            whole,
-            peers,
-        })
+            // An administrator of everything sees everyone whole.
+            whole: (!auth.is_admin()).then(|| reach.managed.clone()),
+            peers: reach.own.clone(),
+        }
     }
 
     /// The condition under which the viewer sees a person's field stored in `column`.
@@ -147,10 +151,7 @@ impl Filter<'_> {
         let filter = self;
         let mut select = Condition::all();
         if let Some(words) = filter.name {
-            // A user's search text is "email | name | name": matching after the first bar keeps
-            // the email out of reach.
-            let pattern = crate::domain::search::like_pattern(words);
-            let in_names = format!("%| {}", pattern.trim_start_matches('%'));
+            let in_names = crate::domain::search::names_pattern(words);
             select = select.add(
                 user::Column::SearchText
                     .like(sea_orm::sea_query::LikeExpr::new(in_names).escape('\\')),
