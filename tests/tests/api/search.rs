@@ -316,6 +316,32 @@ async fn one_search_finds_each_kind_ranked_with_snippets_as_its_reader_may_see_i
         day(starts - chrono::Duration::days(1))
     );
     assert!(found(&search(&app, &inverted, Some(&admin)).await, "workshop").is_empty());
+    // A new title is what it is found by, from the next search on.
+    let res = app
+        .patch_if(
+            &format!("/api/v1/workshops/{workshop}"),
+            &admin,
+            "\"1\"",
+            &json!({"title": {"en": "Budgeting clinic"}}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        found(
+            &search(&app, "budgeting&type=workshop", Some(&admin)).await,
+            "workshop"
+        ),
+        [workshop]
+    );
+    assert!(found(&search(&app, q, Some(&admin)).await, "workshop").is_empty());
+    assert_eq!(
+        found(
+            &search(&app, "عياده المشاريع&type=workshop", Some(&admin)).await,
+            "workshop"
+        ),
+        [workshop],
+        "the Arabic title it kept"
+    );
 
     // People: by name for whoever is signed in, never by email, and an authority filter
     // finds nobody who keeps their authority to themselves.
