@@ -360,6 +360,15 @@ pub async fn search(
     } else {
         r.terms.fts5()
     };
+    let key = auth.and_then(|a| a.key.as_ref());
+    let sources: Vec<&Source> = SOURCES
+        .iter()
+        .filter(|s| r.kind.is_none_or(|k| k == s.kind))
+        .filter(|s| key.is_none_or(|k| k.has_scope(s.scope)))
+        .collect();
+    if sources.is_empty() {
+        return Ok(Vec::new());
+    }
     // The caller's platforms, read once for every kind's rule.
     let reach = match auth {
         Some(a) => Some(access::ReadReach::of(db, a).await?),
@@ -368,12 +377,7 @@ pub async fn search(
     let reader = auth.zip(reach.as_ref());
     let viewer = reader.map(|(a, reach)| Viewer::with_reach(a, reach));
     let mut union: Option<SelectStatement> = None;
-    let key = auth.and_then(|a| a.key.as_ref());
-    for source in SOURCES
-        .iter()
-        .filter(|s| r.kind.is_none_or(|k| k == s.kind))
-        .filter(|s| key.is_none_or(|k| k.has_scope(s.scope)))
-    {
+    for source in sources {
         let Some(filters) = source.filters(r, viewer.as_ref(), backend == DbBackend::Postgres)
         else {
             continue;

@@ -1,5 +1,6 @@
 //! A members-only workshop is seen only by those who may see it, on every path that shows one:
-//! its page, its calendar entry, the lists and calendar feeds, the changes feed, its ticket.
+//! its page, its calendar entry, the lists and calendar feeds, the changes feed, the search, its
+//! ticket.
 
 use serde_json::{Value, json};
 use tests::{TestApp, spawn_app};
@@ -34,6 +35,15 @@ async fn calendar_mentions(app: &TestApp, path: &str, id: i64) -> bool {
     assert_eq!(res.status(), 200, "{path}");
     let text = res.text().await.expect("text");
     text.contains(&format!("workshop-{id}@")) || text.contains(&format!("/workshops/{id}"))
+}
+
+/// Whether a search's answer names workshop `id`.
+fn finds_workshop(search: &Value, id: i64) -> bool {
+    search["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|h| h["kind"] == "workshop" && h["id"] == id)
 }
 
 #[tokio::test]
@@ -92,7 +102,7 @@ async fn a_members_only_workshop_is_seen_only_by_its_platforms_people_on_every_p
         &create_key(
             &app,
             &admin,
-            json!({"name": "بوابة الهندسة", "scopes": ["workshops:read", "calendars:read", "changes:read"], "platform_ids": [engineering]}),
+            json!({"name": "بوابة الهندسة", "scopes": ["workshops:read", "calendars:read", "changes:read", "search:read"], "platform_ids": [engineering]}),
         )
         .await,
     );
@@ -100,7 +110,7 @@ async fn a_members_only_workshop_is_seen_only_by_its_platforms_people_on_every_p
         &create_key(
             &app,
             &admin,
-            json!({"name": "بوابة المالية", "scopes": ["workshops:read", "calendars:read", "changes:read"], "platform_ids": [finance]}),
+            json!({"name": "بوابة المالية", "scopes": ["workshops:read", "calendars:read", "changes:read", "search:read"], "platform_ids": [finance]}),
         )
         .await,
     );
@@ -136,6 +146,14 @@ async fn a_members_only_workshop_is_seen_only_by_its_platforms_people_on_every_p
             sees,
             "{who}: the changes feed"
         );
+        // The one search finds it by its title for exactly the same callers.
+        let search = app
+            .get_json(
+                "/api/v1/search?q=%D9%84%D9%84%D8%A7%D8%B9%D8%B6%D8%A7%D8%A1%20%D9%81%D9%82%D8%B7&type=workshop",
+                token,
+            )
+            .await;
+        assert_eq!(finds_workshop(&search, id), sees, "{who}: the search");
         // The public list never shows a members-only workshop.
         let list = app.get_json("/api/v1/workshops", token).await;
         assert!(
@@ -146,6 +164,28 @@ async fn a_members_only_workshop_is_seen_only_by_its_platforms_people_on_every_p
                 .all(|w| w["id"] != id),
             "{who}: the list"
         );
+    }
+    // A key that may search but read no kind the search finds finds nothing, though it reaches
+    // the organiser; given `workshops:read` as well, it finds the workshop.
+    for (scopes, finds) in [
+        (json!(["search:read", "calendars:read"]), false),
+        (json!(["search:read", "workshops:read"]), true),
+    ] {
+        let key = key_of(
+            &create_key(
+                &app,
+                &admin,
+                json!({"name": "بوابة التقويم", "scopes": scopes, "platform_ids": [finance]}),
+            )
+            .await,
+        );
+        let search = app
+            .get_json("/api/v1/search?q=members%20only", Some(&key))
+            .await;
+        assert_eq!(finds_workshop(&search, id), finds, "{scopes}: {search}");
+        if !finds {
+            assert_eq!(search["items"], json!([]), "{scopes}");
+        }
     }
     // The platforms' calendar feeds are public, so they leave it out.
     for platform in [finance, innovation] {
