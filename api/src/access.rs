@@ -21,7 +21,7 @@ use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::domain::{
     DocumentStatus, MembershipStatus, PaperStatus, PracticeStatus, RegistrationStatus, Seat,
-    WorkshopStatus,
+    SpaceKind, WorkshopStatus,
 };
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
@@ -1121,4 +1121,182 @@ pub fn readable_workshops(reader: Reader<'_>) -> sea_orm::Condition {
                 .add(workshop::Column::Id.in_subquery(hosted)),
         )
         .add(within_reach(a, workshop::Column::PlatformId, own))
+}
+
+/// What the caller is to a discussion's space (issue 31). A discussion is read by whoever may
+/// see its space: anyone for a platform, a working group and a task force; as the paper, the
+/// practice or the workshop is seen otherwise. Who writes in it: a platform's or a working
+/// group's members and coordinators; a task force's members; a paper's authors and its
+/// platform's people; anyone signed in who sees a practice or a workshop (other councils ask
+/// about what one did) — always on a platform their credential reaches. Its platform's
+/// coordinators moderate it (administrators: every space).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SpaceStanding {
+    pub posts: bool,
+    pub moderates: bool,
+    /// The platform the space belongs to (none for a task force).
+    pub platform_id: Option<i64>,
+}
+
+impl SpaceStanding {
+    /// The caller's standing in the space; `None` when there is no such space or the caller
+    /// may not see it.
+    pub async fn of(
+        db: &impl ConnectionTrait,
+        auth: Option<&AuthUser>,
+        kind: SpaceKind,
+        id: i64,
+    ) -> Result<Option<SpaceStanding>, ApiError> {
+        let hidden = |e: ApiError| match e {
+            ApiError::Problem(ProblemCode::NotFound, _) => Ok(None),
+            other => Err(other),
+        };
+        let signed_in_on = |p: i64| auth.is_some_and(|a| a.reaches(p));
+        let on_platform = |platform: Standing, p: i64| SpaceStanding {
+            posts: platform.takes_part(),
+            moderates: platform.manages(),
+            platform_id: Some(p),
+        };
+        Ok(Some(match kind {
+            SpaceKind::Platform => {
+                let Some(p) = entity::platform::Entity::find_by_id(id).one(db).await? else {
+                    return Ok(None);
+                };
+                on_platform(Standing::of_caller(db, auth, p.id).await?, p.id)
+            }
+            SpaceKind::WorkingGroup => {
+                let Some(g) = entity::working_group::Entity::find_by_id(id)
+                    .one(db)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                on_platform(
+                    Standing::of_caller(db, auth, g.platform_id).await?,
+                    g.platform_id,
+                )
+            }
+            SpaceKind::TaskForce => {
+                let Some(t) = task_force::Entity::find_by_id(id).one(db).await? else {
+                    return Ok(None);
+                };
+                let admin = auth.is_some_and(AuthUser::is_admin);
+                let member = match auth {
+                    Some(a) if !admin && a.key_platforms().is_none() => {
+                        task_force_member::Entity::find()
+                            .filter(task_force_member::Column::TaskForceId.eq(t.id))
+                            .filter(task_force_member::Column::UserId.eq(a.id()))
+                            .filter(task_force_member::Column::LeftAt.is_null())
+                            .count(db)
+                            .await?
+                            > 0
+                    }
+                    _ => false,
+                };
+                SpaceStanding {
+                    posts: admin || member,
+                    moderates: admin,
+                    platform_id: None,
+                }
+            }
+            SpaceKind::PositionPaper => match visible_paper(db, auth, id).await {
+                Ok((paper, s)) => SpaceStanding {
+                    posts: s.sees_unpublished(),
+                    moderates: s.manages(),
+                    platform_id: Some(paper.platform_id),
+                },
+                Err(e) => return hidden(e),
+            },
+            SpaceKind::Practice => match visible_practice(db, auth, id).await {
+                Ok((p, s)) => SpaceStanding {
+                    posts: signed_in_on(p.platform_id),
+                    moderates: s.manager,
+                    platform_id: Some(p.platform_id),
+                },
+                Err(e) => return hidden(e),
+            },
+            SpaceKind::Workshop => match visible_workshop(db, auth, id).await {
+                Ok((w, manager)) => SpaceStanding {
+                    posts: signed_in_on(w.platform_id),
+                    moderates: manager,
+                    platform_id: Some(w.platform_id),
+                },
+                Err(e) => return hidden(e),
+            },
+        }))
+    }
+
+    /// 403 `forbidden` unless the caller may write in the space.
+    pub fn require_poster(self) -> Result<SpaceStanding, ApiError> {
+        if self.posts || self.moderates {
+            return Ok(self);
+        }
+        Err(ApiError::Problem(
+            ProblemCode::Forbidden,
+            Text::new(
+                "Only the people of this space may write in it: a platform's members and coordinators, a task force's members, a paper's authors.",
+                "يكتب في هذا الفضاء أهله فقط: أعضاء المنصة ومنسقوها، أعضاء فريق العمل، مؤلفو الورقة.",
+            ),
+        ))
+    }
+
+    /// 403 `forbidden` unless the caller wrote it (`author`) or moderates the space.
+    pub fn require_author_or_moderator(self, author: bool) -> Result<SpaceStanding, ApiError> {
+        if (author && self.posts) || self.moderates {
+            return Ok(self);
+        }
+        Err(ApiError::Problem(
+            ProblemCode::Forbidden,
+            Text::new(
+                "Only its author or the space's coordinators may do this.",
+                "لا يفعل هذا إلا كاتبه أو منسقو الفضاء.",
+            ),
+        ))
+    }
+}
+
+/// The discussions the caller may read (those whose [`SpaceStanding`] they have), in one condition: those of
+/// platforms, working groups and task forces; of the papers, practices and workshops the caller
+/// may read (`readable_papers`, `readable_practices`, `readable_workshops`).
+pub fn readable_discussions(reader: Reader<'_>) -> sea_orm::Condition {
+    use entity::discussion::Column as D;
+    use sea_orm::sea_query::Query;
+    if reader.is_some_and(|(a, _)| a.is_admin()) {
+        return sea_orm::Condition::all();
+    }
+    let of = |kind: SpaceKind, ids: sea_orm::sea_query::SelectStatement| {
+        sea_orm::Condition::all()
+            .add(D::SpaceKind.eq(kind))
+            .add(D::SpaceId.in_subquery(ids))
+    };
+    sea_orm::Condition::any()
+        .add(D::SpaceKind.is_in([
+            SpaceKind::Platform,
+            SpaceKind::WorkingGroup,
+            SpaceKind::TaskForce,
+        ]))
+        .add(of(
+            SpaceKind::PositionPaper,
+            Query::select()
+                .column(position_paper::Column::Id)
+                .from(position_paper::Entity)
+                .cond_where(readable_papers(reader))
+                .to_owned(),
+        ))
+        .add(of(
+            SpaceKind::Practice,
+            Query::select()
+                .column(practice::Column::Id)
+                .from(practice::Entity)
+                .cond_where(readable_practices(reader))
+                .to_owned(),
+        ))
+        .add(of(
+            SpaceKind::Workshop,
+            Query::select()
+                .column(workshop::Column::Id)
+                .from(workshop::Entity)
+                .cond_where(readable_workshops(reader))
+                .to_owned(),
+        ))
 }

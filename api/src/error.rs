@@ -110,6 +110,8 @@ problem_codes! {
     OwnPractice = "own_practice", 409, "The caller's own authority shared this practice", "الممارسة من مشاركة هيئة المستخدم نفسها";
     AlreadyDecided = "already_decided", 409, "The request was already answered", "أُجيب عن الطلب بالفعل";
     NoVersion = "no_version", 409, "The document has no version yet", "لا نسخة للوثيقة بعد";
+    DiscussionLocked = "discussion_locked", 409, "The discussion is locked", "النقاش مقفل";
+    PostDeleted = "post_deleted", 409, "The reply was deleted", "حُذف الرد";
     NotAccepted = "not_accepted", 409, "The request is not accepted", "الطلب غير مقبول";
     WorkshopNotOpen = "workshop_not_open", 409, "The workshop is not open", "الورشة غير مفتوحة";
     RegistrationClosed = "registration_closed", 409, "Registration is closed", "التسجيل مغلق";

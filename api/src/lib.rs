@@ -311,7 +311,7 @@ mod architecture {
                 );
             }
         }
-        assert_eq!(edits, 20);
+        assert_eq!(edits, 22);
     }
 
     /// Who may do what is decided in `access` (and a resource's `rules.rs`): no handler builds a

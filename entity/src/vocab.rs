@@ -479,3 +479,31 @@ named_enum!(
         PracticePublished => "practice.published",
     }
 );
+
+text_enum!(
+    /// Where a discussion takes place.
+    SpaceKind {
+        Platform => "platform",
+        WorkingGroup => "working_group",
+        TaskForce => "task_force",
+        PositionPaper => "position_paper",
+        Practice => "practice",
+        Workshop => "workshop",
+    }
+);
+
+text_enum!(
+    /// A discussion, or a question that can have an accepted answer.
+    DiscussionKind {
+        Discussion => "discussion",
+        Question => "question",
+    }
+);
+
+text_enum!(
+    /// The language a post is written in (its direction on the page).
+    PostLang {
+        Ar => "ar",
+        En => "en",
+    }
+);

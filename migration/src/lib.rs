@@ -42,6 +42,7 @@ mod m20261207_000032_documents;
 mod m20261207_000033_directory;
 mod m20261207_000034_topic_follows;
 mod m20261207_000035_full_text;
+mod m20261207_000036_discussions;
 
 pub struct Migrator;
 
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000033_directory::Migration),
             Box::new(m20261207_000034_topic_follows::Migration),
             Box::new(m20261207_000035_full_text::Migration),
+            Box::new(m20261207_000036_discussions::Migration),
         ]
     }
 }

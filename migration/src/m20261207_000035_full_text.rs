@@ -37,6 +37,63 @@ fn text_of(expr: &str, row: &str) -> String {
     expr.replace("{row}", row)
 }
 
+/// Indexes `expr` (see [`INDEXED`]) of `table` on the database's own engine, as described above.
+pub async fn full_text_index(m: &SchemaManager<'_>, table: &str, expr: &str) -> Result<(), DbErr> {
+    let db = m.get_connection();
+    if m.get_database_backend() == DbBackend::Postgres {
+        // `instr` is SQLite's; PostgreSQL spells it `strpos`.
+        let text = text_of(expr, "").replace("instr(", "strpos(");
+        db.execute_unprepared(&format!(
+            "ALTER TABLE {table} ADD COLUMN search_vector tsvector \
+             GENERATED ALWAYS AS (to_tsvector('english', {text})) STORED"
+        ))
+        .await?;
+        db.execute_unprepared(&format!(
+            "CREATE INDEX ix_{table}_search_vector ON {table} USING gin (search_vector)"
+        ))
+        .await?;
+    } else {
+        let new = text_of(expr, "new.");
+        let bare = text_of(expr, "");
+        db.execute_unprepared(&format!(
+            "CREATE VIRTUAL TABLE {table}_fts USING fts5(body, tokenize = 'porter unicode61');
+             INSERT INTO {table}_fts(rowid, body) SELECT id, {bare} FROM {table};
+             CREATE TRIGGER {table}_fts_insert AFTER INSERT ON {table} BEGIN
+               INSERT INTO {table}_fts(rowid, body) VALUES (new.id, {new});
+             END;
+             CREATE TRIGGER {table}_fts_update AFTER UPDATE OF search_text ON {table} BEGIN
+               DELETE FROM {table}_fts WHERE rowid = old.id;
+               INSERT INTO {table}_fts(rowid, body) VALUES (new.id, {new});
+             END;
+             CREATE TRIGGER {table}_fts_delete AFTER DELETE ON {table} BEGIN
+               DELETE FROM {table}_fts WHERE rowid = old.id;
+             END;"
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Undoes [`full_text_index`].
+pub async fn drop_full_text_index(m: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    let db = m.get_connection();
+    if m.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared(&format!(
+            "ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector"
+        ))
+        .await?;
+    } else {
+        db.execute_unprepared(&format!(
+            "DROP TRIGGER IF EXISTS {table}_fts_insert;
+             DROP TRIGGER IF EXISTS {table}_fts_update;
+             DROP TRIGGER IF EXISTS {table}_fts_delete;
+             DROP TABLE IF EXISTS {table}_fts;"
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -50,60 +107,15 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        let db = m.get_connection();
         for (table, expr) in INDEXED {
-            if m.get_database_backend() == DbBackend::Postgres {
-                // `instr` is SQLite's; PostgreSQL spells it `strpos`.
-                let text = text_of(expr, "").replace("instr(", "strpos(");
-                db.execute_unprepared(&format!(
-                    "ALTER TABLE {table} ADD COLUMN search_vector tsvector \
-                     GENERATED ALWAYS AS (to_tsvector('english', {text})) STORED"
-                ))
-                .await?;
-                db.execute_unprepared(&format!(
-                    "CREATE INDEX ix_{table}_search_vector ON {table} USING gin (search_vector)"
-                ))
-                .await?;
-            } else {
-                let new = text_of(expr, "new.");
-                let bare = text_of(expr, "");
-                db.execute_unprepared(&format!(
-                    "CREATE VIRTUAL TABLE {table}_fts USING fts5(body, tokenize = 'porter unicode61');
-                     INSERT INTO {table}_fts(rowid, body) SELECT id, {bare} FROM {table};
-                     CREATE TRIGGER {table}_fts_insert AFTER INSERT ON {table} BEGIN
-                       INSERT INTO {table}_fts(rowid, body) VALUES (new.id, {new});
-                     END;
-                     CREATE TRIGGER {table}_fts_update AFTER UPDATE OF search_text ON {table} BEGIN
-                       DELETE FROM {table}_fts WHERE rowid = old.id;
-                       INSERT INTO {table}_fts(rowid, body) VALUES (new.id, {new});
-                     END;
-                     CREATE TRIGGER {table}_fts_delete AFTER DELETE ON {table} BEGIN
-                       DELETE FROM {table}_fts WHERE rowid = old.id;
-                     END;"
-                ))
-                .await?;
-            }
+            full_text_index(m, table, expr).await?;
         }
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let db = m.get_connection();
         for (table, _) in INDEXED {
-            if m.get_database_backend() == DbBackend::Postgres {
-                db.execute_unprepared(&format!(
-                    "ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector"
-                ))
-                .await?;
-            } else {
-                db.execute_unprepared(&format!(
-                    "DROP TRIGGER IF EXISTS {table}_fts_insert;
-                     DROP TRIGGER IF EXISTS {table}_fts_update;
-                     DROP TRIGGER IF EXISTS {table}_fts_delete;
-                     DROP TABLE IF EXISTS {table}_fts;"
-                ))
-                .await?;
-            }
+            drop_full_text_index(m, table).await?;
         }
         m.alter_table(
             Table::alter()

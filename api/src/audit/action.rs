@@ -35,6 +35,8 @@ entities! {
     ApiKey => "api_key",
     CalendarToken => "calendar_token",
     CoordinatorTerm => "coordinator_term",
+    Discussion => "discussion",
+    DiscussionPost => "discussion_post",
     Document => "document",
     Election => "election",
     ElectionCandidate => "election_candidate",
@@ -150,6 +152,12 @@ actions! {
         PositionPaperEndorse => "position_paper.endorse", PositionPaperEndorsement;
         PositionPaperUpdate => "position_paper.update", PositionPaper;
         PositionPaperWithdrawEndorsement => "position_paper.withdraw_endorsement", PositionPaperEndorsement;
+        AnswerAccept => "discussion.accept_answer", Discussion;
+        DiscussionCreate => "discussion.create", Discussion;
+        DiscussionUpdate => "discussion.update", Discussion;
+        PostCreate => "discussion_post.create", DiscussionPost;
+        PostDelete => "discussion_post.delete_text", DiscussionPost;
+        PostUpdate => "discussion_post.update", DiscussionPost;
         DocumentCreate => "document.create", Document;
         DocumentUpdate => "document.update", Document;
         PracticeCreate => "practice.create", Practice;

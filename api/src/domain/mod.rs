@@ -4,6 +4,7 @@ pub mod enums;
 pub mod files;
 pub mod hosts;
 pub mod limits;
+pub mod markdown;
 pub mod money;
 pub mod search;
 pub mod stamp;

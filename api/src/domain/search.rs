@@ -96,10 +96,11 @@ pub enum HitKind {
     Practice,
     Document,
     Person,
+    Discussion,
 }
 
 impl HitKind {
-    pub const ALL: [HitKind; 9] = [
+    pub const ALL: [HitKind; 10] = [
         HitKind::Platform,
         HitKind::Topic,
         HitKind::WorkingGroup,
@@ -109,6 +110,7 @@ impl HitKind {
         HitKind::Practice,
         HitKind::Document,
         HitKind::Person,
+        HitKind::Discussion,
     ];
 
     /// Its place in [`HitKind::ALL`].

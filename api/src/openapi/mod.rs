@@ -49,6 +49,7 @@ use crate::error::{Problem, ProblemCode, ProblemField};
         crate::services::events::webhooks::FileEventData,
         crate::services::events::webhooks::PracticeEventData,
         crate::services::events::webhooks::DocumentEventData,
+        crate::services::events::webhooks::DiscussionEventData,
         crate::services::events::webhooks::ExchangeEventData,
         crate::services::events::webhooks::ReplicationEventData,
         // Named by a header (`Tus-Resumable`) only.

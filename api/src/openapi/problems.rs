@@ -152,6 +152,11 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         ],
         "upload_document_version" => &[Forbidden, NotEditable],
         "download_document" => &[NoVersion, PendingScan, RangeNotSatisfiable],
+        "create_discussion" | "update_discussion" | "accept_answer" => &[Forbidden],
+        "create_post" => &[Forbidden, DiscussionLocked],
+        "update_post" => &[Forbidden, PostDeleted],
+        // Edited meanwhile: the tombstone is written only over the reply as it was read.
+        "delete_post" => &[Forbidden, PostDeleted, StaleVersion],
         "create_exchange_request" => &[NoLocalAuthority, PracticeNotPublished, OwnPractice],
         "list_exchange_requests" => &[],
         "decide_exchange_request" => &[Forbidden, AlreadyDecided],

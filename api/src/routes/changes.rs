@@ -78,6 +78,13 @@ pub enum ChangeType {
     /// The platforms' publications (each as visible as it is to the caller).
     #[serde(rename = "documents")]
     Documents,
+    /// Discussions (each as visible as its space is to the caller; a key needs
+    /// `discussions:read`).
+    #[serde(rename = "discussions")]
+    Discussions,
+    /// Replies in discussions (as visible as their discussion; a key needs `discussions:read`).
+    #[serde(rename = "discussion-posts")]
+    DiscussionPosts,
 }
 
 impl ChangeType {
@@ -96,6 +103,8 @@ impl ChangeType {
             "file" => ChangeType::Files,
             "practice" => ChangeType::Practices,
             "document" => ChangeType::Documents,
+            "discussion" => ChangeType::Discussions,
+            "discussion_post" => ChangeType::DiscussionPosts,
             _ => return None,
         })
     }
@@ -106,6 +115,14 @@ impl ChangeType {
             .map(|(_, t)| *t)
             .find(|t| ChangeType::of_name(t) == Some(self))
             .unwrap_or("")
+    }
+
+    /// The scope a key needs to see it: its collection's reads (a reply's: its discussion's).
+    fn scope(self) -> String {
+        match self {
+            ChangeType::DiscussionPosts => "discussions:read".to_owned(),
+            other => format!("{}:read", other.name()),
+        }
     }
 
     fn of_name(name: &str) -> Option<ChangeType> {
@@ -130,7 +147,8 @@ pub struct Change {
     /// The resource as it is now, in the shape of its own `GET` (`LocalAuthorityResponse`,
     /// `PlatformResponse`, `TopicResponse`, `TaskForceResponse`, `WorkshopResponse`,
     /// `RegistrationResponse`, `PaperResponse`, `NotificationResponse`, `MilestoneResponse`,
-    /// `ActivityResponse`, `FileResponse`, `PracticeResponse`, `DocumentResponse`); null for a deletion.
+    /// `ActivityResponse`, `FileResponse`, `PracticeResponse`, `DocumentResponse`,
+    /// `DiscussionResponse`, `PostResponse`); null for a deletion.
     #[schema(value_type = Option<Object>)]
     pub data: Option<Json>,
 }
@@ -217,7 +235,7 @@ async fn visible(
         return Ok(None);
     };
     if let Some(key) = auth.and_then(|a| a.key.as_ref())
-        && !key.has_scope(&format!("{}:read", kind.name()))
+        && !key.has_scope(&kind.scope())
     {
         return Ok(None);
     }
@@ -358,6 +376,18 @@ async fn render(
             Ok((d, _)) => json(crate::routes::documents::response(d))?,
             Err(e) => return hidden(e),
         },
+        ChangeType::Discussions => {
+            match crate::routes::discussions::visible_discussion(db, auth, id).await {
+                Ok((d, _)) => json(crate::routes::discussions::response(d))?,
+                Err(e) => return hidden(e),
+            }
+        }
+        ChangeType::DiscussionPosts => {
+            match crate::routes::discussions::visible_post(db, auth, id).await {
+                Ok((d, p)) => json(crate::routes::discussions::post_response(&d, p))?,
+                Err(e) => return hidden(e),
+            }
+        }
         ChangeType::Practices => {
             match crate::routes::practices::visible_practice(db, auth, id).await {
                 Ok((p, _)) => json(crate::routes::practices::response(p))?,

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod changes;
+pub mod discussions;
 pub mod documents;
 pub mod elections;
 pub mod fallback;
@@ -52,6 +53,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(position_papers::configure)
             .configure(practices::configure)
             .configure(documents::configure)
+            .configure(discussions::configure)
             .configure(partnerships::configure)
             .configure(audit::configure)
             .configure(api_keys::configure)

@@ -10,7 +10,6 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
-use crate::domain::Bilingual;
 use crate::domain::search::{self, HitKind, Segment};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
@@ -22,13 +21,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(search_all);
 }
 
+/// A hit's title in Arabic and English; either may be empty (a discussion may be titled in one
+/// language only).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HitTitle {
+    #[schema(max_length = 200, example = "دليل عام حول \"الهندسة والتخطيط\"")]
+    pub ar: String,
+    #[schema(max_length = 200)]
+    pub en: String,
+}
+
 /// One search hit.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchHit {
     pub kind: HitKind,
     pub id: i64,
     /// Its title (a person's name).
-    pub title: Bilingual,
+    pub title: HitTitle,
     /// The platform it belongs to, or the platform itself (none for task forces and people).
     pub platform_id: Option<i64>,
     /// Where to read it.
@@ -39,7 +48,7 @@ pub struct SearchHit {
     )]
     pub href: String,
     /// Its date: a workshop's start; a paper's, practice's or document's publication (else its
-    /// creation); none for the other kinds.
+    /// creation); a discussion's opening; none for the other kinds.
     pub date: Option<DateTime<Utc>>,
     /// How well it matches: higher is better, comparable within one answer only.
     pub score: f64,
@@ -130,6 +139,7 @@ fn href(h: &Hit) -> String {
         HitKind::PositionPaper => format!("/api/v1/position-papers/{id}"),
         HitKind::Practice => format!("/api/v1/practices/{id}"),
         HitKind::Document => format!("/api/v1/documents/{id}"),
+        HitKind::Discussion => format!("/api/v1/discussions/{id}"),
         HitKind::Person => format!("/api/v1/directory/{id}"),
     }
 }
@@ -201,7 +211,7 @@ pub async fn search_all(
             snippet: terms.snippet(&[&h.body.0, &h.body.1, &h.title.0, &h.title.1]),
             kind: h.kind,
             id: h.id,
-            title: Bilingual {
+            title: HitTitle {
                 ar: h.title.0,
                 en: h.title.1,
             },

@@ -1,6 +1,6 @@
 //! The one search over the exchange: platforms, topics, working groups, task forces, workshops,
-//! position papers, practices, documents and people, in one statement on the databases' own
-//! full-text engines (migration 35): PostgreSQL's `tsvector` with its GIN index, ranked by
+//! position papers, practices, documents, discussions and people, in one statement on the
+//! databases' own full-text engines (migrations 35 and 36): PostgreSQL's `tsvector` with its GIN index, ranked by
 //! `ts_rank`; SQLite's FTS5, ranked by `bm25`. Each kind is read under the very rule its own
 //! list applies (`access::readable_*`, the directory's `Viewer`), so a hit is never something
 //! the caller could not open; people only for someone signed in, and by their names only.
@@ -83,7 +83,7 @@ struct Source {
     date: &'static [&'static str],
 }
 
-const SOURCES: [Source; 9] = [
+const SOURCES: [Source; 10] = [
     Source {
         kind: HitKind::Platform,
         scope: "platforms:read",
@@ -163,6 +163,16 @@ const SOURCES: [Source; 9] = [
         platform: Some("platform_id"),
         link: "id",
         date: &["published_at", "created_at"],
+    },
+    Source {
+        kind: HitKind::Discussion,
+        scope: "discussions:read",
+        table: "discussions",
+        title: ("title_ar", "title_en"),
+        body: Some(("body_ar", "body_en")),
+        platform: Some("platform_id"),
+        link: "id",
+        date: &["created_at"],
     },
     Source {
         kind: HitKind::Person,
@@ -338,6 +348,7 @@ fn readable(reader: access::Reader<'_>, kind: HitKind) -> Option<Condition> {
         HitKind::PositionPaper => access::readable_papers(reader),
         HitKind::Practice => access::readable_practices(reader),
         HitKind::Document => access::readable_documents(reader),
+        HitKind::Discussion => access::readable_discussions(reader),
         HitKind::Person => {
             reader?;
             Condition::all().add(col("users", "is_active").eq(true))

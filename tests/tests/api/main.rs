@@ -12,6 +12,7 @@ mod check_ins;
 mod configuration;
 mod departures;
 mod directory;
+mod discussions;
 mod documents;
 mod elections;
 mod errors;

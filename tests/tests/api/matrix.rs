@@ -93,6 +93,12 @@ routes! {
     UploadDocumentVersion,
     PublishDocument,
     FollowTopic,
+    CreateDiscussion,
+    UpdateDiscussion,
+    Reply,
+    UpdatePost,
+    DeletePost,
+    AcceptAnswer,
 }
 
 /// Expected status for [admin, coordinator here, coordinator elsewhere, member, anonymous].
@@ -175,6 +181,11 @@ fn expected(route: Route) -> [u16; 5] {
         PublishDocument => [200, 200, 404, 403, 401],
         // Anyone signed in follows a topic.
         FollowTopic => [204, 204, 204, 204, 401],
+        // A platform's discussions are its people's: its members and coordinators (and
+        // administrators); the coordinator elsewhere sees them but may not write in them.
+        CreateDiscussion | Reply => [201, 201, 403, 201, 401],
+        // The member wrote the discussion and the reply; the platform's coordinators moderate.
+        UpdateDiscussion | UpdatePost | DeletePost | AcceptAnswer => [200, 200, 403, 200, 401],
     }
 }
 
@@ -862,6 +873,62 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                 ),
             }
         }
+        CreateDiscussion => req(
+            Method::POST,
+            "/api/v1/discussions".into(),
+            json!({"space": {"kind": "platform", "id": p}, "title": {"ar": "سؤال"},
+                   "body": {"ar": "كيف **نجمع** الرسوم؟"}}),
+        ),
+        UpdateDiscussion | Reply | UpdatePost | DeletePost | AcceptAnswer => {
+            let member = fx.tokens[3].as_deref();
+            let res = app
+                .post(
+                    "/api/v1/discussions",
+                    member,
+                    &json!({"space": {"kind": "platform", "id": p}, "kind": "question",
+                            "title": {"ar": "سؤال"}, "body": {"en": "How?"}}),
+                )
+                .await;
+            assert_eq!(res.status(), 201, "set-up: a question");
+            let d = res.json::<Value>().await.expect("json")["id"]
+                .as_i64()
+                .expect("id");
+            let posts = format!("/api/v1/discussions/{d}/posts");
+            if matches!(route, Reply) {
+                return req(Method::POST, posts, json!({"body": "هكذا"}));
+            }
+            if matches!(route, UpdateDiscussion) {
+                return Request {
+                    if_match: true,
+                    ..req(
+                        Method::PATCH,
+                        format!("/api/v1/discussions/{d}"),
+                        json!({"title": {"en": "A question"}}),
+                    )
+                };
+            }
+            let res = app.post(&posts, member, &json!({"body": "هكذا"})).await;
+            assert_eq!(res.status(), 201, "set-up: a reply");
+            let post = res.json::<Value>().await.expect("json")["id"]
+                .as_i64()
+                .expect("id");
+            match route {
+                UpdatePost => Request {
+                    if_match: true,
+                    ..req(
+                        Method::PATCH,
+                        format!("{posts}/{post}"),
+                        json!({"body": "هكذا تمامًا"}),
+                    )
+                },
+                DeletePost => req(Method::DELETE, format!("{posts}/{post}"), Value::Null),
+                _ => req(
+                    Method::POST,
+                    format!("/api/v1/discussions/{d}/accepted-answer"),
+                    json!({"post_id": post}),
+                ),
+            }
+        }
         FollowTopic => {
             let w = plan(app, fx, p).await;
             let t = w["topics"][0]["id"].as_i64().expect("topic");
@@ -1164,7 +1231,7 @@ async fn rights_stop_at_the_platform_for_every_write_route() {
         None,
     ];
     let mut failures = Vec::new();
-    assert_eq!(ROUTES.len(), 73);
+    assert_eq!(ROUTES.len(), 79);
     for &route in ROUTES {
         let want = expected(route);
         for (i, token) in fx.tokens.iter().enumerate() {

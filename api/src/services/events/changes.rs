@@ -32,6 +32,8 @@ pub const TYPES: &[(&str, &str)] = &[
     ("file", "files"),
     ("practice", "practices"),
     ("document", "documents"),
+    ("discussion", "discussions"),
+    ("discussion_post", "discussion-posts"),
 ];
 
 /// What the feed calls an audited entity, when it carries it.

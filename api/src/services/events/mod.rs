@@ -372,6 +372,12 @@ pub fn tells(action: Action) -> Tells {
                 to: ExchangeStatus::Requested,
             } => (None, &[], None),
             A::PracticeReplicate => (None, &["practice.replicated"], None),
+            A::DiscussionCreate => (Some(Op::Create), &["discussion.created"], None),
+            A::DiscussionUpdate => (Some(Op::Update), &[], None),
+            A::AnswerAccept => (Some(Op::Update), &["answer.accepted"], None),
+            A::PostCreate => (Some(Op::Create), &["post.created"], None),
+            // A deleted reply stays in its thread as a tombstone.
+            A::PostUpdate | A::PostDelete => (Some(Op::Update), &[], None),
             A::PracticeTransition {
                 to: PracticeStatus::Published,
             } => (

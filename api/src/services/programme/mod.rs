@@ -4,6 +4,7 @@
 
 pub mod check_ins;
 pub mod departures;
+pub mod discussions;
 pub mod documents;
 pub mod exchanges;
 pub mod hosts;

@@ -68,6 +68,8 @@ versioned!(
     position_paper,
     practice,
     document,
+    discussion,
+    discussion_post,
 );
 
 impl Versioned for entity::api_key::Entity {

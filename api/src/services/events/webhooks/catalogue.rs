@@ -159,6 +159,24 @@ pub const CATALOGUE: &[EventType] = &[
         "FileEventData",
     ),
     ev(
+        "discussion.created",
+        "A discussion or a question was opened in a space (a platform, a working group, a task force, a paper, a practice, a workshop).",
+        "فُتح نقاش أو سؤال في فضاء (منصة، مجموعة عمل، فريق عمل، ورقة، ممارسة، ورشة عمل).",
+        "DiscussionEventData",
+    ),
+    ev(
+        "post.created",
+        "Someone replied in a discussion.",
+        "ردّ أحدهم في نقاش.",
+        "DiscussionEventData",
+    ),
+    ev(
+        "answer.accepted",
+        "A reply was accepted as the answer to a question (or the acceptance was withdrawn: `post_id` null).",
+        "قُبل رد إجابةً عن سؤال (أو سُحب القبول: `post_id` فارغ).",
+        "DiscussionEventData",
+    ),
+    ev(
         "file.removed",
         "An attached file was removed.",
         "أُزيل ملف مرفق.",
@@ -355,6 +373,18 @@ pub struct FileEventData {
     pub url: String,
 }
 
+/// The `data` of discussion events: the discussion, and the reply that was written or accepted.
+/// No text: read it where `url` points, as the caller may see it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DiscussionEventData {
+    pub discussion_id: Option<i64>,
+    pub post_id: Option<i64>,
+    pub platform_id: Option<i64>,
+    /// Where to read the discussion's replies.
+    #[schema(max_length = 200)]
+    pub url: Option<String>,
+}
+
 /// What an event's `data` holds: the resource (its id and where to read it), its platform, and
 /// what the change was about. `owner` is a registration's or membership's person (and a
 /// registration's workshop).
@@ -442,6 +472,25 @@ pub fn data_of(
             previous_status,
             url: format!("/api/v1/documents/{id}"),
         }),
+        Entity::Discussion | Entity::DiscussionPost => {
+            let (discussion_id, post_id) = if entity == Entity::Discussion {
+                (
+                    Some(id),
+                    changed(changes, "accepted_post_id").and_then(Json::as_i64),
+                )
+            } else {
+                (
+                    changed(changes, "discussion_id").and_then(Json::as_i64),
+                    Some(id),
+                )
+            };
+            serde_json::to_value(DiscussionEventData {
+                discussion_id,
+                post_id,
+                platform_id,
+                url: discussion_id.map(|d| format!("/api/v1/discussions/{d}/posts")),
+            })
+        }
         Entity::File => serde_json::to_value(FileEventData {
             id,
             purpose: changed_str(changes, "purpose").map(str::to_owned),
