@@ -1240,6 +1240,20 @@ impl SpaceStanding {
         ))
     }
 
+    /// 403 `forbidden` unless the caller moderates the space.
+    pub fn require_moderator(self) -> Result<SpaceStanding, ApiError> {
+        if self.moderates {
+            return Ok(self);
+        }
+        Err(ApiError::Problem(
+            ProblemCode::Forbidden,
+            Text::new(
+                "Only the space's coordinators (and administrators) moderate it.",
+                "لا يشرف على الفضاء إلا منسقوه (والمسؤولون).",
+            ),
+        ))
+    }
+
     /// 403 `forbidden` unless the caller wrote it (`author`) or moderates the space.
     pub fn require_author_or_moderator(self, author: bool) -> Result<SpaceStanding, ApiError> {
         if (author && self.posts) || self.moderates {
@@ -1299,4 +1313,17 @@ pub fn readable_discussions(reader: Reader<'_>) -> sea_orm::Condition {
                 .cond_where(readable_workshops(reader))
                 .to_owned(),
         ))
+}
+
+/// The flags the caller moderates: every one for an administrator; those of the platforms they
+/// manage otherwise (a task force's discussions are the administrators').
+pub fn readable_flags(reader: Reader<'_>) -> sea_orm::Condition {
+    use entity::discussion_flag::Column as F;
+    match reader {
+        Some((a, _)) if a.is_admin() => sea_orm::Condition::all(),
+        Some((_, reach)) => {
+            sea_orm::Condition::all().add(F::PlatformId.is_in(reach.managed.clone()))
+        }
+        None => sea_orm::Condition::all().add(F::Id.eq(-1)),
+    }
 }

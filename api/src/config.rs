@@ -134,6 +134,8 @@ pub struct Limits {
     pub check_in_failures: u32,
     /// Registrations and cancellations of one person for one workshop per day.
     pub registration_changes: u32,
+    /// Discussions and replies one person writes per minute (against floods).
+    pub posts_per_minute: u32,
     /// Requests per minute of a signed-in caller (0: no limit).
     pub requests_per_user: u32,
     /// Requests per minute from one address without a valid token (0: no limit).
@@ -160,6 +162,7 @@ impl Limits {
             mail_links_per_address: at_least_one("MAIL_LINKS_PER_IP_PER_HOUR", 20)?,
             check_in_failures: at_least_one("CHECK_IN_MAX_FAILURES", 10)?,
             registration_changes: at_least_one("REGISTRATION_CHANGES_PER_DAY", 6)?,
+            posts_per_minute: at_least_one("POSTS_PER_MINUTE", 10)?,
             requests_per_user: parse_num(src, "RATE_LIMIT_USER_PER_MINUTE", 600)?,
             requests_per_address: parse_num(src, "RATE_LIMIT_ADDRESS_PER_MINUTE", 300)?,
         })

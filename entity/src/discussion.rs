@@ -31,6 +31,8 @@ pub struct Model {
     pub author_id: i64,
     /// No new replies while locked.
     pub locked: bool,
+    /// Shown first in its space.
+    pub pinned: bool,
     /// The reply accepted as the answer (questions only).
     pub accepted_post_id: Option<i64>,
     /// Replies, deleted ones included.

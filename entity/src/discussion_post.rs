@@ -22,6 +22,11 @@ pub struct Model {
     pub edit_count: i32,
     pub deleted_at: Option<DateTimeUtc>,
     pub deleted_by: Option<i64>,
+    /// Hidden by a moderator: its text is shown to nobody but them and its author.
+    pub hidden_at: Option<DateTimeUtc>,
+    pub hidden_by: Option<i64>,
+    /// Why it was hidden (told to its author).
+    pub hidden_reason: String,
     /// Optimistic-locking counter (the `ETag`), bumped by every change.
     pub version: i32,
     pub created_at: DateTimeUtc,

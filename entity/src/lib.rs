@@ -17,6 +17,7 @@ pub mod change_log;
 pub mod check_in_scan;
 pub mod coordinator_term;
 pub mod discussion;
+pub mod discussion_flag;
 pub mod discussion_post;
 pub mod discussion_post_revision;
 pub mod document;

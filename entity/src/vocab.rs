@@ -477,6 +477,8 @@ named_enum!(
         ExchangeDecided => "exchange.decided",
         FileInfected => "file.infected",
         PracticePublished => "practice.published",
+        PostHidden => "post.hidden",
+        PostFlagged => "post.flagged",
     }
 );
 
@@ -505,5 +507,15 @@ text_enum!(
     PostLang {
         Ar => "ar",
         En => "en",
+    }
+);
+
+text_enum!(
+    /// A flag's state in the moderators' queue: open until a moderator upholds it (the reply is
+    /// hidden) or dismisses it.
+    FlagStatus {
+        Open => "open",
+        Upheld => "upheld",
+        Dismissed => "dismissed",
     }
 );

@@ -43,6 +43,7 @@ mod m20261207_000033_directory;
 mod m20261207_000034_topic_follows;
 mod m20261207_000035_full_text;
 mod m20261207_000036_discussions;
+mod m20261207_000037_discussion_moderation;
 
 pub struct Migrator;
 
@@ -86,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000034_topic_follows::Migration),
             Box::new(m20261207_000035_full_text::Migration),
             Box::new(m20261207_000036_discussions::Migration),
+            Box::new(m20261207_000037_discussion_moderation::Migration),
         ]
     }
 }

@@ -154,6 +154,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         // the request-rate and timeout tests set their own values.
         ("RATE_LIMIT_ADDRESS_PER_MINUTE", "100000"),
         ("RATE_LIMIT_USER_PER_MINUTE", "100000"),
+        ("POSTS_PER_MINUTE", "100000"),
         ("DATABASE_TIMEOUT_MS", "10000"),
         ("REQUEST_TIMEOUT_MS", "30000"),
         // Webhook receivers in tests listen on loopback, and retries come quickly.

@@ -36,6 +36,7 @@ entities! {
     CalendarToken => "calendar_token",
     CoordinatorTerm => "coordinator_term",
     Discussion => "discussion",
+    DiscussionFlag => "discussion_flag",
     DiscussionPost => "discussion_post",
     Document => "document",
     Election => "election",
@@ -154,9 +155,14 @@ actions! {
         PositionPaperWithdrawEndorsement => "position_paper.withdraw_endorsement", PositionPaperEndorsement;
         AnswerAccept => "discussion.accept_answer", Discussion;
         DiscussionCreate => "discussion.create", Discussion;
+        DiscussionModerate => "discussion.moderate", Discussion;
+        FlagCreate => "discussion_flag.create", DiscussionFlag;
+        FlagDecide => "discussion_flag.decide", DiscussionFlag;
         DiscussionUpdate => "discussion.update", Discussion;
         PostCreate => "discussion_post.create", DiscussionPost;
         PostDelete => "discussion_post.delete_text", DiscussionPost;
+        PostHide => "discussion_post.hide", DiscussionPost;
+        PostUnhide => "discussion_post.unhide", DiscussionPost;
         PostUpdate => "discussion_post.update", DiscussionPost;
         DocumentCreate => "document.create", Document;
         DocumentUpdate => "document.update", Document;

@@ -152,7 +152,15 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         ],
         "upload_document_version" => &[Forbidden, NotEditable],
         "download_document" => &[NoVersion, PendingScan, RangeNotSatisfiable],
-        "create_discussion" | "update_discussion" | "accept_answer" => &[Forbidden],
+        "create_discussion"
+        | "update_discussion"
+        | "accept_answer"
+        | "moderate_discussion"
+        | "unhide_post"
+        | "list_flags" => &[Forbidden],
+        "hide_post" => &[Forbidden, PostDeleted],
+        "flag_post" => &[Duplicate],
+        "decide_flag" => &[Forbidden, AlreadyDecided, PostDeleted],
         "create_post" => &[Forbidden, DiscussionLocked],
         "update_post" => &[Forbidden, PostDeleted],
         // Edited meanwhile: the tombstone is written only over the reply as it was read.
@@ -644,6 +652,32 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
                  characters without control characters",
             ),
         ],
+        "create_discussion" | "update_discussion" => &[
+            (
+                "not_found",
+                "`space` is a platform, working group, task force, paper, practice or workshop \
+                 the caller may see; each of `topic_ids` is a topic of its platform",
+            ),
+            (
+                "required",
+                "the title and the body each say something in Arabic, English or both",
+            ),
+        ],
+        "create_post" => &[(
+            "not_found",
+            "`quote_post_id` is a reply of the same discussion",
+        )],
+        "accept_answer" => &[
+            ("not_found", "`post_id` is a reply of the discussion"),
+            (
+                "not_allowed",
+                "only a question has an accepted answer, and a deleted reply is not one",
+            ),
+        ],
+        "moderate_discussion" => &[(
+            "not_found",
+            "`space` is one the caller may see (and moderates)",
+        )],
         "create_document" | "update_document" => &[
             (
                 "not_found",

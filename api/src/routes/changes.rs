@@ -384,7 +384,9 @@ async fn render(
         }
         ChangeType::DiscussionPosts => {
             match crate::routes::discussions::visible_post(db, auth, id).await {
-                Ok((d, p)) => json(crate::routes::discussions::post_response(&d, p))?,
+                Ok((d, p)) => json(crate::routes::discussions::post_response(
+                    &d, p, None, false,
+                ))?,
                 Err(e) => return hidden(e),
             }
         }

@@ -3,7 +3,7 @@
 //! tombstone, an accepted answer, and the changes feed.
 
 use serde_json::{Value, json};
-use tests::{TestApp, assert_problem, spawn_app};
+use tests::{TestApp, assert_problem, spawn_app, spawn_app_with};
 
 /// Opens a discussion as `token`; answers the body.
 async fn open(app: &TestApp, token: &str, body: Value) -> Value {
@@ -27,6 +27,32 @@ async fn reply(app: &TestApp, token: &str, d: i64, body: Value) -> Value {
     let body: Value = res.json().await.expect("json");
     assert_eq!(status, 201, "{body}");
     body
+}
+
+/// The whole changes feed as anonymous sees it, read again (for up to 20 s) until `done` holds
+/// of its items: on PostgreSQL a change is told once no older transaction can still commit.
+async fn feed_until(app: &TestApp, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/v1/changes?limit=100&cursor={c}"),
+                None => "/api/v1/changes?limit=100".to_owned(),
+            };
+            let page = app.get_json(&path, None).await;
+            items.extend(page["items"].as_array().expect("items").iter().cloned());
+            if page["has_more"] != true {
+                break;
+            }
+            cursor = page["next_cursor"].as_str().map(str::to_owned);
+        }
+        if done(&items) || std::time::Instant::now() > deadline {
+            return items;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 fn ids(page: &Value) -> Vec<i64> {
@@ -346,27 +372,23 @@ async fn a_partial_edit_keeps_the_other_language_and_the_feed_carries_discussion
     let p = reply(&app, &admin, id, json!({"body": "نعم"})).await;
 
     // The feed: the discussion and its reply, to anyone (a platform's discussions are public).
-    let mut types = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let path = match &cursor {
-            Some(c) => format!("/api/v1/changes?limit=100&cursor={c}"),
-            None => "/api/v1/changes?limit=100".to_owned(),
-        };
-        let page = app.get_json(&path, None).await;
-        for item in page["items"].as_array().expect("items") {
-            if item["type"] == "discussions" || item["type"] == "discussion-posts" {
-                types.push((
-                    item["type"].as_str().expect("type").to_owned(),
-                    item["id"].as_i64().expect("id"),
-                ));
-            }
-        }
-        if page["has_more"] != true {
-            break;
-        }
-        cursor = page["next_cursor"].as_str().map(str::to_owned);
-    }
+    let reply_id = p["id"].as_i64().expect("id");
+    let items = feed_until(&app, |items| {
+        items
+            .iter()
+            .any(|i| i["type"] == "discussion-posts" && i["id"] == reply_id)
+    })
+    .await;
+    let types: Vec<(String, i64)> = items
+        .iter()
+        .filter(|i| i["type"] == "discussions" || i["type"] == "discussion-posts")
+        .map(|i| {
+            (
+                i["type"].as_str().expect("type").to_owned(),
+                i["id"].as_i64().expect("id"),
+            )
+        })
+        .collect();
     assert!(types.contains(&("discussions".into(), id)), "{types:?}");
     assert!(
         types.contains(&("discussion-posts".into(), p["id"].as_i64().expect("id"))),
@@ -460,4 +482,257 @@ async fn a_members_only_workshops_discussion_is_its_peoples_alone() {
         404,
     )
     .await;
+}
+
+/// The kinds of the notices in `token`'s inbox.
+async fn notices(app: &TestApp, token: &str) -> Vec<Value> {
+    app.get_json("/api/v1/me/notifications?limit=100", Some(token))
+        .await["items"]
+        .as_array()
+        .expect("items")
+        .clone()
+}
+
+#[tokio::test]
+async fn coordinators_lock_move_and_hide_and_a_flag_reaches_their_queue() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let innovation = app.platform_id("innovation").await;
+    let finance = app.platform_id("financial-management").await;
+    let (coordinator_id, coordinator) = app
+        .quick_user("coordinator@example.org", None, "female", "ar")
+        .await;
+    app.make_coordinator(innovation, coordinator_id, "coordinator")
+        .await;
+    let (member_id, member) = app
+        .quick_user("member@example.org", None, "male", "ar")
+        .await;
+    app.make_member(innovation, member_id).await;
+    let (reader_id, reader) = app
+        .quick_user("reader@example.org", None, "male", "en")
+        .await;
+    app.make_member(innovation, reader_id).await;
+    let d = open(
+        &app,
+        &member,
+        json!({"space": {"kind": "platform", "id": innovation},
+               "title": {"ar": "تجربة الطاقة الشمسية"}, "body": {"ar": "ما رأيكم؟"}}),
+    )
+    .await;
+    let id = d["id"].as_i64().expect("id");
+    let moderation = format!("/api/v1/discussions/{id}/moderation");
+    let posts = format!("/api/v1/discussions/{id}/posts");
+
+    // Locked: no replies until unlocked; a member does not moderate.
+    assert_problem(
+        app.post(&moderation, Some(&member), &json!({"locked": true}))
+            .await,
+        403,
+    )
+    .await;
+    let res = app
+        .post(
+            &moderation,
+            Some(&coordinator),
+            &json!({"locked": true, "pinned": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let locked: Value = res.json().await.expect("json");
+    assert!(
+        locked["locked"] == true && locked["pinned"] == true,
+        "{locked}"
+    );
+    let problem = assert_problem(
+        app.post(&posts, Some(&reader), &json!({"body": "x"})).await,
+        409,
+    )
+    .await;
+    assert_eq!(problem["code"], "discussion_locked");
+    let res = app
+        .post(&moderation, Some(&coordinator), &json!({"locked": false}))
+        .await;
+    assert_eq!(res.status(), 200);
+
+    // Hidden with a reason: its text is gone for readers and the feed, its author is told.
+    let rude = reply(&app, &member, id, json!({"body": "كلام مسيء"})).await;
+    let rude_id = rude["id"].as_i64().expect("id");
+    let hidden = format!("{posts}/{rude_id}/hidden");
+    assert_problem(
+        app.post(&hidden, Some(&reader), &json!({"reason": "x"}))
+            .await,
+        403,
+    )
+    .await;
+    let res = app
+        .post(
+            &hidden,
+            Some(&coordinator),
+            &json!({"reason": "إساءة شخصية"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let as_reader = app.get_json(&posts, Some(&reader)).await;
+    let seen = &as_reader["items"][0];
+    assert!(seen["body"].is_null() && seen["html"].is_null(), "{seen}");
+    assert!(seen["hidden_at"].is_string() && seen["hidden_reason"].is_null());
+    let as_author = app.get_json(&posts, Some(&member)).await;
+    assert_eq!(as_author["items"][0]["body"], "كلام مسيء");
+    assert_eq!(as_author["items"][0]["hidden_reason"], "إساءة شخصية");
+    let told = notices(&app, &member).await;
+    let notice = told
+        .iter()
+        .find(|n| n["kind"] == "post.hidden")
+        .expect("the author is told");
+    assert!(
+        notice["body"].to_string().contains("إساءة شخصية"),
+        "{notice}"
+    );
+    // The feed tells of the hiding (its version 2) without the text.
+    let feed = feed_until(&app, |items| {
+        items
+            .iter()
+            .any(|c| c["type"] == "discussion-posts" && c["id"] == rude_id && c["version"] == 2)
+    })
+    .await;
+    let in_feed = feed
+        .iter()
+        .find(|c| c["type"] == "discussion-posts" && c["id"] == rude_id)
+        .expect("in the feed");
+    assert!(in_feed["data"]["body"].is_null(), "{in_feed}");
+    let res = app.delete(&hidden, Some(&coordinator)).await;
+    assert_eq!(res.status(), 200);
+    let shown = app.get_json(&posts, Some(&reader)).await;
+    assert_eq!(shown["items"][0]["body"], "كلام مسيء");
+
+    // A flag: once per person, in the coordinators' queue and inbox; upheld, the reply hides.
+    let flags = format!("{posts}/{rude_id}/flags");
+    let res = app
+        .post(&flags, Some(&reader), &json!({"reason": "فيه إساءة"}))
+        .await;
+    assert_eq!(res.status(), 201);
+    let flag: Value = res.json().await.expect("json");
+    assert_eq!(flag["status"], "open");
+    assert_problem(
+        app.post(&flags, Some(&reader), &json!({"reason": "مرة أخرى"}))
+            .await,
+        409,
+    )
+    .await;
+    assert!(
+        notices(&app, &coordinator)
+            .await
+            .iter()
+            .any(|n| n["kind"] == "post.flagged")
+    );
+    let queue = app
+        .get_json("/api/v1/discussion-flags?status=open", Some(&coordinator))
+        .await;
+    assert_eq!(ids(&queue), [flag["id"].as_i64().expect("id")]);
+    let theirs = app
+        .get_json("/api/v1/discussion-flags?status=open", Some(&member))
+        .await;
+    assert!(ids(&theirs).is_empty(), "not a member's queue");
+    let decision = format!("/api/v1/discussion-flags/{}/decision", flag["id"]);
+    assert_problem(
+        app.post(&decision, Some(&member), &json!({"outcome": "upheld"}))
+            .await,
+        403,
+    )
+    .await;
+    let res = app
+        .post(&decision, Some(&coordinator), &json!({"outcome": "upheld"}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let as_reader = app.get_json(&posts, Some(&reader)).await;
+    assert!(as_reader["items"][0]["body"].is_null());
+    let problem = assert_problem(
+        app.post(
+            &decision,
+            Some(&coordinator),
+            &json!({"outcome": "dismissed"}),
+        )
+        .await,
+        409,
+    )
+    .await;
+    assert_eq!(problem["code"], "already_decided");
+
+    // Moved to another platform's space by an administrator, who moderates both.
+    assert_problem(
+        app.post(
+            &moderation,
+            Some(&coordinator),
+            &json!({"space": {"kind": "platform", "id": finance}}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    let res = app
+        .post(
+            &moderation,
+            Some(&admin),
+            &json!({"space": {"kind": "platform", "id": finance}}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let moved: Value = res.json().await.expect("json");
+    assert_eq!(moved["space"], json!({"kind": "platform", "id": finance}));
+    assert_eq!(moved["platform_id"], finance);
+
+    // Every act is in the trail.
+    let trail = app.get_json("/api/v1/audit?limit=100", Some(&admin)).await;
+    let actions: Vec<&str> = trail["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for a in [
+        "discussion.moderate",
+        "discussion_post.hide",
+        "discussion_post.unhide",
+        "discussion_flag.create",
+        "discussion_flag.decide",
+    ] {
+        assert!(actions.contains(&a), "{a}: {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_flood_of_replies_is_stopped_for_a_minute() {
+    let app = spawn_app_with(&[("POSTS_PER_MINUTE", "10")]).await;
+    let admin = app.admin_token().await;
+    let villages = app.platform_id("innovation").await;
+    let d = open(
+        &app,
+        &admin,
+        json!({"space": {"kind": "platform", "id": villages},
+               "title": {"en": "Flood"}, "body": {"en": "Test"}}),
+    )
+    .await;
+    let id = d["id"].as_i64().expect("id");
+    let posts = format!("/api/v1/discussions/{id}/posts");
+    // The discussion itself counts: nine replies more reach the limit of ten.
+    for n in 0..9 {
+        let res = app
+            .post(&posts, Some(&admin), &json!({"body": format!("reply {n}")}))
+            .await;
+        assert_eq!(res.status(), 201, "reply {n}");
+    }
+    let res = app
+        .post(&posts, Some(&admin), &json!({"body": "one too many"}))
+        .await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().get("retry-after").is_some());
+    let d = app
+        .get_json(&format!("/api/v1/discussions/{id}"), None)
+        .await;
+    assert_eq!(d["post_count"], 9, "nothing written");
+    app.advance_clock(chrono::Duration::seconds(61));
+    let res = app
+        .post(&posts, Some(&admin), &json!({"body": "a minute later"}))
+        .await;
+    assert_eq!(res.status(), 201);
 }

@@ -99,6 +99,11 @@ routes! {
     UpdatePost,
     DeletePost,
     AcceptAnswer,
+    ModerateDiscussion,
+    HidePost,
+    UnhidePost,
+    FlagPost,
+    DecideFlag,
 }
 
 /// Expected status for [admin, coordinator here, coordinator elsewhere, member, anonymous].
@@ -186,6 +191,10 @@ fn expected(route: Route) -> [u16; 5] {
         CreateDiscussion | Reply => [201, 201, 403, 201, 401],
         // The member wrote the discussion and the reply; the platform's coordinators moderate.
         UpdateDiscussion | UpdatePost | DeletePost | AcceptAnswer => [200, 200, 403, 200, 401],
+        // Moderation is the platform's coordinators' (and administrators').
+        ModerateDiscussion | HidePost | UnhidePost | DecideFlag => [200, 200, 403, 403, 401],
+        // Whoever reads a reply may flag it.
+        FlagPost => [201, 201, 201, 201, 401],
     }
 }
 
@@ -879,7 +888,8 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
             json!({"space": {"kind": "platform", "id": p}, "title": {"ar": "سؤال"},
                    "body": {"ar": "كيف **نجمع** الرسوم؟"}}),
         ),
-        UpdateDiscussion | Reply | UpdatePost | DeletePost | AcceptAnswer => {
+        UpdateDiscussion | Reply | UpdatePost | DeletePost | AcceptAnswer | ModerateDiscussion
+        | HidePost | UnhidePost | FlagPost | DecideFlag => {
             let member = fx.tokens[3].as_deref();
             let res = app
                 .post(
@@ -896,6 +906,13 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
             let posts = format!("/api/v1/discussions/{d}/posts");
             if matches!(route, Reply) {
                 return req(Method::POST, posts, json!({"body": "هكذا"}));
+            }
+            if matches!(route, ModerateDiscussion) {
+                return req(
+                    Method::POST,
+                    format!("/api/v1/discussions/{d}/moderation"),
+                    json!({"locked": true, "pinned": true}),
+                );
             }
             if matches!(route, UpdateDiscussion) {
                 return Request {
@@ -922,6 +939,44 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                     )
                 },
                 DeletePost => req(Method::DELETE, format!("{posts}/{post}"), Value::Null),
+                HidePost => req(
+                    Method::POST,
+                    format!("{posts}/{post}/hidden"),
+                    json!({"reason": "خارج الموضوع"}),
+                ),
+                UnhidePost => {
+                    admin_post(
+                        app,
+                        fx,
+                        &format!("{posts}/{post}/hidden"),
+                        json!({"reason": "خارج الموضوع"}),
+                    )
+                    .await;
+                    req(
+                        Method::DELETE,
+                        format!("{posts}/{post}/hidden"),
+                        Value::Null,
+                    )
+                }
+                FlagPost => req(
+                    Method::POST,
+                    format!("{posts}/{post}/flags"),
+                    json!({"reason": "إساءة"}),
+                ),
+                DecideFlag => {
+                    let flag = admin_post(
+                        app,
+                        fx,
+                        &format!("{posts}/{post}/flags"),
+                        json!({"reason": "إساءة"}),
+                    )
+                    .await;
+                    req(
+                        Method::POST,
+                        format!("/api/v1/discussion-flags/{}/decision", flag["id"]),
+                        json!({"outcome": "upheld"}),
+                    )
+                }
                 _ => req(
                     Method::POST,
                     format!("/api/v1/discussions/{d}/accepted-answer"),
@@ -1231,7 +1286,7 @@ async fn rights_stop_at_the_platform_for_every_write_route() {
         None,
     ];
     let mut failures = Vec::new();
-    assert_eq!(ROUTES.len(), 79);
+    assert_eq!(ROUTES.len(), 84);
     for &route in ROUTES {
         let want = expected(route);
         for (i, token) in fx.tokens.iter().enumerate() {

@@ -5,6 +5,7 @@
 //! workflows are `services::programme::discussions`.
 
 mod model;
+mod moderation;
 mod posts;
 mod threads;
 
@@ -28,7 +29,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(posts::create_post)
         .service(posts::update_post)
         .service(posts::delete_post)
-        .service(posts::list_revisions);
+        .service(posts::list_revisions)
+        .service(moderation::moderate_discussion)
+        .service(moderation::hide_post)
+        .service(moderation::unhide_post)
+        .service(moderation::flag_post)
+        .service(moderation::list_flags)
+        .service(moderation::decide_flag);
 }
 
 /// A discussion the caller may see, with their standing in its space; 404 otherwise.
@@ -45,6 +52,7 @@ pub async fn visible_discussion(
 }
 
 /// A reply the caller may see (its discussion's visibility), with its discussion; 404 otherwise.
+/// Its text as the changes feed tells it: as to someone who neither wrote it nor moderates.
 pub async fn visible_post(
     db: &impl ConnectionTrait,
     auth: Option<&AuthUser>,
@@ -82,6 +90,7 @@ pub fn response(d: discussion::Model) -> DiscussionResponse {
         topic_ids: serde_json::from_str(&d.topic_ids).unwrap_or_default(),
         author_id: d.author_id,
         locked: d.locked,
+        pinned: d.pinned,
         accepted_post_id: d.accepted_post_id,
         post_count: d.post_count,
         last_post_at: d.last_post_at,
@@ -91,9 +100,18 @@ pub fn response(d: discussion::Model) -> DiscussionResponse {
     }
 }
 
-/// The answer for one reply of discussion `d`; a deleted one without its text.
-pub fn post_response(d: &discussion::Model, p: discussion_post::Model) -> PostResponse {
+/// The answer for one reply of discussion `d`, to a reader who is `reader` (a person's id) and
+/// moderates the space or not: a deleted reply without its text; a hidden one without its text
+/// and reason but to its author and the moderators.
+pub fn post_response(
+    d: &discussion::Model,
+    p: discussion_post::Model,
+    reader: Option<i64>,
+    moderates: bool,
+) -> PostResponse {
     let deleted = p.deleted_at.is_some();
+    let sees_hidden = moderates || reader == Some(p.author_id);
+    let readable = !deleted && (p.hidden_at.is_none() || sees_hidden);
     PostResponse {
         accepted: d.accepted_post_id == Some(p.id),
         id: p.id,
@@ -101,8 +119,10 @@ pub fn post_response(d: &discussion::Model, p: discussion_post::Model) -> PostRe
         author_id: p.author_id,
         quote_post_id: p.quote_post_id,
         lang: p.lang,
-        body: (!deleted).then_some(p.body),
-        html: (!deleted).then_some(p.html),
+        body: readable.then_some(p.body),
+        html: readable.then_some(p.html),
+        hidden_reason: (p.hidden_at.is_some() && sees_hidden).then_some(p.hidden_reason),
+        hidden_at: p.hidden_at,
         edit_count: p.edit_count,
         deleted_at: p.deleted_at,
         version: p.version,

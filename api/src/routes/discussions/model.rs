@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-use crate::domain::{DiscussionKind, PostLang, SpaceKind};
+use crate::domain::{DiscussionKind, FlagStatus, PostLang, SpaceKind};
 
 /// The most tags and topics a discussion carries.
 pub const MAX_TAGS: usize = 10;
@@ -172,6 +172,8 @@ pub struct DiscussionResponse {
     pub author_id: i64,
     /// No new replies while locked.
     pub locked: bool,
+    /// Shown first in its space.
+    pub pinned: bool,
     /// The reply accepted as the answer (questions only).
     pub accepted_post_id: Option<i64>,
     /// Its replies, deleted ones included.
@@ -225,10 +227,16 @@ pub struct PostResponse {
     pub author_id: i64,
     pub quote_post_id: Option<i64>,
     pub lang: PostLang,
-    /// As written (Markdown); null once deleted.
+    /// As written (Markdown); null once deleted, and once hidden (but to its author and the
+    /// space's moderators).
     pub body: Option<String>,
-    /// Rendered and sanitized; null once deleted.
+    /// Rendered and sanitized; null when `body` is.
     pub html: Option<String>,
+    /// When a moderator hid it.
+    pub hidden_at: Option<DateTime<Utc>>,
+    /// Why (to its author and the space's moderators; null to others).
+    #[schema(max_length = 500)]
+    pub hidden_reason: Option<String>,
     /// How many times it was edited (its earlier texts: `…/revisions`).
     #[schema(minimum = 0)]
     pub edit_count: i32,
@@ -258,4 +266,70 @@ pub struct PostRevisionResponse {
 pub struct AcceptAnswerRequest {
     /// A reply of the question (not deleted); null withdraws the acceptance.
     pub post_id: Option<i64>,
+}
+
+/// What a moderator changes of a discussion; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ModerateDiscussionRequest {
+    /// Locked: no new replies.
+    pub locked: Option<bool>,
+    /// Pinned: shown first in its space.
+    pub pinned: Option<bool>,
+    /// Moved to another space the caller moderates too.
+    #[validate(nested)]
+    pub space: Option<Space>,
+}
+
+/// Why a reply is hidden (told to its author), or why it is flagged (told to the moderators).
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    /// 1–500 characters.
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 500, example = "إساءة شخصية")]
+    pub reason: String,
+}
+
+/// A flag on a reply, in the moderators' queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlagResponse {
+    pub id: i64,
+    pub post_id: i64,
+    pub discussion_id: i64,
+    pub platform_id: Option<i64>,
+    /// Who flagged it.
+    pub user_id: i64,
+    #[schema(max_length = 500)]
+    pub reason: String,
+    pub status: FlagStatus,
+    pub resolved_by: Option<i64>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A moderator's decision on a flag.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct DecideFlagRequest {
+    /// `upheld` hides the reply, `dismissed` leaves it.
+    pub outcome: FlagOutcome,
+    /// Why the reply is hidden (default: the flag's reason).
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::domain::validate_not_blank")
+    )]
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: Option<String>,
+}
+
+/// What a moderator decides of a flag.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagOutcome {
+    Upheld,
+    Dismissed,
 }

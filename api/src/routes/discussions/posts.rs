@@ -44,7 +44,8 @@ pub async fn list_posts(
     query: web::Query<ListPostsQuery>,
 ) -> Result<web::Json<PostList>, ApiError> {
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let (d, _) = visible_discussion(&state.db, auth.as_ref(), id.into_inner()).await?;
+    let (d, standing) = visible_discussion(&state.db, auth.as_ref(), id.into_inner()).await?;
+    let reader = auth.as_ref().map(AuthUser::id);
     let mut select =
         discussion_post::Entity::find().filter(discussion_post::Column::DiscussionId.eq(d.id));
     if let Some(after) = page.after {
@@ -57,7 +58,10 @@ pub async fn list_posts(
         .await?;
     let (rows, next_cursor) = page.finish(rows, |p| p.id);
     Ok(web::Json(PostList {
-        items: rows.into_iter().map(|p| post_response(&d, p)).collect(),
+        items: rows
+            .into_iter()
+            .map(|p| post_response(&d, p, reader, standing.moderates))
+            .collect(),
         next_cursor,
     }))
 }
@@ -86,6 +90,9 @@ pub async fn create_post(
     let (d, standing) = visible_discussion(&txn, Some(&auth), id.into_inner()).await?;
     standing.require_poster()?;
     let req = body.into_inner()?;
+    discussions::require_open(&d)?;
+    discussions::require_within_limit(&txn, auth.id(), state.config.limits.posts_per_minute, now)
+        .await?;
     let p = discussions::reply(
         &txn,
         &d,
@@ -96,7 +103,7 @@ pub async fn create_post(
     )
     .await?;
     state.commit(txn).await?;
-    let body = post_response(&d, p);
+    let body = post_response(&d, p, Some(auth.id()), standing.moderates);
     Ok(etag::created(
         body.version,
         format!("/api/v1/discussions/{}/posts/{}", d.id, body.id),
@@ -105,7 +112,7 @@ pub async fn create_post(
 }
 
 /// A reply of discussion `d`, or 404.
-async fn post_of(
+pub(super) async fn post_of(
     db: &impl sea_orm::ConnectionTrait,
     discussion_id: i64,
     post_id: i64,
@@ -159,7 +166,7 @@ pub async fn update_post(
     )
     .await?;
     state.commit(txn).await?;
-    let body = post_response(&d, updated);
+    let body = post_response(&d, updated, Some(auth.id()), standing.moderates);
     Ok(etag::tagged(body.version, &body))
 }
 
@@ -194,7 +201,7 @@ pub async fn delete_post(
     if d.accepted_post_id == Some(updated.id) {
         d.accepted_post_id = None;
     }
-    let body = post_response(&d, updated);
+    let body = post_response(&d, updated, Some(auth.id()), standing.moderates);
     Ok(etag::tagged(body.version, &body))
 }
 
@@ -219,8 +226,18 @@ pub async fn list_revisions(
 ) -> Result<web::Json<PostRevisionList>, ApiError> {
     let (id, post_id) = path.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let (d, _) = visible_discussion(&state.db, auth.as_ref(), id).await?;
+    let (d, standing) = visible_discussion(&state.db, auth.as_ref(), id).await?;
     let p = post_of(&state.db, d.id, post_id).await?;
+    // A hidden reply's earlier texts are as hidden as its text.
+    let shown = p.hidden_at.is_none()
+        || standing.moderates
+        || auth.as_ref().is_some_and(|a| a.id() == p.author_id);
+    if !shown {
+        return Ok(web::Json(PostRevisionList {
+            items: Vec::new(),
+            next_cursor: None,
+        }));
+    }
     let mut select = discussion_post_revision::Entity::find()
         .filter(discussion_post_revision::Column::PostId.eq(p.id));
     if let Some(after) = page.after {

@@ -117,6 +117,8 @@ pub async fn create_discussion(
         })?
         .require_poster()?;
     check_topics(&txn, standing.platform_id, &req.topic_ids).await?;
+    discussions::require_within_limit(&txn, auth.id(), state.config.limits.posts_per_minute, now)
+        .await?;
     let d = discussions::open(
         &txn,
         auth.id(),

@@ -310,6 +310,70 @@ pub async fn from_fact(
             };
             send(db, &[uploader], &notice, at).await
         }
+        NoticeKind::PostHidden => {
+            let Some((author, _)) = owner else {
+                return Ok(());
+            };
+            let Some(post) = entity::discussion_post::Entity::find_by_id(id)
+                .one(db)
+                .await?
+            else {
+                return Ok(());
+            };
+            let Some(d) = entity::discussion::Entity::find_by_id(post.discussion_id)
+                .one(db)
+                .await?
+            else {
+                return Ok(());
+            };
+            let title = Text::new(
+                nonempty(d.title_en.clone(), &d.title_ar),
+                nonempty(d.title_ar.clone(), &d.title_en),
+            );
+            let notice = Notice {
+                kind,
+                title: Text::new("A reply of yours was hidden", "أُخفي رد لك"),
+                body: Text::new(
+                    format!(
+                        "A moderator hid your reply in “{}”: {}",
+                        title.en, post.hidden_reason
+                    ),
+                    format!(
+                        "أخفى أحد المشرفين ردك في «{}»: {}",
+                        title.ar, post.hidden_reason
+                    ),
+                ),
+                entity_type: "discussion_post",
+                entity_id: post.id,
+                platform_id: fact.platform_id,
+                link: format!("/api/v1/discussions/{}/posts", d.id),
+            };
+            send(db, &[author], &notice, at).await
+        }
+        NoticeKind::PostFlagged => {
+            let Some(p) = fact.platform_id else {
+                return Ok(());
+            };
+            let Some(f) = entity::discussion_flag::Entity::find_by_id(id)
+                .one(db)
+                .await?
+            else {
+                return Ok(());
+            };
+            let notice = Notice {
+                kind,
+                title: Text::new("A reply was flagged", "أُبلغ عن رد"),
+                body: Text::new(
+                    format!("Someone flagged a reply for your attention: {}", f.reason),
+                    format!("أبلغ أحدهم عن رد لتنظر فيه: {}", f.reason),
+                ),
+                entity_type: "discussion_flag",
+                entity_id: f.id,
+                platform_id: Some(p),
+                link: format!("/api/v1/discussion-flags?platform_id={p}"),
+            };
+            send(db, &coordinators(db, p).await?, &notice, at).await
+        }
         NoticeKind::PracticePublished => {
             let Some(p) = practice::Entity::find_by_id(id).one(db).await? else {
                 return Ok(());

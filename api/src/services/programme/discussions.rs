@@ -4,17 +4,51 @@
 //! audit entry tells the changes feed and partners' webhooks (`services::events`).
 
 use chrono::{DateTime, Utc};
-use entity::{discussion, discussion_post, discussion_post_revision};
+use entity::{discussion, discussion_flag, discussion_post, discussion_post_revision};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 
 use crate::audit::{Action, Actor, Entry};
-use crate::domain::{DiscussionKind, PostLang, markdown, search};
+use crate::domain::{DiscussionKind, FlagStatus, PostLang, SpaceKind, markdown, search};
 use crate::error::{ApiError, ProblemCode};
 use crate::i18n::Text;
 use crate::services::store::versioned;
+
+/// 429 (with `Retry-After` and the `RateLimit` fields) once `author` wrote `quota` discussions
+/// and replies in the last minute (`POSTS_PER_MINUTE`). Counted in the database, so that every
+/// replica keeps the same count.
+pub async fn require_within_limit(
+    db: &impl ConnectionTrait,
+    author: i64,
+    quota: u32,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    use sea_orm::PaginatorTrait;
+    let since = now - chrono::Duration::seconds(60);
+    let replies = discussion_post::Entity::find()
+        .filter(discussion_post::Column::AuthorId.eq(author))
+        .filter(discussion_post::Column::CreatedAt.gt(since))
+        .count(db)
+        .await?;
+    let opened = discussion::Entity::find()
+        .filter(discussion::Column::AuthorId.eq(author))
+        .filter(discussion::Column::CreatedAt.gt(since))
+        .count(db)
+        .await?;
+    if replies + opened < u64::from(quota) {
+        return Ok(());
+    }
+    Err(ApiError::TooManyRequests {
+        retry_after_secs: 60,
+        limit: Some(crate::error::HitLimit {
+            name: "posts",
+            quota,
+            window_secs: 60,
+        }),
+    })
+}
 
 /// What a new thread says.
 pub struct Opening {
@@ -73,6 +107,7 @@ pub async fn open(
         topic_ids: Set(serde_json::to_string(&o.topic_ids).unwrap_or_else(|_| "[]".into())),
         author_id: Set(author),
         locked: Set(false),
+        pinned: Set(false),
         accepted_post_id: Set(None),
         post_count: Set(0),
         last_post_at: Set(now),
@@ -160,6 +195,9 @@ pub async fn reply(
         edit_count: Set(0),
         deleted_at: Set(None),
         deleted_by: Set(None),
+        hidden_at: Set(None),
+        hidden_by: Set(None),
+        hidden_reason: Set(String::new()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -326,4 +364,205 @@ async fn set_answer(
         .write(db, by, now)
         .await?;
     Ok(updated)
+}
+
+/// What a moderator changes of a discussion: locked, pinned, moved to another space (of the
+/// platform `platform_id` names).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Moderation {
+    pub locked: Option<bool>,
+    pub pinned: Option<bool>,
+    pub space: Option<(SpaceKind, i64, Option<i64>)>,
+}
+
+/// Locks, pins or moves discussion `d`.
+pub async fn moderate(
+    db: &impl ConnectionTrait,
+    d: &discussion::Model,
+    change: Moderation,
+    by: Actor,
+    now: DateTime<Utc>,
+) -> Result<discussion::Model, ApiError> {
+    let current = crate::db::lock::<discussion::Entity>(db, d.id).await?;
+    let mut next = current.clone();
+    next.locked = change.locked.unwrap_or(current.locked);
+    next.pinned = change.pinned.unwrap_or(current.pinned);
+    if let Some((kind, id, platform)) = change.space {
+        next.space_kind = kind;
+        next.space_id = id;
+        next.platform_id = platform;
+    }
+    if next == current {
+        return Ok(current);
+    }
+    let mut m = current.clone().into_active_model();
+    m.locked = Set(next.locked);
+    m.pinned = Set(next.pinned);
+    m.space_kind = Set(next.space_kind);
+    m.space_id = Set(next.space_id);
+    m.platform_id = Set(next.platform_id);
+    m.version = Set(current.version + 1);
+    m.updated_at = Set(now);
+    let updated = m.update(db).await?;
+    Entry::new(Action::DiscussionModerate, d.id)
+        .updated(&current, &updated)
+        .platform(updated.platform_id)
+        .write(db, by, now)
+        .await?;
+    Ok(updated)
+}
+
+/// Hides reply `post` of `d` with `reason` (a moderator): nobody but the moderators and its
+/// author reads its text any more; its author is told why.
+pub async fn hide(
+    db: &impl ConnectionTrait,
+    d: &discussion::Model,
+    post: &discussion_post::Model,
+    reason: String,
+    by: Actor,
+    now: DateTime<Utc>,
+) -> Result<discussion_post::Model, ApiError> {
+    require_not_deleted(post)?;
+    if post.hidden_at.is_some() && post.hidden_reason == reason {
+        return Ok(post.clone());
+    }
+    set_hidden(db, d, post, Some(reason), by, now).await
+}
+
+/// Shows a hidden reply again (a moderator).
+pub async fn unhide(
+    db: &impl ConnectionTrait,
+    d: &discussion::Model,
+    post: &discussion_post::Model,
+    by: Actor,
+    now: DateTime<Utc>,
+) -> Result<discussion_post::Model, ApiError> {
+    if post.hidden_at.is_none() {
+        return Ok(post.clone());
+    }
+    set_hidden(db, d, post, None, by, now).await
+}
+
+/// Hides `post` with a reason, or shows it (`None`), audited as the one or the other.
+async fn set_hidden(
+    db: &impl ConnectionTrait,
+    d: &discussion::Model,
+    post: &discussion_post::Model,
+    reason: Option<String>,
+    by: Actor,
+    now: DateTime<Utc>,
+) -> Result<discussion_post::Model, ApiError> {
+    let hiding = reason.is_some();
+    let mut m = post.clone().into_active_model();
+    m.hidden_at = Set(hiding.then(|| post.hidden_at.unwrap_or(now)));
+    m.hidden_by = Set(if hiding { by.user_id } else { None });
+    m.hidden_reason = Set(reason.unwrap_or_default());
+    m.version = Set(post.version + 1);
+    m.updated_at = Set(now);
+    let updated = m.update(db).await?;
+    let mut entry = Entry::new(
+        if hiding {
+            Action::PostHide
+        } else {
+            Action::PostUnhide
+        },
+        post.id,
+    )
+    .updated(post, &updated)
+    .field("discussion_id", d.id)
+    .platform(d.platform_id);
+    if hiding {
+        entry = entry.owner(post.author_id, None);
+    }
+    entry.write(db, by, now).await?;
+    Ok(updated)
+}
+
+/// Flags reply `post` of `d` for the space's moderators (once per person: 409 `duplicate`).
+pub async fn flag(
+    db: &impl ConnectionTrait,
+    d: &discussion::Model,
+    post: &discussion_post::Model,
+    reason: String,
+    by: Actor,
+    now: DateTime<Utc>,
+) -> Result<discussion_flag::Model, ApiError> {
+    let Some(user) = by.user_id else {
+        return Err(ApiError::Unexpected("a flag without a person".into()));
+    };
+    let already = discussion_flag::Entity::find()
+        .filter(discussion_flag::Column::PostId.eq(post.id))
+        .filter(discussion_flag::Column::UserId.eq(user))
+        .one(db)
+        .await?;
+    if already.is_some() {
+        return Err(ApiError::Problem(
+            ProblemCode::Duplicate,
+            Text::new(
+                "You already flagged this reply.",
+                "سبق أن أبلغت عن هذا الرد.",
+            ),
+        ));
+    }
+    let f = discussion_flag::ActiveModel {
+        post_id: Set(post.id),
+        discussion_id: Set(d.id),
+        platform_id: Set(d.platform_id),
+        user_id: Set(user),
+        reason: Set(reason),
+        status: Set(FlagStatus::Open),
+        resolved_by: Set(None),
+        resolved_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Entry::new(Action::FlagCreate, f.id)
+        .created(&f)
+        .platform(d.platform_id)
+        .write(db, by, now)
+        .await?;
+    Ok(f)
+}
+
+/// Decides an open flag (a moderator): upheld hides the reply with `reason` (the flag's own when
+/// none is given); dismissed leaves it. 409 `already_decided` for a decided flag.
+pub async fn decide_flag(
+    db: &impl ConnectionTrait,
+    f: &discussion_flag::Model,
+    d: &discussion::Model,
+    post: &discussion_post::Model,
+    (outcome, reason): (FlagStatus, Option<String>),
+    by: Actor,
+    now: DateTime<Utc>,
+) -> Result<discussion_flag::Model, ApiError> {
+    if f.status != FlagStatus::Open {
+        return Err(ApiError::Problem(
+            ProblemCode::AlreadyDecided,
+            Text::new("The flag was already decided.", "سبق البت في هذا البلاغ."),
+        ));
+    }
+    if outcome == FlagStatus::Upheld && post.deleted_at.is_none() {
+        hide(
+            db,
+            d,
+            post,
+            reason.unwrap_or_else(|| f.reason.clone()),
+            by,
+            now,
+        )
+        .await?;
+    }
+    let mut m = f.clone().into_active_model();
+    m.status = Set(outcome);
+    m.resolved_by = Set(by.user_id);
+    m.resolved_at = Set(Some(now));
+    let decided = m.update(db).await?;
+    Entry::new(Action::FlagDecide, f.id)
+        .updated(f, &decided)
+        .platform(f.platform_id)
+        .write(db, by, now)
+        .await?;
+    Ok(decided)
 }
