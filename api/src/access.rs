@@ -1327,3 +1327,23 @@ pub fn readable_flags(reader: Reader<'_>) -> sea_orm::Condition {
         None => sea_orm::Condition::all().add(F::Id.eq(-1)),
     }
 }
+
+/// Whether person `user` takes part in platform `platform_id`: an active member, or holds an open
+/// coordinator or deputy term there.
+pub async fn takes_part_in(
+    db: &impl ConnectionTrait,
+    user: i64,
+    platform_id: i64,
+) -> Result<bool, ApiError> {
+    let member = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user))
+        .filter(membership::Column::PlatformId.eq(platform_id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
+        .count(db)
+        .await?
+        > 0;
+    Ok(member
+        || coordinated_platforms(db, user)
+            .await?
+            .contains(&platform_id))
+}

@@ -288,8 +288,10 @@ mod architecture {
             "/api/v1/uploads/{id}",
             // A photo is replaced whole, and keeps no version.
             "/api/v1/me/photo",
-            // Following a topic is a fact, not a versioned resource.
+            // Following a topic, a discussion or a space is a fact, not a versioned resource.
             "/api/v1/topics/{id}/follow",
+            "/api/v1/discussions/{id}/follow",
+            "/api/v1/discussion-spaces/{space_kind}/{space_id}/follow",
         ];
         let doc = crate::openapi::document();
         let mut edits = 0;
@@ -311,7 +313,7 @@ mod architecture {
                 );
             }
         }
-        assert_eq!(edits, 22);
+        assert_eq!(edits, 24);
     }
 
     /// Who may do what is decided in `access` (and a resource's `rules.rs`): no handler builds a

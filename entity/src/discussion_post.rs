@@ -27,6 +27,8 @@ pub struct Model {
     pub hidden_by: Option<i64>,
     /// Why it was hidden (told to its author).
     pub hidden_reason: String,
+    /// Whom it mentions: a JSON list of user ids (told in their inbox).
+    pub mention_ids: String,
     /// Optimistic-locking counter (the `ETag`), bumped by every change.
     pub version: i32,
     pub created_at: DateTimeUtc,

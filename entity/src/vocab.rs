@@ -479,6 +479,8 @@ named_enum!(
         PracticePublished => "practice.published",
         PostHidden => "post.hidden",
         PostFlagged => "post.flagged",
+        DiscussionReply => "discussion.reply",
+        Mentioned => "discussion.mention",
     }
 );
 

@@ -44,6 +44,7 @@ mod m20261207_000034_topic_follows;
 mod m20261207_000035_full_text;
 mod m20261207_000036_discussions;
 mod m20261207_000037_discussion_moderation;
+mod m20261207_000038_discussion_follows;
 
 pub struct Migrator;
 
@@ -88,6 +89,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000035_full_text::Migration),
             Box::new(m20261207_000036_discussions::Migration),
             Box::new(m20261207_000037_discussion_moderation::Migration),
+            Box::new(m20261207_000038_discussion_follows::Migration),
         ]
     }
 }

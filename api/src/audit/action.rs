@@ -37,6 +37,7 @@ entities! {
     CoordinatorTerm => "coordinator_term",
     Discussion => "discussion",
     DiscussionFlag => "discussion_flag",
+    DiscussionFollow => "discussion_follow",
     DiscussionPost => "discussion_post",
     Document => "document",
     Election => "election",
@@ -157,6 +158,8 @@ actions! {
         DiscussionCreate => "discussion.create", Discussion;
         DiscussionModerate => "discussion.moderate", Discussion;
         FlagCreate => "discussion_flag.create", DiscussionFlag;
+        DiscussionFollow => "discussion_follow.create", DiscussionFollow;
+        DiscussionUnfollow => "discussion_follow.delete", DiscussionFollow;
         FlagDecide => "discussion_flag.decide", DiscussionFlag;
         DiscussionUpdate => "discussion.update", Discussion;
         PostCreate => "discussion_post.create", DiscussionPost;

@@ -662,10 +662,31 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
                 "required",
                 "the title and the body each say something in Arabic, English or both",
             ),
+            (
+                "too_long",
+                "the body's HTML (rendered from its Markdown) is at most 200 000 characters",
+            ),
         ],
-        "create_post" => &[(
-            "not_found",
-            "`quote_post_id` is a reply of the same discussion",
+        "create_post" => &[
+            (
+                "not_found",
+                "`quote_post_id` is a reply of the same discussion; each of `mention_ids` exists",
+            ),
+            ("deactivated", "each of `mention_ids` is an active person"),
+            (
+                "too_long",
+                "the body's HTML (rendered from its Markdown) is at most 200 000 characters",
+            ),
+            (
+                "not_allowed",
+                "in a paper's, practice's or workshop's discussion, each of `mention_ids` takes \
+                 part in its platform",
+            ),
+        ],
+        "mark_read" => &[("not_found", "`post_id` is a reply of the discussion")],
+        "update_post" => &[(
+            "too_long",
+            "the body's HTML (rendered from its Markdown) is at most 200 000 characters",
         )],
         "accept_answer" => &[
             ("not_found", "`post_id` is a reply of the discussion"),

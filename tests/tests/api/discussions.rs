@@ -736,3 +736,177 @@ async fn a_flood_of_replies_is_stopped_for_a_minute() {
         .await;
     assert_eq!(res.status(), 201);
 }
+
+#[tokio::test]
+async fn followers_and_the_mentioned_are_told_and_unread_replies_are_counted() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let innovation = app.platform_id("innovation").await;
+    let mut people = Vec::new();
+    for who in ["asker", "space.follower", "thread.follower", "mentioned"] {
+        let (id, token) = app
+            .quick_user(&format!("{who}@example.org"), None, "female", "ar")
+            .await;
+        app.make_member(innovation, id).await;
+        people.push((id, token));
+    }
+    let [
+        (asker_id, asker),
+        (_, space_follower),
+        (_, thread_follower),
+        (mentioned_id, mentioned),
+    ] = <[(i64, String); 4]>::try_from(people).expect("four");
+    let d = open(
+        &app,
+        &asker,
+        json!({"space": {"kind": "platform", "id": innovation},
+               "title": {"ar": "أنظمة الأرشفة"}, "body": {"ar": "من جرّب نظامًا؟"}}),
+    )
+    .await;
+    let id = d["id"].as_i64().expect("id");
+    let res = app
+        .request(
+            reqwest::Method::PUT,
+            &format!("/api/v1/discussion-spaces/platform/{innovation}/follow"),
+            Some(&space_follower),
+        )
+        .send()
+        .await
+        .expect("follow");
+    assert_eq!(res.status(), 204);
+    let res = app
+        .request(
+            reqwest::Method::PUT,
+            &format!("/api/v1/discussions/{id}/follow"),
+            Some(&thread_follower),
+        )
+        .send()
+        .await
+        .expect("follow");
+    assert_eq!(res.status(), 204);
+
+    let first = reply(
+        &app,
+        &asker,
+        id,
+        json!({"body": "أضيف سؤالًا: ما الكلفة؟", "mention_ids": [mentioned_id]}),
+    )
+    .await;
+    assert_eq!(first["mention_ids"], json!([mentioned_id]));
+    let kinds = |items: Vec<Value>| -> Vec<String> {
+        items
+            .iter()
+            .map(|n| n["kind"].as_str().expect("kind").to_owned())
+            .filter(|k| k.starts_with("discussion."))
+            .collect()
+    };
+    assert_eq!(
+        kinds(notices(&app, &space_follower).await),
+        ["discussion.reply"]
+    );
+    assert_eq!(
+        kinds(notices(&app, &thread_follower).await),
+        ["discussion.reply"]
+    );
+    assert_eq!(
+        kinds(notices(&app, &mentioned).await),
+        ["discussion.mention"]
+    );
+    assert!(
+        kinds(notices(&app, &asker).await).is_empty(),
+        "not one's own"
+    );
+
+    // Unread replies per reader, in the list; read, then one more.
+    let unread = |token: Option<String>| {
+        let app = &app;
+        async move {
+            let list = app
+                .get_json(
+                    &format!("/api/v1/discussions?space_kind=platform&space_id={innovation}"),
+                    token.as_deref(),
+                )
+                .await;
+            let item = list["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|i| i["id"] == id)
+                .cloned()
+                .expect("listed");
+            (item["following"].clone(), item["unread_count"].clone())
+        }
+    };
+    assert_eq!(
+        unread(Some(space_follower.clone())).await,
+        (json!(true), json!(1))
+    );
+    assert_eq!(unread(Some(asker.clone())).await, (json!(false), json!(0)));
+    assert_eq!(unread(None).await, (Value::Null, Value::Null));
+    let res = app
+        .post(
+            &format!("/api/v1/discussions/{id}/read"),
+            Some(&space_follower),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        unread(Some(space_follower.clone())).await,
+        (json!(true), json!(0))
+    );
+    reply(&app, &mentioned, id, json!({"body": "نحو ألف دينار"})).await;
+    assert_eq!(
+        unread(Some(space_follower.clone())).await,
+        (json!(true), json!(1))
+    );
+    // Unfollowed: no more notices, no longer following.
+    let res = app
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/discussion-spaces/platform/{innovation}/follow"),
+            Some(&space_follower),
+        )
+        .send()
+        .await
+        .expect("unfollow");
+    assert_eq!(res.status(), 204);
+    assert_eq!(unread(Some(space_follower.clone())).await.0, json!(false));
+    let _ = (admin, asker_id);
+
+    // In a members-only workshop's discussion only its platform's people are mentioned.
+    let finance = app.platform_id("financial-management").await;
+    let now = chrono::Utc::now();
+    let res = app
+        .post(
+            "/api/v1/workshops",
+            Some(&app.admin_token().await),
+            &json!({"platform_id": finance, "title": {"ar": "ورشة مغلقة"},
+                    "starts_at": now + chrono::Duration::hours(30),
+                    "ends_at": now + chrono::Duration::hours(33),
+                    "venue": {"city": "رام الله", "address": "قاعة"},
+                    "status": "scheduled", "is_public": false}),
+        )
+        .await;
+    let w = res.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let admin = app.admin_token().await;
+    let closed = open(
+        &app,
+        &admin,
+        json!({"space": {"kind": "workshop", "id": w}, "title": {"ar": "تحضير"}, "body": {"ar": "؟"}}),
+    )
+    .await;
+    let problem = assert_problem(
+        app.post(
+            &format!("/api/v1/discussions/{}/posts", closed["id"]),
+            Some(&admin),
+            &json!({"body": "انظري", "mention_ids": [mentioned_id]}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(problem.to_string().contains("/mention_ids/0"), "{problem}");
+}

@@ -104,6 +104,8 @@ routes! {
     UnhidePost,
     FlagPost,
     DecideFlag,
+    FollowDiscussion,
+    FollowSpace,
 }
 
 /// Expected status for [admin, coordinator here, coordinator elsewhere, member, anonymous].
@@ -195,6 +197,8 @@ fn expected(route: Route) -> [u16; 5] {
         ModerateDiscussion | HidePost | UnhidePost | DecideFlag => [200, 200, 403, 403, 401],
         // Whoever reads a reply may flag it.
         FlagPost => [201, 201, 201, 201, 401],
+        // Anyone signed in who sees a platform's discussions follows them.
+        FollowDiscussion | FollowSpace => [204, 204, 204, 204, 401],
     }
 }
 
@@ -882,6 +886,26 @@ async fn prepare(app: &TestApp, fx: &Fixture, route: Route) -> Request {
                 ),
             }
         }
+        FollowSpace => req(
+            Method::PUT,
+            format!("/api/v1/discussion-spaces/platform/{p}/follow"),
+            Value::Null,
+        ),
+        FollowDiscussion => {
+            let d = admin_post(
+                app,
+                fx,
+                "/api/v1/discussions",
+                json!({"space": {"kind": "platform", "id": p}, "title": {"ar": "نقاش"},
+                       "body": {"ar": "نص"}}),
+            )
+            .await;
+            req(
+                Method::PUT,
+                format!("/api/v1/discussions/{}/follow", d["id"]),
+                Value::Null,
+            )
+        }
         CreateDiscussion => req(
             Method::POST,
             "/api/v1/discussions".into(),
@@ -1286,7 +1310,7 @@ async fn rights_stop_at_the_platform_for_every_write_route() {
         None,
     ];
     let mut failures = Vec::new();
-    assert_eq!(ROUTES.len(), 84);
+    assert_eq!(ROUTES.len(), 86);
     for &route in ROUTES {
         let want = expected(route);
         for (i, token) in fx.tokens.iter().enumerate() {

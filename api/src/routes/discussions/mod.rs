@@ -4,6 +4,7 @@
 //! earlier texts and are deleted to a tombstone; a question can have an accepted answer. The
 //! workflows are `services::programme::discussions`.
 
+mod follows;
 mod model;
 mod moderation;
 mod posts;
@@ -35,7 +36,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(moderation::unhide_post)
         .service(moderation::flag_post)
         .service(moderation::list_flags)
-        .service(moderation::decide_flag);
+        .service(moderation::decide_flag)
+        .service(follows::follow_discussion)
+        .service(follows::unfollow_discussion)
+        .service(follows::follow_space)
+        .service(follows::unfollow_space)
+        .service(follows::mark_read);
 }
 
 /// A discussion the caller may see, with their standing in its space; 404 otherwise.
@@ -82,11 +88,15 @@ pub fn response(d: discussion::Model) -> DiscussionResponse {
             ar: d.body_ar,
             en: d.body_en,
         },
-        html: DiscussionBody {
+        html: DiscussionHtml {
             ar: d.html_ar,
             en: d.html_en,
         },
-        tags: serde_json::from_str(&d.tags).unwrap_or_default(),
+        tags: serde_json::from_str::<Vec<String>>(&d.tags)
+            .unwrap_or_default()
+            .into_iter()
+            .map(Tag)
+            .collect(),
         topic_ids: serde_json::from_str(&d.topic_ids).unwrap_or_default(),
         author_id: d.author_id,
         locked: d.locked,
@@ -97,6 +107,8 @@ pub fn response(d: discussion::Model) -> DiscussionResponse {
         version: d.version,
         created_at: d.created_at,
         updated_at: d.updated_at,
+        following: None,
+        unread_count: None,
     }
 }
 
@@ -114,6 +126,7 @@ pub fn post_response(
     let readable = !deleted && (p.hidden_at.is_none() || sees_hidden);
     PostResponse {
         accepted: d.accepted_post_id == Some(p.id),
+        mention_ids: serde_json::from_str(&p.mention_ids).unwrap_or_default(),
         id: p.id,
         discussion_id: p.discussion_id,
         author_id: p.author_id,

@@ -56,6 +56,16 @@ pub struct DiscussionBody {
     pub en: String,
 }
 
+/// Markdown rendered to HTML and sanitized, per language (at most 200 000 characters each:
+/// a text whose HTML would be longer is refused).
+#[derive(Clone, Debug, Default, Serialize, ToSchema, PartialEq, Eq)]
+pub struct DiscussionHtml {
+    #[schema(max_length = 200000)]
+    pub ar: String,
+    #[schema(max_length = 200000)]
+    pub en: String,
+}
+
 /// A tag: 1–40 characters, not only spaces.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(transparent)]
@@ -164,9 +174,9 @@ pub struct DiscussionResponse {
     /// The opening text as written (Markdown).
     pub body: DiscussionBody,
     /// The opening text rendered and sanitized, to show as it is.
-    pub html: DiscussionBody,
+    pub html: DiscussionHtml,
     #[schema(max_items = 10)]
-    pub tags: Vec<String>,
+    pub tags: Vec<Tag>,
     #[schema(max_items = 5)]
     pub topic_ids: Vec<i64>,
     pub author_id: i64,
@@ -188,6 +198,12 @@ pub struct DiscussionResponse {
     /// Where its replies are read and written.
     #[schema(max_length = 200, example = "/api/v1/discussions/3/posts")]
     pub posts_url: String,
+    /// In lists, to a signed-in person: whether they follow it (or its space); null otherwise.
+    pub following: Option<bool>,
+    /// In lists, to a signed-in person: replies by others since the last one they read (all of
+    /// them before they first read it); null otherwise.
+    #[schema(minimum = 0)]
+    pub unread_count: Option<i64>,
 }
 
 /// A reply.
@@ -206,6 +222,13 @@ pub struct CreatePostRequest {
     pub lang: Option<PostLang>,
     /// An earlier reply of the same discussion it quotes.
     pub quote_post_id: Option<i64>,
+    /// People it mentions (up to 10), told in their inbox: anyone for a platform's, working
+    /// group's or task force's discussion; the platform's people for a paper's, practice's or
+    /// workshop's.
+    #[validate(length(max = 10))]
+    #[schema(max_items = 10)]
+    #[serde(default)]
+    pub mention_ids: Vec<i64>,
 }
 
 /// A new text for a reply (its author, the space's coordinators); the text it replaces is kept.
@@ -229,8 +252,10 @@ pub struct PostResponse {
     pub lang: PostLang,
     /// As written (Markdown); null once deleted, and once hidden (but to its author and the
     /// space's moderators).
+    #[schema(max_length = 20000)]
     pub body: Option<String>,
     /// Rendered and sanitized; null when `body` is.
+    #[schema(max_length = 200000)]
     pub html: Option<String>,
     /// When a moderator hid it.
     pub hidden_at: Option<DateTime<Utc>>,
@@ -242,6 +267,9 @@ pub struct PostResponse {
     pub edit_count: i32,
     /// The discussion's accepted answer.
     pub accepted: bool,
+    /// The people it mentions.
+    #[schema(max_items = 10)]
+    pub mention_ids: Vec<i64>,
     pub deleted_at: Option<DateTime<Utc>>,
     /// The version, as in `ETag`.
     pub version: i32,
@@ -254,6 +282,7 @@ pub struct PostResponse {
 pub struct PostRevisionResponse {
     pub id: i64,
     /// The text as it was (Markdown).
+    #[schema(max_length = 20000)]
     pub body: String,
     /// Who replaced it.
     pub edited_by: Option<i64>,
@@ -332,4 +361,12 @@ pub struct DecideFlagRequest {
 pub enum FlagOutcome {
     Upheld,
     Dismissed,
+}
+
+/// How far the caller has read a discussion.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct MarkReadRequest {
+    /// The last reply read; default: its latest.
+    pub post_id: Option<i64>,
 }

@@ -17,7 +17,7 @@ use super::{response, visible_discussion};
 use crate::access::SpaceStanding;
 use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
-use crate::domain::{DiscussionKind, SpaceKind, markdown};
+use crate::domain::{DiscussionKind, SpaceKind};
 use crate::error::ApiError;
 use crate::etag::{self, IfMatch};
 use crate::extract::ValidatedJson;
@@ -169,8 +169,9 @@ pub struct ListDiscussionsQuery {
 crate::listed!(DiscussionResponse => DiscussionList, "A page of discussions, latest activity first.");
 
 /// Discussions the caller may see (those of spaces they may see), the most recently replied to
-/// first (then the newest). A reply moves its discussion to the front: a client paging while
-/// people write may meet a discussion twice.
+/// first (then the newest), each with the caller's own state (following, unread replies) when
+/// they are signed in. A reply moves its discussion to the front: a client paging while people
+/// write may meet a discussion twice.
 #[utoipa::path(
     tag = "discussions",
     security((), ("bearer" = [])),
@@ -256,10 +257,27 @@ pub async fn list_discussions(
     } else {
         None
     };
-    Ok(web::Json(DiscussionList {
-        items: rows.into_iter().map(response).collect(),
-        next_cursor,
-    }))
+    // The reader's own state in each, in one more statement.
+    let states = match auth.as_ref() {
+        Some(a) => {
+            let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
+            Some(discussions::read_states(&state.db, a.id(), &ids).await?)
+        }
+        None => None,
+    };
+    let items = rows
+        .into_iter()
+        .map(|d| {
+            let own = states
+                .as_ref()
+                .map(|s| s.get(&d.id).copied().unwrap_or_default());
+            let mut body = response(d);
+            body.following = own.map(|s| s.following);
+            body.unread_count = own.map(|s| s.unread);
+            body
+        })
+        .collect();
+    Ok(web::Json(DiscussionList { items, next_cursor }))
 }
 
 /// One discussion, to whoever may see its space.
@@ -327,8 +345,8 @@ pub async fn update_discussion(
     }
     let mut next = current.clone();
     next.search_text = discussions::search_text(&title, &body);
-    next.html_ar = markdown::render(&body.0);
-    next.html_en = markdown::render(&body.1);
+    next.html_ar = discussions::render(&body.0, "/body/ar")?;
+    next.html_en = discussions::render(&body.1, "/body/en")?;
     (next.title_ar, next.title_en) = title;
     (next.body_ar, next.body_en) = body;
     if let Some(tags) = &req.tags {

@@ -375,14 +375,19 @@ pub fn tells(action: Action) -> Tells {
             A::DiscussionCreate => (Some(Op::Create), &["discussion.created"], None),
             A::DiscussionUpdate | A::DiscussionModerate => (Some(Op::Update), &[], None),
             A::AnswerAccept => (Some(Op::Update), &["answer.accepted"], None),
-            A::PostCreate => (Some(Op::Create), &["post.created"], None),
+            // Followers of the discussion and of its space are told, and whom it mentions.
+            A::PostCreate => (
+                Some(Op::Create),
+                &["post.created"],
+                Some(NoticeKind::DiscussionReply),
+            ),
             // A deleted reply stays in its thread as a tombstone.
             A::PostUpdate | A::PostDelete | A::PostUnhide => (Some(Op::Update), &[], None),
             // Its author is told why.
             A::PostHide => (Some(Op::Update), &[], Some(NoticeKind::PostHidden)),
             // The space's coordinators have something in their queue; the reply is unchanged.
             A::FlagCreate => (None, &[], Some(NoticeKind::PostFlagged)),
-            A::FlagDecide => (None, &[], None),
+            A::FlagDecide | A::DiscussionFollow | A::DiscussionUnfollow => (None, &[], None),
             A::PracticeTransition {
                 to: PracticeStatus::Published,
             } => (

@@ -314,16 +314,7 @@ pub async fn from_fact(
             let Some((author, _)) = owner else {
                 return Ok(());
             };
-            let Some(post) = entity::discussion_post::Entity::find_by_id(id)
-                .one(db)
-                .await?
-            else {
-                return Ok(());
-            };
-            let Some(d) = entity::discussion::Entity::find_by_id(post.discussion_id)
-                .one(db)
-                .await?
-            else {
+            let Some((post, d)) = post_and_discussion(db, id).await? else {
                 return Ok(());
             };
             let title = Text::new(
@@ -350,6 +341,79 @@ pub async fn from_fact(
             };
             send(db, &[author], &notice, at).await
         }
+        // A reply: its mentions are told they were named, the followers that there is more.
+        NoticeKind::DiscussionReply => {
+            let Some((post, d)) = post_and_discussion(db, id).await? else {
+                return Ok(());
+            };
+            use entity::discussion_follow as follow;
+            let followers: Vec<i64> = follow::Entity::find()
+                .select_only()
+                .column(follow::Column::UserId)
+                .filter(
+                    sea_orm::Condition::any()
+                        .add(follow::Column::DiscussionId.eq(d.id))
+                        .add(
+                            sea_orm::Condition::all()
+                                .add(follow::Column::DiscussionId.is_null())
+                                .add(follow::Column::SpaceKind.eq(d.space_kind))
+                                .add(follow::Column::SpaceId.eq(d.space_id)),
+                        ),
+                )
+                .distinct()
+                .into_tuple()
+                .all(db)
+                .await?;
+            let mentioned: Vec<i64> = serde_json::from_str::<Vec<i64>>(&post.mention_ids)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|u| *u != post.author_id)
+                .collect();
+            let told: Vec<i64> = followers
+                .into_iter()
+                .filter(|u| *u != post.author_id && !mentioned.contains(u))
+                .collect();
+            let title = Text::new(
+                nonempty(d.title_en.clone(), &d.title_ar),
+                nonempty(d.title_ar.clone(), &d.title_en),
+            );
+            let person = person_name(db, post.author_id).await?;
+            let link = format!("/api/v1/discussions/{}/posts", d.id);
+            let reply = Notice {
+                kind,
+                title: Text::new(
+                    format!("New reply in “{}”", title.en),
+                    format!("رد جديد في «{}»", title.ar),
+                ),
+                body: Text::new(
+                    format!("{} replied in “{}”.", person.en, title.en),
+                    format!("ردّ {} في «{}».", person.ar, title.ar),
+                ),
+                entity_type: "discussion_post",
+                entity_id: post.id,
+                platform_id: fact.platform_id,
+                link: link.clone(),
+            };
+            send(db, &told, &reply, at).await?;
+            let mention = Notice {
+                kind: NoticeKind::Mentioned,
+                title: Text::new(
+                    format!("{} mentioned you", person.en),
+                    format!("ذكرك {}", person.ar),
+                ),
+                body: Text::new(
+                    format!("{} mentioned you in “{}”.", person.en, title.en),
+                    format!("ذكرك {} في «{}».", person.ar, title.ar),
+                ),
+                entity_type: "discussion_post",
+                entity_id: post.id,
+                platform_id: fact.platform_id,
+                link,
+            };
+            send(db, &mentioned, &mention, at).await
+        }
+        // Told with the reply (above).
+        NoticeKind::Mentioned => Ok(()),
         NoticeKind::PostFlagged => {
             let Some(p) = fact.platform_id else {
                 return Ok(());
@@ -546,6 +610,23 @@ async fn platform_name(db: &impl ConnectionTrait, id: i64) -> Result<Text, ApiEr
         || Text::new("the platform", "المنصة"),
         |p| Text::new(nonempty(p.name_en, &p.name_ar), p.name_ar),
     ))
+}
+
+/// A discussion's reply and the discussion, while both are there.
+async fn post_and_discussion(
+    db: &impl ConnectionTrait,
+    post_id: i64,
+) -> Result<Option<(entity::discussion_post::Model, entity::discussion::Model)>, ApiError> {
+    let Some(post) = entity::discussion_post::Entity::find_by_id(post_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(entity::discussion::Entity::find_by_id(post.discussion_id)
+        .one(db)
+        .await?
+        .map(|d| (post, d)))
 }
 
 async fn person_name(db: &impl ConnectionTrait, id: i64) -> Result<Text, ApiError> {

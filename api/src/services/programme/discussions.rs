@@ -4,7 +4,10 @@
 //! audit entry tells the changes feed and partners' webhooks (`services::events`).
 
 use chrono::{DateTime, Utc};
-use entity::{discussion, discussion_flag, discussion_post, discussion_post_revision};
+use entity::{
+    discussion, discussion_flag, discussion_follow, discussion_post, discussion_post_revision,
+    discussion_read,
+};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
@@ -62,6 +65,26 @@ pub struct Opening {
     pub topic_ids: Vec<i64>,
 }
 
+/// The longest HTML a text may render to (characters).
+pub const MAX_HTML_CHARS: usize = 200_000;
+
+/// `markdown` rendered and sanitized; 422 `too_long` at `pointer` when its HTML would pass
+/// [`MAX_HTML_CHARS`] (a text of nothing but quotes and brackets).
+pub fn render(markdown: &str, pointer: &str) -> Result<String, ApiError> {
+    let html = markdown::render(markdown);
+    if html.chars().count() <= MAX_HTML_CHARS {
+        return Ok(html);
+    }
+    Err(ApiError::field(
+        pointer,
+        "too_long",
+        Text::new(
+            "the text's HTML would pass 200 000 characters",
+            "سيتجاوز HTML النص 200 000 حرف",
+        ),
+    ))
+}
+
 /// The stored search key of a thread: its title and opening text, folded.
 pub fn search_text(title: &(String, String), body: &(String, String)) -> String {
     search::fold_all([
@@ -97,8 +120,8 @@ pub async fn open(
         platform_id: Set(o.platform_id),
         kind: Set(o.kind),
         search_text: Set(search_text(&o.title, &o.body)),
-        html_ar: Set(markdown::render(&o.body.0)),
-        html_en: Set(markdown::render(&o.body.1)),
+        html_ar: Set(render(&o.body.0, "/body/ar")?),
+        html_en: Set(render(&o.body.1, "/body/en")?),
         title_ar: Set(o.title.0),
         title_en: Set(o.title.1),
         body_ar: Set(o.body.0),
@@ -179,6 +202,7 @@ pub async fn reply(
     author: i64,
     by: impl Into<Actor>,
     (body, lang, quote): (String, Option<PostLang>, Option<i64>),
+    mentions: Vec<i64>,
     now: DateTime<Utc>,
 ) -> Result<discussion_post::Model, ApiError> {
     require_open(d)?;
@@ -190,7 +214,7 @@ pub async fn reply(
         author_id: Set(author),
         quote_post_id: Set(quote),
         lang: Set(lang_of(lang, &body)),
-        html: Set(markdown::render(&body)),
+        html: Set(render(&body, "/body")?),
         body: Set(body),
         edit_count: Set(0),
         deleted_at: Set(None),
@@ -198,6 +222,7 @@ pub async fn reply(
         hidden_at: Set(None),
         hidden_by: Set(None),
         hidden_reason: Set(String::new()),
+        mention_ids: Set(serde_json::to_string(&mentions).unwrap_or_else(|_| "[]".into())),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -255,7 +280,7 @@ pub async fn edit(
     }
     let mut m = current.clone().into_active_model();
     m.lang = Set(lang.unwrap_or(current.lang));
-    m.html = Set(markdown::render(&body));
+    m.html = Set(render(&body, "/body")?);
     m.body = Set(body);
     m.edit_count = Set(current.edit_count + 1);
     m.updated_at = Set(now);
@@ -565,4 +590,173 @@ pub async fn decide_flag(
         .write(db, by, now)
         .await?;
     Ok(decided)
+}
+
+/// What a person follows: a space, or one discussion of it.
+#[derive(Clone, Copy, Debug)]
+pub struct Followed {
+    pub space_kind: SpaceKind,
+    pub space_id: i64,
+    pub discussion_id: Option<i64>,
+}
+
+fn follows_of(user: i64, f: Followed) -> sea_orm::Select<discussion_follow::Entity> {
+    let q = discussion_follow::Entity::find()
+        .filter(discussion_follow::Column::UserId.eq(user))
+        .filter(discussion_follow::Column::SpaceKind.eq(f.space_kind))
+        .filter(discussion_follow::Column::SpaceId.eq(f.space_id));
+    match f.discussion_id {
+        Some(d) => q.filter(discussion_follow::Column::DiscussionId.eq(d)),
+        None => q.filter(discussion_follow::Column::DiscussionId.is_null()),
+    }
+}
+
+/// `user` follows `f` (once, however often asked); audited.
+pub async fn follow(
+    db: &impl ConnectionTrait,
+    user: i64,
+    f: Followed,
+    platform_id: Option<i64>,
+    by: Actor,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    if follows_of(user, f).one(db).await?.is_some() {
+        return Ok(());
+    }
+    let row = discussion_follow::ActiveModel {
+        user_id: Set(user),
+        space_kind: Set(f.space_kind),
+        space_id: Set(f.space_id),
+        discussion_id: Set(f.discussion_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Entry::new(Action::DiscussionFollow, row.id)
+        .created(&row)
+        .platform(platform_id)
+        .write(db, by, now)
+        .await
+}
+
+/// `user` no longer follows `f`; audited when they did.
+pub async fn unfollow(
+    db: &impl ConnectionTrait,
+    user: i64,
+    f: Followed,
+    platform_id: Option<i64>,
+    by: Actor,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let Some(row) = follows_of(user, f).one(db).await? else {
+        return Ok(());
+    };
+    discussion_follow::Entity::delete_by_id(row.id)
+        .exec(db)
+        .await?;
+    Entry::new(Action::DiscussionUnfollow, row.id)
+        .deleted(&row)
+        .platform(platform_id)
+        .write(db, by, now)
+        .await
+}
+
+/// Records that `user` read discussion `d` up to reply `upto` (its latest when `None`).
+pub async fn mark_read(
+    db: &impl ConnectionTrait,
+    user: i64,
+    d: &discussion::Model,
+    upto: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    use sea_orm::QueryOrder;
+    let last = match upto {
+        Some(p) => reply_of(db, d.id, p, "/post_id").await?.id,
+        None => discussion_post::Entity::find()
+            .filter(discussion_post::Column::DiscussionId.eq(d.id))
+            .order_by_desc(discussion_post::Column::Id)
+            .one(db)
+            .await?
+            .map_or(0, |p| p.id),
+    };
+    let held = discussion_read::Entity::find()
+        .filter(discussion_read::Column::UserId.eq(user))
+        .filter(discussion_read::Column::DiscussionId.eq(d.id))
+        .one(db)
+        .await?;
+    match held {
+        Some(r) => {
+            let mut m = r.into_active_model();
+            m.last_read_post_id = Set(last);
+            m.read_at = Set(now);
+            m.update(db).await?;
+        }
+        None => {
+            discussion_read::ActiveModel {
+                user_id: Set(user),
+                discussion_id: Set(d.id),
+                last_read_post_id: Set(last),
+                read_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A reader's state in one discussion.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReadState {
+    /// They follow it, or its space.
+    pub following: bool,
+    /// Replies by others after the last one they read (deleted ones aside).
+    pub unread: i64,
+}
+
+/// The state of `user` in each of the discussions `ids`, in one statement.
+pub async fn read_states(
+    db: &impl ConnectionTrait,
+    user: i64,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, ReadState>, ApiError> {
+    let mut out = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let sql = format!(
+        "SELECT d.id AS id, \
+           CASE WHEN EXISTS (SELECT 1 FROM discussion_follows f WHERE f.user_id = $1 \
+             AND (f.discussion_id = d.id OR (f.discussion_id IS NULL \
+             AND f.space_kind = d.space_kind AND f.space_id = d.space_id))) THEN 1 ELSE 0 END AS following, \
+           (SELECT COUNT(*) FROM discussion_posts p WHERE p.discussion_id = d.id \
+             AND p.id > COALESCE(r.last_read_post_id, 0) AND p.deleted_at IS NULL \
+             AND p.author_id <> $1) AS unread \
+         FROM discussions d \
+         LEFT JOIN discussion_reads r ON r.discussion_id = d.id AND r.user_id = $1 \
+         WHERE d.id IN ({list})"
+    );
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [user.into()],
+        ))
+        .await?;
+    for row in rows {
+        let id: i64 = row.try_get("", "id")?;
+        let following: i32 = row.try_get("", "following")?;
+        let unread: i64 = row.try_get("", "unread")?;
+        out.insert(
+            id,
+            ReadState {
+                following: following != 0,
+                unread,
+            },
+        );
+    }
+    Ok(out)
 }
