@@ -461,6 +461,48 @@ async fn a_members_only_workshops_discussion_is_its_peoples_alone() {
             .await;
         assert_eq!(ids(&found).contains(&id), sees, "{who}: the search");
     }
+    // A follower who leaves the platform is no longer told of its members-only replies.
+    let (leaver_id, leaver) = app
+        .quick_user("leaver@example.org", None, "female", "ar")
+        .await;
+    app.make_member(finance, leaver_id).await;
+    let res = app
+        .request(
+            reqwest::Method::PUT,
+            &format!("/api/v1/discussions/{id}/follow"),
+            Some(&leaver),
+        )
+        .send()
+        .await
+        .expect("follow");
+    assert_eq!(res.status(), 204);
+    reply(&app, &member, id, json!({"body": "الأول"})).await;
+    let told = |token: String| {
+        let app = &app;
+        async move {
+            notices(app, &token)
+                .await
+                .iter()
+                .filter(|n| n["kind"] == "discussion.reply")
+                .count()
+        }
+    };
+    assert_eq!(told(leaver.clone()).await, 1, "told while a member");
+    {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        entity::membership::Entity::update_many()
+            .col_expr(
+                entity::membership::Column::Status,
+                Expr::value(api::domain::MembershipStatus::Left.as_str()),
+            )
+            .filter(entity::membership::Column::UserId.eq(leaver_id))
+            .exec(&app.db)
+            .await
+            .expect("left");
+    }
+    reply(&app, &member, id, json!({"body": "الثاني"})).await;
+    assert_eq!(told(leaver).await, 1, "not told after leaving");
+
     // The outsider cannot open one there either: for them the space is not there.
     assert_problem(
         app.post(

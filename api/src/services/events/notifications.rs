@@ -369,9 +369,25 @@ pub async fn from_fact(
                 .into_iter()
                 .filter(|u| *u != post.author_id)
                 .collect();
+            // In a space not everyone sees, only those who still take part in its platform are
+            // told (as a practice's topic followers are): a follower who left hears nothing more.
+            let insiders = match (d.space_kind, d.platform_id) {
+                (
+                    crate::domain::SpaceKind::PositionPaper
+                    | crate::domain::SpaceKind::Practice
+                    | crate::domain::SpaceKind::Workshop,
+                    Some(p),
+                ) => {
+                    let mut inside = active_members(db, p).await?;
+                    inside.extend(coordinators(db, p).await?);
+                    Some(inside)
+                }
+                _ => None,
+            };
             let told: Vec<i64> = followers
                 .into_iter()
                 .filter(|u| *u != post.author_id && !mentioned.contains(u))
+                .filter(|u| insiders.as_ref().is_none_or(|inside| inside.contains(u)))
                 .collect();
             let title = Text::new(
                 nonempty(d.title_en.clone(), &d.title_ar),
