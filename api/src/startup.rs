@@ -14,7 +14,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
     EntityTrait, QueryFilter, Set,
 };
-use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::JwtKeys;
@@ -233,9 +232,7 @@ impl Application {
             db,
             jwt: JwtKeys::new(&config),
             mailer,
-            dummy_hash: password::dummy_hash()
-                .await
-                .map_err(|e| StartupError::Hashing(e.to_string()))?,
+            dummy_hash: password::dummy_hash().map_err(|e| StartupError::Hashing(e.to_string()))?,
             clock: Clock::default(),
             rate_limiter: RateLimiter::new(
                 config.limits.requests_per_user,
@@ -355,14 +352,13 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> Result<Server, S
     let document = web::Bytes::from(serde_json::to_vec(&document).unwrap_or_default());
     let workers = state.config.workers;
     let server = HttpServer::new(move || {
-        let (app, _) = App::new()
-            .into_utoipa_app()
+        // The plain router: the document was collected above, once.
+        let app = App::new()
             .app_data(state.clone())
             .app_data(routes.clone())
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
-            .configure(routes::configure)
-            .split_for_parts();
+            .configure(|cfg| routes::configure(&mut routes::Routes::Plain(cfg)));
         // Without configured origins there is nothing for CORS to allow: skip its work.
         app.wrap(from_fn(middleware::known_query))
             .wrap(from_fn(crate::idempotency::idempotency))

@@ -41,9 +41,61 @@ pub async fn verify(
     .map_err(|e| ApiError::Unexpected(format!("password check task failed: {e}")))
 }
 
-/// A hash of a random password, used to spend the same time on unknown accounts.
-pub async fn dummy_hash() -> Result<String, ApiError> {
+/// A PHC string with the parameters of [`hash`]'s, a random salt and a random output: checking
+/// any password against it costs what checking a real hash costs, and never succeeds. It is
+/// written, not hashed: a hash at start-up would take argon2's 19 MiB of memory for nothing
+/// (and raise the C allocator's threshold for returning large blocks, which kept the service's
+/// later large buffers resident).
+pub fn dummy_hash() -> Result<String, ApiError> {
     use base64::Engine as _;
-    let random: [u8; 24] = rand::random();
-    hash(base64::engine::general_purpose::STANDARD.encode(random)).await
+    let b64 = base64::engine::general_purpose::STANDARD_NO_PAD;
+    let params = argon2::Params::default();
+    let salt: [u8; 16] = rand::random();
+    let output: [u8; 32] = rand::random();
+    let phc = format!(
+        "$argon2id$v=19$m={},t={},p={}${}${}",
+        params.m_cost(),
+        params.t_cost(),
+        params.p_cost(),
+        b64.encode(salt),
+        b64.encode(output)
+    );
+    PasswordHash::new(&phc)
+        .map_err(|e| ApiError::Unexpected(format!("the dummy hash does not parse: {e}")))?;
+    Ok(phc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_dummy_costs_what_a_real_hash_costs_and_matches_nothing() {
+        let real = hash("correct horse battery staple".to_owned())
+            .await
+            .expect("in a test");
+        let dummy = dummy_hash().expect("in a test");
+        let (real, parsed) = (
+            PasswordHash::new(&real).expect("in a test"),
+            PasswordHash::new(&dummy).expect("in a test"),
+        );
+        assert_eq!(parsed.algorithm, real.algorithm);
+        assert_eq!(parsed.version, real.version);
+        assert_eq!(parsed.params, real.params);
+        assert_eq!(parsed.salt.map(|s| s.len()), real.salt.map(|s| s.len()));
+        assert_eq!(parsed.hash.map(|h| h.len()), real.hash.map(|h| h.len()));
+        assert_ne!(dummy, dummy_hash().expect("in a test"), "each start draws its own");
+        for attempt in ["", "correct horse battery staple", &dummy] {
+            assert!(
+                !verify(attempt.to_owned(), None, dummy.clone())
+                    .await
+                    .expect("in a test")
+            );
+            assert!(
+                !verify(attempt.to_owned(), Some(dummy.clone()), dummy.clone())
+                    .await
+                    .expect("in a test")
+            );
+        }
+    }
 }

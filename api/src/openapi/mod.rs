@@ -96,7 +96,7 @@ pub fn collected() -> Document {
     let (_, doc) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .configure(crate::routes::configure)
+        .configure(|cfg| crate::routes::configure(&mut crate::routes::Routes::Documented(cfg)))
         .split_for_parts();
     doc
 }

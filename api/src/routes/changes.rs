@@ -18,11 +18,11 @@ use crate::access::Standing;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::pagination::{self, PageRequest};
+use crate::routes::Routes;
 use crate::services::events::changes::{self, Position};
 use crate::state::AppState;
-use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(list_changes);
 }
 

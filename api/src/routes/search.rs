@@ -2,12 +2,12 @@
 //! position papers, practices, documents and people (`services::search`), ranked, filtered, each
 //! hit with a snippet whose found words are marked.
 
+use crate::routes::Routes;
 use actix_web::{get, web};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
 use crate::domain::search::{self, HitKind, Segment};
@@ -17,7 +17,7 @@ use crate::pagination::limit;
 use crate::services::search::{Cursor, Hit, Request};
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(search_all);
 }
 

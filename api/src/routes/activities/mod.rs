@@ -16,9 +16,9 @@ pub use model::*;
 pub use spendings::*;
 pub use view::*;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use crate::routes::Routes;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(read::list_activities)
         .service(create::create_activity)
         .service(read::get_activity)

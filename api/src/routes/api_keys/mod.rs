@@ -8,15 +8,15 @@ mod model;
 
 pub use model::*;
 
+use crate::routes::Routes;
 use entity::api_key;
 use sea_orm::ConnectionTrait;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::error::ApiError;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(manage::list_api_keys)
         .service(create::create_api_key)
         .service(manage::get_api_key)

@@ -8,9 +8,9 @@ mod model;
 mod password_reset;
 mod refresh;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use crate::routes::Routes;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(login::login)
         .service(refresh::refresh)
         .service(logout::logout)

@@ -12,15 +12,15 @@ mod threads;
 
 pub use model::*;
 
+use crate::routes::Routes;
 use entity::{discussion, discussion_post};
 use sea_orm::ConnectionTrait;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::SpaceStanding;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(threads::list_discussions)
         .service(threads::create_discussion)
         .service(threads::get_discussion)

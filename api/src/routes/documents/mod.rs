@@ -14,9 +14,9 @@ mod view;
 pub use model::*;
 pub use view::response;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use crate::routes::Routes;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(read::list_documents)
         .service(create::create_document)
         .service(transitions::transition_document)

@@ -20,9 +20,9 @@ pub use model::*;
 pub use rules::*;
 pub use view::*;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use crate::routes::Routes;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(create::create_election)
         .service(create::list_elections)
         .service(read::get_election)

@@ -17,11 +17,11 @@ pub(crate) use rules::visible_file;
 
 pub use resumable::TusVersion;
 
+use crate::routes::Routes;
 use chrono::{DateTime, Utc};
 use entity::stored_file;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use actix_web::{HttpResponse, delete, get, web};
 
@@ -32,7 +32,7 @@ use crate::pagination::PageRequest;
 use crate::services::files::{self, Parent};
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(upload::upload_file)
         .service(upload::upload_raw_file)
         .service(list_workshop_files)
@@ -58,14 +58,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(links::create_file_link)
         .service(links::storage_usage)
         .service(links::union_storage_usage)
-        .service(
-            utoipa_actix_web::scope::scope("/uploads")
-                .wrap(actix_web::middleware::DefaultHeaders::new().add(resumable::tus_resumable()))
-                .service(resumable::discover_uploads)
-                .service(resumable::create_upload)
-                .service(resumable::get_upload)
-                .service(resumable::append_upload)
-                .service(resumable::terminate_upload),
+        .scope(
+            "/uploads",
+            Some(actix_web::middleware::DefaultHeaders::new().add(resumable::tus_resumable())),
+            |cfg| {
+                cfg.service(resumable::discover_uploads)
+                    .service(resumable::create_upload)
+                    .service(resumable::get_upload)
+                    .service(resumable::append_upload)
+                    .service(resumable::terminate_upload);
+            },
         );
 }
 

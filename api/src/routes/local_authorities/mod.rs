@@ -12,9 +12,9 @@ mod update;
 pub use model::*;
 pub(crate) use rules::*;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use crate::routes::Routes;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(list::list_local_authorities)
         .service(create::create_local_authority)
         .service(read::get_local_authority)

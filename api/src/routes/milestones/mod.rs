@@ -4,6 +4,7 @@
 
 mod template;
 
+use crate::routes::Routes;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use entity::milestone;
 use sea_orm::sea_query::Expr;
@@ -13,7 +14,6 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use crate::audit::{Action, Entry};
@@ -30,7 +30,7 @@ use crate::state::AppState;
 
 pub use template::*;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(list_milestones)
         .service(template::load_milestone_template)
         .service(create_milestone)

@@ -7,9 +7,9 @@ mod model;
 
 pub use model::*;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use crate::routes::Routes;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(inbox::list_notifications)
         .service(inbox::unread_notifications)
         .service(inbox::read_all_notifications)

@@ -26,9 +26,9 @@ pub use monitoring::*;
 pub use rules::*;
 pub use view::*;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use crate::routes::Routes;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(list::list_partnerships)
         .service(list::expiring_partnerships)
         .service(create::create_partnership)

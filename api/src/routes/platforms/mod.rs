@@ -13,9 +13,9 @@ mod view;
 pub use model::*;
 pub use view::*;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use crate::routes::Routes;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(list::list_platforms)
         .service(create::create_platform)
         .service(read::get_platform)

@@ -22,9 +22,9 @@ pub use model::*;
 pub use rules::*;
 pub use view::*;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use crate::routes::Routes;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(list::list_papers)
         .service(create::create_paper)
         .service(versions::compare_versions)

@@ -18,9 +18,9 @@ pub use model::*;
 pub use rules::{PracticeStanding, visible_practice};
 pub use view::response;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use crate::routes::Routes;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(read::list_practices)
         .service(create::create_practice)
         .service(versions::list_practice_versions)

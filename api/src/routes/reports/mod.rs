@@ -15,9 +15,9 @@ pub use grouped::*;
 pub use partnerships::*;
 pub use programme::*;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use crate::routes::Routes;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(grouped::participation_report)
         .service(grouped::membership_report)
         .service(grouped::seat_report)

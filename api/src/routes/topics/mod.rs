@@ -6,9 +6,9 @@ mod rules;
 mod update;
 mod working_group;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use crate::routes::Routes;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(read::get_topic)
         .service(follows::follow_topic)
         .service(follows::unfollow_topic)

@@ -1,10 +1,10 @@
 //! The caller's own account.
 
+use crate::routes::Routes;
 use actix_web::{HttpResponse, get, patch, post, web};
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use serde::Deserialize;
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use super::{UserResponse, find_with_authority, search_text};
@@ -17,7 +17,7 @@ use crate::i18n::Text;
 use crate::services::accounts::sessions::revoke_sessions;
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(get_me)
         .service(update_me)
         .service(change_password);

@@ -9,15 +9,15 @@ mod subscriptions;
 
 pub use model::*;
 
+use crate::routes::Routes;
 use entity::webhook_subscription;
 use sea_orm::ConnectionTrait;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
 use crate::db::find_or_404;
 use crate::error::ApiError;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(catalogue::list_event_types)
         .service(subscriptions::list_webhooks)
         .service(subscriptions::create_webhook)

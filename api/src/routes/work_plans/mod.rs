@@ -18,9 +18,9 @@ pub use model::*;
 pub use rules::*;
 pub use view::*;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use crate::routes::Routes;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(create::create_work_plan)
         .service(list::list_work_plans)
         .service(read::get_work_plan)

@@ -22,12 +22,12 @@ pub use model::*;
 pub use rules::*;
 pub use view::*;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use crate::routes::Routes;
 
 pub use clashes::Warning;
 pub(crate) use registrations::to_response as registration_response;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut Routes) {
     cfg.service(list::list_workshops)
         .service(create::create_workshop)
         .service(read::get_workshop)
