@@ -84,7 +84,11 @@ mod tests {
         assert_eq!(parsed.params, real.params);
         assert_eq!(parsed.salt.map(|s| s.len()), real.salt.map(|s| s.len()));
         assert_eq!(parsed.hash.map(|h| h.len()), real.hash.map(|h| h.len()));
-        assert_ne!(dummy, dummy_hash().expect("in a test"), "each start draws its own");
+        assert_ne!(
+            dummy,
+            dummy_hash().expect("in a test"),
+            "each start draws its own"
+        );
         for attempt in ["", "correct horse battery staple", &dummy] {
             assert!(
                 !verify(attempt.to_owned(), None, dummy.clone())
