@@ -205,9 +205,11 @@ pub fn specific(operation_id: &str) -> &'static [ProblemCode] {
         "rotate_api_key" => &[NotEditable, StaleVersion],
         "revoke_api_key" | "rotate_webhook_secret" => &[StaleVersion],
         "list_changes" => &[CursorExpired],
-        "participation_report" | "membership_report" | "seat_report" | "export_attendances" => {
-            &[Forbidden, NotAManager, ValidationError]
-        }
+        "participation_report"
+        | "membership_report"
+        | "seat_report"
+        | "discussant_report"
+        | "export_attendances" => &[Forbidden, NotAManager, ValidationError],
         "partnership_report" | "contribution_report" => &[Forbidden, ValidationError],
         "progress_report" | "budget_report" | "practice_report" => {
             &[Forbidden, NotAManager, ValidationError]
@@ -426,13 +428,13 @@ pub fn rules(operation_id: &str) -> Vec<(&'static str, &'static str)> {
             ("too_long", "`to` is at most ten years after `from`"),
             ("not_found", "`platform_id` is a platform"),
         ],
-        "participation_report" | "membership_report" | "seat_report" => &[
+        "participation_report" | "membership_report" | "seat_report" | "discussant_report" => &[
             ("order", "`to` is on or after `from`"),
             ("too_long", "`to` is at most ten years after `from`"),
             ("duplicate", "`group_by` names each dimension once"),
             (
                 "not_allowed",
-                "`group_by` names dimensions of the report (`workshop_kind` for participation, `body` for seats, `topic` not for memberships), and `quarter` or `month`, not both",
+                "`group_by` names dimensions of the report (`workshop_kind` for participation, `body` for seats, `topic` not for memberships nor discussants), and `quarter` or `month`, not both",
             ),
             (
                 "too_many",

@@ -808,3 +808,173 @@ async fn a_parent_platform_reports_the_sum_of_its_sub_platforms_and_several_can_
         "not_found"
     );
 }
+
+#[tokio::test]
+async fn active_discussants_are_counted_by_gender_and_region_with_small_cells_hidden() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let finance = app.platform_id("financial-management").await;
+    let innovation = app.platform_id("innovation").await;
+    let north = authority(&app, &admin, "بلدية طوباس", "north").await;
+    let south = authority(&app, &admin, "بلدية يطا", "south").await;
+    let member = |email: String, authority: i64, gender: &'static str, platform: i64| {
+        let app = &app;
+        async move {
+            let (id, token) = app.quick_user(&email, Some(authority), gender, "ar").await;
+            app.make_member(platform, id).await;
+            token
+        }
+    };
+    let post = |token: String, path: String, body: Value| {
+        let app = &app;
+        async move {
+            let res = app.post(&path, Some(&token), &body).await;
+            let status = res.status();
+            let body: Value = res.json().await.expect("json");
+            assert_eq!(status, 201, "{body}");
+            body["id"].as_i64().expect("id")
+        }
+    };
+    // A northern man opens a discussion on the finance platform; six northern women reply once
+    // each; a southern woman replies twice and deletes one (taken back: not counted).
+    let opener = member("opener@example.org".into(), north, "male", finance).await;
+    let d = post(
+        opener,
+        "/api/v1/discussions".into(),
+        json!({"space": {"kind": "platform", "id": finance}, "kind": "question",
+               "title": {"ar": "كيف تحصّلون رسوم النفايات؟"}, "body": {"ar": "نرغب في التجربة"}}),
+    )
+    .await;
+    let replies = format!("/api/v1/discussions/{d}/posts");
+    for i in 0..6 {
+        let token = member(format!("n{i}@example.org"), north, "female", finance).await;
+        post(
+            token,
+            replies.clone(),
+            json!({"body": "مع فاتورة الكهرباء", "lang": "ar"}),
+        )
+        .await;
+    }
+    let southern = member("s0@example.org".into(), south, "female", finance).await;
+    post(
+        southern.clone(),
+        replies.clone(),
+        json!({"body": "عبر الهيئة المحلية", "lang": "ar"}),
+    )
+    .await;
+    let gone = post(
+        southern.clone(),
+        replies.clone(),
+        json!({"body": "خطأ", "lang": "ar"}),
+    )
+    .await;
+    let res = app
+        .delete(&format!("{replies}/{gone}"), Some(&southern))
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    // Elsewhere: a discussion on the innovation platform, by someone of no authority.
+    let (other_id, other) = app
+        .quick_user("other@example.org", None, "male", "ar")
+        .await;
+    app.make_member(innovation, other_id).await;
+    post(
+        other,
+        "/api/v1/discussions".into(),
+        json!({"space": {"kind": "platform", "id": innovation}, "kind": "discussion",
+               "title": {"ar": "نقاش آخر"}, "body": {"ar": "نص"}}),
+    )
+    .await;
+
+    // The administrator sees every group in full.
+    let report = app
+        .get_json(
+            "/api/v1/reports/discussants?group_by=gender,region",
+            Some(&admin),
+        )
+        .await;
+    let group = |report: &Value, gender: &str, region: Option<&str>| -> Value {
+        report["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| {
+                r["group"]["gender"] == gender
+                    && region.map_or(r["group"]["region"].is_null(), |g| {
+                        r["group"]["region"] == g
+                    })
+            })
+            .cloned()
+            .unwrap_or_else(|| panic!("no {gender} {region:?} in {report}"))
+    };
+    let women_north = group(&report, "female", Some("north"));
+    assert_eq!(
+        (
+            &women_north["discussions"],
+            &women_north["replies"],
+            &women_north["people"]
+        ),
+        (&json!(0), &json!(6), &json!(6))
+    );
+    let man_north = group(&report, "male", Some("north"));
+    assert_eq!(
+        (
+            &man_north["discussions"],
+            &man_north["replies"],
+            &man_north["people"]
+        ),
+        (&json!(1), &json!(0), &json!(1))
+    );
+    let woman_south = group(&report, "female", Some("south"));
+    assert_eq!(
+        (&woman_south["replies"], &woman_south["people"]),
+        (&json!(1), &json!(1)),
+        "a deleted reply is not counted"
+    );
+    assert_eq!(group(&report, "male", None)["discussions"], 1);
+    assert_eq!(
+        (
+            &report["totals"]["discussions"],
+            &report["totals"]["replies"],
+            &report["totals"]["people"]
+        ),
+        (&json!(2), &json!(7), &json!(9))
+    );
+    assert_eq!(women_north["labels"]["region"], "North of the West Bank");
+    // By default: by quarter and gender.
+    let report = app
+        .get_json("/api/v1/reports/discussants", Some(&admin))
+        .await;
+    assert_eq!(report["group_by"], json!(["quarter", "gender"]));
+    // A dimension that does not apply is refused.
+    let res = app
+        .get("/api/v1/reports/discussants?group_by=topic", Some(&admin))
+        .await;
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(problem["errors"][0]["code"], "not_allowed");
+
+    // The finance coordinator: the platform's discussions alone, the two small groups hidden.
+    let (coord_id, coord) = app.create_member(&admin, "fcoord@example.org", None).await;
+    app.make_coordinator(finance, coord_id, "coordinator").await;
+    let report = app
+        .get_json(
+            "/api/v1/reports/discussants?group_by=gender,region",
+            Some(&coord),
+        )
+        .await;
+    assert_eq!(report["rows"].as_array().map(Vec::len), Some(3), "{report}");
+    assert_eq!(group(&report, "female", Some("north"))["people"], 6);
+    assert_eq!(group(&report, "male", Some("north"))["people"], "<5");
+    assert_eq!(group(&report, "female", Some("south"))["people"], "<5");
+    assert_eq!(
+        (
+            &report["totals"]["discussions"],
+            &report["totals"]["people"]
+        ),
+        (&json!(1), &json!(8))
+    );
+    // A member who coordinates nothing reports on nothing.
+    let res = app
+        .get("/api/v1/reports/discussants", Some(&southern))
+        .await;
+    assert_eq!(res.status(), 403);
+}

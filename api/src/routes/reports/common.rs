@@ -435,6 +435,8 @@ pub fn measure_header(measure: &str) -> Text {
         "joined" => ("Joined", "انضموا"),
         "left" => ("Left", "غادروا"),
         "seats" => ("Seats", "المقاعد"),
+        "discussions" => ("Discussions opened", "النقاشات المفتوحة"),
+        "replies" => ("Replies", "الردود"),
         other => return Text::new(other.to_owned(), other.to_owned()),
     };
     Text::new(en, ar)

@@ -1,5 +1,5 @@
 //! The grouped reports: participation in workshops, platform memberships, and seats in
-//! working groups and task forces, each counted by any combination of dimensions
+//! working groups and task forces, and active discussants, each counted by any combination of dimensions
 //! (`common::Grouped`), with small groups hidden from anyone but an administrator.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -288,4 +288,82 @@ pub async fn seat_report(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     common::grouped::<SeatReport>(&req, &auth, &state, query.into_inner()).await
+}
+
+/// Discussion activity of one group, or of all.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiscussantCounts {
+    /// Discussions opened in the period.
+    pub discussions: Count,
+    /// Replies posted in the period and not deleted.
+    pub replies: Count,
+    /// Distinct people who opened a discussion or replied: the active discussants.
+    pub people: Count,
+}
+
+/// One group of discussants.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiscussantRow {
+    #[schema(value_type = Object, example = json!({"quarter": "2026-Q3", "gender": "female"}))]
+    pub group: GroupValues,
+    #[schema(value_type = Object, example = json!({"quarter": "2026-Q3", "gender": "Women"}))]
+    pub labels: GroupLabels,
+    #[serde(flatten)]
+    pub counts: DiscussantCounts,
+}
+
+/// Active discussants, grouped.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiscussantReport {
+    #[serde(flatten)]
+    pub scope: ReportScope,
+    #[schema(max_items = 100000)]
+    pub rows: Vec<DiscussantRow>,
+    pub totals: DiscussantCounts,
+}
+
+impl common::Grouped for DiscussantReport {
+    type Counts = DiscussantCounts;
+    type Row = DiscussantRow;
+    const SUBJECT: Subject = Subject::Discussions;
+    const DEFAULT_GROUP_BY: &'static str = "quarter,gender";
+    const STEM: &'static str = "discussants";
+    const NAME: (&'static str, &'static str) = ("Discussants", "المشاركون في النقاشات");
+
+    fn counts(shown: Vec<Count>, _: Option<&Counts>) -> DiscussantCounts {
+        let mut next = common::in_order(shown);
+        DiscussantCounts {
+            discussions: next(),
+            replies: next(),
+            people: next(),
+        }
+    }
+
+    rows_of!(DiscussantRow, DiscussantCounts);
+}
+
+/// The active discussants of the period (default this year): discussions opened, replies
+/// posted (a deleted reply not counted) and the distinct people who did either, grouped by any
+/// of gender, local authority, its kind, governorate and region, platform (of the discussion's
+/// space; a task force's discussions belong to none, and only administrators see them), and the
+/// quarter or month of the post. Counts only, never text: a members-only space's discussions
+/// are counted for those who may report on its platform. Who sees what, hidden small groups and
+/// formats as for participation.
+#[utoipa::path(
+    tag = "reports",
+    params(ReportQuery),
+    responses((status = 200, content(
+        (DiscussantReport = "application/json"),
+        (crate::export::CsvText = "text/csv"),
+        (crate::export::Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )))
+)]
+#[get("/reports/discussants")]
+pub async fn discussant_report(
+    req: HttpRequest,
+    auth: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    common::grouped::<DiscussantReport>(&req, &auth, &state, query.into_inner()).await
 }

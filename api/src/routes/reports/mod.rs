@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut Routes) {
     cfg.service(grouped::participation_report)
         .service(grouped::membership_report)
         .service(grouped::seat_report)
+        .service(grouped::discussant_report)
         .service(attendances::export_attendances)
         .service(partnerships::partnership_report)
         .service(partnerships::contribution_report)

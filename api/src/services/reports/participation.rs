@@ -55,6 +55,9 @@ pub enum Subject {
     /// Seats in working groups and task forces held at some time in the period (taken before
     /// its end, not ended before its start).
     Seats,
+    /// Discussions opened and replies posted in the period (a deleted reply not counted: its
+    /// author took it back), and the distinct people who did either: the active discussants.
+    Discussions,
 }
 
 impl Subject {
@@ -65,6 +68,7 @@ impl Subject {
             Subject::Participation => &["registrations", "attendances", "no_shows", "people"],
             Subject::Memberships => &["memberships", "joined", "left", "people"],
             Subject::Seats => &["seats", "joined", "people"],
+            Subject::Discussions => &["discussions", "replies", "people"],
         }
     }
 
@@ -84,7 +88,7 @@ impl Subject {
                 Quarter,
                 Month,
             ],
-            Subject::Memberships => &[
+            Subject::Memberships | Subject::Discussions => &[
                 Gender,
                 LocalAuthority,
                 AuthorityKind,
@@ -141,6 +145,16 @@ impl Subject {
                  LEFT JOIN local_authorities a ON a.id = s.authority_id \
                  WHERE s.joined_at < $2 AND (s.left_at IS NULL OR s.left_at >= $1)"
             }
+            Subject::Discussions => {
+                "FROM (SELECT 'opening' AS what, d.platform_id AS platform_id, \
+                 d.author_id AS user_id, d.created_at AS at FROM discussions d \
+                 UNION ALL SELECT 'reply', pd.platform_id, p.author_id, p.created_at \
+                 FROM discussion_posts p JOIN discussions pd ON pd.id = p.discussion_id \
+                 WHERE p.deleted_at IS NULL) x \
+                 JOIN users u ON u.id = x.user_id \
+                 LEFT JOIN local_authorities a ON a.id = u.local_authority_id \
+                 WHERE x.at >= $1 AND x.at < $2"
+            }
         }
     }
 
@@ -163,6 +177,11 @@ impl Subject {
                  SUM(CASE WHEN s.joined_at >= $1 THEN 1 ELSE 0 END) AS joined, \
                  COUNT(DISTINCT s.user_id) AS people"
             }
+            Subject::Discussions => {
+                "SUM(CASE WHEN x.what = 'opening' THEN 1 ELSE 0 END) AS discussions, \
+                 SUM(CASE WHEN x.what = 'reply' THEN 1 ELSE 0 END) AS replies, \
+                 COUNT(DISTINCT x.user_id) AS people"
+            }
         }
     }
 
@@ -183,6 +202,7 @@ impl Subject {
                 "s.joined_at",
                 "s.authority_id",
             ),
+            Subject::Discussions => ("x.platform_id", "", "x.at", "u.local_authority_id"),
         };
         let col = match d {
             Gender => "u.gender",
@@ -206,6 +226,7 @@ impl Subject {
             Subject::Participation => "w.platform_id",
             Subject::Memberships => "m.platform_id",
             Subject::Seats => "s.platform_id",
+            Subject::Discussions => "x.platform_id",
         }
     }
 }
@@ -694,7 +715,12 @@ mod tests {
         for name in Dimension::ALL {
             assert_eq!(Dimension::parse(name).map(Dimension::as_str), Some(*name));
         }
-        for s in [Subject::Participation, Subject::Memberships, Subject::Seats] {
+        for s in [
+            Subject::Participation,
+            Subject::Memberships,
+            Subject::Seats,
+            Subject::Discussions,
+        ] {
             assert!(s.measures().contains(&"people"));
             for d in s.dimensions() {
                 assert!(d.sql(s, DbBackend::Sqlite).is_some(), "{s:?} {d:?}");
