@@ -1335,15 +1335,40 @@ pub async fn takes_part_in(
     user: i64,
     platform_id: i64,
 ) -> Result<bool, ApiError> {
-    let member = membership::Entity::find()
-        .filter(membership::Column::UserId.eq(user))
+    Ok(taking_part(db, platform_id, &[user]).await?.contains(&user))
+}
+
+/// Those of `among` who take part in platform `platform_id` (as [`takes_part_in`]), in two
+/// statements however many are asked about.
+pub async fn taking_part(
+    db: &impl ConnectionTrait,
+    platform_id: i64,
+    among: &[i64],
+) -> Result<std::collections::HashSet<i64>, ApiError> {
+    if among.is_empty() {
+        return Ok(std::collections::HashSet::new());
+    }
+    let mut found: std::collections::HashSet<i64> = membership::Entity::find()
+        .select_only()
+        .column(membership::Column::UserId)
         .filter(membership::Column::PlatformId.eq(platform_id))
         .filter(membership::Column::Status.eq(MembershipStatus::Active))
-        .count(db)
+        .filter(membership::Column::UserId.is_in(among.iter().copied()))
+        .into_tuple::<i64>()
+        .all(db)
         .await?
-        > 0;
-    Ok(member
-        || coordinated_platforms(db, user)
-            .await?
-            .contains(&platform_id))
+        .into_iter()
+        .collect();
+    found.extend(
+        coordinator_term::Entity::find()
+            .select_only()
+            .column(coordinator_term::Column::UserId)
+            .filter(coordinator_term::Column::PlatformId.eq(platform_id))
+            .filter(coordinator_term::Column::EndedAt.is_null())
+            .filter(coordinator_term::Column::UserId.is_in(among.iter().copied()))
+            .into_tuple::<i64>()
+            .all(db)
+            .await?,
+    );
+    Ok(found)
 }

@@ -91,7 +91,7 @@ pub async fn create_post(
     standing.require_poster()?;
     let req = body.into_inner()?;
     discussions::require_open(&d)?;
-    let mentions = check_mentions(&txn, &d, &req.mention_ids).await?;
+    let mentions = discussions::check_mentions(&txn, &d, &req.mention_ids).await?;
     discussions::require_within_limit(&txn, auth.id(), state.config.limits.posts_per_minute, now)
         .await?;
     let p = discussions::reply(
@@ -111,39 +111,6 @@ pub async fn create_post(
         format!("/api/v1/discussions/{}/posts/{}", d.id, body.id),
         &body,
     ))
-}
-
-/// The people a reply may mention, each an active person; in a paper's, practice's or
-/// workshop's discussion, one of its platform's people (whom it may concern).
-async fn check_mentions(
-    db: &impl sea_orm::ConnectionTrait,
-    d: &entity::discussion::Model,
-    ids: &[i64],
-) -> Result<Vec<i64>, ApiError> {
-    use crate::domain::SpaceKind;
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let people = crate::db::check_people(db, ids, "/mention_ids").await?;
-    let private = matches!(
-        d.space_kind,
-        SpaceKind::PositionPaper | SpaceKind::Practice | SpaceKind::Workshop
-    );
-    if let (true, Some(p)) = (private, d.platform_id) {
-        for (i, person) in people.iter().enumerate() {
-            if !crate::access::takes_part_in(db, *person, p).await? {
-                return Err(ApiError::field(
-                    &format!("/mention_ids/{i}"),
-                    "not_allowed",
-                    crate::i18n::Text::new(
-                        "only the platform's people are mentioned here",
-                        "لا يُذكر هنا إلا أهل المنصة",
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(people)
 }
 
 /// A reply of discussion `d`, or 404.

@@ -3,10 +3,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use entity::discussion;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -15,7 +12,6 @@ use super::model::{
 };
 use super::{response, visible_discussion};
 use crate::access::SpaceStanding;
-use crate::audit::{Action, Entry};
 use crate::auth::AuthUser;
 use crate::domain::{DiscussionKind, SpaceKind};
 use crate::error::ApiError;
@@ -26,57 +22,6 @@ use crate::pagination::{decode_instant, encode_instant, limit};
 use crate::services::programme::discussions::{self, Opening};
 use crate::services::store::versioned;
 use crate::state::AppState;
-
-/// 400 unless at least one language of `pair` says something.
-fn require_some(pair: &(String, String), pointer: &str) -> Result<(), ApiError> {
-    if pair.0.trim().is_empty() && pair.1.trim().is_empty() {
-        return Err(ApiError::field(
-            pointer,
-            "required",
-            Text::new(
-                "give it in Arabic, English or both",
-                "اكتبه بالعربية أو الإنجليزية أو بكلتيهما",
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// 400 unless every topic is one of the space's platform (any platform's for a task force).
-async fn check_topics(
-    db: &impl ConnectionTrait,
-    platform_id: Option<i64>,
-    ids: &[i64],
-) -> Result<(), ApiError> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let mut found =
-        entity::topic::Entity::find().filter(entity::topic::Column::Id.is_in(ids.to_vec()));
-    if let Some(p) = platform_id {
-        found = found.filter(entity::topic::Column::PlatformId.eq(p));
-    }
-    let mut ids = ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    let known = found
-        .select_only()
-        .column(entity::topic::Column::Id)
-        .into_tuple::<i64>()
-        .all(db)
-        .await?;
-    if known.len() == ids.len() {
-        return Ok(());
-    }
-    Err(ApiError::field(
-        "/topic_ids",
-        "not_found",
-        Text::new(
-            "a topic is not one of the space's platform",
-            "أحد المحاور ليس من محاور منصة هذا الفضاء",
-        ),
-    ))
-}
 
 /// Opens a discussion or a question in a space, as one of its people (a platform's or working
 /// group's members and coordinators, a task force's members, a paper's authors and platform,
@@ -100,8 +45,8 @@ pub async fn create_discussion(
         req.title.en.trim().to_owned(),
     );
     let body = (req.body.ar, req.body.en);
-    require_some(&title, "/title")?;
-    require_some(&body, "/body")?;
+    discussions::require_some(&title, "/title")?;
+    discussions::require_some(&body, "/body")?;
     let txn = crate::db::begin(&state.db).await?;
     let standing = SpaceStanding::of(&txn, Some(&auth), req.space.kind, req.space.id)
         .await?
@@ -116,7 +61,7 @@ pub async fn create_discussion(
             )
         })?
         .require_poster()?;
-    check_topics(&txn, standing.platform_id, &req.topic_ids).await?;
+    discussions::check_topics(&txn, standing.platform_id, &req.topic_ids).await?;
     discussions::require_within_limit(&txn, auth.id(), state.config.limits.posts_per_minute, now)
         .await?;
     let d = discussions::open(
@@ -322,60 +267,18 @@ pub async fn update_discussion(
     let req = body.into_inner()?;
     let expected = if_match.expected()?;
     versioned::check::<discussion::Entity>(&current, expected)?;
-    let merged = |change: Option<Option<String>>, stored: &str, trim: bool| match change {
-        None => stored.to_owned(),
-        Some(None) => String::new(),
-        Some(Some(s)) if trim => s.trim().to_owned(),
-        Some(Some(s)) => s,
+    let (t, b) = (req.title.unwrap_or_default(), req.body.unwrap_or_default());
+    let change = discussions::OpeningChange {
+        title: (t.ar, t.en),
+        body: (b.ar, b.en),
+        tags: req.tags.map(|tags| tags.into_iter().map(|t| t.0).collect()),
+        topic_ids: req.topic_ids,
     };
-    let t = req.title.unwrap_or_default();
-    let title = (
-        merged(t.ar, &current.title_ar, true),
-        merged(t.en, &current.title_en, true),
-    );
-    let b = req.body.unwrap_or_default();
-    let body = (
-        merged(b.ar, &current.body_ar, false),
-        merged(b.en, &current.body_en, false),
-    );
-    require_some(&title, "/title")?;
-    require_some(&body, "/body")?;
-    if let Some(ids) = &req.topic_ids {
-        check_topics(&txn, current.platform_id, ids).await?;
-    }
-    let mut next = current.clone();
-    next.search_text = discussions::search_text(&title, &body);
-    next.html_ar = discussions::render(&body.0, "/body/ar")?;
-    next.html_en = discussions::render(&body.1, "/body/en")?;
-    (next.title_ar, next.title_en) = title;
-    (next.body_ar, next.body_en) = body;
-    if let Some(tags) = &req.tags {
-        let tags: Vec<String> = tags.iter().map(|t| t.0.clone()).collect();
-        next.tags = discussions::tags_json(&tags);
-    }
-    if let Some(ids) = &req.topic_ids {
-        next.topic_ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    }
-    if next == current {
+    let Some(updated) =
+        discussions::edit_opening(&txn, &current, expected, change, &auth, now).await?
+    else {
         return etag::unchanged(txn, response(current)).await;
-    }
-    let mut m = current.clone().into_active_model();
-    m.search_text = Set(next.search_text);
-    m.html_ar = Set(next.html_ar);
-    m.html_en = Set(next.html_en);
-    m.title_ar = Set(next.title_ar);
-    m.title_en = Set(next.title_en);
-    m.body_ar = Set(next.body_ar);
-    m.body_en = Set(next.body_en);
-    m.tags = Set(next.tags);
-    m.topic_ids = Set(next.topic_ids);
-    m.updated_at = Set(now);
-    let updated = versioned::save::<discussion::Entity>(&txn, current.id, expected, m).await?;
-    Entry::new(Action::DiscussionUpdate, current.id)
-        .updated(&current, &updated)
-        .platform(current.platform_id)
-        .write(&txn, &auth, now)
-        .await?;
+    };
     state.commit(txn).await?;
     let body = response(updated);
     Ok(etag::tagged(body.version, &body))

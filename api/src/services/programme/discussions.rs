@@ -10,7 +10,8 @@ use entity::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set,
 };
 
 use crate::audit::{Action, Actor, Entry};
@@ -759,4 +760,162 @@ pub async fn read_states(
         );
     }
     Ok(out)
+}
+
+/// The people a reply may mention, each an active person; in a paper's, practice's or
+/// workshop's discussion, one of its platform's people (whom it may concern). Three statements
+/// at most, however many are named.
+pub async fn check_mentions(
+    db: &impl ConnectionTrait,
+    d: &discussion::Model,
+    ids: &[i64],
+) -> Result<Vec<i64>, ApiError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let people = crate::db::check_people(db, ids, "/mention_ids").await?;
+    let private = matches!(
+        d.space_kind,
+        SpaceKind::PositionPaper | SpaceKind::Practice | SpaceKind::Workshop
+    );
+    if let (true, Some(p)) = (private, d.platform_id) {
+        let inside = crate::access::taking_part(db, p, &people).await?;
+        if let Some(i) = people.iter().position(|person| !inside.contains(person)) {
+            return Err(ApiError::field(
+                &format!("/mention_ids/{i}"),
+                "not_allowed",
+                Text::new(
+                    "only the platform's people are mentioned here",
+                    "لا يُذكر هنا إلا أهل المنصة",
+                ),
+            ));
+        }
+    }
+    Ok(people)
+}
+
+/// 400 unless at least one language of `pair` says something.
+pub fn require_some(pair: &(String, String), pointer: &str) -> Result<(), ApiError> {
+    if pair.0.trim().is_empty() && pair.1.trim().is_empty() {
+        return Err(ApiError::field(
+            pointer,
+            "required",
+            Text::new(
+                "give it in Arabic, English or both",
+                "اكتبه بالعربية أو الإنجليزية أو بكلتيهما",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// 400 unless every topic is one of the space's platform (any platform's for a task force).
+pub async fn check_topics(
+    db: &impl ConnectionTrait,
+    platform_id: Option<i64>,
+    ids: &[i64],
+) -> Result<(), ApiError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut found =
+        entity::topic::Entity::find().filter(entity::topic::Column::Id.is_in(ids.to_vec()));
+    if let Some(p) = platform_id {
+        found = found.filter(entity::topic::Column::PlatformId.eq(p));
+    }
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let known = found
+        .select_only()
+        .column(entity::topic::Column::Id)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    if known.len() == ids.len() {
+        return Ok(());
+    }
+    Err(ApiError::field(
+        "/topic_ids",
+        "not_found",
+        Text::new(
+            "a topic is not one of the space's platform",
+            "أحد المحاور ليس من محاور منصة هذا الفضاء",
+        ),
+    ))
+}
+
+/// What an edit of a discussion's opening changes, as JSON Merge Patch reads it: `None` keeps,
+/// `Some(None)` empties a language, `Some(Some(text))` sets it.
+pub struct OpeningChange {
+    pub title: (Option<Option<String>>, Option<Option<String>>),
+    pub body: (Option<Option<String>>, Option<Option<String>>),
+    pub tags: Option<Vec<String>>,
+    pub topic_ids: Option<Vec<i64>>,
+}
+
+/// Edits a discussion's opening at version `expected` (the caller's right to was checked): the
+/// languages left out keep their text, at least one language of title and body stays, topics are
+/// the space's platform's, the HTML and the search text follow the body; audited. `None` when
+/// nothing would change (nothing written).
+pub async fn edit_opening(
+    db: &impl ConnectionTrait,
+    current: &discussion::Model,
+    expected: i32,
+    change: OpeningChange,
+    by: impl Into<Actor>,
+    now: DateTime<Utc>,
+) -> Result<Option<discussion::Model>, ApiError> {
+    let merged = |change: Option<Option<String>>, stored: &str, trim: bool| match change {
+        None => stored.to_owned(),
+        Some(None) => String::new(),
+        Some(Some(s)) if trim => s.trim().to_owned(),
+        Some(Some(s)) => s,
+    };
+    let title = (
+        merged(change.title.0, &current.title_ar, true),
+        merged(change.title.1, &current.title_en, true),
+    );
+    let body = (
+        merged(change.body.0, &current.body_ar, false),
+        merged(change.body.1, &current.body_en, false),
+    );
+    require_some(&title, "/title")?;
+    require_some(&body, "/body")?;
+    if let Some(ids) = &change.topic_ids {
+        check_topics(db, current.platform_id, ids).await?;
+    }
+    let mut next = current.clone();
+    next.search_text = search_text(&title, &body);
+    next.html_ar = render(&body.0, "/body/ar")?;
+    next.html_en = render(&body.1, "/body/en")?;
+    (next.title_ar, next.title_en) = title;
+    (next.body_ar, next.body_en) = body;
+    if let Some(tags) = &change.tags {
+        next.tags = tags_json(tags);
+    }
+    if let Some(ids) = &change.topic_ids {
+        next.topic_ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    }
+    if next == *current {
+        return Ok(None);
+    }
+    let mut m = current.clone().into_active_model();
+    m.search_text = Set(next.search_text);
+    m.html_ar = Set(next.html_ar);
+    m.html_en = Set(next.html_en);
+    m.title_ar = Set(next.title_ar);
+    m.title_en = Set(next.title_en);
+    m.body_ar = Set(next.body_ar);
+    m.body_en = Set(next.body_en);
+    m.tags = Set(next.tags);
+    m.topic_ids = Set(next.topic_ids);
+    m.updated_at = Set(now);
+    let updated = versioned::save::<discussion::Entity>(db, current.id, expected, m).await?;
+    Entry::new(Action::DiscussionUpdate, current.id)
+        .updated(current, &updated)
+        .platform(current.platform_id)
+        .write(db, by, now)
+        .await?;
+    Ok(Some(updated))
 }
